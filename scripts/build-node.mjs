@@ -1,0 +1,27 @@
+// Bundles the CLI and headless gateway into one ESM file so `openclaw` starts fast
+// (one file to load, no TypeScript at run time). Runs in `prepare`, so `npm ci` leaves it ready.
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+await build({
+  entryPoints: { cli: join(root, 'src-main/cli/entry.ts') },
+  outdir: join(root, 'out/node'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: 'linked',
+  // Native addons and optional native helpers stay outside the bundle.
+  external: ['better-sqlite3', 'fsevents', 'bufferutil', 'utf-8-validate', 'electron'],
+  define: { __OPENCLAW_VERSION__: JSON.stringify(pkg.version) },
+  banner: {
+    // CommonJS dependencies inside an ESM bundle still call require() for builtins.
+    js: "import { createRequire as __ocCreateRequire } from 'node:module'; const require = __ocCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});

@@ -1,0 +1,28 @@
+import type { MethodResult } from '../../../src-shared/protocol/index.js';
+import { callOnce, type GlobalOptions } from '../connect.js';
+import { CliError, printJson } from '../output.js';
+
+function duration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+}
+
+/** `openclaw health`. Exits 1 when the gateway reports not-ok. */
+export async function runHealth(opts: GlobalOptions & { json?: boolean }): Promise<void> {
+  const h = await callOnce<MethodResult<'health'>>(opts, 'health', {});
+  if (opts.json) printJson(h);
+  else {
+    const lines = [
+      `Gateway ${h.ok ? 'OK' : 'NOT OK'} — version ${h.version}, up ${duration(h.uptimeMs)}`,
+      `Config: ${h.configReload.hotReloadStatus}${h.configReload.lastError ? ` — ${h.configReload.lastError.split('\n')[0]}` : ''}`,
+      `Agents: ${h.agents.map((a) => `${a.agentId}${a.isDefault ? ' (default)' : ''}`).join(', ')}`,
+      `Channels: ${h.channelOrder.length ? h.channelOrder.join(', ') : 'none configured'}`,
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+  if (!h.ok) throw new CliError('gateway reports not OK', 1);
+}
+
+export { duration };

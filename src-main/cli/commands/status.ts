@@ -1,0 +1,37 @@
+import type { MethodResult } from '../../../src-shared/protocol/index.js';
+import { callOnce, resolveTarget, type GlobalOptions } from '../connect.js';
+import { CliError, printJson } from '../output.js';
+import { duration } from './health.js';
+
+/** `openclaw status [--all] [--json]`. When the gateway is down, says so with the local paths and exits 1. */
+export async function runStatus(opts: GlobalOptions & { json?: boolean; all?: boolean }): Promise<void> {
+  let s: MethodResult<'status'>;
+  try {
+    s = await callOnce<MethodResult<'status'>>(opts, 'status', { all: Boolean(opts.all) });
+  } catch (err) {
+    const t = resolveTarget(opts);
+    if (opts.json) throw err;
+    process.stdout.write([`Gateway: not reachable at ${t.url}`, `Config: ${t.paths.configPath}`, `State: ${t.paths.stateDir}`, ''].join('\n'));
+    throw err instanceof Error ? new CliError(err.message) : err;
+  }
+  if (opts.json) return printJson(s);
+  const lines = [
+    `Gateway: ${s.ok ? 'running' : 'running, config invalid'} at ${s.gateway.url} (bind ${s.gateway.bind}, auth ${s.gateway.authMode}), version ${s.version}, up ${duration(s.uptimeMs)}`,
+    `Control UI: ${s.gateway.controlUiUrl ?? '-'}`,
+    `Connections: ${s.connections.total} (${s.connections.operators} operators, ${s.connections.nodes} nodes)`,
+    `Config reload: ${s.config.hotReloadStatus} (mode ${s.config.mode})${s.config.lastError ? `\n  last error: ${s.config.lastError}` : ''}${s.config.pendingRestartPaths ? `\n  restart needed for: ${s.config.pendingRestartPaths.join(', ')}` : ''}`,
+    `Agents: ${s.agents.map((a) => `${a.agentId}${a.isDefault ? ' (default)' : ''}`).join(', ')}`,
+    `Channels: ${Object.keys(s.channels).length ? Object.keys(s.channels).join(', ') : 'none configured'}`,
+  ];
+  if (opts.all && s.host) {
+    const h = s.host;
+    lines.push(
+      `Process: pid ${h.pid}, node ${h.nodeVersion} on ${h.platform}, RSS ${(h.rssBytes / 1048576).toFixed(1)} MiB`,
+      `State dir: ${h.stateDir}`,
+      `Config: ${h.configPath}`,
+      `Log file: ${h.logFile}`,
+      `Database: ${h.storePath} (schema v${h.storeSchemaVersion})`,
+    );
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}

@@ -1,0 +1,130 @@
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CLI_DEFAULT_SCOPES, DEFAULT_GATEWAY_PORT } from '../../src-shared/protocol/index.js';
+import { parseConfigText, readConfigText } from '../config/load.js';
+import { resolveConfigPaths, type ConfigPaths } from '../config/paths.js';
+import { readGatewayToken } from '../gateway/gateway-token.js';
+import { loadOrCreateDeviceKeys } from '../nodes/device-keys.js';
+import { VERSION } from '../version.js';
+import { GatewayCallError, GatewayClient, GatewayConnectionError } from './gateway-client.js';
+import { CliError } from './output.js';
+
+export interface GlobalOptions {
+  profile?: string;
+  url?: string;
+  token?: string;
+  password?: string;
+  timeout?: string;
+}
+
+interface StoredDeviceAuth {
+  deviceId: string;
+  role: string;
+  token: string;
+  scopes: string[];
+}
+
+/**
+ * Read what the CLI needs from the config without validating it: diagnostic
+ * commands must keep working while the file is broken.
+ */
+function lenientGatewayConfig(paths: ConfigPaths): { port?: number; token?: string; password?: string } {
+  const parsed = parseConfigText(readConfigText(paths.configPath));
+  if (!parsed.ok) return {};
+  const gw = (parsed.value.gateway ?? {}) as { port?: unknown; auth?: { token?: unknown; password?: unknown } };
+  const str = (v: unknown) => (typeof v === 'string' && v && !v.includes('${') ? v : undefined);
+  return { port: typeof gw.port === 'number' ? gw.port : undefined, token: str(gw.auth?.token), password: str(gw.auth?.password) };
+}
+
+export function resolveTarget(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env) {
+  const paths = resolveConfigPaths({ profile: opts.profile, env });
+  const file = lenientGatewayConfig(paths);
+  const envPort = env.OPENCLAW_GATEWAY_PORT ? Number(env.OPENCLAW_GATEWAY_PORT) : undefined;
+  const port = envPort && Number.isInteger(envPort) ? envPort : (file.port ?? DEFAULT_GATEWAY_PORT);
+  const url = opts.url ?? env.OPENCLAW_GATEWAY_URL ?? `ws://127.0.0.1:${port}`;
+  const token = opts.token ?? (env.OPENCLAW_GATEWAY_TOKEN || undefined) ?? file.token ?? readGatewayToken(paths.stateDir);
+  const password = opts.password ?? (env.OPENCLAW_GATEWAY_PASSWORD || undefined) ?? file.password;
+  return { paths, url, token, password };
+}
+
+function deviceAuthPath(stateDir: string): string {
+  return join(stateDir, 'identity', 'device-auth.json');
+}
+
+function readStoredDeviceAuth(stateDir: string): StoredDeviceAuth | undefined {
+  try {
+    return JSON.parse(readFileSync(deviceAuthPath(stateDir), 'utf8')) as StoredDeviceAuth;
+  } catch {
+    return undefined;
+  }
+}
+
+function storeDeviceAuth(stateDir: string, value: StoredDeviceAuth): void {
+  const file = deviceAuthPath(stateDir);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  writeFileSync(file, JSON.stringify(value, null, 2), { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+/**
+ * Connect as the CLI: signed device identity from the state dir, the shared
+ * secret when one is known, else the stored device token. A fresh device token
+ * from `hello-ok` is kept for next time.
+ */
+export async function connectCli(opts: GlobalOptions): Promise<GatewayClient> {
+  const { paths, url, token, password } = resolveTarget(opts);
+  const device = loadOrCreateDeviceKeys(join(paths.stateDir, 'identity', 'device.json'));
+  const stored = readStoredDeviceAuth(paths.stateDir);
+  const deviceToken = !token && !password && stored?.deviceId === device.deviceId ? stored.token : undefined;
+  const timeoutMs = opts.timeout ? Number(opts.timeout) : 10_000;
+  try {
+    const client = await GatewayClient.connect({
+      url,
+      token,
+      password,
+      deviceToken,
+      device,
+      scopes: [...CLI_DEFAULT_SCOPES],
+      client: { id: 'cli', mode: 'cli', version: VERSION, platform: process.platform },
+      timeoutMs,
+    });
+    const auth = client.hello.auth;
+    if (auth.deviceToken) storeDeviceAuth(paths.stateDir, { deviceId: device.deviceId, role: auth.role, token: auth.deviceToken, scopes: auth.scopes });
+    return client;
+  } catch (err) {
+    throw explainConnectError(err, url);
+  }
+}
+
+function explainConnectError(err: unknown, url: string): Error {
+  if (err instanceof GatewayCallError) {
+    const code = err.detailCode;
+    const hint =
+      code === 'AUTH_TOKEN_MISSING' || code === 'AUTH_TOKEN_MISMATCH'
+        ? ' (set OPENCLAW_GATEWAY_TOKEN or pass --token; the gateway keeps its token in <state dir>/credentials/gateway.token)'
+        : code === 'AUTH_RATE_LIMITED'
+          ? ` (retry in ${Math.ceil((err.error.retryAfterMs ?? 0) / 1000)} s)`
+          : '';
+    return new CliError(`gateway refused the connection: ${err.message}${code ? ` [${code}]` : ''}${hint}`);
+  }
+  if (err instanceof GatewayConnectionError) {
+    return new CliError(`${err.message.startsWith('cannot reach') ? err.message : `${err.message} (${url})`}; is the gateway running? Start it with: openclaw gateway`);
+  }
+  return err as Error;
+}
+
+/** Run one call and close. */
+export async function callOnce<T = unknown>(opts: GlobalOptions, method: string, params?: unknown): Promise<T> {
+  const client = await connectCli(opts);
+  try {
+    return await client.call<T>(method, params, { timeoutMs: opts.timeout ? Number(opts.timeout) : 30_000 });
+  } catch (err) {
+    if (err instanceof GatewayCallError) {
+      const code = err.detailCode;
+      throw new CliError(`${method} failed: ${err.message}${code ? ` [${code}]` : ''}`);
+    }
+    throw err;
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,90 @@
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import { runCall } from './commands/call.js';
+import { configFile, configGet, configSchema, configSet, configUnset, configValidate } from './commands/config.js';
+import { addGatewayRunOptions, runGatewayForeground } from './commands/gateway.js';
+import { runHealth } from './commands/health.js';
+import { runLogs } from './commands/logs.js';
+import { runStatus } from './commands/status.js';
+import { reportFailure } from './output.js';
+
+/** Build the `openclaw` program. Each command is a thin client over the protocol (or a local config edit). */
+export function buildProgram(): Command {
+  const program = new Command('openclaw')
+    .description('OpenClaw: your personal AI assistant gateway')
+    .version(VERSION, '-V, --version')
+    .option('--profile <name>', 'use the isolated state dir ~/.openclaw-<name>')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  const globals = (cmd: Command) => ({ ...program.opts(), ...cmd.opts() });
+  const conn = (cmd: Command) =>
+    cmd
+      .option('--url <ws-url>', 'gateway WebSocket URL (default ws://127.0.0.1:<gateway.port>)')
+      .option('--token <token>', 'gateway token (default OPENCLAW_GATEWAY_TOKEN, config, or the stored token)')
+      .option('--password <password>', 'gateway password (default OPENCLAW_GATEWAY_PASSWORD)')
+      .option('--timeout <ms>', 'request timeout in milliseconds');
+
+  const gateway = addGatewayRunOptions(program.command('gateway').description('run the gateway in the foreground (Ctrl-C stops it)')).action(async (_o, cmd: Command) =>
+    runGatewayForeground(globals(cmd)),
+  );
+  addGatewayRunOptions(gateway.command('run').description('run the gateway in the foreground')).action(async (_o, cmd: Command) =>
+    runGatewayForeground({ ...globals(cmd), ...cmd.parent!.opts() }),
+  );
+  conn(gateway.command('call <method>').description('call any gateway method'))
+    .option('--params <json>', 'params as JSON (JSON5 accepted)', '{}')
+    .option('--json', 'compact JSON output')
+    .option('--expect-final', 'accepted for compatibility; calls wait for their final response')
+    .action(async (method: string, _o, cmd: Command) => runCall(method, globals(cmd)));
+  conn(gateway.command('health').description('gateway health'))
+    .option('--json', 'JSON output')
+    .action(async (_o, cmd: Command) => runHealth(globals(cmd)));
+
+  conn(program.command('health').description('gateway health (exit 1 when not OK)'))
+    .option('--json', 'JSON output')
+    .action(async (_o, cmd: Command) => runHealth(globals(cmd)));
+  conn(program.command('status').description('gateway status'))
+    .option('--all', 'include process, paths and database details')
+    .option('--json', 'JSON output')
+    .action(async (_o, cmd: Command) => runStatus(globals(cmd)));
+  conn(program.command('logs').description('show the gateway log'))
+    .option('--follow', 'keep printing new lines')
+    .option('--json', 'JSON lines: a meta record, then log records')
+    .option('--lines <n>', 'how many recent lines to show first', '200')
+    .option('--interval <ms>', 'poll interval with --follow', '1000')
+    .action(async (_o, cmd: Command) => runLogs(globals(cmd)));
+
+  const config = program.command('config').description('read and edit the config file (validated before writing)');
+  config
+    .command('get <path>')
+    .option('--json', 'JSON output')
+    .action((path: string, _o, cmd: Command) => configGet(path, globals(cmd)));
+  config
+    .command('set <path> <value>')
+    .description('set a value (parsed as JSON5, else taken as a string)')
+    .option('--strict-json', 'the value must be valid JSON')
+    .option('--json', 'JSON output')
+    .action((path: string, value: string, _o, cmd: Command) => configSet(path, value, globals(cmd)));
+  config.command('unset <path>').action((path: string, _o, cmd: Command) => configUnset(path, globals(cmd)));
+  config
+    .command('validate')
+    .option('--json', 'JSON output')
+    .action((_o, cmd: Command) => configValidate(globals(cmd)));
+  config.command('schema').description('print the config JSON Schema').action(() => configSchema());
+  config.command('file').description('print the config file path').action((_o, cmd: Command) => configFile(globals(cmd)));
+  return program;
+}
+
+/** Entry point: parse argv, run, map every failure to one clear line and an exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    const json = argv.includes('--json');
+    return reportFailure(err, json);
+  }
+}
+

@@ -1,0 +1,24 @@
+/** Raised by commands for a clean one-line failure with an exit code. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** Print a JSON document on stdout. */
+export function printJson(value: unknown, pretty = true): void {
+  process.stdout.write(JSON.stringify(value, null, pretty ? 2 : undefined) + '\n');
+}
+
+/** The single failure path: one line on stderr, or the JSON failure envelope on stdout. */
+export function reportFailure(err: unknown, json: boolean): number {
+  const message = err instanceof Error ? err.message : String(err);
+  const exitCode = err instanceof CliError ? err.exitCode : 1;
+  if (json) printJson({ ok: false, error: { type: 'cli_error', message } });
+  else process.stderr.write(`error: ${message}\n`);
+  return exitCode;
+}

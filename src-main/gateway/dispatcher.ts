@@ -1,0 +1,54 @@
+import {
+  METHODS,
+  compile,
+  hasScope,
+  isMethodName,
+  requiredScopeFor,
+  type MethodName,
+  type MethodParams,
+  type MethodResult,
+  type Validator,
+} from '../../src-shared/protocol/index.js';
+import { InvalidRequestError, MissingScopeError } from './errors.js';
+
+/** Who is calling. Built once per connection at handshake (or for the in-process client). */
+export interface CallContext {
+  connId: string;
+  role: string;
+  scopes: readonly string[];
+  clientId: string;
+  deviceId?: string;
+}
+
+export type Handler<M extends MethodName> = (params: MethodParams<M>, ctx: CallContext) => MethodResult<M> | Promise<MethodResult<M>>;
+export type Handlers = { [M in MethodName]?: Handler<M> };
+
+/** Routes a method call: known method, role, scope, params schema, then the handler. */
+export interface Dispatcher {
+  /** Methods this gateway answers (advertised in `hello-ok.features.methods`). */
+  readonly methods: readonly string[];
+  call(method: string, params: unknown, ctx: CallContext): Promise<unknown>;
+}
+
+export function createDispatcher(handlers: Handlers): Dispatcher {
+  const validators = new Map<string, Validator<unknown>>();
+  for (const name of Object.keys(handlers)) validators.set(name, compile(METHODS[name as MethodName].params));
+  const methods = Object.keys(handlers).sort();
+
+  return {
+    methods,
+    async call(method, params, ctx) {
+      const handler = isMethodName(method) ? (handlers[method] as Handler<MethodName> | undefined) : undefined;
+      if (!handler) throw new InvalidRequestError(`unknown method: ${method}`, { method });
+      const spec = METHODS[method as MethodName];
+      const roles = spec.roles ?? ['operator'];
+      if (!roles.includes(ctx.role)) throw new InvalidRequestError(`unauthorized role: ${ctx.role}`, { method, role: ctx.role });
+      const scope = ctx.role === 'operator' ? requiredScopeFor(method, spec) : null;
+      if (scope && !hasScope(ctx.scopes, scope)) throw new MissingScopeError(scope, [scope]);
+      const p = params ?? {};
+      const v = validators.get(method)!;
+      if (!v.check(p)) throw new InvalidRequestError(`invalid ${method} params: ${v.explain(p)}`, { method });
+      return handler(p as never, ctx);
+    },
+  };
+}

@@ -1,0 +1,214 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import {
+  CloseCodes,
+  ConnectErrorDetailCodes as C,
+  MIN_CLIENT_PROTOCOL_VERSION,
+  MIN_NODE_PROTOCOL_VERSION,
+  MIN_PROBE_PROTOCOL_VERSION,
+  PROTOCOL_VERSION,
+  ROLES,
+  normalizeScopes,
+  type ConnectParams,
+} from '../../src-shared/protocol/index.js';
+import { verifyDeviceProof } from '../nodes/device-identity.js';
+import type { Store } from '../store/types.js';
+import type { AuthRateLimiter } from './auth-rate-limit.js';
+import { ConnectRefusal } from './errors.js';
+
+/** Live auth settings (re-read on every connect so reloads apply at once). */
+export interface AuthSettings {
+  mode: 'none' | 'token' | 'password' | 'trusted-proxy';
+  token?: string;
+  password?: string;
+}
+
+export interface HandshakeContext {
+  params: ConnectParams;
+  remoteAddress: string;
+  isLoopback: boolean;
+  challengeNonce: string;
+  nowMs: number;
+  auth: AuthSettings;
+  store: Store;
+  limiter: AuthRateLimiter;
+}
+
+/** What a successful handshake grants. `credential` lets a reload find connections using a rotated secret. */
+export interface HandshakeGrant {
+  role: 'operator' | 'node';
+  scopes: string[];
+  method: 'none' | 'token' | 'password' | 'device-token';
+  credential: { kind: 'none' | 'token' | 'password' | 'device-token'; fingerprint: string };
+  deviceId?: string;
+  deviceToken?: string;
+  issuedAtMs?: number;
+}
+
+/** sha256 fingerprint so connections can be matched to a secret without keeping it. */
+export function fingerprintSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+function secretsEqual(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}
+
+/** Protocol range check: v4 for everyone, v3 still allowed for nodes and probes. */
+export function checkProtocol(params: ConnectParams): void {
+  const role = params.role ?? 'operator';
+  const isNode = role === 'node' && params.client.mode === 'node';
+  const isProbe = params.client.mode === 'probe';
+  const min = isNode ? MIN_NODE_PROTOCOL_VERSION : isProbe ? MIN_PROBE_PROTOCOL_VERSION : MIN_CLIENT_PROTOCOL_VERSION;
+  const lo = Math.max(min, params.minProtocol);
+  const hi = Math.min(PROTOCOL_VERSION, params.maxProtocol);
+  if (lo > hi) {
+    throw new ConnectRefusal('protocol mismatch', C.PROTOCOL_MISMATCH, {
+      closeCode: CloseCodes.PROTOCOL_ERROR,
+      extra: {
+        clientMinProtocol: params.minProtocol,
+        clientMaxProtocol: params.maxProtocol,
+        expectedProtocol: PROTOCOL_VERSION,
+        minimumProbeProtocol: MIN_PROBE_PROTOCOL_VERSION,
+      },
+    });
+  }
+}
+
+function authFailure(ctx: HandshakeContext, message: string, code: (typeof C)[keyof typeof C], canRetryWithDeviceToken = false): never {
+  const lockout = ctx.limiter.recordFailure(ctx.remoteAddress, ctx.nowMs);
+  throw new ConnectRefusal(message, code, {
+    authReason: code.toLowerCase(),
+    canRetryWithDeviceToken,
+    recommendedNextStep: lockout ? 'wait_then_retry' : canRetryWithDeviceToken ? 'retry_with_device_token' : 'update_auth_credentials',
+    retryAfterMs: lockout || undefined,
+  });
+}
+
+/**
+ * Decide a `connect`: protocol, role, rate limit, shared secret or device
+ * token, device proof, and the scopes the server grants. Scopes come from the
+ * credential or the device record, never from the client's own list alone.
+ */
+export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
+  const { params, auth } = ctx;
+  checkProtocol(params);
+
+  const role = params.role ?? 'operator';
+  if (!(ROLES as readonly string[]).includes(role)) throw new ConnectRefusal('invalid role', undefined);
+  if (role === 'worker') throw new ConnectRefusal('invalid role: workers connect on their own endpoint', undefined);
+
+  // Before any credential is examined: a locked-out address gets nothing, whatever it sends.
+  const wait = ctx.limiter.retryAfterMs(ctx.remoteAddress, ctx.nowMs);
+  if (wait > 0) {
+    throw new ConnectRefusal('too many failed authentication attempts; retry later', C.AUTH_RATE_LIMITED, {
+      authReason: 'rate_limited',
+      recommendedNextStep: 'wait_then_retry',
+      retryAfterMs: wait,
+    });
+  }
+
+  const a = params.auth ?? {};
+  let method: HandshakeGrant['method'];
+  let credential: HandshakeGrant['credential'];
+  let tokenForSignature = '';
+  let deviceTokenScopes: string[] | undefined;
+
+  if (a.token !== undefined && auth.mode === 'token') {
+    if (!auth.token) authFailure(ctx, 'gateway token is not configured on the server', C.AUTH_TOKEN_NOT_CONFIGURED);
+    if (!secretsEqual(a.token, auth.token)) authFailure(ctx, 'unauthorized: gateway token mismatch', C.AUTH_TOKEN_MISMATCH, Boolean(params.device));
+    method = 'token';
+    credential = { kind: 'token', fingerprint: fingerprintSecret(auth.token) };
+    tokenForSignature = a.token;
+  } else if (a.password !== undefined && auth.mode === 'password') {
+    if (!auth.password) authFailure(ctx, 'gateway password is not configured on the server', C.AUTH_PASSWORD_NOT_CONFIGURED);
+    if (!secretsEqual(a.password, auth.password)) authFailure(ctx, 'unauthorized: gateway password mismatch', C.AUTH_PASSWORD_MISMATCH);
+    method = 'password';
+    credential = { kind: 'password', fingerprint: fingerprintSecret(auth.password) };
+    tokenForSignature = a.token ?? '';
+  } else if (a.deviceToken !== undefined) {
+    if (!params.device) authFailure(ctx, 'a device token needs the signed device identity it was issued to', C.DEVICE_IDENTITY_REQUIRED);
+    const info = ctx.store.deviceTokens.verify(params.device.id.toLowerCase(), role, a.deviceToken);
+    if (!info) authFailure(ctx, 'unauthorized: device token mismatch or revoked', C.AUTH_DEVICE_TOKEN_MISMATCH);
+    method = 'device-token';
+    credential = { kind: 'device-token', fingerprint: fingerprintSecret(a.deviceToken) };
+    tokenForSignature = a.deviceToken;
+    deviceTokenScopes = info.scopes;
+  } else if (auth.mode === 'none') {
+    method = 'none';
+    credential = { kind: 'none', fingerprint: '' };
+  } else if (auth.mode === 'password') {
+    authFailure(ctx, 'unauthorized: gateway password missing', C.AUTH_PASSWORD_MISSING);
+  } else {
+    authFailure(ctx, 'unauthorized: gateway token missing (set OPENCLAW_GATEWAY_TOKEN or pass --token)', C.AUTH_TOKEN_MISSING);
+  }
+
+  const requested = normalizeScopes(role, params.scopes);
+  let scopes: string[];
+  let deviceId: string | undefined;
+  let deviceToken: string | undefined;
+  let issuedAtMs: number | undefined;
+
+  if (params.device) {
+    const proof = verifyDeviceProof(params.device, {
+      clientId: params.client.id,
+      clientMode: params.client.mode,
+      role,
+      scopes: params.scopes ?? [],
+      token: tokenForSignature,
+      platform: params.client.platform,
+      deviceFamily: params.client.deviceFamily,
+      challengeNonce: ctx.challengeNonce,
+      nowMs: ctx.nowMs,
+    });
+    if (!proof.ok) authFailure(ctx, proof.message, proof.code);
+    deviceId = proof.deviceId;
+    if (deviceTokenScopes) {
+      // A device token grants at most what it was issued with.
+      scopes = params.scopes ? requested.filter((s) => deviceTokenScopes.includes(s)) : deviceTokenScopes;
+    } else {
+      const rec = ctx.store.devices.get(deviceId);
+      const widening = rec ? requested.filter((s) => !rec.scopes.includes(s)) : requested;
+      if (!rec || rec.role !== role || widening.length > 0) {
+        if (!ctx.isLoopback) {
+          throw new ConnectRefusal('pairing required: approve this device on the gateway host', C.PAIRING_REQUIRED, {
+            authReason: !rec ? 'not-paired' : rec.role !== role ? 'role-upgrade' : 'scope-upgrade',
+            recommendedNextStep: 'review_auth_configuration',
+            extra: { reason: !rec ? 'not-paired' : rec.role !== role ? 'role-upgrade' : 'scope-upgrade', deviceId },
+          });
+        }
+        // Direct loopback connects holding the shared secret are the owner: approve at once.
+        ctx.store.devices.upsert({
+          deviceId,
+          publicKey: proof.publicKey,
+          role,
+          scopes: role === 'operator' ? [...new Set([...(rec?.role === role ? rec.scopes : []), ...requested])] : [],
+          clientId: params.client.id,
+          clientMode: params.client.mode,
+          platform: params.client.platform,
+          deviceFamily: params.client.deviceFamily,
+          displayName: params.client.displayName ?? rec?.displayName,
+          createdAtMs: rec?.createdAtMs ?? ctx.nowMs,
+          approvedAtMs: ctx.nowMs,
+          lastSeenAtMs: ctx.nowMs,
+        });
+      } else {
+        ctx.store.devices.touch(deviceId, ctx.nowMs);
+      }
+      scopes = role === 'operator' ? requested : [];
+      const issued = ctx.store.deviceTokens.issue(deviceId, role, scopes, ctx.nowMs);
+      deviceToken = issued.token;
+      issuedAtMs = issued.issuedAtMs;
+    }
+  } else if (method === 'device-token') {
+    authFailure(ctx, 'a device token needs the signed device identity it was issued to', C.DEVICE_IDENTITY_REQUIRED);
+  } else {
+    // Device-less: self-declared scopes are dropped, except a backend on direct loopback with the shared secret.
+    const backend = params.client.id === 'gateway-client' && params.client.mode === 'backend' && ctx.isLoopback && method !== 'none';
+    scopes = backend ? requested : [];
+  }
+
+  ctx.limiter.recordSuccess(ctx.remoteAddress, ctx.nowMs);
+  return { role: role as 'operator' | 'node', scopes, method, credential, deviceId, deviceToken, issuedAtMs };
+}

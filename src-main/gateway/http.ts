@@ -1,0 +1,93 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+
+/** Served with the Control UI: nothing from elsewhere, no inline scripts, no framing. */
+export const CONTROL_UI_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+export interface HttpRoutesOptions {
+  rendererDir: string;
+  isReady(): boolean;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+/** `/healthz`, `/readyz` and the Control UI files. Other routes arrive with their features. */
+export function createHttpHandler(opts: HttpRoutesOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const root = resolve(opts.rendererDir);
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
+    if (url.pathname === '/readyz') return opts.isReady() ? sendJson(res, 200, { ready: true }) : sendJson(res, 503, { ready: false });
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { ok: false, error: { type: 'method_not_allowed', message: `${req.method} not allowed here` } });
+    if (url.pathname.startsWith('/__openclaw__/') || url.pathname.startsWith('/v1/') || url.pathname.startsWith('/tools/')) {
+      return sendJson(res, 404, { ok: false, error: { type: 'not_found', message: `no route ${url.pathname}` } });
+    }
+    serveStatic(root, url.pathname, req, res);
+  };
+}
+
+function serveStatic(root: string, pathname: string, req: IncomingMessage, res: ServerResponse): void {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return sendJson(res, 400, { ok: false, error: { type: 'bad_request', message: 'malformed path' } });
+  }
+  const rel = normalize(decoded).replace(/^([/\\])+/, '');
+  let file = join(root, rel);
+  if (file !== root && !file.startsWith(root + sep)) return sendJson(res, 404, { ok: false, error: { type: 'not_found', message: 'not found' } });
+  if (!existsSync(file) || statSync(file).isDirectory()) {
+    // Single-page app: unknown paths without an extension get index.html.
+    if (extname(rel)) return sendJson(res, 404, { ok: false, error: { type: 'not_found', message: 'not found' } });
+    file = join(root, 'index.html');
+  }
+  const headers: Record<string, string> = {
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+  };
+  if (!existsSync(file)) {
+    res.writeHead(503, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': CONTROL_UI_CSP });
+    res.end('The Control UI is not built. Run `npm run build` and reload.\n');
+    return;
+  }
+  const type = TYPES[extname(file)] ?? 'application/octet-stream';
+  headers['Content-Type'] = type;
+  if (type.startsWith('text/html')) {
+    headers['Content-Security-Policy'] = CONTROL_UI_CSP;
+    headers['Cache-Control'] = 'no-cache';
+  } else {
+    headers['Cache-Control'] = file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
+  }
+  res.writeHead(200, headers);
+  if (req.method === 'HEAD') return void res.end();
+  createReadStream(file).pipe(res);
+}

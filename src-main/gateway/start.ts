@@ -1,0 +1,360 @@
+import { randomUUID } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  ALL_OPERATOR_SCOPES,
+  CloseCodes,
+  MAX_BUFFERED_BYTES,
+  MAX_PAYLOAD_BYTES,
+  PROTOCOL_VERSION,
+  TICK_INTERVAL_MS,
+  type HelloOk,
+  type MethodResult,
+} from '../../src-shared/protocol/index.js';
+import { loadConfigFile, resolveConfigPaths, watchConfig, ConfigError, type ConfigWatcher, type LoadedConfig } from '../config/index.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import { configureLogging, createLogger, currentLogFile, type LoggingSettings } from '../logging/index.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import { VERSION } from '../version.js';
+import { AuthRateLimiter } from './auth-rate-limit.js';
+import { createDispatcher, type CallContext } from './dispatcher.js';
+import { toErrorShape } from './errors.js';
+import { ensureGatewayToken } from './gateway-token.js';
+import { authenticateConnect, fingerprintSecret, type AuthSettings } from './handshake.js';
+import { configHandlers } from './handlers/config.js';
+import { tailLogFile } from './handlers/logs.js';
+import { systemHandlers } from './handlers/system.js';
+import { createHttpHandler } from './http.js';
+import { acquireInstanceLock } from './instance-lock.js';
+import { GatewayServer } from './server.js';
+import { buildHealth, buildStatus, type ReloadState } from './snapshots.js';
+
+export interface StartGatewayOptions {
+  profile?: string;
+  port?: number;
+  bind?: 'loopback' | 'lan' | 'tailnet' | 'custom';
+  host?: string;
+  env?: NodeJS.ProcessEnv;
+  rendererDir?: string;
+  /** Write log lines to stderr too (the foreground CLI does). */
+  consoleLogs?: boolean;
+  /** Tests shorten the tick; the advertised policy follows. */
+  tickIntervalMs?: number;
+}
+
+/** In-process client for the desktop shell: the same dispatcher and validation as WS, full operator scopes. */
+export interface LocalClient {
+  call(method: string, params?: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: { code: string; message: string; details?: unknown } }>;
+  onEvent(fn: (event: string, payload: unknown) => void): () => void;
+  close(): void;
+}
+
+export interface RunningGateway {
+  port: number;
+  host: string;
+  httpUrl: string;
+  wsUrl: string;
+  stateDir: string;
+  configPath: string;
+  /** Where the generated token is stored, when one was generated. */
+  tokenPath?: string;
+  authMode: string;
+  createLocalClient(): LocalClient;
+  close(reason?: string): Promise<void>;
+}
+
+/** A refusal to start, with a message meant for the user as is. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function bindHost(cfg: ResolvedConfig, opts: StartGatewayOptions): string {
+  if (opts.host) return opts.host;
+  const bind = opts.bind ?? cfg.gateway.bind;
+  switch (bind) {
+    case 'loopback':
+      return '127.0.0.1';
+    case 'lan':
+      return '0.0.0.0';
+    case 'custom':
+      if (!cfg.gateway.customBindHost) throw new StartupError('gateway.bind is "custom" but gateway.customBindHost is not set');
+      return cfg.gateway.customBindHost;
+    default:
+      throw new StartupError(`gateway.bind "${bind}" needs the Tailscale address: use bind "custom" with gateway.customBindHost set to your tailnet IP`);
+  }
+}
+
+const isLoopbackHost = (h: string) => h === '127.0.0.1' || h === '::1' || h === 'localhost' || h.startsWith('127.');
+
+function loggingSettings(cfg: ResolvedConfig, profile: string | undefined, consoleLogs: boolean): LoggingSettings {
+  return {
+    level: cfg.logging.level,
+    consoleLevel: cfg.logging.consoleLevel,
+    file: cfg.logging.file,
+    maxFileBytes: cfg.logging.maxFileBytes,
+    profile,
+    console: consoleLogs,
+    consoleStyle: cfg.logging.consoleStyle === 'json' ? 'json' : 'pretty',
+  };
+}
+
+/**
+ * The composition root: config, logging, lock, store, dispatcher, server and
+ * config watcher, wired once. `openclaw gateway` and the desktop app both call it.
+ */
+export async function startGateway(opts: StartGatewayOptions = {}): Promise<RunningGateway> {
+  const startedAtMs = Date.now();
+  const env = opts.env ?? process.env;
+  const paths = resolveConfigPaths({ profile: opts.profile, env });
+  const loaded = loadConfigFile(paths.configPath, env, { legacyConfigPath: paths.legacyConfigPath });
+  if (!loaded.ok) throw loaded.error;
+  let applied: LoadedConfig = loaded;
+  const cfg = (): ResolvedConfig => applied.resolved;
+  const consoleLogs = opts.consoleLogs ?? false;
+  configureLogging(loggingSettings(cfg(), paths.profile, consoleLogs));
+  const log = createLogger('gateway');
+  for (const w of loaded.warnings) log.warn(w);
+
+  const port = opts.port ?? cfg().gateway.port;
+  const host = bindHost(cfg(), opts);
+  const loopbackOnly = isLoopbackHost(host);
+
+  // Fail closed before anything listens.
+  let generatedToken: { token: string; path: string } | undefined;
+  const authFromConfig = (c: ResolvedConfig): AuthSettings => {
+    const a = c.gateway.auth;
+    if (a.mode === 'token' && !a.token) {
+      generatedToken ??= ensureGatewayToken(paths.stateDir);
+      return { mode: 'token', token: generatedToken.token };
+    }
+    return { mode: a.mode, token: a.token, password: a.password };
+  };
+  let auth = authFromConfig(cfg());
+  if (auth.mode === 'none' && !loopbackOnly) {
+    throw new StartupError(`refusing to listen on ${host} without authentication: set gateway.auth.mode to "token" (default) or "password", or bind to loopback`);
+  }
+  if (auth.mode === 'password' && !auth.password) {
+    throw new StartupError('gateway.auth.mode is "password" but no password is set (gateway.auth.password or OPENCLAW_GATEWAY_PASSWORD)');
+  }
+  if (auth.mode === 'trusted-proxy') throw new StartupError('gateway.auth.mode "trusted-proxy" is not supported by this gateway; use "token" or "password"');
+
+  const lock = acquireInstanceLock({ stateDir: paths.stateDir, port });
+  let store: ReturnType<typeof openSqliteStore>;
+  try {
+    store = openSqliteStore(join(paths.stateDir, 'state', 'openclaw.sqlite'));
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+
+  const bootId = randomUUID();
+  const limiter = new AuthRateLimiter(() => cfg().gateway.auth.rateLimit);
+  const reload: ReloadState = { mode: cfg().gateway.reload.mode, appliedHash: applied.hash, status: cfg().gateway.reload.mode === 'off' ? 'off' : 'ok' };
+  const stateVersion = { presence: 0, health: 0 };
+  const localListeners = new Set<(event: string, payload: unknown) => void>();
+  let ready = false;
+
+  const snapshotDeps = () => ({ cfg: cfg(), reload, startedAtMs, version: VERSION });
+  const health = (): MethodResult<'health'> => buildHealth(snapshotDeps());
+
+  // eslint-disable-next-line prefer-const -- assigned after the dispatcher that refers to it
+  let server: GatewayServer;
+  const emit = (event: string, payload: unknown): void => {
+    server.broadcast(event, payload);
+    for (const fn of localListeners) fn(event, payload);
+  };
+  const publicUrl = () => `http://${host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}/`;
+
+  const applyConfig = (next: LoadedConfig, changedPaths: string[]): void => {
+    if (next.hash === applied.hash) return;
+    const mode = next.resolved.gateway.reload.mode;
+    if (mode === 'off') {
+      reload.status = 'off';
+      reload.pendingRestartPaths = changedPaths;
+      log.info('config changed; reload mode is off, restart to apply', { changedPaths });
+      return;
+    }
+    applied = next;
+    reload.mode = mode;
+    reload.status = 'ok';
+    reload.appliedHash = next.hash;
+    reload.lastReloadAtMs = Date.now();
+    reload.lastError = undefined;
+    const restartPaths = changedPaths.filter((p) => p === 'gateway.port' || p === 'gateway.bind' || p === 'gateway.customBindHost' || p.startsWith('gateway.tls'));
+    reload.pendingRestartPaths = restartPaths.length ? restartPaths : undefined;
+    configureLogging(loggingSettings(next.resolved, paths.profile, consoleLogs));
+    const nextAuth = authFromConfig(next.resolved);
+    const secretChanged = (kind: 'token' | 'password') => {
+      const before = kind === 'token' ? auth.token : auth.password;
+      const after = kind === 'token' ? nextAuth.token : nextAuth.password;
+      return nextAuth.mode !== auth.mode || before !== after;
+    };
+    if (nextAuth.mode !== auth.mode || secretChanged('token') || secretChanged('password')) {
+      const keepFingerprint = nextAuth.mode === 'token' && nextAuth.token ? fingerprintSecret(nextAuth.token) : nextAuth.mode === 'password' && nextAuth.password ? fingerprintSecret(nextAuth.password) : '';
+      const dropped = server.closeWhere(
+        (c) => {
+          const k = c.grant?.credential.kind;
+          return (k === 'token' || k === 'password' || k === 'none') && (c.grant!.credential.fingerprint !== keepFingerprint || k !== nextAuth.mode);
+        },
+        CloseCodes.AUTH_CHANGED,
+        'gateway auth changed',
+      );
+      log.info('gateway auth changed; closed connections using the old credential', { dropped, mode: nextAuth.mode });
+    }
+    auth = nextAuth;
+    for (const w of next.warnings) log.warn(w);
+    log.info('config reloaded', { changedPaths, pendingRestart: restartPaths.length ? restartPaths : undefined });
+    if (restartPaths.length) log.warn('restart the gateway to apply these settings', { paths: restartPaths });
+    stateVersion.health++;
+    emit('config.reloaded', { hotReloadStatus: reload.status, mode: reload.mode, appliedHash: reload.appliedHash, lastReloadAtMs: reload.lastReloadAtMs, pendingRestartPaths: reload.pendingRestartPaths });
+    emit('health', health());
+  };
+
+  const reloadFailed = (err: ConfigError): void => {
+    reload.status = 'invalid';
+    reload.lastError = err.message;
+    log.error('config reload skipped (invalid config)', { path: err.path, issues: err.issues });
+    stateVersion.health++;
+    emit('health', health());
+  };
+
+  const reloadNow = (): void => {
+    const r = loadConfigFile(paths.configPath, env);
+    if (r.ok) applyConfig(r, []);
+    else reloadFailed(r.error);
+  };
+
+  const presence = () => server.connections().map((c) => c.presence());
+  const dispatcher = createDispatcher({
+    ...systemHandlers({
+      health,
+      status: (includeHost) =>
+        buildStatus({
+          ...snapshotDeps(),
+          includeHost,
+          gateway: { port: boundPort, bind: cfg().gateway.bind, host, url: `ws://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`, authMode: auth.mode, controlUiUrl: publicUrl() },
+          connections: server.connections().map((c) => c.grant?.role ?? ''),
+          host: { stateDir: paths.stateDir, configPath: paths.configPath, logFile: currentLogFile(), storePath: store.path, storeSchemaVersion: store.schemaVersion() },
+        }),
+      presence,
+    }),
+    ...configHandlers({ configPath: paths.configPath, env, appliedHash: () => applied.hash, reloadNow }),
+    'logs.tail': (params) => tailLogFile(currentLogFile(), params),
+  });
+
+  const rendererDir = opts.rendererDir ?? join(PACKAGE_ROOT, 'out', 'renderer');
+  let boundPort = port;
+  const tickIntervalMs = opts.tickIntervalMs ?? TICK_INTERVAL_MS;
+  server = new GatewayServer({
+    dispatcher,
+    log: log.child('ws'),
+    tickIntervalMs,
+    originPolicy: () => ({ port: boundPort, allowedOrigins: cfg().gateway.controlUi?.allowedOrigins ?? [], lanBind: !loopbackOnly }),
+    authenticate: (params, conn) =>
+      authenticateConnect({ params, remoteAddress: conn.remoteAddress, isLoopback: conn.isLoopback, challengeNonce: conn.nonce, nowMs: Date.now(), auth, store, limiter }),
+    hello: (conn): HelloOk => ({
+      type: 'hello-ok',
+      protocol: PROTOCOL_VERSION,
+      server: { version: VERSION, connId: conn.connId, bootId },
+      features: { methods: [...dispatcher.methods], events: ['connect.challenge', 'tick', 'presence', 'health', 'shutdown', 'config.reloaded'] },
+      snapshot: {
+        presence: presence(),
+        health: health(),
+        stateVersion: { ...stateVersion },
+        uptimeMs: Date.now() - startedAtMs,
+        appliedConfigHash: applied.hash,
+        ...(conn.grant?.scopes.includes('operator.admin') ? { configPath: paths.configPath, stateDir: paths.stateDir } : {}),
+        authMode: auth.mode,
+      },
+      auth: {
+        role: conn.grant!.role,
+        scopes: conn.grant!.scopes,
+        method: conn.grant!.method,
+        ...(conn.grant!.deviceToken ? { deviceToken: conn.grant!.deviceToken, issuedAtMs: conn.grant!.issuedAtMs } : {}),
+      },
+      policy: { maxPayload: MAX_PAYLOAD_BYTES, maxBufferedBytes: MAX_BUFFERED_BYTES, tickIntervalMs },
+      controlUiUrl: publicUrl(),
+    }),
+    handleHttp: createHttpHandler({ rendererDir, isReady: () => ready }),
+    onPresenceChange: () => {
+      stateVersion.presence++;
+      server.broadcast('presence', { presence: presence() });
+    },
+  });
+
+  try {
+    boundPort = (await server.listen(port, host)).port;
+  } catch (err) {
+    store.close();
+    lock.release();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new StartupError(`port ${port} on ${host} is already in use by another process; stop it or use --port <n> (or another --profile)`);
+    }
+    if ((err as NodeJS.ErrnoException).code === 'EACCES') throw new StartupError(`no permission to listen on ${host}:${port}`);
+    throw err;
+  }
+  lock.update(boundPort);
+  ready = true;
+
+  let watcher: ConfigWatcher | undefined = watchConfig(paths.configPath, env, {
+    debounceMs: cfg().gateway.reload.debounceMs,
+    initial: applied,
+    onReload: (e) => (e.ok ? applyConfig(e.result, e.changedPaths) : reloadFailed(e.error)),
+    onError: (err) => log.warn('config watcher problem', { err }),
+  });
+  await watcher.ready;
+
+  const wsHost = host === '0.0.0.0' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  log.info('gateway listening', { url: `ws://${wsHost}:${boundPort}`, bind: host, authMode: auth.mode, pid: process.pid, startupMs: Date.now() - startedAtMs });
+
+  let closing: Promise<void> | undefined;
+  return {
+    port: boundPort,
+    host,
+    httpUrl: `http://${wsHost}:${boundPort}/`,
+    wsUrl: `ws://${wsHost}:${boundPort}`,
+    stateDir: paths.stateDir,
+    configPath: paths.configPath,
+    tokenPath: generatedToken?.path,
+    authMode: auth.mode,
+    createLocalClient(): LocalClient {
+      const ctx: CallContext = { connId: `local-${randomUUID()}`, role: 'operator', scopes: ALL_OPERATOR_SCOPES, clientId: 'openclaw-desktop' };
+      const mine = new Set<(event: string, payload: unknown) => void>();
+      return {
+        async call(method, params) {
+          try {
+            return { ok: true, value: await dispatcher.call(method, params, ctx) };
+          } catch (err) {
+            return { ok: false, error: toErrorShape(err) };
+          }
+        },
+        onEvent(fn) {
+          localListeners.add(fn);
+          mine.add(fn);
+          return () => {
+            localListeners.delete(fn);
+            mine.delete(fn);
+          };
+        },
+        close() {
+          for (const fn of mine) localListeners.delete(fn);
+        },
+      };
+    },
+    close(reason = 'gateway stopping') {
+      closing ??= (async () => {
+        ready = false;
+        log.info('gateway stopping', { reason });
+        await watcher?.close();
+        watcher = undefined;
+        await server.close(reason);
+        store.close();
+        lock.release();
+      })();
+      return closing;
+    },
+  };
+}
+

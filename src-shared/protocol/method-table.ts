@@ -1,0 +1,39 @@
+import type { Static } from '@sinclair/typebox';
+import { configGetMethod, configPatchMethod, configSchemaMethod, configSetMethod } from './methods/config.js';
+import type { MethodSpec } from './methods/define.js';
+import { healthMethod, logsTailMethod, statusMethod, systemPresenceMethod } from './methods/system.js';
+
+/**
+ * Every gateway method: params and result schemas, required scope, roles.
+ * The dispatcher, IPC bridge, CLI, renderer and tests all read this one table.
+ */
+export const METHODS = {
+  health: healthMethod,
+  status: statusMethod,
+  'system-presence': systemPresenceMethod,
+  'logs.tail': logsTailMethod,
+  'config.get': configGetMethod,
+  'config.set': configSetMethod,
+  'config.patch': configPatchMethod,
+  'config.schema': configSchemaMethod,
+} as const satisfies Record<string, MethodSpec>;
+
+export type MethodName = keyof typeof METHODS;
+export type MethodParams<M extends MethodName> = Static<(typeof METHODS)[M]['params']>;
+export type MethodResult<M extends MethodName> = Static<(typeof METHODS)[M]['result']>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(METHODS, name);
+}
+
+/** Method prefixes that always need admin, whatever a spec says (defence in depth). */
+export const ADMIN_ONLY_PREFIXES = ['exec.approvals.', 'wizard.', 'update.'] as const;
+/** Config methods that write: always admin. Reads (`config.get`, `config.schema`) need read. */
+export const ADMIN_ONLY_METHODS = ['config.set', 'config.patch', 'config.apply', 'config.openFile'] as const;
+
+/** The scope a method requires, applying the admin-only rules on top of the table. */
+export function requiredScopeFor(method: string, spec: MethodSpec | undefined): string | null {
+  if ((ADMIN_ONLY_METHODS as readonly string[]).includes(method)) return 'operator.admin';
+  if (ADMIN_ONLY_PREFIXES.some((p) => method.startsWith(p))) return 'operator.admin';
+  return spec ? spec.scope : 'operator.admin';
+}

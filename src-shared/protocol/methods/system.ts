@@ -1,0 +1,122 @@
+import { Type } from '@sinclair/typebox';
+import { PresenceEntrySchema } from '../frames.js';
+import { OperatorScopes } from '../scopes.js';
+import { defineMethod } from './define.js';
+
+const Empty = Type.Object({}, { additionalProperties: false });
+
+/** Hot-reload state shown in health and status: the truth about the config the gateway runs. */
+export const ConfigReloadStatusSchema = Type.Object({
+  hotReloadStatus: Type.Union([Type.Literal('ok'), Type.Literal('invalid'), Type.Literal('off')]),
+  mode: Type.String(),
+  appliedHash: Type.String(),
+  lastReloadAtMs: Type.Optional(Type.Integer()),
+  lastError: Type.Optional(Type.String()),
+  pendingRestartPaths: Type.Optional(Type.Array(Type.String())),
+});
+
+export const AgentHealthSchema = Type.Object({
+  agentId: Type.String(),
+  isDefault: Type.Boolean(),
+  heartbeat: Type.Object({ enabled: Type.Boolean(), everySeconds: Type.Optional(Type.Integer()) }),
+  sessions: Type.Object({ count: Type.Integer() }),
+});
+
+/** `health` result: cached or live snapshot. */
+export const HealthSnapshotSchema = Type.Object({
+  ok: Type.Boolean(),
+  ts: Type.Integer(),
+  durationMs: Type.Number(),
+  channels: Type.Record(Type.String(), Type.Unknown()),
+  channelOrder: Type.Array(Type.String()),
+  channelLabels: Type.Record(Type.String(), Type.String()),
+  heartbeatSeconds: Type.Integer(),
+  defaultAgentId: Type.String(),
+  agents: Type.Array(AgentHealthSchema),
+  configReload: ConfigReloadStatusSchema,
+  uptimeMs: Type.Integer(),
+  version: Type.String(),
+});
+
+export const healthMethod = defineMethod({
+  description: 'Gateway health snapshot (ok, channels, agents, config reload state).',
+  scope: null,
+  roles: ['operator', 'node'],
+  params: Type.Object({ probe: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+  result: HealthSnapshotSchema,
+});
+
+export const StatusSchema = Type.Object({
+  ok: Type.Boolean(),
+  version: Type.String(),
+  protocol: Type.Integer(),
+  uptimeMs: Type.Integer(),
+  startedAtMs: Type.Integer(),
+  gateway: Type.Object({
+    port: Type.Integer(),
+    bind: Type.String(),
+    host: Type.String(),
+    url: Type.String(),
+    authMode: Type.String(),
+    controlUiUrl: Type.Optional(Type.String()),
+  }),
+  connections: Type.Object({ total: Type.Integer(), operators: Type.Integer(), nodes: Type.Integer() }),
+  config: ConfigReloadStatusSchema,
+  defaultAgentId: Type.String(),
+  agents: Type.Array(Type.Object({ agentId: Type.String(), isDefault: Type.Boolean() })),
+  channels: Type.Record(Type.String(), Type.Unknown()),
+  /** Admin-only details: paths, pid, memory. */
+  host: Type.Optional(
+    Type.Object({
+      pid: Type.Integer(),
+      nodeVersion: Type.String(),
+      platform: Type.String(),
+      stateDir: Type.String(),
+      configPath: Type.String(),
+      logFile: Type.String(),
+      storePath: Type.String(),
+      storeSchemaVersion: Type.Integer(),
+      rssBytes: Type.Integer(),
+      heapUsedBytes: Type.Integer(),
+    }),
+  ),
+});
+
+export const statusMethod = defineMethod({
+  description: 'Gateway status summary; host details only for admin callers.',
+  scope: OperatorScopes.READ,
+  params: Type.Object({ all: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+  result: StatusSchema,
+});
+
+export const systemPresenceMethod = defineMethod({
+  description: 'Clients and nodes connected right now.',
+  scope: OperatorScopes.READ,
+  params: Empty,
+  result: Type.Array(PresenceEntrySchema),
+});
+
+export const LogsTailParamsSchema = Type.Object(
+  {
+    cursor: Type.Optional(Type.Integer({ minimum: 0 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
+    maxBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const LogsTailResultSchema = Type.Object({
+  file: Type.String(),
+  cursor: Type.Integer(),
+  size: Type.Integer(),
+  lines: Type.Array(Type.String()),
+  truncated: Type.Boolean(),
+  reset: Type.Boolean(),
+});
+
+export const logsTailMethod = defineMethod({
+  description: 'Read the gateway log file from a byte cursor (JSON lines). Without a cursor, the last lines.',
+  scope: OperatorScopes.READ,
+  params: LogsTailParamsSchema,
+  result: LogsTailResultSchema,
+});
