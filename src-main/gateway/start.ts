@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ALL_OPERATOR_SCOPES,
   CloseCodes,
+  DEFAULT_GATEWAY_PORT,
   MAX_BUFFERED_BYTES,
   MAX_PAYLOAD_BYTES,
   PROTOCOL_VERSION,
@@ -11,7 +13,7 @@ import {
   type HelloOk,
   type MethodResult,
 } from '../../src-shared/protocol/index.js';
-import { loadConfigFile, resolveConfigPaths, watchConfig, ConfigError, type ConfigWatcher, type LoadedConfig } from '../config/index.js';
+import { ConfigError, formatConfig, loadConfigFile, resolveConfigPaths, watchConfig, writeConfigAtomic, type ConfigWatcher, type LoadedConfig } from '../config/index.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { configureLogging, createLogger, currentLogFile, type LoggingSettings } from '../logging/index.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
@@ -86,6 +88,16 @@ function bindHost(cfg: ResolvedConfig, opts: StartGatewayOptions): string {
   }
 }
 
+/**
+ * First start: write a small, valid config so `openclaw config get gateway.port`
+ * answers and the user has a file to edit. Never overwrites, never when a
+ * legacy file exists (it is read instead) or the config is read-only.
+ */
+function writeStarterConfig(configPath: string, legacyPath: string, env: NodeJS.ProcessEnv): void {
+  if (env.OPENCLAW_CONFIG_READONLY === '1' || existsSync(configPath) || existsSync(legacyPath)) return;
+  writeConfigAtomic(configPath, formatConfig({ gateway: { mode: 'local', port: DEFAULT_GATEWAY_PORT, bind: 'loopback', auth: { mode: 'token' } } }), { backup: false });
+}
+
 const isLoopbackHost = (h: string) => h === '127.0.0.1' || h === '::1' || h === 'localhost' || h.startsWith('127.');
 
 function loggingSettings(cfg: ResolvedConfig, profile: string | undefined, consoleLogs: boolean): LoggingSettings {
@@ -108,6 +120,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const startedAtMs = Date.now();
   const env = opts.env ?? process.env;
   const paths = resolveConfigPaths({ profile: opts.profile, env });
+  writeStarterConfig(paths.configPath, paths.legacyConfigPath, env);
   const loaded = loadConfigFile(paths.configPath, env, { legacyConfigPath: paths.legacyConfigPath });
   if (!loaded.ok) throw loaded.error;
   let applied: LoadedConfig = loaded;
