@@ -187,6 +187,7 @@ export class GatewayConnection {
     this.ctx = { connId: this.connId, role: this.grant.role, scopes: this.grant.scopes, clientId: params.client.id, deviceId: this.grant.deviceId };
     this.state = 'open';
     this.respond(frame.id, { ok: true, payload: this.host.hello(this) });
+    this.host.log.debug('client connected', { connId: this.connId, client: params.client.id, mode: params.client.mode, role: this.grant.role, method: this.grant.method, deviceId: this.grant.deviceId });
     this.host.onOpen(this);
   }
 
