@@ -18,6 +18,8 @@ export function printJson(value: unknown, pretty = true): void {
 export function reportFailure(err: unknown, json: boolean): number {
   const message = err instanceof Error ? err.message : String(err);
   const exitCode = err instanceof CliError ? err.exitCode : 1;
+  // An empty CliError means "already reported on stdout; just exit non-zero".
+  if (err instanceof CliError && message === '') return exitCode;
   if (json) printJson({ ok: false, error: { type: 'cli_error', message } });
   else process.stderr.write(`error: ${message}\n`);
   return exitCode;

@@ -129,3 +129,24 @@ describe('config hot reload', () => {
     expect(s.reload['gateway.port']).toBe('restart');
   });
 });
+
+describe('first start', () => {
+  it('writes a small valid starter config when there is none, and never overwrites one', async () => {
+    const s = makeTempState({});
+    const { rmSync } = await import('node:fs');
+    rmSync(s.configPath);
+    const gw = await startGateway({ port: 0, env: { ...s.env, OPENCLAW_LOG_LEVEL: 'warn' } });
+    try {
+      const written = JSON.parse(readFileSync(s.configPath, 'utf8'));
+      expect(written).toEqual({ gateway: { mode: 'local', port: 18789, bind: 'loopback', auth: { mode: 'token' } } });
+    } finally {
+      await gw.close();
+    }
+    const mine = `{ logging: { file: ${JSON.stringify(s.logFile)} } }`;
+    writeFileSync(s.configPath, mine);
+    const again = await startGateway({ port: 0, env: s.env });
+    await again.close();
+    expect(readFileSync(s.configPath, 'utf8')).toBe(mine);
+    s.cleanup();
+  });
+});

@@ -22,7 +22,7 @@ export async function runHealth(opts: GlobalOptions & { json?: boolean }): Promi
     ];
     process.stdout.write(lines.join('\n') + '\n');
   }
-  if (!h.ok) throw new CliError('gateway reports not OK', 1);
+  if (!h.ok) throw new CliError(opts.json ? '' : 'gateway reports not OK', 1);
 }
 
 export { duration };
