@@ -17,6 +17,16 @@ export async function runGatewayForeground(opts: GatewayRunOptions): Promise<voi
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new CliError(`--port must be an integer 0..65535, got "${opts.port}"`);
   const bind = opts.bind as 'loopback' | 'lan' | 'tailnet' | 'custom' | undefined;
   if (bind && !['loopback', 'lan', 'tailnet', 'custom'].includes(bind)) throw new CliError(`--bind must be loopback, lan, tailnet or custom, got "${opts.bind}"`);
+  // Signals are handled from the first moment: a stop during start-up waits for start-up, then closes.
+  let stopRequested: string | undefined;
+  let onStop: ((signal: string) => void) | undefined;
+  const handler = (signal: string) => {
+    if (stopRequested) process.exit(130);
+    stopRequested = signal;
+    onStop?.(signal);
+  };
+  process.once('SIGINT', () => handler('SIGINT'));
+  process.once('SIGTERM', () => handler('SIGTERM'));
   let gw;
   try {
     gw = await startGateway({ port, bind, host: opts.host, profile: opts.profile, consoleLogs: true });
@@ -25,26 +35,20 @@ export async function runGatewayForeground(opts: GatewayRunOptions): Promise<voi
     if (err instanceof StartupError || err instanceof InstanceLockedError) throw new CliError(err.message);
     throw err;
   }
-  process.stdout.write(
-    [
-      `OpenClaw gateway listening on ${gw.wsUrl} (pid ${process.pid})`,
-      `Control UI: ${gw.httpUrl}`,
-      `Auth: ${gw.authMode}${gw.tokenPath ? ` (token in ${gw.tokenPath})` : ''}`,
-      `Config: ${gw.configPath}`,
-      '',
-    ].join('\n'),
-  );
+  const running = gw;
   await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) {
-        process.exit(130);
-      }
-      stopping = true;
-      void gw.close(`received ${signal}`).then(resolve, resolve);
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    onStop = (signal) => void running.close(`received ${signal}`).then(resolve, resolve);
+    if (stopRequested) onStop(stopRequested);
+    else
+      process.stdout.write(
+        [
+          `OpenClaw gateway listening on ${running.wsUrl} (pid ${process.pid})`,
+          `Control UI: ${running.httpUrl}`,
+          `Auth: ${running.authMode}${running.tokenPath ? ` (token in ${running.tokenPath})` : ''}`,
+          `Config: ${running.configPath}`,
+          '',
+        ].join('\n'),
+      );
   });
 }
 

@@ -1,0 +1,90 @@
+// Flat config. Not type-aware, to stay fast. Runtime boundaries are enforced here:
+// src-shared is pure (no Node, no Electron, no app folders), only src-main/app and src-preload
+// touch Electron, src-main logs through the logger, and no import cycles anywhere.
+import js from '@eslint/js';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const NODE_BUILTINS = ['fs', 'path', 'crypto', 'os', 'child_process', 'net', 'http', 'https', 'tls', 'dgram', 'dns', 'stream', 'url', 'util', 'events', 'worker_threads', 'zlib', 'module', 'process', 'readline', 'buffer', 'timers'];
+
+const electronOnlyInShell = {
+  name: 'electron',
+  message: 'Only src-main/app and src-preload may import electron; the gateway must run headless too.',
+};
+
+export default tseslint.config(
+  {
+    ignores: ['out/**', 'dist/**', 'node_modules/**', 'bench/results/**', 'coverage/**', 'test-results/**', 'playwright-report/**', '.tmp/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: 'module',
+      globals: { ...globals.node },
+    },
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs', '.cjs'],
+      // NodeNext imports say `.js` for `.ts` sources; map them so cycle detection sees the real files.
+      'import-x/resolver-next': [
+        createNodeResolver({
+          extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json', '.node'],
+          extensionAlias: { '.js': ['.ts', '.tsx', '.js'], '.mjs': ['.mts', '.mjs'] },
+        }),
+      ],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      'no-restricted-imports': ['error', { paths: [electronOnlyInShell], patterns: [{ group: ['electron/*'], message: electronOnlyInShell.message }] }],
+    },
+  },
+  {
+    files: ['src-main/app/**', 'src-preload/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['src-renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['src-main/**'],
+    ignores: ['src-main/cli/**', 'src-main/logging/**'],
+    rules: { 'no-console': 'error' },
+  },
+  {
+    files: ['src-shared/**'],
+    languageOptions: { globals: { ...globals['shared-node-browser'] } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            electronOnlyInShell,
+            ...['ws', 'better-sqlite3', ...NODE_BUILTINS].map((name) => ({
+              name,
+              message: 'src-shared is pure: no Node builtins or Node-only packages.',
+            })),
+          ],
+          patterns: [
+            { group: ['node:*'], message: 'src-shared is pure: no node:* imports.' },
+            { group: ['electron/*'], message: 'src-shared is pure: no electron.' },
+            { group: [...NODE_BUILTINS.map((b) => `${b}/*`), 'better-sqlite3/*', 'ws/*'], message: 'src-shared is pure: no Node builtins.' },
+            {
+              group: ['**/src-main', '**/src-main/**', '**/src-renderer', '**/src-renderer/**', '**/src-preload', '**/src-preload/**'],
+              message: 'src-shared is the bottom floor: it must not import from src-main, src-renderer or src-preload.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Tests poke at wire payloads whose shape is the thing under test.
+    files: ['**/*.test.ts', '**/*.test.tsx', 'e2e/**', 'test-support/**', 'bench/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+);

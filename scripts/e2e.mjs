@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// `npm run e2e`: chromium present, renderer built, then Playwright (extra args are passed through).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureChromium } from './ensure-chromium.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+if (!ensureChromium()) process.exit(1);
+
+if (!existsSync(join(root, 'out/renderer/index.html'))) {
+  const r = spawnSync(process.execPath, [join(root, 'scripts/build-renderer.mjs')], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const playwright = join(root, 'node_modules/@playwright/test/cli.js');
+const r = spawnSync(process.execPath, [playwright, 'test', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+process.exit(r.status ?? 1);

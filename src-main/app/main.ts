@@ -1,0 +1,177 @@
+/**
+ * Electron shell: single instance, the gateway in-process, one window, a tray, and the IPC bridge onto
+ * the gateway's local client. The logic lives in pure modules beside this one (window-options,
+ * tray-model, ipc-result); this file is only the Electron glue.
+ */
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BrowserWindow, Menu, Tray, app, dialog, ipcMain, nativeImage, session, shell } from 'electron';
+import { startGateway, type LocalClient, type RunningGateway } from '../gateway/start.js';
+import { createLogger } from '../logging/index.js';
+import { IPC_CHANNELS, parseCallRequest, toIpcResult, type IpcResult } from './ipc-result.js';
+import { TRAY_ICON_DATA_URL } from './tray-icon.js';
+import { buildTrayMenuModel, type TrayAction, type TrayState } from './tray-model.js';
+import { isAllowedNavigation, isExternalLinkAllowed, windowOptions } from './window-options.js';
+
+const log = createLogger('app');
+
+// out/main/index.js → out/preload/index.cjs, out/renderer/index.html
+const outDir = fileURLToPath(new URL('..', import.meta.url));
+const preloadPath = join(outDir, 'preload', 'index.cjs');
+const rendererDir = join(outDir, 'renderer');
+const devRendererUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const rendererUrl = devRendererUrl ?? pathToFileURL(join(rendererDir, 'index.html')).href;
+
+const GATEWAY_CLOSE_TIMEOUT_MS = 5000;
+
+let mainWindow: BrowserWindow | undefined;
+let tray: Tray | undefined;
+let gateway: RunningGateway | undefined;
+let client: LocalClient | undefined;
+let quitting = false;
+let shutdownDone = false;
+let trayState: TrayState = { gateway: 'starting', windowVisible: false };
+
+// Resolved once the gateway listens, so renderer calls made during start-up simply wait.
+let resolveClient!: (c: LocalClient | undefined) => void;
+const clientReady = new Promise<LocalClient | undefined>((resolve) => {
+  resolveClient = resolve;
+});
+
+function showWindow(): void {
+  if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createWindow();
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow(windowOptions(preloadPath));
+  win.once('ready-to-show', () => win.show());
+  win.on('show', () => updateTray({ windowVisible: true }));
+  win.on('hide', () => updateTray({ windowVisible: false }));
+  // Closing hides to the tray; the gateway keeps serving chat channels. Quit is in the tray menu.
+  win.on('close', (e) => {
+    if (quitting) return;
+    e.preventDefault();
+    win.hide();
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (isExternalLinkAllowed(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (e, url) => {
+    if (!isAllowedNavigation(url, rendererUrl)) e.preventDefault();
+  });
+  void (devRendererUrl ? win.loadURL(devRendererUrl) : win.loadFile(join(rendererDir, 'index.html'))).catch((err: unknown) =>
+    log.error('renderer failed to load', { error: String(err) }),
+  );
+  return win;
+}
+
+function updateTray(patch: Partial<TrayState>): void {
+  trayState = { ...trayState, ...patch };
+  if (!tray) return;
+  const model = buildTrayMenuModel(trayState);
+  tray.setToolTip(model.tooltip);
+  tray.setContextMenu(
+    Menu.buildFromTemplate(
+      model.items.map((item) =>
+        item.kind === 'separator'
+          ? { type: 'separator' as const }
+          : item.kind === 'info'
+            ? { label: item.label, enabled: false }
+            : { label: item.label, enabled: item.enabled, click: () => onTrayAction(item.action) },
+      ),
+    ),
+  );
+}
+
+function onTrayAction(action: TrayAction): void {
+  if (action === 'open') showWindow();
+  else if (action === 'open-in-browser' && gateway) void shell.openExternal(gateway.httpUrl);
+  else if (action === 'quit') app.quit();
+}
+
+function registerIpc(): void {
+  ipcMain.handle(IPC_CHANNELS.call, async (event, arg: unknown): Promise<IpcResult> => {
+    if (!mainWindow || event.sender !== mainWindow.webContents) {
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'unknown IPC sender' } };
+    }
+    const req = parseCallRequest(arg);
+    if (!('method' in req)) return { ok: false, error: req };
+    const c = await clientReady;
+    if (!c) return { ok: false, error: { code: 'UNAVAILABLE', message: 'gateway is not running' } };
+    return toIpcResult(c.call(req.method, req.params));
+  });
+}
+
+async function boot(): Promise<void> {
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  registerIpc();
+  tray = new Tray(nativeImage.createFromDataURL(TRAY_ICON_DATA_URL));
+  tray.on('click', showWindow);
+  updateTray({});
+  mainWindow = createWindow();
+
+  try {
+    gateway = await startGateway({ rendererDir });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    log.error('gateway failed to start', { error: message });
+    updateTray({ gateway: 'failed' });
+    resolveClient(undefined);
+    dialog.showErrorBox('OpenClaw gateway failed to start', message);
+    app.quit();
+    return;
+  }
+  client = gateway.createLocalClient();
+  client.onEvent((name, payload) => {
+    const wc = mainWindow?.webContents;
+    if (wc && !wc.isDestroyed()) wc.send(IPC_CHANNELS.event, { event: name, payload });
+  });
+  resolveClient(client);
+  updateTray({ gateway: 'running', httpUrl: gateway.httpUrl });
+  log.info('desktop ready', { httpUrl: gateway.httpUrl });
+}
+
+async function shutdown(): Promise<void> {
+  updateTray({ gateway: 'stopping' });
+  client?.close();
+  if (gateway) {
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, GATEWAY_CLOSE_TIMEOUT_MS).unref());
+    await Promise.race([gateway.close('app quit'), timeout]).catch((err: unknown) =>
+      log.error('gateway close failed', { error: String(err) }),
+    );
+  }
+  tray?.destroy();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another instance owns the gateway; it focuses its window on 'second-instance'.
+  app.quit();
+} else {
+  app.on('second-instance', () => showWindow());
+  app.on('activate', () => showWindow());
+  // A tray app keeps running with no window open.
+  app.on('window-all-closed', () => undefined);
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  app.on('will-quit', (e) => {
+    if (shutdownDone) return;
+    e.preventDefault();
+    void shutdown().finally(() => {
+      shutdownDone = true;
+      app.quit();
+    });
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+  app
+    .whenReady()
+    .then(boot)
+    .catch((err: unknown) => {
+      log.error('desktop start failed', { error: String(err) });
+      app.exit(1);
+    });
+}

@@ -1,0 +1,2 @@
+/** 16×16 tray icon (a red dot), embedded so the tray works without resource files. Replace with resources/ art when it exists. */
+export const TRAY_ICON_DATA_URL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAYAAAAf8/9hAAAAbElEQVR4nK2TwQ3AIAgAnYQVmIJNWIb1YBs/7YcmxNAaC4/7EDkBcSjhqJAFQQlFCU0Jp2Meg52APeF6YfqZVMAfiSu8CmBzc1YJRIEcJD9IFNgPgUXBSfmxjT5BuYXyEMvPWF6kllVu+UzH3MSz4CR/iECRAAAAAElFTkSuQmCC';

@@ -1,0 +1,171 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Where a log file goes: an explicit path, or a per-day name (optionally per profile). */
+export interface LogFileTarget {
+  file?: string;
+  profile?: string;
+}
+
+/** Size-rotation limits. */
+export interface RotationLimits {
+  maxFileBytes: number;
+  maxArchives: number;
+}
+
+/** Upstream's default directory; Windows has no /tmp, so it uses the temp dir there. */
+export function defaultLogDir(): string {
+  return process.platform === 'win32' ? path.join(os.tmpdir(), 'openclaw') : '/tmp/openclaw';
+}
+
+/**
+ * Resolves the log file path: `logging.file` wins outright; otherwise
+ * `<defaultLogDir>/openclaw[-<profile>]-YYYY-MM-DD.log` for the host-local date.
+ */
+export function resolveLogFilePath(opts: { file?: string; profile?: string; date?: Date }): string {
+  if (opts.file) return path.resolve(expandHome(opts.file));
+  const date = opts.date ?? new Date();
+  const profile = opts.profile ? `-${opts.profile.replace(/[^A-Za-z0-9._-]/g, '_')}` : '';
+  return path.join(defaultLogDir(), `openclaw${profile}-${localDateStamp(date)}.log`);
+}
+
+/** `x.log` → `x.<n>.log` (a name without extension just gets `.<n>`). */
+export function archivePath(filePath: string, n: number): string {
+  const ext = path.extname(filePath);
+  return ext ? `${filePath.slice(0, -ext.length)}.${n}${ext}` : `${filePath}.${n}`;
+}
+
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
+}
+
+function localDateStamp(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+function nextLocalMidnightMs(d: Date): number {
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
+}
+
+/**
+ * Appends lines to the current log file with one synchronous write each
+ * (crash-safe: a line is in the kernel before the call returns). Opens
+ * lazily, rolls to a new file at local midnight, and rotates by size using a
+ * byte count it keeps itself rather than stat-ing on every line.
+ */
+export class FileSink {
+  private fd: number | undefined;
+  private openPath: string | undefined;
+  private size = 0;
+  private rolloverAtMs = 0;
+  private failedPath: string | undefined;
+
+  constructor(
+    private target: LogFileTarget,
+    private limits: RotationLimits,
+    private readonly onError: (message: string) => void,
+  ) {}
+
+  /** Applies new settings; a different path takes effect on the next line. */
+  reconfigure(target: LogFileTarget, limits: RotationLimits): void {
+    this.target = target;
+    this.limits = limits;
+    this.rolloverAtMs = 0; // re-resolve the path on the next write
+    this.failedPath = undefined;
+  }
+
+  /** Path the next line will be written to. */
+  currentPath(now = new Date()): string {
+    return resolveLogFilePath({ ...this.target, date: now });
+  }
+
+  write(line: string, now: Date): void {
+    if (now.getTime() >= this.rolloverAtMs) this.switchTo(this.currentPath(now), now);
+    if (this.fd === undefined) return;
+    const bytes = Buffer.byteLength(line);
+    if (this.size > 0 && this.size + bytes > this.limits.maxFileBytes) this.rotate();
+    if (this.fd === undefined) return;
+    try {
+      fs.writeSync(this.fd, line);
+      this.size += bytes;
+    } catch (err) {
+      this.fail(this.openPath ?? '', err);
+    }
+  }
+
+  close(): void {
+    if (this.fd !== undefined) {
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        // already closed; nothing to recover
+      }
+    }
+    this.fd = undefined;
+    this.openPath = undefined;
+    this.rolloverAtMs = 0;
+  }
+
+  private switchTo(filePath: string, now: Date): void {
+    this.rolloverAtMs = nextLocalMidnightMs(now);
+    if (filePath === this.openPath && this.fd !== undefined) return;
+    this.close();
+    this.rolloverAtMs = nextLocalMidnightMs(now);
+    // After a failure, retry only when the path changes (new day or new config), not per line.
+    if (filePath === this.failedPath) return;
+    this.open(filePath);
+  }
+
+  private open(filePath: string): void {
+    try {
+      fs.mkdirSync(path.dirname(filePath), { recursive: true, mode: 0o700 });
+      const fd = fs.openSync(filePath, 'a', 0o600);
+      const st = fs.fstatSync(fd);
+      // An existing file keeps its mode on open; logs may hold chat content.
+      if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) fs.fchmodSync(fd, 0o600);
+      this.fd = fd;
+      this.openPath = filePath;
+      this.size = st.size;
+      this.failedPath = undefined;
+    } catch (err) {
+      this.fail(filePath, err);
+    }
+  }
+
+  private rotate(): void {
+    const current = this.openPath;
+    if (!current) return;
+    const rolloverAtMs = this.rolloverAtMs;
+    this.close();
+    try {
+      const { maxArchives } = this.limits;
+      if (maxArchives <= 0) {
+        fs.rmSync(current, { force: true });
+      } else {
+        fs.rmSync(archivePath(current, maxArchives), { force: true });
+        for (let n = maxArchives - 1; n >= 1; n--) renameIfExists(archivePath(current, n), archivePath(current, n + 1));
+        fs.renameSync(current, archivePath(current, 1));
+      }
+    } catch (err) {
+      this.onError(`log rotation failed for ${current}: ${(err as Error).message}`);
+    }
+    this.open(current);
+    this.rolloverAtMs = rolloverAtMs;
+  }
+
+  private fail(filePath: string, err: unknown): void {
+    this.close();
+    this.failedPath = filePath;
+    this.onError(`cannot write log file ${filePath}: ${(err as Error).message}`);
+  }
+}
+
+function renameIfExists(from: string, to: string): void {
+  try {
+    fs.renameSync(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}

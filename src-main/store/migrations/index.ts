@@ -1,0 +1,10 @@
+import { migration001 } from './001-initial.js';
+import type { Migration } from './types.js';
+
+export type { Migration } from './types.js';
+
+/**
+ * Every migration, in order. To change the schema, add `NNN-what.ts` exporting
+ * `migrationNNN` and append it here; never edit a migration that has shipped.
+ */
+export const MIGRATIONS: readonly Migration[] = [migration001];

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { formatUptime, summarizeHealth } from './health-summary.js';
+
+describe('summarizeHealth', () => {
+  it('reads ok, reload status and ts from health', () => {
+    const s = summarizeHealth({ health: { ok: true, ts: 99, configReload: { hotReloadStatus: 'ok' } }, now: 0 });
+    expect(s).toEqual({ ok: true, uptimeMs: undefined, version: undefined, configReload: 'ok', checkedAt: 99 });
+  });
+
+  it('ages the health uptime by the time since it arrived', () => {
+    expect(summarizeHealth({ health: { uptimeMs: 1000 }, healthAt: 5000, now: 7000 }).uptimeMs).toBe(3000);
+  });
+
+  it('takes uptime and version from status, then from hello (aged)', () => {
+    expect(summarizeHealth({ health: { ok: true }, status: { uptimeMs: 5000, version: '1.2.3' }, now: 0 })).toMatchObject({
+      uptimeMs: 5000,
+      version: '1.2.3',
+    });
+    expect(
+      summarizeHealth({ health: { ok: false }, hello: { server: { version: '0.1.0' }, snapshot: { uptimeMs: 1000 } }, helloAt: 10_000, now: 12_500 }),
+    ).toMatchObject({ ok: false, uptimeMs: 3500, version: '0.1.0' });
+  });
+
+  it('describes the gateway reload status with its mode or last error', () => {
+    const reload = (configReload: unknown) => summarizeHealth({ health: { configReload }, now: 0 }).configReload;
+    expect(reload({ hotReloadStatus: 'ok', mode: 'hybrid', appliedHash: 'h' })).toBe('ok (hybrid)');
+    expect(reload({ hotReloadStatus: 'invalid', mode: 'hybrid', lastError: 'gateway.port: expected number' })).toBe('invalid: gateway.port: expected number');
+  });
+
+  it('describes an older nested reload status object', () => {
+    expect(summarizeHealth({ health: { configReload: { hotReloadStatus: { state: 'invalid', error: 'gateway.port: expected number' } } }, now: 0 }).configReload).toBe(
+      'invalid: gateway.port: expected number',
+    );
+  });
+
+  it('tolerates junk', () => {
+    expect(summarizeHealth({ health: null, status: 'x', now: 0 })).toEqual({
+      ok: undefined,
+      uptimeMs: undefined,
+      version: undefined,
+      configReload: undefined,
+      checkedAt: undefined,
+    });
+  });
+});
+
+describe('formatUptime', () => {
+  it.each([
+    [undefined, '—'],
+    [999, '0s'],
+    [42_000, '42s'],
+    [62_000, '1m 2s'],
+    [3_720_000, '1h 2m'],
+    [93_784_000, '1d 2h 3m'],
+  ])('%j → %s', (ms, text) => expect(formatUptime(ms)).toBe(text));
+});

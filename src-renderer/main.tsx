@@ -1,0 +1,38 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.js';
+import { createIpcClient } from './client/ipc-client.js';
+import { createTokenStore } from './client/token-store.js';
+import { chooseTransport } from './client/transport.js';
+import { connectWs } from './client/ws-client.js';
+import { createAppStore } from './store.js';
+import { UI_VERSION } from './version.js';
+import './styles.css';
+
+function sessionStorageOrUndefined(): Storage | undefined {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+// Only protocol and host are read from the location: never a gateway URL from search or hash.
+const transport = chooseTransport(window.openclaw, { protocol: location.protocol, host: location.host });
+const store = createAppStore({
+  transport,
+  tokens: createTokenStore(sessionStorageOrUndefined()),
+  connectWs,
+  createIpcClient,
+  clientVersion: UI_VERSION,
+  platform: navigator.platform || 'web',
+  now: Date.now,
+});
+
+const rootEl = document.getElementById('root');
+if (!rootEl) throw new Error('missing #root');
+createRoot(rootEl).render(
+  <StrictMode>
+    <App store={store} origin={transport.kind === 'ws' ? location.host : 'desktop'} />
+  </StrictMode>,
+);

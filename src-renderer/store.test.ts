@@ -1,0 +1,111 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createIpcClient } from './client/ipc-client.js';
+import { createTokenStore, type KeyValueStorage } from './client/token-store.js';
+import { GatewayCallError, type GatewayClient } from './client/types.js';
+import type { WsGatewayClient } from './client/ws-client.js';
+import { HELLO } from './client/fake-socket.test-support.js';
+import { createAppStore, type AppDeps } from './store.js';
+
+function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
+  const data = new Map<string, string>();
+  return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v), removeItem: (k) => void data.delete(k) };
+}
+
+function fakeWsClient(): WsGatewayClient {
+  return {
+    transport: 'ws',
+    hello: HELLO as unknown as WsGatewayClient['hello'],
+    call: vi.fn(async (method: string) => (method === 'health' ? { ok: true } : { version: '0.1.0' })) as GatewayClient['call'],
+    on: () => () => undefined,
+    onClose: () => () => undefined,
+    close: vi.fn(),
+  };
+}
+
+function setup(goodToken = 'right', storage = memoryStorage()) {
+  const connectWs = vi.fn<AppDeps['connectWs']>(async ({ token, url }) => {
+    expect(url).toBe('ws://127.0.0.1:1/');
+    if (token !== goodToken) {
+      throw new GatewayCallError({ code: 'INVALID_REQUEST', message: 'unauthorized: gateway token mismatch', details: { code: 'AUTH_TOKEN_MISMATCH' } });
+    }
+    return fakeWsClient();
+  });
+  const store = createAppStore({
+    transport: { kind: 'ws', url: 'ws://127.0.0.1:1/' },
+    tokens: createTokenStore(storage),
+    connectWs,
+    createIpcClient,
+    clientVersion: '0.1.0',
+    platform: 'test',
+    now: () => 0,
+  });
+  return { store, storage, connectWs };
+}
+
+describe('app store (WS)', () => {
+  it('asks for a token when none is stored', async () => {
+    const { store, connectWs } = setup();
+    await store.getState().start();
+    expect(store.getState().phase).toBe('login');
+    expect(connectWs).not.toHaveBeenCalled();
+  });
+
+  it('shows the server message and details.code on a wrong token, and does not store it', async () => {
+    const { store, storage } = setup();
+    await store.getState().start();
+    await store.getState().login('wrong');
+    expect(store.getState().phase).toBe('login');
+    expect(store.getState().loginError).toEqual({ message: 'unauthorized: gateway token mismatch', code: 'AUTH_TOKEN_MISMATCH' });
+    expect(storage.data.size).toBe(0);
+  });
+
+  it('stores the token only after a successful connect, then loads health', async () => {
+    const { store, storage } = setup();
+    await store.getState().start();
+    await store.getState().login('  right ');
+    expect(store.getState().phase).toBe('ready');
+    expect([...storage.data.values()]).toEqual(['right']);
+    await vi.waitFor(() => expect(store.getState().health).toEqual({ ok: true }));
+  });
+
+  it('reconnects with a stored token and forgets one that stopped working', async () => {
+    const storage = memoryStorage();
+    storage.setItem('openclaw.gatewayToken', 'right');
+    const ok = setup('right', storage);
+    await ok.store.getState().start();
+    expect(ok.store.getState().phase).toBe('ready');
+
+    const rotated = setup('new', storage);
+    await rotated.store.getState().start();
+    expect(rotated.store.getState().phase).toBe('login');
+    expect(storage.data.size).toBe(0);
+  });
+
+  it('refuses an empty token without connecting', async () => {
+    const { store, connectWs } = setup();
+    await store.getState().start();
+    await store.getState().login('   ');
+    expect(connectWs).not.toHaveBeenCalled();
+    expect(store.getState().loginError?.message).toBe('Enter the gateway token.');
+  });
+});
+
+describe('app store (IPC)', () => {
+  it('is ready at once and never asks for a token', async () => {
+    const store = createAppStore({
+      transport: {
+        kind: 'ipc',
+        bridge: { call: async () => ({ ok: true, value: { ok: true } }), on: () => () => undefined },
+      },
+      tokens: createTokenStore(undefined),
+      connectWs: () => Promise.reject(new Error('must not be used')),
+      createIpcClient,
+      clientVersion: '0.1.0',
+      platform: 'test',
+      now: () => 0,
+    });
+    await store.getState().start();
+    expect(store.getState().phase).toBe('ready');
+    await vi.waitFor(() => expect(store.getState().health).toEqual({ ok: true }));
+  });
+});

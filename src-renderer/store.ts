@@ -1,0 +1,135 @@
+import { createStore } from 'zustand/vanilla';
+import type { HelloOk } from '../src-shared/protocol/frames.js';
+import type { TransportChoice } from './client/transport.js';
+import type { TokenStore } from './client/token-store.js';
+import { toGatewayCallError, type GatewayClient } from './client/types.js';
+import type { WsConnectOptions, WsGatewayClient } from './client/ws-client.js';
+import type { createIpcClient } from './client/ipc-client.js';
+
+export type Phase = 'starting' | 'login' | 'connecting' | 'ready';
+
+export interface UiError {
+  message: string;
+  /** `error.details.code` (e.g. `AUTH_TOKEN_MISMATCH`) or, failing that, `error.code`. */
+  code?: string;
+}
+
+export interface AppState {
+  phase: Phase;
+  transport: 'ipc' | 'ws';
+  client?: GatewayClient;
+  hello?: HelloOk;
+  helloAt?: number;
+  loginError?: UiError;
+  health?: unknown;
+  status?: unknown;
+  /** When `health` arrived (for ageing its uptime). */
+  healthAt?: number;
+  healthError?: UiError;
+  /** Set when an established WS connection dropped. */
+  disconnected?: string;
+  start(): Promise<void>;
+  login(token: string): Promise<void>;
+  refresh(): Promise<void>;
+  logout(): void;
+}
+
+export interface AppDeps {
+  transport: TransportChoice;
+  tokens: TokenStore;
+  connectWs(opts: WsConnectOptions): Promise<WsGatewayClient>;
+  createIpcClient: typeof createIpcClient;
+  clientVersion: string;
+  platform: string;
+  now(): number;
+}
+
+function toUiError(err: unknown): UiError {
+  const e = toGatewayCallError(err);
+  return { message: e.message, code: e.detailCode ?? e.code };
+}
+
+/** App state and the connect / login / refresh flow, free of React and DOM so it can be tested. */
+export function createAppStore(deps: AppDeps) {
+  return createStore<AppState>()((set, get) => {
+    function attach(client: GatewayClient, hello?: HelloOk): void {
+      set({ client, hello, helloAt: hello ? deps.now() : undefined, phase: 'ready', loginError: undefined, disconnected: undefined });
+      client.on('health', (payload) => set({ health: payload, healthAt: deps.now(), healthError: undefined }));
+      client.onClose((reason) => {
+        if (get().client !== client) return;
+        set({ client: undefined, phase: 'login', disconnected: reason });
+      });
+      void get().refresh();
+    }
+
+    async function connectWithToken(url: string, token: string): Promise<void> {
+      set({ phase: 'connecting', loginError: undefined });
+      try {
+        const client = await deps.connectWs({ url, token, clientVersion: deps.clientVersion, platform: deps.platform });
+        deps.tokens.rememberAccepted(token);
+        attach(client, client.hello);
+      } catch (err) {
+        set({ phase: 'login', loginError: toUiError(err) });
+        throw err;
+      }
+    }
+
+    return {
+      phase: 'starting',
+      transport: deps.transport.kind,
+
+      async start() {
+        if (get().phase !== 'starting') return;
+        const t = deps.transport;
+        if (t.kind === 'ipc') {
+          attach(deps.createIpcClient(t.bridge));
+          return;
+        }
+        const saved = deps.tokens.load();
+        if (!saved) {
+          set({ phase: 'login' });
+          return;
+        }
+        try {
+          await connectWithToken(t.url, saved);
+        } catch {
+          // A remembered token the gateway no longer accepts is dropped; the form shows why.
+          deps.tokens.forget();
+        }
+      },
+
+      async login(token: string) {
+        const t = deps.transport;
+        if (t.kind !== 'ws') return;
+        const trimmed = token.trim();
+        if (!trimmed) {
+          set({ loginError: { message: 'Enter the gateway token.' } });
+          return;
+        }
+        await connectWithToken(t.url, trimmed).catch(() => undefined);
+      },
+
+      async refresh() {
+        const client = get().client;
+        if (!client) return;
+        try {
+          const [health, status] = await Promise.all([
+            client.call('health'),
+            client.call('status').catch(() => undefined),
+          ]);
+          if (get().client === client) set({ health, status, healthAt: deps.now(), healthError: undefined });
+        } catch (err) {
+          if (get().client === client) set({ healthError: toUiError(err) });
+        }
+      },
+
+      logout() {
+        deps.tokens.forget();
+        const client = get().client;
+        set({ client: undefined, hello: undefined, health: undefined, status: undefined, phase: 'login' });
+        client?.close();
+      },
+    };
+  });
+}
+export type AppStore = ReturnType<typeof createAppStore>;
