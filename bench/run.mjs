@@ -1,0 +1,110 @@
+// `npm run bench`: gateway core figures, written to bench/results/gateway-core.json.
+//  - cold start: spawn → first answered `health`, median of 10; RSS after 10 s idle
+//  - `health` RPC throughput and p50/p99 with 1 and 16 clients, beside a bare ws echo server in the same run
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, connect, freePort, median, percentile, rssBytes, spawnGateway, tempState } from './lib.mjs';
+
+const quick = process.argv.includes('--quick');
+const RUNS = quick ? 3 : 10;
+const IDLE_MS = quick ? 2000 : 10_000;
+const LOAD_MS = quick ? 1000 : 4000;
+
+async function coldStart() {
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const s = tempState();
+    const port = await freePort();
+    const t0 = performance.now();
+    const child = spawnGateway(s.env, port);
+    const c = await connect(`ws://127.0.0.1:${port}`, s.token, { retryUntil: Date.now() + 20_000 });
+    const res = await c.call('health');
+    const ms = performance.now() - t0;
+    if (!res.ok) throw new Error('health failed');
+    times.push(ms);
+    c.close();
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+    s.cleanup();
+  }
+  return { runs: RUNS, medianMs: round(median(times)), minMs: round(Math.min(...times)), maxMs: round(Math.max(...times)) };
+}
+
+async function idleMemory() {
+  const s = tempState();
+  const port = await freePort();
+  const child = spawnGateway(s.env, port);
+  const c = await connect(`ws://127.0.0.1:${port}`, s.token, { retryUntil: Date.now() + 20_000 });
+  await c.call('health');
+  c.close();
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  const rss = rssBytes(child.pid);
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+  s.cleanup();
+  return { idleMs: IDLE_MS, rssMiB: rss === null ? null : round(rss / 1048576), processes: 1 };
+}
+
+/** Closed loop: each client sends the next request when the previous answer arrives. */
+async function load(url, token, clients, method) {
+  const conns = await Promise.all(Array.from({ length: clients }, () => connect(url, token)));
+  // Warm-up.
+  await Promise.all(conns.map(async (c) => { for (let i = 0; i < 200; i++) await c.call(method); }));
+  const lat = [];
+  const end = performance.now() + LOAD_MS;
+  const t0 = performance.now();
+  await Promise.all(
+    conns.map(async (c) => {
+      while (performance.now() < end) {
+        const s = performance.now();
+        await c.call(method);
+        lat.push(performance.now() - s);
+      }
+    }),
+  );
+  const secs = (performance.now() - t0) / 1000;
+  for (const c of conns) c.close();
+  lat.sort((a, b) => a - b);
+  return { clients, requests: lat.length, reqPerSec: Math.round(lat.length / secs), p50Ms: round(percentile(lat, 50)), p99Ms: round(percentile(lat, 99)) };
+}
+
+async function rpc() {
+  const s = tempState();
+  const port = await freePort();
+  const gw = spawnGateway(s.env, port);
+  await (await connect(`ws://127.0.0.1:${port}`, s.token, { retryUntil: Date.now() + 20_000 })).close();
+  const echo = spawn(process.execPath, [join(ROOT, 'bench', 'echo-server.mjs'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const echoPort = await new Promise((resolve) => echo.stdout.on('data', (d) => { const m = /listening (\d+)/.exec(String(d)); if (m) resolve(Number(m[1])); }));
+  const out = {};
+  for (const clients of [1, 16]) {
+    const gateway = await load(`ws://127.0.0.1:${port}`, s.token, clients, 'health');
+    const floor = await load(`ws://127.0.0.1:${echoPort}`, 'x', clients, 'health');
+    out[`clients${clients}`] = { gateway, echoFloor: floor, throughputRatio: round(gateway.reqPerSec / floor.reqPerSec, 3) };
+  }
+  gw.kill('SIGTERM');
+  echo.kill('SIGTERM');
+  await Promise.all([once(gw, 'exit'), once(echo, 'exit')]);
+  s.cleanup();
+  return out;
+}
+
+function round(n, d = 2) {
+  return Math.round(n * 10 ** d) / 10 ** d;
+}
+
+const result = {
+  benchmark: 'gateway-core',
+  when: new Date().toISOString(),
+  machine: { cpus: cpus().length, memGiB: round(totalmem() / 2 ** 30, 1), node: process.version },
+  quick,
+  coldStartToHealth: await coldStart(),
+  idleMemory: await idleMemory(),
+  healthRpc: await rpc(),
+};
+const file = join(ROOT, 'bench', 'results', 'gateway-core.json');
+writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+process.stdout.write(`written to ${file}\n`);
