@@ -6,6 +6,7 @@ import {
   ALL_OPERATOR_SCOPES,
   CloseCodes,
   DEFAULT_GATEWAY_PORT,
+  EVENTS,
   MAX_BUFFERED_BYTES,
   MAX_PAYLOAD_BYTES,
   PROTOCOL_VERSION,
@@ -271,7 +272,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
       type: 'hello-ok',
       protocol: PROTOCOL_VERSION,
       server: { version: VERSION, connId: conn.connId, bootId },
-      features: { methods: [...dispatcher.methods], events: ['connect.challenge', 'tick', 'presence', 'health', 'shutdown', 'config.reloaded'] },
+      features: { methods: [...dispatcher.methods], events: Object.keys(EVENTS) },
       snapshot: {
         presence: presence(),
         health: health(),

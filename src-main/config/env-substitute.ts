@@ -1,0 +1,32 @@
+import { formatConfigPath, type ConfigPathSegment } from '../../src-shared/domain/config-path.js';
+import type { ConfigIssue } from './errors.js';
+
+// `$${NAME}` is an escape for a literal `${NAME}`; only upper-case names are
+// substituted, as upstream does, so other `${...}` text passes through.
+const VAR_REF = /\$(\$)?\{([A-Z_][A-Z0-9_]*)\}/g;
+
+/**
+ * Replaces `${VAR}` in every string value (not keys) with `env.VAR`. A missing
+ * or empty variable is reported as an issue at the value's path and left as is.
+ * Returns a new value; the input is not mutated.
+ */
+export function substituteEnvVars(value: unknown, env: NodeJS.ProcessEnv, issues: ConfigIssue[], path: ConfigPathSegment[] = []): unknown {
+  if (typeof value === 'string') {
+    return value.replace(VAR_REF, (match, escaped: string | undefined, name: string) => {
+      if (escaped) return match.slice(1);
+      const replacement = env[name];
+      if (replacement === undefined || replacement === '') {
+        issues.push({ path: formatConfigPath(path), message: `missing environment variable ${name} (referenced as \${${name}})` });
+        return match;
+      }
+      return replacement;
+    });
+  }
+  if (Array.isArray(value)) return value.map((item, i) => substituteEnvVars(item, env, issues, [...path, i]));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) out[key] = substituteEnvVars(child, env, issues, [...path, key]);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,27 @@
+/** Config loading, validation, writing and watching for `openclaw.json`. */
+export { ConfigError, ConfigConflictError, type ConfigIssue } from './errors.js';
+export { resolveConfigPaths, type ConfigPaths } from './paths.js';
+export {
+  loadConfigFile,
+  loadConfigFromText,
+  parseConfigText,
+  finalizeConfig,
+  hashConfigText,
+  readConfigText,
+  readConfigSource,
+  type LoadResult,
+  type LoadedConfig,
+} from './load.js';
+export {
+  resolveConfig,
+  checkConfigEnv,
+  DEFAULT_AGENT_ID,
+  DEFAULT_GATEWAY_PORT,
+  DEFAULT_RELOAD_DEBOUNCE_MS,
+  type ResolvedConfig,
+} from './resolve.js';
+export { validateConfig } from './validate.js';
+export { substituteEnvVars } from './env-substitute.js';
+export { migrateLegacyConfig, type MigrationResult } from './migrate.js';
+export { writeConfigAtomic, formatConfig, editConfigFile, type EditResult } from './write.js';
+export { watchConfig, type ConfigWatcher, type ConfigReloadEvent, type WatchConfigOptions } from './watch.js';

@@ -1,0 +1,535 @@
+/**
+ * The `openclaw.json` schema, written once with TypeBox. The loader validates
+ * against it, the CLI prints it (`config schema`) and the UI builds its form
+ * from the `description`s. Strict: every object we define rejects unknown keys,
+ * because a typo that silently does nothing is worse than a clear error.
+ *
+ * Defaults are applied by the loader (`resolveConfig`), not by the schema, so
+ * "unset" stays visible; the `default` annotations here are documentation only.
+ */
+import { Type, type Static, type TSchema, type TProperties, type ObjectOptions, type TUnion, type TLiteral } from '@sinclair/typebox';
+import { formatConfigPath, getAtPath, parseConfigPath, type ConfigPathSegment } from './config-path.js';
+
+const Obj = <T extends TProperties>(properties: T, options: ObjectOptions = {}) =>
+  Type.Object(properties, { additionalProperties: false, ...options });
+const Enum = <const T extends readonly string[]>(values: T, description: string, extra: object = {}) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    { description, ...extra },
+  ) as unknown as TUnion<TLiteral<T[number]>[]>;
+const Opt = Type.Optional;
+const Str = (description: string, extra: object = {}) => Type.String({ description, ...extra });
+const Bool = (description: string, extra: object = {}) => Type.Boolean({ description, ...extra });
+const Int = (description: string, extra: object = {}) => Type.Integer({ description, ...extra });
+const StrList = (description: string) => Type.Array(Type.String(), { description });
+const Dict = <T extends TSchema>(value: T, description: string) => Type.Record(Type.String(), value, { description });
+
+/** Log levels shared by `logging.level` and `logging.consoleLevel`. */
+export const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+/** A log level name. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const ToolPolicySchema = Obj(
+  {
+    allow: Opt(StrList('Tool names or groups allowed; when set, everything else is denied.')),
+    deny: Opt(StrList('Tool names or groups denied; deny wins over allow.')),
+  },
+  { description: 'Tool allow/deny policy.' },
+);
+
+const DmScopeSchema = Enum(['main', 'per-peer', 'per-channel-peer', 'per-account-channel-peer'], 'How direct messages map to sessions.', { default: 'main' });
+const GroupScopeSchema = Enum(['per-group', 'main'], 'How group chats map to sessions.', { default: 'per-group' });
+
+/** `gateway.*`: the server itself. */
+export const GatewayConfigSchema = Obj(
+  {
+    mode: Opt(Enum(['local', 'remote'], 'Run the gateway here (local) or connect to a remote one.', { default: 'local' })),
+    port: Opt(Int('WS + HTTP port.', { minimum: 1, maximum: 65535, default: 18789 })),
+    bind: Opt(Enum(['loopback', 'lan', 'tailnet', 'custom'], 'Which interfaces to listen on.', { default: 'loopback' })),
+    customBindHost: Opt(Str('Host/IP to bind when bind is "custom".')),
+    auth: Opt(
+      Obj(
+        {
+          mode: Opt(Enum(['none', 'token', 'password', 'trusted-proxy'], 'How clients authenticate.', { default: 'token' })),
+          token: Opt(Str('Shared gateway token (secret).')),
+          password: Opt(Str('Gateway password (secret).')),
+          allowTailscale: Opt(Bool('Accept Tailscale identity headers as authentication.')),
+          rateLimit: Opt(
+            Obj(
+              {
+                maxAttempts: Opt(Int('Failed attempts allowed per window.', { minimum: 1, default: 10 })),
+                windowMs: Opt(Int('Counting window in ms.', { minimum: 1, default: 60000 })),
+                lockoutMs: Opt(Int('Lockout after too many failures, in ms.', { minimum: 0, default: 300000 })),
+              },
+              { description: 'Brute-force protection for auth failures.' },
+            ),
+          ),
+        },
+        { description: 'Client authentication.' },
+      ),
+    ),
+    reload: Opt(
+      Obj(
+        {
+          mode: Opt(Enum(['hybrid', 'off'], 'hybrid applies changes live and restarts when needed; off waits for a manual restart.', { default: 'hybrid' })),
+          debounceMs: Opt(Int('Wait this long after a file change before reloading.', { minimum: 0, default: 150 })),
+        },
+        { description: 'Config hot reload.' },
+      ),
+    ),
+    controlUi: Opt(
+      Obj(
+        {
+          enabled: Opt(Bool('Serve the Control UI.', { default: true })),
+          basePath: Opt(Str('URL path prefix for the Control UI.')),
+          allowedOrigins: Opt(StrList('Extra browser origins allowed to connect.')),
+        },
+        { description: 'Browser Control UI.' },
+      ),
+    ),
+    http: Opt(
+      Obj(
+        {
+          endpoints: Opt(
+            Obj(
+              {
+                chatCompletions: Opt(Obj({ enabled: Opt(Bool('Serve POST /v1/chat/completions.', { default: false })) }, { description: 'OpenAI Chat Completions endpoint.' })),
+                responses: Opt(Obj({ enabled: Opt(Bool('Serve POST /v1/responses.', { default: false })) }, { description: 'OpenAI Responses endpoint.' })),
+              },
+              { description: 'Optional HTTP endpoints.' },
+            ),
+          ),
+        },
+        { description: 'HTTP surface.' },
+      ),
+    ),
+    tools: Opt(Obj(ToolPolicySchema.properties, { description: 'Tools reachable over HTTP /tools/invoke.' })),
+    nodes: Opt(
+      Obj(
+        { pairing: Opt(Obj({ autoApproveCidrs: Opt(StrList('Networks whose nodes are approved without a prompt.')) }, { description: 'Node pairing.' })) },
+        { description: 'Companion nodes.' },
+      ),
+    ),
+    tls: Opt(
+      Obj(
+        {
+          enabled: Opt(Bool('Serve TLS.', { default: false })),
+          certPath: Opt(Str('PEM certificate path.')),
+          keyPath: Opt(Str('PEM private key path.')),
+        },
+        { description: 'TLS for the gateway port.' },
+      ),
+    ),
+    remote: Opt(
+      Obj(
+        {
+          url: Opt(Str('Remote gateway URL (ws:// or wss://).')),
+          token: Opt(Str('Token for the remote gateway (secret).')),
+          tlsFingerprint: Opt(Str('Expected SHA-256 fingerprint of the remote certificate.')),
+        },
+        { description: 'Remote gateway used when mode is "remote".' },
+      ),
+    ),
+  },
+  { description: 'Gateway server.' },
+);
+
+/** `logging.*`. */
+export const LoggingConfigSchema = Obj(
+  {
+    level: Opt(Enum(LOG_LEVELS, 'File log level.', { default: 'info' })),
+    consoleLevel: Opt(Enum(LOG_LEVELS, 'Console log level.', { default: 'info' })),
+    file: Opt(Str('Log file path.')),
+    maxFileBytes: Opt(Int('Rotate the log file past this size.', { minimum: 1 })),
+    consoleStyle: Opt(Enum(['pretty', 'compact', 'json'], 'Console output style.', { default: 'pretty' })),
+    redactSensitive: Opt(Enum(['off', 'tools'], 'Redact secrets in tool output logs.', { default: 'tools' })),
+  },
+  { description: 'Logging.' },
+);
+
+const ModelRefSchema = Obj(
+  {
+    primary: Opt(Str('Model as provider/model, e.g. anthropic/claude-sonnet-4.')),
+    fallbacks: Opt(StrList('Models tried in order when the primary fails.')),
+  },
+  { description: 'Model selection.' },
+);
+
+const SandboxSchema = Obj(
+  {
+    mode: Opt(Enum(['off', 'non-main', 'all'], 'Which sessions run tools in a sandbox.', { default: 'off' })),
+    scope: Opt(Enum(['agent', 'session', 'shared'], 'How sandboxes are shared.', { default: 'agent' })),
+    backend: Opt(Enum(['docker'], 'Sandbox backend.', { default: 'docker' })),
+    workspaceAccess: Opt(Enum(['none', 'ro', 'rw'], 'Workspace visibility inside the sandbox.', { default: 'none' })),
+  },
+  { description: 'Tool sandbox.' },
+);
+
+const agentEntryProperties = {
+  default: Opt(Bool('This agent receives unrouted messages.')),
+  name: Opt(Str('Display name.')),
+  workspace: Opt(Str('Workspace directory.')),
+  agentDir: Opt(Str('Agent state directory.')),
+  // Upstream accepts a bare "provider/model" string here as well as the object form.
+  model: Opt(Type.Union([Type.String(), ModelRefSchema], { description: 'Model for this agent (string or {primary, fallbacks}).' })),
+  tools: Opt(ToolPolicySchema),
+  sandbox: Opt(SandboxSchema),
+  skills: Opt(StrList('Skills enabled for this agent.')),
+};
+
+/** One agent under `agents.entries.<id>`. */
+export const AgentEntrySchema = Obj(agentEntryProperties, { description: 'An agent.' });
+
+/** `agents.*`. */
+export const AgentsConfigSchema = Obj(
+  {
+    defaults: Opt(
+      Obj(
+        {
+          model: Opt(ModelRefSchema),
+          workspace: Opt(Str('Default workspace directory.')),
+          sandbox: Opt(SandboxSchema),
+          timeoutSeconds: Opt(Int('Agent turn timeout in seconds.', { minimum: 1 })),
+          maxSteps: Opt(Int('Maximum tool steps per turn.', { minimum: 1 })),
+        },
+        { description: 'Settings shared by all agents.' },
+      ),
+    ),
+    entries: Opt(Dict(AgentEntrySchema, 'Agents by id.')),
+    // Legacy shape; the loader migrates it into `entries` before validation. Kept so old files still read.
+    list: Opt(Type.Array(Obj({ id: Str('Agent id.'), ...agentEntryProperties }), { description: 'Legacy agent list (use entries).' })),
+  },
+  { description: 'Agents.' },
+);
+
+/** One routing rule under `bindings[]`. */
+export const BindingSchema = Obj(
+  {
+    agentId: Str('Agent that receives matching messages.'),
+    match: Obj(
+      {
+        channel: Str('Channel id, e.g. telegram.'),
+        accountId: Opt(Str('Channel account id; "*" matches any.')),
+        peer: Opt(
+          Obj(
+            { kind: Enum(['direct', 'group', 'channel'], 'Peer kind.'), id: Str('Peer id; "*" matches any peer of this kind.') },
+            { description: 'Specific chat.' },
+          ),
+        ),
+        guildId: Opt(Str('Discord guild id.')),
+        roles: Opt(StrList('Discord role ids; any must match.')),
+        teamId: Opt(Str('Slack team id.')),
+      },
+      { description: 'Every field present must match.' },
+    ),
+    session: Opt(Obj({ dmScope: Opt(DmScopeSchema), groupScope: Opt(GroupScopeSchema) }, { description: 'Session scoping overrides.' })),
+  },
+  { description: 'A routing binding.' },
+);
+
+/** `session.*`. */
+export const SessionConfigSchema = Obj(
+  {
+    scope: Opt(Enum(['per-sender', 'global'], 'Session scope.', { default: 'per-sender' })),
+    dmScope: Opt(DmScopeSchema),
+    groupScope: Opt(GroupScopeSchema),
+    mainKey: Opt(Str('Key of the main session.', { default: 'main' })),
+    identityLinks: Opt(Dict(Type.Array(Type.String()), 'Canonical identity → list of channel:peer ids treated as the same person.')),
+    reset: Opt(
+      Obj(
+        {
+          mode: Opt(Enum(['none', 'daily', 'idle'], 'When sessions reset.', { default: 'none' })),
+          atHour: Opt(Int('Local hour for daily resets.', { minimum: 0, maximum: 23 })),
+          idleMinutes: Opt(Int('Idle minutes before a reset.', { minimum: 1 })),
+        },
+        { description: 'Automatic session reset.' },
+      ),
+    ),
+  },
+  { description: 'Sessions.' },
+);
+
+const channelCommon = {
+  enabled: Opt(Bool('Enable this channel/account.')),
+  dmPolicy: Opt(Enum(['pairing', 'allowlist', 'open', 'disabled'], 'Who may DM the assistant.', { default: 'pairing' })),
+  allowFrom: Opt(Type.Array(Type.Union([Type.String(), Type.Number()]), { description: 'Senders allowed to DM.' })),
+  groupPolicy: Opt(Enum(['open', 'allowlist', 'disabled'], 'Which groups the assistant answers in.', { default: 'allowlist' })),
+  groupAllowFrom: Opt(Type.Array(Type.Union([Type.String(), Type.Number()]), { description: 'Senders allowed in groups.' })),
+};
+
+// Channels stay open (`additionalProperties: true`) until the channel adapters
+// land and contribute their own schemas; only the shared keys are typed now.
+const ChannelAccountSchema = Type.Object(channelCommon, { additionalProperties: true, description: 'A channel account.' });
+/** One channel under `channels.<id>`. */
+export const ChannelConfigSchema = Type.Object(
+  {
+    ...channelCommon,
+    accounts: Opt(Dict(ChannelAccountSchema, 'Accounts by id.')),
+    apiRoot: Opt(Str('Platform API root override.')),
+    baseUrl: Opt(Str('Platform base URL override.')),
+  },
+  { additionalProperties: true, description: 'A chat channel.' },
+);
+
+/** One provider under `models.providers.<id>`. */
+export const ModelProviderSchema = Obj(
+  {
+    baseUrl: Opt(Str('API base URL.')),
+    apiKey: Opt(Str('API key (secret).')),
+    api: Opt(Enum(['anthropic-messages', 'openai-completions', 'openai-responses'], 'Wire API spoken by this provider.')),
+    headers: Opt(Dict(Type.String(), 'Extra HTTP headers.')),
+    models: Opt(
+      Type.Array(
+        Obj({
+          id: Str('Model id as sent to the provider.'),
+          name: Opt(Str('Display name.')),
+          input: Opt(StrList('Input modalities, e.g. text, image.')),
+          reasoning: Opt(Bool('Model supports extended reasoning.')),
+          contextWindow: Opt(Int('Context window in tokens.', { minimum: 1 })),
+          maxTokens: Opt(Int('Maximum output tokens.', { minimum: 1 })),
+          cost: Opt(
+            Obj(
+              {
+                input: Type.Number({ description: 'USD per million input tokens.', minimum: 0 }),
+                output: Type.Number({ description: 'USD per million output tokens.', minimum: 0 }),
+                cacheRead: Opt(Type.Number({ description: 'USD per million cache-read tokens.', minimum: 0 })),
+                cacheWrite: Opt(Type.Number({ description: 'USD per million cache-write tokens.', minimum: 0 })),
+              },
+              { description: 'Pricing.' },
+            ),
+          ),
+        }),
+        { description: 'Models offered by this provider.' },
+      ),
+    ),
+  },
+  { description: 'A model provider.' },
+);
+
+/** `tools.*`: agent tool policy. */
+export const ToolsConfigSchema = Obj(
+  {
+    ...ToolPolicySchema.properties,
+    exec: Opt(
+      Obj(
+        {
+          allow: Opt(StrList('Commands exec may run without approval.')),
+          timeoutSeconds: Opt(Int('exec timeout in seconds.', { minimum: 1 })),
+        },
+        { description: 'Shell exec tool.' },
+      ),
+    ),
+    web: Opt(
+      Obj(
+        {
+          fetch: Opt(
+            Obj(
+              {
+                allowPrivate: Opt(Bool('Allow fetching private/loopback addresses.', { default: false })),
+                maxBytes: Opt(Int('Maximum response size.', { minimum: 1 })),
+              },
+              { description: 'web_fetch tool.' },
+            ),
+          ),
+        },
+        { description: 'Web tools.' },
+      ),
+    ),
+  },
+  { description: 'Agent tools.' },
+);
+
+/** The whole `openclaw.json`. */
+export const OpenClawConfigSchema = Obj(
+  {
+    $schema: Opt(Str('JSON Schema URL for editors.')),
+    meta: Opt(
+      Obj(
+        {
+          lastTouchedVersion: Opt(Str('Version that last wrote this file.')),
+          lastTouchedAt: Opt(Str('When this file was last written (ISO 8601).')),
+        },
+        { description: 'Bookkeeping written by OpenClaw.' },
+      ),
+    ),
+    gateway: Opt(GatewayConfigSchema),
+    logging: Opt(LoggingConfigSchema),
+    agents: Opt(AgentsConfigSchema),
+    bindings: Opt(Type.Array(BindingSchema, { description: 'Routing rules, most specific first.' })),
+    session: Opt(SessionConfigSchema),
+    channels: Opt(Dict(ChannelConfigSchema, 'Chat channels by id.')),
+    models: Opt(Obj({ providers: Opt(Dict(ModelProviderSchema, 'Providers by id.')) }, { description: 'Model providers.' })),
+    tools: Opt(ToolsConfigSchema),
+    commands: Opt(Obj({ ownerAllowFrom: Opt(StrList('Senders allowed to run owner commands.')) }, { description: 'Chat commands.' })),
+    accessGroups: Opt(Dict(Type.Array(Type.String()), 'Named sender lists usable in allowlists.')),
+  },
+  { description: 'OpenClaw configuration.' },
+);
+
+/** One `channels.<id>`: the shared keys are typed, adapter-specific keys pass through as unknown. */
+export type ChannelConfig = Omit<Static<typeof ChannelConfigSchema>, 'accounts'> & {
+  accounts?: Record<string, Static<typeof ChannelAccountSchema> & Record<string, unknown>>;
+} & Record<string, unknown>;
+/** The config as written in `openclaw.json` (after migrations). */
+// TypeBox's Static drops `additionalProperties: true`, so channels get their open type by hand.
+export type OpenClawConfig = Omit<Static<typeof OpenClawConfigSchema>, 'channels'> & { channels?: Record<string, ChannelConfig> };
+/** `gateway.*` as written. */
+export type GatewayConfig = Static<typeof GatewayConfigSchema>;
+/** `logging.*` as written. */
+export type LoggingConfig = Static<typeof LoggingConfigSchema>;
+/** `agents.*` as written. */
+export type AgentsConfig = Static<typeof AgentsConfigSchema>;
+/** One `agents.entries.<id>`. */
+export type AgentEntry = Static<typeof AgentEntrySchema>;
+/** One `bindings[]` rule. */
+export type Binding = Static<typeof BindingSchema>;
+/** `session.*` as written. */
+export type SessionConfig = Static<typeof SessionConfigSchema>;
+/** One `models.providers.<id>`. */
+export type ModelProviderConfig = Static<typeof ModelProviderSchema>;
+
+// ---------------------------------------------------------------------------
+// Secrets
+
+/** Placeholder returned instead of a secret; sending it back keeps the stored value. */
+export const REDACTED_SENTINEL = '__OPENCLAW_REDACTED__';
+const CHANNEL_SECRET_KEYS = ['botToken', 'token', 'appToken', 'signingSecret', 'webhookSecret', 'password', 'secret'];
+
+/**
+ * Where credentials live, as patterns: `*` is one segment, `**` any number
+ * (including none). Provider headers are matched separately by name.
+ */
+export const SECRET_PATHS: readonly string[] = [
+  'gateway.auth.token',
+  'gateway.auth.password',
+  'gateway.remote.token',
+  'models.providers.*.apiKey',
+  ...CHANNEL_SECRET_KEYS.map((key) => `channels.*.**.${key}`),
+];
+const SECRET_PATTERNS = SECRET_PATHS.map((pattern) => pattern.split('.'));
+// Provider headers often carry keys (e.g. "x-api-key"), so credential-looking ones are secrets too.
+const SECRET_HEADER = /authorization|api[-_]?key|token|secret/i;
+
+function matchesPattern(pattern: readonly string[], path: readonly string[]): boolean {
+  if (pattern.length === 0) return path.length === 0;
+  const [head, ...rest] = pattern;
+  if (head === '**') return rest.length === 0 || path.some((_, i) => matchesPattern(rest, path.slice(i))) || matchesPattern(rest, []);
+  if (path.length === 0) return false;
+  return (head === '*' || head === path[0]) && matchesPattern(rest, path.slice(1));
+}
+
+/** True when the value at `path` is a credential: see {@link SECRET_PATHS}, plus credential-looking `models.providers.*.headers.*`. */
+export function isSecretPath(path: readonly ConfigPathSegment[]): boolean {
+  const p = path.map(String);
+  if (p.length === 5 && p[0] === 'models' && p[1] === 'providers' && p[3] === 'headers') return SECRET_HEADER.test(p[4]);
+  return SECRET_PATTERNS.some((pattern) => matchesPattern(pattern, p));
+}
+
+function mapLeaves(value: unknown, path: ConfigPathSegment[], fn: (leaf: unknown, path: ConfigPathSegment[]) => unknown): unknown {
+  if (Array.isArray(value)) return value.map((item, i) => mapLeaves(item, [...path, i], fn));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) {
+      const mapped = mapLeaves(child, [...path, key], fn);
+      if (mapped !== undefined) out[key] = mapped;
+    }
+    return out;
+  }
+  return fn(value, path);
+}
+
+/** Deep copy of `config` with every non-empty secret string replaced by `sentinel`. */
+export function redactConfig<T>(config: T, sentinel: string = REDACTED_SENTINEL): T {
+  return mapLeaves(config, [], (leaf, path) => (typeof leaf === 'string' && leaf !== '' && isSecretPath(path) ? sentinel : leaf)) as T;
+}
+
+/**
+ * Undoes {@link redactConfig} on a config coming back from a client: every
+ * `sentinel` is replaced by the value at the same path in `current`, or dropped
+ * when `current` has none (so the placeholder is never stored as a secret).
+ */
+export function restoreRedacted<T>(next: T, current: unknown, sentinel: string = REDACTED_SENTINEL): T {
+  return mapLeaves(next, [], (leaf, path) => {
+    if (leaf !== sentinel) return leaf;
+    const existing = getAtPath(current, path);
+    return existing.found ? existing.value : undefined;
+  }) as T;
+}
+
+// ---------------------------------------------------------------------------
+// Hot reload classification
+
+/** What a change at a path needs: apply live, restart the gateway, or nothing. */
+export type ReloadKind = 'hot' | 'restart' | 'none';
+
+/**
+ * Path prefix → reload kind; the longest matching prefix wins and anything
+ * unmatched restarts. `channels` is hot for the gateway: the channel manager
+ * restarts just the affected channel. `defaultAgentId` is derived by the loader.
+ */
+export const RELOAD_RULES: ReadonlyArray<{ prefix: string; kind: ReloadKind }> = [
+  { prefix: '$schema', kind: 'none' },
+  { prefix: 'meta', kind: 'none' },
+  { prefix: 'logging', kind: 'hot' },
+  { prefix: 'gateway', kind: 'restart' },
+  { prefix: 'gateway.auth', kind: 'hot' },
+  { prefix: 'gateway.reload', kind: 'hot' },
+  { prefix: 'gateway.port', kind: 'restart' },
+  { prefix: 'gateway.bind', kind: 'restart' },
+  { prefix: 'gateway.tools', kind: 'hot' },
+  { prefix: 'gateway.http', kind: 'hot' },
+  { prefix: 'gateway.nodes', kind: 'hot' },
+  { prefix: 'gateway.remote', kind: 'none' },
+  { prefix: 'channels', kind: 'hot' },
+  { prefix: 'agents', kind: 'hot' },
+  { prefix: 'defaultAgentId', kind: 'hot' },
+  { prefix: 'bindings', kind: 'hot' },
+  { prefix: 'session', kind: 'hot' },
+  { prefix: 'models', kind: 'hot' },
+  { prefix: 'tools', kind: 'hot' },
+  { prefix: 'commands', kind: 'hot' },
+  { prefix: 'accessGroups', kind: 'hot' },
+];
+const PARSED_RULES = RELOAD_RULES.map((rule) => ({ segments: parseConfigPath(rule.prefix).map(String), kind: rule.kind }));
+
+/** Classifies one changed path (dot/bracket form); unparseable or unmatched paths restart. */
+export function classifyReload(path: string): ReloadKind {
+  let segments: string[];
+  try {
+    segments = parseConfigPath(path).map(String);
+  } catch {
+    return 'restart';
+  }
+  let best: { length: number; kind: ReloadKind } = { length: 0, kind: 'restart' };
+  for (const rule of PARSED_RULES) {
+    const matches = rule.segments.length <= segments.length && rule.segments.every((s, i) => s === segments[i]);
+    if (matches && rule.segments.length > best.length) best = { length: rule.segments.length, kind: rule.kind };
+  }
+  return best.kind;
+}
+
+/**
+ * Leaf paths (as {@link formatConfigPath} writes them) whose values differ
+ * between `a` and `b`. Arrays count as leaves; an added or removed object
+ * reports its own leaves.
+ */
+export function diffConfigPaths(a: unknown, b: unknown): string[] {
+  const out: string[] = [];
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const walk = (x: unknown, y: unknown, path: ConfigPathSegment[]): void => {
+    if (!isObj(x) && !isObj(y)) {
+      if (JSON.stringify(x) !== JSON.stringify(y)) out.push(formatConfigPath(path));
+      return;
+    }
+    // An object replacing a scalar (or vice versa) also changes the path itself.
+    if (isObj(x) !== isObj(y) && (x !== undefined && y !== undefined)) out.push(formatConfigPath(path));
+    const xo = isObj(x) ? x : {};
+    const yo = isObj(y) ? y : {};
+    const keys = new Set([...Object.keys(xo), ...Object.keys(yo)]);
+    // An empty object appearing or disappearing has no leaves to report, so report it.
+    if (keys.size === 0 && isObj(x) !== isObj(y) && (x === undefined || y === undefined)) out.push(formatConfigPath(path));
+    for (const key of keys) walk(xo[key], yo[key], [...path, key]);
+  };
+  walk(a, b, []);
+  return out;
+}
