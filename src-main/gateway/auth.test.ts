@@ -50,9 +50,9 @@ describe('handshake auth', () => {
     first.close();
   });
 
-  it('a device-less client never keeps self-declared scopes; only a loopback backend does', async () => {
+  it('a device-less client never keeps self-declared scopes; only a backend or the CLI on direct loopback with the secret does', async () => {
     const t = await gateway();
-    const cli = await GatewayClient.connect({ url: t.url, token: t.token, scopes: ['operator.admin'] });
+    const cli = await GatewayClient.connect({ url: t.url, token: t.token, scopes: ['operator.admin'], client: { id: 'openclaw-control-ui', mode: 'ui' } });
     expect(cli.hello.auth.scopes).toEqual([]);
     await expect(cli.call('health', {})).resolves.toMatchObject({ ok: true });
     await expect(cli.call('config.get', {})).rejects.toMatchObject({ error: { code: 'FORBIDDEN', details: { code: 'MISSING_SCOPE', missingScope: 'operator.read' } } });
@@ -61,6 +61,13 @@ describe('handshake auth', () => {
     const backend = await GatewayClient.connect({ url: t.url, token: t.token, scopes: ['operator.read'], client: { id: 'gateway-client', mode: 'backend' } });
     expect(backend.hello.auth.scopes).toEqual(['operator.read']);
     backend.close();
+    const localCli = await GatewayClient.connect({ url: t.url, token: t.token, scopes: ['operator.read'], client: { id: 'cli', mode: 'cli' } });
+    expect(localCli.hello.auth.scopes).toEqual(['operator.read']);
+    localCli.close();
+    // The same CLI through a local reverse proxy is not direct loopback: scopes cleared.
+    const proxied = await GatewayClient.connect({ url: t.url, token: t.token, scopes: ['operator.admin'], client: { id: 'cli', mode: 'cli' }, headers: { 'X-Forwarded-For': '203.0.113.9' } });
+    expect(proxied.hello.auth.scopes).toEqual([]);
+    proxied.close();
   });
 
   it('a paired device reconnects with its device token alone, with no more than it was issued', async () => {

@@ -204,9 +204,14 @@ export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
   } else if (method === 'device-token') {
     authFailure(ctx, 'a device token needs the signed device identity it was issued to', C.DEVICE_IDENTITY_REQUIRED);
   } else {
-    // Device-less: self-declared scopes are dropped, except a backend on direct loopback with the shared secret.
-    const backend = params.client.id === 'gateway-client' && params.client.mode === 'backend' && ctx.isLoopback && method !== 'none';
-    scopes = backend ? requested : [];
+    // Device-less: self-declared scopes are dropped (GHSA-rqpp-rjj8-7wv8), except for a backend or the CLI
+    // on direct loopback holding the shared secret. That caller could sign a fresh device and be approved
+    // with the same scopes at once, so the exception grants nothing new, and existing CLIs keep working.
+    const trustedLocal =
+      ctx.isLoopback &&
+      (method === 'token' || method === 'password') &&
+      ((params.client.id === 'gateway-client' && params.client.mode === 'backend') || (params.client.id === 'cli' && params.client.mode === 'cli'));
+    scopes = trustedLocal ? requested : [];
   }
 
   ctx.limiter.recordSuccess(ctx.remoteAddress, ctx.nowMs);

@@ -120,7 +120,9 @@ export class GatewayServer {
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const remote = req.socket.remoteAddress ?? 'unknown';
-      const conn = new GatewayConnection(ws, remote, isLoopbackAddress(remote), {
+      // Behind a local reverse proxy every peer looks like loopback; forwarded requests are not direct.
+      const forwarded = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined || req.headers['x-real-ip'] !== undefined;
+      const conn = new GatewayConnection(ws, remote, isLoopbackAddress(remote) && !forwarded, {
         dispatcher: this.opts.dispatcher,
         log: this.opts.log,
         handshakeTimeoutMs: this.opts.handshakeTimeoutMs,

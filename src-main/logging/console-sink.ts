@@ -5,11 +5,11 @@ export interface LogRecord {
   time: string;
   level: LogLevel;
   subsystem: string;
-  msg: string;
+  message: string;
   [k: string]: unknown;
 }
 
-const FIXED_KEYS = new Set(['time', 'level', 'subsystem', 'msg']);
+const FIXED_KEYS = new Set(['time', 'level', 'subsystem', 'message']);
 
 const LEVEL_COLORS: Partial<Record<LogLevel, string>> = {
   fatal: '\x1b[35m',
@@ -22,14 +22,14 @@ const LEVEL_COLORS: Partial<Record<LogLevel, string>> = {
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
 
-/** Human-readable line: `HH:MM:SS level [subsystem] msg key=value …`. */
+/** Human-readable line: `HH:MM:SS level [subsystem] message key=value …`. */
 export function formatPretty(record: LogRecord, color: boolean): string {
   const d = new Date(record.time);
   const pad = (n: number) => String(n).padStart(2, '0');
   const clock = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
   const level = color ? `${LEVEL_COLORS[record.level] ?? ''}${record.level}${RESET}` : record.level;
   const subsystem = color ? `${DIM}[${record.subsystem}]${RESET}` : `[${record.subsystem}]`;
-  let line = `${clock} ${level} ${subsystem} ${record.msg}`;
+  let line = `${clock} ${level} ${subsystem} ${record.message}`;
   for (const [key, value] of Object.entries(record)) {
     if (FIXED_KEYS.has(key) || value === undefined) continue;
     line += ` ${key}=${formatValue(value)}`;

@@ -42,8 +42,8 @@ describe('file lines', () => {
   it('writes one JSON object per line with fixed keys first, then fields', () => {
     createLogger('gateway').info('listening', { port: 18789, bind: '127.0.0.1' });
     const [line] = readLines();
-    expect(Object.keys(line)).toEqual(['time', 'level', 'subsystem', 'msg', 'port', 'bind']);
-    expect(line).toMatchObject({ level: 'info', subsystem: 'gateway', msg: 'listening', port: 18789 });
+    expect(Object.keys(line)).toEqual(['time', 'level', 'subsystem', 'message', 'port', 'bind']);
+    expect(line).toMatchObject({ level: 'info', subsystem: 'gateway', message: 'listening', port: 18789 });
     expect(new Date(line.time).toISOString()).toBe(line.time);
   });
 
@@ -55,8 +55,8 @@ describe('file lines', () => {
   });
 
   it('never lets a field overwrite a fixed key', () => {
-    createLogger('x').info('real', { msg: 'fake', level: 'fatal' });
-    expect(readLines()[0]).toMatchObject({ msg: 'real', level: 'info', _msg: 'fake', _level: 'fatal' });
+    createLogger('x').info('real', { message: 'fake', level: 'fatal' });
+    expect(readLines()[0]).toMatchObject({ message: 'real', level: 'info', _message: 'fake', _level: 'fatal' });
   });
 
   it('names children after their parent', () => {
@@ -79,7 +79,7 @@ describe('levels', () => {
     log.debug('shown');
     log.trace('hidden');
     expect(log.isLevelEnabled('debug')).toBe(true);
-    expect(readLines().map((l) => l.msg)).toEqual(['shown']);
+    expect(readLines().map((l) => l.message)).toEqual(['shown']);
   });
 
   it('silent writes nothing', () => {
@@ -96,7 +96,7 @@ describe('levels', () => {
     const log = createLogger('x');
     log.info('hidden');
     log.warn('shown');
-    expect(readLines().map((l) => l.msg)).toEqual(['shown']);
+    expect(readLines().map((l) => l.message)).toEqual(['shown']);
   });
 
   it('counts the console level in isLevelEnabled', () => {
@@ -113,8 +113,8 @@ describe('sinks', () => {
     const other = path.join(dir, 'other.log');
     configureLogging({ file: other, console: false });
     log.info('second');
-    expect(readLines().map((l) => l.msg)).toEqual(['first']);
-    expect(readLines(other).map((l) => l.msg)).toEqual(['second']);
+    expect(readLines().map((l) => l.message)).toEqual(['first']);
+    expect(readLines(other).map((l) => l.message)).toEqual(['second']);
     expect(currentLogFile()).toBe(other);
   });
 
@@ -137,7 +137,7 @@ describe('sinks', () => {
     await flushLogs();
     expect(writes).toHaveLength(1);
     expect(writes[0]).toMatch(/^\d{2}:\d{2}:\d{2} warn \[channels\/telegram\] slow reply chatId=42 note="two words"\n$/);
-    expect(readLines().map((l) => l.msg)).toEqual(['file only', 'slow reply']);
+    expect(readLines().map((l) => l.message)).toEqual(['file only', 'slow reply']);
   });
 
   it('writes JSON lines to stderr in json style, and nothing when console is false', () => {
@@ -151,7 +151,7 @@ describe('sinks', () => {
     configureLogging({ file, console: false });
     createLogger('x').info('quiet');
     expect(writes).toHaveLength(1);
-    expect(JSON.parse(writes[0])).toMatchObject({ subsystem: 'x', msg: 'hello' });
+    expect(JSON.parse(writes[0])).toMatchObject({ subsystem: 'x', message: 'hello' });
   });
 
   it('feeds redacted records to listeners until unsubscribed', () => {
@@ -163,7 +163,7 @@ describe('sinks', () => {
     off();
     log.info('after');
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ msg: 'with Bearer [REDACTED]', password: '[REDACTED]' });
+    expect(seen[0]).toMatchObject({ message: 'with Bearer [REDACTED]', password: '[REDACTED]' });
   });
 
   it('survives a throwing listener and one that logs', () => {
@@ -175,7 +175,7 @@ describe('sinks', () => {
     expect(() => log.info('hello')).not.toThrow();
     offA();
     offB();
-    expect(readLines().map((l) => l.msg)).toEqual(['hello', 'from listener']);
+    expect(readLines().map((l) => l.message)).toEqual(['hello', 'from listener']);
   });
 });
 

@@ -182,7 +182,7 @@ function emit(subsystem: string, level: LogLevel, msg: string, fields: LogFields
 }
 
 function buildRecord(now: Date, level: LogLevel, subsystem: string, msg: string, fields: LogFields | undefined): LogRecord {
-  const record: LogRecord = { time: now.toISOString(), level, subsystem, msg: redactText(String(msg)) };
+  const record: LogRecord = { time: now.toISOString(), level, subsystem, message: redactText(String(msg)) };
   if (fields) {
     const redacted = redactValue(fields);
     if (redacted && typeof redacted === 'object' && !Array.isArray(redacted)) {

@@ -11,12 +11,12 @@ interface LogsOptions extends GlobalOptions {
 
 function pretty(line: string): string {
   try {
-    const r = JSON.parse(line) as { time?: string; level?: string; subsystem?: string; msg?: string; [k: string]: unknown };
-    const { time, level, subsystem, msg, ...rest } = r;
+    const r = JSON.parse(line) as { time?: string; level?: string; subsystem?: string; message?: string; [k: string]: unknown };
+    const { time, level, subsystem, message, ...rest } = r;
     const extra = Object.entries(rest)
       .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
       .join(' ');
-    return `${time ?? ''} ${(level ?? '').padEnd(5)} [${subsystem ?? '-'}] ${msg ?? ''}${extra ? ' ' + extra : ''}`;
+    return `${time ?? ''} ${(level ?? '').padEnd(5)} [${subsystem ?? '-'}] ${message ?? ''}${extra ? ' ' + extra : ''}`;
   } catch {
     return line;
   }
