@@ -150,3 +150,47 @@ describe('first start', () => {
     s.cleanup();
   });
 });
+
+describe('hybrid reload of the listener', () => {
+  async function freePort(): Promise<number> {
+    const { createServer } = await import('node:net');
+    return new Promise((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = srv.address() as { port: number };
+        srv.close(() => resolve(port));
+      });
+    });
+  }
+
+  it('a gateway.port change moves the gateway: clients get 1012, the new port answers, the old one is gone', async () => {
+    const [p1, p2] = [await freePort(), await freePort()];
+    const token = 'move-token-0123456789';
+    const s = makeTempState({ gateway: { port: p1, auth: { mode: 'token', token } } });
+    const gw = await startGateway({ env: s.env });
+    const { GatewayClient } = await import('../cli/gateway-client.js');
+    const { generateDeviceKeys } = await import('../nodes/device-keys.js');
+    try {
+      expect(gw.port).toBe(p1);
+      const c = await GatewayClient.connect({ url: `ws://127.0.0.1:${p1}`, token, device: generateDeviceKeys(), scopes: ['operator.read'] });
+      const closed = c.closed();
+      const cfg = JSON.parse(readFileSync(s.configPath, 'utf8'));
+      writeFileSync(s.configPath, JSON.stringify({ ...cfg, gateway: { ...cfg.gateway, port: p2 } }));
+      expect(await closed).toEqual({ code: 1012, reason: 'gateway restarting' });
+      // Like any client after a 1012: reconnect with retries until the new address answers.
+      let moved: Awaited<ReturnType<typeof GatewayClient.connect>> | undefined;
+      await expect
+        .poll(async () => (moved = await GatewayClient.connect({ url: `ws://127.0.0.1:${p2}`, token, device: generateDeviceKeys(), scopes: ['operator.read'] }).catch(() => undefined)), { timeout: 5000, interval: 20 })
+        .toBeDefined();
+      if (!moved) throw new Error('unreachable');
+      const st = await moved.call<{ gateway: { port: number }; config: { pendingRestartPaths?: string[] } }>('status', {});
+      expect(st.gateway.port).toBe(p2);
+      expect(st.config.pendingRestartPaths).toBeUndefined();
+      moved.close();
+      await expect(GatewayClient.connect({ url: `ws://127.0.0.1:${p1}`, token, timeoutMs: 2000 })).rejects.toThrow(/cannot reach the gateway/);
+      expect(JSON.parse(readFileSync(`${s.stateDir}/gateway.lock`, 'utf8')).port).toBe(p2);
+    } finally {
+      await gw.close();
+      s.cleanup();
+    }
+  });
+});

@@ -56,6 +56,37 @@ export class GatewayServer {
     });
   }
 
+  /**
+   * Move to another address: stop listening, tell clients the gateway is
+   * restarting (1012), and listen again. On failure the old address is taken
+   * back and the error rethrown.
+   */
+  async rebind(port: number, host: string): Promise<{ port: number; host: string }> {
+    const old = this.http.address();
+    this.broadcast('shutdown', { reason: 'gateway restarting on a new address', restartExpectedMs: 0 });
+    for (const c of [...this.conns]) c.close(CloseCodes.SERVICE_RESTART, 'gateway restarting');
+    this.conns.clear();
+    this.opts.onPresenceChange?.();
+    clearInterval(this.tickTimer);
+    clearInterval(this.pingTimer);
+    // Let the close frames reach the clients (bounded), then drop whatever is left.
+    await Promise.race([
+      Promise.all([...this.wss.clients].map((ws) => new Promise((r) => (ws.readyState === ws.CLOSED ? r(undefined) : ws.once('close', r))))),
+      new Promise((r) => setTimeout(r, 1000).unref()),
+    ]);
+    for (const ws of this.wss.clients) ws.terminate();
+    await new Promise<void>((resolve) => {
+      this.http.close(() => resolve());
+      this.http.closeAllConnections();
+    });
+    try {
+      return await this.listen(port, host);
+    } catch (err) {
+      if (old && typeof old === 'object') await this.listen(old.port, old.address);
+      throw err;
+    }
+  }
+
   /** Open (authenticated) connections. */
   connections(): GatewayConnection[] {
     return [...this.conns];

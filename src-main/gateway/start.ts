@@ -99,6 +99,9 @@ function writeStarterConfig(configPath: string, legacyPath: string, env: NodeJS.
   writeConfigAtomic(configPath, formatConfig({ gateway: { mode: 'local', port: DEFAULT_GATEWAY_PORT, bind: 'loopback', auth: { mode: 'token' } } }), { backup: false });
 }
 
+/** Host as it goes into a URL a local client can open. */
+const displayHost = (h: string) => (h === '0.0.0.0' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h);
+
 const isLoopbackHost = (h: string) => h === '127.0.0.1' || h === '::1' || h === 'localhost' || h.startsWith('127.');
 
 function loggingSettings(cfg: ResolvedConfig, profile: string | undefined, consoleLogs: boolean): LoggingSettings {
@@ -132,8 +135,8 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   for (const w of loaded.warnings) log.warn(w);
 
   const port = opts.port ?? cfg().gateway.port;
-  const host = bindHost(cfg(), opts);
-  const loopbackOnly = isLoopbackHost(host);
+  let host = bindHost(cfg(), opts);
+  let loopbackOnly = isLoopbackHost(host);
 
   // Fail closed before anything listens.
   let generatedToken: { token: string; path: string } | undefined;
@@ -220,10 +223,52 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     auth = nextAuth;
     for (const w of next.warnings) log.warn(w);
     log.info('config reloaded', { changedPaths, pendingRestart: restartPaths.length ? restartPaths : undefined });
-    if (restartPaths.length) log.warn('restart the gateway to apply these settings', { paths: restartPaths });
+    if (restartPaths.length) void relisten(next.resolved, restartPaths);
     stateVersion.health++;
     emit('config.reloaded', { hotReloadStatus: reload.status, mode: reload.mode, appliedHash: reload.appliedHash, lastReloadAtMs: reload.lastReloadAtMs, pendingRestartPaths: reload.pendingRestartPaths });
     emit('health', health());
+  };
+
+  /**
+   * Hybrid reload of the listener: port and bind changes move the gateway in
+   * process (clients are told with 1012 and reconnect). A flag on the command
+   * line wins over the file, so such a change stays pending, as does one that
+   * would be unsafe (no auth beyond loopback) or fails to bind.
+   */
+  const relisten = async (next: ResolvedConfig, paths: string[]): Promise<void> => {
+    if (opts.port !== undefined || opts.host !== undefined || opts.bind !== undefined) {
+      log.warn('listener settings changed in the config but the command line overrides them; restart without the flags to apply', { paths });
+      return;
+    }
+    let wantHost: string;
+    try {
+      wantHost = bindHost(next, opts);
+    } catch (err) {
+      log.error('cannot apply the new listener settings', { err: (err as Error).message });
+      return;
+    }
+    const wantPort = next.gateway.port;
+    if (wantHost === host && wantPort === boundPort) {
+      reload.pendingRestartPaths = undefined;
+      return;
+    }
+    if (!isLoopbackHost(wantHost) && auth.mode === 'none') {
+      log.error('refusing to listen beyond loopback without authentication; keeping the current address', { host: wantHost });
+      return;
+    }
+    try {
+      boundPort = (await server.rebind(wantPort, wantHost)).port;
+      host = wantHost;
+      loopbackOnly = isLoopbackHost(wantHost);
+      lock.update(boundPort);
+      reload.pendingRestartPaths = undefined;
+      log.info('gateway moved to a new address', { url: `ws://${displayHost(host)}:${boundPort}` });
+    } catch (err) {
+      reload.lastError = `could not listen on ${wantHost}:${wantPort}: ${(err as Error).message}; still on ${displayHost(host)}:${boundPort}`;
+      log.error('could not move the listener; kept the old address', { host: wantHost, port: wantPort, err: (err as Error).message });
+    }
+    stateVersion.health++;
+    for (const fn of localListeners) fn('health', health());
   };
 
   const reloadFailed = (err: ConfigError): void => {

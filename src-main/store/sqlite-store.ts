@@ -41,7 +41,8 @@ export function openSqliteStore(filePath: string): Store {
     // busy_timeout first, so the switch to WAL waits for another connection's lock.
     db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    // FULL: a commit is on disk when it returns, even across a power cut (NORMAL in WAL mode only survives crashes).
+    db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     migrate(db);
   } catch (err) {
