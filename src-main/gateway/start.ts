@@ -199,7 +199,8 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     reload.appliedHash = next.hash;
     reload.lastReloadAtMs = Date.now();
     reload.lastError = undefined;
-    const restartPaths = changedPaths.filter((p) => p === 'gateway.port' || p === 'gateway.bind' || p === 'gateway.customBindHost' || p.startsWith('gateway.tls'));
+    // Listener settings differ from what the socket was bound with (kept until applied, whatever else changes).
+    const restartPaths = listenerDiff(next.resolved);
     reload.pendingRestartPaths = restartPaths.length ? restartPaths : undefined;
     configureLogging(loggingSettings(next.resolved, paths.profile, consoleLogs));
     const nextAuth = authFromConfig(next.resolved);
@@ -229,6 +230,10 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     emit('health', health());
   };
 
+  let listenerConfig = { port: cfg().gateway.port, bind: cfg().gateway.bind, customBindHost: cfg().gateway.customBindHost };
+  const listenerDiff = (c: ResolvedConfig): string[] =>
+    (['port', 'bind', 'customBindHost'] as const).filter((k) => c.gateway[k] !== listenerConfig[k]).map((k) => `gateway.${k}`);
+
   /**
    * Hybrid reload of the listener: port and bind changes move the gateway in
    * process (clients are told with 1012 and reconnect). A flag on the command
@@ -248,10 +253,11 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
       return;
     }
     const wantPort = next.gateway.port;
-    if (wantHost === host && wantPort === boundPort) {
+    const applied = () => {
+      listenerConfig = { port: next.gateway.port, bind: next.gateway.bind, customBindHost: next.gateway.customBindHost };
       reload.pendingRestartPaths = undefined;
-      return;
-    }
+    };
+    if (wantHost === host && wantPort === boundPort) return applied();
     if (!isLoopbackHost(wantHost) && auth.mode === 'none') {
       log.error('refusing to listen beyond loopback without authentication; keeping the current address', { host: wantHost });
       return;
@@ -261,7 +267,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
       host = wantHost;
       loopbackOnly = isLoopbackHost(wantHost);
       lock.update(boundPort);
-      reload.pendingRestartPaths = undefined;
+      applied();
       log.info('gateway moved to a new address', { url: `ws://${displayHost(host)}:${boundPort}` });
     } catch (err) {
       reload.lastError = `could not listen on ${wantHost}:${wantPort}: ${(err as Error).message}; still on ${displayHost(host)}:${boundPort}`;
