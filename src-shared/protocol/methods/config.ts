@@ -31,32 +31,24 @@ const WriteResult = Type.Object({
   changedPaths: Type.Array(Type.String()),
 });
 
+/** Shared by the write methods: the new text and the hash it was based on (conflict guard). */
+const writeParams = {
+  raw: Type.String({ maxLength: 2_000_000 }),
+  baseHash: Type.Optional(Type.String()),
+  note: Type.Optional(Type.String({ maxLength: 500 })),
+};
+
 export const configSetMethod = defineMethod({
   description: 'Replace the whole config file (JSON5 text). Needs the current hash when the file exists.',
   scope: OperatorScopes.ADMIN,
-  params: Type.Object(
-    {
-      raw: Type.String({ maxLength: 2_000_000 }),
-      baseHash: Type.Optional(Type.String()),
-      note: Type.Optional(Type.String({ maxLength: 500 })),
-    },
-    { additionalProperties: false },
-  ),
+  params: Type.Object(writeParams, { additionalProperties: false }),
   result: WriteResult,
 });
 
 export const configPatchMethod = defineMethod({
   description: 'Apply a JSON merge patch (JSON5 text of an object; null deletes). Needs the current hash when the file exists.',
   scope: OperatorScopes.ADMIN,
-  params: Type.Object(
-    {
-      raw: Type.String({ maxLength: 2_000_000 }),
-      baseHash: Type.Optional(Type.String()),
-      replacePaths: Type.Optional(Type.Array(Type.String())),
-      note: Type.Optional(Type.String({ maxLength: 500 })),
-    },
-    { additionalProperties: false },
-  ),
+  params: Type.Object({ ...writeParams, replacePaths: Type.Optional(Type.Array(Type.String())) }, { additionalProperties: false }),
   result: WriteResult,
 });
 
