@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { createQueueRepo, createSessionsRepo, createTranscriptRepo } from './conversation-repos.js';
 import { migrate, readSchemaVersion } from './migrate.js';
 import { UnknownDeviceError, type DeviceRecord, type DeviceTokenInfo, type Store } from './types.js';
 
@@ -88,6 +89,9 @@ function rowToDevice(row: DeviceRow): DeviceRecord {
 }
 
 class SqliteStore implements Store {
+  readonly sessions: Store['sessions'];
+  readonly transcript: Store['transcript'];
+  readonly queue: Store['queue'];
   readonly devices: Store['devices'];
   readonly deviceTokens: Store['deviceTokens'];
 
@@ -98,6 +102,9 @@ class SqliteStore implements Store {
     private readonly db: Database.Database,
     readonly path: string,
   ) {
+    this.sessions = createSessionsRepo(db);
+    this.transcript = createTranscriptRepo(db);
+    this.queue = createQueueRepo(db);
     this.stmts = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),

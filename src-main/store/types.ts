@@ -1,3 +1,7 @@
+import type { QueueRepo, SessionsRepo, TranscriptRepo } from './conversation-types.js';
+
+export type * from './conversation-types.js';
+
 /**
  * Backend-neutral persistent state. The SQLite implementation lives in
  * `sqlite-store.ts`; a second backend (PostgreSQL) implements the same interface.
@@ -59,6 +63,9 @@ export interface Store {
     /** Revokes the device's token for `role`, or all its tokens; returns how many were removed. */
     revoke(deviceId: string, role?: string): number;
   };
+  sessions: SessionsRepo;
+  transcript: TranscriptRepo;
+  queue: QueueRepo;
   /** Runs `fn` atomically (nests as a savepoint); `fn` must be synchronous. */
   transaction<T>(fn: () => T): T;
   /** Closes the database; idempotent. */

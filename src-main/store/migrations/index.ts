@@ -1,4 +1,5 @@
 import { migration001 } from './001-initial.js';
+import { migration002 } from './002-sessions-queue.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -7,4 +8,4 @@ export type { Migration } from './types.js';
  * Every migration, in order. To change the schema, add `NNN-what.ts` exporting
  * `migrationNNN` and append it here; never edit a migration that has shipped.
  */
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];

@@ -1,0 +1,56 @@
+import type { TSchema } from '@sinclair/typebox';
+
+/** Tool groups for `tools.allow` / `tools.deny` (`group:fs`, …). */
+export type ToolGroup = 'fs' | 'runtime' | 'web' | 'ui' | 'sessions' | 'messaging' | 'nodes' | 'automation' | 'memory';
+
+/** What a tool run may touch. Built per turn by the runtime; tools never reach for globals. */
+export interface ToolContext {
+  agentId: string;
+  sessionKey: string;
+  /** Absolute, realpath'd workspace root. File tools stay inside it. */
+  workspace: string;
+  signal: AbortSignal;
+  /** `tools.exec.allow`: program names (or absolute paths) exec may run. Empty: exec refuses everything. */
+  execAllow: readonly string[];
+  execTimeoutMs: number;
+  /** `tools.web.fetch.allowPrivate`. */
+  webAllowPrivate: boolean;
+  webMaxBytes: number;
+  /** Injected services for the sessions and messaging tools (absent when the runtime has none). */
+  services: ToolServices;
+}
+
+export interface ToolServices {
+  listSessions?(opts: { agentId?: string; limit?: number }): Promise<{ sessionKey: string; agentId: string; updatedAtMs: number; messageCount: number; title?: string }[]>;
+  sessionHistory?(opts: { sessionKey: string; limit?: number }): Promise<{ role: string; text: string; timestampMs: number }[]>;
+  sendToSession?(opts: { sessionKey: string; message: string }): Promise<{ runId: string }>;
+  sendMessage?(opts: { channel: string; to: string; accountId?: string; text: string }): Promise<{ messageId?: string }>;
+}
+
+export interface ToolResult {
+  /** Text the model sees. Capped by the runtime. */
+  content: string;
+  isError?: boolean;
+  /** Structured result for clients (HTTP `/tools/invoke`, events). */
+  details?: unknown;
+}
+
+/** A tool: name, schema, and an execute function. Params are validated against `schema` before `execute`. */
+export interface AgentTool<P = unknown> {
+  name: string;
+  description: string;
+  group: ToolGroup;
+  schema: TSchema;
+  execute(params: P, ctx: ToolContext): Promise<ToolResult>;
+}
+
+/** A refusal by a tool's safety checks (path escape, blocked address, argv not allowed). The model sees the message. */
+export class ToolDeniedError extends Error {
+  override readonly name = 'ToolDeniedError';
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}

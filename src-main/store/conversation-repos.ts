@@ -1,0 +1,257 @@
+import type Database from 'better-sqlite3';
+import type {
+  NewTranscriptEntry,
+  QueueItem,
+  QueueRepo,
+  QueueStatus,
+  SessionListQuery,
+  SessionRecord,
+  SessionsRepo,
+  TranscriptEntry,
+  TranscriptRepo,
+} from './conversation-types.js';
+
+interface SessionRow {
+  session_key: string;
+  session_id: string;
+  agent_id: string;
+  created_at_ms: number;
+  updated_at_ms: number;
+  reset_at_ms: number | null;
+  message_count: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  route_json: string | null;
+  label: string | null;
+  model_override: string | null;
+  last_preview: string | null;
+}
+
+function toSession(r: SessionRow): SessionRecord {
+  const s: SessionRecord = {
+    sessionKey: r.session_key,
+    sessionId: r.session_id,
+    agentId: r.agent_id,
+    createdAtMs: r.created_at_ms,
+    updatedAtMs: r.updated_at_ms,
+    messageCount: r.message_count,
+    inputTokens: r.input_tokens,
+    outputTokens: r.output_tokens,
+    costUsd: r.cost_usd,
+  };
+  if (r.reset_at_ms !== null) s.resetAtMs = r.reset_at_ms;
+  if (r.route_json !== null) s.route = JSON.parse(r.route_json);
+  if (r.label !== null) s.label = r.label;
+  if (r.model_override !== null) s.modelOverride = r.model_override;
+  if (r.last_preview !== null) s.lastPreview = r.last_preview;
+  return s;
+}
+
+export function createSessionsRepo(db: Database.Database): SessionsRepo {
+  const q = {
+    get: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE session_key = ?'),
+    byId: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE session_id = ?'),
+    insert: db.prepare('INSERT INTO sessions (session_key, session_id, agent_id, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_key) DO NOTHING'),
+    addUsage: db.prepare(
+      `UPDATE sessions SET message_count = message_count + @messages, input_tokens = input_tokens + @inputTokens,
+         output_tokens = output_tokens + @outputTokens, cost_usd = cost_usd + @costUsd, updated_at_ms = @nowMs,
+         last_preview = COALESCE(@preview, last_preview) WHERE session_key = @key`,
+    ),
+    reset: db.prepare(
+      'UPDATE sessions SET session_id = ?, reset_at_ms = ?, updated_at_ms = ?, message_count = 0, input_tokens = 0, output_tokens = 0, cost_usd = 0, last_preview = NULL WHERE session_key = ?',
+    ),
+    delete: db.prepare('DELETE FROM sessions WHERE session_key = ?'),
+    count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM sessions'),
+  };
+  return {
+    get: (key) => {
+      const r = q.get.get(key);
+      return r ? toSession(r) : undefined;
+    },
+    getBySessionId: (id) => {
+      const r = q.byId.get(id);
+      return r ? toSession(r) : undefined;
+    },
+    ensure(key, agentId, nowMs, newId) {
+      const existing = q.get.get(key);
+      if (existing) return toSession(existing);
+      q.insert.run(key, newId(), agentId, nowMs, nowMs);
+      return toSession(q.get.get(key)!);
+    },
+    list(query: SessionListQuery) {
+      const where: string[] = [];
+      const args: Record<string, unknown> = {};
+      if (query.agentId) {
+        where.push('agent_id = @agentId');
+        args.agentId = query.agentId;
+      }
+      if (query.search) {
+        where.push("(session_key LIKE @search ESCAPE '\\' OR label LIKE @search ESCAPE '\\' OR last_preview LIKE @search ESCAPE '\\')");
+        args.search = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      }
+      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const total = (db.prepare(`SELECT COUNT(*) AS n FROM sessions ${clause}`).get(args) as { n: number }).n;
+      const rows = db
+        .prepare(`SELECT * FROM sessions ${clause} ORDER BY updated_at_ms DESC, session_key LIMIT @limit OFFSET @offset`)
+        .all({ ...args, limit: query.limit ?? 100, offset: query.offset ?? 0 }) as SessionRow[];
+      return { sessions: rows.map(toSession), total };
+    },
+    patch(key, fields) {
+      const sets: string[] = [];
+      const args: Record<string, unknown> = { key };
+      const map: Record<string, [string, (v: unknown) => unknown]> = {
+        label: ['label', (v) => v ?? null],
+        modelOverride: ['model_override', (v) => v ?? null],
+        route: ['route_json', (v) => (v === undefined || v === null ? null : JSON.stringify(v))],
+        lastPreview: ['last_preview', (v) => v ?? null],
+        updatedAtMs: ['updated_at_ms', (v) => v],
+      };
+      for (const [k, v] of Object.entries(fields)) {
+        const m = map[k];
+        if (!m) continue;
+        sets.push(`${m[0]} = @${k}`);
+        args[k] = m[1](v);
+      }
+      if (!sets.length) return q.get.get(key) !== undefined;
+      return db.prepare(`UPDATE sessions SET ${sets.join(', ')} WHERE session_key = @key`).run(args).changes > 0;
+    },
+    addUsage(key, d) {
+      q.addUsage.run({ key, messages: d.messages, inputTokens: d.inputTokens, outputTokens: d.outputTokens, costUsd: d.costUsd, nowMs: d.nowMs, preview: d.preview ?? null });
+    },
+    reset(key, newId, nowMs) {
+      if (q.reset.run(newId, nowMs, nowMs, key).changes === 0) return undefined;
+      return toSession(q.get.get(key)!);
+    },
+    delete: (key) => q.delete.run(key).changes > 0,
+    count: () => q.count.get()!.n,
+  };
+}
+
+interface TranscriptRow {
+  session_id: string;
+  seq: number;
+  role: string;
+  content_json: string;
+  run_id: string | null;
+  queue_id: number | null;
+  usage_json: string | null;
+  created_at_ms: number;
+}
+
+function toEntry(r: TranscriptRow): TranscriptEntry {
+  const e: TranscriptEntry = { sessionId: r.session_id, seq: r.seq, role: r.role as TranscriptEntry['role'], content: JSON.parse(r.content_json), createdAtMs: r.created_at_ms };
+  if (r.run_id !== null) e.runId = r.run_id;
+  if (r.queue_id !== null) e.queueId = r.queue_id;
+  if (r.usage_json !== null) e.usage = JSON.parse(r.usage_json);
+  return e;
+}
+
+export function createTranscriptRepo(db: Database.Database): TranscriptRepo {
+  const q = {
+    lastSeq: db.prepare<[string], { seq: number | null }>('SELECT MAX(seq) AS seq FROM transcript WHERE session_id = ?'),
+    insert: db.prepare('INSERT INTO transcript (session_id, seq, role, content_json, run_id, queue_id, usage_json, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    latest: db.prepare<[string, number], TranscriptRow>('SELECT * FROM transcript WHERE session_id = ? ORDER BY seq DESC LIMIT ?'),
+    before: db.prepare<[string, number, number], TranscriptRow>('SELECT * FROM transcript WHERE session_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
+    since: db.prepare<[string, number, number], TranscriptRow>('SELECT * FROM transcript WHERE session_id = ? AND seq >= ? ORDER BY seq ASC LIMIT ?'),
+    hasQueue: db.prepare<[number], { one: number }>('SELECT 1 AS one FROM transcript WHERE queue_id = ?'),
+    deleteSession: db.prepare('DELETE FROM transcript WHERE session_id = ?'),
+  };
+  const lastSeq = (id: string) => q.lastSeq.get(id)?.seq ?? 0;
+  return {
+    append(sessionId, entries: NewTranscriptEntry[]) {
+      let seq = lastSeq(sessionId);
+      return entries.map((e) => {
+        seq++;
+        q.insert.run(sessionId, seq, e.role, JSON.stringify(e.content), e.runId ?? null, e.queueId ?? null, e.usage ? JSON.stringify(e.usage) : null, e.createdAtMs);
+        return seq;
+      });
+    },
+    page(sessionId, { beforeSeq, limit }) {
+      const rows = beforeSeq === undefined ? q.latest.all(sessionId, limit) : q.before.all(sessionId, beforeSeq, limit);
+      return rows.map(toEntry);
+    },
+    since: (sessionId, fromSeq, limit) => q.since.all(sessionId, fromSeq, limit).map(toEntry),
+    lastSeq,
+    hasQueueEntry: (id) => q.hasQueue.get(id) !== undefined,
+    deleteSession: (id) => q.deleteSession.run(id).changes,
+  };
+}
+
+interface QueueRow {
+  id: number;
+  dedupe_key: string;
+  session_key: string;
+  agent_id: string;
+  run_id: string;
+  payload_json: string;
+  status: QueueStatus;
+  attempts: number;
+  enqueued_at_ms: number;
+  started_at_ms: number | null;
+  finished_at_ms: number | null;
+  error: string | null;
+}
+
+function toItem(r: QueueRow): QueueItem {
+  const i: QueueItem = {
+    id: r.id,
+    dedupeKey: r.dedupe_key,
+    sessionKey: r.session_key,
+    agentId: r.agent_id,
+    runId: r.run_id,
+    payload: JSON.parse(r.payload_json),
+    status: r.status,
+    attempts: r.attempts,
+    enqueuedAtMs: r.enqueued_at_ms,
+  };
+  if (r.started_at_ms !== null) i.startedAtMs = r.started_at_ms;
+  if (r.finished_at_ms !== null) i.finishedAtMs = r.finished_at_ms;
+  if (r.error !== null) i.error = r.error;
+  return i;
+}
+
+export function createQueueRepo(db: Database.Database): QueueRepo {
+  const q = {
+    insert: db.prepare(
+      "INSERT INTO inbound_queue (dedupe_key, session_key, agent_id, run_id, payload_json, status, enqueued_at_ms) VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (dedupe_key) DO NOTHING",
+    ),
+    byKey: db.prepare<[string], QueueRow>('SELECT * FROM inbound_queue WHERE dedupe_key = ?'),
+    get: db.prepare<[number], QueueRow>('SELECT * FROM inbound_queue WHERE id = ?'),
+    byRun: db.prepare<[string], QueueRow>('SELECT * FROM inbound_queue WHERE run_id = ? ORDER BY id DESC LIMIT 1'),
+    open: db.prepare<[number], QueueRow>("SELECT * FROM inbound_queue WHERE status IN ('pending', 'running') ORDER BY id LIMIT ?"),
+    running: db.prepare("UPDATE inbound_queue SET status = 'running', attempts = attempts + 1, started_at_ms = ? WHERE id = ?"),
+    finish: db.prepare('UPDATE inbound_queue SET status = ?, finished_at_ms = ?, error = ? WHERE id = ?'),
+    requeue: db.prepare("UPDATE inbound_queue SET status = 'pending' WHERE status = 'running'"),
+    counts: db.prepare<[], { status: QueueStatus; n: number }>('SELECT status, COUNT(*) AS n FROM inbound_queue GROUP BY status'),
+    prune: db.prepare("DELETE FROM inbound_queue WHERE status IN ('done', 'failed', 'dropped') AND finished_at_ms < ?"),
+  };
+  return {
+    enqueue(item) {
+      const r = q.insert.run(item.dedupeKey, item.sessionKey, item.agentId, item.runId, JSON.stringify(item.payload), item.enqueuedAtMs);
+      if (r.changes === 0) {
+        const existing = toItem(q.byKey.get(item.dedupeKey)!);
+        return { id: existing.id, duplicate: true, existing };
+      }
+      return { id: Number(r.lastInsertRowid), duplicate: false };
+    },
+    get: (id) => {
+      const r = q.get.get(id);
+      return r ? toItem(r) : undefined;
+    },
+    byRunId: (runId) => {
+      const r = q.byRun.get(runId);
+      return r ? toItem(r) : undefined;
+    },
+    open: (limit) => q.open.all(limit).map(toItem),
+    markRunning: (id, now) => void q.running.run(now, id),
+    finish: (id, status, now, error) => void q.finish.run(status, now, error ?? null, id),
+    requeueRunning: () => q.requeue.run().changes,
+    counts() {
+      const out: Record<QueueStatus, number> = { pending: 0, running: 0, done: 0, failed: 0, dropped: 0 };
+      for (const r of q.counts.all()) out[r.status] = r.n;
+      return out;
+    },
+    prune: (before) => q.prune.run(before).changes,
+  };
+}
