@@ -13,6 +13,29 @@ export const EVENTS = {
     scope: null,
   },
   'config.reloaded': { payload: ConfigReloadStatusSchema, scope: 'operator.read' },
+  /** Chat stream for a session: `delta`s, then `final`, `aborted` or `error`. */
+  chat: {
+    payload: Type.Object({
+      runId: Type.String(),
+      sessionKey: Type.String(),
+      agentId: Type.Optional(Type.String()),
+      seq: Type.Integer(),
+      state: Type.Union([Type.Literal('delta'), Type.Literal('final'), Type.Literal('aborted'), Type.Literal('error')]),
+      deltaText: Type.Optional(Type.String()),
+      message: Type.Optional(Type.Unknown()),
+      usage: Type.Optional(Type.Unknown()),
+      stopReason: Type.Optional(Type.String()),
+      errorKind: Type.Optional(Type.String()),
+      errorMessage: Type.Optional(Type.String()),
+    }),
+    scope: 'operator.read',
+  },
+  /** Run lifecycle, assistant text and tool activity. */
+  agent: {
+    payload: Type.Object({ runId: Type.String(), seq: Type.Integer(), stream: Type.String(), ts: Type.Integer(), data: Type.Record(Type.String(), Type.Unknown()), sessionKey: Type.Optional(Type.String()) }),
+    scope: 'operator.read',
+  },
+  'sessions.changed': { payload: Type.Object({ sessionKey: Type.String(), reason: Type.String() }), scope: 'operator.read' },
 } as const;
 
 export type EventName = keyof typeof EVENTS;

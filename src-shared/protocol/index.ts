@@ -10,3 +10,7 @@ export * from './events.js';
 export * from './methods/define.js';
 export * from './methods/system.js';
 export * from './methods/config.js';
+export * from './methods/chat.js';
+export * from './methods/agent.js';
+export * from './methods/sessions.js';
+export * from './methods/models-tools.js';

@@ -1,6 +1,10 @@
 import type { Static } from '@sinclair/typebox';
 import { configGetMethod, configPatchMethod, configSchemaMethod, configSetMethod } from './methods/config.js';
 import type { MethodSpec } from './methods/define.js';
+import { agentMethod, agentWaitMethod } from './methods/agent.js';
+import { chatAbortMethod, chatHistoryMethod, chatSendMethod } from './methods/chat.js';
+import { modelsListMethod, sendMethod, toolsInvokeMethod } from './methods/models-tools.js';
+import { sessionsDeleteMethod, sessionsListMethod, sessionsPatchMethod, sessionsPreviewMethod, sessionsResetMethod } from './methods/sessions.js';
 import { healthMethod, logsTailMethod, statusMethod, systemPresenceMethod } from './methods/system.js';
 
 /**
@@ -16,6 +20,19 @@ export const METHODS = {
   'config.set': configSetMethod,
   'config.patch': configPatchMethod,
   'config.schema': configSchemaMethod,
+  send: sendMethod,
+  agent: agentMethod,
+  'agent.wait': agentWaitMethod,
+  'chat.send': chatSendMethod,
+  'chat.history': chatHistoryMethod,
+  'chat.abort': chatAbortMethod,
+  'sessions.list': sessionsListMethod,
+  'sessions.preview': sessionsPreviewMethod,
+  'sessions.patch': sessionsPatchMethod,
+  'sessions.reset': sessionsResetMethod,
+  'sessions.delete': sessionsDeleteMethod,
+  'models.list': modelsListMethod,
+  'tools.invoke': toolsInvokeMethod,
 } as const satisfies Record<string, MethodSpec>;
 
 export type MethodName = keyof typeof METHODS;

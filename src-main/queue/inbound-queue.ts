@@ -1,0 +1,207 @@
+import type { QueueItem, Store } from '../store/types.js';
+import type { Logger } from '../logging/index.js';
+
+/** How a message that arrives while its session is busy is handled. */
+export type QueueMode = 'followup' | 'collect' | 'steer' | 'interrupt';
+
+/** One session's turn in progress, as the processor sees it. */
+export interface ActiveRun {
+  readonly runId: string;
+  readonly sessionKey: string;
+  readonly signal: AbortSignal;
+  /** Messages sent with `steer` while this run is going; taking them removes them from the queue. */
+  takeSteer(): QueueItem[];
+}
+
+/**
+ * Processes a batch (one item, or several for `collect` and taken steer
+ * messages) and records the outcome durably itself, in the same transaction as
+ * the transcript, so that a crash can neither lose nor double a reply.
+ */
+export type QueueProcessor = (batch: QueueItem[], run: ActiveRun) => Promise<void>;
+
+export interface IngestRequest {
+  dedupeKey: string;
+  sessionKey: string;
+  agentId: string;
+  runId: string;
+  payload: { queueMode?: QueueMode } & Record<string, unknown>;
+}
+
+export interface IngestResult {
+  id: number;
+  runId: string;
+  duplicate: boolean;
+  /** The session was busy, so the message waits (or steers). */
+  queued: boolean;
+}
+
+interface Running {
+  run: ActiveRun;
+  controller: AbortController;
+  batch: QueueItem[];
+  done: Promise<void>;
+}
+
+/**
+ * The durable inbound queue: a message is written to the store before the
+ * caller is answered, processed one at a time per session and in parallel
+ * across sessions, and picked up again after a crash or restart.
+ */
+export class InboundQueue {
+  private readonly pending = new Map<string, QueueItem[]>();
+  private readonly active = new Map<string, Running>();
+  private readonly ready: string[] = [];
+  private idleWaiters: (() => void)[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly processor: QueueProcessor,
+    private readonly log: Logger,
+    private readonly concurrency = 32,
+  ) {}
+
+  /** Resume after a restart: items that were running when the process died run again. */
+  start(): { resumed: number } {
+    const requeued = this.store.queue.requeueRunning();
+    let resumed = 0;
+    for (;;) {
+      const batch = this.store.queue.open(1000).filter((i) => !this.isKnown(i));
+      if (!batch.length) break;
+      for (const item of batch) this.addPending(item);
+      resumed += batch.length;
+      if (batch.length < 1000) break;
+    }
+    if (resumed) this.log.info('resuming queued messages', { resumed, wereRunning: requeued });
+    this.pump();
+    return { resumed };
+  }
+
+  /** Write the message durably, then schedule it. Duplicates (same dedupe key) are not run twice. */
+  ingest(req: IngestRequest, nowMs = Date.now()): IngestResult {
+    const r = this.store.queue.enqueue({ ...req, enqueuedAtMs: nowMs });
+    if (r.duplicate) return { id: r.id, runId: r.existing!.runId, duplicate: true, queued: false };
+    const item = this.store.queue.get(r.id)!;
+    const busy = this.active.has(req.sessionKey);
+    const mode = req.payload.queueMode ?? 'followup';
+    if (busy && mode === 'interrupt') {
+      this.addPending(item, true);
+      this.active.get(req.sessionKey)!.controller.abort(new Error('interrupted by a newer message'));
+    } else this.addPending(item);
+    this.pump();
+    return { id: r.id, runId: req.runId, duplicate: false, queued: busy };
+  }
+
+  /** Abort the running turn of a session (optionally only if it is `runId`). */
+  abort(sessionKey: string, runId?: string): number {
+    const a = this.active.get(sessionKey);
+    if (!a || (runId && a.run.runId !== runId && !a.batch.some((i) => i.runId === runId))) return 0;
+    a.controller.abort(new Error('aborted by request'));
+    return 1;
+  }
+
+  isRunning(sessionKey: string): boolean {
+    return this.active.has(sessionKey);
+  }
+
+  /** Session keys with a turn running right now. */
+  runningSessions(): string[] {
+    return [...this.active.keys()];
+  }
+
+  /** Pending (not yet started) items across sessions. */
+  pendingCount(): number {
+    let n = 0;
+    for (const list of this.pending.values()) n += list.length;
+    return n;
+  }
+
+  /** Resolves when nothing is pending or running. */
+  idle(): Promise<void> {
+    if (!this.active.size && !this.pendingCount()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stop taking work; abort running turns and wait (bounded) for them to record their outcome. */
+  async stop(timeoutMs = 5000): Promise<void> {
+    this.stopped = true;
+    for (const a of this.active.values()) a.controller.abort(new Error('gateway stopping'));
+    await Promise.race([Promise.allSettled([...this.active.values()].map((a) => a.done)), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+
+  private isKnown(item: QueueItem): boolean {
+    return (this.pending.get(item.sessionKey) ?? []).some((i) => i.id === item.id) || (this.active.get(item.sessionKey)?.batch.some((i) => i.id === item.id) ?? false);
+  }
+
+  private addPending(item: QueueItem, front = false): void {
+    const list = this.pending.get(item.sessionKey) ?? [];
+    if (front) list.unshift(item);
+    else list.push(item);
+    this.pending.set(item.sessionKey, list);
+    if (!this.active.has(item.sessionKey) && !this.ready.includes(item.sessionKey)) this.ready.push(item.sessionKey);
+  }
+
+  private takeBatch(sessionKey: string): QueueItem[] {
+    const list = this.pending.get(sessionKey) ?? [];
+    const first = list.shift();
+    if (!first) return [];
+    const batch = [first];
+    // `collect`: everything waiting in collect mode goes into one turn.
+    if ((first.payload as { queueMode?: QueueMode }).queueMode === 'collect') {
+      while (list.length && (list[0]!.payload as { queueMode?: QueueMode }).queueMode === 'collect') batch.push(list.shift()!);
+    }
+    if (!list.length) this.pending.delete(sessionKey);
+    return batch;
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.active.size < this.concurrency && this.ready.length) {
+      const sessionKey = this.ready.shift()!;
+      if (this.active.has(sessionKey)) continue;
+      const batch = this.takeBatch(sessionKey);
+      if (!batch.length) continue;
+      this.run(sessionKey, batch);
+    }
+    if (!this.active.size && !this.pendingCount()) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private run(sessionKey: string, batch: QueueItem[]): void {
+    const controller = new AbortController();
+    const run: ActiveRun = {
+      runId: batch[0]!.runId,
+      sessionKey,
+      signal: controller.signal,
+      takeSteer: () => {
+        const list = this.pending.get(sessionKey) ?? [];
+        const steer = list.filter((i) => (i.payload as { queueMode?: QueueMode }).queueMode === 'steer');
+        if (steer.length) {
+          const rest = list.filter((i) => !steer.includes(i));
+          if (rest.length) this.pending.set(sessionKey, rest);
+          else this.pending.delete(sessionKey);
+          entry.batch.push(...steer);
+        }
+        return steer;
+      },
+    };
+    const entry: Running = { run, controller, batch, done: Promise.resolve() };
+    this.active.set(sessionKey, entry);
+    entry.done = (async () => {
+      try {
+        await this.processor(batch, run);
+      } catch (err) {
+        this.log.error('processing a queued message failed', { sessionKey, runId: run.runId, err });
+        const now = Date.now();
+        for (const item of entry.batch) this.store.queue.finish(item.id, 'failed', now, err instanceof Error ? err.message : String(err));
+      } finally {
+        this.active.delete(sessionKey);
+        if (this.pending.has(sessionKey)) this.ready.push(sessionKey);
+        this.pump();
+      }
+    })();
+  }
+}

@@ -1,0 +1,60 @@
+import { Type } from '@sinclair/typebox';
+import { OperatorScopes } from '../scopes.js';
+import { defineMethod } from './define.js';
+
+export const QueueModeSchema = Type.Union([Type.Literal('followup'), Type.Literal('collect'), Type.Literal('steer'), Type.Literal('interrupt')]);
+
+const SessionKey = Type.String({ minLength: 1, maxLength: 512 });
+const IdempotencyKey = Type.String({ minLength: 1, maxLength: 256 });
+const Attachment = Type.Object({ type: Type.Optional(Type.String()), mimeType: Type.Optional(Type.String()), url: Type.Optional(Type.String()), name: Type.Optional(Type.String()) });
+
+/** A transcript message as clients see it. */
+export const ChatMessageSchema = Type.Object({
+  role: Type.String(),
+  content: Type.Array(Type.Unknown()),
+  timestamp: Type.Integer(),
+  seq: Type.Optional(Type.Integer()),
+  runId: Type.Optional(Type.String()),
+  usage: Type.Optional(Type.Unknown()),
+});
+
+export const chatSendMethod = defineMethod({
+  description: 'Send a user message into a session; the reply streams as `chat` events.',
+  scope: OperatorScopes.WRITE,
+  params: Type.Object(
+    {
+      sessionKey: SessionKey,
+      message: Type.String({ maxLength: 200_000 }),
+      idempotencyKey: IdempotencyKey,
+      thinking: Type.Optional(Type.String()),
+      deliver: Type.Optional(Type.Boolean()),
+      attachments: Type.Optional(Type.Array(Attachment, { maxItems: 16 })),
+      timeoutMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 3_600_000 })),
+      queueMode: Type.Optional(QueueModeSchema),
+    },
+    { additionalProperties: false },
+  ),
+  result: Type.Object({ runId: Type.String(), status: Type.String(), queued: Type.Optional(Type.Boolean()) }),
+});
+
+export const chatHistoryMethod = defineMethod({
+  description: 'A page of a session transcript, newest page first; pass `cursor` for older pages.',
+  scope: OperatorScopes.READ,
+  params: Type.Object(
+    { sessionKey: SessionKey, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })), cursor: Type.Optional(Type.String({ maxLength: 64 })) },
+    { additionalProperties: false },
+  ),
+  result: Type.Object({
+    sessionKey: Type.String(),
+    sessionId: Type.Union([Type.String(), Type.Null()]),
+    messages: Type.Array(ChatMessageSchema),
+    nextCursor: Type.Optional(Type.String()),
+  }),
+});
+
+export const chatAbortMethod = defineMethod({
+  description: 'Abort the running turn of a session (or one run).',
+  scope: OperatorScopes.WRITE,
+  params: Type.Object({ sessionKey: SessionKey, runId: Type.Optional(Type.String()) }, { additionalProperties: false }),
+  result: Type.Object({ ok: Type.Boolean(), aborted: Type.Integer() }),
+});

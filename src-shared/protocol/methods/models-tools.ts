@@ -1,0 +1,66 @@
+import { Type } from '@sinclair/typebox';
+import { OperatorScopes } from '../scopes.js';
+import { defineMethod } from './define.js';
+
+export const modelsListMethod = defineMethod({
+  description: 'Models configured under models.providers.',
+  scope: OperatorScopes.READ,
+  params: Type.Object({ view: Type.Optional(Type.String()) }, { additionalProperties: false }),
+  result: Type.Object({
+    models: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        ref: Type.String(),
+        provider: Type.String(),
+        api: Type.String(),
+        name: Type.Optional(Type.String()),
+        contextWindow: Type.Optional(Type.Integer()),
+        maxTokens: Type.Optional(Type.Integer()),
+      }),
+    ),
+    defaultModel: Type.Optional(Type.String()),
+  }),
+});
+
+export const ToolInvokeParamsSchema = Type.Object(
+  {
+    tool: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    action: Type.Optional(Type.String()),
+    args: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    sessionKey: Type.Optional(Type.String({ maxLength: 512 })),
+    agentId: Type.Optional(Type.String({ maxLength: 64 })),
+    dryRun: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const toolsInvokeMethod = defineMethod({
+  description: "Run one tool directly, under the agent's tool policy and the RPC deny list.",
+  scope: OperatorScopes.WRITE,
+  params: ToolInvokeParamsSchema,
+  result: Type.Object({ ok: Type.Boolean(), result: Type.Object({ content: Type.Array(Type.Object({ type: Type.String(), text: Type.String() })), isError: Type.Optional(Type.Boolean()), details: Type.Optional(Type.Unknown()) }) }),
+});
+
+export const sendMethod = defineMethod({
+  description: 'Deliver a message to a channel peer.',
+  scope: OperatorScopes.WRITE,
+  params: Type.Object(
+    {
+      to: Type.String({ minLength: 1 }),
+      idempotencyKey: Type.String({ minLength: 1, maxLength: 256 }),
+      message: Type.Optional(Type.String({ maxLength: 100_000 })),
+      mediaUrl: Type.Optional(Type.String()),
+      mediaUrls: Type.Optional(Type.Array(Type.String())),
+      channel: Type.Optional(Type.String()),
+      accountId: Type.Optional(Type.String()),
+      agentId: Type.Optional(Type.String()),
+      replyToId: Type.Optional(Type.String()),
+      threadId: Type.Optional(Type.String()),
+      sessionKey: Type.Optional(Type.String()),
+      silent: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false },
+  ),
+  result: Type.Object({ ok: Type.Boolean(), messageId: Type.Optional(Type.String()), channel: Type.String() }),
+});

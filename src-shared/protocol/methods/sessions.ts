@@ -1,0 +1,70 @@
+import { Type } from '@sinclair/typebox';
+import { OperatorScopes } from '../scopes.js';
+import { defineMethod } from './define.js';
+
+const Key = Type.String({ minLength: 1, maxLength: 512 });
+
+export const SessionRowSchema = Type.Object({
+  key: Type.String(),
+  sessionId: Type.String(),
+  agentId: Type.String(),
+  kind: Type.String(),
+  channel: Type.Optional(Type.String()),
+  label: Type.Optional(Type.String()),
+  model: Type.Optional(Type.String()),
+  createdAt: Type.Integer(),
+  updatedAt: Type.Integer(),
+  messageCount: Type.Integer(),
+  inputTokens: Type.Integer(),
+  outputTokens: Type.Integer(),
+  costUsd: Type.Number(),
+  preview: Type.Optional(Type.String()),
+  running: Type.Boolean(),
+});
+
+export const sessionsListMethod = defineMethod({
+  description: 'Sessions, most recently active first.',
+  scope: OperatorScopes.READ,
+  params: Type.Object(
+    {
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+      offset: Type.Optional(Type.Integer({ minimum: 0 })),
+      agentId: Type.Optional(Type.String()),
+      search: Type.Optional(Type.String({ maxLength: 200 })),
+      kinds: Type.Optional(Type.Array(Type.String())),
+    },
+    { additionalProperties: false },
+  ),
+  result: Type.Object({ sessions: Type.Array(SessionRowSchema), count: Type.Integer(), total: Type.Integer() }),
+});
+
+export const sessionsPreviewMethod = defineMethod({
+  description: 'The last few messages of each given session.',
+  scope: OperatorScopes.READ,
+  params: Type.Object({ keys: Type.Array(Key, { maxItems: 100 }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })) }, { additionalProperties: false }),
+  result: Type.Object({ previews: Type.Array(Type.Object({ key: Type.String(), messages: Type.Array(Type.Object({ role: Type.String(), text: Type.String(), timestamp: Type.Integer() })) })) }),
+});
+
+export const sessionsPatchMethod = defineMethod({
+  description: 'Change a session label or model override (null clears).',
+  scope: OperatorScopes.WRITE,
+  params: Type.Object(
+    { key: Key, label: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])), model: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])) },
+    { additionalProperties: false },
+  ),
+  result: Type.Object({ ok: Type.Boolean(), key: Type.String() }),
+});
+
+export const sessionsResetMethod = defineMethod({
+  description: 'Start a new conversation in the session (the old transcript is kept under its old id).',
+  scope: OperatorScopes.WRITE,
+  params: Type.Object({ key: Key }, { additionalProperties: false }),
+  result: Type.Object({ ok: Type.Boolean(), key: Type.String(), sessionId: Type.String() }),
+});
+
+export const sessionsDeleteMethod = defineMethod({
+  description: 'Delete a session and its transcript.',
+  scope: OperatorScopes.WRITE,
+  params: Type.Object({ key: Key }, { additionalProperties: false }),
+  result: Type.Object({ ok: Type.Boolean(), key: Type.String(), deleted: Type.Boolean() }),
+});
