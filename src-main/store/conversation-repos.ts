@@ -155,6 +155,7 @@ export function createTranscriptRepo(db: Database.Database): TranscriptRepo {
     before: db.prepare<[string, number, number], TranscriptRow>('SELECT * FROM transcript WHERE session_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
     since: db.prepare<[string, number, number], TranscriptRow>('SELECT * FROM transcript WHERE session_id = ? AND seq >= ? ORDER BY seq ASC LIMIT ?'),
     hasQueue: db.prepare<[number], { one: number }>('SELECT 1 AS one FROM transcript WHERE queue_id = ?'),
+    byQueue: db.prepare<[number], TranscriptRow>('SELECT * FROM transcript WHERE queue_id = ?'),
     deleteSession: db.prepare('DELETE FROM transcript WHERE session_id = ?'),
   };
   const lastSeq = (id: string) => q.lastSeq.get(id)?.seq ?? 0;
@@ -174,6 +175,10 @@ export function createTranscriptRepo(db: Database.Database): TranscriptRepo {
     since: (sessionId, fromSeq, limit) => q.since.all(sessionId, fromSeq, limit).map(toEntry),
     lastSeq,
     hasQueueEntry: (id) => q.hasQueue.get(id) !== undefined,
+    byQueueId: (id) => {
+      const r = q.byQueue.get(id);
+      return r ? toEntry(r) : undefined;
+    },
     deleteSession: (id) => q.deleteSession.run(id).changes,
   };
 }

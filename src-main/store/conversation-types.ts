@@ -92,6 +92,8 @@ export interface TranscriptRepo {
   since(sessionId: string, fromSeq: number, limit: number): TranscriptEntry[];
   lastSeq(sessionId: string): number;
   hasQueueEntry(queueId: number): boolean;
+  /** The user entry recorded for a queue item, if any. */
+  byQueueId(queueId: number): TranscriptEntry | undefined;
   deleteSession(sessionId: string): number;
 }
 

@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import type { InboundMessage, OutboundReply } from '../../src-shared/domain/inbound.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { Logger } from '../logging/index.js';
+import { buildSystemPrompt, ensureWorkspace, resolveAgentSettings, resolveModelChoice, sanitizeInboundText, type AgentSettings } from '../agents/agent-config.js';
+import type { ModelRouter } from '../agents/model-router.js';
+import type { ModelMessage, ToolSpec } from '../agents/providers/types.js';
+import type { RunTracker } from '../agents/run-tracker.js';
+import { runTurn, type TurnOutput } from '../agents/runtime.js';
+import type { AgentTool, ToolContext, ToolResult, ToolServices } from '../agents/tools/types.js';
+import type { ActiveRun, QueueMode, QueueProcessor } from '../queue/inbound-queue.js';
+import { isResetCommand, shouldAutoReset } from '../sessions/reset-policy.js';
+import { entriesToMessages, messagesToEntries } from '../sessions/transcript-messages.js';
+import type { QueueItem, SessionRecord, Store } from '../store/types.js';
+import { compose, type Middleware } from './middleware.js';
+
+/** What a queue item carries: the normalised message and how to treat its reply. */
+export interface QueuedInbound {
+  inbound: InboundMessage;
+  /** `channel`: from a chat platform (reply is delivered there); `chat`/`agent`: from a gateway client. */
+  origin: 'channel' | 'chat' | 'agent';
+  queueMode?: QueueMode;
+  deliver?: boolean;
+  timeoutMs?: number;
+}
+
+/** The tools an agent may use in a session, and how to run them. */
+export interface ToolProvider {
+  forSession(agent: AgentSettings, sessionKey: string): { tools: AgentTool[]; specs: ToolSpec[] };
+  run(tool: AgentTool, input: unknown, ctx: ToolContext): Promise<ToolResult>;
+  execSettings(cfg: ResolvedConfig): Pick<ToolContext, 'execAllow' | 'execTimeoutMs' | 'webAllowPrivate' | 'webMaxBytes'>;
+}
+
+export interface PipelineDeps {
+  store: Store;
+  config(): ResolvedConfig;
+  stateDir: string;
+  models: ModelRouter;
+  tools: ToolProvider;
+  services: ToolServices;
+  runs: RunTracker;
+  emit(event: string, payload: unknown): void;
+  log: Logger;
+  /** Access policy hook (DM pairing and allowlists arrive with the channels). Default: allow. */
+  accessGate?(msg: InboundMessage, item: QueueItem): 'allow' | 'drop';
+  /** Send a reply back to a chat platform. Absent until a channel is configured. */
+  deliver?(reply: OutboundReply): Promise<void>;
+}
+
+interface Ctx {
+  batch: QueueItem[];
+  run: ActiveRun;
+  first: QueuedInbound;
+  sessionKey: string;
+  agentId: string;
+  agent?: AgentSettings;
+  session?: SessionRecord;
+  /** Seq of the first user entry of this batch; history is what came before. */
+  firstUserSeq?: number;
+  turn?: TurnOutput;
+  seq: number;
+}
+
+/** Build the queue processor: access gate → command gate → session → agent turn → record and deliver. */
+export function createInboundProcessor(deps: PipelineDeps): QueueProcessor {
+  const chatEvent = (ctx: Ctx, state: string, extra: Record<string, unknown>) =>
+    deps.emit('chat', { runId: ctx.run.runId, sessionKey: ctx.sessionKey, agentId: ctx.agentId, seq: ctx.seq++, state, ...extra });
+  let agentSeq = 0;
+  const agentEvent = (ctx: Ctx, stream: string, data: Record<string, unknown>) =>
+    deps.emit('agent', { runId: ctx.run.runId, seq: agentSeq++, stream, ts: Date.now(), sessionKey: ctx.sessionKey, data });
+
+  const finishAll = (ctx: Ctx, status: 'done' | 'dropped' | 'failed', error?: string) => {
+    const now = Date.now();
+    for (const item of ctx.batch) deps.store.queue.finish(item.id, status, now, error);
+  };
+
+  const accessGate: Middleware<Ctx> = async (ctx, next) => {
+    const verdict = deps.accessGate?.(ctx.first.inbound, ctx.batch[0]!) ?? 'allow';
+    if (verdict === 'drop') {
+      finishAll(ctx, 'dropped');
+      deps.runs.finish(ctx.batch.map((i) => i.runId), { status: 'dropped', text: '', sessionKey: ctx.sessionKey });
+      return;
+    }
+    await next();
+  };
+
+  const commandGate: Middleware<Ctx> = async (ctx, next) => {
+    if (ctx.batch.length === 1 && isResetCommand(ctx.first.inbound.text)) {
+      const now = Date.now();
+      const text = 'Started a new session.';
+      deps.store.transaction(() => {
+        deps.store.sessions.ensure(ctx.sessionKey, ctx.agentId, now, randomUUID);
+        deps.store.sessions.reset(ctx.sessionKey, randomUUID(), now);
+        finishAll(ctx, 'done');
+      });
+      deps.emit('sessions.changed', { sessionKey: ctx.sessionKey, reason: 'reset' });
+      chatEvent(ctx, 'final', { message: { role: 'assistant', content: [{ type: 'text', text }], timestamp: now }, stopReason: 'command' });
+      deps.runs.finish([ctx.run.runId], { status: 'ok', text, sessionKey: ctx.sessionKey });
+      await deliverReply(ctx, text);
+      return;
+    }
+    await next();
+  };
+
+  const sessionStep: Middleware<Ctx> = async (ctx, next) => {
+    const cfg = deps.config();
+    const agent = resolveAgentSettings(cfg, ctx.agentId, deps.stateDir) ?? resolveAgentSettings(cfg, cfg.defaultAgentId, deps.stateDir)!;
+    ctx.agent = agent;
+    ensureWorkspace(agent.workspace);
+    const now = Date.now();
+    const inbound = ctx.first.inbound;
+    deps.store.transaction(() => {
+      let session = deps.store.sessions.ensure(ctx.sessionKey, agent.agentId, now, randomUUID);
+      if (session.messageCount > 0 && shouldAutoReset(cfg.session?.reset, session.updatedAtMs, now)) {
+        session = deps.store.sessions.reset(ctx.sessionKey, randomUUID(), now)!;
+      }
+      if (ctx.first.origin === 'channel') {
+        deps.store.sessions.patch(ctx.sessionKey, {
+          route: { channel: inbound.channel, accountId: inbound.accountId, peer: inbound.peer, threadId: inbound.threadId, topicId: inbound.topicId },
+        });
+      }
+      // The user's words are recorded when the turn starts, once per queue item, even if a crash makes the turn run again.
+      for (const item of ctx.batch) {
+        deps.store.queue.markRunning(item.id, now);
+        const existing = deps.store.transcript.byQueueId(item.id);
+        if (existing) {
+          ctx.firstUserSeq ??= existing.seq;
+          continue;
+        }
+        const text = (item.payload as QueuedInbound).inbound.text;
+        const [seq] = deps.store.transcript.append(session.sessionId, [
+          { role: 'user', content: [{ type: 'text', text }], runId: item.runId, queueId: item.id, createdAtMs: now },
+        ]);
+        ctx.firstUserSeq ??= seq;
+      }
+      ctx.session = session;
+    });
+    await next();
+  };
+
+  const agentTurn: Middleware<Ctx> = async (ctx, next) => {
+    const cfg = deps.config();
+    const agent = ctx.agent!;
+    const session = ctx.session!;
+    const historyEntries = deps.store.transcript.page(session.sessionId, { beforeSeq: ctx.firstUserSeq, limit: 400 }).reverse();
+    const incoming: ModelMessage[] = ctx.batch.map((item) => ({ role: 'user', content: [{ type: 'text', text: sanitizeInboundText((item.payload as QueuedInbound).inbound.text) }] }));
+    const models = (session.modelOverride ? [session.modelOverride, ...agent.modelRefs] : agent.modelRefs).map((ref) => resolveModelChoice(cfg, ref));
+    const { tools, specs } = deps.tools.forSession(agent, ctx.sessionKey);
+    agentEvent(ctx, 'lifecycle', { phase: 'start', agentId: agent.agentId });
+    ctx.turn = await runTurn({
+      runId: ctx.run.runId,
+      system: buildSystemPrompt(agent, Date.now()),
+      history: entriesToMessages(historyEntries),
+      incoming,
+      models,
+      stream: (req, choices) => deps.models.stream(req, choices),
+      tools,
+      toolSpecs: specs,
+      runTool: (tool, input, tctx) => deps.tools.run(tool, input, tctx),
+      toolCtx: { agentId: agent.agentId, sessionKey: ctx.sessionKey, workspace: agent.workspace, services: deps.services, ...deps.tools.execSettings(cfg) },
+      maxSteps: agent.maxSteps,
+      timeoutMs: ctx.first.timeoutMs ?? agent.timeoutMs,
+      signal: ctx.run.signal,
+      takeSteer: () => {
+        const steered = ctx.run.takeSteer();
+        if (!steered.length) return [];
+        const now = Date.now();
+        deps.store.transaction(() => {
+          for (const item of steered) {
+            deps.store.queue.markRunning(item.id, now);
+            deps.store.transcript.append(session.sessionId, [
+              { role: 'user', content: [{ type: 'text', text: (item.payload as QueuedInbound).inbound.text }], runId: item.runId, queueId: item.id, createdAtMs: now },
+            ]);
+          }
+        });
+        return steered.map((item) => ({ role: 'user' as const, content: [{ type: 'text' as const, text: sanitizeInboundText((item.payload as QueuedInbound).inbound.text) }] }));
+      },
+      onTextDelta: (delta, cumulative) => {
+        chatEvent(ctx, 'delta', { deltaText: delta, message: { role: 'assistant', content: [{ type: 'text', text: cumulative }], timestamp: Date.now() } });
+        agentEvent(ctx, 'assistant', { delta });
+      },
+      onToolStart: (call) => agentEvent(ctx, 'tool', { phase: 'start', id: call.id, name: call.name, input: call.input }),
+      onToolEnd: (call) => agentEvent(ctx, 'tool', { phase: 'end', id: call.id, name: call.name, isError: Boolean(call.result.isError), durationMs: Math.round(call.durationMs) }),
+    });
+    await next();
+  };
+
+  const recordAndDeliver: Middleware<Ctx> = async (ctx) => {
+    const turn = ctx.turn!;
+    const session = ctx.session!;
+    const now = Date.now();
+    // Steered messages were recorded as they arrived; the rest of what the turn added is written with the outcome, atomically.
+    const toStore = turn.added.filter((m) => !(m.role === 'user' && m.content.some((b) => b.type === 'text')));
+    const entries = messagesToEntries(toStore, ctx.run.runId, now);
+    const last = entries.filter((e) => e.role === 'assistant').at(-1);
+    if (last) last.usage = { inputTokens: turn.usage.inputTokens, outputTokens: turn.usage.outputTokens, costUsd: turn.usage.costUsd, model: turn.modelRef };
+    if (turn.status === 'error' && !entries.length) {
+      entries.push({ role: 'assistant', content: [{ type: 'text', text: `⚠️ ${turn.error?.message ?? 'the model call failed'}` }], runId: ctx.run.runId, createdAtMs: now });
+    }
+    deps.store.transaction(() => {
+      deps.store.transcript.append(session.sessionId, entries);
+      deps.store.sessions.addUsage(ctx.sessionKey, {
+        messages: ctx.batch.length + entries.length,
+        inputTokens: turn.usage.inputTokens,
+        outputTokens: turn.usage.outputTokens,
+        costUsd: turn.usage.costUsd,
+        nowMs: now,
+        preview: (turn.replyText || ctx.first.inbound.text).slice(0, 200),
+      });
+      finishAll(ctx, turn.status === 'error' ? 'failed' : 'done', turn.error?.message);
+    });
+    const message = { role: 'assistant', content: [{ type: 'text', text: turn.replyText }], timestamp: now };
+    if (turn.status === 'ok') chatEvent(ctx, 'final', { message, usage: turn.usage, stopReason: turn.stopReason });
+    else if (turn.status === 'aborted') chatEvent(ctx, 'aborted', { message });
+    else chatEvent(ctx, 'error', { errorKind: turn.error?.kind === 'rate_limit' || turn.error?.kind === 'timeout' || turn.error?.kind === 'context_length' ? turn.error.kind : turn.status === 'timeout' ? 'timeout' : 'unknown', errorMessage: turn.error?.message ?? 'failed' });
+    agentEvent(ctx, 'lifecycle', { phase: 'end', status: turn.status, steps: turn.steps, usage: turn.usage });
+    deps.runs.finish(
+      ctx.batch.map((i) => i.runId),
+      { status: turn.status, text: turn.replyText, sessionKey: ctx.sessionKey, error: turn.error?.message, usage: turn.usage },
+    );
+    if (turn.status === 'ok' && turn.replyText) await deliverReply(ctx, turn.replyText);
+  };
+
+  const deliverReply = async (ctx: Ctx, text: string) => {
+    const q = ctx.first;
+    if (q.origin !== 'channel' || q.deliver === false || !deps.deliver) return;
+    const m = q.inbound;
+    try {
+      await deps.deliver({ channel: m.channel, accountId: m.accountId, to: m.peer, threadId: m.threadId, topicId: m.topicId, text, replyToMessageId: m.messageId });
+    } catch (err) {
+      deps.log.warn('reply delivery failed', { channel: m.channel, sessionKey: ctx.sessionKey, err });
+    }
+  };
+
+  const chain = compose<Ctx>([accessGate, commandGate, sessionStep, agentTurn, recordAndDeliver]);
+  return async (batch, run) => {
+    const first = batch[0]!.payload as QueuedInbound;
+    await chain({ batch, run, first, sessionKey: batch[0]!.sessionKey, agentId: batch[0]!.agentId, seq: 0 });
+  };
+}
