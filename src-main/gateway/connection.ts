@@ -196,7 +196,8 @@ export class GatewayConnection {
       return this.respond(frame.id, { ok: false, error: { code: ErrorCodes.INVALID_REQUEST, message: 'already connected' } });
     }
     try {
-      const payload = await this.host.dispatcher.call(frame.method, frame.params, this.ctx!);
+      const ctx: CallContext = { ...this.ctx!, ack: (p) => this.respond(frame.id, { ok: true, payload: p }) };
+      const payload = await this.host.dispatcher.call(frame.method, frame.params, ctx);
       this.respond(frame.id, { ok: true, payload });
     } catch (err) {
       if (!(err instanceof Error && 'code' in err)) this.host.log.error('method failed', { method: frame.method, err });

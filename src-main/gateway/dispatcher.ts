@@ -18,6 +18,8 @@ export interface CallContext {
   scopes: readonly string[];
   clientId: string;
   deviceId?: string;
+  /** Send an interim `res` for this request (the `agent` method's "accepted"); absent where not supported. */
+  ack?(payload: unknown): void;
 }
 
 export type Handler<M extends MethodName> = (params: MethodParams<M>, ctx: CallContext) => MethodResult<M> | Promise<MethodResult<M>>;

@@ -1,0 +1,45 @@
+import { buildMainSessionKey } from '../../../src-shared/domain/session-key.js';
+import { normalizeAgentId } from '../../../src-shared/domain/agent-id.js';
+import type { RunOutcome } from '../../agents/run-tracker.js';
+import type { QueuedInbound } from '../../routing/inbound-pipeline.js';
+import type { Handlers } from '../dispatcher.js';
+import { InvalidRequestError } from '../errors.js';
+import { clientInbound, resolveClientSessionKey, type ChatHandlerDeps } from './chat.js';
+
+const DEFAULT_WAIT_MS = 600_000;
+
+function toResult(o: RunOutcome) {
+  return {
+    runId: o.runId,
+    status: o.status,
+    summary: o.text.slice(0, 200),
+    result: { payloads: o.text ? [{ text: o.text }] : [] },
+    ...(o.error ? { error: o.error } : {}),
+    ...(o.usage ? { usage: o.usage } : {}),
+  };
+}
+
+/** `agent` (ack, then the final result on the same request id) and `agent.wait`. */
+export function agentHandlers(deps: ChatHandlerDeps): Handlers {
+  return {
+    agent: async (params, ctx) => {
+      const cfg = deps.config();
+      const agentId = params.agentId ? normalizeAgentId(params.agentId) : cfg.defaultAgentId;
+      const { sessionKey, agentId: keyAgent } = resolveClientSessionKey(cfg, params.sessionKey ?? buildMainSessionKey({ agentId }));
+      const payload: QueuedInbound = { inbound: clientInbound(ctx, params.message, params.idempotencyKey), origin: 'agent', ...(params.timeout ? { timeoutMs: params.timeout * 1000 } : {}) };
+      const r = deps.queue.ingest({ dedupeKey: `rpc:${params.idempotencyKey}`, sessionKey, agentId: keyAgent, runId: params.idempotencyKey, payload: payload as unknown as QueuedInbound & Record<string, unknown> });
+      ctx.ack?.({ runId: r.runId, status: 'accepted' });
+      const outcome = await deps.runs.wait(r.runId, params.timeout ? params.timeout * 1000 + 5000 : DEFAULT_WAIT_MS);
+      if (!outcome) return { runId: r.runId, status: 'timeout' };
+      return toResult(outcome);
+    },
+    'agent.wait': async (params) => {
+      const outcome = await deps.runs.wait(params.runId, params.timeoutMs ?? 30_000);
+      if (outcome) return toResult(outcome);
+      const item = deps.store.queue.byRunId(params.runId);
+      if (!item) throw new InvalidRequestError(`unknown run "${params.runId}"`, { code: 'RUN_NOT_FOUND' });
+      if (item.status === 'pending' || item.status === 'running') return { runId: params.runId, status: 'timeout' };
+      return { runId: params.runId, status: item.status === 'done' ? 'ok' : item.status === 'dropped' ? 'dropped' : 'error', ...(item.error ? { error: item.error } : {}) };
+    },
+  };
+}

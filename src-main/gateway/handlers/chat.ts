@@ -1,0 +1,87 @@
+import { normalizeSessionKey, parseSessionKey } from '../../../src-shared/domain/session-key.js';
+import type { InboundMessage } from '../../../src-shared/domain/inbound.js';
+import type { RunTracker } from '../../agents/run-tracker.js';
+import type { ResolvedConfig } from '../../config/resolve.js';
+import type { InboundQueue, QueueMode } from '../../queue/inbound-queue.js';
+import type { QueuedInbound } from '../../routing/inbound-pipeline.js';
+import type { Store } from '../../store/types.js';
+import type { CallContext, Handlers } from '../dispatcher.js';
+import { InvalidRequestError } from '../errors.js';
+
+export interface ChatHandlerDeps {
+  store: Store;
+  queue: InboundQueue;
+  runs: RunTracker;
+  config(): ResolvedConfig;
+}
+
+/** Resolve a client-supplied session key to its canonical form and agent, or refuse it clearly. */
+export function resolveClientSessionKey(cfg: ResolvedConfig, raw: string): { sessionKey: string; agentId: string } {
+  const sessionKey = normalizeSessionKey(raw, cfg.defaultAgentId);
+  if (!sessionKey) throw new InvalidRequestError(`invalid sessionKey "${raw.slice(0, 80)}": use agent:<agentId>:<name>`, { code: 'INVALID_SESSION_KEY' });
+  const agentId = sessionKey === 'global' ? cfg.defaultAgentId : (parseSessionKey(sessionKey)?.agentId ?? cfg.defaultAgentId);
+  if (!cfg.agents.entries[agentId]) throw new InvalidRequestError(`unknown agent "${agentId}" in sessionKey; configured agents: ${Object.keys(cfg.agents.entries).join(', ')}`, { code: 'UNKNOWN_AGENT' });
+  return { sessionKey, agentId };
+}
+
+/** A message from a gateway client, normalised like any channel message. */
+export function clientInbound(ctx: CallContext, text: string, messageId: string): InboundMessage {
+  return {
+    channel: 'webchat',
+    accountId: 'default',
+    messageId,
+    senderId: ctx.deviceId ?? ctx.clientId,
+    peer: { kind: 'direct', id: ctx.deviceId ?? ctx.clientId },
+    text,
+    timestampMs: Date.now(),
+  };
+}
+
+export function chatHandlers(deps: ChatHandlerDeps): Handlers {
+  return {
+    'chat.send': (params, ctx) => {
+      const { sessionKey, agentId } = resolveClientSessionKey(deps.config(), params.sessionKey);
+      const payload: QueuedInbound = {
+        inbound: clientInbound(ctx, params.message, params.idempotencyKey),
+        origin: 'chat',
+        ...(params.queueMode ? { queueMode: params.queueMode as QueueMode } : {}),
+        ...(params.timeoutMs ? { timeoutMs: params.timeoutMs } : {}),
+      };
+      const r = deps.queue.ingest({ dedupeKey: `rpc:${params.idempotencyKey}`, sessionKey, agentId, runId: params.idempotencyKey, payload: payload as unknown as QueuedInbound & Record<string, unknown> });
+      if (r.duplicate) {
+        const done = deps.runs.get(r.runId);
+        return { runId: r.runId, status: done ? done.status : 'in_flight' };
+      }
+      return { runId: r.runId, status: 'started', ...(r.queued ? { queued: true } : {}) };
+    },
+
+    'chat.history': (params) => {
+      const { sessionKey } = resolveClientSessionKey(deps.config(), params.sessionKey);
+      const session = deps.store.sessions.get(sessionKey);
+      if (!session) return { sessionKey, sessionId: null, messages: [] };
+      const limit = params.limit ?? 50;
+      let beforeSeq: number | undefined;
+      if (params.cursor !== undefined) {
+        beforeSeq = Number(params.cursor);
+        if (!Number.isInteger(beforeSeq) || beforeSeq < 1) throw new InvalidRequestError('invalid cursor: pass the nextCursor of the previous page');
+      }
+      const page = deps.store.transcript.page(session.sessionId, { beforeSeq, limit });
+      const messages = page.reverse().map((e) => ({
+        role: e.role,
+        content: e.content,
+        timestamp: e.createdAtMs,
+        seq: e.seq,
+        ...(e.runId ? { runId: e.runId } : {}),
+        ...(e.usage ? { usage: e.usage } : {}),
+      }));
+      const oldest = messages[0]?.seq;
+      return { sessionKey, sessionId: session.sessionId, messages, ...(page.length === limit && oldest && oldest > 1 ? { nextCursor: String(oldest) } : {}) };
+    },
+
+    'chat.abort': (params) => {
+      const { sessionKey } = resolveClientSessionKey(deps.config(), params.sessionKey);
+      const aborted = deps.queue.abort(sessionKey, params.runId);
+      return { ok: true, aborted };
+    },
+  };
+}
