@@ -1,12 +1,15 @@
 // Bundles the CLI and headless gateway into one ESM file so `openclaw` starts fast
 // (one file to load, no TypeScript at run time). Runs in `prepare`, so `npm ci` leaves it ready.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+// Chunk names change with their content: start from an empty folder.
+rmSync(join(root, 'out/node'), { recursive: true, force: true });
 
 await build({
   entryPoints: { cli: join(root, 'src-main/cli/entry.ts') },
@@ -14,10 +17,13 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
+  // Split so heavy, rarely needed modules (model SDKs) load on first use, not at start-up.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   target: 'node20',
   sourcemap: 'linked',
   // Native addons and optional native helpers stay outside the bundle.
-  external: ['better-sqlite3', 'fsevents', 'bufferutil', 'utf-8-validate', 'electron'],
+  external: ['better-sqlite3', 'fsevents', 'bufferutil', 'utf-8-validate', 'electron', 'playwright-core'],
   define: { __OPENCLAW_VERSION__: JSON.stringify(pkg.version) },
   banner: {
     // CommonJS dependencies inside an ESM bundle still call require() for builtins.

@@ -26,7 +26,8 @@ export interface TestGateway {
 export async function startTestGateway(
   opts: { config?: Record<string, unknown>; env?: NodeJS.ProcessEnv; start?: Partial<StartGatewayOptions> } = {},
 ): Promise<TestGateway> {
-  const token = `test-token-${Math.random().toString(36).slice(2)}`;
+  const configured = (opts.config?.gateway as { auth?: { token?: string } } | undefined)?.auth?.token;
+  const token = configured ?? `test-token-${Math.random().toString(36).slice(2)}`;
   const config = opts.config ?? { gateway: { auth: { mode: 'token', token } } };
   const state = makeTempState(config, opts.env);
   configureLogging({ file: state.logFile, console: false });

@@ -1,5 +1,4 @@
 import type { ResolvedConfig } from '../config/resolve.js';
-import { createProvider, streamWithFailover } from './providers/index.js';
 import { ProviderError, type ModelProvider, type ModelRequest, type ModelStreamEvent, type ProviderConfig } from './providers/types.js';
 import type { ModelChoice } from './runtime.js';
 
@@ -16,7 +15,11 @@ function defaultApi(id: string): ProviderConfig['api'] {
 export function createModelRouter(getConfig: () => ResolvedConfig, opts: { timeoutMs?: number; maxRetries?: number } = {}) {
   const cache = new Map<string, { key: string; provider: ModelProvider }>();
 
-  const providerFor = (providerId: string): ModelProvider => {
+  // The SDKs load on the first model call, keeping them out of gateway start-up.
+  let sdk: Promise<typeof import('./providers/index.js')> | undefined;
+  const loadSdk = () => (sdk ??= import('./providers/index.js'));
+
+  const providerFor = (providerId: string, createProvider: (c: ProviderConfig, o: typeof opts) => ModelProvider): ModelProvider => {
     const p = getConfig().models?.providers?.[providerId];
     if (!p) throw new ProviderError(`model provider "${providerId}" is not configured (models.providers.${providerId})`, 'bad_request', { provider: providerId });
     const config: ProviderConfig = { id: providerId, api: p.api ?? defaultApi(providerId), baseUrl: p.baseUrl, apiKey: p.apiKey, headers: p.headers };
@@ -32,10 +35,11 @@ export function createModelRouter(getConfig: () => ResolvedConfig, opts: { timeo
     /** Stream one call across the choices in order; each event says which model produced it. */
     async *stream(req: Omit<ModelRequest, 'model' | 'maxTokens'>, models: ModelChoice[]): AsyncIterable<ModelStreamEvent & { modelRef?: string }> {
       if (!models.length) throw new ProviderError('no model configured: set agents.defaults.model.primary (e.g. "anthropic/claude-sonnet-4-5") and models.providers', 'bad_request');
+      const { createProvider, streamWithFailover } = await loadSdk();
       const candidates = models.map((m) => {
         const slash = m.ref.indexOf('/');
         if (slash <= 0) throw new ProviderError(`model "${m.ref}" must be written provider/model`, 'bad_request');
-        return { provider: providerFor(m.ref.slice(0, slash)), model: m.ref.slice(slash + 1), choice: m };
+        return { provider: providerFor(m.ref.slice(0, slash), createProvider), model: m.ref.slice(slash + 1), choice: m };
       });
       let current = 0;
       for await (const ev of streamWithFailover(

@@ -32,6 +32,8 @@ const TYPES: Record<string, string> = {
 export interface HttpRoutesOptions {
   rendererDir: string;
   isReady(): boolean;
+  /** API routes (`/tools/invoke`, `/v1/*`); returns false for paths it does not own. */
+  api?(req: IncomingMessage, res: ServerResponse): boolean;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -46,8 +48,9 @@ export function createHttpHandler(opts: HttpRoutesOptions): (req: IncomingMessag
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
     if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
     if (url.pathname === '/readyz') return opts.isReady() ? sendJson(res, 200, { ready: true }) : sendJson(res, 503, { ready: false });
+    if (opts.api?.(req, res)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { ok: false, error: { type: 'method_not_allowed', message: `${req.method} not allowed here` } });
-    if (url.pathname.startsWith('/__openclaw__/') || url.pathname.startsWith('/v1/') || url.pathname.startsWith('/tools/')) {
+    if (url.pathname.startsWith('/__openclaw__/')) {
       return sendJson(res, 404, { ok: false, error: { type: 'not_found', message: `no route ${url.pathname}` } });
     }
     serveStatic(root, url.pathname, req, res);

@@ -28,6 +28,9 @@ import { configHandlers } from './handlers/config.js';
 import { tailLogFile } from './handlers/logs.js';
 import { systemHandlers } from './handlers/system.js';
 import { createHttpHandler } from './http.js';
+import { createHttpApi } from './http-api.js';
+import { createConversation } from './conversation.js';
+import type { AgentTool } from '../agents/tools/types.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { GatewayServer } from './server.js';
 import { buildHealth, buildStatus, type ReloadState } from './snapshots.js';
@@ -43,6 +46,9 @@ export interface StartGatewayOptions {
   consoleLogs?: boolean;
   /** Tests shorten the tick; the advertised policy follows. */
   tickIntervalMs?: number;
+  /** Replace the built-in agent tools (tests, benchmarks). */
+  tools?: AgentTool[];
+  providerTimeoutMs?: number;
 }
 
 /** In-process client for the desktop shell: the same dispatcher and validation as WS, full operator scopes. */
@@ -292,7 +298,9 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   };
 
   const presence = () => server.connections().map((c) => c.presence());
+  const conversation = createConversation({ store, config: cfg, stateDir: paths.stateDir, emit, log, tools: opts.tools, providerTimeoutMs: opts.providerTimeoutMs });
   const dispatcher = createDispatcher({
+    ...conversation.handlers,
     ...systemHandlers({
       health,
       status: (includeHost) =>
@@ -342,7 +350,25 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
       policy: { maxPayload: MAX_PAYLOAD_BYTES, maxBufferedBytes: MAX_BUFFERED_BYTES, tickIntervalMs },
       controlUiUrl: publicUrl(),
     }),
-    handleHttp: createHttpHandler({ rendererDir, isReady: () => ready }),
+    handleHttp: createHttpHandler({
+      rendererDir,
+      isReady: () => ready,
+      api: createHttpApi({
+        config: cfg,
+        stateDir: paths.stateDir,
+        tools: conversation.tools,
+        services: conversation.services,
+        auth: () => auth,
+        limiter,
+        queue: conversation.queue,
+        runs: conversation.runs,
+        log: log.child('http'),
+        onEvent: (fn) => {
+          localListeners.add(fn);
+          return () => localListeners.delete(fn);
+        },
+      }),
+    }),
     onPresenceChange: () => {
       stateVersion.presence++;
       server.broadcast('presence', { presence: presence() });
@@ -361,6 +387,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     throw err;
   }
   lock.update(boundPort);
+  const { resumed } = conversation.queue.start();
   ready = true;
 
   let watcher: ConfigWatcher | undefined = watchConfig(paths.configPath, env, {
@@ -372,7 +399,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   await watcher.ready;
 
   const wsHost = host === '0.0.0.0' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  log.info('gateway listening', { url: `ws://${wsHost}:${boundPort}`, bind: host, authMode: auth.mode, pid: process.pid, startupMs: Date.now() - startedAtMs });
+  log.info('gateway listening', { url: `ws://${wsHost}:${boundPort}`, bind: host, authMode: auth.mode, pid: process.pid, startupMs: Date.now() - startedAtMs, resumedMessages: resumed });
 
   let closing: Promise<void> | undefined;
   return {
@@ -414,6 +441,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
         log.info('gateway stopping', { reason });
         await watcher?.close();
         watcher = undefined;
+        await conversation.queue.stop();
         await server.close(reason);
         store.close();
         lock.release();

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { createModelRouter } from '../agents/model-router.js';
+import { RunTracker } from '../agents/run-tracker.js';
+import { createToolProvider } from '../agents/tool-provider.js';
+import type { AgentTool, ToolServices } from '../agents/tools/types.js';
+import { textOf } from '../sessions/transcript-messages.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { Logger } from '../logging/index.js';
+import { InboundQueue } from '../queue/inbound-queue.js';
+import { createInboundProcessor, type PipelineDeps, type QueuedInbound } from '../routing/inbound-pipeline.js';
+import type { Store } from '../store/types.js';
+import type { Handlers } from './dispatcher.js';
+import { RpcError } from './errors.js';
+import { agentHandlers } from './handlers/agent.js';
+import { chatHandlers, resolveClientSessionKey } from './handlers/chat.js';
+import { modelAndToolHandlers } from './handlers/models-tools.js';
+import { sessionHandlers } from './handlers/sessions.js';
+
+export interface ConversationDeps {
+  store: Store;
+  config(): ResolvedConfig;
+  stateDir: string;
+  emit(event: string, payload: unknown): void;
+  log: Logger;
+  /** Tests and benchmarks may replace the built-in tool set. */
+  tools?: AgentTool[];
+  providerTimeoutMs?: number;
+  accessGate?: PipelineDeps['accessGate'];
+  deliver?: PipelineDeps['deliver'];
+}
+
+/**
+ * Everything between "a message arrived" and "the reply is recorded": the
+ * durable queue, the pipeline, the agent runtime's models and tools, and the
+ * RPC handlers over them.
+ */
+export function createConversation(deps: ConversationDeps) {
+  const runs = new RunTracker();
+  const models = createModelRouter(deps.config, { timeoutMs: deps.providerTimeoutMs });
+  const tools = createToolProvider({ dockerAvailable: () => false, tools: deps.tools });
+  // The queue is created below (it needs the processor, which needs these services).
+  const queueRef: { current?: InboundQueue } = {};
+  const services: ToolServices = {
+    async listSessions({ agentId, limit }) {
+      return deps.store.sessions.list({ agentId, limit: limit ?? 50 }).sessions.map((s) => ({ sessionKey: s.sessionKey, agentId: s.agentId, updatedAtMs: s.updatedAtMs, messageCount: s.messageCount, ...(s.label ? { title: s.label } : {}) }));
+    },
+    async sessionHistory({ sessionKey, limit }) {
+      const s = deps.store.sessions.get(sessionKey);
+      if (!s) return [];
+      return deps.store.transcript
+        .page(s.sessionId, { limit: limit ?? 20 })
+        .reverse()
+        .filter((e) => e.role !== 'tool')
+        .map((e) => ({ role: e.role, text: textOf(e.content), timestampMs: e.createdAtMs }));
+    },
+    async sendToSession({ sessionKey, message }) {
+      const target = resolveClientSessionKey(deps.config(), sessionKey);
+      const runId = randomUUID();
+      const payload: QueuedInbound = {
+        inbound: { channel: 'internal', accountId: 'default', messageId: runId, senderId: 'agent', peer: { kind: 'direct', id: 'agent' }, text: message, timestampMs: Date.now() },
+        origin: 'agent',
+      };
+      queueRef.current!.ingest({ dedupeKey: `internal:${runId}`, sessionKey: target.sessionKey, agentId: target.agentId, runId, payload: payload as unknown as QueuedInbound & Record<string, unknown> });
+      return { runId };
+    },
+    async sendMessage() {
+      throw new RpcError('UNAVAILABLE', 'no chat channels are configured yet, so there is nowhere to send a message');
+    },
+  };
+  const processor = createInboundProcessor({
+    store: deps.store,
+    config: deps.config,
+    stateDir: deps.stateDir,
+    models,
+    tools,
+    services,
+    runs,
+    emit: deps.emit,
+    log: deps.log.child('pipeline'),
+    accessGate: deps.accessGate,
+    deliver: deps.deliver,
+  });
+  const queue = new InboundQueue(deps.store, processor, deps.log.child('queue'));
+  queueRef.current = queue;
+  const chatDeps = { store: deps.store, queue, runs, config: deps.config };
+  const handlers: Handlers = {
+    ...chatHandlers(chatDeps),
+    ...agentHandlers(chatDeps),
+    ...sessionHandlers({ ...chatDeps, emit: deps.emit }),
+    ...modelAndToolHandlers({ config: deps.config, stateDir: deps.stateDir, tools, services }),
+  };
+  return { queue, runs, tools, services, handlers };
+}
