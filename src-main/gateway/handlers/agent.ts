@@ -2,6 +2,7 @@ import { buildMainSessionKey } from '../../../src-shared/domain/session-key.js';
 import { normalizeAgentId } from '../../../src-shared/domain/agent-id.js';
 import type { RunOutcome } from '../../agents/run-tracker.js';
 import type { QueuedInbound } from '../../routing/inbound-pipeline.js';
+import type { QueueItem } from '../../store/types.js';
 import type { Handlers } from '../dispatcher.js';
 import { InvalidRequestError } from '../errors.js';
 import { clientInbound, resolveClientSessionKey, type ChatHandlerDeps } from './chat.js';
@@ -19,6 +20,10 @@ function toResult(o: RunOutcome) {
   };
 }
 
+function finishedResult(runId: string, item: QueueItem) {
+  return { runId, status: item.status === 'done' ? 'ok' : item.status === 'dropped' ? 'dropped' : 'error', ...(item.error ? { error: item.error } : {}) };
+}
+
 /** `agent` (ack, then the final result on the same request id) and `agent.wait`. */
 export function agentHandlers(deps: ChatHandlerDeps): Handlers {
   return {
@@ -34,12 +39,14 @@ export function agentHandlers(deps: ChatHandlerDeps): Handlers {
       return toResult(outcome);
     },
     'agent.wait': async (params) => {
-      const outcome = await deps.runs.wait(params.runId, params.timeoutMs ?? 30_000);
-      if (outcome) return toResult(outcome);
+      const known = deps.runs.get(params.runId);
+      if (known) return toResult(known);
+      // Finished before this process started (or long ago): the queue row has the outcome.
       const item = deps.store.queue.byRunId(params.runId);
       if (!item) throw new InvalidRequestError(`unknown run "${params.runId}"`, { code: 'RUN_NOT_FOUND' });
-      if (item.status === 'pending' || item.status === 'running') return { runId: params.runId, status: 'timeout' };
-      return { runId: params.runId, status: item.status === 'done' ? 'ok' : item.status === 'dropped' ? 'dropped' : 'error', ...(item.error ? { error: item.error } : {}) };
+      if (item.status !== 'pending' && item.status !== 'running') return finishedResult(params.runId, item);
+      const outcome = await deps.runs.wait(params.runId, params.timeoutMs ?? 30_000);
+      return outcome ? toResult(outcome) : { runId: params.runId, status: 'timeout' };
     },
   };
 }
