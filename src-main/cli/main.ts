@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
+import { runAgent, runSessions } from './commands/agent.js';
 import { runCall } from './commands/call.js';
 import { configFile, configGet, configSchema, configSet, configUnset, configValidate } from './commands/config.js';
 import { addGatewayRunOptions, runGatewayForeground } from './commands/gateway.js';
@@ -53,6 +54,18 @@ export function buildProgram(): Command {
     .option('--lines <n>', 'how many recent lines to show first', '200')
     .option('--interval <ms>', 'poll interval with --follow', '1000')
     .action(async (_o, cmd: Command) => runLogs(globals(cmd)));
+
+  conn(program.command('agent').description('send a message to an agent and stream the reply'))
+    .requiredOption('-m, --message <text>', 'the message')
+    .option('--agent <id>', 'agent id (default main)')
+    .option('--session <key>', 'session key (default agent:<agent>:main)')
+    .option('--json', 'print the final result as JSON')
+    .action(async (_o, cmd: Command) => runAgent(globals(cmd)));
+  conn(program.command('sessions').description('list sessions'))
+    .option('--json', 'JSON output')
+    .option('--agent <id>', 'only this agent')
+    .option('--limit <n>', 'how many', '100')
+    .action(async (_o, cmd: Command) => runSessions(globals(cmd)));
 
   const config = program.command('config').description('read and edit the config file (validated before writing)');
   config
