@@ -48,7 +48,8 @@ export function connect(url, token, { retryUntil = 0 } = {}) {
     ws.on('message', (data) => {
       const f = JSON.parse(data.toString());
       if (f.type === 'event' && f.event === 'connect.challenge') {
-        ws.send(JSON.stringify({ type: 'req', id: 'c', method: 'connect', params: { minProtocol: 4, maxProtocol: 4, client: { id: 'test', version: '1', platform: process.platform, mode: 'test' }, auth: { token } } }));
+        // A loopback backend with the shared token keeps the scopes it asks for.
+        ws.send(JSON.stringify({ type: 'req', id: 'c', method: 'connect', params: { minProtocol: 4, maxProtocol: 4, client: { id: 'gateway-client', version: '1', platform: process.platform, mode: 'backend' }, scopes: ['operator.read', 'operator.write'], auth: { token } } }));
       } else if (f.type === 'res' && f.id === 'c') {
         if (!f.ok) return reject(new Error(f.error.message));
         resolve({

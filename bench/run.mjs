@@ -95,6 +95,9 @@ function round(n, d = 2) {
   return Math.round(n * 10 ** d) / 10 ** d;
 }
 
+const only = process.argv.find((a) => a === 'core' || a === 'pipeline');
+
+if (only !== 'pipeline') {
 const result = {
   benchmark: 'gateway-core',
   when: new Date().toISOString(),
@@ -108,3 +111,11 @@ const file = join(ROOT, 'bench', 'results', 'gateway-core.json');
 writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
 process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 process.stdout.write(`written to ${file}\n`);
+}
+
+if (only !== 'core') {
+  const { runPipelineBench } = await import('./pipeline.mjs');
+  const p = await runPipelineBench({ quick });
+  process.stdout.write(JSON.stringify({ ...p, soak: { ...p.soak, samples: `${p.soak.samples.length} samples` } }, null, 2) + '\n');
+  process.stdout.write('written to bench/results/pipeline.json\n');
+}

@@ -16,6 +16,14 @@ const DEFAULT_WEB_MAX_BYTES = 2 * 1024 * 1024;
  */
 export function createToolProvider(opts: { dockerAvailable: () => boolean; tools?: AgentTool[] } = { dockerAvailable: () => false }): ToolProvider & { all: AgentTool[] } {
   const all = opts.tools ?? createToolRegistry();
+  // Specs are plain JSON derived from fixed schemas: compute once per distinct tool set.
+  const specCache = new Map<string, ReturnType<typeof toToolSpecs>>();
+  const specsFor = (tools: AgentTool[]) => {
+    const key = tools.map((t) => t.name).join(',');
+    let specs = specCache.get(key);
+    if (!specs) specCache.set(key, (specs = toToolSpecs(tools)));
+    return specs;
+  };
   return {
     all,
     forSession(agent: AgentSettings, sessionKey: string) {
@@ -30,7 +38,7 @@ export function createToolProvider(opts: { dockerAvailable: () => boolean; tools
       });
       // The Docker runner is not wired yet, so a sandboxed session never runs runtime tools on the host.
       const tools = all.filter((t) => allowed(t.name) && (!decision.sandboxed || toolsAllowedWithoutBackend(t.name)));
-      return { tools, specs: toToolSpecs(tools) };
+      return { tools, specs: specsFor(tools) };
     },
     run: runTool,
     execSettings(cfg: ResolvedConfig) {

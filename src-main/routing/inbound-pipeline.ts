@@ -9,6 +9,7 @@ import type { RunTracker } from '../agents/run-tracker.js';
 import { runTurn, type TurnOutput } from '../agents/runtime.js';
 import type { AgentTool, ToolContext, ToolResult, ToolServices } from '../agents/tools/types.js';
 import type { ActiveRun, QueueMode, QueueProcessor } from '../queue/inbound-queue.js';
+import { HistoryCache } from '../sessions/history-cache.js';
 import { isResetCommand, shouldAutoReset } from '../sessions/reset-policy.js';
 import { entriesToMessages, messagesToEntries } from '../sessions/transcript-messages.js';
 import type { QueueItem, SessionRecord, Store } from '../store/types.js';
@@ -63,6 +64,7 @@ interface Ctx {
 
 /** Build the queue processor: access gate → command gate → session → agent turn → record and deliver. */
 export function createInboundProcessor(deps: PipelineDeps): QueueProcessor {
+  const history = new HistoryCache(deps.store);
   const chatEvent = (ctx: Ctx, state: string, extra: Record<string, unknown>) =>
     deps.emit('chat', { runId: ctx.run.runId, sessionKey: ctx.sessionKey, agentId: ctx.agentId, seq: ctx.seq++, state, ...extra });
   let agentSeq = 0;
@@ -128,7 +130,7 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor {
           continue;
         }
         const text = (item.payload as QueuedInbound).inbound.text;
-        const [seq] = deps.store.transcript.append(session.sessionId, [
+        const [seq] = history.append(session.sessionId, [
           { role: 'user', content: [{ type: 'text', text }], runId: item.runId, queueId: item.id, createdAtMs: now },
         ]);
         ctx.firstUserSeq ??= seq;
@@ -142,7 +144,7 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor {
     const cfg = deps.config();
     const agent = ctx.agent!;
     const session = ctx.session!;
-    const historyEntries = deps.store.transcript.page(session.sessionId, { beforeSeq: ctx.firstUserSeq, limit: 400 }).reverse();
+    const historyEntries = history.before(session.sessionId, ctx.firstUserSeq);
     const incoming: ModelMessage[] = ctx.batch.map((item) => ({ role: 'user', content: [{ type: 'text', text: sanitizeInboundText((item.payload as QueuedInbound).inbound.text) }] }));
     const models = (session.modelOverride ? [session.modelOverride, ...agent.modelRefs] : agent.modelRefs).map((ref) => resolveModelChoice(cfg, ref));
     const { tools, specs } = deps.tools.forSession(agent, ctx.sessionKey);
@@ -168,7 +170,7 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor {
         deps.store.transaction(() => {
           for (const item of steered) {
             deps.store.queue.markRunning(item.id, now);
-            deps.store.transcript.append(session.sessionId, [
+            history.append(session.sessionId, [
               { role: 'user', content: [{ type: 'text', text: (item.payload as QueuedInbound).inbound.text }], runId: item.runId, queueId: item.id, createdAtMs: now },
             ]);
           }
@@ -198,7 +200,7 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor {
       entries.push({ role: 'assistant', content: [{ type: 'text', text: `⚠️ ${turn.error?.message ?? 'the model call failed'}` }], runId: ctx.run.runId, createdAtMs: now });
     }
     deps.store.transaction(() => {
-      deps.store.transcript.append(session.sessionId, entries);
+      history.append(session.sessionId, entries);
       deps.store.sessions.addUsage(ctx.sessionKey, {
         messages: ctx.batch.length + entries.length,
         inputTokens: turn.usage.inputTokens,

@@ -1,0 +1,54 @@
+import type { NewTranscriptEntry, Store, TranscriptEntry } from '../store/types.js';
+
+/**
+ * Recent transcript entries of active sessions, kept parsed in memory so a
+ * turn does not re-read and re-parse its history from the database. Bounded
+ * in sessions and entries; checked against the store's last seq on every read,
+ * so writes from anywhere else simply cause a reload.
+ */
+export class HistoryCache {
+  private readonly sessions = new Map<string, TranscriptEntry[]>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly maxSessions = 128,
+    private readonly maxEntries = 400,
+  ) {}
+
+  /** Entries with seq < `beforeSeq` (all when undefined), oldest first, at most `maxEntries`. */
+  before(sessionId: string, beforeSeq: number | undefined): TranscriptEntry[] {
+    let list = this.sessions.get(sessionId);
+    const last = this.store.transcript.lastSeq(sessionId);
+    if (!list || (list.at(-1)?.seq ?? 0) !== last) {
+      list = this.store.transcript.page(sessionId, { limit: this.maxEntries }).reverse();
+    }
+    this.touch(sessionId, list);
+    if (beforeSeq === undefined) return list;
+    // Sorted by seq and the cut is near the end: walk back from there.
+    let end = list.length;
+    while (end > 0 && list[end - 1]!.seq >= beforeSeq) end--;
+    return end === list.length ? list : list.slice(0, end);
+  }
+
+  /** Append to the store and to the cached copy. Returns the new entries' seqs. */
+  append(sessionId: string, entries: NewTranscriptEntry[]): number[] {
+    const cached = this.sessions.get(sessionId);
+    const inSync = cached !== undefined && (cached.at(-1)?.seq ?? 0) === this.store.transcript.lastSeq(sessionId);
+    const seqs = this.store.transcript.append(sessionId, entries);
+    if (cached && inSync) {
+      cached.push(...entries.map((e, i) => ({ ...e, sessionId, seq: seqs[i]! })));
+      if (cached.length > this.maxEntries) cached.splice(0, cached.length - this.maxEntries);
+    } else this.sessions.delete(sessionId);
+    return seqs;
+  }
+
+  forget(sessionId: string): void {
+    this.sessions.delete(sessionId);
+  }
+
+  private touch(sessionId: string, list: TranscriptEntry[]): void {
+    this.sessions.delete(sessionId);
+    this.sessions.set(sessionId, list);
+    if (this.sessions.size > this.maxSessions) this.sessions.delete(this.sessions.keys().next().value!);
+  }
+}
