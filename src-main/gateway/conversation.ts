@@ -9,6 +9,8 @@ import type { Logger } from '../logging/index.js';
 import { InboundQueue } from '../queue/inbound-queue.js';
 import { createInboundProcessor, type PipelineDeps, type QueuedInbound } from '../routing/inbound-pipeline.js';
 import type { Store } from '../store/types.js';
+import type { InboundMessage } from '../../src-shared/domain/inbound.js';
+import { inboundDedupeKey, routeInbound } from '../routing/route-inbound.js';
 import type { Handlers } from './dispatcher.js';
 import { RpcError } from './errors.js';
 import { agentHandlers } from './handlers/agent.js';
@@ -89,5 +91,14 @@ export function createConversation(deps: ConversationDeps) {
     ...sessionHandlers({ ...chatDeps, emit: deps.emit }),
     ...modelAndToolHandlers({ config: deps.config, stateDir: deps.stateDir, tools, services }),
   };
-  return { queue, runs, tools, services, handlers };
+  /**
+   * The entry point for chat channels: route, then enqueue durably. Returns once
+   * the message is on disk, so an adapter acknowledges the platform after this.
+   */
+  const ingestInbound = (msg: InboundMessage) => {
+    const route = routeInbound(deps.config(), msg);
+    const payload: QueuedInbound = { inbound: msg, origin: 'channel' };
+    return { ...queue.ingest({ dedupeKey: inboundDedupeKey(msg), sessionKey: route.sessionKey, agentId: route.agentId, runId: randomUUID(), payload: payload as unknown as QueuedInbound & Record<string, unknown> }), ...route };
+  };
+  return { queue, runs, tools, services, handlers, ingestInbound };
 }

@@ -16,6 +16,8 @@ export interface SnapshotInput {
   reload: ReloadState;
   startedAtMs: number;
   version: string;
+  /** Sessions per agent (a count query; cheap). */
+  sessionCount?(agentId: string): number;
 }
 
 function reloadStatus(r: ReloadState): MethodResult<'health'>['configReload'] {
@@ -47,7 +49,7 @@ export function buildHealth(input: SnapshotInput): MethodResult<'health'> {
     channelLabels: {},
     heartbeatSeconds: 0,
     defaultAgentId: input.cfg.defaultAgentId,
-    agents: agents(input.cfg).map((a) => ({ ...a, heartbeat: { enabled: false }, sessions: { count: 0 } })),
+    agents: agents(input.cfg).map((a) => ({ ...a, heartbeat: { enabled: false }, sessions: { count: input.sessionCount?.(a.agentId) ?? 0 } })),
     configReload: reloadStatus(input.reload),
     uptimeMs: now - input.startedAtMs,
     version: input.version,

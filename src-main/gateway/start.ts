@@ -179,7 +179,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const localListeners = new Set<(event: string, payload: unknown) => void>();
   let ready = false;
 
-  const snapshotDeps = () => ({ cfg: cfg(), reload, startedAtMs, version: VERSION });
+  const snapshotDeps = () => ({ cfg: cfg(), reload, startedAtMs, version: VERSION, sessionCount: (agentId: string) => store.sessions.list({ agentId, limit: 1 }).total });
   const health = (): MethodResult<'health'> => buildHealth(snapshotDeps());
 
   // eslint-disable-next-line prefer-const -- assigned after the dispatcher that refers to it

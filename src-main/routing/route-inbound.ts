@@ -1,0 +1,22 @@
+import type { InboundMessage } from '../../src-shared/domain/inbound.js';
+import { resolveAgentRoute, type RouteMatchTier } from '../../src-shared/domain/routing.js';
+import { resolveSessionKeyForInbound } from '../../src-shared/domain/session-key.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+
+export interface InboundRoute {
+  agentId: string;
+  sessionKey: string;
+  matchedBy: RouteMatchTier;
+}
+
+/** Which agent and session a platform message belongs to: bindings first, then the session key rules. */
+export function routeInbound(cfg: ResolvedConfig, msg: InboundMessage): InboundRoute {
+  const route = resolveAgentRoute({ msg, bindings: cfg.bindings ?? [], agents: { ids: Object.keys(cfg.agents.entries), defaultAgentId: cfg.defaultAgentId } });
+  const sessionKey = resolveSessionKeyForInbound({ msg, agentId: route.agentId, session: cfg.session, bindingSession: route.binding?.session });
+  return { agentId: route.agentId, sessionKey, matchedBy: route.matchedBy };
+}
+
+/** Dedupe key of a platform message: the same message redelivered by the platform is not run twice. */
+export function inboundDedupeKey(msg: InboundMessage): string {
+  return `${msg.channel}:${msg.accountId}:${msg.messageId}`;
+}
