@@ -24,6 +24,13 @@ async function startGateway(s) {
   return { child, port, probe };
 }
 
+async function stopGateway(g, s, c) {
+  c.close();
+  g.child.kill('SIGTERM');
+  await once(g.child, 'exit');
+  s.cleanup();
+}
+
 /** A client that sends chat.send and resolves when that run's final event arrives. */
 function turnClient(c) {
   const waiting = new Map();
@@ -79,6 +86,7 @@ export async function runPipelineBench({ quick = false } = {}) {
       floor.push(performance.now() - t0);
     }
     floor.sort((a, b) => a - b);
+    server.reset();
     out.chatSendToFinalSequential = { turns: N, p50Ms: round(percentile(lat, 50)), p99Ms: round(percentile(lat, 99)), modelCallAloneP50Ms: round(percentile(floor, 50)), modelCallAloneP99Ms: round(percentile(floor, 99)) };
 
     // 2. Throughput, 8 sessions in parallel (closed loop per session).
@@ -100,10 +108,7 @@ export async function runPipelineBench({ quick = false } = {}) {
     );
     conc.sort((a, b) => a - b);
     out.eightSessions = { sessions: SESSIONS, turns, turnsPerSec: Math.round(turns / ((performance.now() - t0) / 1000)), p50Ms: round(percentile(conc, 50)), p99Ms: round(percentile(conc, 99)) };
-    c.close();
-    g.child.kill('SIGTERM');
-    await once(g.child, 'exit');
-    s.cleanup();
+    await stopGateway(g, s, c);
   }
 
   // 3. chat.history on a 1-million-message session.
@@ -139,10 +144,7 @@ export async function runPipelineBench({ quick = false } = {}) {
     lat.sort((a, b) => a - b);
     mid.sort((a, b) => a - b);
     out.chatHistory = { sessionMessages: TOTAL, seedSeconds: round(seedMs / 1000), last50P50Ms: round(percentile(lat, 50)), last50P99Ms: round(percentile(lat, 99)), middlePageP50Ms: round(percentile(mid, 50)) };
-    c.close();
-    g.child.kill('SIGTERM');
-    await once(g.child, 'exit');
-    s.cleanup();
+    await stopGateway(g, s, c);
   }
 
   // 4. Soak: RSS while many turns run through 8 sessions.
@@ -162,7 +164,11 @@ export async function runPipelineBench({ quick = false } = {}) {
         while (done < TOTAL) {
           done++;
           await turn(`agent:main:soak${k}`, 'soak');
-          if (done % sampleEvery === 0) samples.push({ turns: done, rssMiB: round(rssBytes(g.child.pid) / 1048576) });
+          if (done % sampleEvery === 0) {
+            samples.push({ turns: done, rssMiB: round(rssBytes(g.child.pid) / 1048576) });
+            // The fake server records every request for tests; a soak must not keep them.
+            server.reset();
+          }
         }
       }),
     );
@@ -171,10 +177,7 @@ export async function runPipelineBench({ quick = false } = {}) {
     const warm = samples[Math.min(2, samples.length - 1)];
     const last = samples.at(-1);
     out.soak = { turns: done, seconds: round(secs, 1), turnsPerSec: Math.round(done / secs), rssStartMiB: warm?.rssMiB, rssEndMiB: last?.rssMiB, rssMaxMiB: Math.max(...samples.map((x) => x.rssMiB)), growthPercent: warm && last ? round(((last.rssMiB - warm.rssMiB) / warm.rssMiB) * 100, 1) : null, samples };
-    c.close();
-    g.child.kill('SIGTERM');
-    await once(g.child, 'exit');
-    s.cleanup();
+    await stopGateway(g, s, c);
   }
 
   await server.close();

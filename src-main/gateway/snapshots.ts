@@ -16,8 +16,8 @@ export interface SnapshotInput {
   reload: ReloadState;
   startedAtMs: number;
   version: string;
-  /** Sessions per agent (a count query; cheap). */
-  sessionCount?(agentId: string): number;
+  /** Sessions per agent id. */
+  sessionCounts?(): Record<string, number>;
 }
 
 function reloadStatus(r: ReloadState): MethodResult<'health'>['configReload'] {
@@ -40,6 +40,7 @@ function agents(cfg: ResolvedConfig) {
 export function buildHealth(input: SnapshotInput): MethodResult<'health'> {
   const t0 = performance.now();
   const now = Date.now();
+  const counts = input.sessionCounts?.() ?? {};
   return {
     ok: input.reload.status !== 'invalid',
     ts: now,
@@ -49,7 +50,7 @@ export function buildHealth(input: SnapshotInput): MethodResult<'health'> {
     channelLabels: {},
     heartbeatSeconds: 0,
     defaultAgentId: input.cfg.defaultAgentId,
-    agents: agents(input.cfg).map((a) => ({ ...a, heartbeat: { enabled: false }, sessions: { count: input.sessionCount?.(a.agentId) ?? 0 } })),
+    agents: agents(input.cfg).map((a) => ({ ...a, heartbeat: { enabled: false }, sessions: { count: counts[a.agentId] ?? 0 } })),
     configReload: reloadStatus(input.reload),
     uptimeMs: now - input.startedAtMs,
     version: input.version,

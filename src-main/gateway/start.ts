@@ -179,7 +179,14 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const localListeners = new Set<(event: string, payload: unknown) => void>();
   let ready = false;
 
-  const snapshotDeps = () => ({ cfg: cfg(), reload, startedAtMs, version: VERSION, sessionCount: (agentId: string) => store.sessions.list({ agentId, limit: 1 }).total });
+  // Session counts for health: one grouped count, reused for a second (health is polled, and often).
+  let counts: { at: number; value: Record<string, number> } = { at: 0, value: {} };
+  const sessionCounts = () => {
+    const now = Date.now();
+    if (now - counts.at > 1000) counts = { at: now, value: store.sessions.countByAgent() };
+    return counts.value;
+  };
+  const snapshotDeps = () => ({ cfg: cfg(), reload, startedAtMs, version: VERSION, sessionCounts });
   const health = (): MethodResult<'health'> => buildHealth(snapshotDeps());
 
   // eslint-disable-next-line prefer-const -- assigned after the dispatcher that refers to it

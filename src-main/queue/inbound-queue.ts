@@ -1,6 +1,9 @@
 import type { QueueItem, Store } from '../store/types.js';
 import type { Logger } from '../logging/index.js';
 
+/** How long finished items stay for dedupe (platform redelivery, repeated idempotency keys). */
+export const FINISHED_RETENTION_MS = 24 * 60 * 60_000;
+
 /** How a message that arrives while its session is busy is handled. */
 export type QueueMode = 'followup' | 'collect' | 'steer' | 'interrupt';
 
@@ -54,6 +57,7 @@ export class InboundQueue {
   private readonly ready: string[] = [];
   private idleWaiters: (() => void)[] = [];
   private stopped = false;
+  private pruneTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly store: Store,
@@ -74,6 +78,14 @@ export class InboundQueue {
       if (batch.length < 1000) break;
     }
     if (resumed) this.log.info('resuming queued messages', { resumed, wereRunning: requeued });
+    // Finished items are kept a day (platforms redeliver within hours), then forgotten.
+    const prune = () => {
+      const removed = this.store.queue.prune(Date.now() - FINISHED_RETENTION_MS);
+      if (removed) this.log.debug('pruned finished queue items', { removed });
+    };
+    prune();
+    this.pruneTimer = setInterval(prune, 10 * 60_000);
+    this.pruneTimer.unref();
     this.pump();
     return { resumed };
   }
@@ -126,6 +138,7 @@ export class InboundQueue {
   /** Stop taking work; abort running turns and wait (bounded) for them to record their outcome. */
   async stop(timeoutMs = 5000): Promise<void> {
     this.stopped = true;
+    clearInterval(this.pruneTimer);
     for (const a of this.active.values()) a.controller.abort(new Error('gateway stopping'));
     await Promise.race([Promise.allSettled([...this.active.values()].map((a) => a.done)), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   }

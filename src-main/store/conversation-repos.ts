@@ -63,6 +63,7 @@ export function createSessionsRepo(db: Database.Database): SessionsRepo {
     ),
     delete: db.prepare('DELETE FROM sessions WHERE session_key = ?'),
     count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM sessions'),
+    byAgent: db.prepare<[], { agent_id: string; n: number }>('SELECT agent_id, COUNT(*) AS n FROM sessions GROUP BY agent_id'),
   };
   return {
     get: (key) => {
@@ -125,6 +126,7 @@ export function createSessionsRepo(db: Database.Database): SessionsRepo {
     },
     delete: (key) => q.delete.run(key).changes > 0,
     count: () => q.count.get()!.n,
+    countByAgent: () => Object.fromEntries(q.byAgent.all().map((r) => [r.agent_id, r.n])),
   };
 }
 

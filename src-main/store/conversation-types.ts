@@ -81,6 +81,8 @@ export interface SessionsRepo {
   reset(sessionKey: string, newSessionId: string, nowMs: number): SessionRecord | undefined;
   delete(sessionKey: string): boolean;
   count(): number;
+  /** Sessions per agent id. */
+  countByAgent(): Record<string, number>;
 }
 
 export interface TranscriptRepo {
