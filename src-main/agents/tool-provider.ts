@@ -2,11 +2,14 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { ToolProvider } from '../routing/inbound-pipeline.js';
 import { isMainSessionKey } from '../../src-shared/domain/session-key.js';
 import type { AgentSettings } from './agent-config.js';
+import type { Logger } from '../logging/index.js';
 import { resolveSandboxDecision, toolsAllowedWithoutBackend } from './sandbox/index.js';
+import type { DockerSandbox } from './sandbox/runner.js';
 import { createToolRegistry, resolveToolPolicy, runTool, toToolSpecs } from './tools/registry.js';
 import type { AgentTool } from './tools/types.js';
 
 const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
+const WRITE_TOOLS = new Set(['write', 'edit', 'apply_patch']);
 const DEFAULT_WEB_MAX_BYTES = 2 * 1024 * 1024;
 
 /**
@@ -14,7 +17,8 @@ const DEFAULT_WEB_MAX_BYTES = 2 * 1024 * 1024;
  * global and per-agent policy, and without host-side runtime tools where the
  * session should be sandboxed but no sandbox backend exists.
  */
-export function createToolProvider(opts: { dockerAvailable: () => boolean; tools?: AgentTool[] } = { dockerAvailable: () => false }): ToolProvider & { all: AgentTool[] } {
+export function createToolProvider(opts: { sandbox?: DockerSandbox; tools?: AgentTool[]; log?: Logger } = {}): ToolProvider & { all: AgentTool[] } {
+  const warned = new Set<string>();
   const all = opts.tools ?? createToolRegistry();
   // Specs are plain JSON derived from fixed schemas: compute once per distinct tool set.
   const specCache = new Map<string, ReturnType<typeof toToolSpecs>>();
@@ -34,11 +38,19 @@ export function createToolProvider(opts: { dockerAvailable: () => boolean; tools
         sessionKey,
         agentId: agent.agentId,
         isMainSession: isMainSessionKey(sessionKey),
-        dockerAvailable: opts.dockerAvailable(),
+        dockerAvailable: opts.sandbox?.available() ?? false,
       });
-      // The Docker runner is not wired yet, so a sandboxed session never runs runtime tools on the host.
-      const tools = all.filter((t) => allowed(t.name) && (!decision.sandboxed || toolsAllowedWithoutBackend(t.name)));
-      return { tools, specs: specsFor(tools) };
+      const sandbox = opts.sandbox?.runtimeFor(decision, agent.workspace, agent.sandbox.workspaceAccess);
+      if (decision.sandboxed && !sandbox && !warned.has(sessionKey)) {
+        warned.add(sessionKey);
+        opts.log?.warn('session must be sandboxed but no sandbox backend is available; its runtime and file-writing tools are off', { sessionKey, reason: decision.reason });
+      }
+      // Sandboxed without a backend: nothing that runs code or writes files (it would run on the host).
+      // Read-only sandbox: nothing that writes into the mounted workspace.
+      const tools = all.filter(
+        (t) => allowed(t.name) && (!decision.sandboxed || (sandbox ? !(sandbox.readOnly && WRITE_TOOLS.has(t.name)) : toolsAllowedWithoutBackend(t.name))),
+      );
+      return { tools, specs: specsFor(tools), ...(sandbox ? { sandbox } : {}) };
     },
     run: runTool,
     execSettings(cfg: ResolvedConfig) {

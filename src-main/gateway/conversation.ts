@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { createDockerSandbox } from '../agents/sandbox/runner.js';
 import { createModelRouter } from '../agents/model-router.js';
 import { RunTracker } from '../agents/run-tracker.js';
 import { createToolProvider } from '../agents/tool-provider.js';
@@ -27,6 +29,8 @@ export interface ConversationDeps {
   /** Tests and benchmarks may replace the built-in tool set. */
   tools?: AgentTool[];
   providerTimeoutMs?: number;
+  /** The Docker CLI (tests point it at a stand-in). */
+  dockerPath?: string;
   accessGate?: PipelineDeps['accessGate'];
   deliver?: PipelineDeps['deliver'];
 }
@@ -39,7 +43,8 @@ export interface ConversationDeps {
 export function createConversation(deps: ConversationDeps) {
   const runs = new RunTracker();
   const models = createModelRouter(deps.config, { timeoutMs: deps.providerTimeoutMs });
-  const tools = createToolProvider({ dockerAvailable: () => false, tools: deps.tools });
+  const sandbox = createDockerSandbox({ sandboxesRoot: join(deps.stateDir, 'sandboxes'), log: deps.log.child('sandbox'), dockerPath: deps.dockerPath });
+  const tools = createToolProvider({ sandbox, tools: deps.tools, log: deps.log.child('tools') });
   // The queue is created below (it needs the processor, which needs these services).
   const queueRef: { current?: InboundQueue } = {};
   const services: ToolServices = {
@@ -100,5 +105,5 @@ export function createConversation(deps: ConversationDeps) {
     const payload: QueuedInbound = { inbound: msg, origin: 'channel' };
     return { ...queue.ingest({ dedupeKey: inboundDedupeKey(msg), sessionKey: route.sessionKey, agentId: route.agentId, runId: randomUUID(), payload: payload as unknown as QueuedInbound & Record<string, unknown> }), ...route };
   };
-  return { queue, runs, tools, services, handlers, ingestInbound };
+  return { queue, runs, tools, services, handlers, ingestInbound, sandbox };
 }

@@ -40,7 +40,8 @@ export async function invokeTool(deps: ToolInvokeDeps, params: ToolInvokeParams,
   const agent = resolveAgentSettings(cfg, agentId, deps.stateDir);
   if (!agent) throw new InvalidRequestError(`unknown agent "${agentId}"`, { code: 'UNKNOWN_AGENT' });
   const sessionKey = params.sessionKey ?? buildMainSessionKey({ agentId });
-  const tool = deps.tools.forSession(agent, sessionKey).tools.find((t) => t.name === name);
+  const granted = deps.tools.forSession(agent, sessionKey);
+  const tool = granted.tools.find((t) => t.name === name);
   if (!tool) throw new ToolNotAvailableError(name);
   if (params.dryRun) return { ok: true, result: { content: [{ type: 'text', text: `${name} is available` }] } };
   ensureWorkspace(agent.workspace);
@@ -48,10 +49,11 @@ export async function invokeTool(deps: ToolInvokeDeps, params: ToolInvokeParams,
   const r = await deps.tools.run(tool, args, {
     agentId,
     sessionKey,
-    workspace: agent.workspace,
+    workspace: granted.sandbox?.hostWorkspace ?? agent.workspace,
     signal: signal ?? new AbortController().signal,
     services: deps.services,
     ...deps.tools.execSettings(cfg),
+    ...(granted.sandbox ? { sandbox: granted.sandbox } : {}),
   });
   return { ok: true, result: { content: [{ type: 'text', text: r.content }], ...(r.isError ? { isError: true } : {}), ...(r.details !== undefined ? { details: r.details } : {}) } };
 }

@@ -7,7 +7,7 @@ import type { ModelRouter } from '../agents/model-router.js';
 import type { ModelMessage, ToolSpec } from '../agents/providers/types.js';
 import type { RunTracker } from '../agents/run-tracker.js';
 import { runTurn, type TurnOutput } from '../agents/runtime.js';
-import type { AgentTool, ToolContext, ToolResult, ToolServices } from '../agents/tools/types.js';
+import type { AgentTool, SandboxRuntime, ToolContext, ToolResult, ToolServices } from '../agents/tools/types.js';
 import type { ActiveRun, QueueMode, QueueProcessor } from '../queue/inbound-queue.js';
 import { HistoryCache } from '../sessions/history-cache.js';
 import { isResetCommand, shouldAutoReset } from '../sessions/reset-policy.js';
@@ -27,7 +27,7 @@ export interface QueuedInbound {
 
 /** The tools an agent may use in a session, and how to run them. */
 export interface ToolProvider {
-  forSession(agent: AgentSettings, sessionKey: string): { tools: AgentTool[]; specs: ToolSpec[] };
+  forSession(agent: AgentSettings, sessionKey: string): { tools: AgentTool[]; specs: ToolSpec[]; sandbox?: SandboxRuntime };
   run(tool: AgentTool, input: unknown, ctx: ToolContext): Promise<ToolResult>;
   execSettings(cfg: ResolvedConfig): Pick<ToolContext, 'execAllow' | 'execTimeoutMs' | 'webAllowPrivate' | 'webMaxBytes'>;
 }
@@ -147,7 +147,7 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor {
     const historyEntries = history.before(session.sessionId, ctx.firstUserSeq);
     const incoming: ModelMessage[] = ctx.batch.map((item) => ({ role: 'user', content: [{ type: 'text', text: sanitizeInboundText((item.payload as QueuedInbound).inbound.text) }] }));
     const models = (session.modelOverride ? [session.modelOverride, ...agent.modelRefs] : agent.modelRefs).map((ref) => resolveModelChoice(cfg, ref));
-    const { tools, specs } = deps.tools.forSession(agent, ctx.sessionKey);
+    const { tools, specs, sandbox } = deps.tools.forSession(agent, ctx.sessionKey);
     agentEvent(ctx, 'lifecycle', { phase: 'start', agentId: agent.agentId });
     ctx.turn = await runTurn({
       runId: ctx.run.runId,
@@ -159,7 +159,14 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor {
       tools,
       toolSpecs: specs,
       runTool: (tool, input, tctx) => deps.tools.run(tool, input, tctx),
-      toolCtx: { agentId: agent.agentId, sessionKey: ctx.sessionKey, workspace: agent.workspace, services: deps.services, ...deps.tools.execSettings(cfg) },
+      toolCtx: {
+        agentId: agent.agentId,
+        sessionKey: ctx.sessionKey,
+        workspace: sandbox?.hostWorkspace ?? agent.workspace,
+        services: deps.services,
+        ...deps.tools.execSettings(cfg),
+        ...(sandbox ? { sandbox } : {}),
+      },
       maxSteps: agent.maxSteps,
       timeoutMs: ctx.first.timeoutMs ?? agent.timeoutMs,
       signal: ctx.run.signal,

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { checkExecOptions } from './exec-policy.js';
-import { ToolDeniedError, type AgentTool } from './types.js';
+import { ToolDeniedError, type AgentTool, type SandboxRuntime } from './types.js';
 import { resolveWorkspacePath } from './workspace-path.js';
 
 /** Per-stream output cap; the tail is kept because errors and summaries come last. */
@@ -53,6 +53,7 @@ export const execTool: AgentTool<ExecParams> = {
   group: 'runtime',
   schema: ExecParams,
   async execute(params, ctx) {
+    if (ctx.sandbox) return executeInSandbox(params, ctx, ctx.sandbox);
     const program = await resolveAllowedProgram(params.argv[0], ctx.execAllow, process.env.PATH ?? '');
     const reason = checkExecOptions(params.argv);
     if (reason) throw new ToolDeniedError(`Refused: ${reason}.`, 'EXEC_OPTION_DENIED');
@@ -64,6 +65,29 @@ export const execTool: AgentTool<ExecParams> = {
     return { content: formatOutcome(out, timeoutMs), isError: out.exitCode !== 0, details: { ...out, program } };
   },
 };
+
+/**
+ * The same rules inside a sandbox container: the program must be listed by bare name (the host PATH means
+ * nothing there), options are checked, and the cwd is the container path of a directory inside the workspace.
+ */
+async function executeInSandbox(params: ExecParams, ctx: Parameters<AgentTool<ExecParams>['execute']>[1], sandbox: SandboxRuntime) {
+  const argv0 = params.argv[0] ?? '';
+  if (!argv0 || argv0.includes('/') || !ctx.execAllow.includes(argv0)) {
+    throw new ToolDeniedError(`Program not allowed: ${argv0}. Allowed: ${ctx.execAllow.join(', ') || '(none)'}.`, 'EXEC_NOT_ALLOWED');
+  }
+  const reason = checkExecOptions(params.argv);
+  if (reason) throw new ToolDeniedError(`Refused: ${reason}.`, 'EXEC_OPTION_DENIED');
+  if (params.env && Object.keys(params.env).length) buildChildEnv(params.env);
+  const hostCwd = await resolveWorkspacePath(ctx.workspace, params.cwd ?? '.', { mustExist: true });
+  const rel = path.relative(await realpath(ctx.workspace), hostCwd).split(path.sep).join('/');
+  const cwdInContainer = rel ? `${sandbox.containerWorkdir}/${rel}` : sandbox.containerWorkdir;
+  const timeoutMs = Math.min(params.timeoutMs ?? ctx.execTimeoutMs, ctx.execTimeoutMs);
+  const { file, args } = await sandbox.execArgv(params.argv, cwdInContainer);
+  // The Docker CLI itself may need its own settings (DOCKER_HOST, DOCKER_CONTEXT, DOCKER_CONFIG).
+  const dockerEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('DOCKER_')));
+  const out = await runProcess(file, args, { cwd: hostCwd, env: { ...buildChildEnv({}), ...dockerEnv }, timeoutMs, signal: ctx.signal });
+  return { content: formatOutcome(out, timeoutMs), isError: out.exitCode !== 0, details: { ...out, container: sandbox.container } };
+}
 
 /**
  * `argv[0]` must be allowed: a bare name listed in `allow` (resolved through PATH to an absolute file), or an

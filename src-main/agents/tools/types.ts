@@ -18,6 +18,21 @@ export interface ToolContext {
   webMaxBytes: number;
   /** Injected services for the sessions and messaging tools (absent when the runtime has none). */
   services: ToolServices;
+  /** Set when the session's tools run in a sandbox container; `workspace` is then the host side of its mount. */
+  sandbox?: SandboxRuntime;
+}
+
+/** A sandbox container as the tools see it. */
+export interface SandboxRuntime {
+  container: string;
+  /** The host directory mounted into the container (file tools work here). */
+  hostWorkspace: string;
+  /** Where that directory appears inside the container. */
+  containerWorkdir: string;
+  /** `workspaceAccess: ro`: file writes are refused. */
+  readOnly: boolean;
+  /** Start the container if needed and return the argv that runs `argv` inside it. */
+  execArgv(argv: readonly string[], cwdInContainer: string): Promise<{ file: string; args: string[] }>;
 }
 
 export interface ToolServices {
