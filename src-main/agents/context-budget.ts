@@ -1,17 +1,27 @@
 import type { ModelContent, ModelMessage } from './providers/types.js';
 
+// Messages are not mutated once built; histories reuse them turn after turn, so their sizes are remembered.
+const messageChars = new WeakMap<ModelMessage, number>();
+
+function blockChars(b: ModelContent): number {
+  if (b.type === 'text') return 16 + b.text.length;
+  if (b.type === 'tool_result') return 16 + b.content.length;
+  return 16 + JSON.stringify(b.input ?? null).length + b.name.length;
+}
+
 /** Rough token estimate: ~4 characters a token, plus a little per block. Cheap and conservative enough for budgeting. */
 export function estimateTokens(value: string | ModelMessage[] | ModelContent[]): number {
   if (typeof value === 'string') return Math.ceil(value.length / 4);
   let chars = 0;
   for (const item of value) {
-    const blocks = 'role' in item ? item.content : [item];
-    for (const b of blocks) {
-      chars += 16;
-      if (b.type === 'text') chars += b.text.length;
-      else if (b.type === 'tool_result') chars += b.content.length;
-      else chars += JSON.stringify(b.input ?? null).length + b.name.length;
-    }
+    if ('role' in item) {
+      let c = messageChars.get(item);
+      if (c === undefined) {
+        c = item.content.reduce((n, b) => n + blockChars(b), 0);
+        messageChars.set(item, c);
+      }
+      chars += c;
+    } else chars += blockChars(item);
   }
   return Math.ceil(chars / 4);
 }
@@ -76,15 +86,14 @@ export function fitContext(input: BudgetInput): BudgetResult {
     return r.msg;
   });
 
-  let total = fixed + estimateTokens(history);
-  let dropped = 0;
-  while (total > limit && history.length) {
+  const sizes = history.map((m) => estimateTokens([m]));
+  let total = fixed + sizes.reduce((a, b) => a + b, 0);
+  let start = 0;
+  while (total > limit && start < history.length) {
     // Drop through the next turn start so no orphaned tool results remain.
-    let cut = 1;
-    while (cut < history.length && !isTurnStart(history[cut]!)) cut++;
-    dropped += cut;
-    history = history.slice(cut);
-    total = fixed + estimateTokens(history);
+    do total -= sizes[start++]!;
+    while (start < history.length && !isTurnStart(history[start]!));
   }
-  return { messages: [...history, ...input.incoming], droppedMessages: dropped, truncatedToolResults: truncated, estimatedInputTokens: total, overflow: false };
+  if (start) history = history.slice(start);
+  return { messages: [...history, ...input.incoming], droppedMessages: start, truncatedToolResults: truncated, estimatedInputTokens: total, overflow: false };
 }
