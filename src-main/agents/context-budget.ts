@@ -55,7 +55,8 @@ function shortenToolResults(msg: ModelMessage, max: number): { msg: ModelMessage
     const tail = b.content.slice(-Math.floor(max * 0.2));
     return { ...b, content: `${head}\n[… ${b.content.length - head.length - tail.length} characters of old tool output omitted …]\n${tail}` };
   });
-  return { msg: { ...msg, content }, changed };
+  // Unchanged messages keep their identity, so remembered sizes stay valid.
+  return { msg: changed ? { ...msg, content } : msg, changed };
 }
 
 /** A turn starts at a user message that is not a tool result; cuts happen only there so tool calls keep their results. */
