@@ -89,6 +89,14 @@ describe('openclaw CLI against a running gateway', () => {
     await expect.poll(async () => (await runCli(['health'], env)).code, { timeout: 5000 }).toBe(0);
   });
 
+  it('devices list shows the CLI itself as a paired operator device; nodes list says there are none', async () => {
+    const d = await runCli(['devices', 'list', '--json'], env);
+    expect(d.code).toBe(0);
+    expect(JSON.parse(d.stdout)).toMatchObject({ pending: [], paired: [expect.objectContaining({ role: 'operator', clientId: 'cli' })] });
+    expect(await runCli(['nodes', 'list'], env)).toMatchObject({ code: 0, stdout: 'No nodes paired yet.\n' });
+    expect((await runCli(['devices', 'approve', 'no-such-request'], env)).stderr).toMatch(/no pending pairing request/);
+  });
+
   it('a wrong token is one clear line and exit 1; --json gives the failure envelope', async () => {
     const r = await runCli(['health', '--token', 'nope'], env);
     expect(r.code).toBe(1);

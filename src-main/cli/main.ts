@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { runAgent, runSessions } from './commands/agent.js';
 import { runCall } from './commands/call.js';
+import { devicesApprove, devicesList, devicesReject, devicesRemove, nodesInvoke, nodesList } from './commands/devices.js';
 import { configFile, configGet, configSchema, configSet, configUnset, configValidate } from './commands/config.js';
 import { addGatewayRunOptions, runGatewayForeground } from './commands/gateway.js';
 import { runHealth } from './commands/health.js';
@@ -66,6 +67,20 @@ export function buildProgram(): Command {
     .option('--agent <id>', 'only this agent')
     .option('--limit <n>', 'how many', '100')
     .action(async (_o, cmd: Command) => runSessions(globals(cmd)));
+
+  const devices = program.command('devices').description('pair and manage devices (phones, computers, the CLI)');
+  conn(devices.command('list').description('pending requests and paired devices')).option('--json', 'JSON output').action(async (_o, cmd: Command) => devicesList(globals(cmd)));
+  conn(devices.command('approve <requestId>')).option('--json', 'JSON output').action(async (id: string, _o, cmd: Command) => devicesApprove(id, globals(cmd)));
+  conn(devices.command('reject <requestId>')).action(async (id: string, _o, cmd: Command) => devicesReject(id, globals(cmd)));
+  conn(devices.command('remove <deviceId>').description('unpair; its connections close at once')).action(async (id: string, _o, cmd: Command) => devicesRemove(id, globals(cmd)));
+  const nodes = program.command('nodes').description('nodes: devices that offer commands to agents');
+  conn(nodes.command('list')).option('--json', 'JSON output').action(async (_o, cmd: Command) => nodesList(globals(cmd)));
+  conn(nodes.command('invoke').description('run a command on a node'))
+    .requiredOption('--node <id>', 'node id')
+    .requiredOption('--command <name>', 'command, e.g. device.info')
+    .option('--params <json>', 'params as JSON')
+    .option('--invoke-timeout <ms>', 'how long the node may take')
+    .action(async (_o, cmd: Command) => nodesInvoke(globals(cmd)));
 
   const config = program.command('config').description('read and edit the config file (validated before writing)');
   config

@@ -11,6 +11,7 @@ import {
   type ConnectParams,
 } from '../../src-shared/protocol/index.js';
 import { verifyDeviceProof } from '../nodes/device-identity.js';
+import { inCidrs } from '../nodes/device-pairing.js';
 import type { Store } from '../store/types.js';
 import type { AuthRateLimiter } from './auth-rate-limit.js';
 import { ConnectRefusal } from './errors.js';
@@ -31,6 +32,10 @@ export interface HandshakeContext {
   auth: AuthSettings;
   store: Store;
   limiter: AuthRateLimiter;
+  /** Record a pending pairing request for an unknown device (or a wider role/scope); returns its id. */
+  requestPairing?(r: { deviceId: string; publicKey: string; role: string; scopes: string[]; reason: string; params: ConnectParams; remoteAddress: string }): { requestId: string };
+  /** `gateway.nodes.pairing.autoApproveCidrs`: scope-less node requests from these addresses are approved at once. */
+  autoApproveCidrs?: readonly string[];
 }
 
 /** What a successful handshake grants. `credential` lets a reload find connections using a rotated secret. */
@@ -144,6 +149,10 @@ export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
     authFailure(ctx, 'unauthorized: gateway token missing (set OPENCLAW_GATEWAY_TOKEN or pass --token)', C.AUTH_TOKEN_MISSING);
   }
 
+  // Nodes are devices: their identity is what an operator approves.
+  if (role === 'node' && !params.device) {
+    throw new ConnectRefusal('a node must present a signed device identity', C.DEVICE_IDENTITY_REQUIRED, { recommendedNextStep: 'review_auth_configuration' });
+  }
   const requested = normalizeScopes(role, params.scopes);
   let scopes: string[];
   let deviceId: string | undefined;
@@ -171,11 +180,14 @@ export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
       const rec = ctx.store.devices.get(deviceId);
       const widening = rec ? requested.filter((s) => !rec.scopes.includes(s)) : requested;
       if (!rec || rec.role !== role || widening.length > 0) {
-        if (!ctx.isLoopback) {
-          throw new ConnectRefusal('pairing required: approve this device on the gateway host', C.PAIRING_REQUIRED, {
-            authReason: !rec ? 'not-paired' : rec.role !== role ? 'role-upgrade' : 'scope-upgrade',
+        const autoNode = role === 'node' && requested.length === 0 && inCidrs(ctx.remoteAddress, ctx.autoApproveCidrs ?? []);
+        if (!ctx.isLoopback && !autoNode) {
+          const reason = !rec ? 'not-paired' : rec.role !== role ? 'role-upgrade' : 'scope-upgrade';
+          const pending = ctx.requestPairing?.({ deviceId, publicKey: proof.publicKey, role, scopes: requested, reason, params, remoteAddress: ctx.remoteAddress });
+          throw new ConnectRefusal('pairing required: approve this device on the gateway (openclaw devices approve, or the desktop app)', C.PAIRING_REQUIRED, {
+            authReason: reason,
             recommendedNextStep: 'review_auth_configuration',
-            extra: { reason: !rec ? 'not-paired' : rec.role !== role ? 'role-upgrade' : 'scope-upgrade', deviceId },
+            extra: { reason, deviceId, ...(pending ? { requestId: pending.requestId } : {}) },
           });
         }
         // Direct loopback connects holding the shared secret are the owner: approve at once.

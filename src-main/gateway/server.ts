@@ -20,6 +20,8 @@ export interface GatewayServerOptions {
   tickIntervalMs?: number;
   handshakeTimeoutMs?: number;
   onPresenceChange?(): void;
+  onConnectionOpen?(conn: GatewayConnection): void;
+  onConnectionClose?(conn: GatewayConnection): void;
 }
 
 /**
@@ -103,6 +105,7 @@ export class GatewayServer {
       if (pred(c)) {
         c.close(code, reason);
         this.conns.delete(c);
+        this.opts.onConnectionClose?.(c);
         n++;
       }
     }
@@ -161,9 +164,11 @@ export class GatewayServer {
         hello: (c) => this.opts.hello(c),
         onOpen: (c) => {
           this.conns.add(c);
+          this.opts.onConnectionOpen?.(c);
           this.opts.onPresenceChange?.();
         },
         onClose: (c) => {
+          this.opts.onConnectionClose?.(c);
           if (this.conns.delete(c)) this.opts.onPresenceChange?.();
         },
       });

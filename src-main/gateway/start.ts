@@ -30,6 +30,7 @@ import { systemHandlers } from './handlers/system.js';
 import { createHttpHandler } from './http.js';
 import { createHttpApi } from './http-api.js';
 import { createConversation } from './conversation.js';
+import { createNodesRuntime } from './nodes-runtime.js';
 import type { AgentTool } from '../agents/tools/types.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { GatewayServer } from './server.js';
@@ -306,8 +307,15 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
 
   const presence = () => server.connections().map((c) => c.presence());
   const conversation = createConversation({ store, config: cfg, stateDir: paths.stateDir, emit, log, tools: opts.tools, providerTimeoutMs: opts.providerTimeoutMs });
+  const nodes = createNodesRuntime({
+    store,
+    emit,
+    connections: () => server.connections(),
+    close: (pred, code, reason) => server.closeWhere(pred, code, reason),
+  });
   const dispatcher = createDispatcher({
     ...conversation.handlers,
+    ...nodes.handlers,
     ...systemHandlers({
       health,
       status: (includeHost) =>
@@ -333,7 +341,30 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     tickIntervalMs,
     originPolicy: () => ({ port: boundPort, allowedOrigins: cfg().gateway.controlUi?.allowedOrigins ?? [], lanBind: !loopbackOnly }),
     authenticate: (params, conn) =>
-      authenticateConnect({ params, remoteAddress: conn.remoteAddress, isLoopback: conn.isLoopback, challengeNonce: conn.nonce, nowMs: Date.now(), auth, store, limiter }),
+      authenticateConnect({
+        params,
+        remoteAddress: conn.remoteAddress,
+        isLoopback: conn.isLoopback,
+        challengeNonce: conn.nonce,
+        nowMs: Date.now(),
+        auth,
+        store,
+        limiter,
+        autoApproveCidrs: cfg().gateway.nodes?.pairing?.autoApproveCidrs ?? [],
+        requestPairing: (r) =>
+          nodes.pairing.request({
+            deviceId: r.deviceId,
+            publicKey: r.publicKey,
+            role: r.role,
+            scopes: r.scopes,
+            reason: r.reason,
+            clientId: r.params.client.id,
+            clientMode: r.params.client.mode,
+            platform: r.params.client.platform,
+            displayName: r.params.client.displayName,
+            remoteAddress: r.remoteAddress,
+          }),
+      }),
     hello: (conn): HelloOk => ({
       type: 'hello-ok',
       protocol: PROTOCOL_VERSION,
@@ -376,6 +407,8 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
         },
       }),
     }),
+    onConnectionOpen: (c) => nodes.onOpen(c),
+    onConnectionClose: (c) => nodes.onClose(c),
     onPresenceChange: () => {
       stateVersion.presence++;
       server.broadcast('presence', { presence: presence() });

@@ -35,6 +35,14 @@ export const EVENTS = {
     payload: Type.Object({ runId: Type.String(), seq: Type.Integer(), stream: Type.String(), ts: Type.Integer(), data: Type.Record(Type.String(), Type.Unknown()), sessionKey: Type.Optional(Type.String()) }),
     scope: 'operator.read',
   },
+  'device.pair.requested': { payload: Type.Object({ requestId: Type.String(), deviceId: Type.String(), role: Type.String(), displayName: Type.Optional(Type.String()), platform: Type.Optional(Type.String()), expiresAtMs: Type.Integer() }), scope: 'operator.pairing' },
+  'device.pair.resolved': { payload: Type.Object({ requestId: Type.String(), deviceId: Type.String(), decision: Type.String() }), scope: 'operator.pairing' },
+  /** To a node: run a command (answer with `node.invoke.result`). */
+  'node.invoke.request': { payload: Type.Object({ id: Type.String(), nodeId: Type.String(), command: Type.String(), paramsJSON: Type.Optional(Type.String()), timeoutMs: Type.Optional(Type.Integer()) }), scope: null },
+  /** To a node: stop working on a request. */
+  'node.invoke.cancel': { payload: Type.Object({ id: Type.String(), nodeId: Type.String() }), scope: null },
+  'node.presence': { payload: Type.Object({ nodeId: Type.String(), connected: Type.Boolean() }), scope: 'operator.read' },
+  'node.event': { payload: Type.Object({ nodeId: Type.String(), event: Type.String(), payload: Type.Optional(Type.Unknown()) }), scope: 'operator.read' },
   'sessions.changed': { payload: Type.Object({ sessionKey: Type.String(), reason: Type.String() }), scope: 'operator.read' },
 } as const;
 

@@ -14,3 +14,5 @@ export * from './methods/chat.js';
 export * from './methods/agent.js';
 export * from './methods/sessions.js';
 export * from './methods/models-tools.js';
+export * from './methods/devices.js';
+export * from './methods/nodes.js';

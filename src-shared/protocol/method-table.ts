@@ -5,6 +5,25 @@ import { agentMethod, agentWaitMethod } from './methods/agent.js';
 import { chatAbortMethod, chatHistoryMethod, chatSendMethod } from './methods/chat.js';
 import { modelsListMethod, sendMethod, toolsInvokeMethod } from './methods/models-tools.js';
 import { sessionsDeleteMethod, sessionsListMethod, sessionsPatchMethod, sessionsPreviewMethod, sessionsResetMethod } from './methods/sessions.js';
+import {
+  devicePairApproveMethod,
+  devicePairListMethod,
+  devicePairRejectMethod,
+  devicePairRemoveMethod,
+  devicePairRenameMethod,
+  deviceTokenRevokeMethod,
+  deviceTokenRotateMethod,
+} from './methods/devices.js';
+import {
+  nodeDescribeMethod,
+  nodeEventMethod,
+  nodeInvokeCancelMethod,
+  nodeInvokeMethod,
+  nodeInvokeProgressMethod,
+  nodeInvokeResultMethod,
+  nodeListMethod,
+  nodeRenameMethod,
+} from './methods/nodes.js';
 import { healthMethod, logsTailMethod, statusMethod, systemPresenceMethod } from './methods/system.js';
 
 /**
@@ -33,6 +52,21 @@ export const METHODS = {
   'sessions.delete': sessionsDeleteMethod,
   'models.list': modelsListMethod,
   'tools.invoke': toolsInvokeMethod,
+  'device.pair.list': devicePairListMethod,
+  'device.pair.approve': devicePairApproveMethod,
+  'device.pair.reject': devicePairRejectMethod,
+  'device.pair.remove': devicePairRemoveMethod,
+  'device.pair.rename': devicePairRenameMethod,
+  'device.token.rotate': deviceTokenRotateMethod,
+  'device.token.revoke': deviceTokenRevokeMethod,
+  'node.list': nodeListMethod,
+  'node.describe': nodeDescribeMethod,
+  'node.rename': nodeRenameMethod,
+  'node.invoke': nodeInvokeMethod,
+  'node.invoke.cancel': nodeInvokeCancelMethod,
+  'node.invoke.result': nodeInvokeResultMethod,
+  'node.invoke.progress': nodeInvokeProgressMethod,
+  'node.event': nodeEventMethod,
 } as const satisfies Record<string, MethodSpec>;
 
 export type MethodName = keyof typeof METHODS;
