@@ -44,6 +44,8 @@ export interface ConnectOptions {
   token?: string;
   password?: string;
   deviceToken?: string;
+  /** A setup code's single-use token (pairs this device as a node). */
+  bootstrapToken?: string;
   device?: DeviceKeys;
   role?: 'operator' | 'node';
   scopes?: string[];
@@ -127,6 +129,7 @@ export class GatewayClient {
     if (opts.token !== undefined) params.auth!.token = opts.token;
     if (opts.password !== undefined) params.auth!.password = opts.password;
     if (opts.deviceToken !== undefined) params.auth!.deviceToken = opts.deviceToken;
+    if (opts.bootstrapToken !== undefined) params.auth!.bootstrapToken = opts.bootstrapToken;
     if (opts.device) {
       params.device = signDeviceProof(opts.device, {
         clientId: info.id,
@@ -134,7 +137,7 @@ export class GatewayClient {
         role,
         scopes,
         signedAtMs: challenge.ts,
-        token: opts.token ?? opts.deviceToken ?? '',
+        token: opts.token ?? opts.deviceToken ?? opts.bootstrapToken ?? '',
         nonce: challenge.nonce,
         platform: info.platform,
         deviceFamily: info.deviceFamily,

@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { runAgent, runSessions } from './commands/agent.js';
 import { runCall } from './commands/call.js';
+import { runNodeHost } from './commands/node-host.js';
+import { runQr } from './commands/qr.js';
 import { devicesApprove, devicesList, devicesReject, devicesRemove, nodesInvoke, nodesList } from './commands/devices.js';
 import { configFile, configGet, configSchema, configSet, configUnset, configValidate } from './commands/config.js';
 import { addGatewayRunOptions, runGatewayForeground } from './commands/gateway.js';
@@ -81,6 +83,17 @@ export function buildProgram(): Command {
     .option('--params <json>', 'params as JSON')
     .option('--invoke-timeout <ms>', 'how long the node may take')
     .action(async (_o, cmd: Command) => nodesInvoke(globals(cmd)));
+
+  conn(program.command('qr').description('show a setup code / QR to pair a phone or another computer as a node'))
+    .option('--public-url <ws-url>', 'the address the device should use (needed when the gateway listens on loopback only)')
+    .option('--json', 'JSON output')
+    .action(async (_o, cmd: Command) => runQr(globals(cmd)));
+  const node = program.command('node').description('run this computer as a node');
+  conn(node.command('run').description('connect as a node and answer commands until Ctrl-C'))
+    .option('--pair <setup-code>', 'pair with a setup code from openclaw qr')
+    .option('--allow-run <programs>', 'offer system.run for these programs (comma-separated; argv only, no shell)')
+    .option('--name <name>', 'display name (default: host name)')
+    .action(async (_o, cmd: Command) => runNodeHost(globals(cmd)));
 
   const config = program.command('config').description('read and edit the config file (validated before writing)');
   config

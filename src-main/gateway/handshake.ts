@@ -36,17 +36,21 @@ export interface HandshakeContext {
   requestPairing?(r: { deviceId: string; publicKey: string; role: string; scopes: string[]; reason: string; params: ConnectParams; remoteAddress: string }): { requestId: string };
   /** `gateway.nodes.pairing.autoApproveCidrs`: scope-less node requests from these addresses are approved at once. */
   autoApproveCidrs?: readonly string[];
+  /** Single-use setup-code tokens: true once per valid token. */
+  consumeBootstrapToken?(token: string): boolean;
 }
 
 /** What a successful handshake grants. `credential` lets a reload find connections using a rotated secret. */
 export interface HandshakeGrant {
   role: 'operator' | 'node';
   scopes: string[];
-  method: 'none' | 'token' | 'password' | 'device-token';
-  credential: { kind: 'none' | 'token' | 'password' | 'device-token'; fingerprint: string };
+  method: 'none' | 'token' | 'password' | 'device-token' | 'bootstrap-token';
+  credential: { kind: 'none' | 'token' | 'password' | 'device-token' | 'bootstrap-token'; fingerprint: string };
   deviceId?: string;
   deviceToken?: string;
   issuedAtMs?: number;
+  /** Extra tokens handed out with a bootstrap connect (a bounded operator token). */
+  deviceTokens?: { role: string; token: string; scopes: string[]; issuedAtMs: number }[];
 }
 
 /** sha256 fingerprint so connections can be matched to a secret without keeping it. */
@@ -140,6 +144,13 @@ export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
     credential = { kind: 'device-token', fingerprint: fingerprintSecret(a.deviceToken) };
     tokenForSignature = a.deviceToken;
     deviceTokenScopes = info.scopes;
+  } else if (a.bootstrapToken !== undefined && !a.token && !a.password) {
+    // A setup code from `openclaw qr`: single use, 10 minutes, and only with the device it pairs.
+    if (!params.device) authFailure(ctx, 'a bootstrap token needs a signed device identity', C.DEVICE_IDENTITY_REQUIRED);
+    if (!ctx.consumeBootstrapToken?.(a.bootstrapToken)) authFailure(ctx, 'setup code is invalid, expired or already used: create a new one with openclaw qr', C.AUTH_BOOTSTRAP_TOKEN_INVALID);
+    method = 'bootstrap-token';
+    credential = { kind: 'bootstrap-token', fingerprint: fingerprintSecret(a.bootstrapToken) };
+    tokenForSignature = a.bootstrapToken;
   } else if (auth.mode === 'none') {
     method = 'none';
     credential = { kind: 'none', fingerprint: '' };
@@ -173,6 +184,41 @@ export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
     });
     if (!proof.ok) authFailure(ctx, proof.message, proof.code);
     deviceId = proof.deviceId;
+    if (method === 'bootstrap-token') {
+      // The owner created the setup code: pair this device as a node, with a bounded operator token beside it.
+      const prior = ctx.store.devices.get(deviceId);
+      ctx.store.devices.upsert({
+        deviceId,
+        publicKey: proof.publicKey,
+        role: 'node',
+        scopes: [],
+        clientId: params.client.id,
+        clientMode: params.client.mode,
+        platform: params.client.platform,
+        deviceFamily: params.client.deviceFamily,
+        displayName: params.client.displayName ?? prior?.displayName,
+        createdAtMs: prior?.createdAtMs ?? ctx.nowMs,
+        approvedAtMs: ctx.nowMs,
+        lastSeenAtMs: ctx.nowMs,
+      });
+      const nodeToken = ctx.store.deviceTokens.issue(deviceId, 'node', [], ctx.nowMs);
+      const opScopes = ['operator.read'];
+      const opToken = ctx.store.deviceTokens.issue(deviceId, 'operator', opScopes, ctx.nowMs);
+      ctx.limiter.recordSuccess(ctx.remoteAddress, ctx.nowMs);
+      return {
+        role: 'node',
+        scopes: [],
+        method,
+        credential,
+        deviceId,
+        deviceToken: nodeToken.token,
+        issuedAtMs: nodeToken.issuedAtMs,
+        deviceTokens: [
+          { role: 'node', token: nodeToken.token, scopes: [], issuedAtMs: nodeToken.issuedAtMs },
+          { role: 'operator', token: opToken.token, scopes: opScopes, issuedAtMs: opToken.issuedAtMs },
+        ],
+      };
+    }
     if (deviceTokenScopes) {
       // A device token grants at most what it was issued with.
       scopes = params.scopes ? requested.filter((s) => deviceTokenScopes.includes(s)) : deviceTokenScopes;

@@ -1,4 +1,5 @@
 import { hasScope } from '../../src-shared/protocol/index.js';
+import { BootstrapTokens, encodeSetupCode } from '../nodes/bootstrap-tokens.js';
 import { DevicePairing, PairingError } from '../nodes/device-pairing.js';
 import { NodeInvokeError, NodeRegistry } from '../nodes/node-registry.js';
 import type { Store } from '../store/types.js';
@@ -13,6 +14,8 @@ export function isHighRiskNodeCommand(command: string): boolean {
 }
 
 export interface NodesRuntimeDeps {
+  /** Where a phone can reach this gateway, or why it cannot (loopback only). */
+  reachableUrls(): { urls: string[]; loopbackOnly: boolean };
   store: Store;
   emit(event: string, payload: unknown): void;
   connections(): GatewayConnection[];
@@ -28,6 +31,7 @@ function toRpc(err: unknown): never {
 /** Device pairing and nodes: the pairing service, the node registry, their RPC handlers and connection hooks. */
 export function createNodesRuntime(deps: NodesRuntimeDeps) {
   const registry = new NodeRegistry(deps.store, deps.emit);
+  const bootstrap = new BootstrapTokens();
   const pairing = new DevicePairing(deps.store, {
     emit: deps.emit,
     isConnected: (deviceId) => deps.connections().some((c) => c.grant?.deviceId === deviceId),
@@ -59,6 +63,19 @@ export function createNodesRuntime(deps: NodesRuntimeDeps) {
       return { ok: true, deviceId: p.deviceId, role: r.role, deviceToken: r.token, issuedAtMs: r.issuedAtMs };
     }),
     'device.token.revoke': wrap((p: { deviceId: string; role?: string }) => ({ ok: true, deviceId: p.deviceId, ...pairing.revokeToken(p.deviceId, p.role) })),
+    'device.pair.setupCode': (p) => {
+      const reach = deps.reachableUrls();
+      const urls = p.url ? [p.url, ...reach.urls.filter((u) => u !== p.url)] : reach.loopbackOnly ? [] : reach.urls;
+      if (!urls.length) {
+        throw new InvalidRequestError(
+          'the gateway listens on loopback only, so a phone cannot reach it: pass the address the phone should use (--url wss://… through an SSH tunnel, Tailscale or a reverse proxy), or bind to the LAN with auth (gateway.bind "lan")',
+          { code: 'GATEWAY_NOT_REACHABLE' },
+        );
+      }
+      const { token, expiresAtMs } = bootstrap.issue();
+      const setupCode = encodeSetupCode({ url: urls[0]!, urls, bootstrapToken: token, expiresAtMs });
+      return { setupCode, url: urls[0]!, urls, expiresAtMs };
+    },
     'node.list': () => ({ nodes: registry.list() }),
     'node.describe': wrap((p: { nodeId: string }) => registry.describe(p.nodeId)),
     'node.rename': wrap((p: { nodeId: string; displayName: string }) => {
@@ -91,6 +108,7 @@ export function createNodesRuntime(deps: NodesRuntimeDeps) {
   return {
     pairing,
     registry,
+    bootstrap,
     handlers,
     onOpen(conn: GatewayConnection) {
       if (conn.grant?.role !== 'node' || !conn.grant.deviceId || !conn.params) return;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -104,6 +105,16 @@ function bindHost(cfg: ResolvedConfig, opts: StartGatewayOptions): string {
 function writeStarterConfig(configPath: string, legacyPath: string, env: NodeJS.ProcessEnv): void {
   if (env.OPENCLAW_CONFIG_READONLY === '1' || existsSync(configPath) || existsSync(legacyPath)) return;
   writeConfigAtomic(configPath, formatConfig({ gateway: { mode: 'local', port: DEFAULT_GATEWAY_PORT, bind: 'loopback', auth: { mode: 'token' } } }), { backup: false });
+}
+
+/** WebSocket URLs other machines can use: the bound address, or every non-internal IPv4 address when bound to all. */
+function lanUrls(host: string, port: number): string[] {
+  if (isLoopbackHost(host)) return [];
+  if (host !== '0.0.0.0' && host !== '::') return [`ws://${host.includes(':') ? `[${host}]` : host}:${port}`];
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((i): i is NonNullable<typeof i> => !!i && i.family === 'IPv4' && !i.internal)
+    .map((i) => `ws://${i.address}:${port}`);
 }
 
 /** Host as it goes into a URL a local client can open. */
@@ -308,6 +319,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const presence = () => server.connections().map((c) => c.presence());
   const conversation = createConversation({ store, config: cfg, stateDir: paths.stateDir, emit, log, tools: opts.tools, providerTimeoutMs: opts.providerTimeoutMs });
   const nodes = createNodesRuntime({
+    reachableUrls: () => ({ urls: lanUrls(host, boundPort), loopbackOnly }),
     store,
     emit,
     connections: () => server.connections(),
@@ -351,6 +363,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
         store,
         limiter,
         autoApproveCidrs: cfg().gateway.nodes?.pairing?.autoApproveCidrs ?? [],
+        consumeBootstrapToken: (t) => nodes.bootstrap.consume(t),
         requestPairing: (r) =>
           nodes.pairing.request({
             deviceId: r.deviceId,
@@ -384,6 +397,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
         scopes: conn.grant!.scopes,
         method: conn.grant!.method,
         ...(conn.grant!.deviceToken ? { deviceToken: conn.grant!.deviceToken, issuedAtMs: conn.grant!.issuedAtMs } : {}),
+        ...(conn.grant!.deviceTokens ? { deviceTokens: conn.grant!.deviceTokens } : {}),
       },
       policy: { maxPayload: MAX_PAYLOAD_BYTES, maxBufferedBytes: MAX_BUFFERED_BYTES, tickIntervalMs },
       controlUiUrl: publicUrl(),

@@ -176,6 +176,7 @@ export const HelloOkSchema = Type.Object({
     method: Type.Optional(Type.String()),
     deviceToken: Type.Optional(Type.String()),
     issuedAtMs: Type.Optional(Type.Integer()),
+    deviceTokens: Type.Optional(Type.Array(Type.Object({ role: Type.String(), token: Type.String(), scopes: Type.Array(Type.String()), issuedAtMs: Type.Integer() }))),
   }),
   policy: Type.Object({
     maxPayload: Type.Integer(),

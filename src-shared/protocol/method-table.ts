@@ -11,6 +11,7 @@ import {
   devicePairRejectMethod,
   devicePairRemoveMethod,
   devicePairRenameMethod,
+  devicePairSetupCodeMethod,
   deviceTokenRevokeMethod,
   deviceTokenRotateMethod,
 } from './methods/devices.js';
@@ -57,6 +58,7 @@ export const METHODS = {
   'device.pair.reject': devicePairRejectMethod,
   'device.pair.remove': devicePairRemoveMethod,
   'device.pair.rename': devicePairRenameMethod,
+  'device.pair.setupCode': devicePairSetupCodeMethod,
   'device.token.rotate': deviceTokenRotateMethod,
   'device.token.revoke': deviceTokenRevokeMethod,
   'node.list': nodeListMethod,

@@ -84,3 +84,10 @@ export const deviceTokenRevokeMethod = defineMethod({
   params: Type.Object({ deviceId: Type.String({ minLength: 1 }), role: Type.Optional(Type.String()) }, { additionalProperties: false }),
   result: Type.Object({ ok: Type.Boolean(), deviceId: Type.String(), revoked: Type.Integer(), closedConnections: Type.Integer() }),
 });
+
+export const devicePairSetupCodeMethod = defineMethod({
+  description: 'A setup code (and QR text) a phone scans to pair as a node: gateway URL(s) and a single-use 10-minute bootstrap token.',
+  scope: OperatorScopes.ADMIN,
+  params: Type.Object({ url: Type.Optional(Type.String({ pattern: '^wss?://' })) }, { additionalProperties: false }),
+  result: Type.Object({ setupCode: Type.String(), url: Type.String(), urls: Type.Array(Type.String()), expiresAtMs: Type.Integer(), pairingPageUrl: Type.Optional(Type.String()) }),
+});
