@@ -31,6 +31,8 @@ export interface ConversationDeps {
   providerTimeoutMs?: number;
   /** The Docker CLI (tests point it at a stand-in). */
   dockerPath?: string;
+  /** Paired nodes, for the agent's `nodes` tool (resolved when used: the node runtime is built after this). */
+  nodes?: () => { list(): ReturnType<NonNullable<ToolServices['listNodes']>>; invoke: NonNullable<ToolServices['invokeNode']> } | undefined;
   accessGate?: PipelineDeps['accessGate'];
   deliver?: PipelineDeps['deliver'];
 }
@@ -69,6 +71,16 @@ export function createConversation(deps: ConversationDeps) {
       };
       queueRef.current!.ingest({ dedupeKey: `internal:${runId}`, sessionKey: target.sessionKey, agentId: target.agentId, runId, payload: payload as unknown as QueuedInbound & Record<string, unknown> });
       return { runId };
+    },
+    listNodes: () => deps.nodes?.()?.list() ?? [],
+    invokeNode: async (req) => {
+      const n = deps.nodes?.();
+      if (!n) return { ok: false, error: { code: 'UNAVAILABLE', message: 'nodes are not available' } };
+      try {
+        return await n.invoke(req);
+      } catch (err) {
+        return { ok: false, error: { code: (err as { code?: string }).code ?? 'FAILED', message: (err as Error).message } };
+      }
     },
     async sendMessage() {
       throw new RpcError('UNAVAILABLE', 'no chat channels are configured yet, so there is nowhere to send a message');

@@ -317,8 +317,23 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   };
 
   const presence = () => server.connections().map((c) => c.presence());
-  const conversation = createConversation({ store, config: cfg, stateDir: paths.stateDir, emit, log, tools: opts.tools, providerTimeoutMs: opts.providerTimeoutMs });
-  const nodes = createNodesRuntime({
+  // eslint-disable-next-line prefer-const -- built below; the conversation's tools reach it lazily
+  let nodes: ReturnType<typeof createNodesRuntime> | undefined;
+  const conversation = createConversation({
+    store,
+    config: cfg,
+    stateDir: paths.stateDir,
+    emit,
+    log,
+    tools: opts.tools,
+    providerTimeoutMs: opts.providerTimeoutMs,
+    nodes: () =>
+      nodes && {
+        list: () => nodes!.registry.list(),
+        invoke: (req) => nodes!.registry.invoke({ ...req, idempotencyKey: randomUUID() }),
+      },
+  });
+  nodes = createNodesRuntime({
     reachableUrls: () => ({ urls: lanUrls(host, boundPort), loopbackOnly }),
     store,
     emit,

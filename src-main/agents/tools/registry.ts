@@ -4,6 +4,7 @@ import { applyPatchTool } from './apply-patch.js';
 import { createBrowserTool, type BrowserToolOptions } from './browser.js';
 import { execTool } from './exec.js';
 import { editTool, readTool, writeTool } from './fs-tools.js';
+import { nodesTool } from './nodes-tool.js';
 import { messageTool, sessionsHistoryTool, sessionsListTool, sessionsSendTool } from './session-tools.js';
 import { ToolDeniedError, type AgentTool, type ToolContext, type ToolGroup, type ToolResult } from './types.js';
 import { createWebFetchTool, type WebFetchDeps } from './web-fetch.js';
@@ -30,6 +31,7 @@ export function createToolRegistry(opts: ToolRegistryOptions = {}): AgentTool[] 
     sessionsHistoryTool,
     sessionsSendTool,
     messageTool,
+    nodesTool,
   ];
   return tools as AgentTool[];
 }

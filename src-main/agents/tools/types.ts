@@ -40,6 +40,8 @@ export interface ToolServices {
   sessionHistory?(opts: { sessionKey: string; limit?: number }): Promise<{ role: string; text: string; timestampMs: number }[]>;
   sendToSession?(opts: { sessionKey: string; message: string }): Promise<{ runId: string }>;
   sendMessage?(opts: { channel: string; to: string; accountId?: string; text: string }): Promise<{ messageId?: string }>;
+  listNodes?(): { nodeId: string; displayName?: string; platform?: string; connected: boolean; commands: string[] }[];
+  invokeNode?(req: { nodeId: string; command: string; params?: unknown; timeoutMs: number }): Promise<{ ok: boolean; payload?: unknown; error?: { code: string; message: string } }>;
 }
 
 export interface ToolResult {
