@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,11 +46,17 @@ async function waitForReady(url: string, child: ChildProcess, output: () => stri
   throw new Error(`gateway did not answer /readyz with 200 within ${timeoutMs} ms:\n${output()}`);
 }
 
+export interface GatewayProcessOptions {
+  /** Written as `openclaw.json` in the state dir before the gateway starts. */
+  config?: Record<string, unknown>;
+}
+
 /** Start the real headless gateway (`node bin/openclaw.js gateway`) on a free port with a temp state dir and a random token. */
-export async function startGatewayProcess(): Promise<GatewayProcess> {
+export async function startGatewayProcess(opts: GatewayProcessOptions = {}): Promise<GatewayProcess> {
   const port = await freePort();
   const token = randomBytes(24).toString('hex');
   const stateDir = mkdtempSync(join(tmpdir(), 'openclaw-e2e-'));
+  if (opts.config) writeFileSync(join(stateDir, 'openclaw.json'), `${JSON.stringify(opts.config, null, 2)}\n`, { mode: 0o600 });
   const child = spawn(process.execPath, [join(root, 'bin/openclaw.js'), 'gateway', '--port', String(port)], {
     cwd: root,
     env: { ...process.env, OPENCLAW_STATE_DIR: stateDir, OPENCLAW_GATEWAY_TOKEN: token, OPENCLAW_CONFIG_PATH: join(stateDir, 'openclaw.json') },

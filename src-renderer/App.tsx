@@ -1,16 +1,43 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
+import { hasScope } from '../src-shared/protocol/scopes.js';
+import { ErrorBox } from './components/ErrorBox.js';
 import { Header } from './components/Header.js';
 import { HealthPanel } from './components/HealthPanel.js';
 import { LoginForm } from './components/LoginForm.js';
+import { Sidebar } from './components/Sidebar.js';
+import { ChatPage } from './features/chat/ChatPage.js';
+import { ConfigPage } from './features/config/ConfigPage.js';
+import { ChannelsPage, NodesPage, PairingPage, UsagePage } from './features/empty/EmptyPages.js';
+import { LogsPage } from './features/logs/LogsPage.js';
+import { SessionsPage } from './features/sessions/SessionsPage.js';
 import { summarizeHealth } from './health-summary.js';
+import { pageFromHash, PAGES, type PageId } from './pages.js';
 import type { AppStore } from './store.js';
 
 const HEALTH_POLL_MS = 30_000;
 
+function usePage(): [PageId, (id: PageId) => void] {
+  const [page, setPage] = useState<PageId>(() => pageFromHash(location.hash));
+  useEffect(() => {
+    const onHash = () => setPage(pageFromHash(location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  return [
+    page,
+    (id) => {
+      // The hash names a page and nothing else (see pageFromHash).
+      history.replaceState(null, '', `#/${id}`);
+      setPage(id);
+    },
+  ];
+}
+
 export function App({ store, origin }: { store: AppStore; origin: string }) {
   const state = useStore(store);
   const [now, setNow] = useState(() => Date.now());
+  const [page, setPage] = usePage();
 
   useEffect(() => {
     void store.getState().start();
@@ -43,27 +70,76 @@ export function App({ store, origin }: { store: AppStore; origin: string }) {
   );
 
   const ready = state.phase === 'ready';
+  const client = state.client;
+  const canRead = hasScope(state.scopes, 'operator.read');
+  const label = PAGES.find((p) => p.id === page)?.label ?? '';
   return (
     <div className="app">
+      <a className="skip-link" href="#page">
+        Skip to content
+      </a>
       <Header
         transport={state.transport}
         connected={ready}
         serverVersion={summary?.version ?? state.hello?.server.version}
         onLogout={ready && state.transport === 'ws' ? state.logout : undefined}
       />
-      <main>
-        {state.phase === 'starting' ? <p className="muted">Starting…</p> : null}
-        {state.phase === 'login' || state.phase === 'connecting' ? (
-          <LoginForm
-            busy={state.phase === 'connecting'}
-            error={state.loginError}
-            notice={state.disconnected}
-            origin={origin}
-            onSubmit={(token) => void state.login(token)}
-          />
-        ) : null}
-        {ready ? <HealthPanel summary={summary} error={state.healthError} onRefresh={() => void state.refresh()} /> : null}
-      </main>
+      {ready && client ? (
+        <div className="shell">
+          <Sidebar current={page} onSelect={setPage} />
+          <main id="page" aria-label={label} data-page={page}>
+            {!canRead ? (
+              <ErrorBox
+                error={{
+                  message: 'The gateway granted this connection no read permission, so most pages cannot load.',
+                  hint: 'Sign out and connect again with the gateway token; a browser without WebCrypto Ed25519 support cannot be granted scopes.',
+                }}
+              />
+            ) : null}
+            {page === 'overview' ? (
+              <>
+                <HealthPanel summary={summary} error={state.healthError} onRefresh={() => void state.refresh()} />
+                <section className="card" aria-labelledby="connection-heading">
+                  <h2 id="connection-heading">This connection</h2>
+                  <dl className="facts">
+                    <dt>Transport</dt>
+                    <dd>{state.transport === 'ipc' ? 'desktop (IPC)' : 'browser (WebSocket)'}</dd>
+                    <dt>Permissions</dt>
+                    <dd data-testid="granted-scopes">{state.scopes.length ? state.scopes.join(', ') : 'none'}</dd>
+                    {state.hello?.auth.method ? (
+                      <>
+                        <dt>Signed in with</dt>
+                        <dd>{state.hello.auth.method}</dd>
+                      </>
+                    ) : null}
+                  </dl>
+                </section>
+              </>
+            ) : null}
+            {page === 'chat' ? <ChatPage client={client} /> : null}
+            {page === 'sessions' ? <SessionsPage client={client} /> : null}
+            {page === 'config' ? <ConfigPage client={client} canWrite={hasScope(state.scopes, 'operator.admin')} /> : null}
+            {page === 'logs' ? <LogsPage client={client} /> : null}
+            {page === 'channels' ? <ChannelsPage health={state.health} /> : null}
+            {page === 'nodes' ? <NodesPage /> : null}
+            {page === 'pairing' ? <PairingPage /> : null}
+            {page === 'usage' ? <UsagePage /> : null}
+          </main>
+        </div>
+      ) : (
+        <main className="narrow">
+          {state.phase === 'starting' ? <p className="muted">Starting…</p> : null}
+          {state.phase === 'login' || (state.phase === 'connecting' && !state.client) ? (
+            <LoginForm
+              busy={state.phase === 'connecting'}
+              error={state.loginError}
+              notice={state.disconnected}
+              origin={origin}
+              onSubmit={(token) => void state.login(token)}
+            />
+          ) : null}
+        </main>
+      )}
     </div>
   );
 }

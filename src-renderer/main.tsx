@@ -2,7 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import { createIpcClient } from './client/ipc-client.js';
-import { createTokenStore } from './client/token-store.js';
+import { createDeviceSigner, createIndexedDbKeyStore, createMemoryKeyStore, loadOrCreateDeviceIdentity, type DeviceSigner } from './client/device-identity.js';
+import { createDeviceTokenStore, createTokenStore } from './client/token-store.js';
 import { chooseTransport } from './client/transport.js';
 import { connectWs } from './client/ws-client.js';
 import { createAppStore } from './store.js';
@@ -17,11 +18,28 @@ function sessionStorageOrUndefined(): Storage | undefined {
   }
 }
 
+function localStorageOrUndefined(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+let signer: Promise<DeviceSigner> | undefined;
+/** One identity per browser profile, created on first use. */
+function deviceSigner(): Promise<DeviceSigner> {
+  signer ??= loadOrCreateDeviceIdentity(typeof indexedDB === 'undefined' ? createMemoryKeyStore() : createIndexedDbKeyStore(indexedDB)).then(createDeviceSigner);
+  return signer;
+}
+
 // Only protocol and host are read from the location: never a gateway URL from search or hash.
 const transport = chooseTransport(window.openclaw, { protocol: location.protocol, host: location.host });
 const store = createAppStore({
   transport,
   tokens: createTokenStore(sessionStorageOrUndefined()),
+  device: deviceSigner,
+  deviceTokens: createDeviceTokenStore(localStorageOrUndefined()),
   connectWs,
   createIpcClient,
   clientVersion: UI_VERSION,

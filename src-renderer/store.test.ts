@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createIpcClient } from './client/ipc-client.js';
-import { createTokenStore, type KeyValueStorage } from './client/token-store.js';
+import { createDeviceTokenStore, createTokenStore, type KeyValueStorage } from './client/token-store.js';
 import { GatewayCallError, type GatewayClient } from './client/types.js';
 import type { WsGatewayClient } from './client/ws-client.js';
 import { HELLO } from './client/fake-socket.test-support.js';
@@ -107,5 +107,43 @@ describe('app store (IPC)', () => {
     await store.getState().start();
     expect(store.getState().phase).toBe('ready');
     await vi.waitFor(() => expect(store.getState().health).toEqual({ ok: true }));
+  });
+});
+
+describe('app store (WS, device identity)', () => {
+  it('keeps the issued device token and reconnects with it when no gateway token is stored', async () => {
+    const local = memoryStorage();
+    const device = { deviceId: 'dev1', sign: vi.fn() };
+    const seen: unknown[] = [];
+    const make = (session: ReturnType<typeof memoryStorage>) =>
+      createAppStore({
+        transport: { kind: 'ws', url: 'ws://127.0.0.1:1/' },
+        tokens: createTokenStore(session),
+        device: async () => device,
+        deviceTokens: createDeviceTokenStore(local),
+        connectWs: async (opts) => {
+          seen.push({ token: opts.token, deviceToken: opts.deviceToken, device: opts.device?.deviceId });
+          if (opts.deviceToken && opts.deviceToken !== 'issued') throw new GatewayCallError({ code: 'INVALID_REQUEST', message: 'no' });
+          const client = fakeWsClient();
+          return { ...client, hello: { ...client.hello, auth: { role: 'operator', scopes: ['operator.admin'], deviceToken: 'issued' } } };
+        },
+        createIpcClient,
+        clientVersion: '0.1.0',
+        platform: 'test',
+        now: () => 0,
+      });
+    const first = make(memoryStorage());
+    await first.getState().start();
+    await first.getState().login('right');
+    expect(first.getState().scopes).toEqual(['operator.admin']);
+    expect(JSON.parse(local.data.get('openclaw.deviceToken')!)).toEqual({ deviceId: 'dev1', token: 'issued' });
+
+    const reloaded = make(memoryStorage());
+    await reloaded.getState().start();
+    expect(reloaded.getState().phase).toBe('ready');
+    expect(seen.at(-1)).toEqual({ token: undefined, deviceToken: 'issued', device: 'dev1' });
+
+    reloaded.getState().logout();
+    expect(local.data.size).toBe(0);
   });
 });

@@ -1,7 +1,8 @@
 import { createStore } from 'zustand/vanilla';
 import type { HelloOk } from '../src-shared/protocol/frames.js';
 import type { TransportChoice } from './client/transport.js';
-import type { TokenStore } from './client/token-store.js';
+import type { DeviceSigner } from './client/device-identity.js';
+import type { DeviceTokenStore, TokenStore } from './client/token-store.js';
 import { toGatewayCallError, type GatewayClient } from './client/types.js';
 import type { WsConnectOptions, WsGatewayClient } from './client/ws-client.js';
 import type { createIpcClient } from './client/ipc-client.js';
@@ -20,6 +21,8 @@ export interface AppState {
   client?: GatewayClient;
   hello?: HelloOk;
   helloAt?: number;
+  /** Scopes the gateway granted (all of them over IPC). */
+  scopes: string[];
   loginError?: UiError;
   health?: unknown;
   status?: unknown;
@@ -37,6 +40,9 @@ export interface AppState {
 export interface AppDeps {
   transport: TransportChoice;
   tokens: TokenStore;
+  /** The browser's device identity; absent (or failing) means a device-less connect with no scopes. */
+  device?: () => Promise<DeviceSigner | undefined>;
+  deviceTokens?: DeviceTokenStore;
   connectWs(opts: WsConnectOptions): Promise<WsGatewayClient>;
   createIpcClient: typeof createIpcClient;
   clientVersion: string;
@@ -53,7 +59,8 @@ function toUiError(err: unknown): UiError {
 export function createAppStore(deps: AppDeps) {
   return createStore<AppState>()((set, get) => {
     function attach(client: GatewayClient, hello?: HelloOk): void {
-      set({ client, hello, helloAt: hello ? deps.now() : undefined, phase: 'ready', loginError: undefined, disconnected: undefined });
+      const scopes = hello ? hello.auth.scopes : ['operator.read', 'operator.write', 'operator.admin'];
+      set({ client, hello, scopes, helloAt: hello ? deps.now() : undefined, phase: 'ready', loginError: undefined, disconnected: undefined });
       client.on('health', (payload) => set({ health: payload, healthAt: deps.now(), healthError: undefined }));
       client.onClose((reason) => {
         if (get().client !== client) return;
@@ -62,11 +69,24 @@ export function createAppStore(deps: AppDeps) {
       void get().refresh();
     }
 
-    async function connectWithToken(url: string, token: string): Promise<void> {
+    async function loadDevice(): Promise<DeviceSigner | undefined> {
+      try {
+        return await deps.device?.();
+      } catch {
+        // No WebCrypto Ed25519 or no storage: connect without a device (the gateway then grants no scopes).
+        return undefined;
+      }
+    }
+
+    /** Connect with the gateway token, or with the device token when `token` is undefined. */
+    async function connect(url: string, cred: { token: string } | { deviceToken: string; device: DeviceSigner }, device?: DeviceSigner): Promise<void> {
       set({ phase: 'connecting', loginError: undefined });
       try {
-        const client = await deps.connectWs({ url, token, clientVersion: deps.clientVersion, platform: deps.platform });
-        deps.tokens.rememberAccepted(token);
+        const client = await deps.connectWs({ url, ...cred, device: 'device' in cred ? cred.device : device, clientVersion: deps.clientVersion, platform: deps.platform });
+        if ('token' in cred) deps.tokens.rememberAccepted(cred.token);
+        const signer = 'device' in cred ? cred.device : device;
+        const issued = client.hello.auth.deviceToken;
+        if (signer && issued) deps.deviceTokens?.remember(signer.deviceId, issued);
         attach(client, client.hello);
       } catch (err) {
         set({ phase: 'login', loginError: toUiError(err) });
@@ -77,6 +97,7 @@ export function createAppStore(deps: AppDeps) {
     return {
       phase: 'starting',
       transport: deps.transport.kind,
+      scopes: [],
 
       async start() {
         if (get().phase !== 'starting') return;
@@ -85,17 +106,32 @@ export function createAppStore(deps: AppDeps) {
           attach(deps.createIpcClient(t.bridge));
           return;
         }
+        // Claimed before the first await, so a second start() (React StrictMode) does nothing.
+        set({ phase: 'connecting' });
         const saved = deps.tokens.load();
-        if (!saved) {
-          set({ phase: 'login' });
-          return;
+        const device = await loadDevice();
+        if (saved) {
+          try {
+            await connect(t.url, { token: saved }, device);
+            return;
+          } catch {
+            // A remembered token the gateway no longer accepts is dropped; the form shows why.
+            deps.tokens.forget();
+            return;
+          }
         }
-        try {
-          await connectWithToken(t.url, saved);
-        } catch {
-          // A remembered token the gateway no longer accepts is dropped; the form shows why.
-          deps.tokens.forget();
+        const deviceToken = device ? deps.deviceTokens?.load(device.deviceId) : undefined;
+        if (device && deviceToken) {
+          try {
+            await connect(t.url, { deviceToken, device });
+            return;
+          } catch {
+            // Revoked or rotated: forget it and ask for the gateway token.
+            deps.deviceTokens?.forget();
+            return;
+          }
         }
+        set({ phase: 'login' });
       },
 
       async login(token: string) {
@@ -106,7 +142,7 @@ export function createAppStore(deps: AppDeps) {
           set({ loginError: { message: 'Enter the gateway token.' } });
           return;
         }
-        await connectWithToken(t.url, trimmed).catch(() => undefined);
+        await connect(t.url, { token: trimmed }, await loadDevice()).catch(() => undefined);
       },
 
       async refresh() {
@@ -125,8 +161,9 @@ export function createAppStore(deps: AppDeps) {
 
       logout() {
         deps.tokens.forget();
+        deps.deviceTokens?.forget();
         const client = get().client;
-        set({ client: undefined, hello: undefined, health: undefined, status: undefined, phase: 'login' });
+        set({ client: undefined, hello: undefined, scopes: [], health: undefined, status: undefined, phase: 'login' });
         client?.close();
       },
     };

@@ -37,3 +37,38 @@ export function createTokenStore(storage: KeyValueStorage | undefined) {
   };
 }
 export type TokenStore = ReturnType<typeof createTokenStore>;
+
+const DEVICE_KEY = 'openclaw.deviceToken';
+
+/**
+ * The device token the gateway issued in `hello-ok.auth.deviceToken`, bound to one device id. It
+ * lives in localStorage so a reload (or a new tab) reconnects without the gateway token; it is
+ * useless without this browser's non-extractable device key, and the gateway can revoke it.
+ */
+export function createDeviceTokenStore(storage: KeyValueStorage | undefined) {
+  return {
+    load(deviceId: string): string | undefined {
+      try {
+        const parsed = JSON.parse(storage?.getItem(DEVICE_KEY) ?? 'null') as { deviceId?: unknown; token?: unknown } | null;
+        return parsed && parsed.deviceId === deviceId && typeof parsed.token === 'string' && parsed.token ? parsed.token : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    remember(deviceId: string, token: string): void {
+      try {
+        storage?.setItem(DEVICE_KEY, JSON.stringify({ deviceId, token }));
+      } catch {
+        // Storage disabled: the next visit asks for the gateway token again.
+      }
+    },
+    forget(): void {
+      try {
+        storage?.removeItem(DEVICE_KEY);
+      } catch {
+        // Same as above.
+      }
+    },
+  };
+}
+export type DeviceTokenStore = ReturnType<typeof createDeviceTokenStore>;

@@ -1,5 +1,6 @@
 import type { EventFrame, HelloOk, RequestFrame, ResponseFrame } from '../../src-shared/protocol/frames.js';
 import { PROTOCOL_VERSION } from '../../src-shared/protocol/version.js';
+import type { DeviceSigner } from './device-identity.js';
 import { EventListeners } from './listeners.js';
 import { GatewayCallError, type GatewayClient } from './types.js';
 
@@ -15,7 +16,12 @@ export type WebSocketFactory = (url: string) => WebSocketLike;
 export interface WsConnectOptions {
   /** Must be derived from the page's own origin (see `sameOriginWsUrl`), never from user-controlled URL parts. */
   url: string;
-  token: string;
+  /** The gateway token the user entered. */
+  token?: string;
+  /** Used when there is no gateway token: the token the gateway issued to this device last time. */
+  deviceToken?: string;
+  /** Signs the challenge so the gateway can grant scopes (without a device it grants none). */
+  device?: DeviceSigner;
   clientVersion: string;
   platform: string;
   createSocket?: WebSocketFactory;
@@ -32,7 +38,11 @@ const OPEN = 1;
 
 /** An incoming frame before its kind is known: the union of res and event fields, all optional. */
 type IncomingFrame = { type?: unknown } & Partial<Omit<ResponseFrame, 'type'>> & Partial<Omit<EventFrame, 'type'>>;
-const OPERATOR_SCOPES = ['operator.read', 'operator.write', 'operator.admin'];
+/** What the Control UI asks for; the gateway decides what it grants (`hello-ok.auth.scopes`). */
+export const OPERATOR_SCOPES = ['operator.read', 'operator.write', 'operator.admin'];
+const CLIENT_ID = 'openclaw-control-ui';
+const CLIENT_MODE = 'ui';
+const ROLE = 'operator';
 
 /**
  * Control UI WebSocket transport: waits for `connect.challenge`, sends `connect` with the token,
@@ -69,24 +79,52 @@ export function connectWs(opts: WsConnectOptions): Promise<WsGatewayClient> {
       ws.send(JSON.stringify(frame));
     }
 
+    async function sendConnect(nonce: string, challengeTs: number): Promise<void> {
+      const platform = opts.platform || 'web';
+      const auth = opts.token !== undefined ? { token: opts.token } : opts.deviceToken !== undefined ? { deviceToken: opts.deviceToken } : {};
+      let device;
+      if (opts.device) {
+        try {
+          device = await opts.device.sign({
+            clientId: CLIENT_ID,
+            clientMode: CLIENT_MODE,
+            role: ROLE,
+            scopes: OPERATOR_SCOPES,
+            token: opts.token ?? opts.deviceToken ?? '',
+            nonce,
+            signedAtMs: challengeTs,
+            platform,
+          });
+        } catch (err) {
+          fail({ code: 'UNAVAILABLE', message: `could not sign the device identity: ${err instanceof Error ? err.message : String(err)}` });
+          ws.close(1000, 'device signing failed');
+          return;
+        }
+      }
+      if (phase !== 'hello') return;
+      send({
+        type: 'req',
+        id: connectId,
+        method: 'connect',
+        params: {
+          minProtocol: PROTOCOL_VERSION,
+          maxProtocol: PROTOCOL_VERSION,
+          client: { id: CLIENT_ID, version: opts.clientVersion, platform, mode: CLIENT_MODE },
+          role: ROLE,
+          scopes: OPERATOR_SCOPES,
+          auth,
+          ...(device ? { device } : {}),
+        },
+      });
+    }
+
     function onFrame(frame: IncomingFrame): void {
       if (phase === 'challenge') {
         if (frame.type === 'event' && frame.event === 'connect.challenge') {
           phase = 'hello';
           connectId = `c${nextId++}`;
-          send({
-            type: 'req',
-            id: connectId,
-            method: 'connect',
-            params: {
-              minProtocol: PROTOCOL_VERSION,
-              maxProtocol: PROTOCOL_VERSION,
-              client: { id: 'openclaw-control-ui', version: opts.clientVersion, platform: opts.platform || 'web', mode: 'ui' },
-              role: 'operator',
-              scopes: OPERATOR_SCOPES,
-              auth: { token: opts.token },
-            },
-          });
+          const challenge = (frame.payload ?? {}) as { nonce?: unknown; ts?: unknown };
+          void sendConnect(String(challenge.nonce ?? ''), typeof challenge.ts === 'number' ? challenge.ts : Date.now());
         }
         return;
       }

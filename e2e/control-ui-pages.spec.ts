@@ -1,0 +1,205 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import JSON5 from 'json5';
+import { startFakeModel, type FakeModel } from './fake-model.js';
+import { startGatewayProcess, type GatewayProcess } from './gateway-process.js';
+
+const REPLY = 'Hello from the fake model, streamed in small pieces.';
+
+let gateway: GatewayProcess;
+let model: FakeModel;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  // Slow enough (about 0.7 s per reply) that the streaming state and Abort can be seen.
+  model = await startFakeModel(REPLY, 80);
+  gateway = await startGatewayProcess({
+    config: {
+      models: { providers: { fake: { baseUrl: model.baseUrl, apiKey: 'x', api: 'openai-completions', models: [{ id: 'm' }] } } },
+      agents: { defaults: { model: { primary: 'fake/m' } } },
+      logging: { level: 'info' },
+    },
+  });
+});
+
+test.afterAll(async () => {
+  await gateway?.stop();
+  await model?.close();
+});
+
+/** Log in with the gateway token and wait for the shell. */
+async function login(page: Page): Promise<void> {
+  await page.goto(gateway.url);
+  await page.getByLabel('Gateway token').fill(gateway.token);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await expect(page.getByTestId('health-ok')).toHaveText('OK');
+}
+
+async function open(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name, exact: true }).click();
+  await expect(page.locator(`main[data-page="${name.toLowerCase()}"]`)).toBeVisible();
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  const path = test.info().outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await test.info().attach(name, { path, contentType: 'image/png' });
+}
+
+test('login with the token grants operator scopes through the signed device identity; a reload reconnects with the device token', async ({ page }) => {
+  await login(page);
+  await expect(page.getByTestId('granted-scopes')).toContainText('operator.admin');
+  await shot(page, 'overview');
+
+  // e2e is typechecked without the DOM lib (and page functions are serialised), so globals are cast inline.
+  type PageStorage = { getItem(k: string): string | null; clear(): void };
+  const stored = await page.evaluate(() => {
+    const g = globalThis as unknown as { localStorage: PageStorage };
+    return JSON.parse(g.localStorage.getItem('openclaw.deviceToken') ?? 'null') as { deviceId: string } | null;
+  });
+  expect(stored?.deviceId).toMatch(/^[0-9a-f]{64}$/);
+  // No gateway token in this tab any more: the device token and the IndexedDB key are enough.
+  await page.evaluate(() => (globalThis as unknown as { sessionStorage: PageStorage }).sessionStorage.clear());
+  await page.reload();
+  await expect(page.getByTestId('health-ok')).toHaveText('OK');
+  await expect(page.getByTestId('granted-scopes')).toContainText('operator.admin');
+});
+
+test('sidebar: keyboard navigation and honest empty pages', async ({ page }) => {
+  await login(page);
+  const nav = page.getByRole('navigation', { name: 'Pages' });
+  await nav.getByRole('link', { name: 'Overview' }).focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(nav.getByRole('link', { name: 'Chat' })).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(nav.getByRole('link', { name: 'Usage' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('usage-empty')).toBeVisible();
+  await shot(page, 'usage');
+
+  for (const [name, testId] of [
+    ['Channels', 'channels-empty'],
+    ['Nodes', 'nodes-empty'],
+    ['Pairing', 'pairing-empty'],
+  ] as const) {
+    await open(page, name);
+    await expect(page.getByTestId(testId)).toBeVisible();
+    await shot(page, name.toLowerCase());
+  }
+  await expect(page.getByTestId('pairing-empty')).toContainText('pairing');
+});
+
+test('chat: a turn streams from the fake model and finishes', async ({ page }) => {
+  await login(page);
+  await open(page, 'Chat');
+  await expect(page.getByLabel('Session key')).toHaveValue('agent:main:main');
+  await page.getByLabel('Message').fill('Say hello');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const messages = page.getByTestId('chat-messages');
+  await expect(messages.getByText(REPLY)).toBeVisible();
+  await expect(messages.getByText('Say hello')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Abort' })).toBeDisabled();
+  await expect(page.getByTestId('chat-error')).toHaveCount(0);
+  expect(model.calls()).toBeGreaterThan(0);
+
+  // A second session, so the sessions page has more than one row.
+  await page.getByLabel('Session key').fill('agent:main:e2e-second');
+  await page.getByRole('button', { name: 'Open' }).click();
+  await page.getByLabel('Message').fill('Second session');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(messages.getByText(REPLY)).toBeVisible();
+  await shot(page, 'chat');
+});
+
+test('chat: a streaming reply can be aborted', async ({ page }) => {
+  await login(page);
+  await open(page, 'Chat');
+  await page.getByLabel('Session key').fill('agent:main:e2e-abort');
+  await page.getByRole('button', { name: 'Open' }).click();
+  await page.getByLabel('Message').fill('Talk slowly');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const live = page.locator('[data-testid="chat-live"][data-state="streaming"]');
+  await expect(live).toBeVisible();
+  await page.getByRole('button', { name: 'Abort' }).click();
+  await expect(page.locator('[data-testid="chat-live"][data-state="aborted"]')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Abort' })).toBeDisabled();
+});
+
+test('sessions: list, search, transcript from real data; delete with confirmation', async ({ page }) => {
+  await login(page);
+  await open(page, 'Sessions');
+  const rows = page.getByTestId('session-row');
+  await expect(rows.filter({ hasText: 'agent:main:main' })).toBeVisible();
+  await expect(rows.filter({ hasText: 'agent:main:e2e-second' })).toBeVisible();
+
+  await page.getByLabel('Search sessions').fill('e2e-second');
+  await expect(rows).toHaveCount(1);
+  await page.getByLabel('Search sessions').fill('');
+
+  await rows.filter({ hasText: 'agent:main:main' }).click();
+  const transcript = page.getByTestId('transcript');
+  await expect(transcript.locator('[data-role="user"]').getByText('Say hello')).toBeVisible();
+  await expect(transcript.locator('[data-role="assistant"]').getByText(REPLY)).toBeVisible();
+  await shot(page, 'sessions');
+
+  await rows.filter({ hasText: 'agent:main:e2e-second' }).click();
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByRole('alertdialog')).toContainText('cannot be undone');
+  await page.getByRole('button', { name: 'Yes, delete' }).click();
+  await expect(rows.filter({ hasText: 'agent:main:e2e-second' })).toHaveCount(0);
+  await expect(rows.filter({ hasText: 'agent:main:main' })).toBeVisible();
+});
+
+test('config: an invalid value is refused at its field and nothing is saved; a valid one reaches the gateway', async ({ page }) => {
+  const configPath = join(gateway.stateDir, 'openclaw.json');
+  const before = readFileSync(configPath, 'utf8');
+  await login(page);
+  await open(page, 'Config');
+
+  const gatewaySection = page.locator('details[data-section="gateway"]');
+  if (!(await gatewaySection.evaluate((d) => (d as unknown as { open: boolean }).open))) await gatewaySection.locator('summary').first().click();
+  await page.locator('[data-path="gateway.port"]').fill('0');
+  await page.getByRole('button', { name: 'Save form' }).click();
+  const fieldError = page.getByTestId('field-error-gateway.port');
+  await expect(fieldError).toBeVisible();
+  await expect(page.getByTestId('config-error')).toContainText('CONFIG_INVALID');
+  await shot(page, 'config-refused');
+  expect(readFileSync(configPath, 'utf8')).toBe(before);
+
+  // The raw editor refuses an unknown level, shown at the logging.level field.
+  await page.getByRole('button', { name: 'Reload', exact: true }).click();
+  await expect(fieldError).toHaveCount(0);
+  const raw = page.getByLabel('Raw JSON5');
+  const text = await raw.inputValue();
+  await raw.fill(text.replace(/"level":\s*"info"/, '"level": "loud"'));
+  await page.getByRole('button', { name: 'Save raw' }).click();
+  await expect(page.getByTestId('field-error-logging.level')).toBeVisible();
+  await expect(page.getByTestId('raw-issues')).toContainText('logging.level');
+  expect(readFileSync(configPath, 'utf8')).toBe(before);
+
+  await page.getByRole('button', { name: 'Reload', exact: true }).click();
+  await page.locator('[data-path="logging.level"]').selectOption('debug');
+  await page.getByRole('button', { name: 'Save form' }).click();
+  await expect(page.getByTestId('config-saved')).toContainText('logging.level');
+  const saved = JSON5.parse(readFileSync(configPath, 'utf8')) as { logging?: { level?: string }; models?: unknown };
+  expect(saved.logging?.level).toBe('debug');
+  expect(saved.models).toBeTruthy();
+  // And the gateway reads it back.
+  await page.getByRole('button', { name: 'Reload', exact: true }).click();
+  await expect(page.locator('[data-path="logging.level"]')).toHaveValue('debug');
+  await shot(page, 'config');
+});
+
+test('logs: live tail with level filter and pause', async ({ page }) => {
+  await login(page);
+  await open(page, 'Logs');
+  await expect(page.getByTestId('log-line').first()).toBeVisible();
+  await page.getByLabel('Level').selectOption('error');
+  await page.getByLabel('Level').selectOption('trace');
+  await expect(page.getByTestId('log-line').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByRole('button', { name: 'Resume' })).toBeVisible();
+  await shot(page, 'logs');
+});
