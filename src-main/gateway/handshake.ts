@@ -12,7 +12,7 @@ import {
 } from '../../src-shared/protocol/index.js';
 import { verifyDeviceProof } from '../nodes/device-identity.js';
 import { inCidrs } from '../nodes/device-pairing.js';
-import type { Store } from '../store/types.js';
+import type { DeviceRecord, Store } from '../store/types.js';
 import type { AuthRateLimiter } from './auth-rate-limit.js';
 import { ConnectRefusal } from './errors.js';
 
@@ -92,6 +92,25 @@ function authFailure(ctx: HandshakeContext, message: string, code: (typeof C)[ke
     canRetryWithDeviceToken,
     recommendedNextStep: lockout ? 'wait_then_retry' : canRetryWithDeviceToken ? 'retry_with_device_token' : 'update_auth_credentials',
     retryAfterMs: lockout || undefined,
+  });
+}
+
+/** Record a device as approved now, keeping what an earlier record knew (creation time, name). */
+function approveDevice(ctx: HandshakeContext, d: { deviceId: string; publicKey: string; role: string; scopes: string[]; prior?: DeviceRecord }): void {
+  const c = ctx.params.client;
+  ctx.store.devices.upsert({
+    deviceId: d.deviceId,
+    publicKey: d.publicKey,
+    role: d.role,
+    scopes: d.scopes,
+    clientId: c.id,
+    clientMode: c.mode,
+    platform: c.platform,
+    deviceFamily: c.deviceFamily,
+    displayName: c.displayName ?? d.prior?.displayName,
+    createdAtMs: d.prior?.createdAtMs ?? ctx.nowMs,
+    approvedAtMs: ctx.nowMs,
+    lastSeenAtMs: ctx.nowMs,
   });
 }
 
@@ -187,20 +206,7 @@ export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
     if (method === 'bootstrap-token') {
       // The owner created the setup code: pair this device as a node, with a bounded operator token beside it.
       const prior = ctx.store.devices.get(deviceId);
-      ctx.store.devices.upsert({
-        deviceId,
-        publicKey: proof.publicKey,
-        role: 'node',
-        scopes: [],
-        clientId: params.client.id,
-        clientMode: params.client.mode,
-        platform: params.client.platform,
-        deviceFamily: params.client.deviceFamily,
-        displayName: params.client.displayName ?? prior?.displayName,
-        createdAtMs: prior?.createdAtMs ?? ctx.nowMs,
-        approvedAtMs: ctx.nowMs,
-        lastSeenAtMs: ctx.nowMs,
-      });
+      approveDevice(ctx, { deviceId, publicKey: proof.publicKey, role: 'node', scopes: [], prior });
       const nodeToken = ctx.store.deviceTokens.issue(deviceId, 'node', [], ctx.nowMs);
       const opScopes = ['operator.read'];
       const opToken = ctx.store.deviceTokens.issue(deviceId, 'operator', opScopes, ctx.nowMs);
@@ -237,19 +243,12 @@ export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
           });
         }
         // Direct loopback connects holding the shared secret are the owner: approve at once.
-        ctx.store.devices.upsert({
+        approveDevice(ctx, {
           deviceId,
           publicKey: proof.publicKey,
           role,
           scopes: role === 'operator' ? [...new Set([...(rec?.role === role ? rec.scopes : []), ...requested])] : [],
-          clientId: params.client.id,
-          clientMode: params.client.mode,
-          platform: params.client.platform,
-          deviceFamily: params.client.deviceFamily,
-          displayName: params.client.displayName ?? rec?.displayName,
-          createdAtMs: rec?.createdAtMs ?? ctx.nowMs,
-          approvedAtMs: ctx.nowMs,
-          lastSeenAtMs: ctx.nowMs,
+          prior: rec,
         });
       } else {
         ctx.store.devices.touch(deviceId, ctx.nowMs);
