@@ -40,13 +40,12 @@ export function buildProgram(): Command {
     .option('--json', 'compact JSON output')
     .option('--expect-final', 'accepted for compatibility; calls wait for their final response')
     .action(async (method: string, _o, cmd: Command) => runCall(method, globals(cmd)));
-  conn(gateway.command('health').description('gateway health'))
-    .option('--json', 'JSON output')
-    .action(async (_o, cmd: Command) => runHealth(globals(cmd)));
-
-  conn(program.command('health').description('gateway health (exit 1 when not OK)'))
-    .option('--json', 'JSON output')
-    .action(async (_o, cmd: Command) => runHealth(globals(cmd)));
+  // `health` and its upstream alias `gateway health` are one command.
+  for (const parent of [gateway, program]) {
+    conn(parent.command('health').description('gateway health (exit 1 when not OK)'))
+      .option('--json', 'JSON output')
+      .action(async (_o, cmd: Command) => runHealth(globals(cmd)));
+  }
   conn(program.command('status').description('gateway status'))
     .option('--all', 'include process, paths and database details')
     .option('--json', 'JSON output')

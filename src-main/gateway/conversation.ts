@@ -69,7 +69,7 @@ export function createConversation(deps: ConversationDeps) {
         inbound: { channel: 'internal', accountId: 'default', messageId: runId, senderId: 'agent', peer: { kind: 'direct', id: 'agent' }, text: message, timestampMs: Date.now() },
         origin: 'agent',
       };
-      queueRef.current!.ingest({ dedupeKey: `internal:${runId}`, sessionKey: target.sessionKey, agentId: target.agentId, runId, payload: payload as unknown as QueuedInbound & Record<string, unknown> });
+      queueRef.current!.ingest({ dedupeKey: `internal:${runId}`, sessionKey: target.sessionKey, agentId: target.agentId, runId, payload: payload });
       return { runId };
     },
     listNodes: () => deps.nodes?.()?.list() ?? [],
@@ -115,7 +115,7 @@ export function createConversation(deps: ConversationDeps) {
   const ingestInbound = (msg: InboundMessage) => {
     const route = routeInbound(deps.config(), msg);
     const payload: QueuedInbound = { inbound: msg, origin: 'channel' };
-    return { ...queue.ingest({ dedupeKey: inboundDedupeKey(msg), sessionKey: route.sessionKey, agentId: route.agentId, runId: randomUUID(), payload: payload as unknown as QueuedInbound & Record<string, unknown> }), ...route };
+    return { ...queue.ingest({ dedupeKey: inboundDedupeKey(msg), sessionKey: route.sessionKey, agentId: route.agentId, runId: randomUUID(), payload: payload }), ...route };
   };
   return { queue, runs, tools, services, handlers, ingestInbound, sandbox };
 }

@@ -163,7 +163,7 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
         if (event === 'chat' && e.runId === runId && e.state === 'delta' && e.deltaText) chunk({ content: e.deltaText }, null);
       });
     }
-    deps.queue.ingest({ dedupeKey: `http:${runId}`, sessionKey, agentId, runId, payload: payload as unknown as QueuedInbound & Record<string, unknown> });
+    deps.queue.ingest({ dedupeKey: `http:${runId}`, sessionKey, agentId, runId, payload: payload });
     const outcome = await deps.runs.wait(runId, 600_000);
     off?.();
     const finish = outcome?.status === 'ok' ? 'stop' : 'error';

@@ -28,7 +28,8 @@ export interface IngestRequest {
   sessionKey: string;
   agentId: string;
   runId: string;
-  payload: { queueMode?: QueueMode } & Record<string, unknown>;
+  /** Stored as JSON; only `queueMode` matters to the queue itself. */
+  payload: { queueMode?: QueueMode };
 }
 
 export interface IngestResult {

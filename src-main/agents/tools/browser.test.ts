@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, createBrowserTool, shutdownBrowser } from './browser.js';
 import { runTool } from './registry.js';
-import { makeToolFixture } from './test-context.js';
+import { makeToolFixture } from '../../../test-support/tool-context.js';
 import type { AgentTool } from './types.js';
 
 const hasChromium = existsSync(CHROMIUM_PATH);

@@ -5,7 +5,7 @@ import { applyPatchTool } from './apply-patch.js';
 import { execTool } from './exec.js';
 import { editTool, readTool, writeTool } from './fs-tools.js';
 import { runTool } from './registry.js';
-import { makeToolFixture, type ToolSandboxFixture } from './test-context.js';
+import { makeToolFixture, type ToolSandboxFixture } from '../../../test-support/tool-context.js';
 import type { AgentTool } from './types.js';
 
 // S9: no file-bearing parameter of any tool reaches outside the workspace root.

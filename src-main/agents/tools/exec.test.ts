@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildChildEnv, EXEC_OUTPUT_CAP, execTool, resolveAllowedProgram } from './exec.js';
 import { runTool } from './registry.js';
-import { makeToolFixture, type ToolSandboxFixture } from './test-context.js';
+import { makeToolFixture, type ToolSandboxFixture } from '../../../test-support/tool-context.js';
 import type { AgentTool, ToolContext } from './types.js';
 
 let fx: ToolSandboxFixture;

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyHunks, applyPatchTool, parsePatch } from './apply-patch.js';
 import { editTool, READ_MAX_BYTES, readTool, writeTool } from './fs-tools.js';
 import { runTool } from './registry.js';
-import { makeToolFixture, type ToolSandboxFixture } from './test-context.js';
+import { makeToolFixture, type ToolSandboxFixture } from '../../../test-support/tool-context.js';
 import type { AgentTool } from './types.js';
 
 let fx: ToolSandboxFixture;

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { createToolRegistry, HTTP_DEFAULT_DENY, resolveHttpToolDeny, resolveToolPolicy, runTool, TOOL_GROUPS, TOOL_RESULT_MAX_CHARS, toToolSpecs, type ToolPolicyLayer } from './registry.js';
-import { makeToolFixture } from './test-context.js';
+import { makeToolFixture } from '../../../test-support/tool-context.js';
 import { ToolDeniedError, type AgentTool } from './types.js';
 
 const NAMES = ['read', 'write', 'edit', 'apply_patch', 'exec', 'web_fetch', 'browser', 'sessions_list', 'sessions_history', 'sessions_send', 'message', 'nodes'];

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTool } from './registry.js';
 import { messageTool, sessionsHistoryTool, sessionsListTool, sessionsSendTool } from './session-tools.js';
-import { makeToolFixture } from './test-context.js';
+import { makeToolFixture } from '../../../test-support/tool-context.js';
 import type { AgentTool, ToolServices } from './types.js';
 
 const fx = makeToolFixture();

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostResolver } from './net-address.js';
 import { runTool } from './registry.js';
-import { makeToolFixture } from './test-context.js';
+import { makeToolFixture } from '../../../test-support/tool-context.js';
 import type { AgentTool } from './types.js';
 import { createWebFetchTool } from './web-fetch.js';
 

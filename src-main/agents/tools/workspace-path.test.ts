@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeToolFixture, type ToolSandboxFixture } from './test-context.js';
+import { makeToolFixture, type ToolSandboxFixture } from '../../../test-support/tool-context.js';
 import { decodeUntilStable, isInside, resolveWorkspacePath } from './workspace-path.js';
 
 let fx: ToolSandboxFixture;

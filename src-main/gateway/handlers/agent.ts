@@ -32,7 +32,7 @@ export function agentHandlers(deps: ChatHandlerDeps): Handlers {
       const agentId = params.agentId ? normalizeAgentId(params.agentId) : cfg.defaultAgentId;
       const { sessionKey, agentId: keyAgent } = resolveClientSessionKey(cfg, params.sessionKey ?? buildMainSessionKey({ agentId }));
       const payload: QueuedInbound = { inbound: clientInbound(ctx, params.message, params.idempotencyKey), origin: 'agent', ...(params.timeout ? { timeoutMs: params.timeout * 1000 } : {}) };
-      const r = deps.queue.ingest({ dedupeKey: `rpc:${params.idempotencyKey}`, sessionKey, agentId: keyAgent, runId: params.idempotencyKey, payload: payload as unknown as QueuedInbound & Record<string, unknown> });
+      const r = deps.queue.ingest({ dedupeKey: `rpc:${params.idempotencyKey}`, sessionKey, agentId: keyAgent, runId: params.idempotencyKey, payload: payload });
       ctx.ack?.({ runId: r.runId, status: 'accepted' });
       const outcome = await deps.runs.wait(r.runId, params.timeout ? params.timeout * 1000 + 5000 : DEFAULT_WAIT_MS);
       if (!outcome) return { runId: r.runId, status: 'timeout' };

@@ -47,7 +47,7 @@ export function chatHandlers(deps: ChatHandlerDeps): Handlers {
         ...(params.queueMode ? { queueMode: params.queueMode as QueueMode } : {}),
         ...(params.timeoutMs ? { timeoutMs: params.timeoutMs } : {}),
       };
-      const r = deps.queue.ingest({ dedupeKey: `rpc:${params.idempotencyKey}`, sessionKey, agentId, runId: params.idempotencyKey, payload: payload as unknown as QueuedInbound & Record<string, unknown> });
+      const r = deps.queue.ingest({ dedupeKey: `rpc:${params.idempotencyKey}`, sessionKey, agentId, runId: params.idempotencyKey, payload: payload });
       if (r.duplicate) {
         const done = deps.runs.get(r.runId);
         return { runId: r.runId, status: done ? done.status : 'in_flight' };

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ToolContext } from './types.js';
+import type { ToolContext } from '../src-main/agents/tools/types.js';
 
 /** Test fixture: a temp dir holding `ws/` (the workspace) and `outside/` (a sibling that must stay unreachable). */
 export interface ToolSandboxFixture {
