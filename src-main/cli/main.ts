@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { runAgent, runSessions } from './commands/agent.js';
 import { runCall } from './commands/call.js';
+import { channelsLogin, channelsLogout, channelsStatus, messageSend, pairingApprove, pairingDismiss, pairingList } from './commands/channels.js';
 import { runNodeHost } from './commands/node-host.js';
 import { runQr } from './commands/qr.js';
 import { devicesApprove, devicesList, devicesReject, devicesRemove, nodesInvoke, nodesList } from './commands/devices.js';
@@ -87,6 +88,44 @@ export function buildProgram(): Command {
     .option('--public-url <ws-url>', 'the address the device should use (needed when the gateway listens on loopback only)')
     .option('--json', 'JSON output')
     .action(async (_o, cmd: Command) => runQr(globals(cmd)));
+  const channels = program.command('channels').description('chat channels: status, QR login, logout');
+  conn(channels.command('status').description('per channel and account: state, last inbound/outbound, last error, restarts (exit 1 when one is down)'))
+    .option('--probe', 'ask each adapter for fresh details')
+    .option('--json', 'JSON output')
+    .action(async (_o, cmd: Command) => channelsStatus(globals(cmd)));
+  conn(channels.command('login [channel]').description('link a QR-login channel (WhatsApp): shows the QR code and waits for the phone'))
+    .option('--account <id>', 'account id (default: default)')
+    .option('--force', 'start over with a new code')
+    .option('--wait <ms>', 'how long to wait for the scan', '180000')
+    .option('--json', 'JSON output')
+    .action(async (channel: string | undefined, _o, cmd: Command) => channelsLogin(channel ?? 'whatsapp', globals(cmd)));
+  conn(channels.command('logout <channel>').description('stop a channel and forget its stored credentials'))
+    .option('--account <id>', 'account id')
+    .action(async (channel: string, _o, cmd: Command) => channelsLogout(channel, globals(cmd)));
+  const pairing = program.command('pairing').description('approve people who message the assistant for the first time');
+  conn(pairing.command('list [channel]').description('pending pairing requests'))
+    .option('--account <id>', 'account id')
+    .option('--json', 'JSON output')
+    .action(async (channel: string | undefined, _o, cmd: Command) => pairingList(channel, globals(cmd)));
+  conn(pairing.command('approve <channel> <code>').description('allow the sender; their held messages are answered'))
+    .option('--account <id>', 'account id')
+    .option('--notify', 'tell the sender they were approved')
+    .option('--json', 'JSON output')
+    .action(async (channel: string, code: string, _o, cmd: Command) => pairingApprove(channel, code, globals(cmd)));
+  conn(pairing.command('dismiss <channel> <code>').description('drop a request and its held messages'))
+    .option('--account <id>', 'account id')
+    .action(async (channel: string, code: string, _o, cmd: Command) => pairingDismiss(channel, code, globals(cmd)));
+  const message = program.command('message').description('send messages through a channel');
+  conn(message.command('send').description('send a message (obeys the channel access policy)'))
+    .option('--channel <id>', 'channel (needed when several are configured)')
+    .option('--account <id>', 'account id')
+    .option('--to <target>', 'recipient: 123, user:123, channel:123, group:-100…')
+    .option('--message <text>', 'text (Markdown)')
+    .option('--media <url...>', 'media URLs')
+    .option('--reply-to <messageId>', 'reply to a message')
+    .option('--thread <id>', 'thread or topic id')
+    .option('--json', 'JSON output')
+    .action(async (_o, cmd: Command) => messageSend(globals(cmd)));
   const node = program.command('node').description('run this computer as a node');
   conn(node.command('run').description('connect as a node and answer commands until Ctrl-C'))
     .option('--pair <setup-code>', 'pair with a setup code from openclaw qr')

@@ -35,6 +35,8 @@ export interface ConversationDeps {
   nodes?: () => { list(): ReturnType<NonNullable<ToolServices['listNodes']>>; invoke: NonNullable<ToolServices['invokeNode']> } | undefined;
   accessGate?: PipelineDeps['accessGate'];
   deliver?: PipelineDeps['deliver'];
+  /** Outbound to a chat (the agent's `message` tool); obeys the channel's access policy. */
+  sendMessage?: NonNullable<ToolServices['sendMessage']>;
 }
 
 /**
@@ -82,8 +84,9 @@ export function createConversation(deps: ConversationDeps) {
         return { ok: false, error: { code: (err as { code?: string }).code ?? 'FAILED', message: (err as Error).message } };
       }
     },
-    async sendMessage() {
-      throw new RpcError('UNAVAILABLE', 'no chat channels are configured yet, so there is nowhere to send a message');
+    async sendMessage(opts) {
+      if (!deps.sendMessage) throw new RpcError('UNAVAILABLE', 'no chat channels are configured yet, so there is nowhere to send a message');
+      return deps.sendMessage(opts);
     },
   };
   const processor = createInboundProcessor({
@@ -112,10 +115,12 @@ export function createConversation(deps: ConversationDeps) {
    * The entry point for chat channels: route, then enqueue durably. Returns once
    * the message is on disk, so an adapter acknowledges the platform after this.
    */
-  const ingestInbound = (msg: InboundMessage) => {
+  const ingestInbound = (msg: InboundMessage, opts: { released?: boolean } = {}) => {
     const route = routeInbound(deps.config(), msg);
     const payload: QueuedInbound = { inbound: msg, origin: 'channel' };
-    return { ...queue.ingest({ dedupeKey: inboundDedupeKey(msg), sessionKey: route.sessionKey, agentId: route.agentId, runId: randomUUID(), payload: payload }), ...route };
+    // A message let out of pairing hold is a new queue entry: its first entry was finished as dropped.
+    const dedupeKey = inboundDedupeKey(msg) + (opts.released ? ':released' : '');
+    return { ...queue.ingest({ dedupeKey, sessionKey: route.sessionKey, agentId: route.agentId, runId: randomUUID(), payload: payload }), ...route };
   };
   return { queue, runs, tools, services, handlers, ingestInbound, sandbox };
 }

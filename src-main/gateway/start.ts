@@ -32,6 +32,9 @@ import { createHttpHandler } from './http.js';
 import { createHttpApi } from './http-api.js';
 import { createConversation } from './conversation.js';
 import { createNodesRuntime } from './nodes-runtime.js';
+import { createChannelsRuntime, type ChannelsRuntime } from './channels-runtime.js';
+import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
+import { editConfigFile } from '../config/write.js';
 import type { AgentTool } from '../agents/tools/types.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { GatewayServer } from './server.js';
@@ -51,6 +54,14 @@ export interface StartGatewayOptions {
   /** Replace the built-in agent tools (tests, benchmarks). */
   tools?: AgentTool[];
   providerTimeoutMs?: number;
+  /** Channel plugins that replace built-ins of the same id (tests drive platform fakes through them). */
+  channelPlugins?: ChannelPlugin[];
+  /** Restart backoff for channel accounts (tests shorten it). */
+  channelBackoff?: { initialMs?: number; maxMs?: number };
+  /** Delivery retry tuning (tests shorten it). */
+  deliveryRetry?: { retryBaseMs?: number; maxRetryAfterMs?: number; waitForChannelMs?: number };
+  /** Platform name channels check against (tests run macOS-only channels elsewhere). */
+  platform?: string;
 }
 
 /** In-process client for the desktop shell: the same dispatcher and validation as WS, full operator scopes. */
@@ -250,6 +261,8 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     for (const w of next.warnings) log.warn(w);
     log.info('config reloaded', { changedPaths, pendingRestart: restartPaths.length ? restartPaths : undefined });
     if (restartPaths.length) void relisten(next.resolved, restartPaths);
+    // Each channel account compares its own settings: only changed accounts restart.
+    void channels?.manager.apply();
     stateVersion.health++;
     emit('config.reloaded', { hotReloadStatus: reload.status, mode: reload.mode, appliedHash: reload.appliedHash, lastReloadAtMs: reload.lastReloadAtMs, pendingRestartPaths: reload.pendingRestartPaths });
     emit('health', health());
@@ -319,7 +332,15 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const presence = () => server.connections().map((c) => c.presence());
   // eslint-disable-next-line prefer-const -- built below; the conversation's tools reach it lazily
   let nodes: ReturnType<typeof createNodesRuntime> | undefined;
+  // eslint-disable-next-line prefer-const -- built below: channels feed the conversation and the conversation answers through them
+  let channels: ChannelsRuntime | undefined;
   const conversation = createConversation({
+    accessGate: (msg) => channels!.access.gate(msg),
+    deliver: async (reply) => void (await channels!.deliver(reply)),
+    sendMessage: async (o) => {
+      const r = await channels!.send({ channel: o.channel, accountId: o.accountId, to: o.to, message: o.text });
+      return { ...(r.messageId ? { messageId: r.messageId } : {}) };
+    },
     store,
     config: cfg,
     stateDir: paths.stateDir,
@@ -340,8 +361,26 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     connections: () => server.connections(),
     close: (pred, code, reason) => server.closeWhere(pred, code, reason),
   });
+  channels = createChannelsRuntime({
+    config: cfg,
+    stateDir: paths.stateDir,
+    store,
+    log: log.child('channels'),
+    emit,
+    ingest: (msg, o) => void conversation.ingestInbound(msg, o),
+    seedOwner: async (entry) => {
+      editConfigFile(paths.configPath, env, (c) => ({ ...c, commands: { ...c.commands, ownerAllowFrom: [entry] } }), { legacyConfigPath: paths.legacyConfigPath });
+      reloadNow();
+    },
+    plugins: opts.channelPlugins,
+    backoff: opts.channelBackoff,
+    delivery: opts.deliveryRetry,
+    skip: env.OPENCLAW_SKIP_CHANNELS === '1',
+    platform: opts.platform,
+  });
   const dispatcher = createDispatcher({
     ...conversation.handlers,
+    ...channels.handlers,
     ...nodes.handlers,
     ...systemHandlers({
       health,
@@ -457,6 +496,8 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   }
   lock.update(boundPort);
   const { resumed } = conversation.queue.start();
+  // Channels connect in the background; `channels.status` shows their progress.
+  void channels.manager.apply();
   ready = true;
 
   let watcher: ConfigWatcher | undefined = watchConfig(paths.configPath, env, {
@@ -510,6 +551,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
         log.info('gateway stopping', { reason });
         await watcher?.close();
         watcher = undefined;
+        await channels!.close();
         await conversation.queue.stop();
         await server.close(reason);
         store.close();

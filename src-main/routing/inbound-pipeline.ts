@@ -42,8 +42,8 @@ export interface PipelineDeps {
   runs: RunTracker;
   emit(event: string, payload: unknown): void;
   log: Logger;
-  /** Access policy hook (DM pairing and allowlists arrive with the channels). Default: allow. */
-  accessGate?(msg: InboundMessage, item: QueueItem): 'allow' | 'drop';
+  /** Access policy for chat-channel messages (allowlists, DM pairing, mention gating). Default: allow. */
+  accessGate?(msg: InboundMessage, item: QueueItem): Promise<'allow' | 'drop'> | 'allow' | 'drop';
   /** Send a reply back to a chat platform. Absent until a channel is configured. */
   deliver?(reply: OutboundReply): Promise<void>;
 }
@@ -77,12 +77,18 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor {
   };
 
   const accessGate: Middleware<Ctx> = async (ctx, next) => {
-    const verdict = deps.accessGate?.(ctx.first.inbound, ctx.batch[0]!) ?? 'allow';
-    if (verdict === 'drop') {
-      finishAll(ctx, 'dropped');
-      deps.runs.finish(ctx.batch.map((i) => i.runId), { status: 'dropped', text: '', sessionKey: ctx.sessionKey });
-      return;
-    }
+    // Only chat platforms are gated (gateway clients were authenticated at connect); every item of a
+    // batch is checked, since a group session collects messages from several senders.
+    if (ctx.first.origin !== 'channel' || !deps.accessGate) return next();
+    const denied: QueueItem[] = [];
+    for (const item of ctx.batch) if ((await deps.accessGate((item.payload as QueuedInbound).inbound, item)) === 'drop') denied.push(item);
+    if (!denied.length) return next();
+    const now = Date.now();
+    for (const item of denied) deps.store.queue.finish(item.id, 'dropped', now, 'access policy');
+    deps.runs.finish(denied.map((i) => i.runId), { status: 'dropped', text: '', sessionKey: ctx.sessionKey });
+    ctx.batch = ctx.batch.filter((i) => !denied.includes(i));
+    if (!ctx.batch.length) return;
+    ctx.first = ctx.batch[0]!.payload as QueuedInbound;
     await next();
   };
 

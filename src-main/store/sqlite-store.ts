@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createQueueRepo, createSessionsRepo, createTranscriptRepo } from './conversation-repos.js';
 import { migrate, readSchemaVersion } from './migrate.js';
+import { createChannelPairingRepo } from './pairing-repo.js';
 import { UnknownDeviceError, type DeviceRecord, type DeviceTokenInfo, type Store } from './types.js';
 
 interface DeviceRow {
@@ -93,6 +94,7 @@ class SqliteStore implements Store {
   readonly sessions: Store['sessions'];
   readonly transcript: Store['transcript'];
   readonly queue: Store['queue'];
+  readonly channelPairing: Store['channelPairing'];
   readonly devices: Store['devices'];
   readonly deviceTokens: Store['deviceTokens'];
 
@@ -106,6 +108,7 @@ class SqliteStore implements Store {
     this.sessions = createSessionsRepo(db);
     this.transcript = createTranscriptRepo(db);
     this.queue = createQueueRepo(db);
+    this.channelPairing = createChannelPairingRepo(db);
     this.stmts = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),

@@ -1,4 +1,7 @@
 import type { QueueRepo, SessionsRepo, TranscriptRepo } from './conversation-types.js';
+import type { ChannelPairingRepo } from './pairing-repo.js';
+
+export type { ChannelPairingRepo, PairedSenderRecord, PairingRequestRecord } from './pairing-repo.js';
 
 export type * from './conversation-types.js';
 
@@ -66,6 +69,8 @@ export interface Store {
   sessions: SessionsRepo;
   transcript: TranscriptRepo;
   queue: QueueRepo;
+  /** DM pairing requests and approved senders for chat channels. */
+  channelPairing: ChannelPairingRepo;
   /** Runs `fn` atomically (nests as a savepoint); `fn` must be synchronous. */
   transaction<T>(fn: () => T): T;
   /** Closes the database; idempotent. */

@@ -32,6 +32,8 @@ export interface InboundMessage {
   text: string;
   /** Whether the bot was mentioned (group mention gating). */
   mentioned?: boolean;
+  /** Sent by the account's owner (e.g. a note-to-self chat on a personal number). */
+  fromOwner?: boolean;
   replyToMessageId?: string;
   /** Milliseconds since epoch, platform time when known. */
   timestampMs: number;

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { ChannelAccountStatusSchema } from './methods/channels.js';
 import { ConfigReloadStatusSchema, HealthSnapshotSchema } from './methods/system.js';
 import { ConnectChallengeSchema, PresenceEntrySchema } from './frames.js';
 
@@ -43,6 +44,24 @@ export const EVENTS = {
   'node.invoke.cancel': { payload: Type.Object({ id: Type.String(), nodeId: Type.String() }), scope: null },
   'node.presence': { payload: Type.Object({ nodeId: Type.String(), connected: Type.Boolean() }), scope: 'operator.read' },
   'node.event': { payload: Type.Object({ nodeId: Type.String(), event: Type.String(), payload: Type.Optional(Type.Unknown()) }), scope: 'operator.read' },
+  /** DM pairing: a request arrived, was approved, dismissed or expired (the tray shows these). */
+  pairing: {
+    payload: Type.Object({
+      type: Type.Union([Type.Literal('requested'), Type.Literal('approved'), Type.Literal('dismissed'), Type.Literal('expired')]),
+      channel: Type.String(),
+      accountId: Type.String(),
+      id: Type.Optional(Type.String()),
+      senderId: Type.Optional(Type.String()),
+      code: Type.String(),
+      createdAt: Type.Optional(Type.String()),
+      lastSeenAt: Type.Optional(Type.String()),
+      expiresAt: Type.Optional(Type.String()),
+      meta: Type.Optional(Type.Unknown()),
+    }),
+    scope: 'operator.pairing',
+  },
+  /** A channel account changed state (connected, restarting, failed…). */
+  'channels.changed': { payload: ChannelAccountStatusSchema, scope: 'operator.read' },
   'sessions.changed': { payload: Type.Object({ sessionKey: Type.String(), reason: Type.String() }), scope: 'operator.read' },
 } as const;
 

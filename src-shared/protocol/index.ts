@@ -16,3 +16,4 @@ export * from './methods/sessions.js';
 export * from './methods/models-tools.js';
 export * from './methods/devices.js';
 export * from './methods/nodes.js';
+export * from './methods/channels.js';

@@ -25,6 +25,17 @@ import {
   nodeListMethod,
   nodeRenameMethod,
 } from './methods/nodes.js';
+import {
+  channelsLogoutMethod,
+  channelsPairingApproveMethod,
+  channelsPairingDismissMethod,
+  channelsPairingListMethod,
+  channelsStartMethod,
+  channelsStatusMethod,
+  channelsStopMethod,
+  webLoginStartMethod,
+  webLoginWaitMethod,
+} from './methods/channels.js';
 import { healthMethod, logsTailMethod, statusMethod, systemPresenceMethod } from './methods/system.js';
 
 /**
@@ -69,6 +80,15 @@ export const METHODS = {
   'node.invoke.result': nodeInvokeResultMethod,
   'node.invoke.progress': nodeInvokeProgressMethod,
   'node.event': nodeEventMethod,
+  'channels.status': channelsStatusMethod,
+  'channels.start': channelsStartMethod,
+  'channels.stop': channelsStopMethod,
+  'channels.logout': channelsLogoutMethod,
+  'channels.pairing.list': channelsPairingListMethod,
+  'channels.pairing.approve': channelsPairingApproveMethod,
+  'channels.pairing.dismiss': channelsPairingDismissMethod,
+  'web.login.start': webLoginStartMethod,
+  'web.login.wait': webLoginWaitMethod,
 } as const satisfies Record<string, MethodSpec>;
 
 export type MethodName = keyof typeof METHODS;

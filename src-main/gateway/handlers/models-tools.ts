@@ -1,8 +1,7 @@
 import type { Handlers } from '../dispatcher.js';
-import { RpcError } from '../errors.js';
 import { invokeTool, type ToolInvokeDeps } from '../tool-invoke.js';
 
-/** `models.list`, `tools.invoke` and `send` (no channel exists yet: a clear UNAVAILABLE). */
+/** `models.list` and `tools.invoke`. */
 export function modelAndToolHandlers(deps: ToolInvokeDeps): Handlers {
   return {
     'models.list': () => {
@@ -22,10 +21,5 @@ export function modelAndToolHandlers(deps: ToolInvokeDeps): Handlers {
       return { models, ...(primary ? { defaultModel: primary } : {}) };
     },
     'tools.invoke': (params) => invokeTool(deps, params),
-    send: (params) => {
-      throw new RpcError('UNAVAILABLE', `no channel can deliver to "${params.to}": no chat channels are configured yet (add one under channels.<id> in the config)`, {
-        code: 'NO_CHANNELS',
-      });
-    },
   };
 }

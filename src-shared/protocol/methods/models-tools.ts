@@ -62,5 +62,13 @@ export const sendMethod = defineMethod({
     },
     { additionalProperties: false },
   ),
-  result: Type.Object({ ok: Type.Boolean(), messageId: Type.Optional(Type.String()), channel: Type.String() }),
+  result: Type.Object({
+    ok: Type.Boolean(),
+    runId: Type.String(),
+    messageId: Type.Optional(Type.String()),
+    messageIds: Type.Array(Type.String()),
+    channel: Type.String(),
+    accountId: Type.String(),
+    to: Type.String(),
+  }),
 });

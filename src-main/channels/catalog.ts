@@ -1,0 +1,25 @@
+import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
+
+/** What core knows about a built-in channel before loading its code. */
+export interface ChannelCatalogEntry {
+  id: string;
+  label: string;
+  /** A personal number (not a bot): unknown contacts are never sent pairing codes. */
+  personalNumber: boolean;
+  /** Loads the adapter code on first use, so a gateway without the channel never pays for its SDK. */
+  load(): Promise<ChannelPlugin>;
+}
+
+/** Built-in channels, in the order status lists them. */
+export const CHANNEL_CATALOG: readonly ChannelCatalogEntry[] = [
+  { id: 'whatsapp', label: 'WhatsApp', personalNumber: true, load: async () => (await import('./whatsapp/index.js')).whatsappPlugin },
+  { id: 'telegram', label: 'Telegram', personalNumber: false, load: async () => (await import('./telegram/index.js')).telegramPlugin },
+  { id: 'discord', label: 'Discord', personalNumber: false, load: async () => (await import('./discord/index.js')).discordPlugin },
+  { id: 'slack', label: 'Slack', personalNumber: false, load: async () => (await import('./slack/index.js')).slackPlugin },
+  { id: 'imessage', label: 'iMessage', personalNumber: true, load: async () => (await import('./imessage/index.js')).imessagePlugin },
+  { id: 'googlechat', label: 'Google Chat', personalNumber: false, load: async () => (await import('./googlechat/index.js')).googlechatPlugin },
+];
+
+export function catalogEntry(id: string): ChannelCatalogEntry | undefined {
+  return CHANNEL_CATALOG.find((c) => c.id === id);
+}

@@ -1,0 +1,274 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChannelLoginEvents, ChannelPlugin, ChannelSend } from '../../src-shared/domain/channel.js';
+import type { InboundMessage } from '../../src-shared/domain/inbound.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { Logger } from '../logging/index.js';
+import { accessSettingsFor, checkAccessConfig, listChannelAccounts, type ChannelAccount } from './account-config.js';
+import { CHANNEL_CATALOG, catalogEntry } from './catalog.js';
+import { AccountSupervisor, type AccountStatus } from './supervisor.js';
+
+export interface ChannelManagerOptions {
+  config(): ResolvedConfig;
+  stateDir: string;
+  log: Logger;
+  /** Core's entry point; resolves once the message is durably queued. */
+  ingest(msg: InboundMessage): Promise<void> | void;
+  onChange?(status: AccountStatus): void;
+  /** Plugins that replace or extend the built-in catalog (tests, plugin channels). */
+  plugins?: ChannelPlugin[];
+  platform?: string;
+  backoff?: { initialMs?: number; maxMs?: number };
+  /** `OPENCLAW_SKIP_CHANNELS`: configure but never connect. */
+  skip?: boolean;
+}
+
+/** `channels.status` result. */
+export interface ChannelsStatus {
+  ts: number;
+  channelOrder: string[];
+  channelLabels: Record<string, string>;
+  channels: Record<string, { configured: boolean; running: boolean; connected: boolean; accounts: number; lastError?: string }>;
+  channelAccounts: Record<string, AccountStatus[]>;
+}
+
+interface Entry {
+  account: ChannelAccount;
+  /** Serialised config, to restart only accounts whose settings changed. */
+  fingerprint: string;
+  supervisor?: AccountSupervisor;
+  /** Why it is not running (disabled, misconfigured, unknown channel). */
+  idle?: { enabled: boolean; reason?: string };
+}
+
+/** An account could not be found or used. */
+export class ChannelNotFoundError extends Error {
+  override name = 'ChannelNotFoundError';
+}
+
+/**
+ * Runs every configured channel account under a supervisor, applies config
+ * changes account by account (a change to one account restarts only that
+ * account) and is the one way out to the platforms.
+ */
+export class ChannelManager {
+  private readonly entries = new Map<string, Entry>();
+  private readonly plugins = new Map<string, Promise<ChannelPlugin>>();
+  private applying: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: ChannelManagerOptions) {
+    for (const p of opts.plugins ?? []) this.plugins.set(p.id, Promise.resolve(p));
+  }
+
+  /** Channel ids and labels known to this gateway, built-ins first. */
+  known(): { id: string; label: string }[] {
+    const ids = new Map(CHANNEL_CATALOG.map((c) => [c.id, c.label]));
+    for (const p of this.opts.plugins ?? []) if (!ids.has(p.id)) ids.set(p.id, p.label);
+    return [...ids].map(([id, label]) => ({ id, label }));
+  }
+
+  loadPlugin(channel: string): Promise<ChannelPlugin> {
+    let p = this.plugins.get(channel);
+    if (!p) {
+      const entry = catalogEntry(channel);
+      if (!entry) return Promise.reject(new ChannelNotFoundError(`unknown channel "${channel}"; known: ${this.known().map((k) => k.id).join(', ')}`));
+      p = entry.load();
+      this.plugins.set(channel, p);
+      p.catch(() => this.plugins.delete(channel));
+    }
+    return p;
+  }
+
+  /** Brings running accounts in line with the config (serialised: one apply at a time). */
+  apply(): Promise<void> {
+    this.applying = this.applying.then(() => this.applyNow()).catch((err: unknown) => this.opts.log.error('applying channel config failed', { err }));
+    return this.applying;
+  }
+
+  private async applyNow(): Promise<void> {
+    const cfg = this.opts.config();
+    const wanted = new Map<string, ChannelAccount>();
+    for (const channel of Object.keys(cfg.channels ?? {})) for (const acc of listChannelAccounts(cfg, channel)) wanted.set(key(acc.channel, acc.accountId), acc);
+    for (const [k, e] of this.entries) {
+      if (!wanted.has(k)) {
+        await e.supervisor?.stop();
+        this.entries.delete(k);
+      }
+    }
+    for (const [k, account] of wanted) {
+      const fingerprint = JSON.stringify(account.config);
+      const current = this.entries.get(k);
+      if (current && current.fingerprint === fingerprint && current.account.enabled === account.enabled) continue;
+      await current?.supervisor?.stop();
+      const entry: Entry = { account, fingerprint };
+      this.entries.set(k, entry);
+      await this.launch(entry);
+    }
+  }
+
+  private async launch(entry: Entry): Promise<void> {
+    const { account } = entry;
+    const cfg = this.opts.config();
+    if (!account.enabled) {
+      entry.idle = { enabled: false };
+      return;
+    }
+    let plugin: ChannelPlugin;
+    try {
+      plugin = await this.loadPlugin(account.channel);
+    } catch (err) {
+      entry.idle = { enabled: true, reason: (err as Error).message };
+      return;
+    }
+    const problem = checkAccessConfig(accessSettingsFor(cfg, account.channel, account.config));
+    const check = plugin.checkConfig(account.config, { platform: this.opts.platform ?? process.platform });
+    if (problem || !check.ok) {
+      entry.idle = { enabled: true, reason: problem ?? (check as { reason: string }).reason };
+      this.opts.log.warn('channel not started', { channel: account.channel, accountId: account.accountId, reason: entry.idle.reason });
+      return;
+    }
+    entry.idle = undefined;
+    entry.supervisor = new AccountSupervisor({
+      plugin,
+      account,
+      dataDir: this.dataDir(account.channel, account.accountId),
+      log: this.opts.log.child(account.channel),
+      ingest: this.opts.ingest,
+      onChange: this.opts.onChange,
+      backoff: this.opts.backoff,
+    });
+    if (this.opts.skip) {
+      entry.idle = { enabled: true, reason: 'channels are skipped (OPENCLAW_SKIP_CHANNELS)' };
+      return;
+    }
+    entry.supervisor.start();
+  }
+
+  /** Where an account keeps its credentials. */
+  dataDir(channel: string, accountId: string): string {
+    return join(this.opts.stateDir, 'credentials', channel, accountId);
+  }
+
+  private entry(channel: string, accountId?: string): Entry {
+    const matches = [...this.entries.values()].filter((e) => e.account.channel === channel && (!accountId || e.account.accountId === accountId));
+    const found = accountId ? matches[0] : (matches.find((e) => e.account.accountId === 'default') ?? matches[0]);
+    if (!found) throw new ChannelNotFoundError(accountId ? `channel ${channel} has no account "${accountId}" in the config` : `channel ${channel} is not configured (add channels.${channel} to the config)`);
+    return found;
+  }
+
+  /** Account settings as configured (for access checks), or undefined. */
+  account(channel: string, accountId?: string): ChannelAccount | undefined {
+    try {
+      return this.entry(channel, accountId).account;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Sends one formatted chunk; waits up to `waitMs` for a restarting account. */
+  async send(channel: string, accountId: string, msg: ChannelSend, waitMs = 15_000): Promise<{ messageId: string }> {
+    const e = this.entry(channel, accountId);
+    if (!e.supervisor || e.idle) throw new ChannelNotFoundError(`${channel} account "${e.account.accountId}" is not running${e.idle?.reason ? `: ${e.idle.reason}` : ''}`);
+    return e.supervisor.send(msg, waitMs);
+  }
+
+  async typing(channel: string, accountId: string, to: ChannelSend['to'], threadId?: string): Promise<void> {
+    const s = this.entry(channel, accountId).supervisor;
+    const adapter = s && s.status().state === 'running' ? await s.whenRunning(0).catch(() => undefined) : undefined;
+    await adapter?.sendTyping?.(to, threadId);
+  }
+
+  /** What the adapter says about itself (e.g. the linked number), if running. */
+  describe(channel: string, accountId: string): Record<string, unknown> | undefined {
+    return this.account(channel, accountId) ? this.entry(channel, accountId).supervisor?.status().details : undefined;
+  }
+
+  async startAccount(channel: string, accountId?: string): Promise<AccountStatus> {
+    const e = this.entry(channel, accountId);
+    await e.supervisor?.stop();
+    e.supervisor = undefined;
+    await this.launch(e);
+    return this.accountStatus(e);
+  }
+
+  async stopAccount(channel: string, accountId?: string): Promise<AccountStatus> {
+    const e = this.entry(channel, accountId);
+    await e.supervisor?.stop();
+    return this.accountStatus(e);
+  }
+
+  /** Stops the account and forgets its credentials (unlinking on the platform where it can). */
+  async logout(channel: string, accountId?: string): Promise<{ cleared: boolean }> {
+    const e = this.entry(channel, accountId);
+    await e.supervisor?.stop();
+    const plugin = await this.loadPlugin(channel);
+    const dataDir = this.dataDir(channel, e.account.accountId);
+    if (plugin.logout) await plugin.logout({ channel, accountId: e.account.accountId, config: e.account.config, dataDir, log: this.opts.log.child(channel), signal: new AbortController().signal });
+    rmSync(dataDir, { recursive: true, force: true });
+    return { cleared: true };
+  }
+
+  /** QR login: runs the plugin's login, then (re)starts the account. */
+  async login(channel: string, accountId: string | undefined, events: ChannelLoginEvents): Promise<{ linkedAs?: string }> {
+    const plugin = await this.loadPlugin(channel);
+    if (!plugin.login) throw new ChannelNotFoundError(`${plugin.label} has no QR login; configure its token instead`);
+    const account = this.account(channel, accountId) ?? { channel, accountId: accountId ?? 'default', enabled: true, config: {} };
+    const e = this.entries.get(key(channel, account.accountId));
+    await e?.supervisor?.stop();
+    const res = await plugin.login({ channel, accountId: account.accountId, config: account.config, dataDir: this.dataDir(channel, account.accountId), log: this.opts.log.child(channel), signal: events.signal }, events);
+    if (e) {
+      e.supervisor = undefined;
+      await this.launch(e);
+    }
+    return res;
+  }
+
+  private accountStatus(e: Entry): AccountStatus {
+    if (e.supervisor && !e.idle) return e.supervisor.status();
+    return {
+      channel: e.account.channel,
+      accountId: e.account.accountId,
+      enabled: e.account.enabled,
+      configured: e.idle?.reason === undefined,
+      state: 'stopped',
+      running: false,
+      connected: false,
+      restarts: 0,
+      ...(e.idle?.reason ? { lastError: e.idle.reason } : {}),
+    };
+  }
+
+  status(): ChannelsStatus {
+    const out: ChannelsStatus = { ts: Date.now(), channelOrder: [], channelLabels: {}, channels: {}, channelAccounts: {} };
+    const labels = new Map(this.known().map((k) => [k.id, k.label]));
+    for (const e of this.entries.values()) {
+      const ch = e.account.channel;
+      if (!out.channelAccounts[ch]) {
+        out.channelOrder.push(ch);
+        out.channelLabels[ch] = labels.get(ch) ?? ch;
+        out.channelAccounts[ch] = [];
+      }
+      out.channelAccounts[ch]!.push(this.accountStatus(e));
+    }
+    for (const ch of out.channelOrder) {
+      const accs = out.channelAccounts[ch]!;
+      const err = accs.find((a) => a.lastError && !a.connected)?.lastError;
+      out.channels[ch] = {
+        configured: accs.some((a) => a.configured),
+        running: accs.some((a) => a.running),
+        connected: accs.some((a) => a.connected),
+        accounts: accs.length,
+        ...(err ? { lastError: err } : {}),
+      };
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.applying;
+    await Promise.all([...this.entries.values()].map((e) => e.supervisor?.stop()));
+    this.entries.clear();
+  }
+}
+
+const key = (channel: string, accountId: string) => `${channel}\u0000${accountId}`;

@@ -1,0 +1,140 @@
+import type Database from 'better-sqlite3';
+
+/** A chat sender waiting for the owner to approve them, with the messages held meanwhile. */
+export interface PairingRequestRecord {
+  channel: string;
+  accountId: string;
+  senderId: string;
+  code: string;
+  senderName?: string;
+  /** Where to send the approval notice. */
+  peer: { kind: 'direct' | 'group' | 'channel'; id: string };
+  /** Messages held (not processed) until approval; opaque to the store. */
+  held: unknown[];
+  createdAtMs: number;
+  lastSeenAtMs: number;
+  expiresAtMs: number;
+}
+
+/** A sender approved through pairing. */
+export interface PairedSenderRecord {
+  channel: string;
+  accountId: string;
+  senderId: string;
+  senderName?: string;
+  approvedAtMs: number;
+}
+
+/** DM pairing requests and approvals, per channel account. */
+export interface ChannelPairingRepo {
+  /** Removes expired requests (and their held messages); returns them. */
+  pruneExpired(nowMs: number): PairingRequestRecord[];
+  listRequests(filter?: { channel?: string; accountId?: string }): PairingRequestRecord[];
+  getRequest(channel: string, accountId: string, senderId: string): PairingRequestRecord | undefined;
+  /** Codes are unique across channels; `channel` narrows the match. */
+  byCode(code: string, channel?: string): PairingRequestRecord | undefined;
+  countPending(channel: string, accountId: string): number;
+  createRequest(rec: PairingRequestRecord): void;
+  /** Records another message from a pending sender. */
+  touchRequest(channel: string, accountId: string, senderId: string, nowMs: number, held: unknown[]): void;
+  deleteRequest(channel: string, accountId: string, senderId: string): boolean;
+  allow(rec: PairedSenderRecord): void;
+  revoke(channel: string, accountId: string, senderId: string): boolean;
+  listAllowed(filter?: { channel?: string; accountId?: string }): PairedSenderRecord[];
+}
+
+interface RequestRow {
+  channel: string;
+  account_id: string;
+  sender_id: string;
+  code: string;
+  sender_name: string | null;
+  peer_json: string;
+  held_json: string;
+  created_at_ms: number;
+  last_seen_at_ms: number;
+  expires_at_ms: number;
+}
+
+interface AllowRow {
+  channel: string;
+  account_id: string;
+  sender_id: string;
+  sender_name: string | null;
+  approved_at_ms: number;
+}
+
+const toRequest = (r: RequestRow): PairingRequestRecord => ({
+  channel: r.channel,
+  accountId: r.account_id,
+  senderId: r.sender_id,
+  code: r.code,
+  ...(r.sender_name !== null ? { senderName: r.sender_name } : {}),
+  peer: JSON.parse(r.peer_json) as PairingRequestRecord['peer'],
+  held: JSON.parse(r.held_json) as unknown[],
+  createdAtMs: r.created_at_ms,
+  lastSeenAtMs: r.last_seen_at_ms,
+  expiresAtMs: r.expires_at_ms,
+});
+
+const toAllowed = (r: AllowRow): PairedSenderRecord => ({
+  channel: r.channel,
+  accountId: r.account_id,
+  senderId: r.sender_id,
+  ...(r.sender_name !== null ? { senderName: r.sender_name } : {}),
+  approvedAtMs: r.approved_at_ms,
+});
+
+export function createChannelPairingRepo(db: Database.Database): ChannelPairingRepo {
+  const q = {
+    expired: db.prepare<[number], RequestRow>('SELECT * FROM channel_pairing_requests WHERE expires_at_ms <= ?'),
+    deleteExpired: db.prepare('DELETE FROM channel_pairing_requests WHERE expires_at_ms <= ?'),
+    list: db.prepare<[string | null, string | null], RequestRow>(
+      'SELECT * FROM channel_pairing_requests WHERE (?1 IS NULL OR channel = ?1) AND (?2 IS NULL OR account_id = ?2) ORDER BY created_at_ms, sender_id',
+    ),
+    get: db.prepare<[string, string, string], RequestRow>('SELECT * FROM channel_pairing_requests WHERE channel = ? AND account_id = ? AND sender_id = ?'),
+    byCode: db.prepare<[string, string | null], RequestRow>('SELECT * FROM channel_pairing_requests WHERE code = ?1 AND (?2 IS NULL OR channel = ?2)'),
+    count: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM channel_pairing_requests WHERE channel = ? AND account_id = ?'),
+    insert: db.prepare(
+      'INSERT INTO channel_pairing_requests (channel, account_id, sender_id, code, sender_name, peer_json, held_json, created_at_ms, last_seen_at_ms, expires_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    touch: db.prepare('UPDATE channel_pairing_requests SET last_seen_at_ms = ?, held_json = ? WHERE channel = ? AND account_id = ? AND sender_id = ?'),
+    delete: db.prepare('DELETE FROM channel_pairing_requests WHERE channel = ? AND account_id = ? AND sender_id = ?'),
+    allow: db.prepare(
+      'INSERT INTO channel_pairing_allow_entries (channel, account_id, sender_id, sender_name, approved_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET sender_name = excluded.sender_name, approved_at_ms = excluded.approved_at_ms',
+    ),
+    revoke: db.prepare('DELETE FROM channel_pairing_allow_entries WHERE channel = ? AND account_id = ? AND sender_id = ?'),
+    listAllowed: db.prepare<[string | null, string | null], AllowRow>(
+      'SELECT * FROM channel_pairing_allow_entries WHERE (?1 IS NULL OR channel = ?1) AND (?2 IS NULL OR account_id = ?2) ORDER BY approved_at_ms, sender_id',
+    ),
+  };
+  return {
+    pruneExpired(nowMs) {
+      const rows = q.expired.all(nowMs);
+      if (rows.length) q.deleteExpired.run(nowMs);
+      return rows.map(toRequest);
+    },
+    listRequests: (f = {}) => q.list.all(f.channel ?? null, f.accountId ?? null).map(toRequest),
+    getRequest(channel, accountId, senderId) {
+      const row = q.get.get(channel, accountId, senderId);
+      return row ? toRequest(row) : undefined;
+    },
+    byCode(code, channel) {
+      const row = q.byCode.get(code, channel ?? null);
+      return row ? toRequest(row) : undefined;
+    },
+    countPending: (channel, accountId) => q.count.get(channel, accountId)!.n,
+    createRequest(r) {
+      q.insert.run(r.channel, r.accountId, r.senderId, r.code, r.senderName ?? null, JSON.stringify(r.peer), JSON.stringify(r.held), r.createdAtMs, r.lastSeenAtMs, r.expiresAtMs);
+    },
+    touchRequest(channel, accountId, senderId, nowMs, held) {
+      q.touch.run(nowMs, JSON.stringify(held), channel, accountId, senderId);
+    },
+    deleteRequest: (channel, accountId, senderId) => q.delete.run(channel, accountId, senderId).changes > 0,
+    allow(r) {
+      q.allow.run(r.channel, r.accountId, r.senderId, r.senderName ?? null, r.approvedAtMs);
+    },
+    revoke: (channel, accountId, senderId) => q.revoke.run(channel, accountId, senderId).changes > 0,
+    listAllowed: (f = {}) => q.listAllowed.all(f.channel ?? null, f.accountId ?? null).map(toAllowed),
+  };
+}

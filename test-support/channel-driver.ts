@@ -1,0 +1,48 @@
+import type { ChannelPlugin } from '../src-shared/domain/channel.js';
+
+/**
+ * Plays the platform side of one channel for tests that run the whole gateway
+ * (the access-policy conformance test, fault tests, benchmarks): users say
+ * things, and the driver sees what the bot sent back. Each adapter folder
+ * provides one next to its fake platform server.
+ */
+export interface ChannelTestDriver {
+  /** Channel id (`telegram`, `discord`…). */
+  channel: string;
+  /** Platform ids as the adapter reports them in `InboundMessage.senderId` / `peer.id`. */
+  ids: {
+    /** Three distinct users who can DM the bot. */
+    users: [string, string, string];
+    /** A group/channel/room the bot is in, where all three users are members. */
+    group: string;
+  };
+  /** Start the fake platform; returns the `channels.<id>` config pointing the real adapter at it. */
+  start(): Promise<Record<string, unknown>>;
+  /**
+   * The plugin to register for this channel. Network-faked channels return
+   * the real plugin; channels whose boundary is a socket or CLI (WhatsApp,
+   * iMessage) return the real plugin built with that boundary injected.
+   */
+  plugin(): ChannelPlugin;
+  /** `user` (one of `ids.users`) sends a direct message. */
+  sendDirect(user: string, text: string): Promise<void>;
+  /** `user` says something in `ids.group`, mentioning the bot or not. */
+  sendGroup(user: string, text: string, mention: boolean): Promise<void>;
+  /** Texts the bot has sent to a peer (user id for DMs, `ids.group` for the group), oldest first. */
+  sentTo(peerId: string): string[];
+  /** Resolves once at least `count` texts have been sent to the peer. */
+  waitForSent(peerId: string, count: number, timeoutMs?: number): Promise<string[]>;
+  /**
+   * Platform-side faults. `drop`: close every live connection now (one-shot;
+   * `on` is ignored). `stall`: the platform stops answering (long polls hang,
+   * sockets go silent without closing) until turned off. `5xx`: API calls fail
+   * with server errors until turned off. Messages users send during a fault
+   * are held by the platform and delivered once the adapter is back, as the
+   * real platform would.
+   */
+  fault: {
+    kinds: ('drop' | 'stall' | '5xx')[];
+    set(kind: 'drop' | 'stall' | '5xx', on: boolean): Promise<void>;
+  };
+  close(): Promise<void>;
+}
