@@ -23,7 +23,24 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   // Native addons and optional native helpers stay outside the bundle.
-  external: ['better-sqlite3', 'fsevents', 'bufferutil', 'utf-8-validate', 'electron', 'playwright-core'],
+  // Chat platform SDKs load from node_modules when a channel first starts: they stay as their
+  // authors ship them (some check class names or read their own files at run time).
+  external: [
+    'better-sqlite3',
+    'fsevents',
+    'bufferutil',
+    'utf-8-validate',
+    'electron',
+    'playwright-core',
+    'grammy',
+    'discord.js',
+    '@slack/bolt',
+    '@slack/web-api',
+    '@slack/socket-mode',
+    '@whiskeysockets/baileys',
+  ],
+  // Some dependencies compare constructor names (e.g. AbortSignal checks); keep them as written.
+  keepNames: true,
   define: { __OPENCLAW_VERSION__: JSON.stringify(pkg.version) },
   banner: {
     // CommonJS dependencies inside an ESM bundle still call require() for builtins.

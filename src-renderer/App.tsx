@@ -6,10 +6,13 @@ import { Header } from './components/Header.js';
 import { HealthPanel } from './components/HealthPanel.js';
 import { LoginForm } from './components/LoginForm.js';
 import { Sidebar } from './components/Sidebar.js';
+import { ChannelsPage } from './features/channels/ChannelsPage.js';
 import { ChatPage } from './features/chat/ChatPage.js';
 import { ConfigPage } from './features/config/ConfigPage.js';
-import { ChannelsPage, NodesPage, PairingPage, UsagePage } from './features/empty/EmptyPages.js';
+import { UsagePage } from './features/empty/EmptyPages.js';
 import { LogsPage } from './features/logs/LogsPage.js';
+import { NodesPage } from './features/nodes/NodesPage.js';
+import { PairingPage } from './features/pairing/PairingPage.js';
 import { SessionsPage } from './features/sessions/SessionsPage.js';
 import { summarizeHealth } from './health-summary.js';
 import { pageFromHash, PAGES, type PageId } from './pages.js';
@@ -120,9 +123,9 @@ export function App({ store, origin }: { store: AppStore; origin: string }) {
             {page === 'sessions' ? <SessionsPage client={client} /> : null}
             {page === 'config' ? <ConfigPage client={client} canWrite={hasScope(state.scopes, 'operator.admin')} /> : null}
             {page === 'logs' ? <LogsPage client={client} /> : null}
-            {page === 'channels' ? <ChannelsPage health={state.health} /> : null}
-            {page === 'nodes' ? <NodesPage /> : null}
-            {page === 'pairing' ? <PairingPage /> : null}
+            {page === 'channels' ? <ChannelsPage client={client} canAdmin={hasScope(state.scopes, 'operator.admin')} /> : null}
+            {page === 'nodes' ? <NodesPage client={client} canAdmin={hasScope(state.scopes, 'operator.admin')} /> : null}
+            {page === 'pairing' ? <PairingPage client={client} /> : null}
             {page === 'usage' ? <UsagePage /> : null}
           </main>
         </div>

@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { HelloOk } from '../src-shared/protocol/frames.js';
+import { ALL_OPERATOR_SCOPES } from '../src-shared/protocol/scopes.js';
 import type { TransportChoice } from './client/transport.js';
 import type { DeviceSigner } from './client/device-identity.js';
 import type { DeviceTokenStore, TokenStore } from './client/token-store.js';
@@ -59,7 +60,8 @@ function toUiError(err: unknown): UiError {
 export function createAppStore(deps: AppDeps) {
   return createStore<AppState>()((set, get) => {
     function attach(client: GatewayClient, hello?: HelloOk): void {
-      const scopes = hello ? hello.auth.scopes : ['operator.read', 'operator.write', 'operator.admin'];
+      // The desktop bridge (no hello) is the in-process operator, which holds every operator scope.
+      const scopes = hello ? hello.auth.scopes : [...ALL_OPERATOR_SCOPES];
       set({ client, hello, scopes, helloAt: hello ? deps.now() : undefined, phase: 'ready', loginError: undefined, disconnected: undefined });
       client.on('health', (payload) => set({ health: payload, healthAt: deps.now(), healthError: undefined }));
       client.onClose((reason) => {

@@ -6,14 +6,14 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { Logger } from '../logging/index.js';
 import { accessSettingsFor, checkAccessConfig, listChannelAccounts, type ChannelAccount } from './account-config.js';
 import { CHANNEL_CATALOG, catalogEntry } from './catalog.js';
-import { AccountSupervisor, type AccountStatus } from './supervisor.js';
+import { AccountSupervisor, type AccountStatus, type IngestOutcome } from './supervisor.js';
 
 export interface ChannelManagerOptions {
   config(): ResolvedConfig;
   stateDir: string;
   log: Logger;
   /** Core's entry point; resolves once the message is durably queued. */
-  ingest(msg: InboundMessage): Promise<void> | void;
+  ingest(msg: InboundMessage): Promise<IngestOutcome> | IngestOutcome;
   onChange?(status: AccountStatus): void;
   /** Plugins that replace or extend the built-in catalog (tests, plugin channels). */
   plugins?: ChannelPlugin[];
@@ -234,6 +234,8 @@ export class ChannelManager {
       running: false,
       connected: false,
       restarts: 0,
+      inboundCount: 0,
+      outboundCount: 0,
       ...(e.idle?.reason ? { lastError: e.idle.reason } : {}),
     };
   }

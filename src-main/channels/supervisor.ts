@@ -25,6 +25,9 @@ export interface AccountStatus {
   lastHeartbeatAt?: number;
   /** Restarts after a failure or lost liveness since the gateway started. */
   restarts: number;
+  /** New messages received (redeliveries not counted) and messages sent since the gateway started. */
+  inboundCount: number;
+  outboundCount: number;
   nextRetryAt?: number;
   /** Platform facts from the adapter (bot name, linked number…). */
   details?: Record<string, unknown>;
@@ -35,8 +38,8 @@ export interface SupervisorOptions {
   account: ChannelAccount;
   dataDir: string;
   log: Logger;
-  /** Hand a message to core; resolves once it is durably queued. */
-  ingest(msg: InboundMessage): Promise<void> | void;
+  /** Hand a message to core; resolves once it is durably queued (`duplicate`: it already was). */
+  ingest(msg: InboundMessage): Promise<IngestOutcome> | IngestOutcome;
   /** Called on every state change (for `channels.status` events). */
   onChange?(status: AccountStatus): void;
   backoff?: { initialMs?: number; maxMs?: number };
@@ -44,7 +47,12 @@ export interface SupervisorOptions {
   startTimeoutMs?: number;
 }
 
+/** What core did with a message: a redelivered one is a duplicate and is not counted again. */
+export type IngestOutcome = { duplicate?: boolean } | void;
+
 class StopSignal extends Error {}
+
+const TRAFFIC_KEYS = new Set(['lastInboundAt', 'lastOutboundAt', 'inboundCount', 'outboundCount']);
 
 /**
  * Keeps one channel account alive: starts the adapter, restarts it with
@@ -63,7 +71,7 @@ export class AccountSupervisor {
 
   constructor(private readonly opts: SupervisorOptions) {
     const { account } = opts;
-    this.st = { channel: account.channel, accountId: account.accountId, enabled: account.enabled, configured: true, state: 'stopped', running: false, connected: false, restarts: 0 };
+    this.st = { channel: account.channel, accountId: account.accountId, enabled: account.enabled, configured: true, state: 'stopped', running: false, connected: false, restarts: 0, inboundCount: 0, outboundCount: 0 };
   }
 
   get livenessMs(): number {
@@ -116,7 +124,7 @@ export class AccountSupervisor {
   async send(msg: ChannelSend, waitMs: number): Promise<{ messageId: string }> {
     const adapter = await this.whenRunning(waitMs);
     const res = await adapter.send(msg);
-    this.set({ lastOutboundAt: Date.now() });
+    this.set({ lastOutboundAt: Date.now(), outboundCount: this.st.outboundCount + 1 });
     return res;
   }
 
@@ -126,7 +134,8 @@ export class AccountSupervisor {
       this.waiters.delete(w);
       w();
     }
-    this.opts.onChange?.(this.status());
+    // Traffic counters change with every message; listeners hear about state changes only.
+    if (Object.keys(patch).some((k) => !TRAFFIC_KEYS.has(k))) this.opts.onChange?.(this.status());
   }
 
   private async run(): Promise<void> {
@@ -146,8 +155,8 @@ export class AccountSupervisor {
         signal: abort.signal,
         emit: async (msg) => {
           this.st.lastHeartbeatAt = Date.now();
-          await this.opts.ingest(msg);
-          this.set({ lastInboundAt: Date.now() });
+          const outcome = await this.opts.ingest(msg);
+          if (!outcome?.duplicate) this.set({ lastInboundAt: Date.now(), inboundCount: this.st.inboundCount + 1 });
         },
         heartbeat: () => {
           this.st.lastHeartbeatAt = Date.now();
@@ -219,7 +228,7 @@ export class AccountSupervisor {
         const quiet = Date.now() - (this.st.lastHeartbeatAt ?? 0);
         if (quiet > bound) {
           clearInterval(t);
-          resolve(new Error(`no sign of life from ${this.opts.plugin.label} for ${Math.round(quiet / 1000)} s (liveness bound ${Math.round(bound / 1000)} s)`));
+          resolve(new Error(`no sign of life from ${this.opts.plugin.label} for ${secs(quiet)} (liveness bound ${secs(bound)})`));
         }
       }, every);
       t.unref?.();
@@ -227,6 +236,8 @@ export class AccountSupervisor {
     });
   }
 }
+
+const secs = (ms: number) => `${ms < 10_000 ? (ms / 1000).toFixed(1) : Math.round(ms / 1000)} s`;
 
 function timeout(ms: number, message: string): Promise<never> {
   return new Promise((_, reject) => {

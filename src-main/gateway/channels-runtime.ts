@@ -18,7 +18,7 @@ export interface ChannelsRuntimeDeps {
   log: Logger;
   emit(event: string, payload: unknown): void;
   /** Durably queue a channel message (`released`: let out of pairing hold, a new queue entry). */
-  ingest(msg: InboundMessage, opts?: { released?: boolean }): void;
+  ingest(msg: InboundMessage, opts?: { released?: boolean }): { duplicate: boolean } | void;
   /** Record the first approved sender as the command owner. */
   seedOwner?(entry: string): Promise<void>;
   plugins?: ChannelPlugin[];
@@ -59,7 +59,7 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps) {
     config: deps.config,
     stateDir: deps.stateDir,
     log: deps.log,
-    ingest: (msg) => deps.ingest(msg),
+    ingest: (msg) => deps.ingest(msg) ?? undefined,
     onChange: (status) => deps.emit('channels.changed', status),
     plugins: deps.plugins,
     backoff: deps.backoff,

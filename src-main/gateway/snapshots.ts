@@ -1,5 +1,6 @@
 import { PROTOCOL_VERSION, type MethodResult } from '../../src-shared/protocol/index.js';
 import type { ResolvedConfig } from '../config/resolve.js';
+import type { ChannelsStatus } from '../channels/manager.js';
 
 /** What the gateway knows about its own config: the truth shown in health and status. */
 export interface ReloadState {
@@ -18,6 +19,30 @@ export interface SnapshotInput {
   version: string;
   /** Sessions per agent id. */
   sessionCounts?(): Record<string, number>;
+  /** Live channel state (from the channel manager). */
+  channels?(): ChannelsStatus;
+}
+
+/** Per channel: the summary plus each account's live facts. */
+function channelSnapshot(input: SnapshotInput) {
+  const s = input.channels?.();
+  if (!s) return { channels: {}, channelOrder: [], channelLabels: {}, down: false };
+  const channels: Record<string, unknown> = {};
+  for (const id of s.channelOrder) {
+    const accounts = s.channelAccounts[id] ?? [];
+    channels[id] = {
+      ...s.channels[id],
+      accounts: Object.fromEntries(
+        accounts.map((a) => [
+          a.accountId,
+          { state: a.state, enabled: a.enabled, connected: a.connected, lastInboundAt: a.lastInboundAt ?? null, lastOutboundAt: a.lastOutboundAt ?? null, lastError: a.lastError ?? null, restarts: a.restarts },
+        ]),
+      ),
+    };
+  }
+  // An enabled account that is not connected makes health false: a deaf bot is not "OK".
+  const down = s.channelOrder.some((id) => (s.channelAccounts[id] ?? []).some((a) => a.enabled && !a.connected));
+  return { channels, channelOrder: s.channelOrder, channelLabels: s.channelLabels, down };
 }
 
 function reloadStatus(r: ReloadState): MethodResult<'health'>['configReload'] {
@@ -41,13 +66,14 @@ export function buildHealth(input: SnapshotInput): MethodResult<'health'> {
   const t0 = performance.now();
   const now = Date.now();
   const counts = input.sessionCounts?.() ?? {};
+  const ch = channelSnapshot(input);
   return {
-    ok: input.reload.status !== 'invalid',
+    ok: input.reload.status !== 'invalid' && !ch.down,
     ts: now,
     durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
-    channels: {},
-    channelOrder: [],
-    channelLabels: {},
+    channels: ch.channels,
+    channelOrder: ch.channelOrder,
+    channelLabels: ch.channelLabels,
     heartbeatSeconds: 0,
     defaultAgentId: input.cfg.defaultAgentId,
     agents: agents(input.cfg).map((a) => ({ ...a, heartbeat: { enabled: false }, sessions: { count: counts[a.agentId] ?? 0 } })),
@@ -82,7 +108,7 @@ export function buildStatus(input: StatusInput): MethodResult<'status'> {
     config: reloadStatus(input.reload),
     defaultAgentId: input.cfg.defaultAgentId,
     agents: agents(input.cfg),
-    channels: {},
+    channels: channelSnapshot(input).channels,
   };
   if (input.includeHost) {
     const mem = process.memoryUsage();

@@ -82,6 +82,8 @@ export interface RunningGateway {
   tokenPath?: string;
   authMode: string;
   createLocalClient(): LocalClient;
+  /** Resolves when no inbound message is queued or being answered. */
+  queueIdle(): Promise<void>;
   close(reason?: string): Promise<void>;
 }
 
@@ -209,7 +211,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     if (now - counts.at > 1000) counts = { at: now, value: store.sessions.countByAgent() };
     return counts.value;
   };
-  const snapshotDeps = () => ({ cfg: cfg(), reload, startedAtMs, version: VERSION, sessionCounts });
+  const snapshotDeps = () => ({ cfg: cfg(), reload, startedAtMs, version: VERSION, sessionCounts, channels: () => channels!.manager.status() });
   const health = (): MethodResult<'health'> => buildHealth(snapshotDeps());
 
   // eslint-disable-next-line prefer-const -- assigned after the dispatcher that refers to it
@@ -367,7 +369,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     store,
     log: log.child('channels'),
     emit,
-    ingest: (msg, o) => void conversation.ingestInbound(msg, o),
+    ingest: (msg, o) => ({ duplicate: conversation.ingestInbound(msg, o).duplicate }),
     seedOwner: async (entry) => {
       editConfigFile(paths.configPath, env, (c) => ({ ...c, commands: { ...c.commands, ownerAllowFrom: [entry] } }), { legacyConfigPath: paths.legacyConfigPath });
       reloadNow();
@@ -521,6 +523,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     configPath: paths.configPath,
     tokenPath: generatedToken?.path,
     authMode: auth.mode,
+    queueIdle: () => conversation.queue.idle(),
     createLocalClient(): LocalClient {
       const ctx: CallContext = { connId: `local-${randomUUID()}`, role: 'operator', scopes: ALL_OPERATOR_SCOPES, clientId: 'openclaw-desktop' };
       const mine = new Set<(event: string, payload: unknown) => void>();

@@ -89,11 +89,11 @@ export function createChannelPairingRepo(db: Database.Database): ChannelPairingR
   const q = {
     expired: db.prepare<[number], RequestRow>('SELECT * FROM channel_pairing_requests WHERE expires_at_ms <= ?'),
     deleteExpired: db.prepare('DELETE FROM channel_pairing_requests WHERE expires_at_ms <= ?'),
-    list: db.prepare<[string | null, string | null], RequestRow>(
-      'SELECT * FROM channel_pairing_requests WHERE (?1 IS NULL OR channel = ?1) AND (?2 IS NULL OR account_id = ?2) ORDER BY created_at_ms, sender_id',
+    list: db.prepare<[{ channel: string | null; account: string | null }], RequestRow>(
+      'SELECT * FROM channel_pairing_requests WHERE (@channel IS NULL OR channel = @channel) AND (@account IS NULL OR account_id = @account) ORDER BY created_at_ms, sender_id',
     ),
     get: db.prepare<[string, string, string], RequestRow>('SELECT * FROM channel_pairing_requests WHERE channel = ? AND account_id = ? AND sender_id = ?'),
-    byCode: db.prepare<[string, string | null], RequestRow>('SELECT * FROM channel_pairing_requests WHERE code = ?1 AND (?2 IS NULL OR channel = ?2)'),
+    byCode: db.prepare<[{ code: string; channel: string | null }], RequestRow>('SELECT * FROM channel_pairing_requests WHERE code = @code AND (@channel IS NULL OR channel = @channel)'),
     count: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM channel_pairing_requests WHERE channel = ? AND account_id = ?'),
     insert: db.prepare(
       'INSERT INTO channel_pairing_requests (channel, account_id, sender_id, code, sender_name, peer_json, held_json, created_at_ms, last_seen_at_ms, expires_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -104,8 +104,8 @@ export function createChannelPairingRepo(db: Database.Database): ChannelPairingR
       'INSERT INTO channel_pairing_allow_entries (channel, account_id, sender_id, sender_name, approved_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET sender_name = excluded.sender_name, approved_at_ms = excluded.approved_at_ms',
     ),
     revoke: db.prepare('DELETE FROM channel_pairing_allow_entries WHERE channel = ? AND account_id = ? AND sender_id = ?'),
-    listAllowed: db.prepare<[string | null, string | null], AllowRow>(
-      'SELECT * FROM channel_pairing_allow_entries WHERE (?1 IS NULL OR channel = ?1) AND (?2 IS NULL OR account_id = ?2) ORDER BY approved_at_ms, sender_id',
+    listAllowed: db.prepare<[{ channel: string | null; account: string | null }], AllowRow>(
+      'SELECT * FROM channel_pairing_allow_entries WHERE (@channel IS NULL OR channel = @channel) AND (@account IS NULL OR account_id = @account) ORDER BY approved_at_ms, sender_id',
     ),
   };
   return {
@@ -114,13 +114,13 @@ export function createChannelPairingRepo(db: Database.Database): ChannelPairingR
       if (rows.length) q.deleteExpired.run(nowMs);
       return rows.map(toRequest);
     },
-    listRequests: (f = {}) => q.list.all(f.channel ?? null, f.accountId ?? null).map(toRequest),
+    listRequests: (f = {}) => q.list.all({ channel: f.channel ?? null, account: f.accountId ?? null }).map(toRequest),
     getRequest(channel, accountId, senderId) {
       const row = q.get.get(channel, accountId, senderId);
       return row ? toRequest(row) : undefined;
     },
     byCode(code, channel) {
-      const row = q.byCode.get(code, channel ?? null);
+      const row = q.byCode.get({ code, channel: channel ?? null });
       return row ? toRequest(row) : undefined;
     },
     countPending: (channel, accountId) => q.count.get(channel, accountId)!.n,
@@ -135,6 +135,6 @@ export function createChannelPairingRepo(db: Database.Database): ChannelPairingR
       q.allow.run(r.channel, r.accountId, r.senderId, r.senderName ?? null, r.approvedAtMs);
     },
     revoke: (channel, accountId, senderId) => q.revoke.run(channel, accountId, senderId).changes > 0,
-    listAllowed: (f = {}) => q.listAllowed.all(f.channel ?? null, f.accountId ?? null).map(toAllowed),
+    listAllowed: (f = {}) => q.listAllowed.all({ channel: f.channel ?? null, account: f.accountId ?? null }).map(toAllowed),
   };
 }

@@ -9,7 +9,7 @@ const input = {
   clientId: 'openclaw-control-ui',
   clientMode: 'ui',
   role: 'operator',
-  scopes: ['operator.read', 'operator.write', 'operator.admin'],
+  scopes: ['operator.read', 'operator.write', 'operator.admin', 'operator.pairing'],
   token: 'gw-token',
   nonce: 'nonce-1',
   signedAtMs: 1_700_000_000_000,
@@ -45,7 +45,7 @@ describe('device identity', () => {
     const proof = await signConnect(identity, input);
     expect(proof).toMatchObject({ id: identity.deviceId, publicKey: identity.publicKey, signedAt: input.signedAtMs, nonce: 'nonce-1' });
     const payload = buildDeviceAuthPayloadV3({ deviceId: identity.deviceId, ...input });
-    expect(payload).toBe(`v3|${identity.deviceId}|openclaw-control-ui|ui|operator|operator.read,operator.write,operator.admin|1700000000000|gw-token|nonce-1|linux x86_64|`);
+    expect(payload).toBe(`v3|${identity.deviceId}|openclaw-control-ui|ui|operator|operator.read,operator.write,operator.admin,operator.pairing|1700000000000|gw-token|nonce-1|linux x86_64|`);
     expect(gatewayVerifies(proof.publicKey, payload, proof.signature)).toBe(true);
     expect(gatewayVerifies(proof.publicKey, payload.replace('gw-token', 'other'), proof.signature)).toBe(false);
   });

@@ -40,7 +40,7 @@ describe('connectWs handshake', () => {
         maxProtocol: 4,
         client: { id: 'openclaw-control-ui', version: '0.1.0', platform: 'Linux x86_64', mode: 'ui' },
         role: 'operator',
-        scopes: ['operator.read', 'operator.write', 'operator.admin'],
+        scopes: ['operator.read', 'operator.write', 'operator.admin', 'operator.pairing'],
         auth: { token: 'secret' },
       },
     });

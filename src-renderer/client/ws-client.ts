@@ -39,7 +39,8 @@ const OPEN = 1;
 /** An incoming frame before its kind is known: the union of res and event fields, all optional. */
 type IncomingFrame = { type?: unknown } & Partial<Omit<ResponseFrame, 'type'>> & Partial<Omit<EventFrame, 'type'>>;
 /** What the Control UI asks for; the gateway decides what it grants (`hello-ok.auth.scopes`). */
-export const OPERATOR_SCOPES = ['operator.read', 'operator.write', 'operator.admin'];
+// Pairing is asked for so the Pairing page can approve chat senders and devices.
+export const OPERATOR_SCOPES = ['operator.read', 'operator.write', 'operator.admin', 'operator.pairing'];
 const CLIENT_ID = 'openclaw-control-ui';
 const CLIENT_MODE = 'ui';
 const ROLE = 'operator';

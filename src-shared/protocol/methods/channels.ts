@@ -21,6 +21,8 @@ export const ChannelAccountStatusSchema = Type.Object({
   lastOutboundAt: Opt(Type.Integer()),
   lastHeartbeatAt: Opt(Type.Integer()),
   restarts: Type.Integer(),
+  inboundCount: Type.Integer(),
+  outboundCount: Type.Integer(),
   nextRetryAt: Opt(Type.Integer()),
   details: Opt(Type.Record(Type.String(), Type.Unknown())),
 });

@@ -1,0 +1,81 @@
+/**
+ * `ChannelTestDriver` for Google Chat: the real adapter against the fake
+ * Google (JWKS, token endpoint, Chat REST API), with events signed and
+ * POSTed to the adapter's endpoint as Chat would.
+ */
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
+import { googlechatPlugin } from '../../src-main/channels/googlechat/index.js';
+import type { ChannelTestDriver } from '../channel-driver.js';
+import { startFakeGoogleChat, type FakeGoogleChat } from './fake-google-chat.js';
+
+const USERS: [string, string, string] = ['users/1001', 'users/1002', 'users/1003'];
+const GROUP = 'spaces/AAAA';
+
+/** A free local port for the adapter's endpoint (the fake must know where to post before the adapter starts). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** Three users with DMs to the app, and one space (`spaces/AAAA`) they share with it. */
+export function createGoogleChatDriver(): ChannelTestDriver {
+  let fake: FakeGoogleChat | undefined;
+  const need = (): FakeGoogleChat => {
+    if (!fake) throw new Error('Google Chat driver not started');
+    return fake;
+  };
+  const sentTo = (peerId: string) => {
+    const space = peerId.startsWith('users/') ? need().dmSpace(peerId) : peerId;
+    return need()
+      .posted.filter((p) => p.space === space)
+      .map((p) => p.text);
+  };
+  return {
+    channel: 'googlechat',
+    ids: { users: USERS, group: GROUP },
+    async start() {
+      fake = await startFakeGoogleChat({ spaces: [GROUP] });
+      const port = await freePort();
+      fake.setWebhook(`http://127.0.0.1:${port}/googlechat`);
+      // Short liveness so stalls are noticed quickly in gateway-level fault tests.
+      return { enabled: true, ...fake.adapterConfig({ port }), livenessMs: 3000 };
+    },
+    plugin(): ChannelPlugin {
+      return googlechatPlugin;
+    },
+    async sendDirect(user, text) {
+      need().deliver(need().dmEvent(user, text));
+    },
+    async sendGroup(user, text, mention) {
+      need().deliver(need().spaceEvent(user, GROUP, text, { mention }));
+    },
+    sentTo,
+    async waitForSent(peerId, count, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const texts = sentTo(peerId);
+        if (texts.length >= count) return texts;
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${count} message(s) to ${peerId}`);
+        await need()
+          .waitForPosted(need().posted.length + 1, left)
+          .catch(() => undefined);
+      }
+    },
+    fault: {
+      kinds: ['drop', 'stall', '5xx'],
+      async set(kind, on) {
+        need().setFault(kind, on);
+      },
+    },
+    async close() {
+      await fake?.close();
+      fake = undefined;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * `ChannelTestDriver` for iMessage: the real adapter runs the fake `imsg`
+ * CLI, whose Messages database is a fake server in this process.
+ */
+import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
+import { createIMessagePlugin } from '../../src-main/channels/imessage/index.js';
+import type { ChannelTestDriver } from '../channel-driver.js';
+import { startFakeMessages, type FakeMessages } from './fake-messages-server.js';
+
+const USERS: [string, string, string] = ['+15550002001', '+15550002002', '+15550002003'];
+const GROUP_CHAT_ID = 42;
+/** iMessage has no mentions; group messages "mention" the assistant by this name (configured as mentionNames). */
+export const IMESSAGE_DRIVER_BOT_NAME = 'openclaw';
+
+/** A fake Mac with three contacts and one group chat (`chat_id:42`) they are all in. */
+export function createIMessageDriver(): ChannelTestDriver {
+  let fake: FakeMessages | undefined;
+  const need = (): FakeMessages => {
+    if (!fake) throw new Error('iMessage driver not started');
+    return fake;
+  };
+  const sentTo = (peerId: string) => need().sent.filter((s) => s.peer === peerId).map((s) => s.text);
+  return {
+    channel: 'imessage',
+    ids: { users: USERS, group: `chat_id:${GROUP_CHAT_ID}` },
+    async start() {
+      fake = await startFakeMessages();
+      fake.addGroup(GROUP_CHAT_ID, [...USERS], 'OpenClaw test group');
+      // Short liveness so stalls are noticed quickly in gateway-level fault tests.
+      return { enabled: true, ...fake.config, mentionNames: [IMESSAGE_DRIVER_BOT_NAME], livenessMs: 3000 };
+    },
+    plugin(): ChannelPlugin {
+      return createIMessagePlugin({ platform: 'darwin', killAfterMs: 1000 });
+    },
+    async sendDirect(user, text) {
+      need().receive({ from: user, text });
+    },
+    async sendGroup(user, text, mention) {
+      need().receive({ from: user, text: mention ? `@${IMESSAGE_DRIVER_BOT_NAME} ${text}` : text, chatId: GROUP_CHAT_ID });
+    },
+    sentTo,
+    async waitForSent(peerId, count, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const texts = sentTo(peerId);
+        if (texts.length >= count) return texts;
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${count} message(s) to ${peerId}`);
+        // Wake on the next send to anyone, then look again.
+        await need()
+          .waitForSent(need().sent.length + 1, left)
+          .catch(() => undefined);
+      }
+    },
+    fault: {
+      kinds: ['drop', 'stall', '5xx'],
+      async set(kind, on) {
+        if (kind === 'drop') need().drop();
+        else need().setFault(kind, on);
+      },
+    },
+    async close() {
+      await fake?.close();
+      fake = undefined;
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAdapterHarness, type AdapterHarness } from '../channel-harness.js';
+import { createSlackDriver, type SlackTestDriver } from './driver.js';
+
+describe('Slack test driver', () => {
+  let driver: SlackTestDriver;
+  let harness: AdapterHarness | undefined;
+
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+    await driver.close();
+  });
+
+  it('plays users on the fake platform and sees what the real adapter sends back', async () => {
+    driver = createSlackDriver();
+    const config = await driver.start();
+    expect(driver.plugin().checkConfig(config, { platform: process.platform })).toEqual({ ok: true });
+    harness = createAdapterHarness(driver.plugin(), config);
+    await harness.adapter.start();
+
+    const [alice, bob] = driver.ids.users;
+    await driver.sendDirect(alice, 'hi from a DM');
+    const [dm] = await harness.nextInbound();
+    expect(dm).toMatchObject({ senderId: alice, peer: { kind: 'direct', id: alice }, text: 'hi from a DM' });
+
+    await driver.sendGroup(bob, 'hello bot', true);
+    const [group] = await harness.nextInbound();
+    expect(group).toMatchObject({ senderId: bob, peer: { kind: 'channel', id: driver.ids.group }, mentioned: true });
+    expect(group.text).toBe(`<@${driver.fake().workspace.botUserId}> hello bot`);
+
+    await driver.sendGroup(bob, 'just chatting', false);
+    const [plain] = await harness.nextInbound();
+    expect(plain).toMatchObject({ peer: { kind: 'channel', id: driver.ids.group }, mentioned: false, text: 'just chatting' });
+
+    await harness.adapter.send({ to: dm.peer, text: 'reply one' });
+    await harness.adapter.send({ to: group.peer, text: 'reply two' });
+    expect(await driver.waitForSent(alice, 1)).toEqual(['reply one']);
+    expect(await driver.waitForSent(driver.ids.group, 1)).toEqual(['reply two']);
+    expect(driver.sentTo(bob)).toEqual([]);
+  });
+
+  it('holds messages sent while the connection is dropped and delivers them after the reconnect', async () => {
+    driver = createSlackDriver();
+    harness = createAdapterHarness(driver.plugin(), await driver.start());
+    await harness.adapter.start();
+    expect(driver.fault.kinds).toEqual(['drop', 'stall', '5xx']);
+
+    await driver.fault.set('drop', true);
+    await driver.sendDirect(driver.ids.users[2], 'sent during the outage');
+    const [msg] = await harness.nextInbound();
+    expect(msg.text).toBe('sent during the outage');
+    expect(driver.fake().connectionsOpened).toBe(2);
+  });
+});
