@@ -34,6 +34,7 @@ await build({
     'playwright-core',
     'grammy',
     'discord.js',
+    '@discordjs/ws',
     '@slack/bolt',
     '@slack/web-api',
     '@slack/socket-mode',

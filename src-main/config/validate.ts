@@ -10,7 +10,7 @@ const compiled = TypeCompiler.Compile(OpenClawConfigSchema);
 
 /** Checks a parsed config against the strict schema; issues name config paths (`gateway.port`). */
 export function validateConfig(value: unknown): { ok: true; config: OpenClawConfig } | { ok: false; issues: ConfigIssue[] } {
-  if (compiled.Check(value)) return { ok: true, config: value };
+  if (compiled.Check(value)) return { ok: true, config: value as OpenClawConfig };
   const issues: ConfigIssue[] = [];
   const seen = new Set<string>();
   for (const error of compiled.Errors(value)) {

@@ -45,11 +45,12 @@ export function createDelivery(opts: DeliveryOptions) {
   const maxAttempts = opts.maxAttempts ?? 4;
   const maxRetryAfterMs = opts.maxRetryAfterMs ?? 60_000;
   const retryBaseMs = opts.retryBaseMs ?? 500;
+  const { target, log, waitForChannelMs } = opts;
 
   async function sendChunk(reply: OutboundReply, msg: ChannelSend): Promise<string> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await opts.target.send(reply.channel, reply.accountId, msg, opts.waitForChannelMs)).messageId;
+        return (await target.send(reply.channel, reply.accountId, msg, waitForChannelMs)).messageId;
       } catch (err) {
         const permanent = err instanceof ChannelPermanentError || err instanceof ChannelAuthError;
         if (permanent || attempt >= maxAttempts) throw err;
@@ -58,14 +59,15 @@ export function createDelivery(opts: DeliveryOptions) {
           if (err.retryAfterMs > maxRetryAfterMs) throw err;
           waitMs = err.retryAfterMs;
         } else waitMs = retryBaseMs * 2 ** (attempt - 1);
-        opts.log.warn('send failed; retrying', { channel: reply.channel, accountId: reply.accountId, attempt, waitMs, error: (err as Error).message });
+        log.warn('send failed; retrying', { channel: reply.channel, accountId: reply.accountId, attempt, waitMs, error: (err as Error).message });
         await new Promise((r) => setTimeout(r, waitMs));
       }
     }
   }
 
-  return async function deliver(reply: OutboundReply): Promise<{ messageIds: string[] }> {
-    const caps = await opts.target.capabilities(reply.channel);
+  /** Sends a reply; `fromChunk` resumes one whose first chunks already went out. */
+  return async function deliver(reply: OutboundReply, opts: { fromChunk?: number } = {}): Promise<{ messageIds: string[]; chunks: number }> {
+    const caps = await target.capabilities(reply.channel);
     const media = reply.mediaUrls ?? [];
     let text = reply.text;
     // Without media support, links are the honest fallback.
@@ -74,6 +76,7 @@ export function createDelivery(opts: DeliveryOptions) {
     if (!chunks.length && media.length && caps.media) chunks.push('');
     const sent: string[] = [];
     for (const [i, chunk] of chunks.entries()) {
+      if (i < (opts.fromChunk ?? 0)) continue;
       const msg: ChannelSend = {
         to: reply.to,
         text: chunk,
@@ -89,8 +92,7 @@ export function createDelivery(opts: DeliveryOptions) {
         throw new DeliveryError(`could not deliver to ${reply.channel} ${reply.to.kind} ${reply.to.id}: ${(err as Error).message}`, sent, permanent, err);
       }
     }
-    opts.log.debug('delivered', { channel: reply.channel, accountId: reply.accountId, chunks: sent.length });
-    return { messageIds: sent };
+    return { messageIds: sent, chunks: chunks.length };
   };
 }
 

@@ -113,7 +113,7 @@ describe('createDelivery', () => {
       if (n < 3) throw new Error('ECONNRESET');
       return { messageId: 'ok' };
     });
-    await expect(flaky.deliver({ ...reply, text: 'short' })).resolves.toEqual({ messageIds: ['ok'] });
+    await expect(flaky.deliver({ ...reply, text: 'short' })).resolves.toEqual({ messageIds: ['ok'], chunks: 1 });
     expect(flaky.attempts()).toBe(3);
 
     const blocked = setup(async (_m, n) => {

@@ -29,7 +29,7 @@ describe('inbound from a channel', () => {
       {},
     );
     const delivered: OutboundReply[] = [];
-    const conv = createConversation({ store, config: () => cfg, stateDir: s.stateDir, emit: () => undefined, log: createLogger('test/channel'), deliver: async (r) => void delivered.push(r) });
+    const conv = createConversation({ store, config: () => cfg, stateDir: s.stateDir, emit: () => undefined, log: createLogger('test/channel'), enqueueReply: (r) => void delivered.push(r) });
     conv.queue.start();
     cleanups.push(
       () => fake.close(),

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import QRCode from 'qrcode';
 import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
-import type { InboundMessage, PeerKind } from '../../src-shared/domain/inbound.js';
+import type { InboundMessage, OutboundReply, PeerKind } from '../../src-shared/domain/inbound.js';
 import { ChannelManager, ChannelNotFoundError } from '../channels/manager.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { createDelivery, DeliveryError } from '../delivery/deliver.js';
+import { OutboxWorker, outboxTargetKey } from '../delivery/outbox.js';
 import type { Logger } from '../logging/index.js';
 import { createChannelAccess, PairingCodeNotFoundError } from '../routing/channel-access.js';
 import type { Store } from '../store/types.js';
@@ -73,6 +74,12 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps) {
     },
     log: deps.log.child('delivery'),
     ...deps.delivery,
+  });
+  const outbox = new OutboxWorker({
+    store: deps.store,
+    deliver,
+    log: deps.log.child('outbox'),
+    ...(deps.delivery?.retryBaseMs ? { initialDelayMs: deps.delivery.retryBaseMs } : {}),
   });
   const access = createChannelAccess({
     store: deps.store,
@@ -226,8 +233,19 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps) {
     access,
     handlers,
     send,
+    outbox,
+    /** Stores a reply for delivery; call inside the transaction that records the turn. */
+    enqueueReply(reply: OutboundReply, sessionKey: string) {
+      deps.store.outbox.add({ targetKey: outboxTargetKey(reply), reply, sessionKey, nowMs: Date.now() });
+      outbox.kick();
+    },
+    start() {
+      outbox.start();
+      void manager.apply();
+    },
     async close() {
       for (const s of logins.values()) s.abort.abort();
+      await outbox.stop();
       await manager.close();
     },
   };

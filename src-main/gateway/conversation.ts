@@ -34,7 +34,7 @@ export interface ConversationDeps {
   /** Paired nodes, for the agent's `nodes` tool (resolved when used: the node runtime is built after this). */
   nodes?: () => { list(): ReturnType<NonNullable<ToolServices['listNodes']>>; invoke: NonNullable<ToolServices['invokeNode']> } | undefined;
   accessGate?: PipelineDeps['accessGate'];
-  deliver?: PipelineDeps['deliver'];
+  enqueueReply?: PipelineDeps['enqueueReply'];
   /** Outbound to a chat (the agent's `message` tool); obeys the channel's access policy. */
   sendMessage?: NonNullable<ToolServices['sendMessage']>;
 }
@@ -100,7 +100,7 @@ export function createConversation(deps: ConversationDeps) {
     emit: deps.emit,
     log: deps.log.child('pipeline'),
     accessGate: deps.accessGate,
-    deliver: deps.deliver,
+    enqueueReply: deps.enqueueReply,
   });
   const queue = new InboundQueue(deps.store, processor, deps.log.child('queue'));
   queueRef.current = queue;

@@ -82,7 +82,7 @@ export interface RunningGateway {
   tokenPath?: string;
   authMode: string;
   createLocalClient(): LocalClient;
-  /** Resolves when no inbound message is queued or being answered. */
+  /** Resolves when no inbound message is queued or being answered, and no reply is due to go out. */
   queueIdle(): Promise<void>;
   close(reason?: string): Promise<void>;
 }
@@ -338,7 +338,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   let channels: ChannelsRuntime | undefined;
   const conversation = createConversation({
     accessGate: (msg) => channels!.access.gate(msg),
-    deliver: async (reply) => void (await channels!.deliver(reply)),
+    enqueueReply: (reply, sessionKey) => channels!.enqueueReply(reply, sessionKey),
     sendMessage: async (o) => {
       const r = await channels!.send({ channel: o.channel, accountId: o.accountId, to: o.to, message: o.text });
       return { ...(r.messageId ? { messageId: r.messageId } : {}) };
@@ -498,8 +498,9 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   }
   lock.update(boundPort);
   const { resumed } = conversation.queue.start();
-  // Channels connect in the background; `channels.status` shows their progress.
-  void channels.manager.apply();
+  // Channels connect in the background; `channels.status` shows their progress. Replies left
+  // in the outbox by a previous run go out as their channels come up.
+  channels.start();
   ready = true;
 
   let watcher: ConfigWatcher | undefined = watchConfig(paths.configPath, env, {
@@ -523,7 +524,10 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     configPath: paths.configPath,
     tokenPath: generatedToken?.path,
     authMode: auth.mode,
-    queueIdle: () => conversation.queue.idle(),
+    async queueIdle() {
+      await conversation.queue.idle();
+      await channels!.outbox.idle();
+    },
     createLocalClient(): LocalClient {
       const ctx: CallContext = { connId: `local-${randomUUID()}`, role: 'operator', scopes: ALL_OPERATOR_SCOPES, clientId: 'openclaw-desktop' };
       const mine = new Set<(event: string, payload: unknown) => void>();

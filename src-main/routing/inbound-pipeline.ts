@@ -44,8 +44,11 @@ export interface PipelineDeps {
   log: Logger;
   /** Access policy for chat-channel messages (allowlists, DM pairing, mention gating). Default: allow. */
   accessGate?(msg: InboundMessage, item: QueueItem): Promise<'allow' | 'drop'> | 'allow' | 'drop';
-  /** Send a reply back to a chat platform. Absent until a channel is configured. */
-  deliver?(reply: OutboundReply): Promise<void>;
+  /**
+   * Queue a reply to a chat platform. Called inside the transaction that
+   * records the turn, so the reply is stored exactly when the turn is.
+   */
+  enqueueReply?(reply: OutboundReply, sessionKey: string): void;
 }
 
 interface Ctx {
@@ -100,11 +103,11 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor {
         deps.store.sessions.ensure(ctx.sessionKey, ctx.agentId, now, randomUUID);
         deps.store.sessions.reset(ctx.sessionKey, randomUUID(), now);
         finishAll(ctx, 'done');
+        enqueueReply(ctx, text);
       });
       deps.emit('sessions.changed', { sessionKey: ctx.sessionKey, reason: 'reset' });
       chatEvent(ctx, 'final', { message: { role: 'assistant', content: [{ type: 'text', text }], timestamp: now }, stopReason: 'command' });
       deps.runs.finish([ctx.run.runId], { status: 'ok', text, sessionKey: ctx.sessionKey });
-      await deliverReply(ctx, text);
       return;
     }
     await next();
@@ -223,6 +226,7 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor {
         preview: (turn.replyText || ctx.first.inbound.text).slice(0, 200),
       });
       finishAll(ctx, turn.status === 'error' ? 'failed' : 'done', turn.error?.message);
+      if (turn.status === 'ok' && turn.replyText) enqueueReply(ctx, turn.replyText);
     });
     const message = { role: 'assistant', content: [{ type: 'text', text: turn.replyText }], timestamp: now };
     if (turn.status === 'ok') chatEvent(ctx, 'final', { message, usage: turn.usage, stopReason: turn.stopReason });
@@ -233,18 +237,14 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor {
       ctx.batch.map((i) => i.runId),
       { status: turn.status, text: turn.replyText, sessionKey: ctx.sessionKey, error: turn.error?.message, usage: turn.usage },
     );
-    if (turn.status === 'ok' && turn.replyText) await deliverReply(ctx, turn.replyText);
   };
 
-  const deliverReply = async (ctx: Ctx, text: string) => {
+  /** Replies go back where the message came from: chat platforms only (gateway clients get events). */
+  const enqueueReply = (ctx: Ctx, text: string) => {
     const q = ctx.first;
-    if (q.origin !== 'channel' || q.deliver === false || !deps.deliver) return;
+    if (q.origin !== 'channel' || q.deliver === false || !deps.enqueueReply) return;
     const m = q.inbound;
-    try {
-      await deps.deliver({ channel: m.channel, accountId: m.accountId, to: m.peer, threadId: m.threadId, topicId: m.topicId, text, replyToMessageId: m.messageId });
-    } catch (err) {
-      deps.log.warn('reply delivery failed', { channel: m.channel, sessionKey: ctx.sessionKey, err });
-    }
+    deps.enqueueReply({ channel: m.channel, accountId: m.accountId, to: m.peer, threadId: m.threadId, topicId: m.topicId, text, replyToMessageId: m.messageId }, ctx.sessionKey);
   };
 
   const chain = compose<Ctx>([accessGate, commandGate, sessionStep, agentTurn, recordAndDeliver]);

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { createQueueRepo, createSessionsRepo, createTranscriptRepo } from './conversation-repos.js';
 import { migrate, readSchemaVersion } from './migrate.js';
 import { createChannelPairingRepo } from './pairing-repo.js';
+import { createOutboxRepo } from './outbox-repo.js';
 import { UnknownDeviceError, type DeviceRecord, type DeviceTokenInfo, type Store } from './types.js';
 
 interface DeviceRow {
@@ -95,6 +96,7 @@ class SqliteStore implements Store {
   readonly transcript: Store['transcript'];
   readonly queue: Store['queue'];
   readonly channelPairing: Store['channelPairing'];
+  readonly outbox: Store['outbox'];
   readonly devices: Store['devices'];
   readonly deviceTokens: Store['deviceTokens'];
 
@@ -109,6 +111,7 @@ class SqliteStore implements Store {
     this.transcript = createTranscriptRepo(db);
     this.queue = createQueueRepo(db);
     this.channelPairing = createChannelPairingRepo(db);
+    this.outbox = createOutboxRepo(db);
     this.stmts = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),

@@ -1,7 +1,9 @@
 import type { QueueRepo, SessionsRepo, TranscriptRepo } from './conversation-types.js';
 import type { ChannelPairingRepo } from './pairing-repo.js';
+import type { OutboxRepo } from './outbox-repo.js';
 
 export type { ChannelPairingRepo, PairedSenderRecord, PairingRequestRecord } from './pairing-repo.js';
+export type { OutboxItem, OutboxRepo } from './outbox-repo.js';
 
 export type * from './conversation-types.js';
 
@@ -71,6 +73,8 @@ export interface Store {
   queue: QueueRepo;
   /** DM pairing requests and approved senders for chat channels. */
   channelPairing: ChannelPairingRepo;
+  /** Replies waiting to go out to chat platforms. */
+  outbox: OutboxRepo;
   /** Runs `fn` atomically (nests as a savepoint); `fn` must be synchronous. */
   transaction<T>(fn: () => T): T;
   /** Closes the database; idempotent. */

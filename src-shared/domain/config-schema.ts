@@ -9,6 +9,12 @@
  */
 import { Type, type Static, type TSchema, type TProperties, type ObjectOptions, type TUnion, type TLiteral } from '@sinclair/typebox';
 import { formatConfigPath, getAtPath, parseConfigPath, type ConfigPathSegment } from './config-path.js';
+import { DISCORD_SECRET_KEYS, discordChannelKeys } from './channels/discord.js';
+import { GOOGLECHAT_SECRET_KEYS, googlechatChannelKeys } from './channels/googlechat.js';
+import { IMESSAGE_SECRET_KEYS, imessageChannelKeys } from './channels/imessage.js';
+import { SLACK_SECRET_KEYS, slackChannelKeys } from './channels/slack.js';
+import { TELEGRAM_SECRET_KEYS, telegramChannelKeys } from './channels/telegram.js';
+import { WHATSAPP_SECRET_KEYS, whatsappChannelKeys } from './channels/whatsapp.js';
 
 const Obj = <T extends TProperties>(properties: T, options: ObjectOptions = {}) =>
   Type.Object(properties, { additionalProperties: false, ...options });
@@ -257,18 +263,35 @@ const channelCommon = {
   groupAllowFrom: Opt(Type.Array(Type.Union([Type.String(), Type.Number()]), { description: 'Senders allowed in groups.' })),
 };
 
-// Channels stay open (`additionalProperties: true`) until the channel adapters
-// land and contribute their own schemas; only the shared keys are typed now.
-const ChannelAccountSchema = Type.Object(channelCommon, { additionalProperties: true, description: 'A channel account.' });
-/** One channel under `channels.<id>`. */
-export const ChannelConfigSchema = Type.Object(
-  {
-    ...channelCommon,
-    accounts: Opt(Dict(ChannelAccountSchema, 'Accounts by id.')),
-    apiRoot: Opt(Str('Platform API root override.')),
-    baseUrl: Opt(Str('Platform base URL override.')),
-  },
-  { additionalProperties: true, description: 'A chat channel.' },
+/** Keys every channel and account understands (access policy, liveness, API override). */
+const channelShared = {
+  ...channelCommon,
+  requireMention: Opt(Bool('In groups, answer only when the bot is mentioned.', { default: true })),
+  groups: Opt(Dict(Obj({ requireMention: Opt(Bool('Override requireMention for this group.')), enabled: Opt(Bool('Answer in this group at all.')) }, { description: 'One group.' }), 'Per-group settings by group id.')),
+  livenessMs: Opt(Int('Restart the account when it shows no sign of life for this long (ms).', { minimum: 1000 })),
+  apiRoot: Opt(Str('Platform API root override (self-hosted servers, tests).')),
+  name: Opt(Str('Display name of this account.')),
+};
+
+/** Each built-in channel's own keys; accounts take the same keys and override the channel's. */
+const CHANNEL_KEYS: Record<string, TProperties> = {
+  telegram: telegramChannelKeys,
+  discord: discordChannelKeys,
+  slack: slackChannelKeys,
+  whatsapp: whatsappChannelKeys,
+  imessage: imessageChannelKeys,
+  googlechat: googlechatChannelKeys,
+};
+
+const channelSchema = (id: string, keys: TProperties) => {
+  const account = Obj({ ...channelShared, ...keys }, { description: `A ${id} account.` });
+  return Obj({ ...channelShared, ...keys, accounts: Opt(Dict(account, 'Accounts by id; their keys override the channel\'s.')) }, { description: `The ${id} channel.` });
+};
+
+/** `channels`: one strictly checked entry per built-in channel, so a misspelt key is an error, not a silent no-op. */
+export const ChannelsConfigSchema = Obj(
+  Object.fromEntries(Object.entries(CHANNEL_KEYS).map(([id, keys]) => [id, Opt(channelSchema(id, keys))])),
+  { description: 'Chat channels by id.' },
 );
 
 /** One provider under `models.providers.<id>`. */
@@ -357,7 +380,7 @@ export const OpenClawConfigSchema = Obj(
     agents: Opt(AgentsConfigSchema),
     bindings: Opt(Type.Array(BindingSchema, { description: 'Routing rules, most specific first.' })),
     session: Opt(SessionConfigSchema),
-    channels: Opt(Dict(ChannelConfigSchema, 'Chat channels by id.')),
+    channels: Opt(ChannelsConfigSchema),
     models: Opt(Obj({ providers: Opt(Dict(ModelProviderSchema, 'Providers by id.')) }, { description: 'Model providers.' })),
     tools: Opt(ToolsConfigSchema),
     commands: Opt(Obj({ ownerAllowFrom: Opt(StrList('Senders allowed to run owner commands.')) }, { description: 'Chat commands.' })),
@@ -366,10 +389,9 @@ export const OpenClawConfigSchema = Obj(
   { description: 'OpenClaw configuration.' },
 );
 
-/** One `channels.<id>`: the shared keys are typed, adapter-specific keys pass through as unknown. */
-export type ChannelConfig = Omit<Static<typeof ChannelConfigSchema>, 'accounts'> & {
-  accounts?: Record<string, Static<typeof ChannelAccountSchema> & Record<string, unknown>>;
-} & Record<string, unknown>;
+type ChannelSharedConfig = Static<ReturnType<typeof Obj<typeof channelShared>>>;
+/** One `channels.<id>`: the shared keys typed, each adapter reads its own keys. */
+export type ChannelConfig = ChannelSharedConfig & { accounts?: Record<string, ChannelSharedConfig & Record<string, unknown>> } & Record<string, unknown>;
 /** The config as written in `openclaw.json` (after migrations). */
 // TypeBox's Static drops `additionalProperties: true`, so channels get their open type by hand.
 export type OpenClawConfig = Omit<Static<typeof OpenClawConfigSchema>, 'channels'> & { channels?: Record<string, ChannelConfig> };
@@ -393,7 +415,9 @@ export type ModelProviderConfig = Static<typeof ModelProviderSchema>;
 
 /** Placeholder returned instead of a secret; sending it back keeps the stored value. */
 export const REDACTED_SENTINEL = '__OPENCLAW_REDACTED__';
-const CHANNEL_SECRET_KEYS = ['botToken', 'token', 'appToken', 'signingSecret', 'webhookSecret', 'password', 'secret'];
+const CHANNEL_SECRET_KEYS = [
+  ...new Set(['secret', 'password', 'signingSecret', 'token', ...TELEGRAM_SECRET_KEYS, ...DISCORD_SECRET_KEYS, ...SLACK_SECRET_KEYS, ...WHATSAPP_SECRET_KEYS, ...IMESSAGE_SECRET_KEYS, ...GOOGLECHAT_SECRET_KEYS]),
+];
 
 /**
  * Where credentials live, as patterns: `*` is one segment, `**` any number

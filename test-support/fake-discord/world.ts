@@ -95,12 +95,6 @@ export class FakeWorld {
     return this.channels.get(id)!;
   }
 
-  /** The user on the other side of a DM channel, if it is one. */
-  dmPeerOf(channelId: string): string | undefined {
-    for (const [user, dm] of this.dmByUser) if (dm === channelId) return user;
-    return undefined;
-  }
-
   /** A new thread under a guild text channel. */
   createThread(parentId: string, name: string): FakeChannel {
     const thread = this.threadPayload(nextSnowflake(), parentId, name);

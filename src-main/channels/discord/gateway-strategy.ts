@@ -13,23 +13,10 @@
  */
 // @discordjs/ws is the gateway library discord.js is built on (installed with it).
 import * as ws from '@discordjs/ws';
-import type * as DiscordWs from '@discordjs/ws';
 import { Collection, type GatewaySendPayload } from 'discord.js';
 
 /** Names of the events a @discordjs/ws shard emits. */
-export type ShardEvent = `${DiscordWs.WebSocketShardEvents}`;
-
-// discord.js exports its own, different `WebSocketShardEvents`, so the names are listed here; `satisfies` keeps the list complete.
-const SHARD_EVENTS = {
-  Closed: 'closed',
-  Debug: 'debug',
-  Dispatch: 'dispatch',
-  Error: 'error',
-  HeartbeatComplete: 'heartbeat',
-  Hello: 'hello',
-  Ready: 'ready',
-  Resumed: 'resumed',
-} as const satisfies Record<keyof typeof DiscordWs.WebSocketShardEvents, ShardEvent>;
+export type ShardEvent = `${ws.WebSocketShardEvents}`;
 
 /**
  * How long to wait for a shard to finish closing. Destroying a shard that is
@@ -59,7 +46,7 @@ interface RawSocket {
  * without handlers and does not close it, so it would open later and linger.
  * The socket is private to @discordjs/ws; this reaches it only to end it.
  */
-function abandonHandshake(shard: DiscordWs.WebSocketShard): void {
+function abandonHandshake(shard: ws.WebSocketShard): void {
   const socket = (shard as unknown as { connection?: Partial<RawSocket> | null }).connection;
   if (!socket || socket.readyState !== 0 || typeof socket.terminate !== 'function' || typeof socket.on !== 'function') return;
   // Aborting a handshake emits 'error'; nobody listens any more.
@@ -83,24 +70,24 @@ export interface ObservedStrategyOptions {
 }
 
 /** Wraps the default context so shards of a destroyed strategy never reconnect. */
-class StoppableContext implements DiscordWs.IContextFetchingStrategy {
+class StoppableContext implements ws.IContextFetchingStrategy {
   constructor(
-    private readonly inner: DiscordWs.IContextFetchingStrategy,
+    private readonly inner: ws.IContextFetchingStrategy,
     private readonly generation: { closed: boolean },
   ) {}
 
-  get options(): DiscordWs.FetchingStrategyOptions {
+  get options(): ws.FetchingStrategyOptions {
     return this.inner.options;
   }
 
-  retrieveSessionInfo(shardId: number): Promise<DiscordWs.SessionInfo | null> {
+  retrieveSessionInfo(shardId: number): Promise<ws.SessionInfo | null> {
     // A shard asks for its session right before opening a socket; after destroy
     // that question is never answered, so the pending reconnect just ends.
     if (this.generation.closed) return new Promise(() => undefined);
     return Promise.resolve(this.inner.retrieveSessionInfo(shardId));
   }
 
-  updateSessionInfo(shardId: number, info: DiscordWs.SessionInfo | null): ReturnType<DiscordWs.IContextFetchingStrategy['updateSessionInfo']> {
+  updateSessionInfo(shardId: number, info: ws.SessionInfo | null): ReturnType<ws.IContextFetchingStrategy['updateSessionInfo']> {
     return this.inner.updateSessionInfo(shardId, info);
   }
 
@@ -110,25 +97,25 @@ class StoppableContext implements DiscordWs.IContextFetchingStrategy {
 }
 
 /** A single-process sharding strategy with an observer and a gateway override. */
-export class ObservedShardingStrategy implements DiscordWs.IShardingStrategy {
-  private readonly shards = new Map<number, DiscordWs.WebSocketShard>();
+export class ObservedShardingStrategy implements ws.IShardingStrategy {
+  private readonly shards = new Map<number, ws.WebSocketShard>();
   private generation = { closed: false };
 
   constructor(
-    private readonly manager: DiscordWs.WebSocketManager,
+    private readonly manager: ws.WebSocketManager,
     private readonly opts: ObservedStrategyOptions,
   ) {}
 
   async spawn(shardIds: number[]): Promise<void> {
     this.generation = { closed: false };
     const base = await ws.managerToFetchingStrategyOptions(this.manager);
-    const options: DiscordWs.FetchingStrategyOptions = this.opts.gatewayUrl
+    const options: ws.FetchingStrategyOptions = this.opts.gatewayUrl
       ? { ...base, gatewayInformation: { ...base.gatewayInformation, url: this.opts.gatewayUrl } }
       : base;
     for (const shardId of shardIds) {
       const context = new StoppableContext(new ws.SimpleContextFetchingStrategy(this.manager, options), this.generation);
       const shard = new ws.WebSocketShard(context, shardId);
-      for (const event of Object.values(SHARD_EVENTS)) {
+      for (const event of Object.values(ws.WebSocketShardEvents)) {
         shard.on(event, (payload?: Record<string, unknown>) => this.forward(event, payload ?? {}, shardId));
       }
       this.shards.set(shardId, shard);
@@ -139,7 +126,7 @@ export class ObservedShardingStrategy implements DiscordWs.IShardingStrategy {
     await Promise.all([...this.shards.values()].map((shard) => shard.connect()));
   }
 
-  async destroy(options?: Omit<DiscordWs.WebSocketShardDestroyOptions, 'recover'>): Promise<void> {
+  async destroy(options?: Omit<ws.WebSocketShardDestroyOptions, 'recover'>): Promise<void> {
     this.generation.closed = true;
     await Promise.all(
       [...this.shards.values()].map(async (shard) => {
@@ -156,10 +143,10 @@ export class ObservedShardingStrategy implements DiscordWs.IShardingStrategy {
     await shard.send(payload);
   }
 
-  fetchStatus(): ReturnType<DiscordWs.IShardingStrategy['fetchStatus']> {
+  fetchStatus(): ReturnType<ws.IShardingStrategy['fetchStatus']> {
     const status = new Collection([...this.shards].map(([id, shard]) => [id, shard.status] as const));
     // @discordjs/ws types this with its own newer @discordjs/collection; both are the same Map at run time.
-    return status as unknown as ReturnType<DiscordWs.IShardingStrategy['fetchStatus']>;
+    return status as unknown as ReturnType<ws.IShardingStrategy['fetchStatus']>;
   }
 
   private forward(event: ShardEvent, payload: Record<string, unknown>, shardId: number): void {

@@ -75,6 +75,12 @@ export class IMessageAdapter implements ChannelAdapter {
       );
     }
     try {
+      // First start: note where the database is now, so a crash before the first message is handled
+      // does not make the next start skip what arrived in between.
+      if (this.cursor === 0) {
+        this.cursor = await this.newestRowId(rpc);
+        if (this.cursor > 0) await this.writeCursor(this.cursor);
+      }
       const sub = await rpc.request<{ subscription?: number }>(
         'watch.subscribe',
         { attachments: true, ...(this.cursor > 0 ? { since_rowid: this.cursor } : {}) },
@@ -219,6 +225,19 @@ export class IMessageAdapter implements ChannelAdapter {
     } catch {
       return 0;
     }
+  }
+
+  /** The newest message rowid among the most recently active chats (0 for an empty database). */
+  private async newestRowId(rpc: ImsgRpcClient): Promise<number> {
+    const timeoutMs = this.requestTimeoutMs();
+    const chats = await rpc.request<{ chats?: { id?: unknown }[] }>('chats.list', { limit: 20 }, timeoutMs);
+    let newest = 0;
+    for (const chat of chats?.chats ?? []) {
+      if (typeof chat.id !== 'number') continue;
+      const h = await rpc.request<{ messages?: { id?: unknown }[] }>('messages.history', { chat_id: chat.id, limit: 1 }, timeoutMs);
+      for (const m of h?.messages ?? []) if (typeof m.id === 'number' && m.id > newest) newest = m.id;
+    }
+    return newest;
   }
 
   private async writeCursor(rowid: number): Promise<void> {

@@ -13,7 +13,7 @@ describe('migration 003-channel-pairing', () => {
   it('keeps sessions and queued messages from version 2', () => {
     db.prepare("INSERT INTO sessions (session_key, session_id, agent_id, created_at_ms, updated_at_ms) VALUES ('agent:main:main', 's1', 'main', 1, 2)").run();
     db.prepare("INSERT INTO inbound_queue (dedupe_key, session_key, agent_id, run_id, payload_json, status, enqueued_at_ms) VALUES ('k', 'agent:main:main', 'main', 'r', '{}', 'pending', 1)").run();
-    expect(migrate(db)).toMatchObject({ from: 2, applied: [3] });
+    expect(migrate(db, { targetVersion: 3 })).toMatchObject({ from: 2, applied: [3] });
     expect(readSchemaVersion(db)).toBe(3);
     expect(db.prepare('SELECT session_id FROM sessions').all()).toEqual([{ session_id: 's1' }]);
     expect(db.prepare('SELECT status FROM inbound_queue').all()).toEqual([{ status: 'pending' }]);

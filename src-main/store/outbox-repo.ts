@@ -1,0 +1,90 @@
+import type Database from 'better-sqlite3';
+
+/** A reply waiting to go out (or that went out, or gave up). */
+export interface OutboxItem {
+  id: number;
+  /** Replies with the same key (one chat) go out in order. */
+  targetKey: string;
+  reply: unknown;
+  sessionKey?: string;
+  status: 'pending' | 'sent' | 'failed';
+  /** Chunks already delivered; a retry resumes after them. */
+  sentChunks: number;
+  attempts: number;
+  nextAttemptAtMs: number;
+  createdAtMs: number;
+  lastError?: string;
+}
+
+/** Durable outbound replies. */
+export interface OutboxRepo {
+  add(item: { targetKey: string; reply: unknown; sessionKey?: string; nowMs: number }): number;
+  /** The oldest pending item per target, due or not, up to `limit` targets. */
+  heads(limit: number): OutboxItem[];
+  get(id: number): OutboxItem | undefined;
+  markSent(id: number, nowMs: number): void;
+  /** Records progress and schedules the next attempt. */
+  retryLater(id: number, p: { sentChunks: number; nextAttemptAtMs: number; error: string }): void;
+  markFailed(id: number, p: { sentChunks: number; nowMs: number; error: string }): void;
+  counts(): { pending: number; failed: number };
+  /** Forget finished items older than `beforeMs`. */
+  prune(beforeMs: number): number;
+}
+
+interface Row {
+  id: number;
+  target_key: string;
+  reply_json: string;
+  session_key: string | null;
+  status: OutboxItem['status'];
+  sent_chunks: number;
+  attempts: number;
+  next_attempt_at_ms: number;
+  created_at_ms: number;
+  last_error: string | null;
+}
+
+const toItem = (r: Row): OutboxItem => ({
+  id: r.id,
+  targetKey: r.target_key,
+  reply: JSON.parse(r.reply_json) as unknown,
+  ...(r.session_key !== null ? { sessionKey: r.session_key } : {}),
+  status: r.status,
+  sentChunks: r.sent_chunks,
+  attempts: r.attempts,
+  nextAttemptAtMs: r.next_attempt_at_ms,
+  createdAtMs: r.created_at_ms,
+  ...(r.last_error !== null ? { lastError: r.last_error } : {}),
+});
+
+export function createOutboxRepo(db: Database.Database): OutboxRepo {
+  const q = {
+    add: db.prepare("INSERT INTO outbox (target_key, reply_json, session_key, status, next_attempt_at_ms, created_at_ms) VALUES (?, ?, ?, 'pending', ?, ?)"),
+    heads: db.prepare<[number], Row>(
+      "SELECT o.* FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox WHERE status = 'pending' GROUP BY target_key) h ON o.id = h.id ORDER BY o.id LIMIT ?",
+    ),
+    get: db.prepare<[number], Row>('SELECT * FROM outbox WHERE id = ?'),
+    sent: db.prepare("UPDATE outbox SET status = 'sent', finished_at_ms = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?"),
+    retry: db.prepare('UPDATE outbox SET sent_chunks = ?, next_attempt_at_ms = ?, attempts = attempts + 1, last_error = ? WHERE id = ?'),
+    failed: db.prepare("UPDATE outbox SET status = 'failed', sent_chunks = ?, finished_at_ms = ?, attempts = attempts + 1, last_error = ? WHERE id = ?"),
+    counts: db.prepare<[], { status: string; n: number }>("SELECT status, COUNT(*) AS n FROM outbox WHERE status IN ('pending', 'failed') GROUP BY status"),
+    prune: db.prepare("DELETE FROM outbox WHERE status IN ('sent', 'failed') AND finished_at_ms < ?"),
+  };
+  return {
+    add: (i) => Number(q.add.run(i.targetKey, JSON.stringify(i.reply), i.sessionKey ?? null, i.nowMs, i.nowMs).lastInsertRowid),
+    heads: (limit) => q.heads.all(limit).map(toItem),
+    get(id) {
+      const r = q.get.get(id);
+      return r ? toItem(r) : undefined;
+    },
+    markSent: (id, nowMs) => void q.sent.run(nowMs, id),
+    retryLater: (id, p) => void q.retry.run(p.sentChunks, p.nextAttemptAtMs, p.error, id),
+    markFailed: (id, p) => void q.failed.run(p.sentChunks, p.nowMs, p.error, id),
+    counts() {
+      const out = { pending: 0, failed: 0 };
+      for (const r of q.counts.all()) out[r.status as 'pending' | 'failed'] = r.n;
+      return out;
+    },
+    prune: (beforeMs) => q.prune.run(beforeMs).changes,
+  };
+}
