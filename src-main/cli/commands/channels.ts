@@ -20,6 +20,7 @@ const ago = (ms?: number) => {
 /** `openclaw channels status [--json]`: the truth per account (exit 1 when any enabled account is down). */
 export async function channelsStatus(opts: Opts & { probe?: boolean }): Promise<void> {
   const r = await callOnce<MethodResult<'channels.status'>>(opts, 'channels.status', opts.probe ? { probe: true } : {});
+  // JSON is for scripts: it reports the state, and the exit code stays 0 when the call worked.
   if (opts.json) return printJson(r);
   const rows = r.channelOrder.flatMap((ch) =>
     (r.channelAccounts[ch] ?? []).map((a) => [
@@ -34,8 +35,8 @@ export async function channelsStatus(opts: Opts & { probe?: boolean }): Promise<
   );
   if (!rows.length) return void process.stdout.write('No channels configured. Add one, e.g.: openclaw config set channels.telegram.botToken <token>\n');
   process.stdout.write(table(['CHANNEL', 'ACCOUNT', 'STATE', 'LAST IN', 'LAST OUT', 'RESTARTS', 'LAST ERROR'], rows));
-  const down = r.channelOrder.some((ch) => (r.channelAccounts[ch] ?? []).some((a) => a.enabled && !a.connected));
-  if (down) process.exitCode = 1;
+  const down = r.channelOrder.flatMap((ch) => (r.channelAccounts[ch] ?? []).filter((a) => a.enabled && !a.connected).map((a) => `${ch}/${a.accountId}`));
+  if (down.length) throw new CliError(`not connected: ${down.join(', ')}`, 1);
 }
 
 export async function channelsLogout(channel: string, opts: Opts): Promise<void> {
