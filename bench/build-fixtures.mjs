@@ -6,13 +6,17 @@ import { ROOT } from './lib.mjs';
 
 export async function buildBenchFixtures() {
   await build({
-    entryPoints: { 'fake-openai': join(ROOT, 'test-support/fake-openai.ts'), store: join(ROOT, 'src-main/store/sqlite-store.ts') },
+    entryPoints: {
+      'fake-openai': join(ROOT, 'test-support/fake-openai.ts'),
+      store: join(ROOT, 'src-main/store/sqlite-store.ts'),
+      'fake-telegram': join(ROOT, 'test-support/fake-telegram/fake-telegram.ts'),
+    },
     outdir: join(ROOT, 'out/bench'),
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external: ['better-sqlite3'],
+    external: ['better-sqlite3', 'telegram-test-api', 'grammy'],
     outExtension: { '.js': '.mjs' },
     banner: { js: "import { createRequire as __ocCreateRequire } from 'node:module'; const require = __ocCreateRequire(import.meta.url);" },
     logLevel: 'warning',
@@ -20,5 +24,6 @@ export async function buildBenchFixtures() {
   return {
     fake: await import(join(ROOT, 'out/bench/fake-openai.mjs')),
     store: await import(join(ROOT, 'out/bench/store.mjs')),
+    telegram: await import(join(ROOT, 'out/bench/fake-telegram.mjs')),
   };
 }

@@ -1,6 +1,7 @@
 // `npm run bench`: gateway core figures, written to bench/results/gateway-core.json.
 //  - cold start: spawn → first answered `health`, median of 10; RSS after 10 s idle
 //  - `health` RPC throughput and p50/p99 with 1 and 16 clients, beside a bare ws echo server in the same run
+//  - `telegram`: Telegram end to end through the fake Bot API (messages/s, p50/p99) beside a bare grammY echo bot
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
@@ -95,9 +96,9 @@ function round(n, d = 2) {
   return Math.round(n * 10 ** d) / 10 ** d;
 }
 
-const only = process.argv.find((a) => a === 'core' || a === 'pipeline');
+const only = process.argv.find((a) => a === 'core' || a === 'pipeline' || a === 'telegram');
 
-if (only !== 'pipeline') {
+if (!only || only === 'core') {
 const result = {
   benchmark: 'gateway-core',
   when: new Date().toISOString(),
@@ -113,9 +114,18 @@ process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 process.stdout.write(`written to ${file}\n`);
 }
 
-if (only !== 'core') {
+if (!only || only === 'pipeline') {
   const { runPipelineBench } = await import('./pipeline.mjs');
   const p = await runPipelineBench({ quick });
   process.stdout.write(JSON.stringify({ ...p, soak: { ...p.soak, samples: `${p.soak.samples.length} samples` } }, null, 2) + '\n');
   process.stdout.write('written to bench/results/pipeline.json\n');
+}
+
+if (!only || only === 'telegram') {
+  const { runTelegramBench } = await import('./telegram.mjs');
+  const t = await runTelegramBench({ quick });
+  const file = join(ROOT, 'bench', 'results', 'telegram.json');
+  writeFileSync(file, JSON.stringify(t, null, 2) + '\n');
+  process.stdout.write(JSON.stringify(t, null, 2) + '\n');
+  process.stdout.write(`written to ${file}\n`);
 }
