@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import JSON5 from 'json5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChannelGateway, type ChannelGateway } from '../../test-support/channel-gateway.js';
-import { createTelegramDriver } from '../../test-support/fake-telegram/driver.js';
+import { createTelegramDriver, type TelegramTestDriver } from '../../test-support/fake-telegram/driver.js';
 import { runCli } from '../../test-support/gateway.js';
 
 /**
@@ -39,6 +39,8 @@ describe('openclaw channels / pairing / message (Telegram through its fake Bot A
     expect(approve.stdout).toContain(`Approved telegram sender ${stranger}.`);
     const sent = await env.driver.waitForSent(stranger, 3);
     expect(sent.slice(1).sort()).toEqual(['OpenClaw: access approved. Your messages will now reach the assistant.', 'reply: hi, who is this?'].sort());
+    // While the agent worked on it, the chat showed "typing…".
+    expect((env.driver as TelegramTestDriver).fake().api.actions).toEqual(expect.arrayContaining([expect.objectContaining({ chatId: stranger, action: 'typing' })]));
 
     // The first approval names the command owner in the config file.
     const file = JSON5.parse(readFileSync(env.t.gw.configPath, 'utf8')) as { commands?: { ownerAllowFrom?: string[] } };

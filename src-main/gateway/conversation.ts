@@ -35,6 +35,7 @@ export interface ConversationDeps {
   nodes?: () => { list(): ReturnType<NonNullable<ToolServices['listNodes']>>; invoke: NonNullable<ToolServices['invokeNode']> } | undefined;
   accessGate?: PipelineDeps['accessGate'];
   enqueueReply?: PipelineDeps['enqueueReply'];
+  onTurnStart?: PipelineDeps['onTurnStart'];
   /** Outbound to a chat (the agent's `message` tool); obeys the channel's access policy. */
   sendMessage?: NonNullable<ToolServices['sendMessage']>;
 }
@@ -101,6 +102,7 @@ export function createConversation(deps: ConversationDeps) {
     log: deps.log.child('pipeline'),
     accessGate: deps.accessGate,
     enqueueReply: deps.enqueueReply,
+    onTurnStart: deps.onTurnStart,
   });
   const queue = new InboundQueue(deps.store, processor, deps.log.child('queue'));
   queueRef.current = queue;

@@ -339,6 +339,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const conversation = createConversation({
     accessGate: (msg) => channels!.access.gate(msg),
     enqueueReply: (reply, sessionKey) => channels!.enqueueReply(reply, sessionKey),
+    onTurnStart: (m) => void channels!.manager.typing(m.channel, m.accountId, m.peer, m.topicId ?? m.threadId).catch(() => undefined),
     sendMessage: async (o) => {
       const r = await channels!.send({ channel: o.channel, accountId: o.accountId, to: o.to, message: o.text });
       return { ...(r.messageId ? { messageId: r.messageId } : {}) };

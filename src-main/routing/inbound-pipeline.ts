@@ -49,6 +49,8 @@ export interface PipelineDeps {
    * records the turn, so the reply is stored exactly when the turn is.
    */
   enqueueReply?(reply: OutboundReply, sessionKey: string): void;
+  /** A turn for a chat message is starting (the platform shows "typing…"); best effort. */
+  onTurnStart?(msg: InboundMessage): void;
 }
 
 interface Ctx {
@@ -158,6 +160,7 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor {
     const models = (session.modelOverride ? [session.modelOverride, ...agent.modelRefs] : agent.modelRefs).map((ref) => resolveModelChoice(cfg, ref));
     const { tools, specs, sandbox } = deps.tools.forSession(agent, ctx.sessionKey);
     agentEvent(ctx, 'lifecycle', { phase: 'start', agentId: agent.agentId });
+    if (ctx.first.origin === 'channel') deps.onTurnStart?.(ctx.first.inbound);
     ctx.turn = await runTurn({
       runId: ctx.run.runId,
       system: buildSystemPrompt(agent, Date.now()),
