@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { expect, test, type Page } from '@playwright/test';
+import { login as loginAs, open, shot } from './ui.js';
 import { startGatewayProcess, type GatewayProcess } from './gateway-process.js';
 
 let gateway: GatewayProcess;
@@ -36,23 +37,8 @@ test.afterAll(async () => {
   await new Promise<void>((resolve) => (botApi ? botApi.close(() => resolve()) : resolve()));
 });
 
-async function login(page: Page): Promise<void> {
-  await page.goto(gateway.url);
-  await page.getByLabel('Gateway token').fill(gateway.token);
-  await page.getByRole('button', { name: 'Connect' }).click();
-  await expect(page.getByTestId('granted-scopes')).toContainText('operator.admin');
-}
-
-async function open(page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name, exact: true }).click();
-  await expect(page.locator(`main[data-page="${name.toLowerCase()}"]`)).toBeVisible();
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  const path = test.info().outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await test.info().attach(name, { path, contentType: 'image/png' });
-}
+/** Log in with the gateway token and wait for the shell. */
+const login = (page: Page) => loginAs(page, gateway);
 
 test('channels: a Telegram bot whose API is down is shown reconnecting with its error; Stop and Start work', async ({ page }) => {
   await login(page);

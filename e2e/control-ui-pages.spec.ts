@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { login as loginAs, open, shot } from './ui.js';
 import JSON5 from 'json5';
 import { startFakeModel, type FakeModel } from './fake-model.js';
 import { startGatewayProcess, type GatewayProcess } from './gateway-process.js';
@@ -30,23 +31,7 @@ test.afterAll(async () => {
 });
 
 /** Log in with the gateway token and wait for the shell. */
-async function login(page: Page): Promise<void> {
-  await page.goto(gateway.url);
-  await page.getByLabel('Gateway token').fill(gateway.token);
-  await page.getByRole('button', { name: 'Connect' }).click();
-  await expect(page.getByTestId('health-ok')).toHaveText('OK');
-}
-
-async function open(page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name, exact: true }).click();
-  await expect(page.locator(`main[data-page="${name.toLowerCase()}"]`)).toBeVisible();
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  const path = test.info().outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await test.info().attach(name, { path, contentType: 'image/png' });
-}
+const login = (page: Page) => loginAs(page, gateway);
 
 test('login with the token grants operator scopes through the signed device identity; a reload reconnects with the device token', async ({ page }) => {
   await login(page);

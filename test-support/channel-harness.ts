@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelAdapter, ChannelContext, ChannelLogger, ChannelPlugin } from '../src-shared/domain/channel.js';
 import type { InboundMessage } from '../src-shared/domain/inbound.js';
+import { Waiters } from './wait-until.js';
 
 /**
  * Runs one adapter outside the gateway: inbound messages are collected,
@@ -37,10 +38,8 @@ export function createAdapterHarness(
   const failures: Error[] = [];
   const logs: AdapterHarness['logs'] = [];
   let beats = 0;
-  const waiters = new Set<() => void>();
-  const notify = () => {
-    for (const w of [...waiters]) w();
-  };
+  const waiters = new Waiters();
+  const notify = () => waiters.notify();
   const abort = new AbortController();
   const log: ChannelLogger = {
     debug: (msg, fields) => void logs.push({ level: 'debug', msg, fields }),
@@ -71,23 +70,7 @@ export function createAdapterHarness(
   };
   const adapter = plugin.create(ctx);
 
-  const waitFor = <T>(check: () => T | undefined, timeoutMs: number, what: string) =>
-    new Promise<T>((resolve, reject) => {
-      const done = check();
-      if (done !== undefined) return resolve(done);
-      const timer = setTimeout(() => {
-        waiters.delete(w);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const w = () => {
-        const v = check();
-        if (v === undefined) return;
-        clearTimeout(timer);
-        waiters.delete(w);
-        resolve(v);
-      };
-      waiters.add(w);
-    });
+  const waitFor = <T>(check: () => T | undefined, timeoutMs: number, what: string) => waiters.until(check, timeoutMs, what);
 
   return {
     adapter,

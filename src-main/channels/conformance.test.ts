@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodResult } from '../../src-shared/protocol/index.js';
-import type { ChannelTestDriver } from '../../test-support/channel-driver.js';
+import { CHANNEL_DRIVERS } from '../../test-support/channel-drivers.js';
 import { startChannelGateway, type ChannelGateway } from '../../test-support/channel-gateway.js';
-import { createDiscordDriver } from '../../test-support/fake-discord/driver.js';
-import { createGoogleChatDriver } from '../../test-support/fake-googlechat/driver.js';
-import { createIMessageDriver } from '../../test-support/fake-imessage/driver.js';
-import { createSlackDriver } from '../../test-support/fake-slack/driver.js';
-import { createTelegramDriver } from '../../test-support/fake-telegram/driver.js';
-import { createWhatsAppDriver } from '../../test-support/fake-whatsapp/driver.js';
 
 /**
  * Every adapter through every access policy × {known, unknown, paired, group}
@@ -16,16 +10,8 @@ import { createWhatsAppDriver } from '../../test-support/fake-whatsapp/driver.js
  * fake. Policy lives once in core; this proves each adapter feeds it the
  * facts it needs (sender, peer kind, mention) and carries its replies back.
  */
-const DRIVERS: [string, () => ChannelTestDriver][] = [
-  ['telegram', createTelegramDriver],
-  ['discord', createDiscordDriver],
-  ['slack', createSlackDriver],
-  ['whatsapp', createWhatsAppDriver],
-  ['imessage', createIMessageDriver],
-  ['googlechat', createGoogleChatDriver],
-];
 
-describe.each(DRIVERS)('%s: access policy conformance', (_name, makeDriver) => {
+describe.each(CHANNEL_DRIVERS)('%s: access policy conformance', (_name, makeDriver) => {
   let env: ChannelGateway;
   let known: string, stranger: string, newcomer: string;
   let inbound = 0;

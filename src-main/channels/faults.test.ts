@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelTestDriver } from '../../test-support/channel-driver.js';
+import { CHANNEL_DRIVERS } from '../../test-support/channel-drivers.js';
 import { startChannelGateway, type ChannelGateway } from '../../test-support/channel-gateway.js';
-import { createDiscordDriver } from '../../test-support/fake-discord/driver.js';
-import { createGoogleChatDriver } from '../../test-support/fake-googlechat/driver.js';
-import { createIMessageDriver } from '../../test-support/fake-imessage/driver.js';
-import { createSlackDriver } from '../../test-support/fake-slack/driver.js';
-import { createTelegramDriver } from '../../test-support/fake-telegram/driver.js';
-import { createWhatsAppDriver } from '../../test-support/fake-whatsapp/driver.js';
 
 /**
  * The platform misbehaves while users keep writing: the connection drops,
@@ -14,17 +8,9 @@ import { createWhatsAppDriver } from '../../test-support/fake-whatsapp/driver.js
  * while. Each time the channel must come back by itself, say so truthfully
  * in `channels.status`, and answer every message sent meanwhile exactly once.
  */
-const DRIVERS: [string, () => ChannelTestDriver][] = [
-  ['telegram', createTelegramDriver],
-  ['discord', createDiscordDriver],
-  ['slack', createSlackDriver],
-  ['whatsapp', createWhatsAppDriver],
-  ['imessage', createIMessageDriver],
-  ['googlechat', createGoogleChatDriver],
-];
 const LIVENESS_MS = 1500;
 
-describe.each(DRIVERS)('%s: faults', (_name, makeDriver) => {
+describe.each(CHANNEL_DRIVERS)('%s: faults', (_name, makeDriver) => {
   let env: ChannelGateway;
   let user: string;
 

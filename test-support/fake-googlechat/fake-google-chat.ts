@@ -11,6 +11,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { exportJWK, exportPKCS8, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { readJsonBody, sendJson, startHttpServer, type StartedServer } from '../http-server.js';
+import { Waiters } from '../wait-until.js';
 
 export const FAKE_CHAT_ISSUER = 'chat@system.gserviceaccount.com';
 export const FAKE_PROJECT_NUMBER = '123456789012';
@@ -101,25 +102,9 @@ export async function startFakeGoogleChat(opts: { audienceType?: 'app-url' | 'pr
   let webhookUrl: string | undefined;
   let closed = false;
   let seq = 0;
-  const waiters = new Set<() => void>();
-  const notify = () => [...waiters].forEach((w) => w());
-  const until = <T>(check: () => T | undefined, timeoutMs: number, what: string) =>
-    new Promise<T>((resolve, reject) => {
-      const first = check();
-      if (first !== undefined) return resolve(first);
-      const timer = setTimeout(() => {
-        waiters.delete(w);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const w = () => {
-        const v = check();
-        if (v === undefined) return;
-        clearTimeout(timer);
-        waiters.delete(w);
-        resolve(v);
-      };
-      waiters.add(w);
-    });
+  const waiters = new Waiters();
+  const notify = () => waiters.notify();
+  const until = <T>(check: () => T | undefined, timeoutMs: number, what: string) => waiters.until(check, timeoutMs, what);
   const unstalled = () => until(() => (!faults.stall || closed ? true : undefined), 2 ** 31 - 1, 'stall to end');
 
   const tokenUri = () => `${server.baseUrl}/token`;

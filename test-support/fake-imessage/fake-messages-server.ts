@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { Waiters } from '../wait-until.js';
 
 /** The fake CLI; executable, with a node shebang. */
 export const FAKE_IMSG_PATH = fileURLToPath(new URL('./fake-imsg.mjs', import.meta.url));
@@ -91,24 +92,6 @@ export interface FakeMessages {
   close(): Promise<void>;
 }
 
-function waitUntil<T>(check: () => T | undefined, notify: Set<() => void>, timeoutMs: number, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const first = check();
-    if (first !== undefined) return resolve(first);
-    const timer = setTimeout(() => {
-      notify.delete(w);
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-    }, timeoutMs);
-    const w = () => {
-      const v = check();
-      if (v === undefined) return;
-      clearTimeout(timer);
-      notify.delete(w);
-      resolve(v);
-    };
-    notify.add(w);
-  });
-}
 
 /** Start the fake Messages server and write its `--db` file. */
 export async function startFakeMessages(): Promise<FakeMessages> {
@@ -119,8 +102,8 @@ export async function startFakeMessages(): Promise<FakeMessages> {
   const messages: FakeImsgMessage[] = [];
   const sent: FakeSent[] = [];
   const conns = new Set<Conn>();
-  const notify = new Set<() => void>();
-  const ping = () => [...notify].forEach((w) => w());
+  const notify = new Waiters();
+  const ping = () => notify.notify();
   const faults = { stall: false, error5xx: false };
   let connected = 0;
   let nextChatId = 1;
@@ -283,8 +266,8 @@ export async function startFakeMessages(): Promise<FakeMessages> {
       const identifier = `chat${chatId}${chatId}${chatId}`;
       chats.set(chatId, { id: chatId, identifier, guid: `iMessage;+;${identifier}`, name, service: 'iMessage', participants, is_group: true });
     },
-    waitForSent: (count, timeoutMs = 5000) => waitUntil(() => (sent.length >= count ? sent.slice(0, count) : undefined), notify, timeoutMs, `${count} sent message(s)`),
-    waitForConnections: (count, timeoutMs = 5000) => waitUntil(() => (connected >= count ? true : undefined), notify, timeoutMs, `${count} imsg connection(s)`).then(() => undefined),
+    waitForSent: (count, timeoutMs = 5000) => notify.until(() => (sent.length >= count ? sent.slice(0, count) : undefined), timeoutMs, `${count} sent message(s)`),
+    waitForConnections: (count, timeoutMs = 5000) => notify.until(() => (connected >= count ? true : undefined), timeoutMs, `${count} imsg connection(s)`).then(() => undefined),
     setFault(kind, on) {
       if (kind === '5xx') faults.error5xx = on;
       if (kind !== 'stall') return;

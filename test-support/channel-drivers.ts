@@ -1,0 +1,17 @@
+import type { ChannelTestDriver } from './channel-driver.js';
+import { createDiscordDriver } from './fake-discord/driver.js';
+import { createGoogleChatDriver } from './fake-googlechat/driver.js';
+import { createIMessageDriver } from './fake-imessage/driver.js';
+import { createSlackDriver } from './fake-slack/driver.js';
+import { createTelegramDriver } from './fake-telegram/driver.js';
+import { createWhatsAppDriver } from './fake-whatsapp/driver.js';
+
+/** Every built-in channel's platform driver, for tests that must hold for all of them. */
+export const CHANNEL_DRIVERS: [name: string, make: () => ChannelTestDriver][] = [
+  ['telegram', createTelegramDriver],
+  ['discord', createDiscordDriver],
+  ['slack', createSlackDriver],
+  ['whatsapp', createWhatsAppDriver],
+  ['imessage', createIMessageDriver],
+  ['googlechat', createGoogleChatDriver],
+];
