@@ -54,6 +54,7 @@ export class GatewayConnection {
   params?: ConnectParams;
   ctx?: CallContext;
   private seq = 0;
+  private corked = false;
   private invalidFrames = 0;
   private handshakeTimer?: NodeJS.Timeout;
   alive = true;
@@ -120,7 +121,25 @@ export class GatewayConnection {
 
   private sendFrame(frame: ResponseFrame | EventFrame): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
+    this.coalesceWrites();
     this.ws.send(JSON.stringify(frame));
+  }
+
+  /**
+   * A turn sends several frames in one tick (the response, chat and agent
+   * events): hold the socket's writes until the tick ends so they leave in
+   * one system call instead of one each.
+   */
+  private coalesceWrites(): void {
+    if (this.corked) return;
+    const socket = (this.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    if (!socket) return;
+    this.corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      socket.uncork();
+    });
   }
 
   private respond(id: string, result: { ok: true; payload: unknown } | { ok: false; error: ErrorShape }): void {

@@ -27,6 +27,7 @@ import { ensureGatewayToken } from './gateway-token.js';
 import { authenticateConnect, fingerprintSecret, type AuthSettings } from './handshake.js';
 import { configHandlers } from './handlers/config.js';
 import { tailLogFile } from './handlers/logs.js';
+import { usageHandlers } from './handlers/usage.js';
 import { systemHandlers } from './handlers/system.js';
 import { createHttpHandler } from './http.js';
 import { createHttpApi } from './http-api.js';
@@ -399,6 +400,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     }),
     ...configHandlers({ configPath: paths.configPath, env, appliedHash: () => applied.hash, reloadNow }),
     'logs.tail': (params) => tailLogFile(currentLogFile(), params),
+    ...usageHandlers({ store, agentIds: () => Object.keys(cfg().agents.entries) }),
   });
 
   const rendererDir = opts.rendererDir ?? join(PACKAGE_ROOT, 'out', 'renderer');

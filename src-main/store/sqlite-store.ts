@@ -6,6 +6,7 @@ import { createQueueRepo, createSessionsRepo, createTranscriptRepo } from './con
 import { migrate, readSchemaVersion } from './migrate.js';
 import { createChannelPairingRepo } from './pairing-repo.js';
 import { createOutboxRepo } from './outbox-repo.js';
+import { createUsageRepo } from './usage-repo.js';
 import { UnknownDeviceError, type DeviceRecord, type DeviceTokenInfo, type Store } from './types.js';
 
 interface DeviceRow {
@@ -97,6 +98,7 @@ class SqliteStore implements Store {
   readonly queue: Store['queue'];
   readonly channelPairing: Store['channelPairing'];
   readonly outbox: Store['outbox'];
+  readonly usage: Store['usage'];
   readonly devices: Store['devices'];
   readonly deviceTokens: Store['deviceTokens'];
 
@@ -112,6 +114,7 @@ class SqliteStore implements Store {
     this.queue = createQueueRepo(db);
     this.channelPairing = createChannelPairingRepo(db);
     this.outbox = createOutboxRepo(db);
+    this.usage = createUsageRepo(db);
     this.stmts = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),

@@ -1,9 +1,11 @@
 import type { QueueRepo, SessionsRepo, TranscriptRepo } from './conversation-types.js';
 import type { ChannelPairingRepo } from './pairing-repo.js';
 import type { OutboxRepo } from './outbox-repo.js';
+import type { UsageRepo } from './usage-repo.js';
 
 export type { ChannelPairingRepo, PairedSenderRecord, PairingRequestRecord } from './pairing-repo.js';
 export type { OutboxItem, OutboxRepo } from './outbox-repo.js';
+export type { UsageQuery, UsageRepo, UsageRow } from './usage-repo.js';
 
 export type * from './conversation-types.js';
 
@@ -75,6 +77,8 @@ export interface Store {
   channelPairing: ChannelPairingRepo;
   /** Replies waiting to go out to chat platforms. */
   outbox: OutboxRepo;
+  /** Turns, tokens and cost from the transcript, for usage reports. */
+  usage: UsageRepo;
   /** Runs `fn` atomically (nests as a savepoint); `fn` must be synchronous. */
   transaction<T>(fn: () => T): T;
   /** Closes the database; idempotent. */

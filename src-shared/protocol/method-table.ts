@@ -37,6 +37,7 @@ import {
   webLoginWaitMethod,
 } from './methods/channels.js';
 import { healthMethod, logsTailMethod, statusMethod, systemPresenceMethod } from './methods/system.js';
+import { usageCostMethod } from './methods/usage.js';
 
 /**
  * Every gateway method: params and result schemas, required scope, roles.
@@ -89,6 +90,7 @@ export const METHODS = {
   'channels.pairing.dismiss': channelsPairingDismissMethod,
   'web.login.start': webLoginStartMethod,
   'web.login.wait': webLoginWaitMethod,
+  'usage.cost': usageCostMethod,
 } as const satisfies Record<string, MethodSpec>;
 
 export type MethodName = keyof typeof METHODS;

@@ -2,6 +2,7 @@ import { migration001 } from './001-initial.js';
 import { migration002 } from './002-sessions-queue.js';
 import { migration003 } from './003-channel-pairing.js';
 import { migration004 } from './004-outbox.js';
+import { migration005 } from './005-usage.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -10,4 +11,4 @@ export type { Migration } from './types.js';
  * Every migration, in order. To change the schema, add `NNN-what.ts` exporting
  * `migrationNNN` and append it here; never edit a migration that has shipped.
  */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
