@@ -47,7 +47,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    files: ['src-renderer/**'],
+    files: ['src-renderer/**', 'src-node-page/**'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {

@@ -10,6 +10,7 @@ export async function buildBenchFixtures() {
       'fake-openai': join(ROOT, 'test-support/fake-openai.ts'),
       store: join(ROOT, 'src-main/store/sqlite-store.ts'),
       'fake-telegram': join(ROOT, 'test-support/fake-telegram/fake-telegram.ts'),
+      'device-keys': join(ROOT, 'src-main/nodes/device-keys.ts'),
     },
     outdir: join(ROOT, 'out/bench'),
     bundle: true,
@@ -25,5 +26,6 @@ export async function buildBenchFixtures() {
     fake: await import(join(ROOT, 'out/bench/fake-openai.mjs')),
     store: await import(join(ROOT, 'out/bench/store.mjs')),
     telegram: await import(join(ROOT, 'out/bench/fake-telegram.mjs')),
+    deviceKeys: await import(join(ROOT, 'out/bench/device-keys.mjs')),
   };
 }

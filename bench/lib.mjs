@@ -36,20 +36,20 @@ export function freePort() {
 }
 
 /** Minimal protocol client: challenge → connect with token → hello-ok; then id-matched calls. */
-export function connect(url, token, { retryUntil = 0 } = {}) {
+export function connect(url, token, { retryUntil = 0, scopes = ['operator.read', 'operator.write'] } = {}) {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false });
     const pending = new Map();
     let next = 1;
     ws.on('error', (err) => {
-      if (retryUntil && Date.now() < retryUntil) setTimeout(() => connect(url, token, { retryUntil }).then(resolve, reject), 2);
+      if (retryUntil && Date.now() < retryUntil) setTimeout(() => connect(url, token, { retryUntil, scopes }).then(resolve, reject), 2);
       else reject(err);
     });
     ws.on('message', (data) => {
       const f = JSON.parse(data.toString());
       if (f.type === 'event' && f.event === 'connect.challenge') {
         // A loopback backend with the shared token keeps the scopes it asks for.
-        ws.send(JSON.stringify({ type: 'req', id: 'c', method: 'connect', params: { minProtocol: 4, maxProtocol: 4, client: { id: 'gateway-client', version: '1', platform: process.platform, mode: 'backend' }, scopes: ['operator.read', 'operator.write'], auth: { token } } }));
+        ws.send(JSON.stringify({ type: 'req', id: 'c', method: 'connect', params: { minProtocol: 4, maxProtocol: 4, client: { id: 'gateway-client', version: '1', platform: process.platform, mode: 'backend' }, scopes, auth: { token } } }));
       } else if (f.type === 'res' && f.id === 'c') {
         if (!f.ok) return reject(new Error(f.error.message));
         resolve({

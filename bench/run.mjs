@@ -2,6 +2,8 @@
 //  - cold start: spawn → first answered `health`, median of 10; RSS after 10 s idle
 //  - `health` RPC throughput and p50/p99 with 1 and 16 clients, beside a bare ws echo server in the same run
 //  - `telegram`: Telegram end to end through the fake Bot API (messages/s, p50/p99) beside a bare grammY echo bot
+//  - `ui`: Control UI bundle size (gzip), time to interactive and the Sessions page with 10,000 sessions, in Chromium
+//  - `nodes`: 5,000 connected idle nodes (gateway RSS and CPU) and node.invoke p50/p99 (bench/results/nodes.json)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
@@ -96,7 +98,7 @@ function round(n, d = 2) {
   return Math.round(n * 10 ** d) / 10 ** d;
 }
 
-const only = process.argv.find((a) => a === 'core' || a === 'pipeline' || a === 'telegram');
+const only = process.argv.find((a) => a === 'core' || a === 'pipeline' || a === 'telegram' || a === 'ui' || a === 'nodes');
 
 if (!only || only === 'core') {
 const result = {
@@ -127,5 +129,23 @@ if (!only || only === 'telegram') {
   const file = join(ROOT, 'bench', 'results', 'telegram.json');
   writeFileSync(file, JSON.stringify(t, null, 2) + '\n');
   process.stdout.write(JSON.stringify(t, null, 2) + '\n');
+  process.stdout.write(`written to ${file}\n`);
+}
+
+if (!only || only === 'ui') {
+  const { runUiBench } = await import('./ui.mjs');
+  const u = await runUiBench({ quick });
+  const file = join(ROOT, 'bench', 'results', 'ui.json');
+  writeFileSync(file, JSON.stringify(u, null, 2) + '\n');
+  process.stdout.write(JSON.stringify(u, null, 2) + '\n');
+  process.stdout.write(`written to ${file}\n`);
+}
+
+if (!only || only === 'nodes') {
+  const { runNodesBench } = await import('./nodes.mjs');
+  const r = await runNodesBench({ quick });
+  const file = join(ROOT, 'bench', 'results', 'nodes.json');
+  writeFileSync(file, JSON.stringify(r, null, 2) + '\n');
+  process.stdout.write(JSON.stringify(r, null, 2) + '\n');
   process.stdout.write(`written to ${file}\n`);
 }

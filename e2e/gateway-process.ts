@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +49,8 @@ async function waitForReady(url: string, child: ChildProcess, output: () => stri
 export interface GatewayProcessOptions {
   /** Written as `openclaw.json` in the state dir before the gateway starts. */
   config?: Record<string, unknown>;
+  /** A first start on a fresh machine: no config and no token given; the gateway generates both and `token` is read from its file. */
+  fresh?: boolean;
 }
 
 /** Start the real headless gateway (`node bin/openclaw.js gateway`) on a free port with a temp state dir and a random token. */
@@ -59,7 +61,7 @@ export async function startGatewayProcess(opts: GatewayProcessOptions = {}): Pro
   if (opts.config) writeFileSync(join(stateDir, 'openclaw.json'), `${JSON.stringify(opts.config, null, 2)}\n`, { mode: 0o600 });
   const child = spawn(process.execPath, [join(root, 'bin/openclaw.js'), 'gateway', '--port', String(port)], {
     cwd: root,
-    env: { ...process.env, OPENCLAW_STATE_DIR: stateDir, OPENCLAW_GATEWAY_TOKEN: token, OPENCLAW_CONFIG_PATH: join(stateDir, 'openclaw.json') },
+    env: { ...process.env, OPENCLAW_STATE_DIR: stateDir, ...(opts.fresh ? {} : { OPENCLAW_GATEWAY_TOKEN: token }), OPENCLAW_CONFIG_PATH: join(stateDir, 'openclaw.json') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -84,5 +86,6 @@ export async function startGatewayProcess(opts: GatewayProcessOptions = {}): Pro
     await stop();
     throw err;
   }
-  return { port, token, url, stateDir, output: () => log, stop };
+  const usedToken = opts.fresh ? readFileSync(join(stateDir, 'credentials', 'gateway.token'), 'utf8').trim() : token;
+  return { port, token: usedToken, url, stateDir, output: () => log, stop };
 }

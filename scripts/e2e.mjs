@@ -9,9 +9,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 if (!ensureChromium()) process.exit(1);
 
-// Always rebuilt (it takes about a second), so the specs never test a stale UI.
-{
-  const r = spawnSync(process.execPath, [join(root, 'scripts/build-renderer.mjs')], { cwd: root, stdio: 'inherit' });
+// Always rebuilt (about a second each), so the specs never test a stale UI or node page.
+for (const script of ['scripts/build-renderer.mjs', 'scripts/build-node-page.mjs']) {
+  const r = spawnSync(process.execPath, [join(root, script)], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 

@@ -9,11 +9,12 @@ import { Sidebar } from './components/Sidebar.js';
 import { ChannelsPage } from './features/channels/ChannelsPage.js';
 import { ChatPage } from './features/chat/ChatPage.js';
 import { ConfigPage } from './features/config/ConfigPage.js';
-import { UsagePage } from './features/empty/EmptyPages.js';
 import { LogsPage } from './features/logs/LogsPage.js';
 import { NodesPage } from './features/nodes/NodesPage.js';
 import { PairingPage } from './features/pairing/PairingPage.js';
 import { SessionsPage } from './features/sessions/SessionsPage.js';
+import { UsagePage } from './features/usage/UsagePage.js';
+import { WelcomePanel } from './features/welcome/WelcomePanel.js';
 import { summarizeHealth } from './health-summary.js';
 import { pageFromHash, PAGES, type PageId } from './pages.js';
 import type { AppStore } from './store.js';
@@ -101,6 +102,7 @@ export function App({ store, origin }: { store: AppStore; origin: string }) {
             ) : null}
             {page === 'overview' ? (
               <>
+                {canRead ? <WelcomePanel client={client} status={state.status} /> : null}
                 <HealthPanel summary={summary} error={state.healthError} onRefresh={() => void state.refresh()} />
                 <section className="card" aria-labelledby="connection-heading">
                   <h2 id="connection-heading">This connection</h2>
@@ -126,7 +128,7 @@ export function App({ store, origin }: { store: AppStore; origin: string }) {
             {page === 'channels' ? <ChannelsPage client={client} canAdmin={hasScope(state.scopes, 'operator.admin')} /> : null}
             {page === 'nodes' ? <NodesPage client={client} canAdmin={hasScope(state.scopes, 'operator.admin')} /> : null}
             {page === 'pairing' ? <PairingPage client={client} /> : null}
-            {page === 'usage' ? <UsagePage /> : null}
+            {page === 'usage' ? <UsagePage client={client} /> : null}
           </main>
         </div>
       ) : (

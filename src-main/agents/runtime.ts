@@ -47,6 +47,8 @@ export interface TurnOutput {
   modelRef?: string;
   steps: number;
   error?: { kind: string; message: string };
+  /** Estimated input tokens of the last model request, and whether older history had to be dropped to fit. */
+  context?: { estimatedInputTokens: number; droppedMessages: number };
 }
 
 function costOf(u: ModelUsage, c: ModelChoice['cost']): number {
@@ -70,9 +72,10 @@ export async function runTurn(input: TurnInput): Promise<TurnOutput> {
   let replyText = '';
   let modelRef: string | undefined;
   let steps = 0;
+  let context: TurnOutput['context'];
   const end = (status: TurnStatus, stopReason: TurnOutput['stopReason'], error?: TurnOutput['error']): TurnOutput => {
     clearTimeout(timer);
-    return { status, added, replyText, usage, stopReason, modelRef, steps, ...(error ? { error } : {}) };
+    return { status, added, replyText, usage, stopReason, modelRef, steps, ...(error ? { error } : {}), ...(context ? { context } : {}) };
   };
 
   try {
@@ -89,6 +92,7 @@ export async function runTurn(input: TurnInput): Promise<TurnOutput> {
         contextWindow: primary.contextWindow,
         maxOutputTokens: primary.maxTokens,
       });
+      context = { estimatedInputTokens: fitted.estimatedInputTokens, droppedMessages: fitted.droppedMessages };
       if (fitted.overflow) return end('error', 'error', { kind: 'context_length', message: 'the message is too long for the model context window' });
 
       let text = '';

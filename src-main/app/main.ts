@@ -1,13 +1,15 @@
 /**
  * Electron shell: single instance, the gateway in-process, one window, a tray, and the IPC bridge onto
  * the gateway's local client. The logic lives in pure modules beside this one (window-options,
- * tray-model, ipc-result); this file is only the Electron glue.
+ * tray-model, ipc-result, approvals-model, approvals-controller); this file is only the Electron glue.
  */
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, Menu, Tray, app, dialog, ipcMain, nativeImage, session, shell } from 'electron';
+import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, session, shell } from 'electron';
 import { startGateway, type LocalClient, type RunningGateway } from '../gateway/start.js';
 import { createLogger } from '../logging/index.js';
+import { createApprovalsController, type ApprovalsController } from './approvals-controller.js';
+import { approvalNotification, approvalTitle, type PendingApproval } from './approvals-model.js';
 import { IPC_CHANNELS, parseCallRequest, toIpcResult, type IpcResult } from './ipc-result.js';
 import { TRAY_ICON_DATA_URL } from './tray-icon.js';
 import { buildTrayMenuModel, type TrayAction, type TrayState } from './tray-model.js';
@@ -28,6 +30,9 @@ let mainWindow: BrowserWindow | undefined;
 let tray: Tray | undefined;
 let gateway: RunningGateway | undefined;
 let client: LocalClient | undefined;
+let approvals: ApprovalsController | undefined;
+// Shown notifications, held so their click handlers survive garbage collection.
+const notifications = new Set<Notification>();
 let quitting = false;
 let shutdownDone = false;
 let trayState: TrayState = { gateway: 'starting', windowVisible: false };
@@ -43,6 +48,16 @@ function showWindow(): void {
   if (mainWindow.isMinimized()) mainWindow.restore();
   mainWindow.show();
   mainWindow.focus();
+}
+
+/** Show the window on a page of the renderer (the hash names a page and nothing else). */
+function showPage(page: 'pairing'): void {
+  showWindow();
+  const wc = mainWindow?.webContents;
+  if (!wc) return;
+  const go = () => void wc.executeJavaScript(`location.hash = '#/${page}'`).catch(() => undefined);
+  if (wc.isLoading()) wc.once('did-finish-load', go);
+  else go();
 }
 
 function createWindow(): BrowserWindow {
@@ -74,6 +89,8 @@ function updateTray(patch: Partial<TrayState>): void {
   if (!tray) return;
   const model = buildTrayMenuModel(trayState);
   tray.setToolTip(model.tooltip);
+  if (process.platform === 'darwin') tray.setTitle(model.badge);
+  app.setBadgeCount(model.pending);
   tray.setContextMenu(
     Menu.buildFromTemplate(
       model.items.map((item) =>
@@ -81,14 +98,38 @@ function updateTray(patch: Partial<TrayState>): void {
           ? { type: 'separator' as const }
           : item.kind === 'info'
             ? { label: item.label, enabled: false }
-            : { label: item.label, enabled: item.enabled, click: () => onTrayAction(item.action) },
+            : item.kind === 'approval'
+              ? { label: item.label, click: () => void decide(item.key, item.decision) }
+              : { label: item.label, enabled: item.enabled, click: () => onTrayAction(item.action) },
       ),
     ),
   );
 }
 
+async function decide(key: string, decision: 'approve' | 'reject'): Promise<void> {
+  const r = await approvals?.decide(key, decision);
+  if (r && !r.ok) {
+    log.warn('tray approval failed', { decision, error: r.message });
+    notify({ title: decision === 'approve' ? 'Could not approve' : 'Could not reject', body: r.message });
+  }
+}
+
+function notify(n: { title: string; body: string }, onClick?: () => void): void {
+  if (!Notification.isSupported()) return;
+  const shown = new Notification({ title: n.title, body: n.body });
+  notifications.add(shown);
+  if (onClick) shown.on('click', onClick);
+  shown.on('close', () => notifications.delete(shown));
+  shown.show();
+}
+
+function onApprovalsChange(pending: PendingApproval[]): void {
+  updateTray({ approvals: pending.map((a) => ({ key: a.key, title: approvalTitle(a) })) });
+}
+
 function onTrayAction(action: TrayAction): void {
   if (action === 'open') showWindow();
+  else if (action === 'open-pairing') showPage('pairing');
   else if (action === 'open-in-browser' && gateway) void shell.openExternal(gateway.httpUrl);
   else if (action === 'quit') app.quit();
 }
@@ -132,11 +173,19 @@ async function boot(): Promise<void> {
   });
   resolveClient(client);
   updateTray({ gateway: 'running', httpUrl: gateway.httpUrl });
+  approvals = createApprovalsController({
+    client,
+    onChange: onApprovalsChange,
+    onAnnounce: (a) => notify(approvalNotification(a), () => showPage('pairing')),
+    onError: (message, err) => log.warn(message, { error: String(err) }),
+  });
+  await approvals.start();
   log.info('desktop ready', { httpUrl: gateway.httpUrl });
 }
 
 async function shutdown(): Promise<void> {
   updateTray({ gateway: 'stopping' });
+  approvals?.stop();
   client?.close();
   if (gateway) {
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, GATEWAY_CLOSE_TIMEOUT_MS).unref());

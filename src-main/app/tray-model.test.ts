@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTrayMenuModel, type TrayMenuItem } from './tray-model.js';
+import { buildTrayMenuModel, MAX_TRAY_APPROVALS, type TrayMenuItem } from './tray-model.js';
 
 const actions = (items: TrayMenuItem[]) => items.flatMap((i) => (i.kind === 'action' ? [i.action] : []));
 const labels = (items: TrayMenuItem[]) => items.flatMap((i) => (i.kind === 'separator' ? [] : [i.label]));
@@ -36,5 +36,35 @@ describe('buildTrayMenuModel', () => {
     const failed = buildTrayMenuModel({ gateway: 'failed', httpUrl: 'http://x/', windowVisible: false });
     expect(actions(failed.items)).toEqual(['open', 'quit']);
     expect(labels(failed.items)).toContain('Gateway failed to start');
+  });
+
+  it('lists approve and reject items per pending request with a badge, and sends the rest to the Pairing page', () => {
+    const approvals = [
+      { key: 'sender:telegram:default:ABCD2345', title: 'Telegram: Ada (4242), code ABCD2345' },
+      { key: 'device:r1', title: 'New node: Pixel 8 (android)' },
+    ];
+    const m = buildTrayMenuModel({ gateway: 'running', httpUrl: 'http://x/', windowVisible: false, approvals });
+    expect(m.badge).toBe('2');
+    expect(m.items.filter((i) => i.kind === 'approval')).toEqual([
+      { kind: 'approval', decision: 'approve', key: approvals[0]!.key, label: 'Approve Telegram: Ada (4242), code ABCD2345' },
+      { kind: 'approval', decision: 'reject', key: approvals[0]!.key, label: 'Reject Telegram: Ada (4242), code ABCD2345' },
+      { kind: 'approval', decision: 'approve', key: 'device:r1', label: 'Approve New node: Pixel 8 (android)' },
+      { kind: 'approval', decision: 'reject', key: 'device:r1', label: 'Reject New node: Pixel 8 (android)' },
+    ]);
+    expect(actions(m.items)).toEqual(['open', 'open-pairing', 'open-in-browser', 'quit']);
+    expect(m.tooltip).toBe('OpenClaw: gateway running, 2 pending approvals');
+
+    const many = Array.from({ length: MAX_TRAY_APPROVALS + 3 }, (_, i) => ({ key: `device:${i}`, title: `New device: d${i}` }));
+    const long = buildTrayMenuModel({ gateway: 'running', windowVisible: false, approvals: many });
+    expect(long.items.filter((i) => i.kind === 'approval')).toHaveLength(2 * MAX_TRAY_APPROVALS);
+    expect(labels(long.items)).toContain('Show 3 more on the Pairing page…');
+    expect(buildTrayMenuModel({ gateway: 'running', windowVisible: false, approvals: Array.from({ length: 120 }, (_, i) => ({ key: `k${i}`, title: 't' })) }).badge).toBe('99+');
+
+    const none = buildTrayMenuModel({ gateway: 'running', windowVisible: false, approvals: [] });
+    expect(none.badge).toBe('');
+    expect(none.items.some((i) => i.kind === 'approval')).toBe(false);
+    // Never two separators in a row.
+    expect(none.items.some((i, k) => i.kind === 'separator' && none.items[k + 1]?.kind === 'separator')).toBe(false);
+    expect(m.items.some((i, k) => i.kind === 'separator' && m.items[k + 1]?.kind === 'separator')).toBe(false);
   });
 });

@@ -3,22 +3,39 @@ export interface TrayState {
   gateway: 'starting' | 'running' | 'stopping' | 'failed';
   /** Where the Control UI answers, once the gateway listens. */
   httpUrl?: string;
-  /** Pending approvals (exec, plugin, pairing); the approve/reject items come with the approvals issue. */
+  /** Pending approvals when only their number is known; `approvals` wins when given. */
   pendingApprovals?: number;
+  /** Pending approvals to offer approve/reject items for, most urgent first. */
+  approvals?: readonly TrayApproval[];
   windowVisible: boolean;
 }
 
-export type TrayAction = 'open' | 'open-in-browser' | 'quit';
+/** One pending request as the tray lists it. */
+export interface TrayApproval {
+  key: string;
+  /** Channel, sender name/id and code, or the device's name (see approvalTitle). */
+  title: string;
+}
+
+export type TrayAction = 'open' | 'open-pairing' | 'open-in-browser' | 'quit';
 
 export type TrayMenuItem =
   | { kind: 'action'; action: TrayAction; label: string; enabled: boolean }
+  | { kind: 'approval'; decision: 'approve' | 'reject'; key: string; label: string }
   | { kind: 'info'; label: string }
   | { kind: 'separator' };
 
 export interface TrayMenuModel {
   tooltip: string;
+  /** Short text beside the tray icon and on the dock/taskbar badge: '' or the pending count. */
+  badge: string;
+  /** Pending approvals, for the dock/launcher badge count. */
+  pending: number;
   items: TrayMenuItem[];
 }
+
+/** Requests listed with their own items; more go to the Pairing page, so the menu stays short. */
+export const MAX_TRAY_APPROVALS = 5;
 
 const STATUS_LABEL: Record<TrayState['gateway'], string> = {
   starting: 'Gateway starting…',
@@ -31,19 +48,35 @@ function approvalsLabel(n: number): string {
   return n === 1 ? '1 pending approval' : `${n} pending approvals`;
 }
 
-/** Pure: the tray tooltip and menu for a state. */
+/** Pure: the tray tooltip, badge and menu for a state. */
 export function buildTrayMenuModel(state: TrayState): TrayMenuModel {
-  const pending = Math.max(0, Math.floor(state.pendingApprovals ?? 0));
+  const listed = state.approvals ?? [];
+  const pending = state.approvals ? listed.length : Math.max(0, Math.floor(state.pendingApprovals ?? 0));
   const status = STATUS_LABEL[state.gateway];
   const items: TrayMenuItem[] = [
     { kind: 'action', action: 'open', label: 'Open OpenClaw', enabled: true },
     { kind: 'info', label: state.gateway === 'running' && state.httpUrl ? `${status} on ${state.httpUrl}` : status },
   ];
-  if (pending > 0) items.push({ kind: 'info', label: approvalsLabel(pending) });
+  if (pending > 0) {
+    items.push({ kind: 'separator' }, { kind: 'info', label: approvalsLabel(pending) });
+    for (const a of listed.slice(0, MAX_TRAY_APPROVALS)) {
+      items.push({ kind: 'approval', decision: 'approve', key: a.key, label: `Approve ${a.title}` });
+      items.push({ kind: 'approval', decision: 'reject', key: a.key, label: `Reject ${a.title}` });
+    }
+    const more = pending - Math.min(listed.length, MAX_TRAY_APPROVALS);
+    items.push({
+      kind: 'action',
+      action: 'open-pairing',
+      label: more > 0 ? `Show ${more} more on the Pairing page…` : 'Open the Pairing page…',
+      enabled: true,
+    });
+    items.push({ kind: 'separator' });
+  }
   if (state.gateway === 'running' && state.httpUrl) {
     items.push({ kind: 'action', action: 'open-in-browser', label: 'Open Control UI in browser', enabled: true });
   }
-  items.push({ kind: 'separator' }, { kind: 'action', action: 'quit', label: 'Quit OpenClaw', enabled: state.gateway !== 'stopping' });
+  if (items.at(-1)?.kind !== 'separator') items.push({ kind: 'separator' });
+  items.push({ kind: 'action', action: 'quit', label: 'Quit OpenClaw', enabled: state.gateway !== 'stopping' });
   const tooltip = pending > 0 ? `OpenClaw: ${status.toLowerCase()}, ${approvalsLabel(pending)}` : `OpenClaw: ${status.toLowerCase()}`;
-  return { tooltip, items };
+  return { tooltip, badge: pending > 99 ? '99+' : pending > 0 ? String(pending) : '', pending, items };
 }

@@ -30,6 +30,8 @@ export interface ChannelsStatus {
   channelLabels: Record<string, string>;
   channels: Record<string, { configured: boolean; running: boolean; connected: boolean; accounts: number; lastError?: string }>;
   channelAccounts: Record<string, AccountStatus[]>;
+  /** The account `send` uses when none is named. */
+  channelDefaultAccountId: Record<string, string>;
 }
 
 interface Entry {
@@ -241,7 +243,7 @@ export class ChannelManager {
   }
 
   status(): ChannelsStatus {
-    const out: ChannelsStatus = { ts: Date.now(), channelOrder: [], channelLabels: {}, channels: {}, channelAccounts: {} };
+    const out: ChannelsStatus = { ts: Date.now(), channelOrder: [], channelLabels: {}, channels: {}, channelAccounts: {}, channelDefaultAccountId: {} };
     const labels = new Map(this.known().map((k) => [k.id, k.label]));
     for (const e of this.entries.values()) {
       const ch = e.account.channel;
@@ -254,6 +256,7 @@ export class ChannelManager {
     }
     for (const ch of out.channelOrder) {
       const accs = out.channelAccounts[ch]!;
+      out.channelDefaultAccountId[ch] = (accs.find((a) => a.accountId === 'default') ?? accs[0]!).accountId;
       const err = accs.find((a) => a.lastError && !a.connected)?.lastError;
       out.channels[ch] = {
         configured: accs.some((a) => a.configured),

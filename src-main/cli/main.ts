@@ -6,6 +6,7 @@ import { channelsLogin, channelsLogout, channelsStatus, messageSend, pairingAppr
 import { runNodeHost } from './commands/node-host.js';
 import { runQr } from './commands/qr.js';
 import { devicesApprove, devicesList, devicesReject, devicesRemove, nodesInvoke, nodesList } from './commands/devices.js';
+import { nodesApprove, nodesPending, nodesReject } from './commands/nodes.js';
 import { configFile, configGet, configSchema, configSet, configUnset, configValidate } from './commands/config.js';
 import { addGatewayRunOptions, runGatewayForeground } from './commands/gateway.js';
 import { runHealth } from './commands/health.js';
@@ -77,6 +78,9 @@ export function buildProgram(): Command {
   conn(devices.command('remove <deviceId>').description('unpair; its connections close at once')).action(async (id: string, _o, cmd: Command) => devicesRemove(id, globals(cmd)));
   const nodes = program.command('nodes').description('nodes: devices that offer commands to agents');
   conn(nodes.command('list')).option('--json', 'JSON output').action(async (_o, cmd: Command) => nodesList(globals(cmd)));
+  conn(nodes.command('pending').description('node commands waiting for approval')).option('--json', 'JSON output').action(async (_o, cmd: Command) => nodesPending(globals(cmd)));
+  conn(nodes.command('approve <requestId>').description("approve a node's commands")).option('--json', 'JSON output').action(async (id: string, _o, cmd: Command) => nodesApprove(id, globals(cmd)));
+  conn(nodes.command('reject <requestId>')).option('--json', 'JSON output').action(async (id: string, _o, cmd: Command) => nodesReject(id, globals(cmd)));
   conn(nodes.command('invoke').description('run a command on a node'))
     .requiredOption('--node <id>', 'node id')
     .requiredOption('--command <name>', 'command, e.g. device.info')

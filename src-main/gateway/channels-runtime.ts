@@ -203,10 +203,10 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps) {
           .finally(notify);
         logins.set(key, session);
         s = session;
-        const timeout = setTimeout(() => session.abort.abort(), p.timeoutMs ?? 180_000);
+        const timeout = setTimeout(() => session.abort.abort(), p.timeoutMs || 180_000);
         void session.finished.finally(() => clearTimeout(timeout));
       }
-      await waitLogin(s, (x) => Boolean(x.qr || x.done), Math.min(p.timeoutMs ?? 30_000, 30_000));
+      await waitLogin(s, (x) => Boolean(x.qr || x.done), Math.min(p.timeoutMs || 30_000, 30_000));
       if (s.done) return s.done;
       if (!s.qr) return { message: 'Waiting for the QR code; call web.login.start again.' };
       return { ...(await qrView(s.qr)), message: 'Scan this QR code in WhatsApp: Settings → Linked devices → Link a device.' };
@@ -215,10 +215,12 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps) {
       const channel = p.channel ?? 'whatsapp';
       const s = logins.get(loginKey(channel, p.accountId));
       if (!s) throw new InvalidRequestError('no login in progress; call web.login.start first');
-      let lastQr = s.qr;
-      // Returns when the login ends, or with the new code when the QR rotates, or at the timeout.
-      await waitLogin(s, (x) => Boolean(x.done) || x.qr !== lastQr, p.timeoutMs ?? 120_000);
-      lastQr = s.qr;
+      // A caller showing an older code gets the current one at once.
+      const shown = p.currentQrDataUrl;
+      const stale = shown !== undefined && s.qr !== undefined && (await qrView(s.qr)).qrDataUrl !== shown;
+      const lastQr = s.qr;
+      // Otherwise: returns when the login ends, when the QR rotates, or at the timeout.
+      if (!stale) await waitLogin(s, (x) => Boolean(x.done) || x.qr !== lastQr, p.timeoutMs || 120_000);
       if (s.done) {
         logins.delete(loginKey(channel, p.accountId));
         return s.done;

@@ -4,7 +4,7 @@ import { createDockerSandbox } from '../agents/sandbox/runner.js';
 import { createModelRouter } from '../agents/model-router.js';
 import { RunTracker } from '../agents/run-tracker.js';
 import { createToolProvider } from '../agents/tool-provider.js';
-import type { AgentTool, ToolServices } from '../agents/tools/types.js';
+import type { AgentTool, CanvasServices, ToolServices } from '../agents/tools/types.js';
 import { textOf } from '../sessions/transcript-messages.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Logger } from '../logging/index.js';
@@ -33,6 +33,8 @@ export interface ConversationDeps {
   dockerPath?: string;
   /** Paired nodes, for the agent's `nodes` tool (resolved when used: the node runtime is built after this). */
   nodes?: () => { list(): ReturnType<NonNullable<ToolServices['listNodes']>>; invoke: NonNullable<ToolServices['invokeNode']> } | undefined;
+  /** The canvas host, for the agent's `canvas` tool (resolved when used, like `nodes`). */
+  canvas?: () => CanvasServices | undefined;
   accessGate?: PipelineDeps['accessGate'];
   enqueueReply?: PipelineDeps['enqueueReply'];
   onTurnStart?: PipelineDeps['onTurnStart'];
@@ -76,6 +78,7 @@ export function createConversation(deps: ConversationDeps) {
       return { runId };
     },
     listNodes: () => deps.nodes?.()?.list() ?? [],
+    ...(deps.canvas ? { canvas: lazyCanvas(deps.canvas) } : {}),
     invokeNode: async (req) => {
       const n = deps.nodes?.();
       if (!n) return { ok: false, error: { code: 'UNAVAILABLE', message: 'nodes are not available' } };
@@ -110,7 +113,7 @@ export function createConversation(deps: ConversationDeps) {
   const handlers: Handlers = {
     ...chatHandlers(chatDeps),
     ...agentHandlers(chatDeps),
-    ...sessionHandlers({ ...chatDeps, emit: deps.emit }),
+    ...sessionHandlers({ ...chatDeps, emit: deps.emit, compact: (key) => processor.compact(key) }),
     ...modelAndToolHandlers({ config: deps.config, stateDir: deps.stateDir, tools, services }),
   };
   /**
@@ -124,5 +127,34 @@ export function createConversation(deps: ConversationDeps) {
     const dedupeKey = inboundDedupeKey(msg) + (opts.released ? ':released' : '');
     return { ...queue.ingest({ dedupeKey, sessionKey: route.sessionKey, agentId: route.agentId, runId: randomUUID(), payload: payload }), ...route };
   };
-  return { queue, runs, tools, services, handlers, ingestInbound, sandbox };
+  /** Drops transcripts set aside by resets once they are older than `session.archiveRetentionDays`. */
+  const pruneArchives = (nowMs = Date.now()): number => {
+    const days = deps.config().session?.archiveRetentionDays ?? 30;
+    if (days <= 0) return 0;
+    const ids = deps.store.transaction(() => {
+      const dropped = deps.store.sessions.dropArchives({ endedBeforeMs: nowMs - days * 86_400_000 });
+      for (const id of dropped) deps.store.transcript.deleteSession(id);
+      return dropped;
+    });
+    if (ids.length) deps.log.info('pruned archived transcripts', { count: ids.length, retentionDays: days });
+    return ids.length;
+  };
+  /** Housekeeping while the gateway runs; returns the stop function. */
+  const startMaintenance = () => {
+    pruneArchives();
+    const timer = setInterval(() => pruneArchives(), 60 * 60_000);
+    timer.unref();
+    return () => clearInterval(timer);
+  };
+  return { queue, runs, tools, services, handlers, ingestInbound, sandbox, pruneArchives, startMaintenance };
+}
+
+/** Canvas services that look the host up when used (it is built after the conversation). */
+function lazyCanvas(get: () => CanvasServices | undefined): CanvasServices {
+  const host = () => {
+    const h = get();
+    if (!h) throw new RpcError('UNAVAILABLE', 'the canvas host is not running');
+    return h;
+  };
+  return { dir: (agentId, sessionKey) => host().dir(agentId, sessionKey), url: (agentId, sessionKey, relPath) => host().url(agentId, sessionKey, relPath) };
 }

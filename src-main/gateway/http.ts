@@ -34,6 +34,18 @@ export interface HttpRoutesOptions {
   isReady(): boolean;
   /** API routes (`/tools/invoke`, `/v1/*`); returns false for paths it does not own. */
   api?(req: IncomingMessage, res: ServerResponse): boolean;
+  /** GET/HEAD routes of other features (node page, canvas host); each returns false for paths it does not own. */
+  routes?: readonly ((req: IncomingMessage, res: ServerResponse, pathname: string) => boolean)[];
+}
+
+/** How {@link serveStatic} answers. */
+export interface StaticOptions {
+  /** CSP for HTML (default: the Control UI's). */
+  csp?: string;
+  /** `spa`: unknown extension-less paths get the root index.html; `dir`: only a folder's own index.html. */
+  index?: 'spa' | 'dir';
+  /** Text of the 503 when the root index.html is missing; with `index: 'dir'` and no text, 404. */
+  missing?: string;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -50,6 +62,7 @@ export function createHttpHandler(opts: HttpRoutesOptions): (req: IncomingMessag
     if (url.pathname === '/readyz') return opts.isReady() ? sendJson(res, 200, { ready: true }) : sendJson(res, 503, { ready: false });
     if (opts.api?.(req, res)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { ok: false, error: { type: 'method_not_allowed', message: `${req.method} not allowed here` } });
+    if (opts.routes?.some((route) => route(req, res, url.pathname))) return;
     if (url.pathname.startsWith('/__openclaw__/')) {
       return sendJson(res, 404, { ok: false, error: { type: 'not_found', message: `no route ${url.pathname}` } });
     }
@@ -57,7 +70,7 @@ export function createHttpHandler(opts: HttpRoutesOptions): (req: IncomingMessag
   };
 }
 
-function serveStatic(root: string, pathname: string, req: IncomingMessage, res: ServerResponse): void {
+export function serveStatic(root: string, pathname: string, req: IncomingMessage, res: ServerResponse, o: StaticOptions = {}): void {
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
@@ -68,9 +81,11 @@ function serveStatic(root: string, pathname: string, req: IncomingMessage, res: 
   let file = join(root, rel);
   if (file !== root && !file.startsWith(root + sep)) return sendJson(res, 404, { ok: false, error: { type: 'not_found', message: 'not found' } });
   if (!existsSync(file) || statSync(file).isDirectory()) {
-    // Single-page app: unknown paths without an extension get index.html.
-    if (extname(rel)) return sendJson(res, 404, { ok: false, error: { type: 'not_found', message: 'not found' } });
-    file = join(root, 'index.html');
+    // Single-page app: unknown paths without an extension get index.html. Plain folders: their own index.html.
+    const dirMode = o.index === 'dir';
+    if (dirMode ? !existsSync(file) && file !== root : extname(rel)) return sendJson(res, 404, { ok: false, error: { type: 'not_found', message: 'not found' } });
+    file = join(dirMode ? file : root, 'index.html');
+    if (dirMode && !o.missing && !existsSync(file)) return sendJson(res, 404, { ok: false, error: { type: 'not_found', message: 'not found' } });
   }
   const headers: Record<string, string> = {
     'X-Content-Type-Options': 'nosniff',
@@ -78,17 +93,18 @@ function serveStatic(root: string, pathname: string, req: IncomingMessage, res: 
     'Cross-Origin-Opener-Policy': 'same-origin',
   };
   if (!existsSync(file)) {
-    res.writeHead(503, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': CONTROL_UI_CSP });
-    res.end('The Control UI is not built. Run `npm run build` and reload.\n');
+    res.writeHead(503, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': o.csp ?? CONTROL_UI_CSP });
+    res.end(o.missing ?? 'The Control UI is not built. Run `npm run build` and reload.\n');
     return;
   }
   const type = TYPES[extname(file)] ?? 'application/octet-stream';
   headers['Content-Type'] = type;
   if (type.startsWith('text/html')) {
-    headers['Content-Security-Policy'] = CONTROL_UI_CSP;
+    headers['Content-Security-Policy'] = o.csp ?? CONTROL_UI_CSP;
     headers['Cache-Control'] = 'no-cache';
   } else {
-    headers['Cache-Control'] = file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
+    // Only the Control UI's content-hashed assets are immutable; other folders change under the same names.
+    headers['Cache-Control'] = o.index !== 'dir' && file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
   }
   res.writeHead(200, headers);
   if (req.method === 'HEAD') return void res.end();

@@ -1,17 +1,21 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { hasScope } from '../../src-shared/protocol/index.js';
+import { isHostNodeCommand } from '../../src-shared/domain/node-commands.js';
+import type { CanvasServices } from '../agents/tools/types.js';
+import type { Logger } from '../logging/index.js';
 import { BootstrapTokens, encodeSetupCode } from '../nodes/bootstrap-tokens.js';
+import { CANVAS_CSP, CanvasHost } from '../nodes/canvas-host.js';
 import { DevicePairing, PairingError } from '../nodes/device-pairing.js';
+import { NodeApprovalError, NodeApprovals, type NodeCommandPolicy } from '../nodes/node-approvals.js';
 import { NodeInvokeError, NodeRegistry } from '../nodes/node-registry.js';
 import type { Store } from '../store/types.js';
 import type { GatewayConnection } from './connection.js';
 import type { Handlers } from './dispatcher.js';
 import { InvalidRequestError, MissingScopeError, RpcError } from './errors.js';
-
-/** Node commands that act on the host: only admins may invoke them. */
-export const HIGH_RISK_NODE_COMMANDS = ['system.run', 'browser.proxy'] as const;
-export function isHighRiskNodeCommand(command: string): boolean {
-  return (HIGH_RISK_NODE_COMMANDS as readonly string[]).includes(command) || command.startsWith('fs.');
-}
+import { serveStatic } from './http.js';
+import { createNodePageRoute, nodePageUrl } from './node-page.js';
 
 export interface NodesRuntimeDeps {
   /** Where a phone can reach this gateway, or why it cannot (loopback only). */
@@ -20,24 +24,61 @@ export interface NodesRuntimeDeps {
   emit(event: string, payload: unknown): void;
   connections(): GatewayConnection[];
   close(pred: (c: GatewayConnection) => boolean, code: number, reason: string): number;
+  /** `gateway.nodes.allowCommands` / `denyCommands`, read live. */
+  commandPolicy(): NodeCommandPolicy;
+  stateDir: string;
+  /** Base HTTP URL of the gateway (for canvas links). */
+  httpBaseUrl(): string;
+  /** Built browser node page (`out/node-page`). */
+  nodePageDir: string;
+  log: Logger;
 }
 
 function toRpc(err: unknown): never {
   if (err instanceof PairingError) throw new RpcError(err.code === 'APPROVAL_NOT_FOUND' ? 'APPROVAL_NOT_FOUND' : 'INVALID_REQUEST', err.message, { code: err.code });
-  if (err instanceof NodeInvokeError) throw new RpcError(err.code === 'NODE_NOT_CONNECTED' ? 'UNAVAILABLE' : 'INVALID_REQUEST', err.message, { code: err.code });
+  if (err instanceof NodeApprovalError) throw new RpcError('APPROVAL_NOT_FOUND', err.message, { code: err.code });
+  if (err instanceof NodeInvokeError) throw new RpcError(err.code === 'NODE_NOT_CONNECTED' ? 'UNAVAILABLE' : 'INVALID_REQUEST', err.message, { code: err.code, ...err.details });
   throw err;
 }
 
-/** Device pairing and nodes: the pairing service, the node registry, their RPC handlers and connection hooks. */
+/** The canvas secret: random once per state dir, kept in the store, so canvas URLs survive restarts. */
+function canvasSecret(store: Store): string {
+  const existing = store.getMeta('canvas.secret');
+  if (existing) return existing;
+  const secret = randomBytes(32).toString('base64url');
+  store.setMeta('canvas.secret', secret);
+  return secret;
+}
+
+/** Device pairing, node command approval, the node registry, the canvas host and the node page: handlers, routes and connection hooks. */
 export function createNodesRuntime(deps: NodesRuntimeDeps) {
-  const registry = new NodeRegistry(deps.store, deps.emit);
+  const approvals = new NodeApprovals(deps.store, deps.emit, deps.commandPolicy);
+  const registry = new NodeRegistry(deps.store, deps.emit, (link, command) => {
+    const d = approvals.decide(link, command);
+    if (d.allowed) return;
+    const requestId = d.reason === 'not-approved' ? approvals.pendingFor(link.nodeId) : undefined;
+    throw new NodeInvokeError(`node "${link.nodeId}": ${d.message}`, d.reason === 'not-approved' ? 'COMMAND_NOT_APPROVED' : 'COMMAND_NOT_ALLOWED', {
+      reason: d.reason,
+      ...(requestId ? { requestId } : {}),
+    });
+  });
   const bootstrap = new BootstrapTokens();
   const pairing = new DevicePairing(deps.store, {
     emit: deps.emit,
-    isConnected: (deviceId) => deps.connections().some((c) => c.grant?.deviceId === deviceId),
+    connectedDevices: () => new Set(deps.connections().flatMap((c) => (c.grant?.deviceId ? [c.grant.deviceId] : []))),
     closeDevice: (deviceId, opts) =>
       deps.close((c) => c.grant?.deviceId === deviceId && (!opts.onlyDeviceToken || c.grant.credential.kind === 'device-token'), 4001, opts.reason),
   });
+  const canvasHost = new CanvasHost({
+    root: join(deps.stateDir, 'canvas'),
+    secret: canvasSecret(deps.store),
+    baseUrl: deps.httpBaseUrl,
+    serve: (dir, rel, req, res) => serveStatic(dir, rel, req, res, { csp: CANVAS_CSP, index: 'dir' }),
+  });
+  const canvas: CanvasServices = {
+    dir: (agentId, sessionKey) => canvasHost.dirFor(agentId, sessionKey),
+    url: (agentId, sessionKey, relPath) => canvasHost.urlFor(agentId, sessionKey, relPath),
+  };
 
   const wrap =
     <A extends unknown[], R>(fn: (...a: A) => R) =>
@@ -48,6 +89,13 @@ export function createNodesRuntime(deps: NodesRuntimeDeps) {
         return toRpc(err);
       }
     };
+
+  const listNodes = () =>
+    registry.list().map((n) => {
+      const link = registry.link(n.nodeId);
+      const pendingRequestId = approvals.pendingFor(n.nodeId);
+      return { ...n, allowedCommands: link ? approvals.effective(link) : [], ...(pendingRequestId ? { pendingRequestId } : {}) };
+    });
 
   const handlers: Handlers = {
     'device.pair.list': () => pairing.list(),
@@ -73,17 +121,32 @@ export function createNodesRuntime(deps: NodesRuntimeDeps) {
         );
       }
       const { token, expiresAtMs } = bootstrap.issue();
-      const setupCode = encodeSetupCode({ url: urls[0]!, urls, bootstrapToken: token, expiresAtMs });
-      return { setupCode, url: urls[0]!, urls, expiresAtMs };
+      const pageUrl = nodePageUrl(urls[0]!);
+      const setupCode = encodeSetupCode({ url: urls[0]!, urls, bootstrapToken: token, expiresAtMs, pageUrl });
+      return { setupCode, url: urls[0]!, urls, expiresAtMs, pairingPageUrl: nodePageUrl(urls[0]!, setupCode) };
     },
-    'node.list': () => ({ nodes: registry.list() }),
-    'node.describe': wrap((p: { nodeId: string }) => registry.describe(p.nodeId)),
+    'node.list': () => ({ nodes: listNodes() }),
+    'node.describe': wrap((p: { nodeId: string }) => {
+      const n = listNodes().find((x) => x.nodeId === p.nodeId);
+      if (!n) throw new NodeInvokeError(`unknown node "${p.nodeId}"`, 'NODE_NOT_FOUND');
+      return n;
+    }),
     'node.rename': wrap((p: { nodeId: string; displayName: string }) => {
       pairing.rename(p.nodeId, p.displayName);
       return { ok: true, nodeId: p.nodeId, displayName: p.displayName };
     }),
+    'node.pair.list': () => approvals.list(),
+    'node.pair.approve': wrap((p: { requestId: string }, ctx) => {
+      const req = approvals.get(p.requestId);
+      for (const scope of req.requiredScopes) {
+        if (!hasScope(ctx.scopes, scope)) throw new MissingScopeError(scope, ['operator.pairing', ...req.requiredScopes]);
+      }
+      return { ok: true, ...approvals.approve(p.requestId) };
+    }),
+    'node.pair.reject': wrap((p: { requestId: string }) => ({ ok: true, ...approvals.reject(p.requestId) })),
+    'node.pair.remove': (p) => ({ ok: true, nodeId: p.nodeId, removedCommands: approvals.remove(p.nodeId) }),
     'node.invoke': async (p, ctx) => {
-      if (isHighRiskNodeCommand(p.command) && !hasScope(ctx.scopes, 'operator.admin')) throw new MissingScopeError('operator.admin', ['operator.admin']);
+      if (isHostNodeCommand(p.command) && !hasScope(ctx.scopes, 'operator.admin')) throw new MissingScopeError('operator.admin', ['operator.admin']);
       try {
         return await registry.invoke({ nodeId: p.nodeId, command: p.command, params: p.params, timeoutMs: p.timeoutMs ?? 30_000, idempotencyKey: p.idempotencyKey });
       } catch (err) {
@@ -105,26 +168,63 @@ export function createNodesRuntime(deps: NodesRuntimeDeps) {
     },
   };
 
+  const canvasRoute = (req: IncomingMessage, res: ServerResponse, pathname: string) => canvasHost.handle(req, res, pathname);
+
   return {
     pairing,
+    approvals,
     registry,
     bootstrap,
     handlers,
+    listNodes,
+    canvas,
+    canvasHost,
+    /** GET routes for the gateway's HTTP handler. */
+    routes: [createNodePageRoute(deps.nodePageDir), canvasRoute],
+    /** The legacy canvas port (`canvasHost.port`): only the canvas, on its own listener. */
+    async listenLegacyCanvas(port: number, host: string): Promise<{ port: number; close(): Promise<void> }> {
+      const server = createServer((req, res) => {
+        const pathname = new URL(req.url ?? '/', 'http://canvas.invalid').pathname;
+        if ((req.method === 'GET' || req.method === 'HEAD') && canvasRoute(req, res, pathname)) return;
+        res.writeHead(404, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        res.end(JSON.stringify({ ok: false, error: { type: 'not_found', message: 'this port only serves /__openclaw__/canvas/' } }));
+      });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ port, host, exclusive: true }, () => resolve());
+      });
+      const addr = server.address();
+      return {
+        port: typeof addr === 'object' && addr ? addr.port : port,
+        close: () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      };
+    },
     onOpen(conn: GatewayConnection) {
       if (conn.grant?.role !== 'node' || !conn.grant.deviceId || !conn.params) return;
       const c = conn.params.client;
-      registry.attach({
+      const link = {
         nodeId: conn.grant.deviceId,
         connId: conn.connId,
         connectedAtMs: conn.connectedAtMs,
         caps: conn.params.caps ?? [],
         commands: conn.params.commands ?? [],
         platform: c.platform,
+        deviceFamily: c.deviceFamily,
         clientId: c.id,
         version: c.version,
         displayName: c.displayName,
-        send: (event, payload) => conn.sendEvent(event, payload),
-      });
+        send: (event: string, payload: unknown) => conn.sendEvent(event, payload),
+      };
+      registry.attach(link);
+      try {
+        approvals.onConnect(link);
+      } catch (err) {
+        deps.log.error('could not record the node command request', { nodeId: link.nodeId, err });
+      }
     },
     onClose(conn: GatewayConnection) {
       if (conn.grant?.role === 'node' && conn.grant.deviceId) registry.detach(conn.grant.deviceId, conn.connId);

@@ -88,7 +88,7 @@ export interface StatusInput extends SnapshotInput {
   gateway: MethodResult<'status'>['gateway'];
   /** Role of each open connection. */
   connections: string[];
-  host: { stateDir: string; configPath: string; logFile: string; storePath: string; storeSchemaVersion: number };
+  host: { stateDir: string; configPath: string; logFile: string; storePath: string; storeSchemaVersion: number; tokenPath?: string; firstStart?: boolean };
 }
 
 export function buildStatus(input: StatusInput): MethodResult<'status'> {

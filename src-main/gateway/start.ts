@@ -116,9 +116,10 @@ function bindHost(cfg: ResolvedConfig, opts: StartGatewayOptions): string {
  * answers and the user has a file to edit. Never overwrites, never when a
  * legacy file exists (it is read instead) or the config is read-only.
  */
-function writeStarterConfig(configPath: string, legacyPath: string, env: NodeJS.ProcessEnv): void {
-  if (env.OPENCLAW_CONFIG_READONLY === '1' || existsSync(configPath) || existsSync(legacyPath)) return;
+function writeStarterConfig(configPath: string, legacyPath: string, env: NodeJS.ProcessEnv): boolean {
+  if (env.OPENCLAW_CONFIG_READONLY === '1' || existsSync(configPath) || existsSync(legacyPath)) return false;
   writeConfigAtomic(configPath, formatConfig({ gateway: { mode: 'local', port: DEFAULT_GATEWAY_PORT, bind: 'loopback', auth: { mode: 'token' } } }), { backup: false });
+  return true;
 }
 
 /** WebSocket URLs other machines can use: the bound address, or every non-internal IPv4 address when bound to all. */
@@ -156,7 +157,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const startedAtMs = Date.now();
   const env = opts.env ?? process.env;
   const paths = resolveConfigPaths({ profile: opts.profile, env });
-  writeStarterConfig(paths.configPath, paths.legacyConfigPath, env);
+  const starterConfigWritten = writeStarterConfig(paths.configPath, paths.legacyConfigPath, env);
   const loaded = loadConfigFile(paths.configPath, env, { legacyConfigPath: paths.legacyConfigPath });
   if (!loaded.ok) throw loaded.error;
   let applied: LoadedConfig = loaded;
@@ -171,7 +172,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   let loopbackOnly = isLoopbackHost(host);
 
   // Fail closed before anything listens.
-  let generatedToken: { token: string; path: string } | undefined;
+  let generatedToken: { token: string; path: string; created: boolean } | undefined;
   const authFromConfig = (c: ResolvedConfig): AuthSettings => {
     const a = c.gateway.auth;
     if (a.mode === 'token' && !a.token) {
@@ -333,6 +334,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   };
 
   const presence = () => server.connections().map((c) => c.presence());
+  let presenceTimer: NodeJS.Timeout | undefined;
   // eslint-disable-next-line prefer-const -- built below; the conversation's tools reach it lazily
   let nodes: ReturnType<typeof createNodesRuntime> | undefined;
   // eslint-disable-next-line prefer-const -- built below: channels feed the conversation and the conversation answers through them
@@ -354,9 +356,10 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     providerTimeoutMs: opts.providerTimeoutMs,
     nodes: () =>
       nodes && {
-        list: () => nodes!.registry.list(),
+        list: () => nodes!.listNodes(),
         invoke: (req) => nodes!.registry.invoke({ ...req, idempotencyKey: randomUUID() }),
       },
+    canvas: () => nodes?.canvas,
   });
   nodes = createNodesRuntime({
     reachableUrls: () => ({ urls: lanUrls(host, boundPort), loopbackOnly }),
@@ -364,6 +367,11 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     emit,
     connections: () => server.connections(),
     close: (pred, code, reason) => server.closeWhere(pred, code, reason),
+    commandPolicy: () => ({ allow: cfg().gateway.nodes?.allowCommands ?? [], deny: cfg().gateway.nodes?.denyCommands ?? [] }),
+    stateDir: paths.stateDir,
+    httpBaseUrl: () => publicUrl(),
+    nodePageDir: join(PACKAGE_ROOT, 'out', 'node-page'),
+    log: log.child('nodes'),
   });
   channels = createChannelsRuntime({
     config: cfg,
@@ -394,7 +402,15 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
           includeHost,
           gateway: { port: boundPort, bind: cfg().gateway.bind, host, url: `ws://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`, authMode: auth.mode, controlUiUrl: publicUrl() },
           connections: server.connections().map((c) => c.grant?.role ?? ''),
-          host: { stateDir: paths.stateDir, configPath: paths.configPath, logFile: currentLogFile(), storePath: store.path, storeSchemaVersion: store.schemaVersion() },
+          host: {
+            stateDir: paths.stateDir,
+            configPath: paths.configPath,
+            logFile: currentLogFile(),
+            storePath: store.path,
+            storeSchemaVersion: store.schemaVersion(),
+            ...(generatedToken ? { tokenPath: generatedToken.path } : {}),
+            firstStart: starterConfigWritten || Boolean(generatedToken?.created),
+          },
         }),
       presence,
     }),
@@ -439,11 +455,13 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
       }),
     hello: (conn): HelloOk => ({
       type: 'hello-ok',
-      protocol: PROTOCOL_VERSION,
+      // Nodes may still speak v3 (the handshake checked the range): answer in the highest version both speak.
+      protocol: Math.min(PROTOCOL_VERSION, conn.params?.maxProtocol ?? PROTOCOL_VERSION),
       server: { version: VERSION, connId: conn.connId, bootId },
       features: { methods: [...dispatcher.methods], events: Object.keys(EVENTS) },
       snapshot: {
-        presence: presence(),
+        // The roster of connected clients is operator information; a node (a phone, say) does not get it.
+        presence: conn.grant?.role === 'operator' ? presence() : [],
         health: health(),
         stateVersion: { ...stateVersion },
         uptimeMs: Date.now() - startedAtMs,
@@ -464,6 +482,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     handleHttp: createHttpHandler({
       rendererDir,
       isReady: () => ready,
+      routes: nodes.routes,
       api: createHttpApi({
         config: cfg,
         stateDir: paths.stateDir,
@@ -484,7 +503,14 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     onConnectionClose: (c) => nodes.onClose(c),
     onPresenceChange: () => {
       stateVersion.presence++;
-      server.broadcast('presence', { presence: presence() });
+      // Coalesced, and for operators only: with thousands of nodes connecting, a roster per connect to every client is quadratic.
+      if (presenceTimer) return;
+      presenceTimer = setTimeout(() => {
+        presenceTimer = undefined;
+        const payload = { presence: presence() };
+        for (const c of server.connections()) if (c.grant?.role === 'operator') c.sendEvent('presence', payload);
+      }, 100);
+      presenceTimer.unref();
     },
   });
 
@@ -500,7 +526,18 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     throw err;
   }
   lock.update(boundPort);
+  // The legacy separate canvas port, only when configured (the canvas is always on the gateway port too).
+  let legacyCanvas: Awaited<ReturnType<typeof nodes.listenLegacyCanvas>> | undefined;
+  const canvasPort = cfg().canvasHost?.port;
+  if (canvasPort) {
+    try {
+      legacyCanvas = await nodes.listenLegacyCanvas(canvasPort, host);
+    } catch (err) {
+      log.error('could not listen on canvasHost.port; the canvas stays on the gateway port', { port: canvasPort, err: (err as Error).message });
+    }
+  }
   const { resumed } = conversation.queue.start();
+  const stopMaintenance = conversation.startMaintenance();
   // Channels connect in the background; `channels.status` shows their progress. Replies left
   // in the outbox by a previous run go out as their channels come up.
   channels.start();
@@ -561,9 +598,12 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
         log.info('gateway stopping', { reason });
         await watcher?.close();
         watcher = undefined;
+        stopMaintenance();
         await channels!.close();
         await conversation.queue.stop();
         await server.close(reason);
+        clearTimeout(presenceTimer);
+        await legacyCanvas?.close();
         store.close();
         lock.release();
       })();

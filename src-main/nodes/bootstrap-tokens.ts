@@ -36,27 +36,4 @@ export class BootstrapTokens {
   }
 }
 
-/** The setup code a phone scans: base64 JSON with the gateway URL(s) and a bootstrap token. */
-export interface SetupPayload {
-  url: string;
-  urls: string[];
-  bootstrapToken: string;
-  expiresAtMs: number;
-}
-
-export function encodeSetupCode(p: SetupPayload): string {
-  return Buffer.from(JSON.stringify(p), 'utf8').toString('base64url');
-}
-
-export function decodeSetupCode(code: string): SetupPayload {
-  const text = code.trim().replace(/^oc-pair:\/\//, '');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(text, 'base64').toString('utf8'));
-  } catch {
-    throw new Error('not a setup code: expected the base64 text from `openclaw qr`');
-  }
-  const p = parsed as Partial<SetupPayload>;
-  if (typeof p.url !== 'string' || typeof p.bootstrapToken !== 'string') throw new Error('setup code is missing url or bootstrapToken');
-  return { url: p.url, urls: Array.isArray(p.urls) ? p.urls.filter((u): u is string => typeof u === 'string') : [p.url], bootstrapToken: p.bootstrapToken, expiresAtMs: Number(p.expiresAtMs ?? 0) };
-}
+export { decodeSetupCode, encodeSetupCode, SetupCodeError, type SetupPayload } from '../../src-shared/protocol/index.js';

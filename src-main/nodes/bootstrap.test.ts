@@ -29,9 +29,13 @@ describe('setup codes and bootstrap tokens', () => {
   });
 
   it('a setup code pairs a phone once: node token plus a bounded operator token; the second use fails', async () => {
-    const r = await op.call<{ setupCode: string; url: string }>('device.pair.setupCode', { url: t.url });
+    const r = await op.call<{ setupCode: string; url: string; pairingPageUrl: string }>('device.pair.setupCode', { url: t.url });
     const payload = decodeSetupCode(r.setupCode);
-    expect(payload).toMatchObject({ url: t.url, urls: [t.url], bootstrapToken: expect.any(String), expiresAtMs: expect.any(Number) });
+    const pageUrl = t.url.replace(/^ws:/, 'http:') + '/node/';
+    expect(payload).toMatchObject({ url: t.url, urls: [t.url], bootstrapToken: expect.any(String), expiresAtMs: expect.any(Number), pageUrl });
+    // The QR holds the node page link, the setup code in its fragment; `node run --pair` takes either.
+    expect(r.pairingPageUrl).toBe(`${pageUrl}#setup=${r.setupCode}`);
+    expect(decodeSetupCode(r.pairingPageUrl)).toEqual(payload);
     const keys = generateDeviceKeys();
     const c = await phone(payload.bootstrapToken, keys);
     expect(c.hello.auth).toMatchObject({ method: 'bootstrap-token', role: 'node', scopes: [], deviceToken: expect.any(String) });

@@ -23,8 +23,8 @@ export class PairingError extends Error {
 
 export interface PairingHooks {
   emit(event: string, payload: unknown): void;
-  /** Whether a device has an open connection now. */
-  isConnected(deviceId: string): boolean;
+  /** Devices with an open connection now. */
+  connectedDevices(): ReadonlySet<string>;
   /** Close a device's open connections (all, or only those using a device token); returns how many. */
   closeDevice(deviceId: string, opts: { onlyDeviceToken?: boolean; reason: string }): number;
 }
@@ -65,7 +65,9 @@ export class DevicePairing {
 
   list(): { pending: PairRequest[]; paired: PairedDevice[] } {
     this.prune();
-    return { pending: [...this.pending.values()], paired: this.store.devices.list().map((d) => this.view(d)) };
+    // One pass over the connections for the whole list: thousands of nodes make a per-device scan quadratic.
+    const connected = this.hooks.connectedDevices();
+    return { pending: [...this.pending.values()], paired: this.store.devices.list().map((d) => this.view(d, connected)) };
   }
 
   approve(requestId: string): PairedDevice {
@@ -140,7 +142,7 @@ export class DevicePairing {
     for (const [id, r] of this.pending) if (r.expiresAtMs <= now) this.pending.delete(id);
   }
 
-  private view(d: DeviceRecord): PairedDevice {
+  private view(d: DeviceRecord, connected: ReadonlySet<string> = this.hooks.connectedDevices()): PairedDevice {
     return {
       deviceId: d.deviceId,
       role: d.role,
@@ -151,7 +153,7 @@ export class DevicePairing {
       createdAtMs: d.createdAtMs,
       approvedAtMs: d.approvedAtMs,
       ...(d.lastSeenAtMs ? { lastSeenAtMs: d.lastSeenAtMs } : {}),
-      connected: this.hooks.isConnected(d.deviceId),
+      connected: connected.has(d.deviceId),
     };
   }
 }

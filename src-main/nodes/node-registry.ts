@@ -13,6 +13,7 @@ export interface NodeLink {
   caps: string[];
   commands: string[];
   platform?: string;
+  deviceFamily?: string;
   clientId?: string;
   version?: string;
   displayName?: string;
@@ -32,7 +33,8 @@ export class NodeInvokeError extends Error {
   override readonly name = 'NodeInvokeError';
   constructor(
     message: string,
-    readonly code: 'NODE_NOT_FOUND' | 'NODE_NOT_CONNECTED' | 'COMMAND_NOT_ALLOWED',
+    readonly code: 'NODE_NOT_FOUND' | 'NODE_NOT_CONNECTED' | 'COMMAND_NOT_ALLOWED' | 'COMMAND_NOT_APPROVED',
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -65,7 +67,16 @@ export class NodeRegistry {
   constructor(
     private readonly store: Store,
     private readonly emit: (event: string, payload: unknown) => void,
+    /** May this command run on this node now? Throws NodeInvokeError when not. Default: the node declared it. */
+    private readonly authorize: (link: NodeLink, command: string) => void = (link, command) => {
+      if (!link.commands.includes(command)) throw new NodeInvokeError(`node "${link.nodeId}" does not offer "${command}"`, 'COMMAND_NOT_ALLOWED');
+    },
   ) {}
+
+  /** The connection of a connected node. */
+  link(nodeId: string): NodeLink | undefined {
+    return this.links.get(nodeId);
+  }
 
   attach(link: NodeLink): void {
     const previous = this.links.get(link.nodeId);
@@ -110,12 +121,6 @@ export class NodeRegistry {
     return [...out.values()];
   }
 
-  describe(nodeId: string): NodeInfo {
-    const n = this.list().find((x) => x.nodeId === nodeId);
-    if (!n) throw new NodeInvokeError(`unknown node "${nodeId}"`, 'NODE_NOT_FOUND');
-    return n;
-  }
-
   /** Run a command; the same idempotency key joins the run in flight or returns its recent result. */
   invoke(req: { nodeId: string; command: string; params?: unknown; timeoutMs: number; idempotencyKey: string }): Promise<InvokeOutcome> {
     this.prune();
@@ -129,9 +134,7 @@ export class NodeRegistry {
       const known = this.store.devices.get(req.nodeId);
       throw new NodeInvokeError(known ? `node "${req.nodeId}" is not connected` : `unknown node "${req.nodeId}"`, known ? 'NODE_NOT_CONNECTED' : 'NODE_NOT_FOUND');
     }
-    if (!link.commands.includes(req.command)) {
-      throw new NodeInvokeError(`node "${req.nodeId}" does not offer "${req.command}" (it offers: ${link.commands.join(', ') || 'nothing'})`, 'COMMAND_NOT_ALLOWED');
-    }
+    this.authorize(link, req.command);
     const id = randomUUID();
     let resolve!: (o: InvokeOutcome) => void;
     const promise = new Promise<InvokeOutcome>((r) => (resolve = r));

@@ -34,7 +34,8 @@ describe('nodes: pairing, invoke, revocation', () => {
   const keys = generateDeviceKeys();
   let deviceToken = '';
   beforeAll(async () => {
-    t = await startTestGateway();
+    // device.info is outside the linux platform defaults: opted in here, as a user would.
+    t = await startTestGateway({ config: { gateway: { auth: { mode: 'token', token: 'nodes-test-token' }, nodes: { allowCommands: ['device.info'] } } } });
     op = await t.operator();
   });
   afterAll(() => t.close());
@@ -66,6 +67,11 @@ describe('nodes: pairing, invoke, revocation', () => {
 
   it('invoke round trip, timeout, cancel; a node cannot call operator methods', async () => {
     const node = await nodeConnect(t, keys, { deviceToken });
+    // The second layer: the node's declared commands wait for an operator.
+    const { pending } = await op.call<any>('node.pair.list', {});
+    const request = pending.find((r: any) => r.node.nodeId === keys.deviceId);
+    expect(request).toMatchObject({ commands: ['device.info', 'system.notify', 'system.run'], requiredScopes: ['operator.admin', 'operator.write'] });
+    await op.call('node.pair.approve', { requestId: request.requestId });
     const seen: string[] = [];
     node.on((event, p: any) => {
       if (event === 'node.invoke.cancel') seen.push(`cancel:${p.id}`);

@@ -6,11 +6,13 @@ import { buildSystemPrompt, ensureWorkspace, resolveAgentSettings, resolveModelC
 import type { ModelRouter } from '../agents/model-router.js';
 import type { ModelMessage, ToolSpec } from '../agents/providers/types.js';
 import type { RunTracker } from '../agents/run-tracker.js';
+import { estimateTokens } from '../agents/context-budget.js';
 import { runTurn, type TurnOutput } from '../agents/runtime.js';
 import type { AgentTool, SandboxRuntime, ToolContext, ToolResult, ToolServices } from '../agents/tools/types.js';
 import type { ActiveRun, QueueMode, QueueProcessor } from '../queue/inbound-queue.js';
 import { HistoryCache } from '../sessions/history-cache.js';
 import { isResetCommand, shouldAutoReset } from '../sessions/reset-policy.js';
+import { applySummaries, compactionSettings, entriesToCompact, needsCompaction, summaryEntry, summaryMessages, summaryRequest } from '../sessions/compaction.js';
 import { entriesToMessages, messagesToEntries } from '../sessions/transcript-messages.js';
 import type { QueueItem, SessionRecord, Store } from '../store/types.js';
 import { compose, type Middleware } from './middleware.js';
@@ -68,7 +70,7 @@ interface Ctx {
 }
 
 /** Build the queue processor: access gate → command gate → session → agent turn → record and deliver. */
-export function createInboundProcessor(deps: PipelineDeps): QueueProcessor {
+export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { compact(sessionKey: string): Promise<{ compacted: boolean; coveredEntries: number; reason?: string }> } {
   const history = new HistoryCache(deps.store);
   const chatEvent = (ctx: Ctx, state: string, extra: Record<string, unknown>) =>
     deps.emit('chat', { runId: ctx.run.runId, sessionKey: ctx.sessionKey, agentId: ctx.agentId, seq: ctx.seq++, state, ...extra });
@@ -155,7 +157,8 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor {
     const cfg = deps.config();
     const agent = ctx.agent!;
     const session = ctx.session!;
-    const historyEntries = history.before(session.sessionId, ctx.firstUserSeq);
+    // A summary of older turns stands in for them (see sessions/compaction.ts).
+    const { summary, entries: historyEntries } = applySummaries(history.before(session.sessionId, ctx.firstUserSeq));
     const incoming: ModelMessage[] = ctx.batch.map((item) => ({ role: 'user', content: [{ type: 'text', text: sanitizeInboundText((item.payload as QueuedInbound).inbound.text) }] }));
     const models = (session.modelOverride ? [session.modelOverride, ...agent.modelRefs] : agent.modelRefs).map((ref) => resolveModelChoice(cfg, ref));
     const { tools, specs, sandbox } = deps.tools.forSession(agent, ctx.sessionKey);
@@ -164,7 +167,7 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor {
     ctx.turn = await runTurn({
       runId: ctx.run.runId,
       system: buildSystemPrompt(agent, Date.now()),
-      history: entriesToMessages(historyEntries),
+      history: [...summaryMessages(summary), ...entriesToMessages(historyEntries)],
       incoming,
       models,
       stream: (req, choices) => deps.models.stream(req, choices),
@@ -240,6 +243,9 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor {
       ctx.batch.map((i) => i.runId),
       { status: turn.status, text: turn.replyText, sessionKey: ctx.sessionKey, error: turn.error?.message, usage: turn.usage },
     );
+    // After the reply is recorded, announced and queued for delivery: compaction delays only this session's next turn.
+    // The turn's own estimate says cheaply whether it is worth looking.
+    if (turn.status === 'ok' && turn.context && nearWindow(turn, ctx)) await compactIfNeeded(ctx.sessionKey, false);
   };
 
   /** Replies go back where the message came from: chat platforms only (gateway clients get events). */
@@ -250,9 +256,66 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor {
     deps.enqueueReply({ channel: m.channel, accountId: m.accountId, to: m.peer, threadId: m.threadId, topicId: m.topicId, text, replyToMessageId: m.messageId }, ctx.sessionKey);
   };
 
+  const nearWindow = (turn: TurnOutput, ctx: Ctx): boolean => {
+    if (turn.context!.droppedMessages > 0) return true;
+    const cfg = deps.config();
+    const settings = compactionSettings(cfg);
+    if (settings.mode !== 'summarize') return false;
+    const choice = resolveModelChoice(cfg, turn.modelRef ?? ctx.agent!.modelRefs[0] ?? '');
+    const after = turn.context!.estimatedInputTokens + estimateTokens(turn.replyText);
+    return after > (choice.contextWindow - choice.maxTokens) * settings.thresholdRatio;
+  };
+
+  /**
+   * Summarise older turns once the history fills most of the window (or at
+   * once with `force`). Returns what was covered; never throws.
+   */
+  const compactIfNeeded = async (sessionKey: string, force: boolean): Promise<{ compacted: boolean; coveredEntries: number; reason?: string }> => {
+    const cfg = deps.config();
+    const settings = compactionSettings(cfg);
+    if (settings.mode !== 'summarize') return { compacted: false, coveredEntries: 0, reason: 'compaction mode is "trim"' };
+    const session = deps.store.sessions.get(sessionKey);
+    if (!session) return { compacted: false, coveredEntries: 0, reason: 'no such session' };
+    const agent = resolveAgentSettings(cfg, session.agentId, deps.stateDir) ?? resolveAgentSettings(cfg, cfg.defaultAgentId, deps.stateDir)!;
+    const models = (session.modelOverride ? [session.modelOverride, ...agent.modelRefs] : agent.modelRefs).map((ref) => resolveModelChoice(cfg, ref));
+    const primary = models[0];
+    if (!primary) return { compacted: false, coveredEntries: 0, reason: 'no model configured' };
+    const all = history.before(session.sessionId, undefined);
+    if (!force) {
+      const { summary, entries } = applySummaries(all);
+      if (!needsCompaction([...summaryMessages(summary), ...entriesToMessages(entries)], buildSystemPrompt(agent, Date.now()), primary, settings)) {
+        return { compacted: false, coveredEntries: 0, reason: 'below the threshold' };
+      }
+    }
+    const { covered, previous } = entriesToCompact(all, settings.keepRecentTurns);
+    if (!covered.length) return { compacted: false, coveredEntries: 0, reason: 'nothing older than the kept turns' };
+    try {
+      const req = summaryRequest(covered, previous, primary.contextWindow - primary.maxTokens);
+      let text = '';
+      let usage: TurnOutput['usage'] | undefined;
+      for await (const ev of deps.models.stream({ ...req, tools: [] }, models)) {
+        if (ev.type === 'text_delta') text += ev.text;
+        else if (ev.type === 'done') usage = { inputTokens: ev.usage.inputTokens, outputTokens: ev.usage.outputTokens, costUsd: 0 };
+      }
+      if (!text.trim()) return { compacted: false, coveredEntries: 0, reason: 'the model returned an empty summary' };
+      const now = Date.now();
+      deps.store.transaction(() => {
+        history.append(session.sessionId, [summaryEntry(text.trim(), covered.at(-1)!.seq, now, usage ? { ...usage, model: primary.ref } : undefined)]);
+        if (usage) deps.store.sessions.addUsage(sessionKey, { messages: 1, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: 0, nowMs: now });
+      });
+      deps.log.info('session compacted', { sessionKey, coveredEntries: covered.length, summaryChars: text.length });
+      deps.emit('sessions.changed', { sessionKey, reason: 'compacted' });
+      return { compacted: true, coveredEntries: covered.length };
+    } catch (err) {
+      deps.log.warn('compaction failed; older turns will be trimmed instead', { sessionKey, err: (err as Error).message });
+      return { compacted: false, coveredEntries: 0, reason: `the summary request failed: ${(err as Error).message}` };
+    }
+  };
+
   const chain = compose<Ctx>([accessGate, commandGate, sessionStep, agentTurn, recordAndDeliver]);
-  return async (batch, run) => {
+  const processor = async (batch: QueueItem[], run: ActiveRun) => {
     const first = batch[0]!.payload as QueuedInbound;
     await chain({ batch, run, first, sessionKey: batch[0]!.sessionKey, agentId: batch[0]!.agentId, seq: 0 });
   };
+  return Object.assign(processor, { compact: (sessionKey: string) => compactIfNeeded(sessionKey, true) });
 }

@@ -62,6 +62,15 @@ export function createSessionsRepo(db: Database.Database): SessionsRepo {
       'UPDATE sessions SET session_id = ?, reset_at_ms = ?, updated_at_ms = ?, message_count = 0, input_tokens = 0, output_tokens = 0, cost_usd = 0, last_preview = NULL WHERE session_key = ?',
     ),
     delete: db.prepare('DELETE FROM sessions WHERE session_key = ?'),
+    archive: db.prepare(
+      `INSERT OR REPLACE INTO session_archive (session_id, session_key, agent_id, started_at_ms, ended_at_ms, message_count, last_preview)
+       SELECT session_id, session_key, agent_id, COALESCE(reset_at_ms, created_at_ms), ?, message_count, last_preview FROM sessions WHERE session_key = ?`,
+    ),
+    archives: db.prepare<[string], ArchiveRow>('SELECT * FROM session_archive WHERE session_key = ? ORDER BY ended_at_ms DESC'),
+    archivesOfKey: db.prepare<[string], { session_id: string }>('SELECT session_id FROM session_archive WHERE session_key = ?'),
+    dropKey: db.prepare('DELETE FROM session_archive WHERE session_key = ?'),
+    archivesBefore: db.prepare<[number], { session_id: string }>('SELECT session_id FROM session_archive WHERE ended_at_ms < ?'),
+    dropBefore: db.prepare('DELETE FROM session_archive WHERE ended_at_ms < ?'),
     count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM sessions'),
     byAgent: db.prepare<[], { agent_id: string; n: number }>('SELECT agent_id, COUNT(*) AS n FROM sessions GROUP BY agent_id'),
   };
@@ -121,13 +130,48 @@ export function createSessionsRepo(db: Database.Database): SessionsRepo {
       q.addUsage.run({ key, messages: d.messages, inputTokens: d.inputTokens, outputTokens: d.outputTokens, costUsd: d.costUsd, nowMs: d.nowMs, preview: d.preview ?? null });
     },
     reset(key, newId, nowMs) {
-      if (q.reset.run(newId, nowMs, nowMs, key).changes === 0) return undefined;
-      return toSession(q.get.get(key)!);
+      return db.transaction(() => {
+        q.archive.run(nowMs, key);
+        if (q.reset.run(newId, nowMs, nowMs, key).changes === 0) return undefined;
+        return toSession(q.get.get(key)!);
+      })();
+    },
+    archives: (key) =>
+      q.archives.all(key).map((r) => ({
+        sessionId: r.session_id,
+        sessionKey: r.session_key,
+        agentId: r.agent_id,
+        startedAtMs: r.started_at_ms,
+        endedAtMs: r.ended_at_ms,
+        messageCount: r.message_count,
+        ...(r.last_preview !== null ? { lastPreview: r.last_preview } : {}),
+      })),
+    dropArchives(by) {
+      return db.transaction(() => {
+        if ('sessionKey' in by) {
+          const ids = q.archivesOfKey.all(by.sessionKey).map((r) => r.session_id);
+          q.dropKey.run(by.sessionKey);
+          return ids;
+        }
+        const ids = q.archivesBefore.all(by.endedBeforeMs).map((r) => r.session_id);
+        q.dropBefore.run(by.endedBeforeMs);
+        return ids;
+      })();
     },
     delete: (key) => q.delete.run(key).changes > 0,
     count: () => q.count.get()!.n,
     countByAgent: () => Object.fromEntries(q.byAgent.all().map((r) => [r.agent_id, r.n])),
   };
+}
+
+interface ArchiveRow {
+  session_id: string;
+  session_key: string;
+  agent_id: string;
+  started_at_ms: number;
+  ended_at_ms: number;
+  message_count: number;
+  last_preview: string | null;
 }
 
 interface TranscriptRow {

@@ -27,7 +27,8 @@ export interface SessionRecord {
   lastPreview?: string;
 }
 
-export type TranscriptRole = 'user' | 'assistant' | 'tool';
+/** `summary`: a compaction of older turns; content `[{type:'summary', text, coversThroughSeq}]`. */
+export type TranscriptRole = 'user' | 'assistant' | 'tool' | 'summary';
 
 export interface TranscriptEntry {
   sessionId: string;
@@ -68,6 +69,17 @@ export interface SessionListQuery {
   offset?: number;
 }
 
+/** A transcript set aside by a reset. */
+export interface ArchivedTranscript {
+  sessionId: string;
+  sessionKey: string;
+  agentId: string;
+  startedAtMs: number;
+  endedAtMs: number;
+  messageCount: number;
+  lastPreview?: string;
+}
+
 export interface SessionsRepo {
   get(sessionKey: string): SessionRecord | undefined;
   getBySessionId(sessionId: string): SessionRecord | undefined;
@@ -77,9 +89,14 @@ export interface SessionsRepo {
   patch(sessionKey: string, fields: Partial<Pick<SessionRecord, 'label' | 'modelOverride' | 'route' | 'lastPreview' | 'updatedAtMs'>>): boolean;
   /** Add a turn's counters. */
   addUsage(sessionKey: string, d: { messages: number; inputTokens: number; outputTokens: number; costUsd: number; nowMs: number; preview?: string }): void;
-  /** New session id; the old transcript stays under the old id (archived). */
+  /** New session id; the old transcript stays under the old id, recorded in the archive. */
   reset(sessionKey: string, newSessionId: string, nowMs: number): SessionRecord | undefined;
+  /** Deletes the session row (its transcripts are the caller's to delete: current and archived ids). */
   delete(sessionKey: string): boolean;
+  /** Transcripts set aside by resets of this key, newest first. */
+  archives(sessionKey: string): ArchivedTranscript[];
+  /** Forgets archive records of this key (delete) or older than `beforeMs` (retention); returns their session ids. */
+  dropArchives(by: { sessionKey: string } | { endedBeforeMs: number }): string[];
   count(): number;
   /** Sessions per agent id. */
   countByAgent(): Record<string, number>;

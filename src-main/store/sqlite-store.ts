@@ -7,6 +7,7 @@ import { migrate, readSchemaVersion } from './migrate.js';
 import { createChannelPairingRepo } from './pairing-repo.js';
 import { createOutboxRepo } from './outbox-repo.js';
 import { createUsageRepo } from './usage-repo.js';
+import { createNodeApprovalsRepo } from './node-approvals-repo.js';
 import { UnknownDeviceError, type DeviceRecord, type DeviceTokenInfo, type Store } from './types.js';
 
 interface DeviceRow {
@@ -99,6 +100,7 @@ class SqliteStore implements Store {
   readonly channelPairing: Store['channelPairing'];
   readonly outbox: Store['outbox'];
   readonly usage: Store['usage'];
+  readonly nodeApprovals: Store['nodeApprovals'];
   readonly devices: Store['devices'];
   readonly deviceTokens: Store['deviceTokens'];
 
@@ -115,6 +117,7 @@ class SqliteStore implements Store {
     this.channelPairing = createChannelPairingRepo(db);
     this.outbox = createOutboxRepo(db);
     this.usage = createUsageRepo(db);
+    this.nodeApprovals = createNodeApprovalsRepo(db);
     this.stmts = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),

@@ -2,10 +2,12 @@ import type { QueueRepo, SessionsRepo, TranscriptRepo } from './conversation-typ
 import type { ChannelPairingRepo } from './pairing-repo.js';
 import type { OutboxRepo } from './outbox-repo.js';
 import type { UsageRepo } from './usage-repo.js';
+import type { NodeApprovalsRepo } from './node-approvals-repo.js';
 
 export type { ChannelPairingRepo, PairedSenderRecord, PairingRequestRecord } from './pairing-repo.js';
 export type { OutboxItem, OutboxRepo } from './outbox-repo.js';
 export type { UsageQuery, UsageRepo, UsageRow } from './usage-repo.js';
+export type { NodeApprovalsRepo, NodePairRequestRecord } from './node-approvals-repo.js';
 
 export type * from './conversation-types.js';
 
@@ -79,6 +81,8 @@ export interface Store {
   outbox: OutboxRepo;
   /** Turns, tokens and cost from the transcript, for usage reports. */
   usage: UsageRepo;
+  /** Node capability approval: approved commands per node and pending requests. */
+  nodeApprovals: NodeApprovalsRepo;
   /** Runs `fn` atomically (nests as a savepoint); `fn` must be synchronous. */
   transaction<T>(fn: () => T): T;
   /** Closes the database; idempotent. */

@@ -22,6 +22,11 @@ export function LoginForm({ busy, error, notice, origin, onSubmit }: LoginFormPr
         Enter the gateway token for <code>{origin}</code>. It is in <code>~/.openclaw/credentials/gateway.token</code> on
         the gateway host (or <code>OPENCLAW_GATEWAY_TOKEN</code>, if the gateway was started with it).
       </p>
+      <p className="muted" data-testid="login-first-run">
+        First time here? The gateway wrote that file on its first start; print it on the gateway host with{' '}
+        <code>cat ~/.openclaw/credentials/gateway.token</code>. Once connected, the Overview shows what else was created and
+        what to set up next. The token itself is kept only in this tab.
+      </p>
       {notice ? <p className="notice">Disconnected: {notice}</p> : null}
       <label htmlFor="gateway-token">Gateway token</label>
       <input

@@ -112,7 +112,11 @@ export const GatewayConfigSchema = Obj(
     tools: Opt(Obj(ToolPolicySchema.properties, { description: 'Tools reachable over HTTP /tools/invoke.' })),
     nodes: Opt(
       Obj(
-        { pairing: Opt(Obj({ autoApproveCidrs: Opt(StrList('Networks whose nodes are approved without a prompt.')) }, { description: 'Node pairing.' })) },
+        {
+          pairing: Opt(Obj({ autoApproveCidrs: Opt(StrList('Networks whose nodes are approved without a prompt.')) }, { description: 'Node pairing.' })),
+          allowCommands: Opt(StrList('Node commands allowed beyond the platform defaults (they still need approval).')),
+          denyCommands: Opt(StrList('Node commands never allowed, whatever else says so.')),
+        },
         { description: 'Companion nodes.' },
       ),
     ),
@@ -197,6 +201,16 @@ export const AgentsConfigSchema = Obj(
           sandbox: Opt(SandboxSchema),
           timeoutSeconds: Opt(Int('Agent turn timeout in seconds.', { minimum: 1 })),
           maxSteps: Opt(Int('Maximum tool steps per turn.', { minimum: 1 })),
+          compaction: Opt(
+            Obj(
+              {
+                mode: Opt(Enum(['summarize', 'trim'], 'When a session outgrows the context window: summarise older turns, or only drop them.', { default: 'summarize' })),
+                thresholdRatio: Opt(Type.Number({ description: 'Compact once the history fills this share of the context window.', minimum: 0.2, maximum: 0.95, default: 0.75 })),
+                keepRecentTurns: Opt(Int('Newest turns kept word for word.', { minimum: 1, maximum: 50, default: 4 })),
+              },
+              { description: 'History compaction.' },
+            ),
+          ),
         },
         { description: 'Settings shared by all agents.' },
       ),
@@ -241,6 +255,7 @@ export const SessionConfigSchema = Obj(
     groupScope: Opt(GroupScopeSchema),
     mainKey: Opt(Str('Key of the main session.', { default: 'main' })),
     identityLinks: Opt(Dict(Type.Array(Type.String()), 'Canonical identity → list of channel:peer ids treated as the same person.')),
+    archiveRetentionDays: Opt(Int('Days a transcript set aside by a reset is kept (0: forever).', { minimum: 0, default: 30 })),
     reset: Opt(
       Obj(
         {
@@ -385,6 +400,12 @@ export const OpenClawConfigSchema = Obj(
     tools: Opt(ToolsConfigSchema),
     commands: Opt(Obj({ ownerAllowFrom: Opt(StrList('Senders allowed to run owner commands.')) }, { description: 'Chat commands.' })),
     accessGroups: Opt(Dict(Type.Array(Type.String()), 'Named sender lists usable in allowlists.')),
+    canvasHost: Opt(
+      Obj(
+        { port: Opt(Int('Also serve /__openclaw__/canvas/ on this port (the legacy canvas host, 18793); unset: only on the gateway port.', { minimum: 1, maximum: 65535 })) },
+        { description: 'Agent-written canvas pages.' },
+      ),
+    ),
   },
   { description: 'OpenClaw configuration.' },
 );

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ChannelAccountStatusSchema } from './methods/channels.js';
 import { ConfigReloadStatusSchema, HealthSnapshotSchema } from './methods/system.js';
 import { ConnectChallengeSchema, PresenceEntrySchema } from './frames.js';
+import { NodePairRequestSchema } from './methods/nodes.js';
 
 /** Server events: payload schema and the scope a client needs to receive it (null: every authenticated client). */
 export const EVENTS = {
@@ -44,6 +45,13 @@ export const EVENTS = {
   'node.invoke.cancel': { payload: Type.Object({ id: Type.String(), nodeId: Type.String() }), scope: null },
   'node.presence': { payload: Type.Object({ nodeId: Type.String(), connected: Type.Boolean() }), scope: 'operator.read' },
   'node.event': { payload: Type.Object({ nodeId: Type.String(), event: Type.String(), payload: Type.Optional(Type.Unknown()) }), scope: 'operator.read' },
+  /** A node declared commands that need an operator's approval (`node.pair.approve`). */
+  'node.pair.requested': { payload: NodePairRequestSchema, scope: 'operator.pairing' },
+  /** A node request was approved, rejected, removed or superseded by a changed command list. */
+  'node.pair.resolved': {
+    payload: Type.Object({ requestId: Type.String(), nodeId: Type.String(), decision: Type.String(), commands: Type.Optional(Type.Array(Type.String())) }),
+    scope: 'operator.pairing',
+  },
   /** DM pairing: a request arrived, was approved, dismissed or expired (the tray shows these). */
   pairing: {
     payload: Type.Object({

@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './frames.js';
 export * from './scopes.js';
 export * from './device-auth.js';
+export * from './setup-code.js';
 export * from './validate.js';
 export * from './method-table.js';
 export * from './events.js';

@@ -4,7 +4,15 @@ import type { MethodSpec } from './methods/define.js';
 import { agentMethod, agentWaitMethod } from './methods/agent.js';
 import { chatAbortMethod, chatHistoryMethod, chatSendMethod } from './methods/chat.js';
 import { modelsListMethod, sendMethod, toolsInvokeMethod } from './methods/models-tools.js';
-import { sessionsDeleteMethod, sessionsListMethod, sessionsPatchMethod, sessionsPreviewMethod, sessionsResetMethod } from './methods/sessions.js';
+import {
+  sessionsArchivesMethod,
+  sessionsCompactMethod,
+  sessionsDeleteMethod,
+  sessionsListMethod,
+  sessionsPatchMethod,
+  sessionsPreviewMethod,
+  sessionsResetMethod,
+} from './methods/sessions.js';
 import {
   devicePairApproveMethod,
   devicePairListMethod,
@@ -24,6 +32,10 @@ import {
   nodeInvokeResultMethod,
   nodeListMethod,
   nodeRenameMethod,
+  nodePairApproveMethod,
+  nodePairListMethod,
+  nodePairRejectMethod,
+  nodePairRemoveMethod,
 } from './methods/nodes.js';
 import {
   channelsLogoutMethod,
@@ -63,6 +75,8 @@ export const METHODS = {
   'sessions.patch': sessionsPatchMethod,
   'sessions.reset': sessionsResetMethod,
   'sessions.delete': sessionsDeleteMethod,
+  'sessions.compact': sessionsCompactMethod,
+  'sessions.archives': sessionsArchivesMethod,
   'models.list': modelsListMethod,
   'tools.invoke': toolsInvokeMethod,
   'device.pair.list': devicePairListMethod,
@@ -81,6 +95,10 @@ export const METHODS = {
   'node.invoke.result': nodeInvokeResultMethod,
   'node.invoke.progress': nodeInvokeProgressMethod,
   'node.event': nodeEventMethod,
+  'node.pair.list': nodePairListMethod,
+  'node.pair.approve': nodePairApproveMethod,
+  'node.pair.reject': nodePairRejectMethod,
+  'node.pair.remove': nodePairRemoveMethod,
   'channels.status': channelsStatusMethod,
   'channels.start': channelsStartMethod,
   'channels.stop': channelsStopMethod,

@@ -31,6 +31,11 @@ describe('nodes tool', () => {
     expect(calls).toEqual([{ nodeId: 'n1', command: 'location.get', params: undefined, timeoutMs: 30_000 }]);
   });
 
+  it('lists only what may run now, and names what still waits for approval', async () => {
+    const r = await nodesTool.execute({ action: 'list' }, ctx({ listNodes: () => [{ nodeId: 'n2', displayName: 'Phone', platform: 'web', connected: true, commands: ['system.notify', 'camera.snap'], allowedCommands: ['system.notify'] }], invokeNode: services.invokeNode }));
+    expect(r.content).toBe('- n2 Phone (web, connected): system.notify (not approved or not allowed yet: camera.snap)');
+  });
+
   it('never lets an agent run host commands on a node', async () => {
     for (const command of ['system.run', 'fs.read', 'browser.proxy']) {
       expect(await nodesTool.execute({ action: 'invoke', nodeId: 'n1', command }, ctx(services))).toMatchObject({ isError: true, content: expect.stringMatching(/only be invoked by the user/) });

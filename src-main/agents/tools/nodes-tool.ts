@@ -1,8 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { isHostNodeCommand } from '../../../src-shared/domain/node-commands.js';
 import type { AgentTool } from './types.js';
-
-/** Node commands that act on the host; an agent never invokes them (an operator with the admin scope can). */
-const HOST_COMMANDS = /^(system\.run|browser\.proxy|fs\..*)$/;
 
 const Params = Type.Object(
   {
@@ -27,10 +25,16 @@ export const nodesTool: AgentTool<Static<typeof Params>> = {
     if (p.action === 'list') {
       const nodes = svc.listNodes();
       if (!nodes.length) return { content: 'No nodes are paired. The user can pair a phone with `openclaw qr`.', details: { nodes } };
-      return { content: nodes.map((n) => `- ${n.nodeId} ${n.displayName ?? ''} (${n.platform ?? 'unknown'}, ${n.connected ? 'connected' : 'offline'}): ${n.commands.join(', ') || 'no commands'}`).join('\n'), details: { nodes } };
+      const line = (n: (typeof nodes)[number]) => {
+        const usable = n.allowedCommands ?? n.commands;
+        const waiting = n.commands.filter((c) => !usable.includes(c));
+        return `- ${n.nodeId} ${n.displayName ?? ''} (${n.platform ?? 'unknown'}, ${n.connected ? 'connected' : 'offline'}): ${usable.join(', ') || 'no commands'}${waiting.length ? ` (not approved or not allowed yet: ${waiting.join(', ')})` : ''}`;
+      };
+      return { content: nodes.map(line).join('\n'), details: { nodes } };
     }
     if (!p.nodeId || !p.command) return { content: 'invoke needs nodeId and command.', isError: true };
-    if (HOST_COMMANDS.test(p.command)) return { content: `${p.command} runs on the node's host and can only be invoked by the user, not by an agent.`, isError: true };
+    // Host commands (system.run, fs.*, browser.proxy…): an operator with the admin scope may invoke them, an agent never.
+    if (isHostNodeCommand(p.command)) return { content: `${p.command} runs on the node's host and can only be invoked by the user, not by an agent.`, isError: true };
     const r = await svc.invokeNode({ nodeId: p.nodeId, command: p.command, params: p.params, timeoutMs: p.timeoutMs ?? 30_000 });
     return r.ok ? { content: JSON.stringify(r.payload ?? null), details: r } : { content: `${r.error?.code ?? 'FAILED'}: ${r.error?.message ?? 'the node did not answer'}`, isError: true, details: r };
   },

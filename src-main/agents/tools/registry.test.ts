@@ -4,7 +4,7 @@ import { createToolRegistry, HTTP_DEFAULT_DENY, resolveHttpToolDeny, resolveTool
 import { makeToolFixture } from '../../../test-support/tool-context.js';
 import { ToolDeniedError, type AgentTool } from './types.js';
 
-const NAMES = ['read', 'write', 'edit', 'apply_patch', 'exec', 'web_fetch', 'browser', 'sessions_list', 'sessions_history', 'sessions_send', 'message', 'nodes'];
+const NAMES = ['read', 'write', 'edit', 'apply_patch', 'exec', 'web_fetch', 'browser', 'sessions_list', 'sessions_history', 'sessions_send', 'message', 'nodes', 'canvas'];
 
 describe('createToolRegistry', () => {
   it('has every tool once, each in its group', () => {

@@ -2,6 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { applyPatchTool } from './apply-patch.js';
 import { createBrowserTool, type BrowserToolOptions } from './browser.js';
+import { canvasTool } from './canvas.js';
 import { execTool } from './exec.js';
 import { editTool, readTool, writeTool } from './fs-tools.js';
 import { nodesTool } from './nodes-tool.js';
@@ -32,6 +33,7 @@ export function createToolRegistry(opts: ToolRegistryOptions = {}): AgentTool[] 
     sessionsSendTool,
     messageTool,
     nodesTool,
+    canvasTool,
   ];
   return tools as AgentTool[];
 }
@@ -41,7 +43,7 @@ export const TOOL_GROUPS: Readonly<Record<`group:${ToolGroup}`, readonly string[
   'group:fs': ['read', 'write', 'edit', 'apply_patch'],
   'group:runtime': ['exec'],
   'group:web': ['web_fetch'],
-  'group:ui': ['browser'],
+  'group:ui': ['browser', 'canvas'],
   'group:sessions': ['sessions_list', 'sessions_history', 'sessions_send'],
   'group:messaging': ['message'],
   'group:nodes': ['nodes'],
@@ -55,7 +57,7 @@ export const TOOL_GROUPS: Readonly<Record<`group:${ToolGroup}`, readonly string[
  */
 export const HTTP_DEFAULT_DENY: readonly string[] = [
   'exec', 'spawn', 'shell', 'fs_write', 'fs_delete', 'fs_move', 'apply_patch', 'sessions_spawn', 'sessions_send', 'cron', 'gateway', 'nodes',
-  'write', 'edit', 'browser', 'message',
+  'write', 'edit', 'browser', 'message', 'canvas',
 ];
 
 /** One allow/deny layer (global `tools`, per agent, sandbox, HTTP). */

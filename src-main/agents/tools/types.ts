@@ -40,8 +40,19 @@ export interface ToolServices {
   sessionHistory?(opts: { sessionKey: string; limit?: number }): Promise<{ role: string; text: string; timestampMs: number }[]>;
   sendToSession?(opts: { sessionKey: string; message: string }): Promise<{ runId: string }>;
   sendMessage?(opts: { channel: string; to: string; accountId?: string; text: string }): Promise<{ messageId?: string }>;
-  listNodes?(): { nodeId: string; displayName?: string; platform?: string; connected: boolean; commands: string[] }[];
+  /** `allowedCommands`: the declared commands that would run now (approved, allowed for the platform). */
+  listNodes?(): { nodeId: string; displayName?: string; platform?: string; connected: boolean; commands: string[]; allowedCommands?: string[] }[];
   invokeNode?(req: { nodeId: string; command: string; params?: unknown; timeoutMs: number }): Promise<{ ok: boolean; payload?: unknown; error?: { code: string; message: string } }>;
+  /** The gateway's canvas host: one folder and one unguessable URL per session. */
+  canvas?: CanvasServices;
+}
+
+/** What the `canvas` tool needs from the canvas host. */
+export interface CanvasServices {
+  /** The session's canvas folder (created on first use); files are served from here. */
+  dir(agentId: string, sessionKey: string): string;
+  /** Where a file of the session's canvas is served: a path on the gateway's origin and a full URL. */
+  url(agentId: string, sessionKey: string, relPath: string): { path: string; url: string };
 }
 
 export interface ToolResult {

@@ -8,7 +8,8 @@ type Opts = GlobalOptions & { json?: boolean };
 type PairList = MethodResult<'device.pair.list'>;
 type NodeList = MethodResult<'node.list'>;
 
-function table(head: string[], rows: string[][]): string {
+/** Plain aligned columns for terminal listings. */
+export function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   return [head, ...rows].map((r) => r.map((c, i) => (c ?? '').padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
 }
@@ -43,7 +44,12 @@ export async function nodesList(opts: Opts): Promise<void> {
   const r = await callOnce<NodeList>(opts, 'node.list', {});
   if (opts.json) return printJson(r);
   if (!r.nodes.length) return void process.stdout.write('No nodes paired yet.\n');
-  process.stdout.write(table(['NODE', 'NAME', 'PLATFORM', 'CONNECTED', 'COMMANDS'], r.nodes.map((n) => [n.nodeId, n.displayName ?? '', n.platform ?? '', n.connected ? 'yes' : 'no', n.commands.join(',')])));
+  process.stdout.write(
+    table(
+      ['NODE', 'NAME', 'PLATFORM', 'CONNECTED', 'COMMANDS (allowed now)', 'WAITING'],
+      r.nodes.map((n) => [n.nodeId, n.displayName ?? '', n.platform ?? '', n.connected ? 'yes' : 'no', (n.allowedCommands ?? n.commands).join(','), n.pendingRequestId ? `openclaw nodes approve ${n.pendingRequestId}` : '']),
+    ),
+  );
 }
 
 /** `openclaw nodes invoke --node <id> --command <cmd> [--params <json>]`. */

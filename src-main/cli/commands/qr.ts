@@ -1,13 +1,21 @@
 import QRCode from 'qrcode';
+import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import { callOnce, type GlobalOptions } from '../connect.js';
 import { printJson } from '../output.js';
 
-/** `openclaw qr`: a setup code a phone (or `openclaw node run --pair`) uses to pair as a node. */
+/**
+ * `openclaw qr`: a setup code a phone (or `openclaw node run --pair`) uses to pair as a node. The QR
+ * holds the link to the gateway's node page with the setup code in its fragment, so a phone camera
+ * opens the page directly; the code is printed too for apps and `node run`.
+ */
 export async function runQr(opts: GlobalOptions & { json?: boolean; publicUrl?: string }): Promise<void> {
-  const r = await callOnce<{ setupCode: string; url: string; urls: string[]; expiresAtMs: number }>(opts, 'device.pair.setupCode', opts.publicUrl ? { url: opts.publicUrl } : {});
+  const r = await callOnce<MethodResult<'device.pair.setupCode'>>(opts, 'device.pair.setupCode', opts.publicUrl ? { url: opts.publicUrl } : {});
   if (opts.json) return printJson(r);
-  const qr = await QRCode.toString(r.setupCode, { type: 'terminal', small: true });
+  const qr = await QRCode.toString(r.pairingPageUrl ?? r.setupCode, { type: 'terminal', small: true });
+  const page = r.pairingPageUrl
+    ? `Phone: scan the QR (it opens ${r.pairingPageUrl.split('#')[0]}); browsers allow the camera and location only over https (Tailscale Serve or a TLS proxy) or on this computer.\n`
+    : '';
   process.stdout.write(
-    `${qr}\nSetup code (single use, valid until ${new Date(r.expiresAtMs).toLocaleTimeString()}):\n${r.setupCode}\n\nGateway: ${r.url}\nOn another computer: openclaw node run --pair <setup code>\n`,
+    `${qr}\nSetup code (single use, valid until ${new Date(r.expiresAtMs).toLocaleTimeString()}):\n${r.setupCode}\n\nGateway: ${r.url}\n${page}On another computer: openclaw node run --pair <setup code>\nThen approve its commands: openclaw nodes pending, openclaw nodes approve <requestId>\n`,
   );
 }

@@ -65,7 +65,15 @@ export function chatHandlers(deps: ChatHandlerDeps): Handlers {
         beforeSeq = Number(params.cursor);
         if (!Number.isInteger(beforeSeq) || beforeSeq < 1) throw new InvalidRequestError('invalid cursor: pass the nextCursor of the previous page');
       }
-      const page = deps.store.transcript.page(session.sessionId, { beforeSeq, limit });
+      // An archived transcript is readable only through the session it belonged to.
+      let transcriptId = session.sessionId;
+      if (params.sessionId && params.sessionId !== session.sessionId) {
+        if (!deps.store.sessions.archives(sessionKey).some((a) => a.sessionId === params.sessionId)) {
+          throw new InvalidRequestError(`session "${sessionKey}" has no earlier transcript ${params.sessionId}`, { code: 'SESSION_NOT_FOUND' });
+        }
+        transcriptId = params.sessionId;
+      }
+      const page = deps.store.transcript.page(transcriptId, { beforeSeq, limit });
       const messages = page.reverse().map((e) => ({
         role: e.role,
         content: e.content,
@@ -75,7 +83,7 @@ export function chatHandlers(deps: ChatHandlerDeps): Handlers {
         ...(e.usage ? { usage: e.usage } : {}),
       }));
       const oldest = messages[0]?.seq;
-      return { sessionKey, sessionId: session.sessionId, messages, ...(page.length === limit && oldest && oldest > 1 ? { nextCursor: String(oldest) } : {}) };
+      return { sessionKey, sessionId: transcriptId, messages, ...(page.length === limit && oldest && oldest > 1 ? { nextCursor: String(oldest) } : {}) };
     },
 
     'chat.abort': (params) => {

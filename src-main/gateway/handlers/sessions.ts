@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 
 export interface SessionHandlerDeps extends ChatHandlerDeps {
   emit(event: string, payload: unknown): void;
+  /** Summarise older turns now (serialised with the session's turns by the caller). */
+  compact(sessionKey: string): Promise<{ compacted: boolean; coveredEntries: number; reason?: string }>;
 }
 
 function row(s: SessionRecord, running: boolean) {
@@ -31,7 +33,7 @@ function row(s: SessionRecord, running: boolean) {
   };
 }
 
-/** `sessions.*`: list, preview, patch, reset, delete. */
+/** `sessions.*`: list, preview, patch, reset, delete, archives, compact. */
 export function sessionHandlers(deps: SessionHandlerDeps): Handlers {
   const mustGet = (raw: string) => {
     const { sessionKey } = resolveClientSessionKey(deps.config(), raw);
@@ -78,12 +80,32 @@ export function sessionHandlers(deps: SessionHandlerDeps): Handlers {
       const s = deps.store.sessions.get(sessionKey);
       if (!s) return { ok: true, key: sessionKey, deleted: false };
       deps.queue.abort(sessionKey);
+      // Earlier transcripts set aside by resets go with the session.
       deps.store.transaction(() => {
-        deps.store.transcript.deleteSession(s.sessionId);
+        for (const id of [s.sessionId, ...deps.store.sessions.dropArchives({ sessionKey })]) deps.store.transcript.deleteSession(id);
         deps.store.sessions.delete(sessionKey);
       });
       deps.emit('sessions.changed', { sessionKey, reason: 'delete' });
       return { ok: true, key: sessionKey, deleted: true };
+    },
+    'sessions.archives': (params) => {
+      const { sessionKey } = resolveClientSessionKey(deps.config(), params.key);
+      return {
+        key: sessionKey,
+        archives: deps.store.sessions.archives(sessionKey).map((a) => ({
+          sessionId: a.sessionId,
+          startedAtMs: a.startedAtMs,
+          endedAtMs: a.endedAtMs,
+          messageCount: a.messageCount,
+          ...(a.lastPreview ? { lastPreview: a.lastPreview } : {}),
+        })),
+      };
+    },
+    'sessions.compact': async (params) => {
+      const s = mustGet(params.key);
+      if (deps.queue.isRunning(s.sessionKey)) throw new InvalidRequestError(`session "${s.sessionKey}" is answering a message; compact it when the turn has finished`, { code: 'SESSION_BUSY' });
+      const r = await deps.compact(s.sessionKey);
+      return { ok: true, key: s.sessionKey, ...r };
     },
   };
 }

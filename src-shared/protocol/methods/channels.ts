@@ -36,6 +36,7 @@ export const ChannelsStatusSchema = Type.Object({
     Type.Object({ configured: Type.Boolean(), running: Type.Boolean(), connected: Type.Boolean(), accounts: Type.Integer(), lastError: Opt(Type.String()) }),
   ),
   channelAccounts: Type.Record(Type.String(), Type.Array(ChannelAccountStatusSchema)),
+  channelDefaultAccountId: Type.Record(Type.String(), Type.String()),
 });
 
 const AccountRef = Type.Object({ channel: Type.String({ minLength: 1 }), accountId: Opt(Type.String({ minLength: 1 })) }, { additionalProperties: false });
@@ -43,7 +44,7 @@ const AccountRef = Type.Object({ channel: Type.String({ minLength: 1 }), account
 export const channelsStatusMethod = defineMethod({
   description: 'Every configured channel account: connected, last inbound/outbound, last error, restarts.',
   scope: OperatorScopes.READ,
-  params: Type.Object({ probe: Opt(Type.Boolean()), channel: Opt(Type.String()) }, { additionalProperties: false }),
+  params: Type.Object({ probe: Opt(Type.Boolean()), timeoutMs: Opt(Type.Integer({ minimum: 0 })), channel: Opt(Type.String()) }, { additionalProperties: false }),
   result: ChannelsStatusSchema,
 });
 
@@ -72,7 +73,7 @@ export const webLoginStartMethod = defineMethod({
   description: 'Begin a QR login (WhatsApp): returns the QR code to scan.',
   scope: OperatorScopes.ADMIN,
   params: Type.Object(
-    { channel: Opt(Type.String()), accountId: Opt(Type.String()), force: Opt(Type.Boolean()), timeoutMs: Opt(Type.Integer({ minimum: 1000, maximum: 600_000 })), verbose: Opt(Type.Boolean()) },
+    { channel: Opt(Type.String()), accountId: Opt(Type.String()), force: Opt(Type.Boolean()), timeoutMs: Opt(Type.Integer({ minimum: 0, maximum: 600_000 })), verbose: Opt(Type.Boolean()) },
     { additionalProperties: false },
   ),
   result: Type.Object({ qr: Opt(Type.String()), qrDataUrl: Opt(Type.String()), message: Type.String(), connected: Opt(Type.Boolean()) }),
@@ -81,7 +82,17 @@ export const webLoginStartMethod = defineMethod({
 export const webLoginWaitMethod = defineMethod({
   description: 'Wait for the QR login started by web.login.start to finish.',
   scope: OperatorScopes.ADMIN,
-  params: Type.Object({ channel: Opt(Type.String()), accountId: Opt(Type.String()), timeoutMs: Opt(Type.Integer({ minimum: 1000, maximum: 600_000 })) }, { additionalProperties: false }),
+  params: Type.Object(
+    {
+      channel: Opt(Type.String()),
+      accountId: Opt(Type.String()),
+      timeoutMs: Opt(Type.Integer({ minimum: 0, maximum: 600_000 })),
+      sessionKey: Opt(Type.String()),
+      /** The QR the caller shows now: answered at once when a newer one exists. */
+      currentQrDataUrl: Opt(Type.String({ maxLength: 16384 })),
+    },
+    { additionalProperties: false },
+  ),
   result: Type.Object({ connected: Type.Boolean(), message: Type.String(), qr: Opt(Type.String()), qrDataUrl: Opt(Type.String()), linkedAs: Opt(Type.String()) }),
 });
 

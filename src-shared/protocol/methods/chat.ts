@@ -41,7 +41,13 @@ export const chatHistoryMethod = defineMethod({
   description: 'A page of a session transcript, newest page first; pass `cursor` for older pages.',
   scope: OperatorScopes.READ,
   params: Type.Object(
-    { sessionKey: SessionKey, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })), cursor: Type.Optional(Type.String({ maxLength: 64 })) },
+    {
+      sessionKey: SessionKey,
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+      cursor: Type.Optional(Type.String({ maxLength: 64 })),
+      /** An earlier transcript of this session, from `sessions.archives`. */
+      sessionId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    },
     { additionalProperties: false },
   ),
   result: Type.Object({

@@ -9,7 +9,12 @@ export const NodeInfoSchema = Type.Object({
   clientId: Type.Optional(Type.String()),
   version: Type.Optional(Type.String()),
   caps: Type.Array(Type.String()),
+  /** Commands the node declared on its current connection. */
   commands: Type.Array(Type.String()),
+  /** The declared commands that would run now: approved, and allowed for the platform. */
+  allowedCommands: Type.Optional(Type.Array(Type.String())),
+  /** A `node.pair` request waiting for an operator, if any. */
+  pendingRequestId: Type.Optional(Type.String()),
   connected: Type.Boolean(),
   connectedAtMs: Type.Optional(Type.Integer()),
   lastSeenAtMs: Type.Optional(Type.Integer()),
@@ -92,4 +97,49 @@ export const nodeEventMethod = defineMethod({
   roles: ['node'],
   params: Type.Object({ event: Type.String({ minLength: 1, maxLength: 128 }), payload: Type.Optional(Type.Unknown()) }, { additionalProperties: false }),
   result: Type.Object({ ok: Type.Boolean() }),
+});
+
+export const NodePairRequestSchema = Type.Object({
+  requestId: Type.String(),
+  node: Type.Object({ nodeId: Type.String(), displayName: Type.Optional(Type.String()), platform: Type.Optional(Type.String()), clientId: Type.Optional(Type.String()) }),
+  /** Declared commands waiting for approval. */
+  commands: Type.Array(Type.String()),
+  /** Commands the platform policy blocks even once approved (`gateway.nodes.allowCommands` opts in). */
+  blockedByPolicy: Type.Array(Type.String()),
+  /** Scopes approving needs besides `operator.pairing`: `operator.admin` for host commands, else `operator.write`. */
+  requiredScopes: Type.Array(Type.String()),
+  createdAtMs: Type.Integer(),
+});
+
+export const nodePairListMethod = defineMethod({
+  description: 'Node command approval: pending requests and the commands approved per node.',
+  scope: OperatorScopes.PAIRING,
+  params: Type.Object({}, { additionalProperties: false }),
+  result: Type.Object({
+    pending: Type.Array(NodePairRequestSchema),
+    paired: Type.Array(Type.Object({ nodeId: Type.String(), displayName: Type.Optional(Type.String()), platform: Type.Optional(Type.String()), commands: Type.Array(Type.String()), approvedAtMs: Type.Integer() })),
+  }),
+});
+
+const NodeRequestId = Type.Object({ requestId: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false });
+
+export const nodePairApproveMethod = defineMethod({
+  description: "Approve a node's pending commands (host commands such as system.run also need operator.admin, others operator.write).",
+  scope: OperatorScopes.PAIRING,
+  params: NodeRequestId,
+  result: Type.Object({ ok: Type.Boolean(), requestId: Type.String(), nodeId: Type.String(), commands: Type.Array(Type.String()) }),
+});
+
+export const nodePairRejectMethod = defineMethod({
+  description: "Reject a node's pending commands; the node asks again when it reconnects.",
+  scope: OperatorScopes.PAIRING,
+  params: NodeRequestId,
+  result: Type.Object({ ok: Type.Boolean(), requestId: Type.String(), nodeId: Type.String() }),
+});
+
+export const nodePairRemoveMethod = defineMethod({
+  description: "Withdraw every command approval of a node (it stays paired as a device; device.pair.remove unpairs it).",
+  scope: OperatorScopes.PAIRING,
+  params: Type.Object({ nodeId: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+  result: Type.Object({ ok: Type.Boolean(), nodeId: Type.String(), removedCommands: Type.Integer() }),
 });

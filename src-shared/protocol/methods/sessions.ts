@@ -68,3 +68,22 @@ export const sessionsDeleteMethod = defineMethod({
   params: Type.Object({ key: Key }, { additionalProperties: false }),
   result: Type.Object({ ok: Type.Boolean(), key: Type.String(), deleted: Type.Boolean() }),
 });
+
+export const sessionsCompactMethod = defineMethod({
+  description: 'Summarise the older turns of a session now; the newest turns stay word for word.',
+  scope: OperatorScopes.WRITE,
+  params: Type.Object({ key: Key }, { additionalProperties: false }),
+  result: Type.Object({ ok: Type.Boolean(), key: Type.String(), compacted: Type.Boolean(), coveredEntries: Type.Integer(), reason: Type.Optional(Type.String()) }),
+});
+
+export const sessionsArchivesMethod = defineMethod({
+  description: 'Earlier transcripts of a session, set aside by resets (read them with chat.history and sessionId).',
+  scope: OperatorScopes.READ,
+  params: Type.Object({ key: Key }, { additionalProperties: false }),
+  result: Type.Object({
+    key: Type.String(),
+    archives: Type.Array(
+      Type.Object({ sessionId: Type.String(), startedAtMs: Type.Integer(), endedAtMs: Type.Integer(), messageCount: Type.Integer(), lastPreview: Type.Optional(Type.String()) }),
+    ),
+  }),
+});

@@ -76,6 +76,10 @@ export const StatusSchema = Type.Object({
       logFile: Type.String(),
       storePath: Type.String(),
       storeSchemaVersion: Type.Integer(),
+      /** The token file the gateway generated and reads, when it uses one (not a token from config or env). */
+      tokenPath: Type.Optional(Type.String()),
+      /** This run created the state: the token file or the starter config did not exist before it. */
+      firstStart: Type.Optional(Type.Boolean()),
       rssBytes: Type.Integer(),
       heapUsedBytes: Type.Integer(),
     }),

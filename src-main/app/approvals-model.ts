@@ -1,0 +1,182 @@
+/**
+ * Pending approvals the tray shows (unknown chat senders with a pairing code, devices asking to
+ * pair) and the rules for notifying about them. Pure: fed lists and events, asked what to show.
+ */
+import type { EventPayload, MethodResult } from '../../src-shared/protocol/index.js';
+import { catalogEntry } from '../channels/catalog.js';
+
+type SenderRequest = MethodResult<'channels.pairing.list'>['requests'][number];
+type DeviceRequest = MethodResult<'device.pair.list'>['pending'][number];
+
+interface SenderApproval {
+  kind: 'sender';
+  key: string;
+  channel: string;
+  accountId: string;
+  senderId: string;
+  name?: string;
+  code: string;
+  expiresAtMs: number;
+}
+
+interface DeviceApproval {
+  kind: 'device';
+  key: string;
+  requestId: string;
+  deviceId: string;
+  role: string;
+  name?: string;
+  platform?: string;
+  expiresAtMs: number;
+}
+
+export type PendingApproval = SenderApproval | DeviceApproval;
+export type Decision = 'approve' | 'reject';
+
+const senderKey = (channel: string, accountId: string, code: string) => `sender:${channel}:${accountId}:${code}`;
+const deviceKey = (requestId: string) => `device:${requestId}`;
+
+export function fromSenderRequest(r: SenderRequest): PendingApproval {
+  return {
+    kind: 'sender',
+    key: senderKey(r.channel, r.accountId, r.code),
+    channel: r.channel,
+    accountId: r.accountId,
+    senderId: r.id,
+    ...(r.meta.name ? { name: r.meta.name } : {}),
+    code: r.code,
+    expiresAtMs: Date.parse(r.expiresAt),
+  };
+}
+
+export function fromDeviceRequest(r: Pick<DeviceRequest, 'requestId' | 'deviceId' | 'role' | 'displayName' | 'platform' | 'expiresAtMs'>): PendingApproval {
+  return {
+    kind: 'device',
+    key: deviceKey(r.requestId),
+    requestId: r.requestId,
+    deviceId: r.deviceId,
+    role: r.role,
+    ...(r.displayName ? { name: r.displayName } : {}),
+    ...(r.platform ? { platform: r.platform } : {}),
+    expiresAtMs: r.expiresAtMs,
+  };
+}
+
+const channelLabel = (id: string) => catalogEntry(id)?.label ?? id;
+
+/** `Telegram: Ada (12345), code ABCD2345` or `New node: Pixel 8 (android)`; what a menu item and a notification name. */
+export function approvalTitle(a: PendingApproval): string {
+  if (a.kind === 'sender') {
+    const who = a.name ? `${a.name} (${a.senderId})` : a.senderId;
+    const account = a.accountId === 'default' ? '' : ` [${a.accountId}]`;
+    return `${channelLabel(a.channel)}${account}: ${who}, code ${a.code}`;
+  }
+  const name = a.name ?? `device ${a.deviceId.slice(0, 12)}…`;
+  return `New ${a.role === 'node' ? 'node' : 'device'}: ${name}${a.platform ? ` (${a.platform})` : ''}`;
+}
+
+/** What a native notification says about a new request. */
+export function approvalNotification(a: PendingApproval): { title: string; body: string } {
+  if (a.kind === 'sender') {
+    return {
+      title: `${channelLabel(a.channel)}: someone new wants to talk to your assistant`,
+      body: `${a.name ? `${a.name} (${a.senderId})` : a.senderId}, pairing code ${a.code}. Approve or reject from the tray or the Pairing page.`,
+    };
+  }
+  return {
+    title: a.role === 'node' ? 'A device asks to pair as a node' : 'A device asks to connect',
+    body: `${approvalTitle(a).replace(/^New (node|device): /, '')}. Approve or reject from the tray or the Pairing page.`,
+  };
+}
+
+/** The gateway call that carries out a decision. */
+export function decisionCall(a: PendingApproval, decision: Decision): { method: string; params: Record<string, unknown> } {
+  if (a.kind === 'sender') {
+    return decision === 'approve'
+      ? { method: 'channels.pairing.approve', params: { channel: a.channel, accountId: a.accountId, code: a.code, notify: true } }
+      : { method: 'channels.pairing.dismiss', params: { channel: a.channel, accountId: a.accountId, code: a.code } };
+  }
+  return { method: decision === 'approve' ? 'device.pair.approve' : 'device.pair.reject', params: { requestId: a.requestId } };
+}
+
+/** How many request keys are remembered as already announced; old ones are long expired. */
+const KNOWN_LIMIT = 1000;
+
+/**
+ * The pending requests and who has been told about them. Notification rules:
+ * a request is announced once, when its `requested` event arrives and it has
+ * not expired; lists loaded at start, on reconnect or on refresh never
+ * announce (those requests are shown, not news); a request seen in any way is
+ * never announced again.
+ */
+export class ApprovalsTracker {
+  private readonly pendingByKey = new Map<string, PendingApproval>();
+  private readonly known = new Set<string>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Replace the pending set with the gateway's lists. Never notifies. */
+  load(lists: { senders: readonly SenderRequest[]; devices: readonly DeviceRequest[] }): void {
+    this.pendingByKey.clear();
+    for (const a of [...lists.senders.map(fromSenderRequest), ...lists.devices.map(fromDeviceRequest)]) {
+      this.pendingByKey.set(a.key, a);
+      this.remember(a.key);
+    }
+  }
+
+  /** Apply a gateway event; returns the request to announce, if this event is news. */
+  onEvent(event: string, payload: unknown): { changed: boolean; announce?: PendingApproval } {
+    if (event === 'pairing') return this.onPairing(payload as EventPayload<'pairing'>);
+    if (event === 'device.pair.requested') return this.onRequested(fromDeviceRequest(payload as EventPayload<'device.pair.requested'>));
+    if (event === 'device.pair.resolved') return { changed: this.pendingByKey.delete(deviceKey((payload as EventPayload<'device.pair.resolved'>).requestId)) };
+    return { changed: false };
+  }
+
+  /** Open requests, the one expiring first on top. */
+  pending(): PendingApproval[] {
+    const now = this.now();
+    return [...this.pendingByKey.values()].filter((a) => a.expiresAtMs > now).sort((a, b) => a.expiresAtMs - b.expiresAtMs);
+  }
+
+  get(key: string): PendingApproval | undefined {
+    const a = this.pendingByKey.get(key);
+    return a && a.expiresAtMs > this.now() ? a : undefined;
+  }
+
+  /** When the next open request expires (the tray must drop it then). */
+  nextExpiryMs(): number | undefined {
+    return this.pending()[0]?.expiresAtMs;
+  }
+
+  private onPairing(p: EventPayload<'pairing'>): { changed: boolean; announce?: PendingApproval } {
+    if (p.type === 'requested') {
+      if (!p.id || !p.expiresAt) return { changed: false };
+      const meta = (p.meta ?? {}) as { name?: string };
+      return this.onRequested({
+        kind: 'sender',
+        key: senderKey(p.channel, p.accountId, p.code),
+        channel: p.channel,
+        accountId: p.accountId,
+        senderId: p.id,
+        ...(typeof meta.name === 'string' && meta.name ? { name: meta.name } : {}),
+        code: p.code,
+        expiresAtMs: Date.parse(p.expiresAt),
+      });
+    }
+    return { changed: this.pendingByKey.delete(senderKey(p.channel, p.accountId, p.code)) };
+  }
+
+  private onRequested(a: PendingApproval): { changed: boolean; announce?: PendingApproval } {
+    if (!(a.expiresAtMs > this.now())) return { changed: this.pendingByKey.delete(a.key) };
+    const news = !this.known.has(a.key);
+    this.pendingByKey.set(a.key, a);
+    this.remember(a.key);
+    return news ? { changed: true, announce: a } : { changed: true };
+  }
+
+  private remember(key: string): void {
+    this.known.delete(key);
+    this.known.add(key);
+    if (this.known.size > KNOWN_LIMIT) this.known.delete(this.known.values().next().value!);
+  }
+}

@@ -1,0 +1,118 @@
+import type Database from 'better-sqlite3';
+
+/** A node's declared commands waiting for an operator (`node.pair.*`). Never expires. */
+export interface NodePairRequestRecord {
+  requestId: string;
+  nodeId: string;
+  /** Declared commands not yet approved when the request was made. */
+  commands: string[];
+  platform?: string;
+  deviceFamily?: string;
+  clientId?: string;
+  displayName?: string;
+  createdAtMs: number;
+}
+
+/** Approved node command surfaces and pending requests. */
+export interface NodeApprovalsRepo {
+  /** Commands approved for the node, sorted. */
+  approved(nodeId: string): string[];
+  /** Every node with at least one approved command. */
+  listApproved(): { nodeId: string; commands: string[]; approvedAtMs: number }[];
+  approve(nodeId: string, commands: readonly string[], atMs: number): void;
+  /** Forgets a node's approvals and its pending request; returns how many approvals went. */
+  removeNode(nodeId: string): number;
+  getRequest(requestId: string): NodePairRequestRecord | undefined;
+  requestForNode(nodeId: string): NodePairRequestRecord | undefined;
+  listRequests(): NodePairRequestRecord[];
+  /** Stores a request, replacing the node's previous one. */
+  putRequest(rec: NodePairRequestRecord): void;
+  deleteRequest(requestId: string): boolean;
+}
+
+interface RequestRow {
+  request_id: string;
+  node_id: string;
+  commands_json: string;
+  platform: string | null;
+  device_family: string | null;
+  client_id: string | null;
+  display_name: string | null;
+  created_at_ms: number;
+}
+
+function toRequest(r: RequestRow): NodePairRequestRecord {
+  const parsed: unknown = JSON.parse(r.commands_json);
+  return {
+    requestId: r.request_id,
+    nodeId: r.node_id,
+    commands: Array.isArray(parsed) ? parsed.filter((c): c is string => typeof c === 'string') : [],
+    ...(r.platform !== null ? { platform: r.platform } : {}),
+    ...(r.device_family !== null ? { deviceFamily: r.device_family } : {}),
+    ...(r.client_id !== null ? { clientId: r.client_id } : {}),
+    ...(r.display_name !== null ? { displayName: r.display_name } : {}),
+    createdAtMs: r.created_at_ms,
+  };
+}
+
+export function createNodeApprovalsRepo(db: Database.Database): NodeApprovalsRepo {
+  const s = {
+    approved: db.prepare<[string], { command: string }>('SELECT command FROM node_command_approvals WHERE node_id = ? ORDER BY command'),
+    listApproved: db.prepare<[], { node_id: string; command: string; approved_at_ms: number }>(
+      'SELECT node_id, command, approved_at_ms FROM node_command_approvals ORDER BY node_id, command',
+    ),
+    approve: db.prepare('INSERT INTO node_command_approvals (node_id, command, approved_at_ms) VALUES (?, ?, ?) ON CONFLICT (node_id, command) DO NOTHING'),
+    removeApprovals: db.prepare('DELETE FROM node_command_approvals WHERE node_id = ?'),
+    removeNodeRequest: db.prepare('DELETE FROM node_pair_requests WHERE node_id = ?'),
+    getRequest: db.prepare<[string], RequestRow>('SELECT * FROM node_pair_requests WHERE request_id = ?'),
+    requestForNode: db.prepare<[string], RequestRow>('SELECT * FROM node_pair_requests WHERE node_id = ?'),
+    listRequests: db.prepare<[], RequestRow>('SELECT * FROM node_pair_requests ORDER BY created_at_ms, request_id'),
+    putRequest: db.prepare(`
+      INSERT INTO node_pair_requests (request_id, node_id, commands_json, platform, device_family, client_id, display_name, created_at_ms)
+      VALUES (@request_id, @node_id, @commands_json, @platform, @device_family, @client_id, @display_name, @created_at_ms)`),
+    deleteRequest: db.prepare('DELETE FROM node_pair_requests WHERE request_id = ?'),
+  };
+  return {
+    approved: (nodeId) => s.approved.all(nodeId).map((r) => r.command),
+    listApproved() {
+      const out = new Map<string, { nodeId: string; commands: string[]; approvedAtMs: number }>();
+      for (const r of s.listApproved.all()) {
+        const e = out.get(r.node_id) ?? { nodeId: r.node_id, commands: [], approvedAtMs: 0 };
+        e.commands.push(r.command);
+        e.approvedAtMs = Math.max(e.approvedAtMs, r.approved_at_ms);
+        out.set(r.node_id, e);
+      }
+      return [...out.values()];
+    },
+    approve: db.transaction((nodeId: string, commands: readonly string[], atMs: number) => {
+      for (const c of commands) s.approve.run(nodeId, c, atMs);
+    }),
+    removeNode: db.transaction((nodeId: string) => {
+      s.removeNodeRequest.run(nodeId);
+      return s.removeApprovals.run(nodeId).changes;
+    }),
+    getRequest: (id) => {
+      const r = s.getRequest.get(id);
+      return r ? toRequest(r) : undefined;
+    },
+    requestForNode: (nodeId) => {
+      const r = s.requestForNode.get(nodeId);
+      return r ? toRequest(r) : undefined;
+    },
+    listRequests: () => s.listRequests.all().map(toRequest),
+    putRequest: db.transaction((rec: NodePairRequestRecord) => {
+      s.removeNodeRequest.run(rec.nodeId);
+      s.putRequest.run({
+        request_id: rec.requestId,
+        node_id: rec.nodeId,
+        commands_json: JSON.stringify(rec.commands),
+        platform: rec.platform ?? null,
+        device_family: rec.deviceFamily ?? null,
+        client_id: rec.clientId ?? null,
+        display_name: rec.displayName ?? null,
+        created_at_ms: rec.createdAtMs,
+      });
+    }),
+    deleteRequest: (id) => s.deleteRequest.run(id).changes > 0,
+  };
+}
