@@ -40,8 +40,6 @@ await build({
     '@slack/socket-mode',
     '@whiskeysockets/baileys',
   ],
-  // Some dependencies compare constructor names (e.g. AbortSignal checks); keep them as written.
-  keepNames: true,
   define: { __OPENCLAW_VERSION__: JSON.stringify(pkg.version) },
   banner: {
     // CommonJS dependencies inside an ESM bundle still call require() for builtins.

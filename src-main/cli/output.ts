@@ -24,3 +24,9 @@ export function reportFailure(err: unknown, json: boolean): number {
   else process.stderr.write(`error: ${message}\n`);
   return exitCode;
 }
+
+/** A QR code drawn with block characters for the terminal (the encoder loads only when one is drawn). */
+export async function terminalQr(text: string): Promise<string> {
+  const QRCode = (await import('qrcode')).default;
+  return QRCode.toString(text, { type: 'terminal', small: true });
+}

@@ -1,7 +1,6 @@
 import { ChannelAuthError, ChannelPermanentError, ChannelRateLimitError, type ChannelCapabilities, type ChannelSend } from '../../src-shared/domain/channel.js';
 import type { OutboundReply } from '../../src-shared/domain/inbound.js';
 import type { Logger } from '../logging/index.js';
-import { chunkForChannel } from './chunk.js';
 
 /** The part of the channel manager delivery needs. */
 export interface DeliveryTarget {
@@ -72,6 +71,8 @@ export function createDelivery(opts: DeliveryOptions) {
     let text = reply.text;
     // Without media support, links are the honest fallback.
     if (media.length && !caps.media) text = [text, ...media].filter(Boolean).join('\n');
+    // The Markdown converter loads with the first reply, not at gateway start.
+    const { chunkForChannel } = await import('./chunk.js');
     const chunks = chunkForChannel(text, caps.format, caps.textLimit);
     if (!chunks.length && media.length && caps.media) chunks.push('');
     const sent: string[] = [];

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import QRCode from 'qrcode';
 import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
 import type { InboundMessage, OutboundReply, PeerKind } from '../../src-shared/domain/inbound.js';
 import { ChannelManager, ChannelNotFoundError } from '../channels/manager.js';
@@ -149,7 +148,8 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps) {
       const check = () => until(s) && finish();
       s.changed.add(check);
     });
-  const qrView = async (qr?: string) => (qr ? { qr, qrDataUrl: await QRCode.toDataURL(qr, { margin: 1, width: 320 }) } : {});
+  // The QR encoder loads on the first login, not at gateway start.
+  const qrView = async (qr?: string) => (qr ? { qr, qrDataUrl: await (await import('qrcode')).default.toDataURL(qr, { margin: 1, width: 320 }) } : {});
 
   const handlers: Handlers = {
     send: (p) => {

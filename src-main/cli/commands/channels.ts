@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import QRCode from 'qrcode';
 import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import { callOnce, connectCli, type GlobalOptions } from '../connect.js';
-import { CliError, printJson } from '../output.js';
+import { CliError, printJson, terminalQr } from '../output.js';
 
 type Opts = GlobalOptions & { json?: boolean; account?: string };
 
@@ -53,7 +52,7 @@ export async function channelsLogin(channel: string, opts: Opts & { force?: bool
     const start = await client.call<MethodResult<'web.login.start'>>('web.login.start', { ...base, ...(opts.force ? { force: true } : {}), timeoutMs: waitMs }, { timeoutMs: 40_000 });
     if (opts.json) printJson(start);
     let qr = start.qr;
-    if (qr && !opts.json) process.stdout.write(`${await QRCode.toString(qr, { type: 'terminal', small: true })}\n${start.message}\n`);
+    if (qr && !opts.json) process.stdout.write(`${await terminalQr(qr)}\n${start.message}\n`);
     else if (!opts.json) process.stdout.write(`${start.message}\n`);
     if (start.connected) return;
     const deadline = Date.now() + waitMs;
@@ -67,7 +66,7 @@ export async function channelsLogin(channel: string, opts: Opts & { force?: bool
       if (w.qr && w.qr !== qr) {
         qr = w.qr;
         if (opts.json) printJson(w);
-        else process.stdout.write(`\nThe code was refreshed:\n${await QRCode.toString(qr, { type: 'terminal', small: true })}\n`);
+        else process.stdout.write(`\nThe code was refreshed:\n${await terminalQr(qr)}\n`);
       }
       if (!w.qr && !w.connected && /did not finish|no login/.test(w.message)) throw new CliError(w.message);
     }

@@ -1,7 +1,6 @@
-import QRCode from 'qrcode';
 import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import { callOnce, type GlobalOptions } from '../connect.js';
-import { printJson } from '../output.js';
+import { printJson, terminalQr } from '../output.js';
 
 /**
  * `openclaw qr`: a setup code a phone (or `openclaw node run --pair`) uses to pair as a node. The QR
@@ -11,7 +10,7 @@ import { printJson } from '../output.js';
 export async function runQr(opts: GlobalOptions & { json?: boolean; publicUrl?: string }): Promise<void> {
   const r = await callOnce<MethodResult<'device.pair.setupCode'>>(opts, 'device.pair.setupCode', opts.publicUrl ? { url: opts.publicUrl } : {});
   if (opts.json) return printJson(r);
-  const qr = await QRCode.toString(r.pairingPageUrl ?? r.setupCode, { type: 'terminal', small: true });
+  const qr = await terminalQr(r.pairingPageUrl ?? r.setupCode);
   const page = r.pairingPageUrl
     ? `Phone: scan the QR (it opens ${r.pairingPageUrl.split('#')[0]}); browsers allow the camera and location only over https (Tailscale Serve or a TLS proxy) or on this computer.\n`
     : '';
