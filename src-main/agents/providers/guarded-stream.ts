@@ -33,6 +33,7 @@ export async function* guardedStream<E>(spec: GuardedStreamSpec<E>): AsyncGenera
   caller?.addEventListener('abort', onCallerAbort, { once: true });
   if (caller?.aborted) controller.abort(caller.reason);
   let timedOut = false;
+  let finished = false;
   let timer: NodeJS.Timeout | undefined;
   // Armed only while waiting on the SDK, so a slow consumer never counts as a stalled stream.
   const arm = () => {
@@ -78,11 +79,13 @@ export async function* guardedStream<E>(spec: GuardedStreamSpec<E>): AsyncGenera
     } catch (err) {
       throw fail(err);
     }
+    finished = true;
   } finally {
     clearTimeout(timer);
     caller?.removeEventListener('abort', onCallerAbort);
-    // Cancels the HTTP request when the consumer stopped early; a no-op after a finished stream.
-    controller.abort();
+    // Cancels the HTTP request when the consumer stopped early or it failed. A finished stream has
+    // nothing left to cancel, and aborting it anyway costs an error object and listener work per call.
+    if (!finished) controller.abort();
   }
 }
 
