@@ -46,3 +46,26 @@ export interface ChannelTestDriver {
   };
   close(): Promise<void>;
 }
+
+/**
+ * `waitForSent` for drivers whose fake can only say "something was sent to
+ * someone": look, and when it is not there yet, wake on the next send and
+ * look again, until `count` texts reached the peer or time runs out.
+ */
+export async function waitForPeerTexts(opts: {
+  texts: () => string[];
+  count: number;
+  /** Resolves (or rejects) at the next send to anyone, or after `timeoutMs`. */
+  nextSend: (timeoutMs: number) => Promise<unknown>;
+  timeoutMs: number;
+  peerId: string;
+}): Promise<string[]> {
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    const texts = opts.texts();
+    if (texts.length >= opts.count) return texts;
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`timed out after ${opts.timeoutMs} ms waiting for ${opts.count} message(s) to ${opts.peerId}`);
+    await opts.nextSend(left).catch(() => undefined);
+  }
+}

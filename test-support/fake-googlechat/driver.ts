@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
 import { googlechatPlugin } from '../../src-main/channels/googlechat/index.js';
-import type { ChannelTestDriver } from '../channel-driver.js';
+import { waitForPeerTexts, type ChannelTestDriver } from '../channel-driver.js';
 import { startFakeGoogleChat, type FakeGoogleChat } from './fake-google-chat.js';
 
 const USERS: [string, string, string] = ['users/1001', 'users/1002', 'users/1003'];
@@ -55,18 +55,8 @@ export function createGoogleChatDriver(): ChannelTestDriver {
       need().deliver(need().spaceEvent(user, GROUP, text, { mention }));
     },
     sentTo,
-    async waitForSent(peerId, count, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const texts = sentTo(peerId);
-        if (texts.length >= count) return texts;
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${count} message(s) to ${peerId}`);
-        await need()
-          .waitForPosted(need().posted.length + 1, left)
-          .catch(() => undefined);
-      }
-    },
+    waitForSent: (peerId, count, timeoutMs = 5000) =>
+      waitForPeerTexts({ texts: () => sentTo(peerId), count, peerId, timeoutMs, nextSend: (left) => need().waitForPosted(need().posted.length + 1, left) }),
     fault: {
       kinds: ['drop', 'stall', '5xx'],
       async set(kind, on) {

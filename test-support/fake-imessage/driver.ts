@@ -4,7 +4,7 @@
  */
 import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
 import { createIMessagePlugin } from '../../src-main/channels/imessage/index.js';
-import type { ChannelTestDriver } from '../channel-driver.js';
+import { waitForPeerTexts, type ChannelTestDriver } from '../channel-driver.js';
 import { startFakeMessages, type FakeMessages } from './fake-messages-server.js';
 
 const USERS: [string, string, string] = ['+15550002001', '+15550002002', '+15550002003'];
@@ -39,19 +39,8 @@ export function createIMessageDriver(): ChannelTestDriver {
       need().receive({ from: user, text: mention ? `@${IMESSAGE_DRIVER_BOT_NAME} ${text}` : text, chatId: GROUP_CHAT_ID });
     },
     sentTo,
-    async waitForSent(peerId, count, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const texts = sentTo(peerId);
-        if (texts.length >= count) return texts;
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${count} message(s) to ${peerId}`);
-        // Wake on the next send to anyone, then look again.
-        await need()
-          .waitForSent(need().sent.length + 1, left)
-          .catch(() => undefined);
-      }
-    },
+    waitForSent: (peerId, count, timeoutMs = 5000) =>
+      waitForPeerTexts({ texts: () => sentTo(peerId), count, peerId, timeoutMs, nextSend: (left) => need().waitForSent(need().sent.length + 1, left) }),
     fault: {
       kinds: ['drop', 'stall', '5xx'],
       async set(kind, on) {
