@@ -93,7 +93,7 @@ export function createMemoryKeyStore(): KeyPairStore {
   };
 }
 
-const DB_NAME = 'openclaw-control-ui';
+const CONTROL_UI_DB = 'openclaw-control-ui';
 const STORE = 'device';
 const RECORD = 'identity';
 
@@ -104,19 +104,23 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
   });
 }
 
-async function openDb(idb: IDBFactory): Promise<IDBDatabase> {
-  const req = idb.open(DB_NAME, 1);
+async function openDb(idb: IDBFactory, dbName: string): Promise<IDBDatabase> {
+  const req = idb.open(dbName, 1);
   req.onupgradeneeded = () => {
     if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE);
   };
   return request(req);
 }
 
-/** IndexedDB store: the CryptoKeyPair is saved as is, so the private key stays non-extractable. */
-export function createIndexedDbKeyStore(idb: IDBFactory): KeyPairStore {
+/**
+ * IndexedDB store: the CryptoKeyPair is saved as is, so the private key stays
+ * non-extractable. Each page that is its own device (the Control UI, the
+ * phone's node page) passes its own database name: one key is one role.
+ */
+export function createIndexedDbKeyStore(idb: IDBFactory, dbName = CONTROL_UI_DB): KeyPairStore {
   return {
     async load() {
-      const db = await openDb(idb);
+      const db = await openDb(idb, dbName);
       try {
         const value = await request(db.transaction(STORE, 'readonly').objectStore(STORE).get(RECORD));
         const keys = value as CryptoKeyPair | undefined;
@@ -126,7 +130,7 @@ export function createIndexedDbKeyStore(idb: IDBFactory): KeyPairStore {
       }
     },
     async save(keys) {
-      const db = await openDb(idb);
+      const db = await openDb(idb, dbName);
       try {
         await request(db.transaction(STORE, 'readwrite').objectStore(STORE).put(keys, RECORD));
       } finally {
