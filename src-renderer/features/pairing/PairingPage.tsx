@@ -2,7 +2,6 @@ import { useState } from 'react';
 import type { MethodParams, MethodResult } from '../../../src-shared/protocol/index.js';
 import type { GatewayClient } from '../../client/types.js';
 import { EmptyState, ErrorBox } from '../../components/ErrorBox.js';
-import { describeError, type ShownError } from '../../ui-error.js';
 import { formatCountdown } from '../channels/relative-time.js';
 import { useNow } from '../channels/use-now.js';
 import {
@@ -16,7 +15,7 @@ import {
   type DeviceRequest,
   type SenderRequest,
 } from './pairing-requests.js';
-import { useLiveData } from './use-live-data.js';
+import { useListAction, useLiveData } from './use-live-data.js';
 
 const SENDER_EVENTS = ['pairing'] as const;
 const DEVICE_EVENTS = ['device.pair.requested', 'device.pair.resolved'] as const;
@@ -53,34 +52,22 @@ function NoPairingScope({ testId, command }: { testId: string; command: string }
 
 function SenderRequests({ client, now }: { client: GatewayClient; now: number }) {
   const { data, error, reload } = useLiveData(client, loadSenders, SENDER_EVENTS);
-  const [actionError, setActionError] = useState<ShownError>();
-  const [notice, setNotice] = useState<string>();
-  const [busy, setBusy] = useState<string>();
+  const { busy, notice, actionError, run } = useListAction(reload);
   const [notify, setNotify] = useState<Record<string, boolean>>({});
   const denied = isMissingScope(error);
   const open = data ? openSenderRequests(data, now) : undefined;
 
-  const act = async (r: SenderRequest, action: 'approve' | 'dismiss') => {
-    const key = requestKey(r);
-    setBusy(key);
-    try {
+  const act = (r: SenderRequest, action: 'approve' | 'dismiss') =>
+    run(requestKey(r), async () => {
       if (action === 'approve') {
-        const params: MethodParams<'channels.pairing.approve'> = { channel: r.channel, accountId: r.accountId, code: r.code, notify: notify[key] ?? false };
+        const params: MethodParams<'channels.pairing.approve'> = { channel: r.channel, accountId: r.accountId, code: r.code, notify: notify[requestKey(r)] ?? false };
         const res = await client.call<MethodResult<'channels.pairing.approve'>>('channels.pairing.approve', params);
-        setNotice(`Approved ${senderLabel(r)} on ${r.channel}. ${res.released === 1 ? '1 held message goes' : `${res.released} held messages go`} to the assistant now.`);
-      } else {
-        const params: MethodParams<'channels.pairing.dismiss'> = { channel: r.channel, accountId: r.accountId, code: r.code };
-        await client.call<MethodResult<'channels.pairing.dismiss'>>('channels.pairing.dismiss', params);
-        setNotice(`Dismissed ${senderLabel(r)} on ${r.channel}; their held messages were discarded.`);
+        return `Approved ${senderLabel(r)} on ${r.channel}. ${res.released === 1 ? '1 held message goes' : `${res.released} held messages go`} to the assistant now.`;
       }
-      setActionError(undefined);
-      await reload();
-    } catch (err) {
-      setActionError(describeError(err));
-    } finally {
-      setBusy(undefined);
-    }
-  };
+      const params: MethodParams<'channels.pairing.dismiss'> = { channel: r.channel, accountId: r.accountId, code: r.code };
+      await client.call<MethodResult<'channels.pairing.dismiss'>>('channels.pairing.dismiss', params);
+      return `Dismissed ${senderLabel(r)} on ${r.channel}; their held messages were discarded.`;
+    });
 
   return (
     <section className="card" aria-labelledby="pairing-heading">
@@ -167,26 +154,16 @@ function SenderRequests({ client, now }: { client: GatewayClient; now: number })
 
 function DeviceRequests({ client, now }: { client: GatewayClient; now: number }) {
   const { data, error, reload } = useLiveData(client, loadDevices, DEVICE_EVENTS);
-  const [actionError, setActionError] = useState<ShownError>();
-  const [notice, setNotice] = useState<string>();
-  const [busy, setBusy] = useState<string>();
+  const { busy, notice, actionError, run } = useListAction(reload);
   const denied = isMissingScope(error);
   const open = data ? openDeviceRequests(data, now) : undefined;
 
-  const act = async (r: DeviceRequest, action: 'approve' | 'reject') => {
-    setBusy(r.requestId);
-    try {
+  const act = (r: DeviceRequest, action: 'approve' | 'reject') =>
+    run(r.requestId, async () => {
       const params: MethodParams<'device.pair.approve'> = { requestId: r.requestId };
       await client.call(`device.pair.${action}`, params);
-      setNotice(action === 'approve' ? `Approved ${deviceRequestName(r)}; it is let in when it connects again.` : `Rejected ${deviceRequestName(r)}.`);
-      setActionError(undefined);
-      await reload();
-    } catch (err) {
-      setActionError(describeError(err));
-    } finally {
-      setBusy(undefined);
-    }
-  };
+      return action === 'approve' ? `Approved ${deviceRequestName(r)}; it is let in when it connects again.` : `Rejected ${deviceRequestName(r)}.`;
+    });
 
   return (
     <section className="card" aria-labelledby="pairing-devices-heading">

@@ -39,3 +39,29 @@ export function useLiveData<T>(client: GatewayClient, load: (client: GatewayClie
 
   return { data, error, reload };
 }
+
+/**
+ * One user action at a time on a live list: which item is busy, the notice after it worked,
+ * the error when it did not, and a reload of the list either way it succeeds.
+ */
+export function useListAction(reload: () => Promise<void>) {
+  const [busy, setBusy] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const [actionError, setActionError] = useState<ShownError>();
+  const run = useCallback(
+    async (key: string, action: () => Promise<string>) => {
+      setBusy(key);
+      try {
+        setNotice(await action());
+        setActionError(undefined);
+        await reload();
+      } catch (err) {
+        setActionError(describeError(err));
+      } finally {
+        setBusy(undefined);
+      }
+    },
+    [reload],
+  );
+  return { busy, notice, actionError, run };
+}
