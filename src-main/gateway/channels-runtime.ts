@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
 import type { InboundMessage, OutboundReply, PeerKind } from '../../src-shared/domain/inbound.js';
+import { catalogEntry } from '../channels/catalog.js';
 import { ChannelManager, ChannelNotFoundError } from '../channels/manager.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { createDelivery, DeliveryError } from '../delivery/deliver.js';
@@ -37,9 +38,7 @@ export function parseTarget(channel: string, to: string): { kind: PeerKind; id: 
     return { kind: k === 'channel' ? 'channel' : k === 'group' || k === 'room' || k === 'space' ? 'group' : 'direct', id: m[2]!.trim() };
   }
   const id = to.trim();
-  // Telegram groups and supergroups have negative chat ids; WhatsApp groups end in @g.us; Google Chat rooms are spaces/….
-  if ((channel === 'telegram' && id.startsWith('-')) || id.endsWith('@g.us') || id.startsWith('spaces/')) return { kind: 'group', id };
-  return { kind: 'direct', id };
+  return { kind: catalogEntry(channel)?.bareTargetKind?.(id) ?? 'direct', id };
 }
 
 interface LoginSession {
@@ -115,7 +114,7 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps) {
         accountId: account.accountId,
         to,
         text: p.message ?? '',
-        ...(p.threadId ? { threadId: p.threadId, ...(channel === 'telegram' ? { topicId: p.threadId } : {}) } : {}),
+        ...(p.threadId ? (catalogEntry(channel)?.threadIsTopic ? { topicId: p.threadId } : { threadId: p.threadId }) : {}),
         ...(p.replyToId ? { replyToMessageId: p.replyToId } : {}),
         ...(p.mediaUrls?.length ? { mediaUrls: p.mediaUrls } : {}),
       });
