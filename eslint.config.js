@@ -83,6 +83,26 @@ export default tseslint.config(
     },
   },
   {
+    // Imports point one way (DESIGN.md §2): the folders underneath never reach up into the ones that wire them.
+    files: ['src-main/**', 'src-preload/**', 'src-renderer/**', 'src-node-page/**'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: ['./src-main/store', './src-main/logging', './src-main/config'], from: ['./src-main/gateway', './src-main/channels', './src-main/routing', './src-main/queue', './src-main/delivery', './src-main/agents', './src-main/nodes', './src-main/sessions', './src-main/plugins', './src-main/cli', './src-main/app'], message: 'store, logging and config sit underneath: they import nothing above them.' },
+            { target: './src-main/agents', from: ['./src-main/gateway', './src-main/channels', './src-main/delivery', './src-main/queue', './src-main/cli', './src-main/app'], message: 'the agent runtime streams events and returns replies: it never reaches delivery, channels or the gateway.' },
+            { target: './src-main/channels', from: ['./src-main/gateway', './src-main/queue', './src-main/agents', './src-main/cli', './src-main/app'], message: 'channel adapters get a sink; they never import the queue, agents or the gateway.' },
+            { target: ['./src-main/delivery', './src-main/queue', './src-main/routing', './src-main/sessions', './src-main/nodes', './src-main/plugins'], from: ['./src-main/gateway', './src-main/cli', './src-main/app'], message: 'only the composition root (gateway/) wires parts together; parts never import it.' },
+            { target: './src-main/gateway', from: ['./src-main/cli', './src-main/app'], message: 'the gateway is started by the CLI and the desktop shell, never the other way round.' },
+            { target: ['./src-renderer', './src-node-page', './src-preload'], from: './src-main', message: 'browser and preload code talk to the gateway over the protocol, never by importing it.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests poke at wire payloads whose shape is the thing under test.
     files: ['**/*.test.ts', '**/*.test.tsx', 'e2e/**', 'test-support/**', 'bench/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

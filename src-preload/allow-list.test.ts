@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IPC_CHANNELS } from '../src-main/app/ipc-result.js';
+import { IPC_CHANNELS } from '../src-shared/protocol/ipc.js';
 import { isAllowedMethod, isOpenClawChannel, isValidEventName } from './allow-list.js';
 
 describe('isAllowedMethod', () => {

@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { IPC_CHANNELS, type IpcResult } from '../src-main/app/ipc-result.js';
+import { IPC_CHANNELS, type IpcResult } from '../src-shared/protocol/ipc.js';
 import { isAllowedMethod, isOpenClawChannel, isValidEventName } from './allow-list.js';
 
 // The bridge only ever touches this app's own channels.

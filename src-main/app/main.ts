@@ -1,7 +1,7 @@
 /**
  * Electron shell: single instance, the gateway in-process, one window, a tray, and the IPC bridge onto
  * the gateway's local client. The logic lives in pure modules beside this one (window-options,
- * tray-model, ipc-result, approvals-model, approvals-controller); this file is only the Electron glue.
+ * tray-model, approvals-model, approvals-controller); this file is only the Electron glue.
  */
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -10,7 +10,7 @@ import { startGateway, type LocalClient, type RunningGateway } from '../gateway/
 import { createLogger } from '../logging/index.js';
 import { createApprovalsController, type ApprovalsController } from './approvals-controller.js';
 import { approvalNotification, approvalTitle, type PendingApproval } from './approvals-model.js';
-import { IPC_CHANNELS, parseCallRequest, toIpcResult, type IpcResult } from './ipc-result.js';
+import { IPC_CHANNELS, parseCallRequest, toIpcResult, type IpcResult } from '../../src-shared/protocol/ipc.js';
 import { TRAY_ICON_DATA_URL } from './tray-icon.js';
 import { buildTrayMenuModel, type TrayAction, type TrayState } from './tray-model.js';
 import { isAllowedNavigation, isExternalLinkAllowed, windowOptions } from './window-options.js';

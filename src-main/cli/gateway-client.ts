@@ -3,29 +3,14 @@ import {
   PROTOCOL_VERSION,
   type ClientInfo,
   type ConnectParams,
-  type ErrorShape,
   type EventFrame,
   type HelloOk,
   type ResponseFrame,
 } from '../../src-shared/protocol/index.js';
+import { GatewayCallError } from '../../src-shared/protocol/call-error.js';
 import { signDeviceProof, type DeviceKeys } from '../nodes/device-keys.js';
 
-/** A failed call or handshake, carrying the wire error. */
-export class GatewayCallError extends Error {
-  constructor(
-    readonly error: ErrorShape,
-    readonly method: string,
-  ) {
-    super(error.message);
-    this.name = 'GatewayCallError';
-  }
-  get code(): string {
-    return this.error.code;
-  }
-  get detailCode(): string | undefined {
-    return (this.error.details as { code?: string } | undefined)?.code;
-  }
-}
+export { GatewayCallError };
 
 /** The socket closed or could not be reached. */
 export class GatewayConnectionError extends Error {

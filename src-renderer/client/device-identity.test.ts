@@ -52,7 +52,7 @@ describe('device identity', () => {
 
   it('connectWs sends the signed device with the token, or the device token alone', async () => {
     const identity = await loadOrCreateDeviceIdentity(createMemoryKeyStore());
-    for (const cred of [{ token: 'gw-token' }, { deviceToken: 'dev-token' }]) {
+    for (const cred of [{ token: 'gw-token' }, { deviceToken: 'dev-token' }] as Array<{ token: string } | { deviceToken: string }>) {
       let socket!: FakeSocket;
       const promise = connectWs({ url: 'ws://x/', ...cred, device: createDeviceSigner(identity), clientVersion: '1', platform: 'Linux x86_64', createSocket: (u) => (socket = new FakeSocket(u)) });
       socket.push({ type: 'event', event: 'connect.challenge', payload: { nonce: 'nonce-1', ts: input.signedAtMs } });

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { FakeAnthropicServer } from '../../../test-support/fake-anthropic.js';
-import { describeProviderConformance } from './provider-conformance.js';
+import { describeProviderConformance } from '../../../test-support/provider-conformance.js';
 
 describeProviderConformance({
   api: 'anthropic-messages',

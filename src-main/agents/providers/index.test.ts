@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeAnthropicServer } from '../../../test-support/fake-anthropic.js';
 import { FakeOpenAIServer } from '../../../test-support/fake-openai.js';
 import { createProvider, parseModelRef, resolveSdkBaseUrl, streamWithFailover, type FailedAttempt, type ModelCandidate } from './index.js';
-import { baseRequest, collect } from './provider-conformance.js';
+import { baseRequest, collect } from '../../../test-support/provider-conformance.js';
 import { ProviderError, type ModelProvider, type ModelRequest, type ModelStreamEvent, type ProviderErrorKind } from './types.js';
 
 describe('parseModelRef', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { FakeOpenAIServer } from '../../../test-support/fake-openai.js';
-import { describeProviderConformance } from './provider-conformance.js';
+import { describeProviderConformance } from '../../../test-support/provider-conformance.js';
 
 describeProviderConformance({
   api: 'openai-responses',

@@ -16,7 +16,7 @@ const account = (extra: Partial<AccountStatus> = {}): AccountStatus => ({
 });
 
 const status = (accounts: AccountStatus[]): ChannelsStatus => {
-  const out: ChannelsStatus = { ts: 0, channelOrder: [], channelLabels: {}, channels: {}, channelAccounts: {} };
+  const out: ChannelsStatus = { ts: 0, channelOrder: [], channelLabels: {}, channels: {}, channelAccounts: {}, channelDefaultAccountId: {} };
   for (const a of accounts) {
     if (!out.channelAccounts[a.channel]) {
       out.channelOrder.push(a.channel);

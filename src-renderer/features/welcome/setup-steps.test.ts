@@ -4,7 +4,7 @@ import { createdItems, setupSteps, shouldShowWelcome, type SetupFacts } from './
 const host = { pid: 1, nodeVersion: 'v20', platform: 'linux', stateDir: '/home/a/.openclaw', configPath: '/home/a/.openclaw/openclaw.json', logFile: '/tmp/l', storePath: '/s', storeSchemaVersion: 5, rssBytes: 1, heapUsedBytes: 1 };
 const status = (extra: Record<string, unknown> = {}) => ({ host: { ...host, ...extra } }) as unknown as NonNullable<SetupFacts['status']>;
 const models = (n: number) => ({ models: Array.from({ length: n }, (_, i) => ({ id: `m${i}`, ref: `p/m${i}`, provider: 'p', api: 'openai-completions' })) });
-const channels = (configured: boolean) => ({ ts: 0, channelOrder: [], channelLabels: {}, channels: { telegram: { configured, running: false, connected: false, accounts: 1 } }, channelAccounts: {} });
+const channels = (configured: boolean) => ({ ts: 0, channelOrder: [], channelLabels: {}, channels: { telegram: { configured, running: false, connected: false, accounts: 1 } }, channelAccounts: {}, channelDefaultAccountId: {} });
 const devices = (roles: string[]) => ({ pending: [], paired: roles.map((role, i) => ({ deviceId: `d${i}`, role, scopes: [], createdAtMs: 0, approvedAtMs: 0, connected: false })) });
 
 describe('createdItems', () => {

@@ -1,7 +1,7 @@
 /**
- * The IPC envelope between main and renderer. IPC never throws across the bridge: a failure comes back
- * as `{ok:false, error}` with a closed wire code, and the renderer client turns it into a rejection.
- * (Candidate for src-shared/protocol once the renderer and preload import it from there.)
+ * The IPC envelope between main and renderer, declared once for main, preload and renderer. IPC never
+ * throws across the bridge: a failure comes back as `{ok:false, error}` with a closed wire code, and the
+ * renderer client turns it into a rejection.
  */
 /** IPC channels between main and preload. Every one carries the `openclaw:` prefix (checked in the preload). */
 export const IPC_CHANNELS = {

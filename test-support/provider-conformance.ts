@@ -4,9 +4,9 @@
  * suite with its own server and wire-shape checks. Never imported by runtime code.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sequenceScript, type FakeModelServer, type ModelScript } from '../../../test-support/fake-model-script.js';
-import { createProvider } from './index.js';
-import { ProviderError, type ModelMessage, type ModelProvider, type ModelRequest, type ModelStreamEvent, type ModelUsage, type ProviderConfig, type ProviderOptions } from './types.js';
+import { sequenceScript, type FakeModelServer, type ModelScript } from './fake-model-script.js';
+import { createProvider } from '../src-main/agents/providers/index.js';
+import { ProviderError, type ModelMessage, type ModelProvider, type ModelRequest, type ModelStreamEvent, type ModelUsage, type ProviderConfig, type ProviderOptions } from '../src-main/agents/providers/types.js';
 
 export interface Collected {
   events: ModelStreamEvent[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IPC_CHANNELS, parseCallRequest, toIpcError, toIpcResult } from './ipc-result.js';
+import { IPC_CHANNELS, parseCallRequest, toIpcError, toIpcResult } from './ipc.js';
 
 describe('toIpcResult', () => {
   it('passes a successful envelope through', async () => {
