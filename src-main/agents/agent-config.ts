@@ -14,7 +14,11 @@ export interface AgentSettings {
   modelRefs: string[];
   /** Tool policy layers, global first. */
   toolPolicy: { allow?: string[]; deny?: string[] }[];
-  sandbox: { mode: 'off' | 'non-main' | 'all'; scope: 'agent' | 'session' | 'shared'; workspaceAccess: 'none' | 'ro' | 'rw' };
+  /**
+   * `mode` unset: `non-main` where a Docker engine runs, else `off` (sandbox/decision.ts). That implied sandbox
+   * mounts the agent workspace read-write, so exec in the container and the file tools see the same files.
+   */
+  sandbox: { mode?: 'off' | 'non-main' | 'all'; scope: 'agent' | 'session' | 'shared'; workspaceAccess: 'none' | 'ro' | 'rw' };
   maxSteps: number;
   timeoutMs: number;
 }
@@ -56,7 +60,7 @@ export function resolveAgentSettings(cfg: ResolvedConfig, agentId: string, state
     workspace: isAbsolute(workspace) ? workspace : resolve(workspace),
     modelRefs: ownModels.length ? ownModels : modelRefs(defaults.model),
     toolPolicy: [cfg.tools ?? {}, entry.tools ?? {}].map((p) => ({ allow: p.allow, deny: p.deny })),
-    sandbox: { mode: sandbox.mode ?? 'off', scope: sandbox.scope ?? 'agent', workspaceAccess: sandbox.workspaceAccess ?? 'none' },
+    sandbox: { mode: sandbox.mode, scope: sandbox.scope ?? 'agent', workspaceAccess: sandbox.workspaceAccess ?? (sandbox.mode ? 'none' : 'rw') },
     maxSteps: defaults.maxSteps ?? DEFAULT_MAX_STEPS,
     timeoutMs: (defaults.timeoutSeconds ?? DEFAULT_TURN_TIMEOUT_MS / 1000) * 1000,
   };

@@ -12,13 +12,24 @@ const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
 const WRITE_TOOLS = new Set(['write', 'edit', 'apply_patch']);
 const DEFAULT_WEB_MAX_BYTES = 2 * 1024 * 1024;
 
+export interface ToolProviderOptions {
+  sandbox?: DockerSandbox;
+  tools?: AgentTool[];
+  /** Warnings, and one audit line per tool call (`<log>/audit`). */
+  log?: Logger;
+  /** The gateway's state directory, which exec must never reach (default: the one this process's environment names). */
+  stateDir?: string;
+}
+
 /**
  * The tools one agent gets in one session: the built-in set, filtered by the
  * global and per-agent policy, and without host-side runtime tools where the
- * session should be sandboxed but no sandbox backend exists.
+ * session should be sandboxed but no sandbox backend exists. Every call runs
+ * through `run`, which adds the host's limits and writes the audit line.
  */
-export function createToolProvider(opts: { sandbox?: DockerSandbox; tools?: AgentTool[]; log?: Logger } = {}): ToolProvider & { all: AgentTool[] } {
+export function createToolProvider(opts: ToolProviderOptions = {}): ToolProvider & { all: AgentTool[] } {
   const warned = new Set<string>();
+  const audit = opts.log?.child('audit');
   const all = opts.tools ?? createToolRegistry();
   // Specs are plain JSON derived from fixed schemas: compute once per distinct tool set.
   const specCache = new Map<string, ReturnType<typeof toToolSpecs>>();
@@ -39,9 +50,10 @@ export function createToolProvider(opts: { sandbox?: DockerSandbox; tools?: Agen
         agentId: agent.agentId,
         isMainSession: isMainSessionKey(sessionKey),
         dockerAvailable: opts.sandbox?.available() ?? false,
+        dockerPending: opts.sandbox?.pending() ?? false,
       });
       const sandbox = opts.sandbox?.runtimeFor(decision, agent.workspace, agent.sandbox.workspaceAccess);
-      if (decision.sandboxed && !sandbox && !warned.has(sessionKey)) {
+      if (decision.sandboxed && !sandbox && !opts.sandbox?.pending() && !warned.has(sessionKey)) {
         warned.add(sessionKey);
         opts.log?.warn('session must be sandboxed but no sandbox backend is available; its runtime and file-writing tools are off', { sessionKey, reason: decision.reason });
       }
@@ -52,7 +64,7 @@ export function createToolProvider(opts: { sandbox?: DockerSandbox; tools?: Agen
       );
       return { tools, specs: specsFor(tools), ...(sandbox ? { sandbox } : {}) };
     },
-    run: runTool,
+    run: (tool, input, ctx) => runTool(tool, input, { ...ctx, stateDir: ctx.stateDir ?? opts.stateDir }, { audit }),
     execSettings(cfg: ResolvedConfig) {
       return {
         execAllow: cfg.tools?.exec?.allow ?? [],

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { ChannelAuthError, type ChannelAdapter, type ChannelPlugin, type ChannelSend } from '../../src-shared/domain/channel.js';
 import type { InboundMessage } from '../../src-shared/domain/inbound.js';
-import type { Logger } from '../logging/index.js';
+import { redactText, type Logger } from '../logging/index.js';
 import type { ChannelAccount } from './account-config.js';
 
 /** Lifecycle of one channel account, as `channels.status` reports it. */
@@ -185,12 +185,12 @@ export class AccountSupervisor {
       const now = Date.now();
       if (reason instanceof ChannelAuthError) {
         log.error('channel stopped: credentials rejected', { channel: account.channel, accountId: account.accountId, error: reason.message });
-        this.set({ state: 'failed', running: false, connected: false, lastError: reason.message, lastErrorAt: now });
+        this.set({ state: 'failed', running: false, connected: false, lastError: redactText(reason.message), lastErrorAt: now });
         break;
       }
       const delay = this.nextDelay();
       log.warn('channel down; restarting', { channel: account.channel, accountId: account.accountId, error: reason.message, retryInMs: delay });
-      this.set({ state: 'backoff', running: false, connected: false, lastError: reason.message, lastErrorAt: now, restarts: this.st.restarts + 1, nextRetryAt: now + delay });
+      this.set({ state: 'backoff', running: false, connected: false, lastError: redactText(reason.message), lastErrorAt: now, restarts: this.st.restarts + 1, nextRetryAt: now + delay });
       const interrupted = await this.sleep(delay);
       if (interrupted) break;
     }

@@ -83,9 +83,8 @@ describe('loadConfigFile', () => {
     expect(expectError(load('[1]')).issues[0].message).toBe('expected an object at the top level');
   });
 
-  it('treats an empty file as defaults with a warning', () => {
-    const r = expectOk(load('  \n'));
-    expect(r.warnings).toEqual(['config file is empty; using defaults']);
+  it('refuses an empty file (a truncated config) instead of running on defaults', () => {
+    expect(expectError(load('  \n')).issues[0].message).toMatch(/^the file is empty; restore it .*\.bak.* or delete it/);
   });
 
   it('substitutes ${VAR} from env, reports missing ones, and honours $${VAR}', () => {

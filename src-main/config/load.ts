@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import JSON5 from 'json5';
 import type { OpenClawConfig } from '../../src-shared/domain/config-schema.js';
@@ -7,6 +7,7 @@ import { substituteEnvVars } from './env-substitute.js';
 import { migrateLegacyConfig } from './migrate.js';
 import { checkConfigEnv, resolveConfig, type ResolvedConfig } from './resolve.js';
 import { validateConfig } from './validate.js';
+import { hideSubstitutedValues } from '../../src-shared/domain/config-text.js';
 
 /** A config that loaded; `config` is as written after migrations and `${VAR}` substitution. */
 export interface LoadedConfig {
@@ -28,9 +29,13 @@ export interface LoadedConfig {
 /** Outcome of loading a config file; never thrown. */
 export type LoadResult = LoadedConfig | { ok: false; error: ConfigError };
 
-/** sha256 hex of the file text; '' stands for a missing file. */
+// Hashes go to read-only clients (config.get, health): keyed per process, so nobody can test guesses at a
+// weak secret in the file against them offline. They only need to compare equal within one gateway run.
+const HASH_KEY = randomBytes(32);
+
+/** Keyed SHA-256 (hex) of the file text; '' stands for a missing file. Stable within this process only. */
 export function hashConfigText(raw: string | null): string {
-  return createHash('sha256').update(raw ?? '', 'utf8').digest('hex');
+  return createHmac('sha256', HASH_KEY).update(raw ?? '', 'utf8').digest('hex');
 }
 
 /** Reads a file as UTF-8; null when it does not exist. Other errors propagate. */
@@ -74,12 +79,18 @@ export function finalizeConfig(value: unknown, env: NodeJS.ProcessEnv): { ok: tr
   const substituted = substituteEnvVars(value, env, issues);
   const validated = validateConfig(substituted);
   if (!validated.ok) issues.push(...validated.issues);
-  if (issues.length > 0 || !validated.ok) return { ok: false, issues };
+  // Issues quote the offending value; one that came from an env variable is named, never shown.
+  if (issues.length > 0 || !validated.ok) return { ok: false, issues: hideSubstitutedValues(issues, value) };
   return { ok: true, config: validated.config, resolved: resolveConfig(validated.config, env) };
 }
 
 /** Loads from text already read (the watcher hashes before loading). */
 export function loadConfigFromText(raw: string | null, sourcePath: string, env: NodeJS.ProcessEnv): LoadResult {
+  // An empty file is almost always a truncated one (a crashed editor, a full disk): running on defaults would
+  // silently drop providers, channels and tool policy, so it is an invalid config like any other.
+  if (raw !== null && raw.replace(/^\uFEFF/, '').trim() === '') {
+    return { ok: false, error: new ConfigError(sourcePath, [{ path: '', message: `the file is empty; restore it (the previous version is kept as ${sourcePath}.bak after each write) or delete it to start from defaults` }]) };
+  }
   const parsed = parseConfigText(raw);
   if (!parsed.ok) return { ok: false, error: new ConfigError(sourcePath, parsed.issues) };
   const final = finalizeConfig(parsed.value, env);

@@ -92,11 +92,27 @@ describe('watchConfig', () => {
     const created = await next;
     expect(created.ok && created.changedPaths).toEqual(['gateway.port']);
 
+    // Removing the file under a running gateway keeps the last good config (reported), never the defaults.
     next = nextEvent();
     fs.rmSync(file);
     const deleted = await next;
-    expect(deleted.ok && deleted.result.exists).toBe(false);
-    expect(deleted.ok && deleted.changedPaths).toEqual(['gateway.port']);
+    expect(deleted.ok).toBe(false);
+    expect(!deleted.ok && deleted.error.message).toMatch(/the file was removed; the running config is kept/);
+
+    next = nextEvent();
+    fs.writeFileSync(file, '');
+    const emptied = await next;
+    expect(!emptied.ok && emptied.error.message).toMatch(/the file is empty/);
+  });
+
+  it('reports a file it cannot read instead of skipping it silently', async () => {
+    if (process.platform === 'win32') return;
+    await start('{ gateway: { port: 20005 } }');
+    const next = nextEvent();
+    fs.rmSync(file);
+    fs.mkdirSync(file); // reading a directory fails with EISDIR, as root too
+    const event = await next;
+    expect(!event.ok && event.error.message).toMatch(/cannot read file: .*EISDIR/);
   });
 
   it('does not fire for a touch or a rewrite with the same bytes', async () => {

@@ -49,10 +49,10 @@ export function watchConfig(configPath: string, env: NodeJS.ProcessEnv, opts: Wa
   };
 
   let lastGood: LoadedConfig | undefined = opts.initial;
-  let lastHash: string | undefined = opts.initial?.hash;
+  let lastHash: string | undefined = opts.initial && (opts.initial.exists ? opts.initial.hash : contentKey(null));
   if (lastGood === undefined) {
     const raw = safeRead(configPath, report);
-    lastHash = hashConfigText(raw === undefined ? null : raw);
+    lastHash = contentKey(raw === undefined ? null : raw);
     const initial = loadConfigFromText(raw ?? null, configPath, env);
     if (initial.ok) lastGood = initial;
   }
@@ -73,12 +73,18 @@ export function watchConfig(configPath: string, env: NodeJS.ProcessEnv, opts: Wa
         reload(false);
       }, FOLLOW_UP_MS);
     }
-    const raw = safeRead(configPath, report);
-    if (raw === undefined) return; // unreadable right now; the next event retries
-    const hash = hashConfigText(raw);
+    const read = readForReload(configPath);
+    const hash = 'error' in read ? `unreadable:${read.error.message}` : contentKey(read.raw);
     if (hash === lastHash) return;
     lastHash = hash;
-    const result = loadConfigFromText(raw, configPath, env);
+    // A file that cannot be read, or that vanished under a running gateway, is reported and the last good
+    // config kept: falling back to defaults would silently drop providers, channels and tool policy.
+    const result =
+      'error' in read
+        ? { ok: false as const, error: new ConfigError(configPath, [{ path: '', message: `cannot read file: ${read.error.message}` }], { cause: read.error }) }
+        : read.raw === null && lastGood?.exists
+          ? { ok: false as const, error: new ConfigError(configPath, [{ path: '', message: 'the file was removed; the running config is kept (restore the file, or write a new one with openclaw config set)' }]) }
+          : loadConfigFromText(read.raw, configPath, env);
     let event: ConfigReloadEvent;
     if (result.ok) {
       const changedPaths = diffConfigPaths(lastGood?.resolved ?? {}, result.resolved);
@@ -136,6 +142,19 @@ export function watchConfig(configPath: string, env: NodeJS.ProcessEnv, opts: Wa
       await watcher.close();
     },
   };
+}
+
+/** What the watcher compares: the content hash, with a missing file apart from an empty one. */
+function contentKey(raw: string | null): string {
+  return raw === null ? 'missing' : hashConfigText(raw);
+}
+
+function readForReload(configPath: string): { raw: string | null } | { error: Error } {
+  try {
+    return { raw: readConfigText(configPath) };
+  } catch (err) {
+    return { error: err as Error };
+  }
 }
 
 /** Text of the file, null when missing, undefined when it could not be read (reported). */

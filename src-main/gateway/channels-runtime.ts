@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { OperatorScopes, hasScope } from '../../src-shared/protocol/index.js';
 import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
 import type { InboundMessage, OutboundReply, PeerKind } from '../../src-shared/domain/inbound.js';
 import { catalogEntry } from '../channels/catalog.js';
@@ -173,7 +174,7 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps) {
       return { channel: p.channel, accountId: p.accountId ?? 'default', cleared: true };
     },
     'channels.pairing.list': (p) => ({ ...(p.channel ? { channel: p.channel } : {}), requests: access.list(p) }),
-    'channels.pairing.approve': (p) => wrapNotFound(() => access.approve(p)),
+    'channels.pairing.approve': (p, ctx) => wrapNotFound(() => access.approve(p, { mayWriteConfig: hasScope(ctx.scopes, OperatorScopes.ADMIN) })),
     'channels.pairing.dismiss': (p) => wrapNotFound(async () => access.dismiss(p)),
     'web.login.start': async (p) => {
       const channel = p.channel ?? 'whatsapp';

@@ -7,7 +7,7 @@ import {
   EVENTS,
   HANDSHAKE_TIMEOUT_MS,
   MAX_BUFFERED_BYTES,
-  MAX_PREAUTH_PAYLOAD_BYTES,
+  MAX_PAYLOAD_BYTES,
   RequestFrameSchema,
   compile,
   hasScope,
@@ -67,7 +67,15 @@ export class GatewayConnection {
   ) {
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('close', () => this.onSocketClose());
-    ws.on('error', (err) => host.log.debug('socket error', { connId: this.connId, err: err.message }));
+    ws.on('error', (err) => {
+      host.log.debug('socket error', { connId: this.connId, remote: this.remoteAddress, err: err.message, code: (err as { code?: string }).code });
+      // ws has sent its close (1009 for a frame over the limit) and resumes the socket on the next tick to
+      // read the peer's close, throwing away whatever else arrives: a peer still streaming would cost
+      // allocations for nothing. Stop reading after that resume; the close grace below ends the socket.
+      const socket = (ws as unknown as { _socket?: { pause(): void } })._socket;
+      if (socket) process.nextTick(() => socket.pause());
+      this.close(CloseCodes.PROTOCOL_ERROR, 'protocol error');
+    });
     ws.on('pong', () => {
       this.alive = true;
     });
@@ -96,13 +104,12 @@ export class GatewayConnection {
     };
   }
 
-  /** Send an event if this client may see it. Slow consumers miss events rather than grow memory. */
+  /** Send an event if this client may see it. */
   sendEvent(event: string, payload: unknown): void {
     if (this.state !== 'open' || !this.ctx) return;
     const spec = (EVENTS as Record<string, { scope: string | null }>)[event];
     const scope = spec ? spec.scope : 'operator.admin';
     if (scope && (this.ctx.role !== 'operator' || !hasScope(this.ctx.scopes, scope))) return;
-    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) return;
     this.sendFrame({ type: 'event', event, payload, seq: this.seq++ });
   }
 
@@ -119,10 +126,29 @@ export class GatewayConnection {
     setTimeout(() => this.ws.terminate(), 2000).unref();
   }
 
+  /**
+   * Every frame to the client goes out here, under one cap on what may wait
+   * for it (responses, events, anything): a client that stops reading is
+   * disconnected (1008 "slow consumer") instead of growing the gateway. A
+   * single frame larger than the cap still goes out when nothing is queued.
+   */
   private sendFrame(frame: ResponseFrame | EventFrame): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
+    // Bytes, not a string: what waits for a slow reader stays off the JS heap (ws would queue the string itself).
+    const data = Buffer.from(JSON.stringify(frame));
+    const queued = this.ws.bufferedAmount;
+    if (queued > 0 && queued + data.length > MAX_BUFFERED_BYTES) {
+      this.host.log.warn('closing a slow consumer: too much output waiting for it', {
+        connId: this.connId,
+        remote: this.remoteAddress,
+        client: this.params?.client.id,
+        queuedBytes: queued,
+        limitBytes: MAX_BUFFERED_BYTES,
+      });
+      return this.close(CloseCodes.POLICY_VIOLATION, 'slow consumer');
+    }
     this.coalesceWrites();
-    this.ws.send(JSON.stringify(frame));
+    this.ws.send(data, { binary: false });
   }
 
   /**
@@ -157,7 +183,7 @@ export class GatewayConnection {
     if (this.state === 'closed') return;
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
     if (this.state === 'handshake') {
-      if (size > MAX_PREAUTH_PAYLOAD_BYTES) return this.close(CloseCodes.MESSAGE_TOO_BIG, 'preauth payload too large');
+      // Frames over MAX_PREAUTH_PAYLOAD_BYTES never get here: ws refuses them (1009) from their header, before buffering.
       const frame = isBinary ? undefined : parseJson(data);
       if (!requestValidator.check(frame)) {
         this.host.log.warn('invalid request frame before handshake; closing', { connId: this.connId, remote: this.remoteAddress });
@@ -202,6 +228,9 @@ export class GatewayConnection {
       return this.close(refusal?.closeCode ?? CloseCodes.POLICY_VIOLATION, truncateReason(shape.message));
     }
     clearTimeout(this.handshakeTimer);
+    if (!raiseReceiveLimit(this.ws, MAX_PAYLOAD_BYTES)) {
+      this.host.log.error('cannot raise the frame size limit after the handshake; frames over 64 KiB will be refused', { connId: this.connId });
+    }
     this.params = params;
     this.ctx = { connId: this.connId, role: this.grant.role, scopes: this.grant.scopes, clientId: params.client.id, deviceId: this.grant.deviceId };
     this.state = 'open';
@@ -223,6 +252,20 @@ export class GatewayConnection {
       this.respond(frame.id, { ok: false, error: toErrorShape(err) });
     }
   }
+}
+
+/**
+ * Until the handshake completes, the server's ws option keeps frames at
+ * MAX_PREAUTH_PAYLOAD_BYTES, checked as each frame header arrives. ws has no
+ * public per-connection setting, so an authenticated connection's limit is
+ * raised on its receiver; if that field ever moves, the small limit stays
+ * (fail closed) and the error above says so.
+ */
+function raiseReceiveLimit(ws: WebSocket, bytes: number): boolean {
+  const receiver = (ws as unknown as { _receiver?: { _maxPayload?: unknown } })._receiver;
+  if (!receiver || typeof receiver._maxPayload !== 'number') return false;
+  receiver._maxPayload = bytes;
+  return true;
 }
 
 function parseJson(data: RawData): unknown {

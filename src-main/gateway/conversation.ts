@@ -51,7 +51,7 @@ export function createConversation(deps: ConversationDeps) {
   const runs = new RunTracker();
   const models = createModelRouter(deps.config, { timeoutMs: deps.providerTimeoutMs });
   const sandbox = createDockerSandbox({ sandboxesRoot: join(deps.stateDir, 'sandboxes'), log: deps.log.child('sandbox'), dockerPath: deps.dockerPath });
-  const tools = createToolProvider({ sandbox, tools: deps.tools, log: deps.log.child('tools') });
+  const tools = createToolProvider({ sandbox, tools: deps.tools, log: deps.log.child('tools'), stateDir: deps.stateDir });
   // The queue is created below (it needs the processor, which needs these services).
   const queueRef: { current?: InboundQueue } = {};
   const services: ToolServices = {

@@ -7,6 +7,7 @@ import {
   type ErrorShape,
   type RecommendedNextStep,
 } from '../../src-shared/protocol/index.js';
+import { StoreUnavailableError } from '../store/store-guard.js';
 
 /** An RPC failure with a closed wire code. Thrown inside; converted once by {@link toErrorShape}. */
 export class RpcError extends Error {
@@ -93,5 +94,7 @@ export function toErrorShape(err: unknown): ErrorShape {
     }
     return shape;
   }
+  // Its text is written for the user and holds no secret; the guard already logged the cause once.
+  if (err instanceof StoreUnavailableError) return { code: ErrorCodes.UNAVAILABLE, message: err.message, details: { code: err.code }, retryable: true };
   return { code: ErrorCodes.UNAVAILABLE, message: 'internal error (see the gateway log)' };
 }

@@ -10,10 +10,11 @@ import {
   normalizeScopes,
   type ConnectParams,
 } from '../../src-shared/protocol/index.js';
-import { verifyDeviceProof } from '../nodes/device-identity.js';
+import { verifyDeviceProof, type DeviceProofResult } from '../nodes/device-identity.js';
 import { inCidrs } from '../nodes/device-pairing.js';
+import { BOOTSTRAP_OPERATOR_SCOPES } from '../nodes/bootstrap-tokens.js';
 import type { DeviceRecord, Store } from '../store/types.js';
-import type { AuthRateLimiter } from './auth-rate-limit.js';
+import type { AuthRateLimiter, RateLimitSubject } from './auth-rate-limit.js';
 import { ConnectRefusal } from './errors.js';
 
 /** Live auth settings (re-read on every connect so reloads apply at once). */
@@ -85,14 +86,39 @@ export function checkProtocol(params: ConnectParams): void {
   }
 }
 
-function authFailure(ctx: HandshakeContext, message: string, code: (typeof C)[keyof typeof C], canRetryWithDeviceToken = false): never {
-  const lockout = ctx.limiter.recordFailure(ctx.remoteAddress, ctx.nowMs);
+function authFailure(ctx: HandshakeContext, subject: RateLimitSubject, message: string, code: (typeof C)[keyof typeof C], canRetryWithDeviceToken = false): never {
+  const lockout = ctx.limiter.recordFailure(subject, ctx.nowMs);
   throw new ConnectRefusal(message, code, {
     authReason: code.toLowerCase(),
     canRetryWithDeviceToken,
     recommendedNextStep: lockout ? 'wait_then_retry' : canRetryWithDeviceToken ? 'retry_with_device_token' : 'update_auth_credentials',
     retryAfterMs: lockout || undefined,
   });
+}
+
+/** The credential a connect presents, decided once; `signed` is the token string its device proof must bind. */
+type PresentedCredential =
+  | { kind: 'token' | 'password' | 'device-token' | 'bootstrap-token'; secret: string; signed: string }
+  | { kind: 'none' | 'missing'; signed: '' };
+
+function presentedCredential(a: NonNullable<ConnectParams['auth']>, auth: AuthSettings): PresentedCredential {
+  if (a.token !== undefined && auth.mode === 'token') return { kind: 'token', secret: a.token, signed: a.token };
+  if (a.password !== undefined && auth.mode === 'password') return { kind: 'password', secret: a.password, signed: a.token ?? '' };
+  if (a.deviceToken !== undefined) return { kind: 'device-token', secret: a.deviceToken, signed: a.deviceToken };
+  if (a.bootstrapToken !== undefined && !a.token && !a.password) return { kind: 'bootstrap-token', secret: a.bootstrapToken, signed: a.bootstrapToken };
+  return { kind: auth.mode === 'none' ? 'none' : 'missing', signed: '' };
+}
+
+/**
+ * Whose failures this connect counts toward: a device that is already paired
+ * and proved its key on this connect (which nobody else can do: the proof
+ * binds this connection's challenge) has its own bucket, so strangers failing
+ * at the same address cannot lock the owner's devices out; anything else
+ * counts toward its address. Guessing stays limited either way.
+ */
+function rateLimitSubject(ctx: HandshakeContext, proof: DeviceProofResult | undefined): RateLimitSubject {
+  if (proof?.ok && ctx.store.devices.get(proof.deviceId)?.publicKey === proof.publicKey) return { deviceId: proof.deviceId, address: ctx.remoteAddress };
+  return { address: ctx.remoteAddress };
 }
 
 /** Record a device as approved now, keeping what an earlier record knew (creation time, name). */
@@ -127,8 +153,25 @@ export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
   if (!(ROLES as readonly string[]).includes(role)) throw new ConnectRefusal('invalid role', undefined);
   if (role === 'worker') throw new ConnectRefusal('invalid role: workers connect on their own endpoint', undefined);
 
-  // Before any credential is examined: a locked-out address gets nothing, whatever it sends.
-  const wait = ctx.limiter.retryAfterMs(ctx.remoteAddress, ctx.nowMs);
+  const presented = presentedCredential(params.auth ?? {}, auth);
+  // Verified once, before the lockout check, only to choose the bucket; a failed proof is reported after the credential, as ever.
+  const proof = params.device
+    ? verifyDeviceProof(params.device, {
+        clientId: params.client.id,
+        clientMode: params.client.mode,
+        role,
+        scopes: params.scopes ?? [],
+        token: presented.signed,
+        platform: params.client.platform,
+        deviceFamily: params.client.deviceFamily,
+        challengeNonce: ctx.challengeNonce,
+        nowMs: ctx.nowMs,
+      })
+    : undefined;
+  const subject = rateLimitSubject(ctx, proof);
+
+  // Before any credential is examined: a locked-out source gets nothing, whatever it sends.
+  const wait = ctx.limiter.retryAfterMs(subject, ctx.nowMs);
   if (wait > 0) {
     throw new ConnectRefusal('too many failed authentication attempts; retry later', C.AUTH_RATE_LIMITED, {
       authReason: 'rate_limited',
@@ -136,47 +179,43 @@ export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
       retryAfterMs: wait,
     });
   }
+  const fail: (message: string, code: (typeof C)[keyof typeof C], canRetryWithDeviceToken?: boolean) => never = (message, code, canRetry = false) =>
+    authFailure(ctx, subject, message, code, canRetry);
 
-  const a = params.auth ?? {};
   let method: HandshakeGrant['method'];
   let credential: HandshakeGrant['credential'];
-  let tokenForSignature = '';
   let deviceTokenScopes: string[] | undefined;
 
-  if (a.token !== undefined && auth.mode === 'token') {
-    if (!auth.token) authFailure(ctx, 'gateway token is not configured on the server', C.AUTH_TOKEN_NOT_CONFIGURED);
-    if (!secretsEqual(a.token, auth.token)) authFailure(ctx, 'unauthorized: gateway token mismatch', C.AUTH_TOKEN_MISMATCH, Boolean(params.device));
+  if (presented.kind === 'token') {
+    if (!auth.token) fail('gateway token is not configured on the server', C.AUTH_TOKEN_NOT_CONFIGURED);
+    if (!secretsEqual(presented.secret, auth.token)) fail('unauthorized: gateway token mismatch', C.AUTH_TOKEN_MISMATCH, Boolean(params.device));
     method = 'token';
     credential = { kind: 'token', fingerprint: fingerprintSecret(auth.token) };
-    tokenForSignature = a.token;
-  } else if (a.password !== undefined && auth.mode === 'password') {
-    if (!auth.password) authFailure(ctx, 'gateway password is not configured on the server', C.AUTH_PASSWORD_NOT_CONFIGURED);
-    if (!secretsEqual(a.password, auth.password)) authFailure(ctx, 'unauthorized: gateway password mismatch', C.AUTH_PASSWORD_MISMATCH);
+  } else if (presented.kind === 'password') {
+    if (!auth.password) fail('gateway password is not configured on the server', C.AUTH_PASSWORD_NOT_CONFIGURED);
+    if (!secretsEqual(presented.secret, auth.password)) fail('unauthorized: gateway password mismatch', C.AUTH_PASSWORD_MISMATCH);
     method = 'password';
     credential = { kind: 'password', fingerprint: fingerprintSecret(auth.password) };
-    tokenForSignature = a.token ?? '';
-  } else if (a.deviceToken !== undefined) {
-    if (!params.device) authFailure(ctx, 'a device token needs the signed device identity it was issued to', C.DEVICE_IDENTITY_REQUIRED);
-    const info = ctx.store.deviceTokens.verify(params.device.id.toLowerCase(), role, a.deviceToken);
-    if (!info) authFailure(ctx, 'unauthorized: device token mismatch or revoked', C.AUTH_DEVICE_TOKEN_MISMATCH);
+  } else if (presented.kind === 'device-token') {
+    if (!params.device) fail('a device token needs the signed device identity it was issued to', C.DEVICE_IDENTITY_REQUIRED);
+    const info = ctx.store.deviceTokens.verify(params.device.id.toLowerCase(), role, presented.secret);
+    if (!info) fail('unauthorized: device token mismatch or revoked', C.AUTH_DEVICE_TOKEN_MISMATCH);
     method = 'device-token';
-    credential = { kind: 'device-token', fingerprint: fingerprintSecret(a.deviceToken) };
-    tokenForSignature = a.deviceToken;
+    credential = { kind: 'device-token', fingerprint: fingerprintSecret(presented.secret) };
     deviceTokenScopes = info.scopes;
-  } else if (a.bootstrapToken !== undefined && !a.token && !a.password) {
+  } else if (presented.kind === 'bootstrap-token') {
     // A setup code from `openclaw qr`: single use, 10 minutes, and only with the device it pairs.
-    if (!params.device) authFailure(ctx, 'a bootstrap token needs a signed device identity', C.DEVICE_IDENTITY_REQUIRED);
-    if (!ctx.consumeBootstrapToken?.(a.bootstrapToken)) authFailure(ctx, 'setup code is invalid, expired or already used: create a new one with openclaw qr', C.AUTH_BOOTSTRAP_TOKEN_INVALID);
+    if (!params.device) fail('a bootstrap token needs a signed device identity', C.DEVICE_IDENTITY_REQUIRED);
+    if (!ctx.consumeBootstrapToken?.(presented.secret)) fail('setup code is invalid, expired or already used: create a new one with openclaw qr', C.AUTH_BOOTSTRAP_TOKEN_INVALID);
     method = 'bootstrap-token';
-    credential = { kind: 'bootstrap-token', fingerprint: fingerprintSecret(a.bootstrapToken) };
-    tokenForSignature = a.bootstrapToken;
-  } else if (auth.mode === 'none') {
+    credential = { kind: 'bootstrap-token', fingerprint: fingerprintSecret(presented.secret) };
+  } else if (presented.kind === 'none') {
     method = 'none';
     credential = { kind: 'none', fingerprint: '' };
   } else if (auth.mode === 'password') {
-    authFailure(ctx, 'unauthorized: gateway password missing', C.AUTH_PASSWORD_MISSING);
+    fail('unauthorized: gateway password missing', C.AUTH_PASSWORD_MISSING);
   } else {
-    authFailure(ctx, 'unauthorized: gateway token missing (set OPENCLAW_GATEWAY_TOKEN or pass --token)', C.AUTH_TOKEN_MISSING);
+    fail('unauthorized: gateway token missing (set OPENCLAW_GATEWAY_TOKEN or pass --token)', C.AUTH_TOKEN_MISSING);
   }
 
   // Nodes are devices: their identity is what an operator approves.
@@ -189,28 +228,17 @@ export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
   let deviceToken: string | undefined;
   let issuedAtMs: number | undefined;
 
-  if (params.device) {
-    const proof = verifyDeviceProof(params.device, {
-      clientId: params.client.id,
-      clientMode: params.client.mode,
-      role,
-      scopes: params.scopes ?? [],
-      token: tokenForSignature,
-      platform: params.client.platform,
-      deviceFamily: params.client.deviceFamily,
-      challengeNonce: ctx.challengeNonce,
-      nowMs: ctx.nowMs,
-    });
-    if (!proof.ok) authFailure(ctx, proof.message, proof.code);
+  if (params.device && proof) {
+    if (!proof.ok) fail(proof.message, proof.code);
     deviceId = proof.deviceId;
     if (method === 'bootstrap-token') {
       // The owner created the setup code: pair this device as a node, with a bounded operator token beside it.
       const prior = ctx.store.devices.get(deviceId);
       approveDevice(ctx, { deviceId, publicKey: proof.publicKey, role: 'node', scopes: [], prior });
       const nodeToken = ctx.store.deviceTokens.issue(deviceId, 'node', [], ctx.nowMs);
-      const opScopes = ['operator.read'];
+      const opScopes = [...BOOTSTRAP_OPERATOR_SCOPES];
       const opToken = ctx.store.deviceTokens.issue(deviceId, 'operator', opScopes, ctx.nowMs);
-      ctx.limiter.recordSuccess(ctx.remoteAddress, ctx.nowMs);
+      ctx.limiter.recordSuccess(subject, ctx.nowMs);
       return {
         role: 'node',
         scopes: [],
@@ -259,7 +287,7 @@ export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
       issuedAtMs = issued.issuedAtMs;
     }
   } else if (method === 'device-token') {
-    authFailure(ctx, 'a device token needs the signed device identity it was issued to', C.DEVICE_IDENTITY_REQUIRED);
+    fail('a device token needs the signed device identity it was issued to', C.DEVICE_IDENTITY_REQUIRED);
   } else {
     // Device-less: self-declared scopes are dropped (GHSA-rqpp-rjj8-7wv8), except for a backend or the CLI
     // on direct loopback holding the shared secret. That caller could sign a fresh device and be approved
@@ -271,6 +299,6 @@ export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
     scopes = trustedLocal ? requested : [];
   }
 
-  ctx.limiter.recordSuccess(ctx.remoteAddress, ctx.nowMs);
+  ctx.limiter.recordSuccess(subject, ctx.nowMs);
   return { role: role as 'operator' | 'node', scopes, method, credential, deviceId, deviceToken, issuedAtMs };
 }

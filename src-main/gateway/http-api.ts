@@ -47,21 +47,21 @@ function same(a: string, b: string): boolean {
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }
 
-/** Bearer auth with the shared token or password; failures count toward the same per-address lockout as WS. */
+/** Bearer auth with the shared token or password; failures count toward the same per-source lockout as WS. */
 function authorize(req: IncomingMessage, deps: HttpApiDeps): void {
-  const addr = req.socket.remoteAddress ?? 'unknown';
-  const wait = deps.limiter.retryAfterMs(addr);
+  const source = { address: req.socket.remoteAddress ?? 'unknown' };
+  const wait = deps.limiter.retryAfterMs(source);
   if (wait > 0) throw new HttpError(429, 'rate_limited', 'too many failed authentication attempts', { 'Retry-After': String(Math.ceil(wait / 1000)) });
   const a = deps.auth();
   if (a.mode === 'none') return;
   const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
   const secret = a.mode === 'password' ? a.password : a.token;
   if (!m || !secret || !same(m[1]!.trim(), secret)) {
-    const lockout = deps.limiter.recordFailure(addr);
+    const lockout = deps.limiter.recordFailure(source);
     if (lockout) throw new HttpError(429, 'rate_limited', 'too many failed authentication attempts', { 'Retry-After': String(Math.ceil(lockout / 1000)) });
     throw new HttpError(401, 'unauthorized', m ? 'invalid bearer token' : 'missing Authorization: Bearer <gateway token>', { 'WWW-Authenticate': 'Bearer' });
   }
-  deps.limiter.recordSuccess(addr);
+  deps.limiter.recordSuccess(source);
 }
 
 function readJson(req: IncomingMessage, max: number): Promise<unknown> {

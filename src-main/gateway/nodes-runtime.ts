@@ -1,18 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { hasScope } from '../../src-shared/protocol/index.js';
+import { ErrorCodes, MISSING_SCOPE, hasScope } from '../../src-shared/protocol/index.js';
 import { isHostNodeCommand } from '../../src-shared/domain/node-commands.js';
+import { ScopeGrantError, assertCanGrant } from '../../src-shared/domain/scope-grant.js';
 import type { CanvasServices } from '../agents/tools/types.js';
 import type { Logger } from '../logging/index.js';
-import { BootstrapTokens, encodeSetupCode } from '../nodes/bootstrap-tokens.js';
+import { BOOTSTRAP_OPERATOR_SCOPES, BootstrapTokens, encodeSetupCode } from '../nodes/bootstrap-tokens.js';
 import { CANVAS_CSP, CanvasHost } from '../nodes/canvas-host.js';
-import { DevicePairing, PairingError } from '../nodes/device-pairing.js';
+import { DevicePairing, PairingError, type PairingCaller } from '../nodes/device-pairing.js';
 import { NodeApprovalError, NodeApprovals, type NodeCommandPolicy } from '../nodes/node-approvals.js';
 import { NodeInvokeError, NodeRegistry } from '../nodes/node-registry.js';
 import type { Store } from '../store/types.js';
 import type { GatewayConnection } from './connection.js';
-import type { Handlers } from './dispatcher.js';
+import type { CallContext, Handlers } from './dispatcher.js';
 import { InvalidRequestError, MissingScopeError, RpcError } from './errors.js';
 import { serveStatic } from './http.js';
 import { createNodePageRoute, nodePageUrl } from './node-page.js';
@@ -35,6 +36,14 @@ export interface NodesRuntimeDeps {
 }
 
 function toRpc(err: unknown): never {
+  if (err instanceof ScopeGrantError) {
+    throw new RpcError(ErrorCodes.FORBIDDEN, err.message, {
+      code: MISSING_SCOPE,
+      missingScope: err.missingScopes[0],
+      missingScopes: err.missingScopes,
+      requiredScopes: err.requiredScopes,
+    });
+  }
   if (err instanceof PairingError) throw new RpcError(err.code === 'APPROVAL_NOT_FOUND' ? 'APPROVAL_NOT_FOUND' : 'INVALID_REQUEST', err.message, { code: err.code });
   if (err instanceof NodeApprovalError) throw new RpcError('APPROVAL_NOT_FOUND', err.message, { code: err.code });
   if (err instanceof NodeInvokeError) throw new RpcError(err.code === 'NODE_NOT_CONNECTED' ? 'UNAVAILABLE' : 'INVALID_REQUEST', err.message, { code: err.code, ...err.details });
@@ -49,6 +58,8 @@ function canvasSecret(store: Store): string {
   store.setMeta('canvas.secret', secret);
   return secret;
 }
+
+const callerOf = (ctx: CallContext): PairingCaller => ({ scopes: ctx.scopes, deviceId: ctx.deviceId, role: ctx.role, connId: ctx.connId });
 
 /** Device pairing, node command approval, the node registry, the canvas host and the node page: handlers, routes and connection hooks. */
 export function createNodesRuntime(deps: NodesRuntimeDeps) {
@@ -67,7 +78,11 @@ export function createNodesRuntime(deps: NodesRuntimeDeps) {
     emit: deps.emit,
     connectedDevices: () => new Set(deps.connections().flatMap((c) => (c.grant?.deviceId ? [c.grant.deviceId] : []))),
     closeDevice: (deviceId, opts) =>
-      deps.close((c) => c.grant?.deviceId === deviceId && (!opts.onlyDeviceToken || c.grant.credential.kind === 'device-token'), 4001, opts.reason),
+      deps.close(
+        (c) => c.grant?.deviceId === deviceId && c.connId !== opts.keepConnId && (!opts.onlyDeviceToken || c.grant.credential.kind === 'device-token'),
+        4001,
+        opts.reason,
+      ),
   });
   const canvasHost = new CanvasHost({
     root: join(deps.stateDir, 'canvas'),
@@ -99,19 +114,21 @@ export function createNodesRuntime(deps: NodesRuntimeDeps) {
 
   const handlers: Handlers = {
     'device.pair.list': () => pairing.list(),
-    'device.pair.approve': wrap((p: { requestId: string }) => ({ ok: true, device: pairing.approve(p.requestId) })),
+    'device.pair.approve': wrap((p: { requestId: string }, ctx: CallContext) => ({ ok: true, device: pairing.approve(p.requestId, callerOf(ctx)) })),
     'device.pair.reject': wrap((p: { requestId: string }) => {
       pairing.reject(p.requestId);
       return { ok: true, requestId: p.requestId };
     }),
-    'device.pair.remove': (p) => ({ ok: true, deviceId: p.deviceId, ...pairing.remove(p.deviceId) }),
-    'device.pair.rename': wrap((p: { deviceId: string; displayName: string }) => ({ ok: true, device: pairing.rename(p.deviceId, p.displayName) })),
-    'device.token.rotate': wrap((p: { deviceId: string; role?: string }) => {
-      const r = pairing.rotateToken(p.deviceId, p.role);
+    'device.pair.remove': wrap((p: { deviceId: string }, ctx: CallContext) => ({ ok: true, deviceId: p.deviceId, ...pairing.remove(p.deviceId, callerOf(ctx)) })),
+    'device.pair.rename': wrap((p: { deviceId: string; displayName: string }, ctx: CallContext) => ({ ok: true, device: pairing.rename(p.deviceId, p.displayName, callerOf(ctx)) })),
+    'device.token.rotate': wrap((p: { deviceId: string; role?: string }, ctx: CallContext) => {
+      const r = pairing.rotateToken(p.deviceId, p.role, callerOf(ctx));
       return { ok: true, deviceId: p.deviceId, role: r.role, deviceToken: r.token, issuedAtMs: r.issuedAtMs };
     }),
-    'device.token.revoke': wrap((p: { deviceId: string; role?: string }) => ({ ok: true, deviceId: p.deviceId, ...pairing.revokeToken(p.deviceId, p.role) })),
-    'device.pair.setupCode': (p) => {
+    'device.token.revoke': wrap((p: { deviceId: string; role?: string }, ctx: CallContext) => ({ ok: true, deviceId: p.deviceId, ...pairing.revokeToken(p.deviceId, p.role, callerOf(ctx)) })),
+    'device.pair.setupCode': wrap((p: { url?: string }, ctx: CallContext) => {
+      // A setup code pairs a node and hands it an operator token: only for a caller who holds what it grants.
+      assertCanGrant(ctx.scopes, BOOTSTRAP_OPERATOR_SCOPES, `create a setup code (it grants ${BOOTSTRAP_OPERATOR_SCOPES.join(', ')})`);
       const reach = deps.reachableUrls();
       const urls = p.url ? [p.url, ...reach.urls.filter((u) => u !== p.url)] : reach.loopbackOnly ? [] : reach.urls;
       if (!urls.length) {
@@ -124,23 +141,21 @@ export function createNodesRuntime(deps: NodesRuntimeDeps) {
       const pageUrl = nodePageUrl(urls[0]!);
       const setupCode = encodeSetupCode({ url: urls[0]!, urls, bootstrapToken: token, expiresAtMs, pageUrl });
       return { setupCode, url: urls[0]!, urls, expiresAtMs, pairingPageUrl: nodePageUrl(urls[0]!, setupCode) };
-    },
+    }),
     'node.list': () => ({ nodes: listNodes() }),
     'node.describe': wrap((p: { nodeId: string }) => {
       const n = listNodes().find((x) => x.nodeId === p.nodeId);
       if (!n) throw new NodeInvokeError(`unknown node "${p.nodeId}"`, 'NODE_NOT_FOUND');
       return n;
     }),
-    'node.rename': wrap((p: { nodeId: string; displayName: string }) => {
-      pairing.rename(p.nodeId, p.displayName);
+    'node.rename': wrap((p: { nodeId: string; displayName: string }, ctx: CallContext) => {
+      pairing.rename(p.nodeId, p.displayName, callerOf(ctx));
       return { ok: true, nodeId: p.nodeId, displayName: p.displayName };
     }),
     'node.pair.list': () => approvals.list(),
-    'node.pair.approve': wrap((p: { requestId: string }, ctx) => {
+    'node.pair.approve': wrap((p: { requestId: string }, ctx: CallContext) => {
       const req = approvals.get(p.requestId);
-      for (const scope of req.requiredScopes) {
-        if (!hasScope(ctx.scopes, scope)) throw new MissingScopeError(scope, ['operator.pairing', ...req.requiredScopes]);
-      }
+      assertCanGrant(ctx.scopes, req.requiredScopes, `approve commands ${req.commands.join(', ')} on node "${req.node.nodeId}"`, ['operator.pairing']);
       return { ok: true, ...approvals.approve(p.requestId) };
     }),
     'node.pair.reject': wrap((p: { requestId: string }) => ({ ok: true, ...approvals.reject(p.requestId) })),

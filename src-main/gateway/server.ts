@@ -1,14 +1,30 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { CloseCodes, MAX_PAYLOAD_BYTES, TICK_INTERVAL_MS, type ConnectParams, type HelloOk } from '../../src-shared/protocol/index.js';
+import { CloseCodes, HANDSHAKE_TIMEOUT_MS, MAX_PREAUTH_PAYLOAD_BYTES, TICK_INTERVAL_MS, type ConnectParams, type HelloOk } from '../../src-shared/protocol/index.js';
 import type { Logger } from '../logging/index.js';
 import type { Dispatcher } from './dispatcher.js';
 import { GatewayConnection } from './connection.js';
 import type { HandshakeGrant } from './handshake.js';
-import { isLoopbackAddress, isOriginAllowed, type OriginPolicy } from './origin.js';
+import { addressBucket, checkRequestSource, isLoopbackAddress, type OriginPolicy, type SourceRefusal } from './origin.js';
 
 const PING_INTERVAL_MS = 25_000;
+/**
+ * Connections that have not finished the handshake, in all and per source
+ * (see addressBucket: all of loopback is one source). Each holds at most one
+ * 64 KiB frame, so together they stay within a few tens of MB; a node fleet
+ * reconnecting after a restart finishes its handshakes well within these.
+ */
+export const MAX_PREAUTH_CONNECTIONS = 512;
+export const MAX_PREAUTH_CONNECTIONS_PER_SOURCE = 256;
+/** Refusals that an attacker can repeat at will are logged at most this often. */
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
+
+/** `OPENCLAW_HANDSHAKE_TIMEOUT_MS`, when it is a positive number. */
+export function handshakeTimeoutFromEnv(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
 
 export interface GatewayServerOptions {
   dispatcher: Dispatcher;
@@ -32,13 +48,21 @@ export class GatewayServer {
   readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly conns = new Set<GatewayConnection>();
+  private readonly preauth = new PreauthSlots(MAX_PREAUTH_CONNECTIONS, MAX_PREAUTH_CONNECTIONS_PER_SOURCE);
+  private readonly refusalLog = new Map<string, { at: number; suppressed: number }>();
   private tickTimer?: NodeJS.Timeout;
   private pingTimer?: NodeJS.Timeout;
 
   constructor(private readonly opts: GatewayServerOptions) {
-    this.http = createServer((req, res) => opts.handleHttp(req, res));
+    // Nobody is authenticated while sending headers: a request (an upgrade included) that has not
+    // finished its headers within the handshake time is dropped, checked every second.
+    const headersTimeout = opts.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
+    this.http = createServer({ headersTimeout, requestTimeout: Math.max(30_000, headersTimeout), connectionsCheckingInterval: 1000 }, (req, res) => this.onRequest(req, res));
     this.http.keepAliveTimeout = 5_000;
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
+    // The limit before `connect`, enforced by ws from each frame's header; raised per connection after hello-ok.
+    // One message per event-loop turn: a read full of pipelined requests is answered request by request,
+    // so the cap on queued output is checked between them, not after hundreds are already in flight.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PREAUTH_PAYLOAD_BYTES, perMessageDeflate: false, allowSynchronousEvents: false });
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
     this.http.on('clientError', (_err, socket) => socket.destroy());
   }
@@ -145,13 +169,29 @@ export class GatewayServer {
     this.pingTimer.unref();
   }
 
+  /** Every HTTP request passes the same gate as a WebSocket upgrade before any route. */
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const refusal = checkRequestSource(req, this.opts.originPolicy());
+    if (!refusal) return this.opts.handleHttp(req, res);
+    this.logRefusal(refusal, req);
+    res.writeHead(refusal.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Connection: 'close' });
+    res.end(JSON.stringify({ ok: false, error: { type: refusal.type, message: refusal.message } }));
+  }
+
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const origin = req.headers.origin;
-    if (!isOriginAllowed(origin, req.headers.host, this.opts.originPolicy())) {
-      this.opts.log.warn('refused a WebSocket from a foreign origin', { origin, remote: req.socket.remoteAddress });
-      socket.end('HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\norigin not allowed\n');
+    const refusal = checkRequestSource(req, this.opts.originPolicy());
+    if (refusal) {
+      this.logRefusal(refusal, req);
+      socket.end(`HTTP/1.1 ${refusal.status} ${refusal.status === 415 ? 'Unsupported Media Type' : 'Forbidden'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refusal.message}\n`);
       return;
     }
+    const release = this.preauth.acquire(req.socket.remoteAddress);
+    if (!release) {
+      this.warnThrottled('preauth-full', 'refused a WebSocket: too many connections still in the handshake', { remote: req.socket.remoteAddress, source: addressBucket(req.socket.remoteAddress) });
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\ntoo many connections in the handshake; retry shortly\n');
+      return;
+    }
+    socket.once('close', release);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const remote = req.socket.remoteAddress ?? 'unknown';
       // Behind a local reverse proxy every peer looks like loopback; forwarded requests are not direct.
@@ -163,6 +203,7 @@ export class GatewayServer {
         authenticate: (p, c) => this.opts.authenticate(p, c),
         hello: (c) => this.opts.hello(c),
         onOpen: (c) => {
+          release();
           this.conns.add(c);
           this.opts.onConnectionOpen?.(c);
           this.opts.onPresenceChange?.();
@@ -175,5 +216,50 @@ export class GatewayServer {
       (ws as unknown as { __conn?: GatewayConnection }).__conn = conn;
       conn.start();
     });
+  }
+
+  private logRefusal(refusal: SourceRefusal, req: IncomingMessage): void {
+    const what = req.headers.upgrade ? 'a WebSocket' : `HTTP ${req.method} ${req.url?.split('?')[0]}`;
+    this.warnThrottled(refusal.type, `refused ${what}: ${refusal.message}`, { host: req.headers.host, origin: req.headers.origin, remote: req.socket.remoteAddress });
+  }
+
+  /** A warn line per kind at most every REFUSAL_LOG_INTERVAL_MS, with the number left out since. */
+  private warnThrottled(kind: string, message: string, fields: Record<string, unknown>): void {
+    const now = Date.now();
+    const last = this.refusalLog.get(kind);
+    if (last && now - last.at < REFUSAL_LOG_INTERVAL_MS) {
+      last.suppressed++;
+      return;
+    }
+    this.opts.log.warn(message, { ...fields, ...(last?.suppressed ? { similarSinceLast: last.suppressed } : {}) });
+    this.refusalLog.set(kind, { at: now, suppressed: 0 });
+  }
+}
+
+/** Counts connections in the handshake, in all and per source; `acquire` hands back the release. */
+class PreauthSlots {
+  private total = 0;
+  private readonly perSource = new Map<string, number>();
+
+  constructor(
+    private readonly maxTotal: number,
+    private readonly maxPerSource: number,
+  ) {}
+
+  acquire(remote: string | undefined): (() => void) | undefined {
+    const source = addressBucket(remote);
+    const held = this.perSource.get(source) ?? 0;
+    if (this.total >= this.maxTotal || held >= this.maxPerSource) return undefined;
+    this.total++;
+    this.perSource.set(source, held + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.total--;
+      const left = (this.perSource.get(source) ?? 1) - 1;
+      if (left > 0) this.perSource.set(source, left);
+      else this.perSource.delete(source);
+    };
   }
 }

@@ -21,6 +21,8 @@ export interface SnapshotInput {
   sessionCounts?(): Record<string, number>;
   /** Live channel state (from the channel manager). */
   channels?(): ChannelsStatus;
+  /** The state database's own health. */
+  storage?(): { ok: boolean; error?: string; recoveredCopy?: string; lastErrorAtMs?: number };
 }
 
 /** Per channel: the summary plus each account's live facts. */
@@ -67,8 +69,9 @@ export function buildHealth(input: SnapshotInput): MethodResult<'health'> {
   const now = Date.now();
   const counts = input.sessionCounts?.() ?? {};
   const ch = channelSnapshot(input);
-  return {
-    ok: input.reload.status !== 'invalid' && !ch.down,
+  const storage = input.storage?.();
+  const out: MethodResult<'health'> = {
+    ok: input.reload.status !== 'invalid' && !ch.down && storage?.ok !== false,
     ts: now,
     durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
     channels: ch.channels,
@@ -81,6 +84,11 @@ export function buildHealth(input: SnapshotInput): MethodResult<'health'> {
     uptimeMs: now - input.startedAtMs,
     version: input.version,
   };
+  if (storage) {
+    const { ok, error, recoveredCopy, lastErrorAtMs } = storage;
+    out.storage = { ok, ...(error && { error }), ...(recoveredCopy && { recoveredCopy }), ...(lastErrorAtMs !== undefined && { lastErrorAtMs }) };
+  }
+  return out;
 }
 
 export interface StatusInput extends SnapshotInput {
@@ -94,7 +102,7 @@ export interface StatusInput extends SnapshotInput {
 export function buildStatus(input: StatusInput): MethodResult<'status'> {
   const now = Date.now();
   const out: MethodResult<'status'> = {
-    ok: input.reload.status !== 'invalid',
+    ok: input.reload.status !== 'invalid' && input.storage?.().ok !== false,
     version: input.version,
     protocol: PROTOCOL_VERSION,
     uptimeMs: now - input.startedAtMs,

@@ -19,8 +19,10 @@ import { ConfigError, formatConfig, loadConfigFile, resolveConfigPaths, watchCon
 import type { ResolvedConfig } from '../config/resolve.js';
 import { configureLogging, createLogger, currentLogFile, type LoggingSettings } from '../logging/index.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import { guardStore, type GuardedStore } from '../store/store-guard.js';
 import { VERSION } from '../version.js';
 import { AuthRateLimiter } from './auth-rate-limit.js';
+import { authPolicyViolation, isLoopbackHost } from './auth-policy.js';
 import { createDispatcher, type CallContext } from './dispatcher.js';
 import { toErrorShape } from './errors.js';
 import { ensureGatewayToken } from './gateway-token.js';
@@ -38,7 +40,7 @@ import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
 import { editConfigFile } from '../config/write.js';
 import type { AgentTool } from '../agents/tools/types.js';
 import { acquireInstanceLock } from './instance-lock.js';
-import { GatewayServer } from './server.js';
+import { GatewayServer, handshakeTimeoutFromEnv } from './server.js';
 import { buildHealth, buildStatus, type ReloadState } from './snapshots.js';
 
 export interface StartGatewayOptions {
@@ -135,7 +137,6 @@ function lanUrls(host: string, port: number): string[] {
 /** Host as it goes into a URL a local client can open. */
 const displayHost = (h: string) => (h === '0.0.0.0' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h);
 
-const isLoopbackHost = (h: string) => h === '127.0.0.1' || h === '::1' || h === 'localhost' || h.startsWith('127.');
 
 function loggingSettings(cfg: ResolvedConfig, profile: string | undefined, consoleLogs: boolean): LoggingSettings {
   return {
@@ -182,22 +183,19 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     return { mode: a.mode, token: a.token, password: a.password };
   };
   let auth = authFromConfig(cfg());
-  if (auth.mode === 'none' && !loopbackOnly) {
-    throw new StartupError(`refusing to listen on ${host} without authentication: set gateway.auth.mode to "token" (default) or "password", or bind to loopback`);
-  }
-  if (auth.mode === 'password' && !auth.password) {
-    throw new StartupError('gateway.auth.mode is "password" but no password is set (gateway.auth.password or OPENCLAW_GATEWAY_PASSWORD)');
-  }
-  if (auth.mode === 'trusted-proxy') throw new StartupError('gateway.auth.mode "trusted-proxy" is not supported by this gateway; use "token" or "password"');
+  const authViolation = authPolicyViolation(auth, [host]);
+  if (authViolation) throw new StartupError(authViolation);
 
   const lock = acquireInstanceLock({ stateDir: paths.stateDir, port });
-  let store: ReturnType<typeof openSqliteStore>;
+  let storeGuard: GuardedStore;
   try {
-    store = openSqliteStore(join(paths.stateDir, 'state', 'openclaw.sqlite'));
+    const opened = openSqliteStore(join(paths.stateDir, 'state', 'openclaw.sqlite'));
+    storeGuard = guardStore(opened, { log: createLogger('store'), backup: opened.backup?.bind(opened), onHealthChange: () => pushHealth() });
   } catch (err) {
     lock.release();
     throw err;
   }
+  const store = storeGuard.store;
 
   const bootId = randomUUID();
   const limiter = new AuthRateLimiter(() => cfg().gateway.auth.rateLimit);
@@ -210,11 +208,21 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   let counts: { at: number; value: Record<string, number> } = { at: 0, value: {} };
   const sessionCounts = () => {
     const now = Date.now();
-    if (now - counts.at > 1000) counts = { at: now, value: store.sessions.countByAgent() };
+    if (now - counts.at > 1000) {
+      try {
+        counts = { at: now, value: store.sessions.countByAgent() };
+      } catch {
+        counts.at = now; // the store reports its own failure in health
+      }
+    }
     return counts.value;
   };
-  const snapshotDeps = () => ({ cfg: cfg(), reload, startedAtMs, version: VERSION, sessionCounts, channels: () => channels!.manager.status() });
+  const snapshotDeps = () => ({ cfg: cfg(), reload, startedAtMs, version: VERSION, sessionCounts, channels: () => channels!.manager.status(), storage: () => storeGuard.health() });
   const health = (): MethodResult<'health'> => buildHealth(snapshotDeps());
+  const pushHealth = (): void => {
+    stateVersion.health++;
+    if (ready) emit('health', health());
+  };
 
   // eslint-disable-next-line prefer-const -- assigned after the dispatcher that refers to it
   let server: GatewayServer;
@@ -225,8 +233,22 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const publicUrl = () => `http://${host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}/`;
 
   const applyConfig = (next: LoadedConfig, changedPaths: string[]): void => {
-    if (next.hash === applied.hash) return;
+    if (next.hash === applied.hash) {
+      // The file went back to what is running (after an invalid or refused edit): nothing to apply, but say so.
+      if (reload.status === 'invalid') {
+        reload.status = 'ok';
+        reload.lastError = undefined;
+        log.info('config file matches the running config again');
+        stateVersion.health++;
+        emit('health', health());
+      }
+      return;
+    }
     const mode = next.resolved.gateway.reload.mode;
+    const nextAuth = authFromConfig(next.resolved);
+    // The same rule as at start, for the address we listen on and the one this config would move us to.
+    const violation = authPolicyViolation(nextAuth, listenerDiff(next.resolved).length && !listenerPinned() ? [host, bindHostOrSelf(next.resolved)] : [host]);
+    if (violation) return reloadRefused(`config reload refused: ${violation}; the running gateway keeps its current authentication`);
     if (mode === 'off') {
       reload.status = 'off';
       reload.pendingRestartPaths = changedPaths;
@@ -243,7 +265,6 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     const restartPaths = listenerDiff(next.resolved);
     reload.pendingRestartPaths = restartPaths.length ? restartPaths : undefined;
     configureLogging(loggingSettings(next.resolved, paths.profile, consoleLogs));
-    const nextAuth = authFromConfig(next.resolved);
     const secretChanged = (kind: 'token' | 'password') => {
       const before = kind === 'token' ? auth.token : auth.password;
       const after = kind === 'token' ? nextAuth.token : nextAuth.password;
@@ -282,8 +303,16 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
    * line wins over the file, so such a change stays pending, as does one that
    * would be unsafe (no auth beyond loopback) or fails to bind.
    */
+  const listenerPinned = () => opts.port !== undefined || opts.host !== undefined || opts.bind !== undefined;
+  const bindHostOrSelf = (next: ResolvedConfig): string => {
+    try {
+      return bindHost(next, opts);
+    } catch {
+      return host;
+    }
+  };
   const relisten = async (next: ResolvedConfig, paths: string[]): Promise<void> => {
-    if (opts.port !== undefined || opts.host !== undefined || opts.bind !== undefined) {
+    if (listenerPinned()) {
       log.warn('listener settings changed in the config but the command line overrides them; restart without the flags to apply', { paths });
       return;
     }
@@ -300,8 +329,9 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
       reload.pendingRestartPaths = undefined;
     };
     if (wantHost === host && wantPort === boundPort) return applied();
-    if (!isLoopbackHost(wantHost) && auth.mode === 'none') {
-      log.error('refusing to listen beyond loopback without authentication; keeping the current address', { host: wantHost });
+    const violation = authPolicyViolation(auth, [wantHost]);
+    if (violation) {
+      log.error('keeping the current address', { host: wantHost, reason: violation });
       return;
     }
     try {
@@ -323,6 +353,13 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     reload.status = 'invalid';
     reload.lastError = err.message;
     log.error('config reload skipped (invalid config)', { path: err.path, issues: err.issues });
+    stateVersion.health++;
+    emit('health', health());
+  };
+  const reloadRefused = (message: string): void => {
+    reload.status = 'invalid';
+    reload.lastError = message;
+    log.error(message);
     stateVersion.health++;
     emit('health', health());
   };
@@ -426,6 +463,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     dispatcher,
     log: log.child('ws'),
     tickIntervalMs,
+    handshakeTimeoutMs: handshakeTimeoutFromEnv(env.OPENCLAW_HANDSHAKE_TIMEOUT_MS),
     originPolicy: () => ({ port: boundPort, allowedOrigins: cfg().gateway.controlUi?.allowedOrigins ?? [], lanBind: !loopbackOnly }),
     authenticate: (params, conn) =>
       authenticateConnect({
@@ -517,6 +555,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   try {
     boundPort = (await server.listen(port, host)).port;
   } catch (err) {
+    storeGuard.dispose();
     store.close();
     lock.release();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -604,6 +643,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
         await server.close(reason);
         clearTimeout(presenceTimer);
         await legacyCanvas?.close();
+        storeGuard.dispose();
         store.close();
         lock.release();
       })();

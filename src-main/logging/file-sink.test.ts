@@ -124,3 +124,58 @@ describe('FileSink', () => {
     expect(errors[0]).toContain('cannot write log file');
   });
 });
+
+describe.runIf(isPosix)('FileSink refuses log paths someone else controls', () => {
+  it('does not follow a planted symlink, and leaves its target untouched', () => {
+    const target = path.join(dir, 'victim.txt');
+    fs.writeFileSync(target, 'precious\n', { mode: 0o644 });
+    const logDir = path.join(dir, 'logs');
+    fs.mkdirSync(logDir, { mode: 0o700 });
+    const file = path.join(logDir, 'gateway.log');
+    fs.symlinkSync(target, file);
+    const sink = sinkFor(file);
+    sink.write('{"msg":"x"}\n', new Date());
+    sink.close();
+    expect(fs.readFileSync(target, 'utf8')).toBe('precious\n');
+    expect(fs.statSync(target).mode & 0o777).toBe(0o644);
+    expect(errors.join('\n')).toMatch(/refusing log file .*gateway\.log: it is a symbolic link/);
+  });
+
+  it('refuses a log directory that is a symlink', () => {
+    const real = path.join(dir, 'real');
+    fs.mkdirSync(real, { mode: 0o700 });
+    const linked = path.join(dir, 'linked');
+    fs.symlinkSync(real, linked);
+    const sink = sinkFor(path.join(linked, 'gateway.log'));
+    sink.write('line\n', new Date());
+    expect(fs.readdirSync(real)).toEqual([]);
+    expect(errors.join('\n')).toMatch(/refusing log directory .*linked: it is a symbolic link/);
+  });
+
+  it.runIf(process.getuid?.() === 0)('refuses a log directory owned by another user', () => {
+    const logDir = path.join(dir, 'theirs');
+    fs.mkdirSync(logDir, { mode: 0o777 });
+    fs.chownSync(logDir, 65534, 65534);
+    const sink = sinkFor(path.join(logDir, 'gateway.log'));
+    sink.write('line\n', new Date());
+    expect(fs.readdirSync(logDir)).toEqual([]);
+    expect(errors.join('\n')).toMatch(/belongs to another user \(uid 65534\)/);
+  });
+
+  it('creates the directory 0700 and tightens a wider one of ours', () => {
+    const logDir = path.join(dir, 'wide');
+    fs.mkdirSync(logDir, { mode: 0o755 });
+    fs.chmodSync(logDir, 0o755);
+    const sink = sinkFor(path.join(logDir, 'gateway.log'));
+    sink.write('line\n', new Date());
+    sink.close();
+    expect(fs.statSync(logDir).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.join(logDir, 'gateway.log')).mode & 0o777).toBe(0o600);
+    const fresh = path.join(dir, 'a', 'b');
+    const sink2 = sinkFor(path.join(fresh, 'gateway.log'));
+    sink2.write('line\n', new Date());
+    sink2.close();
+    expect(fs.statSync(fresh).mode & 0o777).toBe(0o700);
+    expect(errors).toEqual([]);
+  });
+});

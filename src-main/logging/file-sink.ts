@@ -120,11 +120,8 @@ export class FileSink {
 
   private open(filePath: string): void {
     try {
-      fs.mkdirSync(path.dirname(filePath), { recursive: true, mode: 0o700 });
-      const fd = fs.openSync(filePath, 'a', 0o600);
+      const fd = openPrivateLogFile(filePath);
       const st = fs.fstatSync(fd);
-      // An existing file keeps its mode on open; logs may hold chat content.
-      if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) fs.fchmodSync(fd, 0o600);
       this.fd = fd;
       this.openPath = filePath;
       this.size = st.size;
@@ -159,6 +156,50 @@ export class FileSink {
     this.close();
     this.failedPath = filePath;
     this.onError(`cannot write log file ${filePath}: ${(err as Error).message}`);
+  }
+}
+
+const IS_POSIX = process.platform !== 'win32';
+const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
+
+/**
+ * Opens a log file for appending so that nobody else can choose what it is: the directory must be a real
+ * directory owned by this user (created 0700, and tightened to 0700 when it is ours but wider), and the file is
+ * opened without following a symlink and must be a regular file of ours with one link. The default directory
+ * sits in a shared /tmp, where another local user could otherwise plant a link and have the gateway append to,
+ * and chmod, a file of their choosing.
+ */
+export function openPrivateLogFile(filePath: string): number {
+  const dir = path.dirname(filePath);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (IS_POSIX) {
+    const uid = process.getuid!();
+    const dst = fs.lstatSync(dir);
+    if (dst.isSymbolicLink()) throw new Error(`refusing log directory ${dir}: it is a symbolic link`);
+    if (!dst.isDirectory()) throw new Error(`refusing log directory ${dir}: it is not a directory`);
+    if (dst.uid !== uid) throw new Error(`refusing log directory ${dir}: it belongs to another user (uid ${dst.uid}); remove it or set logging.file`);
+    if ((dst.mode & 0o077) !== 0) fs.chmodSync(dir, 0o700);
+  }
+  let fd: number;
+  try {
+    fd = fs.openSync(filePath, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | O_NOFOLLOW, 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new Error(`refusing log file ${filePath}: it is a symbolic link`);
+    throw err;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new Error(`refusing log file ${filePath}: it is not a regular file`);
+    if (IS_POSIX) {
+      if (st.uid !== process.getuid!()) throw new Error(`refusing log file ${filePath}: it belongs to another user (uid ${st.uid})`);
+      if (st.nlink > 1) throw new Error(`refusing log file ${filePath}: it has other hard links`);
+      // An existing file keeps its mode on open; logs may hold chat content.
+      if ((st.mode & 0o077) !== 0) fs.fchmodSync(fd, 0o600);
+    }
+    return fd;
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
   }
 }
 

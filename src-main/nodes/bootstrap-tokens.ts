@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 
+/** The operator scopes a setup-code connect hands out beside its node token (read-only: a phone sees, it does not steer). */
+export const BOOTSTRAP_OPERATOR_SCOPES: readonly string[] = ['operator.read'];
+
 /** A setup code's token is good for one connect within this window. */
 export const BOOTSTRAP_TTL_MS = 10 * 60_000;
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Static } from '@sinclair/typebox';
-import type { PairRequestSchema, PairedDeviceSchema } from '../../src-shared/protocol/index.js';
+import { assertCanGrant, grantableScopes } from '../../src-shared/domain/scope-grant.js';
+import { OperatorScopes, type PairRequestSchema, type PairedDeviceSchema } from '../../src-shared/protocol/index.js';
 import type { DeviceRecord, Store } from '../store/types.js';
 
 export type PairRequest = Static<typeof PairRequestSchema>;
@@ -10,15 +11,31 @@ export type PairedDevice = Static<typeof PairedDeviceSchema>;
 export const PAIR_REQUEST_TTL_MS = 5 * 60_000;
 const MAX_PENDING = 100;
 
-/** A refusal to act on pairing state (unknown or expired request, unknown device). */
+/** Roles a device token can be issued for (the roles `connect` accepts for devices). */
+const TOKEN_ROLES = ['operator', 'node'] as const;
+
+/** A refusal to act on pairing state (unknown or expired request, unknown device, unknown role). */
 export class PairingError extends Error {
   override readonly name = 'PairingError';
   constructor(
     message: string,
-    readonly code: 'APPROVAL_NOT_FOUND' | 'DEVICE_NOT_FOUND',
+    readonly code: 'APPROVAL_NOT_FOUND' | 'DEVICE_NOT_FOUND' | 'INVALID_ROLE',
   ) {
     super(message);
   }
+}
+
+/**
+ * Who asks for a pairing change: the scopes of the calling connection, and
+ * its own device and role when it has them (the desktop shell has none and
+ * holds every scope).
+ */
+export interface PairingCaller {
+  scopes: readonly string[];
+  deviceId?: string;
+  role?: string;
+  /** The calling connection, kept open when it rotates its own token so the new one reaches it. */
+  connId?: string;
 }
 
 export interface PairingHooks {
@@ -26,13 +43,18 @@ export interface PairingHooks {
   /** Devices with an open connection now. */
   connectedDevices(): ReadonlySet<string>;
   /** Close a device's open connections (all, or only those using a device token); returns how many. */
-  closeDevice(deviceId: string, opts: { onlyDeviceToken?: boolean; reason: string }): number;
+  closeDevice(deviceId: string, opts: { onlyDeviceToken?: boolean; keepConnId?: string; reason: string }): number;
 }
 
 /**
  * Device pairing: pending requests (in memory, 5 minutes: a device that is
  * still there simply asks again) and paired devices (in the store). Removing
  * or revoking takes effect on open connections at once.
+ *
+ * Every change is checked against the caller's scopes (`scope-grant`):
+ * approving grants at most what the approver holds, another device is managed
+ * only by a caller holding all its scopes, and handing out another device's
+ * token (rotation) needs `operator.admin`.
  */
 export class DevicePairing {
   private readonly pending = new Map<string, PairRequest>();
@@ -70,7 +92,11 @@ export class DevicePairing {
     return { pending: [...this.pending.values()], paired: this.store.devices.list().map((d) => this.view(d, connected)) };
   }
 
-  approve(requestId: string): PairedDevice {
+  /** Approve a pending request; refused, and left pending, when it asks for scopes the caller does not hold. */
+  approve(requestId: string, caller: PairingCaller): PairedDevice {
+    const pending = this.peek(requestId);
+    const granted = pending.role === 'operator' ? pending.scopes : [];
+    assertCanGrant(caller.scopes, granted, `approve device "${pending.deviceId}" as ${describeGrant(pending.role, granted)}`, [OperatorScopes.PAIRING]);
     const req = this.take(requestId);
     const now = this.now();
     const prior = this.store.devices.get(req.deviceId);
@@ -96,31 +122,55 @@ export class DevicePairing {
     this.hooks.emit('device.pair.resolved', { requestId, deviceId: req.deviceId, decision: 'rejected' });
   }
 
-  remove(deviceId: string): { removed: boolean; closedConnections: number } {
+  remove(deviceId: string, caller: PairingCaller): { removed: boolean; closedConnections: number } {
+    const rec = this.store.devices.get(deviceId);
+    if (rec) this.assertCanManage(caller, rec, 'unpair');
     const removed = this.store.devices.remove(deviceId);
     const closedConnections = this.hooks.closeDevice(deviceId, { reason: 'device removed' });
     return { removed, closedConnections };
   }
 
-  rename(deviceId: string, displayName: string): PairedDevice {
+  rename(deviceId: string, displayName: string, caller: PairingCaller): PairedDevice {
     const rec = this.mustGet(deviceId);
+    this.assertCanManage(caller, rec, 'rename');
     const next = { ...rec, displayName };
     this.store.devices.upsert(next);
     return this.view(next);
   }
 
-  rotateToken(deviceId: string, role?: string): { role: string; token: string; issuedAtMs: number } {
+  /**
+   * Issue a new token for a device's role. Another device's token goes to
+   * admins only (whoever holds it can act as that device); a device may
+   * rotate its own. The new token never carries a scope the caller lacks:
+   * one's own rotation keeps the scopes of the calling connection.
+   */
+  rotateToken(deviceId: string, role: string | undefined, caller: PairingCaller): { role: string; token: string; scopes: string[]; issuedAtMs: number } {
     const rec = this.mustGet(deviceId);
-    const r = role ?? rec.role;
-    const issued = this.store.deviceTokens.issue(deviceId, r, rec.scopes, this.now());
-    this.hooks.closeDevice(deviceId, { onlyDeviceToken: true, reason: 'device token rotated' });
-    return { role: r, ...issued };
+    const own = caller.deviceId === deviceId;
+    if (!own) assertCanGrant(caller.scopes, [OperatorScopes.ADMIN], `rotate the token of another device ("${deviceId}")`, [OperatorScopes.PAIRING]);
+    const r = role ?? (own && caller.role ? caller.role : rec.role);
+    if (!(TOKEN_ROLES as readonly string[]).includes(r)) throw new PairingError(`unknown role "${r}": device tokens are issued for ${TOKEN_ROLES.join(' or ')}`, 'INVALID_ROLE');
+    // A role the device was neither paired for nor is connected with would be a new grant.
+    if (r !== rec.role && !(own && r === caller.role)) {
+      assertCanGrant(caller.scopes, [OperatorScopes.ADMIN], `issue a ${r} token to device "${deviceId}", which is paired as ${rec.role}`, [OperatorScopes.PAIRING]);
+    }
+    const base = r !== 'operator' ? [] : own && caller.role === 'operator' ? caller.scopes : rec.role === 'operator' ? rec.scopes : [];
+    const scopes = grantableScopes(caller.scopes, base);
+    const issued = this.store.deviceTokens.issue(deviceId, r, scopes, this.now());
+    this.hooks.closeDevice(deviceId, { onlyDeviceToken: true, reason: 'device token rotated', ...(own && caller.connId ? { keepConnId: caller.connId } : {}) });
+    return { role: r, scopes, ...issued };
   }
 
-  revokeToken(deviceId: string, role?: string): { revoked: number; closedConnections: number } {
-    this.mustGet(deviceId);
+  revokeToken(deviceId: string, role: string | undefined, caller: PairingCaller): { revoked: number; closedConnections: number } {
+    this.assertCanManage(caller, this.mustGet(deviceId), 'revoke the tokens of');
     const revoked = this.store.deviceTokens.revoke(deviceId, role);
     return { revoked, closedConnections: this.hooks.closeDevice(deviceId, { onlyDeviceToken: true, reason: 'device token revoked' }) };
+  }
+
+  /** A caller may act on its own device, or on one whose scopes it holds all of (a pairing-only device cannot unpair an admin). */
+  private assertCanManage(caller: PairingCaller, rec: DeviceRecord, verb: string): void {
+    if (caller.deviceId === rec.deviceId) return;
+    assertCanGrant(caller.scopes, rec.scopes, `${verb} device "${rec.deviceId}", which holds ${rec.scopes.join(', ')}`, [OperatorScopes.PAIRING]);
   }
 
   private mustGet(deviceId: string): DeviceRecord {
@@ -129,10 +179,15 @@ export class DevicePairing {
     return rec;
   }
 
-  private take(requestId: string): PairRequest {
+  private peek(requestId: string): PairRequest {
     this.prune();
     const req = this.pending.get(requestId);
     if (!req) throw new PairingError(`no pending pairing request "${requestId}" (it may have expired after 5 minutes; the device can ask again)`, 'APPROVAL_NOT_FOUND');
+    return req;
+  }
+
+  private take(requestId: string): PairRequest {
+    const req = this.peek(requestId);
     this.pending.delete(requestId);
     return req;
   }
@@ -156,6 +211,10 @@ export class DevicePairing {
       connected: connected.has(d.deviceId),
     };
   }
+}
+
+function describeGrant(role: string, scopes: readonly string[]): string {
+  return scopes.length ? `${role} with ${scopes.join(', ')}` : role;
 }
 
 /** IPv4 CIDR match (`gateway.nodes.pairing.autoApproveCidrs`); IPv4-mapped IPv6 addresses are unwrapped. */

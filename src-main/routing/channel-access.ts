@@ -156,7 +156,7 @@ export function createChannelAccess(deps: ChannelAccessDeps) {
     },
 
     /** Approves a code: the sender joins the allowlist and their held messages are processed. */
-    async approve(p: { channel: string; code: string; accountId?: string; notify?: boolean }) {
+    async approve(p: { channel: string; code: string; accountId?: string; notify?: boolean }, caller: { mayWriteConfig: boolean } = { mayWriteConfig: true }) {
       expire();
       const code = p.code.trim().toUpperCase();
       const r = pairing.byCode(code, p.channel);
@@ -168,7 +168,8 @@ export function createChannelAccess(deps: ChannelAccessDeps) {
       deps.log.info('pairing approved', { channel: r.channel, accountId: r.accountId });
       deps.emit('pairing', { type: 'approved', channel: r.channel, accountId: r.accountId, id: r.senderId, code: r.code });
       const cfg = deps.config();
-      if (!cfg.commands?.ownerAllowFrom?.length) await deps.seedOwner?.(`${r.channel}:${r.senderId}`).catch((err: unknown) => deps.log.warn('could not record the command owner', { err }));
+      // Naming the command owner writes the config, which only an admin may cause.
+      if (!cfg.commands?.ownerAllowFrom?.length && caller.mayWriteConfig) await deps.seedOwner?.(`${r.channel}:${r.senderId}`).catch((err: unknown) => deps.log.warn('could not record the command owner', { err }));
       if (p.notify) {
         await deps
           .notify({ channel: r.channel, accountId: r.accountId, to: r.peer, text: 'OpenClaw: access approved. Your messages will now reach the assistant.' })

@@ -36,7 +36,7 @@ interface TokenRow {
  * in-memory one for `':memory:'`, and migrates it to the latest schema.
  * @throws {SchemaTooNewError} when the file was written by a newer build
  */
-export function openSqliteStore(filePath: string): Store {
+export function openSqliteStore(filePath: string, opts: { busyTimeoutMs?: number } = {}): Store {
   const inMemory = filePath === ':memory:';
   const dbPath = inMemory ? filePath : path.resolve(filePath);
   if (!inMemory) prepareDatabaseFile(dbPath);
@@ -44,7 +44,7 @@ export function openSqliteStore(filePath: string): Store {
   const db = new Database(dbPath);
   try {
     // busy_timeout first, so the switch to WAL waits for another connection's lock.
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     db.pragma('journal_mode = WAL');
     // WAL + NORMAL: a committed transaction survives a crash or kill -9 of the process (tested); only an OS
     // crash or power cut can roll back the last commits. FULL would fsync every turn's three commits.
@@ -213,6 +213,11 @@ class SqliteStore implements Store {
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
+  }
+
+  async backup(destination: string): Promise<void> {
+    await this.db.backup(destination);
+    if (process.platform !== 'win32') fs.chmodSync(destination, 0o600);
   }
 
   close(): void {

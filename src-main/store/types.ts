@@ -83,6 +83,8 @@ export interface Store {
   usage: UsageRepo;
   /** Node capability approval: approved commands per node and pending requests. */
   nodeApprovals: NodeApprovalsRepo;
+  /** Copies the open database to `destination` while it stays in use (where the backend can). */
+  backup?(destination: string): Promise<void>;
   /** Runs `fn` atomically (nests as a savepoint); `fn` must be synchronous. */
   transaction<T>(fn: () => T): T;
   /** Closes the database; idempotent. */

@@ -6,7 +6,10 @@ import {
   REDACTED_SENTINEL,
   classifyReload,
   diffConfigPaths,
+  collectSecretValues,
+  hasUrlCredentials,
   isSecretPath,
+  isSecretValue,
   redactConfig,
   restoreRedacted,
   type OpenClawConfig,
@@ -98,18 +101,30 @@ describe('isSecretPath', () => {
     ['gateway.auth.password', true],
     ['gateway.remote.token', true],
     ['gateway.auth.mode', false],
-    ['gateway.token', false],
+    // Any key named like a credential, listed or not.
+    ['gateway.token', true],
     ['models.providers.openai.apiKey', true],
     ['models.providers.openai.headers.Authorization', true],
     ['models.providers.openai.headers.x-api-key', true],
-    ['models.providers.openai.headers.user-agent', false],
+    // Every header value: credentials travel under any header name.
+    ['models.providers.openai.headers.user-agent', true],
+    ['models.providers.openai.headers.X-Custom-Auth', true],
+    ['models.providers.openai.headers.Cookie', true],
+    ['models.providers.openai.headers', false],
     ['models.providers.openai.baseUrl', false],
+    ['models.providers.openai.models.0.maxTokens', false],
+    ['channels.googlechat.serviceAccount.private_key', true],
+    ['channels.googlechat.serviceAccount.private_key_id', false],
+    ['channels.googlechat.tokenUri', false],
+    ['gateway.tls.keyPath', false],
+    ['session.mainKey', false],
+    ['tools.web.search.apiKey', true],
     ['channels.telegram.botToken', true],
     ['channels.slack.accounts.work.signingSecret', true],
     ['channels.slack.appToken', true],
     ['channels.x.webhookSecret', true],
     ['channels.telegram.enabled', false],
-    ['channels.token', false],
+    ['channels.telegram.accounts.token.enabled', false],
   ])('%s → %s', (path, expected) => {
     expect(isSecretPath(path.split('.'))).toBe(expected);
   });
@@ -141,6 +156,32 @@ describe('redactConfig / restoreRedacted', () => {
     expect(restored.gateway).toEqual({ port: 2, auth: { token: 'secret-token', password: '' } });
     expect(restored.channels.telegram).toEqual({ botToken: 'new-bot', accounts: { a: { token: 'acct' } } });
     expect(restored.models.providers.p.apiKey).toBe('key');
+  });
+
+  it('hides URLs carrying credentials wherever they are, and shows bare ${VAR} references', () => {
+    expect(
+      redactConfig({
+        models: { providers: { p: { baseUrl: 'https://user:pw@llm.example/v1', apiKey: '${OPENAI_API_KEY}', headers: { 'X-Custom-Auth': 'h1', Cookie: 'c=1', 'X-Mixed': 'Bearer ${TOKEN}' } }, q: { baseUrl: 'https://llm.example/v1?key=abc' }, r: { baseUrl: 'http://127.0.0.1:11434/v1' } } },
+      }),
+    ).toEqual({
+      models: {
+        providers: {
+          p: { baseUrl: REDACTED_SENTINEL, apiKey: '${OPENAI_API_KEY}', headers: { 'X-Custom-Auth': REDACTED_SENTINEL, Cookie: REDACTED_SENTINEL, 'X-Mixed': REDACTED_SENTINEL } },
+          q: { baseUrl: REDACTED_SENTINEL },
+          r: { baseUrl: 'http://127.0.0.1:11434/v1' },
+        },
+      },
+    });
+    expect(hasUrlCredentials('wss://gw.example/ws')).toBe(false);
+    expect(hasUrlCredentials('https://ghp_abc@git.example/x')).toBe(true);
+    expect(hasUrlCredentials('not a url ?key=1')).toBe(false);
+    // An escaped reference is literal text, not a reference.
+    expect(isSecretValue(['gateway', 'auth', 'token'], '$${NOT_A_REF}')).toBe(true);
+  });
+
+  it('collects exactly the values redactConfig hides', () => {
+    const cfg = { gateway: { auth: { token: 'secret-token', password: '' } }, models: { providers: { p: { apiKey: '${K}', headers: { A: 'h' } } } } };
+    expect(collectSecretValues(cfg).sort()).toEqual(['h', 'secret-token']);
   });
 
   it('drops a sentinel with nothing to restore rather than storing it', () => {

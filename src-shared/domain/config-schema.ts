@@ -167,10 +167,10 @@ const ModelRefSchema = Obj(
 
 const SandboxSchema = Obj(
   {
-    mode: Opt(Enum(['off', 'non-main', 'all'], 'Which sessions run tools in a sandbox.', { default: 'off' })),
+    mode: Opt(Enum(['off', 'non-main', 'all'], 'Which sessions run tools in a sandbox. Unset: non-main where a Docker engine is available, otherwise off.')),
     scope: Opt(Enum(['agent', 'session', 'shared'], 'How sandboxes are shared.', { default: 'agent' })),
     backend: Opt(Enum(['docker'], 'Sandbox backend.', { default: 'docker' })),
-    workspaceAccess: Opt(Enum(['none', 'ro', 'rw'], 'Workspace visibility inside the sandbox.', { default: 'none' })),
+    workspaceAccess: Opt(Enum(['none', 'ro', 'rw'], 'Workspace visibility inside the sandbox (default none; rw when the mode is left unset and Docker sandboxes non-main sessions).')),
   },
   { description: 'Tool sandbox.' },
 );
@@ -442,18 +442,25 @@ const CHANNEL_SECRET_KEYS = [
 
 /**
  * Where credentials live, as patterns: `*` is one segment, `**` any number
- * (including none). Provider headers are matched separately by name.
+ * (including none). Besides these, every provider header and every key named
+ * like a credential is a secret (see {@link isSecretPath}).
  */
 export const SECRET_PATHS: readonly string[] = [
   'gateway.auth.token',
   'gateway.auth.password',
   'gateway.remote.token',
   'models.providers.*.apiKey',
+  // Every header value: headers carry keys under any name ("X-Custom-Auth", "Cookie"), and telling them apart is guesswork.
+  'models.providers.*.headers.*',
   ...CHANNEL_SECRET_KEYS.map((key) => `channels.*.**.${key}`),
 ];
 const SECRET_PATTERNS = SECRET_PATHS.map((pattern) => pattern.split('.'));
-// Provider headers often carry keys (e.g. "x-api-key"), so credential-looking ones are secrets too.
-const SECRET_HEADER = /authorization|api[-_]?key|token|secret/i;
+// Key names that say "credential" wherever they appear (camelCase, snake_case or kebab-case), so a new field is covered before anyone lists it.
+const CREDENTIAL_KEY = /(?:token|secret|password|passwd|api[-_]?key|private[-_]?key)$/i;
+// Query parameters that carry credentials in a URL.
+const CREDENTIAL_PARAM = /^(?:key|api[-_]?key|token|access[-_]?token|auth|secret|sig|signature|password)$/i;
+// A value made only of `${VAR}` references names where the secret comes from; it holds none.
+const ENV_REFERENCES_ONLY = /^(?:\$\{[A-Z_][A-Z0-9_]*\})+$/;
 
 function matchesPattern(pattern: readonly string[], path: readonly string[]): boolean {
   if (pattern.length === 0) return path.length === 0;
@@ -463,11 +470,35 @@ function matchesPattern(pattern: readonly string[], path: readonly string[]): bo
   return (head === '*' || head === path[0]) && matchesPattern(rest, path.slice(1));
 }
 
-/** True when the value at `path` is a credential: see {@link SECRET_PATHS}, plus credential-looking `models.providers.*.headers.*`. */
+/** True when the value at `path` is a credential: see {@link SECRET_PATHS}, plus any key named like one (`botToken`, `client_secret`, `x-api-key`). */
 export function isSecretPath(path: readonly ConfigPathSegment[]): boolean {
   const p = path.map(String);
-  if (p.length === 5 && p[0] === 'models' && p[1] === 'providers' && p[3] === 'headers') return SECRET_HEADER.test(p[4]);
+  const last = path[path.length - 1];
+  if (typeof last === 'string' && CREDENTIAL_KEY.test(last)) return true;
   return SECRET_PATTERNS.some((pattern) => matchesPattern(pattern, p));
+}
+
+/** True for a URL with a user name, password or credential-like query parameter (`https://user:pass@host`, `…?key=…`). */
+export function hasUrlCredentials(value: string): boolean {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return false;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return url.username !== '' || url.password !== '' || [...url.searchParams.keys()].some((k) => CREDENTIAL_PARAM.test(k));
+}
+
+/**
+ * The one redaction rule: a non-empty string at a secret path, or a URL
+ * carrying credentials anywhere. A value that is only `${VAR}` references
+ * stays visible (it names the variable; the substituted value never leaves
+ * the gateway).
+ */
+export function isSecretValue(path: readonly ConfigPathSegment[], value: unknown): value is string {
+  if (typeof value !== 'string' || value === '' || ENV_REFERENCES_ONLY.test(value)) return false;
+  return isSecretPath(path) || hasUrlCredentials(value);
 }
 
 function mapLeaves(value: unknown, path: ConfigPathSegment[], fn: (leaf: unknown, path: ConfigPathSegment[]) => unknown): unknown {
@@ -483,9 +514,19 @@ function mapLeaves(value: unknown, path: ConfigPathSegment[], fn: (leaf: unknown
   return fn(value, path);
 }
 
-/** Deep copy of `config` with every non-empty secret string replaced by `sentinel`. */
+/** Deep copy of `config` with every secret string ({@link isSecretValue}) replaced by `sentinel`. */
 export function redactConfig<T>(config: T, sentinel: string = REDACTED_SENTINEL): T {
-  return mapLeaves(config, [], (leaf, path) => (typeof leaf === 'string' && leaf !== '' && isSecretPath(path) ? sentinel : leaf)) as T;
+  return mapLeaves(config, [], (leaf, path) => (isSecretValue(path, leaf) ? sentinel : leaf)) as T;
+}
+
+/** The secret strings {@link redactConfig} would replace, for scrubbing text that holds copies of them. */
+export function collectSecretValues(config: unknown): string[] {
+  const out = new Set<string>();
+  mapLeaves(config, [], (leaf, path) => {
+    if (isSecretValue(path, leaf)) out.add(leaf);
+    return leaf;
+  });
+  return [...out];
 }
 
 /**

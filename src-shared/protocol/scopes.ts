@@ -24,9 +24,9 @@ export const CLI_DEFAULT_SCOPES: readonly string[] = [
   OperatorScopes.TALK_SECRETS,
 ];
 
-/** Scopes implied by holding another: admin ⇒ read, write; write ⇒ read, talk. */
+/** Scopes implied by holding another: admin ⇒ every operator scope; write ⇒ read, talk. */
 const IMPLIES: Record<string, readonly string[]> = {
-  [OperatorScopes.ADMIN]: [OperatorScopes.READ, OperatorScopes.WRITE, OperatorScopes.TALK],
+  [OperatorScopes.ADMIN]: ALL_OPERATOR_SCOPES,
   [OperatorScopes.WRITE]: [OperatorScopes.READ, OperatorScopes.TALK],
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildContainerName, resolveSandboxDecision, resolveSandboxWorkspaceDir, toolsAllowedWithoutBackend, type SandboxDecisionInput } from './decision.js';
+import { buildContainerName, resolveSandboxDecision, resolveSandboxMode, resolveSandboxWorkspaceDir, toolsAllowedWithoutBackend, type SandboxDecisionInput } from './decision.js';
 
 const base: SandboxDecisionInput = { mode: 'off', scope: 'agent', sessionKey: 'agent:main:main', agentId: 'main', isMainSession: true, dockerAvailable: true };
 
@@ -26,6 +26,28 @@ describe('resolveSandboxDecision', () => {
     expect(d.containerName !== undefined).toBe(backend === 'docker');
     expect(d.reason).not.toBe('');
     if (sandboxed && backend === 'none') expect(d.reason).toMatch(/no sandbox backend is available.*runtime tools are disabled/);
+  });
+
+  // Mode not configured: [main, docker, pending] -> [sandboxed, backend]
+  it.each([
+    [false, true, false, true, 'docker'],
+    [true, true, false, false, 'none'],
+    [false, false, false, false, 'none'],
+    [true, false, false, false, 'none'],
+    [false, false, true, true, 'none'],
+    [true, false, true, false, 'none'],
+  ] as const)('default mode: main=%s docker=%s pending=%s -> sandboxed=%s backend=%s', (isMainSession, dockerAvailable, dockerPending, sandboxed, backend) => {
+    const d = resolveSandboxDecision({ ...base, mode: undefined, isMainSession, dockerAvailable, dockerPending, sessionKey: isMainSession ? 'agent:main:main' : 'agent:main:telegram:group:42' });
+    expect([d.sandboxed, d.backend]).toEqual([sandboxed, backend]);
+    if (dockerPending && sandboxed) expect(d.reason).toMatch(/still looking for a Docker engine/);
+    if (!dockerAvailable && !dockerPending) expect(d.reason).toMatch(/default without a Docker engine/);
+  });
+
+  it('resolveSandboxMode: a configured mode always wins', () => {
+    expect(resolveSandboxMode({ mode: 'off', dockerAvailable: true })).toBe('off');
+    expect(resolveSandboxMode({ mode: 'all', dockerAvailable: false })).toBe('all');
+    expect(resolveSandboxMode({ dockerAvailable: true })).toBe('non-main');
+    expect(resolveSandboxMode({ dockerAvailable: false })).toBe('off');
   });
 
   it('names containers per scope', () => {

@@ -5,13 +5,16 @@ export type SandboxMode = 'off' | 'non-main' | 'all';
 export type SandboxScope = 'agent' | 'session' | 'shared';
 
 export interface SandboxDecisionInput {
-  mode: SandboxMode;
+  /** The configured mode; unset means the default (`resolveSandboxMode`). */
+  mode?: SandboxMode;
   scope: SandboxScope;
   sessionKey: string;
   agentId: string;
   /** `agent:<id>:main` (or `global`): the owner's own session. */
   isMainSession: boolean;
   dockerAvailable: boolean;
+  /** Docker detection has not finished yet (the first moments after start). */
+  dockerPending?: boolean;
 }
 
 export interface SandboxDecision {
@@ -22,13 +25,25 @@ export interface SandboxDecision {
   reason: string;
 }
 
+/**
+ * The mode when none is configured: `non-main` where a Docker engine runs, so sessions other than the owner's
+ * run `exec` in a container; `off` where none does, so they keep host tools as before. While detection is still
+ * running the answer is `non-main` (no host-side runtime tools for a moment rather than unsandboxed ones).
+ */
+export function resolveSandboxMode(input: Pick<SandboxDecisionInput, 'mode' | 'dockerAvailable' | 'dockerPending'>): SandboxMode {
+  return input.mode ?? (input.dockerAvailable || input.dockerPending ? 'non-main' : 'off');
+}
+
 /** Pure: should this session's tools run in a sandbox, and which container. */
 export function resolveSandboxDecision(input: SandboxDecisionInput): SandboxDecision {
-  if (input.mode === 'off') return { sandboxed: false, backend: 'none', reason: 'sandbox mode is off' };
-  if (input.mode === 'non-main' && input.isMainSession) return { sandboxed: false, backend: 'none', reason: 'main session runs on the host (mode non-main)' };
-  const why = input.mode === 'all' ? 'mode all sandboxes every session' : 'mode non-main sandboxes every session except the main one';
+  const mode = resolveSandboxMode(input);
+  const implied = input.mode === undefined ? ' (the default where Docker runs)' : '';
+  if (mode === 'off') return { sandboxed: false, backend: 'none', reason: input.mode === undefined ? 'sandbox mode is off (the default without a Docker engine)' : 'sandbox mode is off' };
+  if (mode === 'non-main' && input.isMainSession) return { sandboxed: false, backend: 'none', reason: `main session runs on the host (mode non-main${implied})` };
+  const why = mode === 'all' ? 'mode all sandboxes every session' : `mode non-main${implied} sandboxes every session except the main one`;
   if (!input.dockerAvailable) {
-    return { sandboxed: true, backend: 'none', reason: `${why}, but no sandbox backend is available (Docker not running): runtime tools are disabled` };
+    const missing = input.dockerPending ? 'no sandbox backend is available yet (still looking for a Docker engine)' : 'no sandbox backend is available (Docker not running)';
+    return { sandboxed: true, backend: 'none', reason: `${why}, but ${missing}: runtime tools are disabled` };
   }
   return { sandboxed: true, backend: 'docker', containerName: buildContainerName(input), reason: why };
 }

@@ -28,8 +28,10 @@ export interface DockerSandboxOptions {
 export function createDockerSandbox(opts: DockerSandboxOptions) {
   const dockerPath = opts.dockerPath ?? 'docker';
   let available = false;
+  let pending = true;
   const detected = detectDocker({ dockerPath }).then((ok) => {
     available = ok;
+    pending = false;
     opts.log.info(ok ? 'Docker found: sandboxed sessions run their tools in containers' : 'no Docker engine: sandboxed sessions get no runtime tools');
     return ok;
   });
@@ -57,6 +59,8 @@ export function createDockerSandbox(opts: DockerSandboxOptions) {
     /** Resolves once detection has finished (tests and start-up diagnostics). */
     ready: detected,
     available: () => available,
+    /** Detection has not finished yet. */
+    pending: () => pending,
     /** The runtime for a sandboxed session: where its file tools work on the host, and how to run commands. */
     runtimeFor(decision: SandboxDecision, agentWorkspace: string, access: WorkspaceAccess): SandboxRuntime | undefined {
       if (!decision.sandboxed || decision.backend !== 'docker' || !decision.containerName) return undefined;

@@ -57,6 +57,16 @@ const CASES: [string[], boolean][] = [
   [['git', 'archive', '--exec=sh', '--remote=x'], true],
   [['git', 'clone', 'ext::sh -c id', 'x'], true],
   [['git', 'log', '--', 'core.sshCommand'], false],
+  // following links out of the workspace while recursing or archiving
+  [['grep', '-rn', 'x', '.'], false],
+  [['grep', '-R', 'x', '.'], true],
+  [['grep', '-nR', 'x', '.'], true],
+  [['grep', '-e', '-R', '.'], false], // the pattern, not an option
+  [['grep', '--dereference-recursive', 'x', '.'], true],
+  [['grep', '--dereference', 'x', '.'], true],
+  [['tar', '-chf', 'a.tar', 'dir'], true],
+  [['tar', 'chf', 'a.tar', 'dir'], true],
+  [['tar', '--dereference', '-cf', 'a.tar', 'dir'], true],
   // rsync
   [['rsync', '-av', 'a/', 'b/'], false],
   [['rsync', '-e', 'sh', 'a', 'b'], true],

@@ -1,3 +1,5 @@
+import { checkGitArgs } from './git-policy.js';
+
 /**
  * Per-program option policy for `exec`: refuses options that make an allowed program run other programs or
  * write outside its operands (tar --to-command, find -exec, git -c core.sshCommand, …).
@@ -25,14 +27,12 @@ export interface ProgramOptionPolicy {
   check?(args: readonly string[]): string | undefined;
 }
 
-/** Config keys that make git run a program. Matched case-insensitively against any `key=value` or key argument. */
-const GIT_DANGEROUS_KEY = /^(core\.(sshcommand|pager|editor|fsmonitor|hookspath|gitproxy|askpass|alternaterefscommand)|credential\.|diff\.[^=]*\.(textconv|command)|filter\.|merge\.[^=]*\.driver|sequence\.editor|uploadpack\.|receivepack\.|protocol\.[^=]*\.allow|remote\.[^=]*\.(uploadpack|receivepack|vcs)|include\.|includeif\.|gpg\.[^=]*program|pager\.|alias\.)/i;
-
 export const EXEC_OPTION_POLICIES: Readonly<Record<string, ProgramOptionPolicy>> = {
   tar: {
-    blockedLong: ['to-command', 'use-compress-program', 'checkpoint-action', 'info-script', 'new-volume-script', 'rsh-command', 'rmt-command', 'index-file'],
+    // --dereference (-h) archives what links point at, which may be outside the workspace.
+    blockedLong: ['to-command', 'use-compress-program', 'checkpoint-action', 'info-script', 'new-volume-script', 'rsh-command', 'rmt-command', 'index-file', 'dereference'],
     safeExact: ['checkpoint'],
-    blockedShort: 'IF',
+    blockedShort: 'IFh',
     shortWithValue: 'bfCgHKLNTVX',
     firstArgIsCluster: true,
   },
@@ -42,7 +42,14 @@ export const EXEC_OPTION_POLICIES: Readonly<Record<string, ProgramOptionPolicy>>
   },
   git: {
     blockedLong: ['upload-pack', 'receive-pack', 'exec-path', 'exec', 'config-env', 'ext-diff', 'textconv', 'output', 'template', 'separate-git-dir'],
-    check: checkGit,
+    // Global options, subcommands and `git config` writes are allow-lists (git-policy.ts).
+    check: checkGitArgs,
+  },
+  grep: {
+    // -R follows links found while recursing, which may lead outside the workspace.
+    blockedLong: ['dereference-recursive'],
+    blockedShort: 'R',
+    shortWithValue: 'efmABCDd',
   },
   rsync: {
     blockedLong: ['rsh', 'rsync-path', 'daemon', 'write-batch', 'only-write-batch', 'read-batch', 'log-file'],
@@ -119,31 +126,6 @@ export function matchBlockedLong(name: string, policy: Pick<ProgramOptionPolicy,
 export function programName(argv0: string): string {
   const base = argv0.split(/[\\/]/).pop() ?? argv0;
   return base.replace(/\.exe$/i, '').toLowerCase();
-}
-
-/**
- * git: global options before the subcommand (`-c key=value`, `-C dir`) and config keys or remote helpers
- * anywhere that make git run a program. Short options after the subcommand mean different things per
- * subcommand, so only `clone -u <upload-pack>` is singled out.
- */
-function checkGit(args: readonly string[]): string | undefined {
-  let i = 0;
-  for (; i < args.length && args[i].startsWith('-') && args[i] !== '--'; i++) {
-    const a = args[i];
-    if (/^-[cC]/.test(a)) return `git ${a.slice(0, 2)} is not allowed`;
-    if (a === '--git-dir' || a === '--work-tree' || a === '--namespace' || a === '--super-prefix' || a === '--list-cmds') i++;
-  }
-  const sub = args[i];
-  for (const a of args.slice(i + 1)) {
-    if (a === '--') break;
-    if (sub === 'clone' && /^-[a-zA-Z]*u/.test(a) && !a.startsWith('--')) return 'git clone -u (upload-pack) is not allowed';
-  }
-  for (const a of args) {
-    if (a === '--') break;
-    if (GIT_DANGEROUS_KEY.test(a)) return `git config key ${JSON.stringify(a)} can run programs`;
-    if (/^(ext|fd)::/i.test(a)) return `git remote helper ${JSON.stringify(a.slice(0, 5))} runs programs`;
-  }
-  return undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildChildEnv, EXEC_OUTPUT_CAP, execTool, resolveAllowedProgram } from './exec.js';
+import { EXEC_OUTPUT_CAP, execTool, resolveAllowedProgram } from './exec.js';
 import { runTool } from './registry.js';
 import { makeToolFixture, type ToolSandboxFixture } from '../../../test-support/tool-context.js';
 import type { AgentTool, ToolContext } from './types.js';
@@ -87,13 +87,13 @@ describe('exec: cwd, env, output, exit code, timeout', () => {
     expect(res.isError).toBe(true);
     expect(res.content).toMatch(/exit code: 3/);
   });
-  it('passes allowed env and refuses dangerous keys', async () => {
-    const res = await exec({ argv: ['printenv', 'GREETING'], env: { GREETING: 'hi' } });
-    expect((res.details as { stdout: string }).stdout).toBe('hi\n');
+  it('passes allowed env and refuses everything else', async () => {
+    const res = await exec({ argv: ['printenv', 'TZ'], env: { TZ: 'Europe/Paris' } });
+    expect((res.details as { stdout: string }).stdout).toBe('Europe/Paris\n');
     expect((await exec({ argv: ['echo'], env: { LD_PRELOAD: '/x.so' } })).content).toMatch(/Environment variables not allowed: LD_PRELOAD/);
-    expect(() => buildChildEnv({ PATH: '/tmp' })).toThrow(/PATH/);
-    expect(() => buildChildEnv({ GIT_CONFIG_COUNT: '1' })).toThrow(/GIT_CONFIG_COUNT/);
-    expect(() => buildChildEnv({ 'BAD KEY': '1' })).toThrow(/BAD KEY/);
+    for (const name of ['PATH', 'GIT_CONFIG_COUNT', 'BAD KEY', 'GREETING', 'HOME']) {
+      expect((await exec({ argv: ['echo'], env: { [name]: '1' } })).details).toEqual({ code: 'EXEC_ENV_DENIED' });
+    }
   });
   it('does not leak host secrets into the child', async () => {
     process.env.OPENCLAW_TEST_SECRET = 'sk-shh';
@@ -121,5 +121,47 @@ describe('exec: cwd, env, output, exit code, timeout', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect((res.details as { timedOut: boolean }).timedOut).toBe(true);
     expect(res.content).toMatch(/Timed out after 300 ms/);
+  });
+});
+
+describe('exec: confinement', () => {
+  it('refuses to run while the workspace contains the state dir (token, config), and runs when it sits next to it', async () => {
+    const holding = fx.ctx({ execAllow: ['ls'], stateDir: path.join(fx.workspace, '.openclaw') });
+    const res = await runTool(execTool as AgentTool, { argv: ['ls'] }, holding);
+    expect(res.details).toEqual({ code: 'EXEC_STATE_DIR' });
+    expect(res.content).toMatch(/contains the gateway's state directory/);
+    const beside = fx.ctx({ execAllow: ['ls'], stateDir: path.join(fx.root, 'state') });
+    expect((await runTool(execTool as AgentTool, { argv: ['ls'] }, beside)).content).toMatch(/^exit code: 0/);
+  });
+
+  it('refuses a cwd and path arguments outside the workspace', async () => {
+    expect((await exec({ argv: ['ls'], cwd: '../outside' })).details).toEqual({ code: 'PATH_ESCAPE' });
+    expect((await exec({ argv: ['cat', '/etc/passwd'] })).details).toEqual({ code: 'PATH_ESCAPE' });
+    expect((await exec({ argv: ['ls', '-la', 'sub'] })).content).toMatch(/^exit code: 0/);
+  });
+
+  it('gives the child a private HOME and TMPDIR that are gone after the run, and no stdin', async () => {
+    const res = await exec({ argv: ['printenv', 'HOME', 'TMPDIR'] });
+    const [home, tmp] = (res.details as { stdout: string }).stdout.trim().split('\n');
+    expect(home).toMatch(/openclaw-exec-[^/]+\/home$/);
+    expect(tmp).toMatch(/openclaw-exec-[^/]+\/tmp$/);
+    expect(home.startsWith(fx.workspace)).toBe(false);
+    expect(existsSync(home)).toBe(false);
+    const cat = await exec({ argv: ['cat'], timeoutMs: 5000 });
+    expect(cat.content).toBe('exit code: 0');
+  });
+
+  it('does not find allowed programs in PATH folders inside the workspace', async () => {
+    mkdirSync(path.join(fx.workspace, 'bin'));
+    writeFileSync(path.join(fx.workspace, 'bin', 'ls'), '#!/bin/sh\necho planted\n', { mode: 0o755 });
+    const saved = process.env.PATH;
+    process.env.PATH = `${path.join(fx.workspace, 'bin')}:.:${saved}`;
+    try {
+      const res = await exec({ argv: ['ls'] });
+      expect((res.details as { program: string }).program).not.toContain(fx.workspace);
+      expect((res.details as { stdout: string }).stdout).not.toContain('planted');
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 });

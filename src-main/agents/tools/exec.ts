@@ -3,35 +3,25 @@ import { constants } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { checkExecOptions } from './exec-policy.js';
-import { ToolDeniedError, type AgentTool, type SandboxRuntime } from './types.js';
-import { resolveWorkspacePath } from './workspace-path.js';
+import { resolveConfigPaths } from '../../config/paths.js';
+import { buildChildEnv, checkCallerEnv, createExecSandboxDir, sanitizeSearchPath } from './exec-env.js';
+import { checkPathArguments } from './exec-paths.js';
+import { checkExecOptions, programName } from './exec-policy.js';
+import { checkGitRepositories } from './git-repo-check.js';
+import { ToolDeniedError, type AgentTool, type SandboxRuntime, type ToolContext } from './types.js';
+import { isInside, resolveWorkspacePath } from './workspace-path.js';
 
 /** Per-stream output cap; the tail is kept because errors and summaries come last. */
 export const EXEC_OUTPUT_CAP = 64 * 1024;
 /** Grace period between SIGTERM and SIGKILL on timeout or abort. */
 const KILL_GRACE_MS = 1000;
 
-/**
- * Environment keys a caller may not set: they make a program load code, change how programs are found,
- * or redirect git and friends to other programs. Refused with an error rather than silently dropped.
- */
-const DENIED_ENV = new Set([
-  'PATH', 'LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT', 'BASH_ENV', 'ENV', 'IFS', 'SHELLOPTS', 'PS4', 'PROMPT_COMMAND',
-  'NODE_OPTIONS', 'NODE_PATH', 'PYTHONPATH', 'PYTHONSTARTUP', 'PYTHONHOME', 'PERL5OPT', 'PERL5LIB', 'PERLLIB', 'RUBYOPT', 'RUBYLIB',
-  'GIT_SSH', 'GIT_SSH_COMMAND', 'GIT_EXEC_PATH', 'GIT_ASKPASS', 'SSH_ASKPASS', 'GIT_EDITOR', 'GIT_PAGER', 'PAGER', 'EDITOR', 'VISUAL',
-  'GIT_EXTERNAL_DIFF', 'GIT_PROXY_COMMAND', 'GIT_DIR', 'GIT_WORK_TREE', 'GIT_TEMPLATE_DIR', 'TAR_OPTIONS', 'HOME', 'TMPDIR', 'SHELL',
-]);
-const DENIED_ENV_PREFIX = ['LD_', 'DYLD_', 'GIT_CONFIG', 'BASH_FUNC_'];
-/** Host variables passed through; everything else (API keys, tokens) stays out of the child. */
-const PASSTHROUGH_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'USER', 'LOGNAME'];
-
 const ExecParams = Type.Object(
   {
-    argv: Type.Array(Type.String(), { minItems: 1, description: 'Program and arguments. No shell: metacharacters, globs and $VAR are passed literally.' }),
+    argv: Type.Array(Type.String(), { minItems: 1, description: 'Program and arguments. No shell: metacharacters, globs and $VAR are passed literally. Paths must stay inside the workspace.' }),
     cwd: Type.Optional(Type.String({ description: 'Working directory, relative to the workspace.' })),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 1, description: 'Timeout in ms (capped by the configured exec timeout).' })),
-    env: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'Extra environment variables.' })),
+    env: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'Extra environment variables: only LANG, LC_*, TZ, TERM, NO_COLOR, CI, COLUMNS, GIT_AUTHOR_*/GIT_COMMITTER_* and similar.' })),
   },
   { additionalProperties: false },
 );
@@ -49,44 +39,110 @@ export interface ExecOutcome {
 
 export const execTool: AgentTool<ExecParams> = {
   name: 'exec',
-  description: 'Run an allowed program with an argv array (no shell). Returns exit code, stdout and stderr (64 KiB each, tail kept).',
+  description: 'Run an allowed program with an argv array (no shell), confined to the workspace. Returns exit code, stdout and stderr (64 KiB each, tail kept).',
   group: 'runtime',
   schema: ExecParams,
   async execute(params, ctx) {
     if (ctx.sandbox) return executeInSandbox(params, ctx, ctx.sandbox);
-    const program = await resolveAllowedProgram(params.argv[0], ctx.execAllow, process.env.PATH ?? '');
-    const reason = checkExecOptions(params.argv);
-    if (reason) throw new ToolDeniedError(`Refused: ${reason}.`, 'EXEC_OPTION_DENIED');
-    const env = buildChildEnv(params.env ?? {});
-    const cwd = await resolveWorkspacePath(ctx.workspace, params.cwd ?? '.', { mustExist: true });
-    if (!(await stat(cwd)).isDirectory()) throw new ToolDeniedError(`cwd is not a directory: ${params.cwd}`, 'PATH_INVALID');
     const timeoutMs = Math.min(params.timeoutMs ?? ctx.execTimeoutMs, ctx.execTimeoutMs);
-    const out = await runProcess(program, params.argv.slice(1), { cwd, env, timeoutMs, signal: ctx.signal });
-    return { content: formatOutcome(out, timeoutMs), isError: out.exitCode !== 0, details: { ...out, program } };
+    const out = await runConfinedProgram({
+      argv: params.argv,
+      cwd: params.cwd ?? '.',
+      env: params.env,
+      allow: ctx.execAllow,
+      workspace: ctx.workspace,
+      protectedDirs: [ctx.stateDir ?? resolveConfigPaths().stateDir],
+      timeoutMs,
+      signal: ctx.signal,
+    });
+    return { content: formatOutcome(out, timeoutMs), isError: out.exitCode !== 0, details: out };
   },
 };
 
+export interface ConfinedRunRequest {
+  argv: readonly string[];
+  /** Working directory, relative to the workspace. */
+  cwd: string;
+  /** Caller variables; only the allow-list in exec-env.ts passes. */
+  env?: Readonly<Record<string, string>>;
+  /** Programs that may run (`tools.exec.allow`, `node run --allow-run`). */
+  allow: readonly string[];
+  /** The folder every path argument must stay in. */
+  workspace: string;
+  /** Folders the program must never reach (the state dir); exec refuses to run while the workspace contains one. */
+  protectedDirs: readonly string[];
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Run one program on the host, confined. The guards, in order:
+ * 1. the workspace must not contain a protected folder (programs walk their cwd: `grep -r`, `git add -A`);
+ * 2. `argv[0]` is on the allow-list, found through a PATH without relative or workspace entries;
+ * 3. per-program option policy (exec-policy.ts; git's allow-lists in git-policy.ts);
+ * 4. caller environment variables on the allow-list (exec-env.ts);
+ * 5. the cwd and every argument that could be a path resolve inside the workspace (exec-paths.ts);
+ * 6. for git, every repository it could open keeps to the workspace and configures no program (git-repo-check.ts);
+ * 7. the child gets a scrubbed environment with HOME, XDG and temp folders in a private per-run directory,
+ *    pagers and editors that run nothing, and git without system, global or command-running settings.
+ */
+export async function runConfinedProgram(req: ConfinedRunRequest): Promise<ExecOutcome & { program: string }> {
+  const argv0 = req.argv[0] ?? '';
+  const workspace = await realpath(req.workspace);
+  const protectedDirs = await Promise.all(req.protectedDirs.map((d) => realpath(d).catch(() => path.resolve(d))));
+  const held = protectedDirs.find((d) => isInside(workspace, d));
+  if (held) {
+    throw new ToolDeniedError(
+      `exec is off: the workspace ${workspace} contains the gateway's state directory ${held} (credentials, config). Give the agent a workspace that does not contain it.`,
+      'EXEC_STATE_DIR',
+    );
+  }
+  const searchPath = sanitizeSearchPath(process.env.PATH ?? '', [workspace, path.resolve(req.workspace), ...protectedDirs]);
+  const program = await resolveAllowedProgram(argv0, req.allow, searchPath);
+  const reason = checkExecOptions(req.argv);
+  if (reason) throw new ToolDeniedError(`Refused: ${reason}.`, 'EXEC_OPTION_DENIED');
+  checkCallerEnv(req.env ?? {});
+  const cwd = await resolveWorkspacePath(workspace, req.cwd, { mustExist: true });
+  if (!(await stat(cwd)).isDirectory()) throw new ToolDeniedError(`cwd is not a directory: ${req.cwd}`, 'PATH_INVALID');
+  await checkPathArguments(req.argv.slice(1), { cwd, workspace });
+  const sandbox = await createExecSandboxDir();
+  try {
+    const env = buildChildEnv({ sandbox, searchPath, gitCeiling: path.dirname(workspace), extra: req.env });
+    if (programName(argv0) === 'git') await checkGitRepositories({ git: program, env, cwd, workspace, scratch: sandbox.root });
+    const out = await runProcess(program, req.argv.slice(1), { cwd, env, timeoutMs: req.timeoutMs, signal: req.signal });
+    return { ...out, program };
+  } finally {
+    await sandbox.remove();
+  }
+}
+
 /**
  * The same rules inside a sandbox container: the program must be listed by bare name (the host PATH means
- * nothing there), options are checked, and the cwd is the container path of a directory inside the workspace.
+ * nothing there), options and environment variables are checked, and the cwd is the container path of a
+ * directory inside the workspace. The container itself confines paths (only the workspace is mounted).
  */
-async function executeInSandbox(params: ExecParams, ctx: Parameters<AgentTool<ExecParams>['execute']>[1], sandbox: SandboxRuntime) {
+async function executeInSandbox(params: ExecParams, ctx: ToolContext, sandbox: SandboxRuntime) {
   const argv0 = params.argv[0] ?? '';
   if (!argv0 || argv0.includes('/') || !ctx.execAllow.includes(argv0)) {
     throw new ToolDeniedError(`Program not allowed: ${argv0}. Allowed: ${ctx.execAllow.join(', ') || '(none)'}.`, 'EXEC_NOT_ALLOWED');
   }
   const reason = checkExecOptions(params.argv);
   if (reason) throw new ToolDeniedError(`Refused: ${reason}.`, 'EXEC_OPTION_DENIED');
-  if (params.env && Object.keys(params.env).length) buildChildEnv(params.env);
+  checkCallerEnv(params.env ?? {});
   const hostCwd = await resolveWorkspacePath(ctx.workspace, params.cwd ?? '.', { mustExist: true });
   const rel = path.relative(await realpath(ctx.workspace), hostCwd).split(path.sep).join('/');
   const cwdInContainer = rel ? `${sandbox.containerWorkdir}/${rel}` : sandbox.containerWorkdir;
   const timeoutMs = Math.min(params.timeoutMs ?? ctx.execTimeoutMs, ctx.execTimeoutMs);
   const { file, args } = await sandbox.execArgv(params.argv, cwdInContainer);
-  // The Docker CLI itself may need its own settings (DOCKER_HOST, DOCKER_CONTEXT, DOCKER_CONFIG).
-  const dockerEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('DOCKER_')));
-  const out = await runProcess(file, args, { cwd: hostCwd, env: { ...buildChildEnv({}), ...dockerEnv }, timeoutMs, signal: ctx.signal });
+  const out = await runProcess(file, args, { cwd: hostCwd, env: dockerCliEnv(), timeoutMs, signal: ctx.signal });
   return { content: formatOutcome(out, timeoutMs), isError: out.exitCode !== 0, details: { ...out, container: sandbox.container } };
+}
+
+/** The Docker CLI (not the agent's program) needs PATH, its own config under HOME, and DOCKER_* settings. */
+function dockerCliEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (k === 'PATH' || k === 'HOME' || k.startsWith('DOCKER_')) env[k] = v;
+  return env;
 }
 
 /**
@@ -122,15 +178,6 @@ async function isExecutableFile(p: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** Minimal host env plus the caller's extras; refused keys throw `ToolDeniedError` (`EXEC_ENV_DENIED`). */
-export function buildChildEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const refused = Object.keys(extra).filter((k) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) || DENIED_ENV.has(k.toUpperCase()) || DENIED_ENV_PREFIX.some((p) => k.toUpperCase().startsWith(p)));
-  if (refused.length > 0) throw new ToolDeniedError(`Environment variables not allowed: ${refused.join(', ')}.`, 'EXEC_ENV_DENIED');
-  const env: NodeJS.ProcessEnv = {};
-  for (const k of PASSTHROUGH_ENV) if (process.env[k] !== undefined) env[k] = process.env[k];
-  return { ...env, ...extra };
 }
 
 /** Spawn without a shell in its own process group; kill the group on timeout or abort. */

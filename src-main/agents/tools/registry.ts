@@ -7,6 +7,8 @@ import { execTool } from './exec.js';
 import { editTool, readTool, writeTool } from './fs-tools.js';
 import { nodesTool } from './nodes-tool.js';
 import { messageTool, sessionsHistoryTool, sessionsListTool, sessionsSendTool } from './session-tools.js';
+import type { Logger } from '../../logging/index.js';
+import { auditToolCall, type ToolOutcome } from './tool-audit.js';
 import { ToolDeniedError, type AgentTool, type ToolContext, type ToolGroup, type ToolResult } from './types.js';
 import { createWebFetchTool, type WebFetchDeps } from './web-fetch.js';
 
@@ -126,24 +128,47 @@ function validatorFor(schema: TSchema): TypeCheck<TSchema> {
   return v;
 }
 
+export interface RunToolOptions {
+  /** Where the audit line of this call goes (the gateway passes its tools logger; every call gets one line). */
+  audit?: Logger;
+}
+
 /**
  * Run one tool: validate params (listing every problem), execute, and turn refusals and failures into an
- * `isError` result. Never throws. Content is capped at `TOOL_RESULT_MAX_CHARS` with a note.
+ * `isError` result. Never throws. Content is capped at `TOOL_RESULT_MAX_CHARS` with a note. This is the one
+ * place every tool call passes (agent turns and `tools.invoke`), so it writes the audit line.
  */
-export async function runTool(tool: AgentTool, rawParams: unknown, ctx: ToolContext): Promise<ToolResult> {
+export async function runTool(tool: AgentTool, rawParams: unknown, ctx: ToolContext, opts: RunToolOptions = {}): Promise<ToolResult> {
+  const started = performance.now();
   const check = validatorFor(tool.schema);
   const params = rawParams ?? {};
+  let result: ToolResult;
+  let outcome: ToolOutcome;
+  let code: string | undefined;
   if (!check.Check(params)) {
     const problems = [...check.Errors(params)].slice(0, 20).map((e) => `- ${e.path || '(root)'}: ${e.message}`);
-    return { isError: true, content: `Invalid parameters for ${tool.name}:\n${problems.join('\n')}`, details: { code: 'INVALID_PARAMS' } };
+    result = { isError: true, content: `Invalid parameters for ${tool.name}:\n${problems.join('\n')}`, details: { code: 'INVALID_PARAMS' } };
+    [outcome, code] = ['error', 'INVALID_PARAMS'];
+  } else {
+    try {
+      if (ctx.signal.aborted) throw new Error('The run was cancelled.');
+      result = await tool.execute(params, ctx);
+      outcome = result.isError ? 'error' : 'ok';
+      const detailCode = (result.details as { code?: unknown } | undefined)?.code;
+      if (typeof detailCode === 'string') code = detailCode;
+    } catch (err) {
+      if (err instanceof ToolDeniedError) {
+        result = { isError: true, content: `Denied: ${err.message}`, details: { code: err.code } };
+        [outcome, code] = ['denied', err.code];
+      } else {
+        result = { isError: true, content: `${tool.name} failed: ${err instanceof Error ? err.message : String(err)}` };
+        outcome = 'error';
+      }
+    }
   }
-  let result: ToolResult;
-  try {
-    if (ctx.signal.aborted) throw new Error('The run was cancelled.');
-    result = await tool.execute(params, ctx);
-  } catch (err) {
-    if (err instanceof ToolDeniedError) result = { isError: true, content: `Denied: ${err.message}`, details: { code: err.code } };
-    else result = { isError: true, content: `${tool.name} failed: ${err instanceof Error ? err.message : String(err)}` };
+  if (opts.audit) {
+    const exitCode = tool.name === 'exec' ? (result.details as { exitCode?: number | null } | undefined)?.exitCode : undefined;
+    auditToolCall(opts.audit, { tool: tool.name, agentId: ctx.agentId, sessionKey: ctx.sessionKey, params, outcome, code, exitCode, durationMs: performance.now() - started });
   }
   return capResult(result);
 }

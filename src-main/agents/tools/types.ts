@@ -20,6 +20,11 @@ export interface ToolContext {
   services: ToolServices;
   /** Set when the session's tools run in a sandbox container; `workspace` is then the host side of its mount. */
   sandbox?: SandboxRuntime;
+  /**
+   * The gateway's state directory (config, credentials, token, database): never reachable through `exec`, which
+   * refuses to run at all while the workspace contains it. Unset: the default for this process's environment.
+   */
+  stateDir?: string;
 }
 
 /** A sandbox container as the tools see it. */

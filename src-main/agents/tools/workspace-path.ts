@@ -7,6 +7,11 @@ export interface ResolveWorkspacePathOptions {
   mustExist?: boolean;
   /** The caller will create or replace the file: its parent and any existing link target must be inside. */
   forWrite?: boolean;
+  /**
+   * The path reaches a program exactly as written (an `exec` argument): no percent-decoding and no backslash
+   * folding, so the path checked is the one the program opens.
+   */
+  literal?: boolean;
 }
 
 const MAX_DECODE_ROUNDS = 8;
@@ -21,10 +26,10 @@ const MAX_LINK_HOPS = 40;
  */
 export async function resolveWorkspacePath(workspace: string, userPath: string, opts: ResolveWorkspacePathOptions = {}): Promise<string> {
   if (typeof userPath !== 'string' || userPath.trim() === '') throw new ToolDeniedError('A path is required.', 'PATH_INVALID');
-  const decoded = decodeUntilStable(userPath);
+  const decoded = opts.literal ? userPath : decodeUntilStable(userPath);
   if (decoded.includes('\0')) throw new ToolDeniedError('Path contains a NUL byte.', 'PATH_INVALID');
   // Backslashes are separators on Windows and a traversal trick everywhere else; treat them as '/'.
-  const normalised = decoded.replace(/\\/g, '/');
+  const normalised = opts.literal ? decoded : decoded.replace(/\\/g, '/');
 
   const root = await realpath(workspace);
   const lexical = path.resolve(root, normalised);

@@ -4,8 +4,7 @@ import { dirname, join } from 'node:path';
 import { resolveConfigPaths } from '../../config/paths.js';
 import { decodeSetupCode } from '../../nodes/bootstrap-tokens.js';
 import { loadOrCreateDeviceKeys } from '../../nodes/device-keys.js';
-import { checkExecOptions } from '../../agents/tools/exec-policy.js';
-import { buildChildEnv, resolveAllowedProgram, runProcess } from '../../agents/tools/exec.js';
+import { runConfinedProgram } from '../../agents/tools/exec.js';
 import { VERSION } from '../../version.js';
 import { GatewayCallError, GatewayClient } from '../gateway-client.js';
 import { resolveTarget, type GlobalOptions } from '../connect.js';
@@ -35,8 +34,12 @@ function save(file: string, value: SavedNodeAuth): void {
 
 type Handler = (params: Record<string, unknown>, signal: AbortSignal) => Promise<unknown>;
 
-/** The commands this host offers. `system.run` only with `--allow-run`, and only the listed programs, argv-only. */
-function commandsFor(allowRun: string[]): Record<string, Handler> {
+/**
+ * The commands this host offers. `system.run` only with `--allow-run`, and only the listed programs, argv-only,
+ * with the agent `exec` tool's confinement: the folder `node run` started in is the workspace, and the state
+ * dir (which holds this node's token) is out of reach.
+ */
+function commandsFor(allowRun: string[], stateDir: string): Record<string, Handler> {
   const cmds: Record<string, Handler> = {
     'device.info': async () => ({
       hostname: hostname(),
@@ -60,10 +63,7 @@ function commandsFor(allowRun: string[]): Record<string, Handler> {
     cmds['system.run'] = async (p, signal) => {
       const argv = Array.isArray(p.argv) ? p.argv.map(String) : [];
       if (!argv.length) throw Object.assign(new Error('argv (an array) is required'), { code: 'INVALID_PARAMS' });
-      const program = await resolveAllowedProgram(argv[0]!, allowRun, process.env.PATH ?? '');
-      const reason = checkExecOptions(argv);
-      if (reason) throw Object.assign(new Error(`refused: ${reason}`), { code: 'DENIED' });
-      return runProcess(program, argv.slice(1), { cwd: process.cwd(), env: buildChildEnv({}), timeoutMs: 60_000, signal });
+      return runConfinedProgram({ argv, cwd: '.', allow: allowRun, workspace: process.cwd(), protectedDirs: [stateDir], timeoutMs: 60_000, signal });
     };
   }
   return cmds;
@@ -99,7 +99,7 @@ export async function runNodeHost(opts: NodeRunOptions): Promise<void> {
   const url = bootstrap?.url ?? opts.url ?? saved?.url ?? target.url;
   if (!bootstrap && !saved && !target.token) throw new CliError('not paired yet: run `openclaw qr` on the gateway and then `openclaw node run --pair <setup code>`');
   const allowRun = (opts.allowRun ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const commands = commandsFor(allowRun);
+  const commands = commandsFor(allowRun, paths.stateDir);
   const running = new Map<string, AbortController>();
   let stopping = false;
   let client: GatewayClient | undefined;

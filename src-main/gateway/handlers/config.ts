@@ -1,6 +1,16 @@
 import JSON5 from 'json5';
-import { OpenClawConfigSchema, RELOAD_RULES, REDACTED_SENTINEL, diffConfigPaths, redactConfig, restoreRedacted } from '../../../src-shared/domain/config-schema.js';
+import {
+  OpenClawConfigSchema,
+  RELOAD_RULES,
+  REDACTED_SENTINEL,
+  collectSecretValues,
+  diffConfigPaths,
+  redactConfig,
+  restoreRedacted,
+} from '../../../src-shared/domain/config-schema.js';
+import { hideSubstitutedValues, redactConfigText, restoreRedactedText } from '../../../src-shared/domain/config-text.js';
 import { applyMergePatch } from '../../../src-shared/domain/merge-patch.js';
+import { OperatorScopes, hasScope } from '../../../src-shared/protocol/index.js';
 import { finalizeConfig, hashConfigText, parseConfigText, readConfigText } from '../../config/load.js';
 import { formatConfig, writeConfigAtomic } from '../../config/write.js';
 import type { Handlers } from '../dispatcher.js';
@@ -15,11 +25,19 @@ export interface ConfigHandlerDeps {
   reloadNow(): void;
 }
 
-/** Secret values in raw JSON5 text, for `config.get`'s `raw` (comments and layout kept). */
-const SECRET_IN_TEXT = /((?:["']?)(?:token|password|apiKey|botToken|appToken|signingSecret|webhookSecret|secret)(?:["']?)\s*:\s*)(["'])(?:\\.|(?!\2)[^\\])*\2/g;
+type Parsed = ReturnType<typeof parseConfigText>;
 
-export function redactConfigText(raw: string): string {
-  return raw.replace(SECRET_IN_TEXT, (_m, key: string) => `${key}"${REDACTED_SENTINEL}"`);
+/**
+ * `config.get`'s `raw`, never with a secret in it. Admins (who edit it) get
+ * the file with each secret literal replaced by the sentinel, comments and
+ * layout kept; everyone else gets the redacted structure written out, so
+ * nothing but the config itself (no comment, no shadowed duplicate key)
+ * reaches a read-only client. Both follow the structured rule (`isSecretValue`).
+ */
+function rawForCaller(raw: string | null, parsed: Parsed, admin: boolean): string | null {
+  if (raw === null) return null;
+  if (admin) return redactConfigText(raw, parsed.ok ? collectSecretValues(parsed.value) : []);
+  return parsed.ok ? formatConfig(redactConfig(parsed.value)) : null;
 }
 
 function checkBaseHash(current: string | null, baseHash: string | undefined): void {
@@ -33,6 +51,16 @@ function checkBaseHash(current: string | null, baseHash: string | undefined): vo
   }
 }
 
+/**
+ * The caller's text with redacted secrets put back in place, keeping its
+ * comments; the structured result when that cannot be done exactly.
+ */
+function restoredText(raw: string, current: Record<string, unknown>, restored: Record<string, unknown>): string {
+  const text = restoreRedactedText(raw, current);
+  const check = text === undefined ? undefined : parseConfigText(text);
+  return check?.ok && JSON.stringify(check.value) === JSON.stringify(restored) ? text! : formatConfig(restored);
+}
+
 function parseOrThrow(raw: string, what: string): Record<string, unknown> {
   const parsed = parseConfigText(raw);
   if (!parsed.ok) throw new InvalidRequestError(`invalid ${what}: ${parsed.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`, { code: 'CONFIG_INVALID', issues: parsed.issues });
@@ -44,7 +72,8 @@ export function configHandlers(deps: ConfigHandlerDeps): Handlers {
   const write = (current: string | null, next: Record<string, unknown>, text: string) => {
     const final = finalizeConfig(next, deps.env);
     if (!final.ok) {
-      throw new InvalidRequestError(`config rejected: ${final.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`, { code: 'CONFIG_INVALID', issues: final.issues });
+      const issues = hideSubstitutedValues(final.issues, next);
+      throw new InvalidRequestError(`config rejected: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`, { code: 'CONFIG_INVALID', issues });
     }
     const before = current === null ? {} : (parseConfigText(current) as { ok: boolean; value?: unknown }).value ?? {};
     writeConfigAtomic(deps.configPath, text);
@@ -53,7 +82,7 @@ export function configHandlers(deps: ConfigHandlerDeps): Handlers {
   };
 
   return {
-    'config.get': () => {
+    'config.get': (_params, ctx) => {
       const raw = readConfigText(deps.configPath);
       const parsed = parseConfigText(raw);
       const final = parsed.ok ? finalizeConfig(parsed.value, deps.env) : parsed;
@@ -63,20 +92,19 @@ export function configHandlers(deps: ConfigHandlerDeps): Handlers {
         valid: final.ok,
         hash: hashConfigText(raw),
         appliedConfigHash: deps.appliedHash(),
-        raw: raw === null ? null : redactConfigText(raw),
+        raw: rawForCaller(raw, parsed, hasScope(ctx.scopes, OperatorScopes.ADMIN)),
         config: parsed.ok ? redactConfig(parsed.value) : null,
-        issues: final.ok ? [] : final.issues,
+        issues: final.ok ? [] : hideSubstitutedValues(final.issues, parsed.ok ? parsed.value : undefined),
       };
     },
     'config.set': (params) => {
       const current = readConfigText(deps.configPath);
       checkBaseHash(current, params.baseHash);
-      const currentValue = current === null ? {} : parseConfigText(current);
+      const currentParsed = parseConfigText(current);
+      const currentValue = currentParsed.ok ? currentParsed.value : {};
       const next = parseOrThrow(params.raw, 'config text');
-      const restored = restoreRedacted(next, 'value' in currentValue ? currentValue.value : currentValue);
-      // Keep the caller's text (and its comments) unless a redacted secret had to be put back.
-      const text = params.raw.includes(REDACTED_SENTINEL) ? formatConfig(restored) : params.raw;
-      return write(current, restored, text);
+      const restored = restoreRedacted(next, currentValue);
+      return write(current, restored, params.raw.includes(REDACTED_SENTINEL) ? restoredText(params.raw, currentValue, restored) : params.raw);
     },
     'config.patch': (params) => {
       const current = readConfigText(deps.configPath);

@@ -22,6 +22,14 @@ export const AgentHealthSchema = Type.Object({
   sessions: Type.Object({ count: Type.Integer() }),
 });
 
+/** The state database as health reports it. */
+export const StorageHealthSchema = Type.Object({
+  ok: Type.Boolean(),
+  error: Type.Optional(Type.String()),
+  recoveredCopy: Type.Optional(Type.String()),
+  lastErrorAtMs: Type.Optional(Type.Integer()),
+});
+
 /** `health` result: cached or live snapshot. */
 export const HealthSnapshotSchema = Type.Object({
   ok: Type.Boolean(),
@@ -34,6 +42,8 @@ export const HealthSnapshotSchema = Type.Object({
   defaultAgentId: Type.String(),
   agents: Type.Array(AgentHealthSchema),
   configReload: ConfigReloadStatusSchema,
+  /** The gateway's own database: false while it cannot serve (file lost, locked, full, damaged). */
+  storage: Type.Optional(StorageHealthSchema),
   uptimeMs: Type.Integer(),
   version: Type.String(),
 });
