@@ -1,0 +1,79 @@
+/**
+ * Plugin channels in the shape the channel manager already runs
+ * (`ChannelPlugin`), and catalog entries built from manifests, so a plugin
+ * channel is listed, configured and targeted before its code is loaded; the
+ * code loads on the first `load()`.
+ */
+import type { ChannelCapabilities, ChannelPlugin } from '../../src-shared/domain/channel.js';
+import type { PeerKind } from '../../src-shared/domain/inbound.js';
+import { bareTargetKindFromPattern, type RegisteredChannel } from './contributions.js';
+import { PluginUnavailableError } from './errors.js';
+import type { PluginRegistry } from './plugin-registry.js';
+
+/** A channel catalog entry for a plugin channel (the fields of the built-in catalog, plus its plugin). */
+export interface PluginChannelCatalogEntry {
+  id: string;
+  label: string;
+  personalNumber: boolean;
+  pluginId: string;
+  /** From the manifest; absent when the manifest does not describe the channel. */
+  capabilities?: ChannelCapabilities;
+  /** Loads the plugin (once) and returns the channel. */
+  load(): Promise<ChannelPlugin>;
+  bareTargetKind?(id: string): PeerKind;
+  threadIsTopic?: boolean;
+}
+
+/** Catalog entries for every channel of an enabled plugin, from manifests only. */
+export function pluginChannelCatalog(registry: Pick<PluginRegistry, 'channelProviders' | 'ensureLoaded' | 'channels'>): PluginChannelCatalogEntry[] {
+  return registry
+    .channelProviders()
+    .filter((p) => p.enabled)
+    .map((p) => {
+      const info = p.manifest.channelInfo?.[p.channelId];
+      const bare = bareTargetKindFromPattern(info?.targetRules?.groupIdPattern);
+      return {
+        id: p.channelId,
+        label: info?.label ?? p.channelId,
+        personalNumber: info?.capabilities.personalNumber === true,
+        pluginId: p.pluginId,
+        ...(info ? { capabilities: info.capabilities } : {}),
+        ...(bare ? { bareTargetKind: bare } : {}),
+        ...(info?.targetRules?.threadIsTopic ? { threadIsTopic: true } : {}),
+        async load() {
+          const record = await registry.ensureLoaded(p.pluginId);
+          if (record.state !== 'loaded') throw new PluginUnavailableError(p.pluginId, record.error ?? `it is ${record.state}`);
+          const channel = registry.channels().find((c) => c.pluginId === p.pluginId && c.id === p.channelId);
+          if (!channel) throw new PluginUnavailableError(p.pluginId, `it loaded but registered no channel "${p.channelId}"`);
+          return toChannelPlugin(channel);
+        },
+      };
+    });
+}
+
+/** Adapts a registered channel to the channel manager's `ChannelPlugin`. */
+export function toChannelPlugin(channel: RegisteredChannel): ChannelPlugin {
+  const def = channel.definition;
+  if (!def) {
+    const reason = `plugin "${channel.pluginId}" runs in its own process, where channels cannot run yet; set plugins.entries.${channel.pluginId}.isolation to "inprocess" if you trust its code`;
+    return {
+      id: channel.id,
+      label: channel.label,
+      capabilities: channel.capabilities,
+      checkConfig: () => ({ ok: false, reason }),
+      create: () => {
+        throw new PluginUnavailableError(channel.pluginId, reason);
+      },
+    };
+  }
+  const account = (ctx: { accountId: string; config: Record<string, unknown> }) => ({ id: ctx.accountId, config: ctx.config });
+  return {
+    id: channel.id,
+    label: channel.label,
+    capabilities: channel.capabilities,
+    checkConfig: (config) => (def.checkConfig ? def.checkConfig(config) : { ok: true }),
+    create: (ctx) => def.create(account(ctx), ctx),
+    ...(def.login ? { login: (ctx, events) => def.login!(account(ctx), ctx, events) } : {}),
+    ...(def.logout ? { logout: (ctx) => def.logout!(account(ctx), ctx) } : {}),
+  };
+}

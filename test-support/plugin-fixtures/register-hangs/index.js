@@ -1,0 +1,5 @@
+// register() returns a promise that never settles.
+export default {
+  id: 'register-hangs',
+  register: () => new Promise(() => {}),
+};

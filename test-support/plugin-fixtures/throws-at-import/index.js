@@ -1,0 +1,2 @@
+// Fails while its module is evaluated.
+throw new Error('boom at import');
