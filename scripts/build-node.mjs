@@ -47,3 +47,17 @@ await build({
   },
   logLevel: 'warning',
 });
+
+// The out-of-process plugin host's child: one self-contained file in its own folder, because a plugin
+// child may read that whole folder (and nothing else of the app) under Node's permission model.
+rmSync(join(root, 'out/plugin-child'), { recursive: true, force: true });
+await build({
+  entryPoints: { 'plugin-child': join(root, 'src-main/plugins/process-child.ts') },
+  outdir: join(root, 'out/plugin-child'),
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+});

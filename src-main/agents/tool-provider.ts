@@ -19,6 +19,10 @@ export interface ToolProviderOptions {
   log?: Logger;
   /** The gateway's state directory, which exec must never reach (default: the one this process's environment names). */
   stateDir?: string;
+  /** Tools added at run time (plugins), asked on every session; names never shadow a built-in. */
+  extraTools?(): AgentTool[];
+  /** Asked before every tool call; a reason blocks the call (plugin hooks, a failed critical plugin). */
+  beforeToolCall?(e: { tool: string; params: unknown; agentId: string; sessionKey: string }): Promise<string | undefined>;
 }
 
 /**
@@ -59,12 +63,18 @@ export function createToolProvider(opts: ToolProviderOptions = {}): ToolProvider
       }
       // Sandboxed without a backend: nothing that runs code or writes files (it would run on the host).
       // Read-only sandbox: nothing that writes into the mounted workspace.
-      const tools = all.filter(
+      const builtIn = new Set(all.map((t) => t.name));
+      const candidates = opts.extraTools ? [...all, ...opts.extraTools().filter((t) => !builtIn.has(t.name))] : all;
+      const tools = candidates.filter(
         (t) => allowed(t.name) && (!decision.sandboxed || (sandbox ? !(sandbox.readOnly && WRITE_TOOLS.has(t.name)) : toolsAllowedWithoutBackend(t.name))),
       );
       return { tools, specs: specsFor(tools), ...(sandbox ? { sandbox } : {}) };
     },
-    run: (tool, input, ctx) => runTool(tool, input, { ...ctx, stateDir: ctx.stateDir ?? opts.stateDir }, { audit }),
+    run: (tool, input, ctx) =>
+      runTool(tool, input, { ...ctx, stateDir: ctx.stateDir ?? opts.stateDir }, {
+        audit,
+        ...(opts.beforeToolCall && { beforeCall: (name, params, c) => opts.beforeToolCall!({ tool: name, params, agentId: c.agentId, sessionKey: c.sessionKey }) }),
+      }),
     execSettings(cfg: ResolvedConfig) {
       return {
         execAllow: cfg.tools?.exec?.allow ?? [],

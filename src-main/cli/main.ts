@@ -13,6 +13,7 @@ import { runHealth } from './commands/health.js';
 import { runLogs } from './commands/logs.js';
 import { runStatus } from './commands/status.js';
 import { reportFailure } from './output.js';
+import { installCliChannelChecker, pluginsDoctor, pluginsInfo, pluginsInstall, pluginsList, pluginsSetEnabled, pluginsUninstall } from './commands/plugins.js';
 
 /** Build the `openclaw` program. Each command is a thin client over the protocol (or a local config edit). */
 export function buildProgram(): Command {
@@ -137,7 +138,24 @@ export function buildProgram(): Command {
     .option('--name <name>', 'display name (default: host name)')
     .action(async (_o, cmd: Command) => runNodeHost(globals(cmd)));
 
+  const plugins = program.command('plugins').description('channel, skill, memory and storage plugins: list, install, enable, disable, doctor');
+  conn(plugins.command('list').description('every plugin: kind, version, source, enabled, state, load time, error')).option('--json', 'JSON output').action(async (_o, cmd: Command) => pluginsList(globals(cmd)));
+  conn(plugins.command('info <id>').description("one plugin's details, permissions and error")).option('--json', 'JSON output').action(async (id: string, _o, cmd: Command) => pluginsInfo(id, globals(cmd)));
+  conn(plugins.command('install <spec>').description('install from a folder, a .tgz (npm pack) or an npm package name; checked before it is enabled'))
+    .option('--force', 'replace an installed plugin with the same id')
+    .option('--json', 'JSON output')
+    .action(async (spec: string, _o, cmd: Command) => pluginsInstall(spec, globals(cmd)));
+  conn(plugins.command('uninstall <id>').description('remove an installed plugin (its data is kept unless --purge)'))
+    .option('--purge', "also delete the plugin's data folder")
+    .option('--json', 'JSON output')
+    .action(async (id: string, _o, cmd: Command) => pluginsUninstall(id, globals(cmd)));
+  conn(plugins.command('enable <id>')).option('--json', 'JSON output').action(async (id: string, _o, cmd: Command) => pluginsSetEnabled(id, true, globals(cmd)));
+  conn(plugins.command('disable <id>')).option('--json', 'JSON output').action(async (id: string, _o, cmd: Command) => pluginsSetEnabled(id, false, globals(cmd)));
+  conn(plugins.command('doctor').description('every plugin problem in plain words, with the fix (exit 1 on errors)')).option('--json', 'JSON output').action(async (_o, cmd: Command) => pluginsDoctor(globals(cmd)));
+
   const config = program.command('config').description('read and edit the config file (validated before writing)');
+  // Plugin channels' settings are checked by their plugins' schemas (read from the manifests, no code runs).
+  config.hook('preAction', (_cmd, action) => installCliChannelChecker(globals(action)));
   config
     .command('get <path>')
     .option('--json', 'JSON output')

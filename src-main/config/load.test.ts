@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from './errors.js';
 import { hashConfigText, loadConfigFile, type LoadResult } from './load.js';
 import { resolveConfig } from './resolve.js';
+import { setChannelIdsChecker } from './channel-check.js';
 
 let dir: string;
 let file: string;
@@ -81,6 +82,24 @@ describe('loadConfigFile', () => {
 
   it('rejects a non-object top level', () => {
     expect(expectError(load('[1]')).issues[0].message).toBe('expected an object at the top level');
+  });
+
+  it('refuses a channel id that nothing provides, suggesting the built-in it resembles', () => {
+    const error = expectError(load('{ channels: { telgram: { botToken: "x" } } }'));
+    expect(error.issues).toEqual([{ path: 'channels.telgram', message: expect.stringMatching(/^unknown channel "telgram" \(did you mean "telegram"\?\): no plugin provides it/) }]);
+  });
+
+  it('hands plugin channel ids to the installed checker', () => {
+    const restore = setChannelIdsChecker((channels) => ({
+      issues: 'matrix' in channels && typeof (channels.matrix as { homeserverUrl?: unknown }).homeserverUrl !== 'string' ? [{ path: 'channels.matrix.homeserverUrl', message: 'required' }] : [],
+      notices: [],
+    }));
+    try {
+      expectOk(load('{ channels: { matrix: { homeserverUrl: "https://m.example" } } }'));
+      expect(expectError(load('{ channels: { matrix: {} } }')).issues).toEqual([{ path: 'channels.matrix.homeserverUrl', message: 'required' }]);
+    } finally {
+      restore();
+    }
   });
 
   it('refuses an empty file (a truncated config) instead of running on defaults', () => {

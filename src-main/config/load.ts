@@ -7,6 +7,7 @@ import { substituteEnvVars } from './env-substitute.js';
 import { migrateLegacyConfig } from './migrate.js';
 import { checkConfigEnv, resolveConfig, type ResolvedConfig } from './resolve.js';
 import { validateConfig } from './validate.js';
+import { checkChannelIds } from './channel-check.js';
 import { hideSubstitutedValues } from '../../src-shared/domain/config-text.js';
 
 /** A config that loaded; `config` is as written after migrations and `${VAR}` substitution. */
@@ -79,6 +80,7 @@ export function finalizeConfig(value: unknown, env: NodeJS.ProcessEnv): { ok: tr
   const substituted = substituteEnvVars(value, env, issues);
   const validated = validateConfig(substituted);
   if (!validated.ok) issues.push(...validated.issues);
+  else issues.push(...checkChannelIds(validated.config.channels).issues);
   // Issues quote the offending value; one that came from an env variable is named, never shown.
   if (issues.length > 0 || !validated.ok) return { ok: false, issues: hideSubstitutedValues(issues, value) };
   return { ok: true, config: validated.config, resolved: resolveConfig(validated.config, env) };

@@ -32,7 +32,18 @@ export interface Dispatcher {
   call(method: string, params: unknown, ctx: CallContext): Promise<unknown>;
 }
 
-export function createDispatcher(handlers: Handlers): Dispatcher {
+/** A method added at run time (a plugin's `<id>.<name>`): it checks its own params. */
+export interface ExtraMethod {
+  scope: string;
+  call(params: unknown, ctx: CallContext): Promise<unknown>;
+}
+
+export interface DispatcherOptions {
+  /** Methods beyond the protocol table (plugins), looked up per call; operators only, scope-checked here. */
+  extra?(method: string): ExtraMethod | undefined;
+}
+
+export function createDispatcher(handlers: Handlers, opts: DispatcherOptions = {}): Dispatcher {
   const validators = new Map<string, Validator<unknown>>();
   for (const name of Object.keys(handlers)) validators.set(name, compile(METHODS[name as MethodName].params));
   const methods = Object.keys(handlers).sort();
@@ -41,7 +52,13 @@ export function createDispatcher(handlers: Handlers): Dispatcher {
     methods,
     async call(method, params, ctx) {
       const handler = isMethodName(method) ? (handlers[method] as Handler<MethodName> | undefined) : undefined;
-      if (!handler) throw new InvalidRequestError(`unknown method: ${method}`, { method });
+      if (!handler) {
+        const extra = isMethodName(method) ? undefined : opts.extra?.(method);
+        if (!extra) throw new InvalidRequestError(`unknown method: ${method}`, { method });
+        if (ctx.role !== 'operator') throw new InvalidRequestError(`unauthorized role: ${ctx.role}`, { method, role: ctx.role });
+        if (!hasScope(ctx.scopes, extra.scope)) throw new MissingScopeError(extra.scope, [extra.scope]);
+        return extra.call(params ?? {}, ctx);
+      }
       const spec = METHODS[method as MethodName];
       const roles = spec.roles ?? ['operator'];
       if (!roles.includes(ctx.role)) throw new InvalidRequestError(`unauthorized role: ${ctx.role}`, { method, role: ctx.role });

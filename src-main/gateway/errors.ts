@@ -8,6 +8,7 @@ import {
   type RecommendedNextStep,
 } from '../../src-shared/protocol/index.js';
 import { StoreUnavailableError } from '../store/store-guard.js';
+import { PluginCallError, PluginParamsError, PluginUnavailableError } from '../plugins/errors.js';
 
 /** An RPC failure with a closed wire code. Thrown inside; converted once by {@link toErrorShape}. */
 export class RpcError extends Error {
@@ -96,5 +97,9 @@ export function toErrorShape(err: unknown): ErrorShape {
   }
   // Its text is written for the user and holds no secret; the guard already logged the cause once.
   if (err instanceof StoreUnavailableError) return { code: ErrorCodes.UNAVAILABLE, message: err.message, details: { code: err.code }, retryable: true };
+  // A plugin's failure names the plugin; its text was written by the platform, not taken from the plugin's secrets.
+  if (err instanceof PluginParamsError) return { code: ErrorCodes.INVALID_REQUEST, message: err.message, details: { code: 'PLUGIN_INVALID_PARAMS' } };
+  if (err instanceof PluginUnavailableError) return { code: ErrorCodes.UNAVAILABLE, message: err.message, details: { code: 'PLUGIN_UNAVAILABLE', pluginId: err.pluginId } };
+  if (err instanceof PluginCallError) return { code: ErrorCodes.UNAVAILABLE, message: err.message, details: { code: 'PLUGIN_FAILED', pluginId: err.pluginId } };
   return { code: ErrorCodes.UNAVAILABLE, message: 'internal error (see the gateway log)' };
 }

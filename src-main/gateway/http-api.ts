@@ -11,9 +11,12 @@ import { RpcError, toErrorShape } from './errors.js';
 import type { AuthSettings } from './handshake.js';
 import { resolveClientSessionKey } from './handlers/chat.js';
 import { invokeTool, ToolNotAvailableError, type ToolInvokeDeps } from './tool-invoke.js';
+import { PluginCallError, PluginUnavailableError } from '../plugins/errors.js';
+import type { RegisteredRoute } from '../plugins/contributions.js';
 
 const TOOLS_BODY_MAX = 2 * 1024 * 1024;
 const CHAT_BODY_MAX = 8 * 1024 * 1024;
+const PLUGIN_BODY_MAX = 1024 * 1024;
 const BODY_TIMEOUT_MS = 15_000;
 const toolParams = compile(ToolInvokeParamsSchema);
 
@@ -25,6 +28,8 @@ export interface HttpApiDeps extends ToolInvokeDeps {
   log: Logger;
   /** Subscribe to gateway events (for streaming replies). */
   onEvent(fn: (event: string, payload: unknown) => void): () => void;
+  /** HTTP routes plugins registered, mounted under `/plugins/<id>/`. */
+  pluginRoutes?(): readonly RegisteredRoute[];
 }
 
 class HttpError extends Error {
@@ -64,7 +69,16 @@ function authorize(req: IncomingMessage, deps: HttpApiDeps): void {
   deps.limiter.recordSuccess(source);
 }
 
-function readJson(req: IncomingMessage, max: number): Promise<unknown> {
+async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
+  const raw = (await readBody(req, max)).toString('utf8');
+  try {
+    return JSON.parse(raw || '{}');
+  } catch {
+    throw new HttpError(400, 'invalid_request', 'body is not valid JSON');
+  }
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > max) return reject(new HttpError(413, 'payload_too_large', `body over ${max} bytes`));
@@ -83,11 +97,7 @@ function readJson(req: IncomingMessage, max: number): Promise<unknown> {
     });
     req.on('end', () => {
       clearTimeout(timer);
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
-      } catch {
-        reject(new HttpError(400, 'invalid_request', 'body is not valid JSON'));
-      }
+      resolve(Buffer.concat(chunks));
     });
     req.on('error', (err) => {
       clearTimeout(timer);
@@ -122,15 +132,37 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
         const ids = Object.keys(deps.config().agents.entries);
         return send(res, 200, { object: 'list', data: ['openclaw', ...ids.map((id) => `openclaw/${id}`)].map((id) => ({ id, object: 'model', owned_by: 'openclaw' })) });
       }
+      if (path.startsWith('/plugins/') && deps.pluginRoutes) return await pluginRoute(req, res, path);
       throw new HttpError(404, 'not_found', `no route ${path}`);
     } catch (err) {
       if (res.headersSent) return void res.end();
       if (err instanceof HttpError) return send(res, err.status, { ok: false, error: { type: err.type, message: err.message } }, err.headers);
       if (err instanceof ToolNotAvailableError) return send(res, 404, { ok: false, error: { type: 'not_found', message: err.message } });
       if (err instanceof RpcError) return send(res, 400, { ok: false, error: { type: 'invalid_request', message: err.message } });
+      // A plugin's failure is its own: the caller learns which plugin, the gateway carries on.
+      if (err instanceof PluginUnavailableError) return send(res, 503, { ok: false, error: { type: 'plugin_unavailable', message: err.message } });
+      if (err instanceof PluginCallError) return send(res, 502, { ok: false, error: { type: 'plugin_failed', message: err.message } });
       deps.log.error('HTTP API request failed', { path, err });
       return send(res, 500, { ok: false, error: { type: 'internal', message: toErrorShape(err).message } });
     }
+  };
+
+  /** `/plugins/<id>/…`: exact method and path; the gateway credential unless the plugin declared the route public. */
+  const pluginRoute = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const matches = deps.pluginRoutes!().filter((r) => r.path === path);
+    const route = matches.find((r) => r.method === method);
+    if (!route) throw matches.length ? new HttpError(405, 'method_not_allowed', `use ${matches.map((r) => r.method).join(' or ')}`) : new HttpError(404, 'not_found', `no route ${path}`);
+    if (!route.public) authorize(req, deps);
+    const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    const body = method === 'GET' || method === 'HEAD' ? '' : (await readBody(req, PLUGIN_BODY_MAX)).toString('utf8');
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'authorization' && k !== 'cookie') headers[k] = v;
+    const out = await route.handle({ method, path: path.slice(`/plugins/${route.pluginId}`.length) || '/', query: Object.fromEntries(url.searchParams), headers, body });
+    const status = out.status ?? 200;
+    if (out.json !== undefined) return send(res, status, out.json, out.headers);
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...out.headers });
+    res.end(out.body ?? '');
   };
 
   const chatCompletions = async (req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>) => {
@@ -185,7 +217,7 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
 
   return (req, res) => {
     const path = new URL(req.url ?? '/', 'http://gateway.invalid').pathname;
-    if (path !== '/tools/invoke' && !path.startsWith('/v1/')) return false;
+    if (path !== '/tools/invoke' && !path.startsWith('/v1/') && !(path.startsWith('/plugins/') && deps.pluginRoutes)) return false;
     void handle(req, res, path);
     return true;
   };

@@ -64,7 +64,6 @@ describe('OpenClawConfigSchema', () => {
     // Channels are checked per platform: a misspelt key or channel is an error, not a silent no-op.
     [{ channels: { telegram: { botTokn: 'x' } } }],
     [{ channels: { telegram: { accounts: { a: { webhookPort: 'high' } } } } }],
-    [{ channels: { telgram: { botToken: 'x' } } }],
     [{ channels: { slack: { dmPolicy: 'everyone' } } }],
     [{ bindings: [{ match: { channel: 'x' } }] }],
     [{ models: { providers: { p: { api: 'soap' } } } }],

@@ -303,10 +303,46 @@ const channelSchema = (id: string, keys: TProperties) => {
   return Obj({ ...channelShared, ...keys, accounts: Opt(Dict(account, 'Accounts by id; their keys override the channel\'s.')) }, { description: `The ${id} channel.` });
 };
 
-/** `channels`: one strictly checked entry per built-in channel, so a misspelt key is an error, not a silent no-op. */
+/**
+ * `channels`: one strictly checked entry per built-in channel, so a misspelt key is an error, not a silent no-op.
+ * Other ids belong to plugin channels: each is checked against the schema its plugin's manifest declares
+ * (and an id no plugin provides is reported, naming the plugin to install), outside this schema, because
+ * which plugins exist is only known at run time.
+ */
 export const ChannelsConfigSchema = Obj(
   Object.fromEntries(Object.entries(CHANNEL_KEYS).map(([id, keys]) => [id, Opt(channelSchema(id, keys))])),
-  { description: 'Chat channels by id.' },
+  { description: 'Chat channels by id.', additionalProperties: Type.Object({}, { additionalProperties: true, description: 'A plugin channel, checked by its plugin\'s settings schema.' }) },
+);
+
+/** Channels the gateway ships; every other `channels.<id>` belongs to a plugin. */
+export const BUILT_IN_CHANNEL_IDS: readonly string[] = Object.keys(CHANNEL_KEYS);
+
+/** JSON Schema properties every channel understands, for assembling plugin channel schemas. */
+export const CHANNEL_SHARED_KEYS: TProperties = channelShared;
+
+/** `plugins.*`: which plugins run, their settings and isolation. */
+export const PluginsConfigSchema = Obj(
+  {
+    enabled: Opt(Bool('Run plugins at all.', { default: true })),
+    allow: Opt(StrList('When set, only these plugins may run.')),
+    deny: Opt(StrList('Never run these plugins (wins over everything else).')),
+    entries: Opt(
+      Dict(
+        Obj(
+          {
+            enabled: Opt(Bool('Run this plugin.')),
+            config: Opt(Type.Unknown({ description: "The plugin's settings, checked by its own schema." })),
+            isolation: Opt(Enum(['inprocess', 'process'], 'Run it inside the gateway or in its own process (default: process for installed plugins).')),
+          },
+          { description: 'One plugin.' },
+        ),
+        'Per-plugin settings by plugin id.',
+      ),
+    ),
+    slots: Opt(Obj({ memory: Opt(Str('The one memory plugin that runs ("none" for none).')) }, { description: 'Exclusive roles.' })),
+    load: Opt(Obj({ paths: Opt(StrList('Extra plugin folders, or folders of plugin folders.')) }, { description: 'Where else to look for plugins.' })),
+  },
+  { description: 'Plugins: channels, skills, memory and storage from extensions.' },
 );
 
 /** One provider under `models.providers.<id>`. */
@@ -396,6 +432,7 @@ export const OpenClawConfigSchema = Obj(
     bindings: Opt(Type.Array(BindingSchema, { description: 'Routing rules, most specific first.' })),
     session: Opt(SessionConfigSchema),
     channels: Opt(ChannelsConfigSchema),
+    plugins: Opt(PluginsConfigSchema),
     models: Opt(Obj({ providers: Opt(Dict(ModelProviderSchema, 'Providers by id.')) }, { description: 'Model providers.' })),
     tools: Opt(ToolsConfigSchema),
     commands: Opt(Obj({ ownerAllowFrom: Opt(StrList('Senders allowed to run owner commands.')) }, { description: 'Chat commands.' })),
@@ -575,6 +612,7 @@ export const RELOAD_RULES: ReadonlyArray<{ prefix: string; kind: ReloadKind }> =
   { prefix: 'tools', kind: 'hot' },
   { prefix: 'commands', kind: 'hot' },
   { prefix: 'accessGroups', kind: 'hot' },
+  { prefix: 'plugins', kind: 'hot' },
 ];
 const PARSED_RULES = RELOAD_RULES.map((rule) => ({ segments: parseConfigPath(rule.prefix).map(String), kind: rule.kind }));
 

@@ -18,3 +18,4 @@ export * from './methods/models-tools.js';
 export * from './methods/devices.js';
 export * from './methods/nodes.js';
 export * from './methods/channels.js';
+export * from './methods/plugins.js';

@@ -50,6 +50,7 @@ import {
 } from './methods/channels.js';
 import { healthMethod, logsTailMethod, statusMethod, systemPresenceMethod } from './methods/system.js';
 import { usageCostMethod } from './methods/usage.js';
+import { pluginsDisableMethod, pluginsDoctorMethod, pluginsEnableMethod, pluginsInfoMethod, pluginsListMethod, pluginsRefreshMethod } from './methods/plugins.js';
 
 /**
  * Every gateway method: params and result schemas, required scope, roles.
@@ -109,6 +110,12 @@ export const METHODS = {
   'web.login.start': webLoginStartMethod,
   'web.login.wait': webLoginWaitMethod,
   'usage.cost': usageCostMethod,
+  'plugins.list': pluginsListMethod,
+  'plugins.info': pluginsInfoMethod,
+  'plugins.enable': pluginsEnableMethod,
+  'plugins.disable': pluginsDisableMethod,
+  'plugins.refresh': pluginsRefreshMethod,
+  'plugins.doctor': pluginsDoctorMethod,
 } as const satisfies Record<string, MethodSpec>;
 
 export type MethodName = keyof typeof METHODS;

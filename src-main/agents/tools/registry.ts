@@ -51,6 +51,8 @@ export const TOOL_GROUPS: Readonly<Record<`group:${ToolGroup}`, readonly string[
   'group:nodes': ['nodes'],
   'group:automation': ['cron', 'gateway'],
   'group:memory': ['memory_search', 'memory_get'],
+  // Plugin tools are named one by one (or with a `prefix*`): which exist is only known at run time.
+  'group:plugins': [],
 };
 
 /**
@@ -131,6 +133,8 @@ function validatorFor(schema: TSchema): TypeCheck<TSchema> {
 export interface RunToolOptions {
   /** Where the audit line of this call goes (the gateway passes its tools logger; every call gets one line). */
   audit?: Logger;
+  /** Asked before every call (plugin `before_tool_call` hooks, a failed critical plugin): a reason blocks it. */
+  beforeCall?(tool: string, params: unknown, ctx: ToolContext): Promise<string | undefined>;
 }
 
 /**
@@ -140,12 +144,16 @@ export interface RunToolOptions {
  */
 export async function runTool(tool: AgentTool, rawParams: unknown, ctx: ToolContext, opts: RunToolOptions = {}): Promise<ToolResult> {
   const started = performance.now();
-  const check = validatorFor(tool.schema);
+  const check = tool.validatesOwnParams ? undefined : validatorFor(tool.schema);
   const params = rawParams ?? {};
   let result: ToolResult;
   let outcome: ToolOutcome;
   let code: string | undefined;
-  if (!check.Check(params)) {
+  const blocked = opts.beforeCall ? await opts.beforeCall(tool.name, params, ctx) : undefined;
+  if (blocked) {
+    result = { isError: true, content: `Blocked: ${blocked}`, details: { code: 'TOOL_BLOCKED' } };
+    [outcome, code] = ['denied', 'TOOL_BLOCKED'];
+  } else if (check && !check.Check(params)) {
     const problems = [...check.Errors(params)].slice(0, 20).map((e) => `- ${e.path || '(root)'}: ${e.message}`);
     result = { isError: true, content: `Invalid parameters for ${tool.name}:\n${problems.join('\n')}`, details: { code: 'INVALID_PARAMS' } };
     [outcome, code] = ['error', 'INVALID_PARAMS'];

@@ -1,7 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 
 /** Tool groups for `tools.allow` / `tools.deny` (`group:fs`, …). */
-export type ToolGroup = 'fs' | 'runtime' | 'web' | 'ui' | 'sessions' | 'messaging' | 'nodes' | 'automation' | 'memory';
+export type ToolGroup = 'fs' | 'runtime' | 'web' | 'ui' | 'sessions' | 'messaging' | 'nodes' | 'automation' | 'memory' | 'plugins';
 
 /** What a tool run may touch. Built per turn by the runtime; tools never reach for globals. */
 export interface ToolContext {
@@ -74,6 +74,8 @@ export interface AgentTool<P = unknown> {
   description: string;
   group: ToolGroup;
   schema: TSchema;
+  /** The tool checks its own params (a plugin tool with a plain JSON Schema); the runner does not compile `schema`. */
+  validatesOwnParams?: boolean;
   execute(params: P, ctx: ToolContext): Promise<ToolResult>;
 }
 

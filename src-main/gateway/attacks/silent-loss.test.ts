@@ -97,8 +97,8 @@ describe('no silent resets, no silent loss', () => {
       /storage unavailable: the database file .* was deleted/,
     );
     expect(fs.existsSync(dbFile)).toBe(false);
-    const saved = await nextHealth(c, (x) => x.storage?.recoveredCopy).catch(() => undefined);
-    const copyPath = saved?.storage.recoveredCopy ?? (await c.call<any>('health', {})).storage.recoveredCopy;
+    await waitForLogLine(s.logFile, /saved the data of the lost database file/);
+    const copyPath = (await c.call<any>('health', {})).storage.recoveredCopy;
     const copy = new Database(copyPath, { readonly: true });
     const texts = copy.prepare('SELECT content_json FROM transcript').all() as Array<{ content_json: string }>;
     copy.close();

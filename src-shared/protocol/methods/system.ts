@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { PresenceEntrySchema } from '../frames.js';
 import { OperatorScopes } from '../scopes.js';
 import { defineMethod } from './define.js';
+import { PluginsHealthSchema } from './plugins.js';
 
 const Empty = Type.Object({}, { additionalProperties: false });
 
@@ -44,6 +45,8 @@ export const HealthSnapshotSchema = Type.Object({
   configReload: ConfigReloadStatusSchema,
   /** The gateway's own database: false while it cannot serve (file lost, locked, full, damaged). */
   storage: Type.Optional(StorageHealthSchema),
+  /** Plugin states; `ok` false (and so health false) only while a critical plugin failed. */
+  plugins: Type.Optional(PluginsHealthSchema),
   uptimeMs: Type.Integer(),
   version: Type.String(),
 });

@@ -1,0 +1,64 @@
+import { BUILT_IN_CHANNEL_IDS } from '../../src-shared/domain/config-schema.js';
+import { formatConfigPath } from '../../src-shared/domain/config-path.js';
+import type { ConfigIssue } from './errors.js';
+
+/** What checking the plugin channels in `channels` found: `issues` make the config invalid, `notices` do not. */
+export interface ChannelIdsCheck {
+  issues: ConfigIssue[];
+  notices: ConfigIssue[];
+}
+
+/** Checks `channels.<id>` for every id that is not built in (plugin channels). */
+export type ChannelIdsChecker = (channels: Record<string, unknown>) => ChannelIdsCheck;
+
+/**
+ * Without plugin information every id that is not built in is an error, so a misspelt channel is never
+ * silently ignored; the gateway and the CLI install a checker that knows the plugins' manifests.
+ */
+const strictBuiltIns: ChannelIdsChecker = (channels) => ({
+  issues: Object.keys(channels)
+    .filter((id) => !BUILT_IN_CHANNEL_IDS.includes(id))
+    .map((id) => ({ path: formatConfigPath(['channels', id]), message: `unknown channel "${id}"${suggest(id)}: no plugin provides it (install one with openclaw plugins install, or remove it)` })),
+  notices: [],
+});
+
+let checker: ChannelIdsChecker = strictBuiltIns;
+
+/**
+ * Installs the process's channel-id checker (the gateway's plugin registry, or the CLI's discovery). Which
+ * plugins exist is known only at run time and the config loader sits below the plugin platform, so the
+ * platform hands its check down once, here.
+ * @returns a function that puts the previous checker back
+ */
+export function setChannelIdsChecker(next: ChannelIdsChecker): () => void {
+  const previous = checker;
+  checker = next;
+  return () => {
+    checker = previous;
+  };
+}
+
+/** Runs the installed checker over a config's `channels`. */
+export function checkChannelIds(channels: Record<string, unknown> | undefined): ChannelIdsCheck {
+  if (!channels) return { issues: [], notices: [] };
+  return checker(channels);
+}
+
+function suggest(id: string): string {
+  const near = BUILT_IN_CHANNEL_IDS.find((b) => distance(b, id) <= 2);
+  return near ? ` (did you mean "${near}"?)` : '';
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+}

@@ -1,0 +1,163 @@
+/**
+ * The plugin platform as the gateway runs it: discovery over the three roots, the registry with both
+ * loaders, the fault trap, the hook runner, and the channel-id check handed to the config loader.
+ * One object with a declared interface, so the composition root wires it in a few lines.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ChannelIdsChecker } from '../config/channel-check.js';
+import type { Logger } from '../logging/index.js';
+import { redactConfig } from '../../src-shared/domain/config-schema.js';
+import { discoverPlugins, type DiscoveryResult } from './discovery.js';
+import { diagnosePlugins, type DoctorFinding } from './doctor.js';
+import { installPluginFaultTrap } from './fault-trap.js';
+import { createInProcessLoader } from './guard.js';
+import { createHookRunner, type HookRunner } from './hooks.js';
+import type { PluginRegistry, PluginsHealth } from './plugin-registry.js';
+import { validateChannelsConfig, type ChannelSchemaOptions } from './plugin-config.js';
+import { createProcessLoader } from './process-host.js';
+import { createPluginRegistry } from './registry.js';
+import type { PluginRecord, PluginsConfig } from './types.js';
+
+export interface PluginsRuntimeOptions {
+  stateDir: string;
+  /** The app's own `extensions/` folder (absent: no bundled plugins). */
+  bundledDir?: string;
+  /** The running config's `plugins` and `channels` sections. */
+  config(): { plugins?: PluginsConfig; channels?: Record<string, unknown> };
+  log: Logger;
+  /** The built out-of-process child entry. */
+  childEntry: string;
+  /** Names the gateway owns: a plugin registering one fails. */
+  reserved: { tools: readonly string[]; methods: readonly string[]; channels: readonly string[] };
+  /** Shared channel keys (JSON Schema properties) every plugin channel accepts. */
+  sharedChannelKeys?: ChannelSchemaOptions['sharedKeys'];
+  /** Under Electron the child runs the app binary as Node. */
+  electron?: boolean;
+}
+
+/** What `plugins info` returns. */
+export interface PluginInfo {
+  plugin: PluginRecord;
+  manifest: unknown;
+  config: unknown;
+  configSchema?: unknown;
+  install?: unknown;
+}
+
+/** The plugin platform, running. */
+export interface PluginsRuntime {
+  readonly registry: PluginRegistry;
+  readonly hooks: HookRunner;
+  /** For the config loader: plugin channel ids checked against their manifests' schemas. */
+  readonly checkChannelIds: ChannelIdsChecker;
+  /** Loads the enabled plugins that are not channel-only (channels load when their channel starts), in the background. */
+  start(): void;
+  /** After a config reload: new load paths are searched again, and enablement and settings re-applied. */
+  applyConfig(): Promise<void>;
+  /** Look for installed or removed plugins again. */
+  refresh(): Promise<PluginRecord[]>;
+  list(): PluginRecord[];
+  info(id: string): PluginInfo | undefined;
+  doctor(): DoctorFinding[];
+  health(): PluginsHealth;
+  /** Why agent turns must not run now (a critical plugin failed), or undefined. */
+  turnBlocker(): string | undefined;
+  stop(): Promise<void>;
+}
+
+export function createPluginsRuntime(opts: PluginsRuntimeOptions): PluginsRuntime {
+  const log = opts.log;
+  const discover = (): DiscoveryResult => discoverPlugins({ bundledDir: opts.bundledDir, stateDir: opts.stateDir, paths: opts.config().plugins?.load?.paths ?? [] });
+  let discovery = discover();
+  let loadPathsKey = JSON.stringify(opts.config().plugins?.load?.paths ?? []);
+  const registry = createPluginRegistry({
+    discovery,
+    config: opts.config().plugins ?? {},
+    stateDir: opts.stateDir,
+    loaders: {
+      inprocess: createInProcessLoader(),
+      process: createProcessLoader({ childEntry: opts.childEntry, ...(opts.electron ? { extraEnv: { ELECTRON_RUN_AS_NODE: '1' } } : {}) }),
+    },
+    reserved: opts.reserved,
+    log,
+  });
+  for (const d of discovery.duplicates) log.warn('two plugins have the same id; the first one found is used', { id: d.id });
+  for (const c of discovery.candidates) if (c.problem) log.error('plugin folder cannot be used', { id: c.id, dir: c.rootDir, problem: c.problem.message, file: c.problem.file, field: c.problem.field });
+  // The process-wide trap for stray errors goes in only once plugin code runs in this process.
+  let removeTrap: (() => void) | undefined;
+  registry.onStateChange((record, previous) => {
+    if (record.state === 'failed') log.error('plugin failed', { id: record.id, error: record.error, critical: record.critical || undefined });
+    else if (record.state === 'loaded' && previous !== 'loaded') log.info('plugin loaded', { id: record.id, loadMs: record.loadMs, isolation: record.isolation });
+    if (record.state === 'loaded' && record.isolation === 'inprocess' && !removeTrap) {
+      removeTrap = installPluginFaultTrap({
+        roots: () => registry.inProcessRoots(),
+        onFault: (id, err) => registry.fail(id, `threw outside any call: ${err instanceof Error ? err.message : String(err)}`),
+      });
+    }
+  });
+  const hooks = createHookRunner(registry, log);
+  const channelOpts = (): Parameters<typeof validateChannelsConfig>[2] => ({ builtInIds: opts.reserved.channels, sharedKeys: opts.sharedChannelKeys });
+
+  return {
+    registry,
+    hooks,
+    checkChannelIds: (channels) => validateChannelsConfig(channels, registry.channelProviders(), channelOpts()),
+    start() {
+      void registry.loadEnabled((r) => !r.kind.every((k) => k === 'channel')).catch((err: unknown) => log.error('loading plugins failed', { err }));
+    },
+    async applyConfig() {
+      const key = JSON.stringify(opts.config().plugins?.load?.paths ?? []);
+      if (key !== loadPathsKey) {
+        loadPathsKey = key;
+        discovery = discover();
+        await registry.refresh(discovery);
+      }
+      await registry.applyConfig(opts.config().plugins ?? {});
+    },
+    async refresh() {
+      discovery = discover();
+      await registry.refresh(discovery);
+      await registry.applyConfig(opts.config().plugins ?? {});
+      return registry.list();
+    },
+    list: () => registry.list(),
+    info(id) {
+      const plugin = registry.get(id);
+      if (!plugin) return undefined;
+      const candidate = discovery.candidates.find((c) => c.id === id && path.resolve(c.rootDir) === path.resolve(plugin.rootDir));
+      const manifest = candidate?.manifest;
+      const installFile = path.join(plugin.rootDir, '.openclaw-install.json');
+      const out: PluginInfo = { plugin, manifest: manifest ?? null, config: redactConfig(opts.config().plugins?.entries?.[id]?.config ?? null) };
+      if (manifest?.configSchema) out.configSchema = manifest.configSchema;
+      if (existsSync(installFile)) {
+        try {
+          out.install = JSON.parse(readFileSync(installFile, 'utf8')) as unknown;
+        } catch {
+          // a damaged install record is not worth failing `info` over
+        }
+      }
+      return out;
+    },
+    doctor: () =>
+      diagnosePlugins({
+        discovery,
+        records: registry.list(),
+        config: opts.config().plugins ?? {},
+        channels: opts.config().channels,
+        providers: registry.channelProviders(),
+        builtInChannelIds: opts.reserved.channels,
+        sharedKeys: opts.sharedChannelKeys,
+      }),
+    health: () => registry.health(),
+    turnBlocker() {
+      const failed = registry.health().failedCritical;
+      if (failed.length === 0) return undefined;
+      return `refusing to run: critical plugin ${failed.map((f) => `"${f.id}" failed (${f.error})`).join('; ')}; fix it (openclaw plugins doctor) or disable it`;
+    },
+    async stop() {
+      removeTrap?.();
+      await registry.stop();
+    },
+  };
+}
