@@ -40,6 +40,11 @@ export interface ConversationDeps {
   onTurnStart?: PipelineDeps['onTurnStart'];
   /** Outbound to a chat (the agent's `message` tool); obeys the channel's access policy. */
   sendMessage?: NonNullable<ToolServices['sendMessage']>;
+  /** Tools added at run time (plugins). */
+  extraTools?(): AgentTool[];
+  /** Asked before every tool call; a reason blocks it. */
+  beforeToolCall?(e: { tool: string; params: unknown; agentId: string; sessionKey: string }): Promise<string | undefined>;
+  beforeTurn?: PipelineDeps['beforeTurn'];
 }
 
 /**
@@ -51,7 +56,7 @@ export function createConversation(deps: ConversationDeps) {
   const runs = new RunTracker();
   const models = createModelRouter(deps.config, { timeoutMs: deps.providerTimeoutMs });
   const sandbox = createDockerSandbox({ sandboxesRoot: join(deps.stateDir, 'sandboxes'), log: deps.log.child('sandbox'), dockerPath: deps.dockerPath });
-  const tools = createToolProvider({ sandbox, tools: deps.tools, log: deps.log.child('tools'), stateDir: deps.stateDir });
+  const tools = createToolProvider({ sandbox, tools: deps.tools, log: deps.log.child('tools'), stateDir: deps.stateDir, extraTools: deps.extraTools, beforeToolCall: deps.beforeToolCall });
   // The queue is created below (it needs the processor, which needs these services).
   const queueRef: { current?: InboundQueue } = {};
   const services: ToolServices = {
@@ -106,6 +111,7 @@ export function createConversation(deps: ConversationDeps) {
     accessGate: deps.accessGate,
     enqueueReply: deps.enqueueReply,
     onTurnStart: deps.onTurnStart,
+    beforeTurn: deps.beforeTurn,
   });
   const queue = new InboundQueue(deps.store, processor, deps.log.child('queue'));
   queueRef.current = queue;

@@ -23,6 +23,8 @@ export interface SnapshotInput {
   channels?(): ChannelsStatus;
   /** The state database's own health. */
   storage?(): { ok: boolean; error?: string; recoveredCopy?: string; lastErrorAtMs?: number };
+  /** Plugin states; not ok only while a critical plugin failed. */
+  plugins?(): NonNullable<MethodResult<'health'>['plugins']>;
 }
 
 /** Per channel: the summary plus each account's live facts. */
@@ -70,8 +72,9 @@ export function buildHealth(input: SnapshotInput): MethodResult<'health'> {
   const counts = input.sessionCounts?.() ?? {};
   const ch = channelSnapshot(input);
   const storage = input.storage?.();
+  const plugins = input.plugins?.();
   const out: MethodResult<'health'> = {
-    ok: input.reload.status !== 'invalid' && !ch.down && storage?.ok !== false,
+    ok: input.reload.status !== 'invalid' && !ch.down && storage?.ok !== false && plugins?.ok !== false,
     ts: now,
     durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
     channels: ch.channels,
@@ -84,6 +87,7 @@ export function buildHealth(input: SnapshotInput): MethodResult<'health'> {
     uptimeMs: now - input.startedAtMs,
     version: input.version,
   };
+  if (plugins && (plugins.plugins.loaded || plugins.plugins.failed || plugins.plugins.notLoaded || plugins.plugins.disabled)) out.plugins = plugins;
   if (storage) {
     const { ok, error, recoveredCopy, lastErrorAtMs } = storage;
     out.storage = { ok, ...(error && { error }), ...(recoveredCopy && { recoveredCopy }), ...(lastErrorAtMs !== undefined && { lastErrorAtMs }) };
@@ -102,7 +106,7 @@ export interface StatusInput extends SnapshotInput {
 export function buildStatus(input: StatusInput): MethodResult<'status'> {
   const now = Date.now();
   const out: MethodResult<'status'> = {
-    ok: input.reload.status !== 'invalid' && input.storage?.().ok !== false,
+    ok: input.reload.status !== 'invalid' && input.storage?.().ok !== false && input.plugins?.().ok !== false,
     version: input.version,
     protocol: PROTOCOL_VERSION,
     uptimeMs: now - input.startedAtMs,
@@ -118,6 +122,8 @@ export function buildStatus(input: StatusInput): MethodResult<'status'> {
     agents: agents(input.cfg),
     channels: channelSnapshot(input).channels,
   };
+  const plugins = input.plugins?.();
+  if (plugins) out.plugins = plugins;
   if (input.includeHost) {
     const mem = process.memoryUsage();
     out.host = {

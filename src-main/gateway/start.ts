@@ -8,6 +8,7 @@ import {
   CloseCodes,
   DEFAULT_GATEWAY_PORT,
   EVENTS,
+  METHODS,
   MAX_BUFFERED_BYTES,
   MAX_PAYLOAD_BYTES,
   PROTOCOL_VERSION,
@@ -42,6 +43,19 @@ import type { AgentTool } from '../agents/tools/types.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { GatewayServer, handshakeTimeoutFromEnv } from './server.js';
 import { buildHealth, buildStatus, type ReloadState } from './snapshots.js';
+import { pluginHandlers } from './handlers/plugins.js';
+import { pluginMethod } from './plugin-methods.js';
+import { createPluginsRuntime } from '../plugins/runtime.js';
+import { staticChannelChecker } from '../plugins/static-check.js';
+import { toAgentTools } from '../plugins/agent-tools.js';
+import type { PluginsConfig } from '../plugins/types.js';
+import { createToolRegistry } from '../agents/tools/registry.js';
+import { BUILT_IN_CHANNEL_IDS, CHANNEL_SHARED_KEYS } from '../../src-shared/domain/config-schema.js';
+import { parseConfigText, readConfigText } from '../config/load.js';
+import { setChannelIdsChecker } from '../config/channel-check.js';
+
+// JSON Schema properties (TypeBox's markers dropped) every plugin channel accepts besides its own.
+const SHARED_CHANNEL_KEYS = JSON.parse(JSON.stringify(CHANNEL_SHARED_KEYS)) as Record<string, Record<string, unknown>>;
 
 export interface StartGatewayOptions {
   profile?: string;
@@ -159,7 +173,14 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const env = opts.env ?? process.env;
   const paths = resolveConfigPaths({ profile: opts.profile, env });
   const starterConfigWritten = writeStarterConfig(paths.configPath, paths.legacyConfigPath, env);
+  // Plugin channel ids are checked against the manifests from the first load on (no plugin code runs yet).
+  const early = parseConfigText(readConfigText(paths.configPath));
+  const bundledExtensions = join(PACKAGE_ROOT, 'extensions');
+  let restoreChannelCheck = setChannelIdsChecker(
+    staticChannelChecker({ stateDir: paths.stateDir, bundledDir: bundledExtensions, plugins: early.ok ? (early.value as { plugins?: PluginsConfig }).plugins : undefined, builtInIds: BUILT_IN_CHANNEL_IDS, sharedKeys: SHARED_CHANNEL_KEYS }),
+  );
   const loaded = loadConfigFile(paths.configPath, env, { legacyConfigPath: paths.legacyConfigPath });
+  if (!loaded.ok) restoreChannelCheck();
   if (!loaded.ok) throw loaded.error;
   let applied: LoadedConfig = loaded;
   const cfg = (): ResolvedConfig => applied.resolved;
@@ -167,6 +188,18 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   configureLogging(loggingSettings(cfg(), paths.profile, consoleLogs));
   const log = createLogger('gateway');
   for (const w of loaded.warnings) log.warn(w);
+  const plugins = createPluginsRuntime({
+    stateDir: paths.stateDir,
+    bundledDir: bundledExtensions,
+    config: () => cfg(),
+    log: createLogger('plugins'),
+    childEntry: join(PACKAGE_ROOT, 'out', 'plugin-child', 'plugin-child.mjs'),
+    reserved: { tools: createToolRegistry().map((t) => t.name), methods: Object.keys(METHODS), channels: BUILT_IN_CHANNEL_IDS },
+    sharedChannelKeys: SHARED_CHANNEL_KEYS,
+    electron: Boolean(process.versions.electron),
+  });
+  restoreChannelCheck();
+  restoreChannelCheck = setChannelIdsChecker(plugins.checkChannelIds);
 
   const port = opts.port ?? cfg().gateway.port;
   let host = bindHost(cfg(), opts);
@@ -186,13 +219,20 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const authViolation = authPolicyViolation(auth, [host]);
   if (authViolation) throw new StartupError(authViolation);
 
-  const lock = acquireInstanceLock({ stateDir: paths.stateDir, port });
+  let lock: ReturnType<typeof acquireInstanceLock>;
+  try {
+    lock = acquireInstanceLock({ stateDir: paths.stateDir, port });
+  } catch (err) {
+    restoreChannelCheck();
+    throw err;
+  }
   let storeGuard: GuardedStore;
   try {
     const opened = openSqliteStore(join(paths.stateDir, 'state', 'openclaw.sqlite'));
     storeGuard = guardStore(opened, { log: createLogger('store'), backup: opened.backup?.bind(opened), onHealthChange: () => pushHealth() });
   } catch (err) {
     lock.release();
+    restoreChannelCheck();
     throw err;
   }
   const store = storeGuard.store;
@@ -217,7 +257,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     }
     return counts.value;
   };
-  const snapshotDeps = () => ({ cfg: cfg(), reload, startedAtMs, version: VERSION, sessionCounts, channels: () => channels!.manager.status(), storage: () => storeGuard.health() });
+  const snapshotDeps = () => ({ cfg: cfg(), reload, startedAtMs, version: VERSION, sessionCounts, channels: () => channels!.manager.status(), storage: () => storeGuard.health(), plugins: () => plugins.health() });
   const health = (): MethodResult<'health'> => buildHealth(snapshotDeps());
   const pushHealth = (): void => {
     stateVersion.health++;
@@ -288,6 +328,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     if (restartPaths.length) void relisten(next.resolved, restartPaths);
     // Each channel account compares its own settings: only changed accounts restart.
     void channels?.manager.apply();
+    void plugins.applyConfig().catch((err: unknown) => log.error('applying plugin settings failed', { err }));
     stateVersion.health++;
     emit('config.reloaded', { hotReloadStatus: reload.status, mode: reload.mode, appliedHash: reload.appliedHash, lastReloadAtMs: reload.lastReloadAtMs, pendingRestartPaths: reload.pendingRestartPaths });
     emit('health', health());
@@ -397,6 +438,9 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
         invoke: (req) => nodes!.registry.invoke({ ...req, idempotencyKey: randomUUID() }),
       },
     canvas: () => nodes?.canvas,
+    extraTools: () => toAgentTools(plugins.registry.tools()),
+    beforeToolCall: (e) => plugins.beforeToolCall(e),
+    beforeTurn: (e) => plugins.beforeTurn(e),
   });
   nodes = createNodesRuntime({
     reachableUrls: () => ({ urls: lanUrls(host, boundPort), loopbackOnly }),
@@ -454,7 +498,8 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     ...configHandlers({ configPath: paths.configPath, env, appliedHash: () => applied.hash, reloadNow }),
     'logs.tail': (params) => tailLogFile(currentLogFile(), params),
     ...usageHandlers({ store, agentIds: () => Object.keys(cfg().agents.entries) }),
-  });
+    ...pluginHandlers({ plugins, configPath: paths.configPath, legacyConfigPath: paths.legacyConfigPath, env, reloadNow }),
+  }, { extra: (method) => pluginMethod(plugins.registry, method) });
 
   const rendererDir = opts.rendererDir ?? join(PACKAGE_ROOT, 'out', 'renderer');
   let boundPort = port;
@@ -531,6 +576,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
         queue: conversation.queue,
         runs: conversation.runs,
         log: log.child('http'),
+        pluginRoutes: () => plugins.registry.routes(),
         onEvent: (fn) => {
           localListeners.add(fn);
           return () => localListeners.delete(fn);
@@ -558,6 +604,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     storeGuard.dispose();
     store.close();
     lock.release();
+    restoreChannelCheck();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new StartupError(`port ${port} on ${host} is already in use by another process; stop it or use --port <n> (or another --profile)`);
     }
@@ -580,6 +627,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   // Channels connect in the background; `channels.status` shows their progress. Replies left
   // in the outbox by a previous run go out as their channels come up.
   channels.start();
+  plugins.start();
   ready = true;
 
   let watcher: ConfigWatcher | undefined = watchConfig(paths.configPath, env, {
@@ -640,6 +688,8 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
         stopMaintenance();
         await channels!.close();
         await conversation.queue.stop();
+        await plugins.stop();
+        restoreChannelCheck();
         await server.close(reason);
         clearTimeout(presenceTimer);
         await legacyCanvas?.close();

@@ -63,6 +63,13 @@ export interface PluginsRuntime {
   health(): PluginsHealth;
   /** Why agent turns must not run now (a critical plugin failed), or undefined. */
   turnBlocker(): string | undefined;
+  /**
+   * Before an agent turn: critical plugins are loaded first (so lazy loading leaves no gap), a failed one
+   * refuses the turn, and `before_agent` hooks may add context.
+   */
+  beforeTurn(e: { agentId: string; sessionKey: string; text: string }): Promise<{ refuse?: string; context?: string[] }>;
+  /** Before a tool call: a reason blocks it (a `before_tool_call` hook, or a failed critical plugin). */
+  beforeToolCall(e: { tool: string; params: unknown; agentId: string; sessionKey: string }): Promise<string | undefined>;
   stop(): Promise<void>;
 }
 
@@ -97,6 +104,10 @@ export function createPluginsRuntime(opts: PluginsRuntimeOptions): PluginsRuntim
     }
   });
   const hooks = createHookRunner(registry, log);
+  // Tools, methods, hooks and routes must be there when asked for; channel-only plugins wait for their channel.
+  const loadEager = () => registry.loadEnabled((r) => !r.kind.every((k) => k === 'channel'));
+  // Nothing enabled: every turn and tool call skips the plugin checks entirely.
+  const hasPlugins = () => registry.list().some((r) => r.enabled);
   const channelOpts = (): Parameters<typeof validateChannelsConfig>[2] => ({ builtInIds: opts.reserved.channels, sharedKeys: opts.sharedChannelKeys });
 
   return {
@@ -104,7 +115,7 @@ export function createPluginsRuntime(opts: PluginsRuntimeOptions): PluginsRuntim
     hooks,
     checkChannelIds: (channels) => validateChannelsConfig(channels, registry.channelProviders(), channelOpts()),
     start() {
-      void registry.loadEnabled((r) => !r.kind.every((k) => k === 'channel')).catch((err: unknown) => log.error('loading plugins failed', { err }));
+      void loadEager().catch((err: unknown) => log.error('loading plugins failed', { err }));
     },
     async applyConfig() {
       const key = JSON.stringify(opts.config().plugins?.load?.paths ?? []);
@@ -114,11 +125,13 @@ export function createPluginsRuntime(opts: PluginsRuntimeOptions): PluginsRuntim
         await registry.refresh(discovery);
       }
       await registry.applyConfig(opts.config().plugins ?? {});
+      await loadEager();
     },
     async refresh() {
       discovery = discover();
       await registry.refresh(discovery);
       await registry.applyConfig(opts.config().plugins ?? {});
+      await loadEager();
       return registry.list();
     },
     list: () => registry.list(),
@@ -154,6 +167,20 @@ export function createPluginsRuntime(opts: PluginsRuntimeOptions): PluginsRuntim
       const failed = registry.health().failedCritical;
       if (failed.length === 0) return undefined;
       return `refusing to run: critical plugin ${failed.map((f) => `"${f.id}" failed (${f.error})`).join('; ')}; fix it (openclaw plugins doctor) or disable it`;
+    },
+    async beforeTurn(e) {
+      if (!hasPlugins()) return {};
+      const critical = registry.list().filter((r) => r.critical && r.enabled && r.state === 'not-loaded');
+      if (critical.length) await Promise.all(critical.map((r) => registry.ensureLoaded(r.id)));
+      const refuse = this.turnBlocker();
+      if (refuse) return { refuse };
+      const context = await hooks.beforeAgent(e);
+      return context.length ? { context } : {};
+    },
+    async beforeToolCall(e) {
+      if (!hasPlugins()) return undefined;
+      const verdict = await hooks.beforeToolCall({ agentId: e.agentId, sessionKey: e.sessionKey, toolName: e.tool, params: e.params });
+      return verdict.block ? verdict.reason : undefined;
     },
     async stop() {
       removeTrap?.();

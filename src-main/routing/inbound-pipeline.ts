@@ -53,6 +53,11 @@ export interface PipelineDeps {
   enqueueReply?(reply: OutboundReply, sessionKey: string): void;
   /** A turn for a chat message is starting (the platform shows "typing…"); best effort. */
   onTurnStart?(msg: InboundMessage): void;
+  /**
+   * Asked before every agent turn: a reason refuses the turn with that error (a failed critical plugin: the
+   * assistant does not run without it), and context strings go before the user's message (plugin hooks).
+   */
+  beforeTurn?(e: { agentId: string; sessionKey: string; text: string }): Promise<{ refuse?: string; context?: string[] }>;
 }
 
 interface Ctx {
@@ -161,6 +166,12 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
     const { summary, entries: historyEntries } = applySummaries(history.before(session.sessionId, ctx.firstUserSeq));
     const incoming: ModelMessage[] = ctx.batch.map((item) => ({ role: 'user', content: [{ type: 'text', text: sanitizeInboundText((item.payload as QueuedInbound).inbound.text) }] }));
     const models = (session.modelOverride ? [session.modelOverride, ...agent.modelRefs] : agent.modelRefs).map((ref) => resolveModelChoice(cfg, ref));
+    const gate = deps.beforeTurn ? await deps.beforeTurn({ agentId: agent.agentId, sessionKey: ctx.sessionKey, text: ctx.first.inbound.text }) : {};
+    if (gate.refuse) {
+      ctx.turn = { status: 'error', added: [], replyText: '', usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 }, stopReason: 'error', steps: 0, error: { kind: 'refused', message: gate.refuse } };
+      return next();
+    }
+    if (gate.context?.length) incoming.unshift({ role: 'user', content: [{ type: 'text', text: gate.context.join('\n\n') }] });
     const { tools, specs, sandbox } = deps.tools.forSession(agent, ctx.sessionKey);
     agentEvent(ctx, 'lifecycle', { phase: 'start', agentId: agent.agentId });
     if (ctx.first.origin === 'channel') deps.onTurnStart?.(ctx.first.inbound);

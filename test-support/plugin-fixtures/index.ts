@@ -27,7 +27,8 @@ export type FixtureName =
   | 'crashes'
   | 'loops'
   | 'channel'
-  | 'package-entry';
+  | 'package-entry'
+  | 'weather';
 
 /** Absolute folder of a fixture. */
 export function fixtureDir(name: FixtureName): string {

@@ -16,13 +16,18 @@ export async function runStatus(opts: GlobalOptions & { json?: boolean; all?: bo
   }
   if (opts.json) return printJson(s);
   const lines = [
-    `Gateway: ${s.ok ? 'running' : 'running, config invalid'} at ${s.gateway.url} (bind ${s.gateway.bind}, auth ${s.gateway.authMode}), version ${s.version}, up ${duration(s.uptimeMs)}`,
+    `Gateway: ${s.ok ? 'running' : s.config.hotReloadStatus === 'invalid' ? 'running, config invalid' : 'running, not healthy'} at ${s.gateway.url} (bind ${s.gateway.bind}, auth ${s.gateway.authMode}), version ${s.version}, up ${duration(s.uptimeMs)}`,
     `Control UI: ${s.gateway.controlUiUrl ?? '-'}`,
     `Connections: ${s.connections.total} (${s.connections.operators} operators, ${s.connections.nodes} nodes)`,
     `Config reload: ${s.config.hotReloadStatus} (mode ${s.config.mode})${s.config.lastError ? `\n  last error: ${s.config.lastError}` : ''}${s.config.pendingRestartPaths ? `\n  restart needed for: ${s.config.pendingRestartPaths.join(', ')}` : ''}`,
     `Agents: ${s.agents.map((a) => `${a.agentId}${a.isDefault ? ' (default)' : ''}`).join(', ')}`,
     `Channels: ${Object.keys(s.channels).length ? Object.keys(s.channels).join(', ') : 'none configured'}`,
   ];
+  if (s.plugins) {
+    const p = s.plugins.plugins;
+    lines.push(`Plugins: ${p.loaded} loaded, ${p.failed} failed, ${p.notLoaded} waiting to load, ${p.disabled} disabled${p.failed ? ' (openclaw plugins doctor says why)' : ''}`);
+    for (const f of s.plugins.failedCritical) lines.push(`  critical plugin ${f.id} failed: agent turns are refused until it is fixed (${f.error})`);
+  }
   if (opts.all && s.host) {
     const h = s.host;
     lines.push(

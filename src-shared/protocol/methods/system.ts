@@ -78,6 +78,8 @@ export const StatusSchema = Type.Object({
   defaultAgentId: Type.String(),
   agents: Type.Array(Type.Object({ agentId: Type.String(), isDefault: Type.Boolean() })),
   channels: Type.Record(Type.String(), Type.Unknown()),
+  /** Plugin counts and failed critical plugins. */
+  plugins: Type.Optional(PluginsHealthSchema),
   /** Admin-only details: paths, pid, memory. */
   host: Type.Optional(
     Type.Object({
