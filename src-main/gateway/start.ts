@@ -627,6 +627,8 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   // Channels connect in the background; `channels.status` shows their progress. Replies left
   // in the outbox by a previous run go out as their channels come up.
   channels.start();
+  // A plugin that loads or fails changes health: clients hear it at once.
+  plugins.registry.onStateChange(() => pushHealth());
   plugins.start();
   ready = true;
 

@@ -43,6 +43,9 @@ export async function invokeTool(deps: ToolInvokeDeps, params: ToolInvokeParams,
   const granted = deps.tools.forSession(agent, sessionKey);
   const tool = granted.tools.find((t) => t.name === name);
   if (!tool) throw new ToolNotAvailableError(name);
+  // Third-party code is reachable from outside the agent only where the owner said so by name.
+  const allow = cfg.gateway.tools?.allow ?? [];
+  if (tool.pluginId && !(allow.length > 0 && resolveToolPolicy([{ allow }])(name))) throw new ToolNotAvailableError(name);
   if (params.dryRun) return { ok: true, result: { content: [{ type: 'text', text: `${name} is available` }] } };
   ensureWorkspace(agent.workspace);
   const args = params.action ? { action: params.action, ...(params.args ?? {}) } : (params.args ?? {});

@@ -15,6 +15,7 @@ export function toAgentTools(tools: readonly RegisteredTool[]): AgentTool[] {
     group: KNOWN_GROUPS.includes(t.group as ToolGroup) ? (t.group as ToolGroup) : 'plugins',
     schema: t.schema as unknown as TSchema,
     validatesOwnParams: true,
+    pluginId: t.pluginId,
     async execute(params, ctx) {
       const r = await t.execute(params, { agentId: ctx.agentId, sessionKey: ctx.sessionKey, signal: ctx.signal });
       return { content: r.content, ...(r.isError ? { isError: true } : {}), ...(r.details !== undefined ? { details: r.details } : {}) };

@@ -76,6 +76,8 @@ export interface AgentTool<P = unknown> {
   schema: TSchema;
   /** The tool checks its own params (a plugin tool with a plain JSON Schema); the runner does not compile `schema`. */
   validatesOwnParams?: boolean;
+  /** The plugin that provides it: such tools are not invoked directly (RPC/HTTP) unless `gateway.tools.allow` names them. */
+  pluginId?: string;
   execute(params: P, ctx: ToolContext): Promise<ToolResult>;
 }
 
