@@ -3,6 +3,7 @@
 //  - `health` RPC throughput and p50/p99 with 1 and 16 clients, beside a bare ws echo server in the same run
 //  - `telegram`: Telegram end to end through the fake Bot API (messages/s, p50/p99) beside a bare grammY echo bot
 //  - `ui`: Control UI bundle size (gzip), time to interactive and the Sessions page with 10,000 sessions, in Chromium
+//  - `plugins`: cold start with 0 and 20 plugins, and a plugin tool call in and out of process (bench/results/plugins.json)
 //  - `nodes`: 5,000 connected idle nodes (gateway RSS and CPU) and node.invoke p50/p99 (bench/results/nodes.json)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -98,7 +99,7 @@ function round(n, d = 2) {
   return Math.round(n * 10 ** d) / 10 ** d;
 }
 
-const only = process.argv.find((a) => a === 'core' || a === 'pipeline' || a === 'telegram' || a === 'ui' || a === 'nodes');
+const only = process.argv.find((a) => a === 'core' || a === 'pipeline' || a === 'telegram' || a === 'ui' || a === 'nodes' || a === 'plugins');
 
 if (!only || only === 'core') {
 const result = {
@@ -145,6 +146,15 @@ if (!only || only === 'nodes') {
   const { runNodesBench } = await import('./nodes.mjs');
   const r = await runNodesBench({ quick });
   const file = join(ROOT, 'bench', 'results', 'nodes.json');
+  writeFileSync(file, JSON.stringify(r, null, 2) + '\n');
+  process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+  process.stdout.write(`written to ${file}\n`);
+}
+
+if (!only || only === 'plugins') {
+  const { runPluginsBench } = await import('./plugins.mjs');
+  const r = await runPluginsBench({ quick });
+  const file = join(ROOT, 'bench', 'results', 'plugins.json');
   writeFileSync(file, JSON.stringify(r, null, 2) + '\n');
   process.stdout.write(JSON.stringify(r, null, 2) + '\n');
   process.stdout.write(`written to ${file}\n`);

@@ -104,3 +104,17 @@ export function summarizeCounts(health: PluginsHealth): string {
     .map(([n, word]) => `${n} ${word}`)
     .join(' · ');
 }
+
+/** What turning a plugin on or off did, from the record the gateway returned. */
+export function describeToggle(r: PluginRecord, enabled: boolean): string {
+  if (!enabled) return r.enabled ? `${r.name} is still on (${r.reason}).` : `Turned ${r.name} off.`;
+  if (!r.enabled) return `${r.name} stays off: ${r.reason}.`;
+  switch (r.state) {
+    case 'loaded':
+      return `Turned ${r.name} on; it is loaded.`;
+    case 'failed':
+      return `Turned ${r.name} on, but it failed to load; the problem is shown in its row.`;
+    default:
+      return `Turned ${r.name} on. ${stateAdvice(r) ?? ''}`.trim();
+  }
+}
