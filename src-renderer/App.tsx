@@ -12,6 +12,7 @@ import { ConfigPage } from './features/config/ConfigPage.js';
 import { LogsPage } from './features/logs/LogsPage.js';
 import { NodesPage } from './features/nodes/NodesPage.js';
 import { PairingPage } from './features/pairing/PairingPage.js';
+import { PluginsPage } from './features/plugins/PluginsPage.js';
 import { SessionsPage } from './features/sessions/SessionsPage.js';
 import { UsagePage } from './features/usage/UsagePage.js';
 import { WelcomePanel } from './features/welcome/WelcomePanel.js';
@@ -128,6 +129,7 @@ export function App({ store, origin }: { store: AppStore; origin: string }) {
             {page === 'channels' ? <ChannelsPage client={client} canAdmin={hasScope(state.scopes, 'operator.admin')} /> : null}
             {page === 'nodes' ? <NodesPage client={client} canAdmin={hasScope(state.scopes, 'operator.admin')} /> : null}
             {page === 'pairing' ? <PairingPage client={client} /> : null}
+            {page === 'plugins' ? <PluginsPage client={client} canAdmin={hasScope(state.scopes, 'operator.admin')} /> : null}
             {page === 'usage' ? <UsagePage client={client} /> : null}
           </main>
         </div>

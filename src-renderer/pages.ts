@@ -8,6 +8,7 @@ export const PAGES = [
   { id: 'channels', label: 'Channels' },
   { id: 'nodes', label: 'Nodes' },
   { id: 'pairing', label: 'Pairing' },
+  { id: 'plugins', label: 'Plugins' },
   { id: 'usage', label: 'Usage' },
 ] as const;
 export type PageId = (typeof PAGES)[number]['id'];

@@ -1,20 +1,15 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { MethodResult } from '../../../src-shared/protocol/index.js';
-import { GatewayCallError, toGatewayCallError, type GatewayClient } from '../../client/types.js';
+import { toGatewayCallError, type GatewayClient } from '../../client/types.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { describeError, type ShownError } from '../../ui-error.js';
-import { collectFieldPaths, issuesByField, mergePatchDiff, setAt, type Path, type SchemaNode } from './config-form.js';
+import { collectFieldPaths, issuesByField, mergePatchDiff, refusalIssues, setAt, type Path, type SchemaNode } from './config-form.js';
 import { SchemaForm } from './SchemaForm.js';
 
 type Snapshot = MethodResult<'config.get'>;
 type Issue = { path: string; message: string };
 
 /** `details.issues` of a CONFIG_INVALID refusal. */
-function refusalIssues(err: GatewayCallError): Issue[] {
-  const issues = (err.details as { issues?: unknown } | undefined)?.issues;
-  return Array.isArray(issues) ? issues.filter((i): i is Issue => typeof i?.path === 'string' && typeof i?.message === 'string') : [];
-}
-
 export function ConfigPage({ client, canWrite }: { client: GatewayClient; canWrite: boolean }) {
   const [snapshot, setSnapshot] = useState<Snapshot>();
   const [schema, setSchema] = useState<SchemaNode>();
@@ -78,7 +73,7 @@ export function ConfigPage({ client, canWrite }: { client: GatewayClient; canWri
     } catch (err) {
       const e = toGatewayCallError(err);
       if (e.detailCode === 'CONFIG_CONFLICT') setConflict(true);
-      setIssues(e.detailCode === 'CONFIG_INVALID' ? refusalIssues(e) : []);
+      setIssues(e.detailCode === 'CONFIG_INVALID' ? refusalIssues(e.details) : []);
       setError(describeError(e));
     } finally {
       setBusy(false);

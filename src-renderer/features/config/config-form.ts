@@ -105,3 +105,9 @@ export function issuesByField(issues: readonly { path: string; message: string }
   }
   return out;
 }
+
+/** The field issues a refused config write carries in `details.issues` (`CONFIG_INVALID`). */
+export function refusalIssues(details: unknown): { path: string; message: string }[] {
+  const issues = typeof details === 'object' && details !== null ? (details as { issues?: unknown }).issues : undefined;
+  return Array.isArray(issues) ? issues.filter((i): i is { path: string; message: string } => typeof i?.path === 'string' && typeof i?.message === 'string') : [];
+}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
 import type { GatewayClient } from '../../client/types.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { describeError, type ShownError } from '../../ui-error.js';
@@ -43,7 +43,9 @@ export function PluginDetails({
   }, [load]);
 
   // Opening the details takes the keyboard there; Close returns it to the list.
-  useEffect(() => heading.current?.focus(), [id]);
+  useEffect(() => {
+    heading.current?.focus();
+  }, [id]);
 
   const permissions = info ? readPermissions(info.manifest) : [];
   const channels = channelLabels(info?.manifest, record.channels);
@@ -80,7 +82,7 @@ export function PluginDetails({
         </dd>
         <dt>Enabled</dt>
         <dd>
-          {record.enabled ? 'Yes' : 'No'} <span className="muted">({record.reason})</span>
+          {record.enabled ? 'Yes' : 'No'} <span className="muted">— {record.reason}</span>
         </dd>
         <dt>Runs</dt>
         <dd>
@@ -111,13 +113,13 @@ export function PluginDetails({
         ) : null}
       </dl>
 
-      <h3 className="details-heading">Permissions</h3>
+      <h3 className="plugin-subheading">Permissions</h3>
       {info ? (
         <div data-testid="plugin-permissions">
           {permissions.length ? (
             <dl className="facts">
               {permissions.map((p) => (
-                <div key={p.label} style={{ display: 'contents' }}>
+                <Fragment key={p.label}>
                   <dt>{p.label}</dt>
                   <dd>
                     {p.items.map((item, i) => (
@@ -127,7 +129,7 @@ export function PluginDetails({
                       </span>
                     ))}
                   </dd>
-                </div>
+                </Fragment>
               ))}
             </dl>
           ) : (
@@ -137,7 +139,7 @@ export function PluginDetails({
         </div>
       ) : null}
 
-      <h3 className="details-heading">Settings</h3>
+      <h3 className="plugin-subheading">Settings</h3>
       {!info ? (
         error ? null : <p className="muted">Loading…</p>
       ) : isFormSchema(info.configSchema) ? (

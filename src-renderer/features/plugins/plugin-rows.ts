@@ -33,17 +33,24 @@ export function describePluginState(r: PluginRecord): StateBadge {
   }
 }
 
+/** The gateway's reason (`listed in plugins.deny`) as a sentence. */
+export const reasonSentence = (reason: string): string => `${reason.charAt(0).toUpperCase()}${reason.slice(1)}${/[.!?]$/.test(reason) ? '' : '.'}`;
+
+/** Load failures the settings form can fix (the gateway checks settings before loading). */
+const isSettingsFailure = (r: PluginRecord) => r.error?.startsWith('invalid settings') === true;
+
 /** What the state means for the user and what to do; undefined when nothing needs saying. */
 export function stateAdvice(r: PluginRecord): string | undefined {
   switch (r.state) {
-    case 'failed':
-      return r.critical
-        ? 'This plugin is critical, so agent turns are refused until it is fixed. Fix the problem, then press Retry.'
-        : 'Its tools, methods and channels are unavailable. Fix the problem, then press Retry.';
+    case 'failed': {
+      const cost = r.critical ? 'This plugin is critical, so agent turns are refused until it is fixed.' : 'Its tools, methods and channels are unavailable.';
+      const fix = isSettingsFailure(r) ? 'Correct its settings under Details; it loads again once they are valid.' : 'Fix the problem, then press Retry.';
+      return `${cost} ${fix}`;
+    }
     case 'disabled':
-      return `Turned off (${r.reason}).`;
+      return reasonSentence(r.reason);
     case 'not-loaded':
-      if (!r.enabled) return `Turned off (${r.reason}).`;
+      if (!r.enabled) return reasonSentence(r.reason);
       return isChannelOnly(r) ? 'Loads when one of its channels starts.' : 'Loads when it is first needed.';
     default:
       return undefined;

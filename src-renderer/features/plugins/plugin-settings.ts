@@ -177,8 +177,4 @@ export function relativeIssues(pluginId: string, issues: readonly { path: string
   });
 }
 
-/** `details.issues` of a CONFIG_INVALID refusal. */
-export function refusalIssues(details: unknown): { path: string; message: string }[] {
-  const issues = isRecord(details) ? details.issues : undefined;
-  return Array.isArray(issues) ? issues.filter((i): i is { path: string; message: string } => typeof i?.path === 'string' && typeof i?.message === 'string') : [];
-}
+export { refusalIssues } from '../config/config-form.js';
