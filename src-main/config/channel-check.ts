@@ -8,14 +8,24 @@ export interface ChannelIdsCheck {
   notices: ConfigIssue[];
 }
 
-/** Checks `channels.<id>` for every id that is not built in (plugin channels). */
-export type ChannelIdsChecker = (channels: Record<string, unknown>) => ChannelIdsCheck;
+/** What a checker is shown: the config's plugin-owned parts, and whether this is a write (`config set`, `config.patch`). */
+export interface PluginSettingsInput {
+  channels?: Record<string, unknown>;
+  plugins?: { entries?: Record<string, { config?: unknown } | undefined> };
+}
+
+/**
+ * Checks `channels.<id>` for every id that is not built in (plugin channels) and, on a write, each plugin's
+ * `plugins.entries.<id>.config` against its schema. At load a plugin's bad settings fail only that plugin;
+ * a write that would store them is refused.
+ */
+export type ChannelIdsChecker = (config: PluginSettingsInput, opts: { forWrite: boolean }) => ChannelIdsCheck;
 
 /**
  * Without plugin information every id that is not built in is an error, so a misspelt channel is never
  * silently ignored; the gateway and the CLI install a checker that knows the plugins' manifests.
  */
-const strictBuiltIns: ChannelIdsChecker = (channels) => ({
+const strictBuiltIns: ChannelIdsChecker = ({ channels = {} }) => ({
   issues: Object.keys(channels)
     .filter((id) => !BUILT_IN_CHANNEL_IDS.includes(id))
     .map((id) => ({ path: formatConfigPath(['channels', id]), message: `unknown channel "${id}"${suggest(id)}: no plugin provides it (install one with openclaw plugins install, or remove it)` })),
@@ -38,10 +48,10 @@ export function setChannelIdsChecker(next: ChannelIdsChecker): () => void {
   };
 }
 
-/** Runs the installed checker over a config's `channels`. */
-export function checkChannelIds(channels: Record<string, unknown> | undefined): ChannelIdsCheck {
-  if (!channels) return { issues: [], notices: [] };
-  return checker(channels);
+/** Runs the installed checker over a config's plugin-owned parts. */
+export function checkPluginSettings(config: PluginSettingsInput, opts: { forWrite: boolean }): ChannelIdsCheck {
+  if (!config.channels && !(opts.forWrite && config.plugins?.entries)) return { issues: [], notices: [] };
+  return checker(config, opts);
 }
 
 function suggest(id: string): string {

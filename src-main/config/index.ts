@@ -25,4 +25,4 @@ export { substituteEnvVars } from './env-substitute.js';
 export { migrateLegacyConfig, type MigrationResult } from './migrate.js';
 export { writeConfigAtomic, formatConfig, editConfigFile, type EditResult } from './write.js';
 export { watchConfig, type ConfigWatcher, type ConfigReloadEvent, type WatchConfigOptions } from './watch.js';
-export { setChannelIdsChecker, checkChannelIds, type ChannelIdsChecker, type ChannelIdsCheck } from './channel-check.js';
+export { setChannelIdsChecker, checkPluginSettings, type ChannelIdsChecker, type ChannelIdsCheck, type PluginSettingsInput } from './channel-check.js';

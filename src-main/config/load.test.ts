@@ -90,7 +90,7 @@ describe('loadConfigFile', () => {
   });
 
   it('hands plugin channel ids to the installed checker', () => {
-    const restore = setChannelIdsChecker((channels) => ({
+    const restore = setChannelIdsChecker(({ channels = {} }) => ({
       issues: 'matrix' in channels && typeof (channels.matrix as { homeserverUrl?: unknown }).homeserverUrl !== 'string' ? [{ path: 'channels.matrix.homeserverUrl', message: 'required' }] : [],
       notices: [],
     }));

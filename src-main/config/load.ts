@@ -7,7 +7,7 @@ import { substituteEnvVars } from './env-substitute.js';
 import { migrateLegacyConfig } from './migrate.js';
 import { checkConfigEnv, resolveConfig, type ResolvedConfig } from './resolve.js';
 import { validateConfig } from './validate.js';
-import { checkChannelIds } from './channel-check.js';
+import { checkPluginSettings, type PluginSettingsInput } from './channel-check.js';
 import { hideSubstitutedValues } from '../../src-shared/domain/config-text.js';
 
 /** A config that loaded; `config` is as written after migrations and `${VAR}` substitution. */
@@ -75,12 +75,12 @@ export function parseConfigText(raw: string | null): { ok: true; value: Record<s
 }
 
 /** Substitutes env references, validates, and resolves a parsed (and migrated) config. */
-export function finalizeConfig(value: unknown, env: NodeJS.ProcessEnv): { ok: true; config: OpenClawConfig; resolved: ResolvedConfig } | { ok: false; issues: ConfigIssue[] } {
+export function finalizeConfig(value: unknown, env: NodeJS.ProcessEnv, opts: { forWrite?: boolean } = {}): { ok: true; config: OpenClawConfig; resolved: ResolvedConfig } | { ok: false; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
   const substituted = substituteEnvVars(value, env, issues);
   const validated = validateConfig(substituted);
   if (!validated.ok) issues.push(...validated.issues);
-  else issues.push(...checkChannelIds(validated.config.channels).issues);
+  else issues.push(...checkPluginSettings(validated.config as PluginSettingsInput, { forWrite: opts.forWrite === true }).issues);
   // Issues quote the offending value; one that came from an env variable is named, never shown.
   if (issues.length > 0 || !validated.ok) return { ok: false, issues: hideSubstitutedValues(issues, value) };
   return { ok: true, config: validated.config, resolved: resolveConfig(validated.config, env) };

@@ -87,7 +87,7 @@ export function editConfigFile(
   // The pre-edit file may be invalid (that is often why it is being edited); only the result must validate.
   const before = parsed.value as OpenClawConfig;
   const after = edit(structuredClone(before));
-  const final = finalizeConfig(after, env);
+  const final = finalizeConfig(after, env, { forWrite: true });
   if (!final.ok) throw new ConfigError(configPath, final.issues);
   const text = formatConfig(after);
   writeConfigAtomic(configPath, text, { backup: true });

@@ -100,6 +100,11 @@ describe('installing a third-party plugin into a running gateway', () => {
     expect(wrongType.stderr).toMatch(/channels\.relaychat\.room/);
     const ok = await cli(['config', 'set', 'channels.relaychat', '{ token: "long-enough-token", room: "lobby", enabled: false }']);
     expect(ok.code, ok.stderr).toBe(0);
+    const badUnits = await cli(['config', 'set', 'plugins.entries.weather.config.units', 'kelvin']);
+    expect(badUnits.code).not.toBe(0);
+    expect(badUnits.stderr).toMatch(/plugins\.entries\.weather\.config\.units/);
+    const snap = await client.call<{ hash: string }>('config.get', {});
+    await expect(client.call('config.patch', { raw: JSON.stringify({ plugins: { entries: { weather: { config: { colour: 'red' } } } } }), baseHash: snap.hash })).rejects.toThrow(/plugins\.entries\.weather\.config/);
     const good = await cli(['config', 'set', 'plugins.entries.weather.config.units', 'imperial']);
     expect(good.code, good.stderr).toBe(0);
     const unknownChannel = await cli(['config', 'set', 'channels.nochat.token', 'abc']);

@@ -14,9 +14,10 @@ import { installPluginFaultTrap } from './fault-trap.js';
 import { createInProcessLoader } from './guard.js';
 import { createHookRunner, type HookRunner } from './hooks.js';
 import type { PluginRegistry, PluginsHealth } from './plugin-registry.js';
-import { validateChannelsConfig, type ChannelSchemaOptions } from './plugin-config.js';
+import type { ChannelSchemaOptions } from './plugin-config.js';
 import { createProcessLoader } from './process-host.js';
 import { createPluginRegistry } from './registry.js';
+import { checkSettings } from './static-check.js';
 import type { PluginRecord, PluginsConfig } from './types.js';
 
 export interface PluginsRuntimeOptions {
@@ -108,12 +109,13 @@ export function createPluginsRuntime(opts: PluginsRuntimeOptions): PluginsRuntim
   const loadEager = () => registry.loadEnabled((r) => !r.kind.every((k) => k === 'channel'));
   // Nothing enabled: every turn and tool call skips the plugin checks entirely.
   const hasPlugins = () => registry.list().some((r) => r.enabled);
-  const channelOpts = (): Parameters<typeof validateChannelsConfig>[2] => ({ builtInIds: opts.reserved.channels, sharedKeys: opts.sharedChannelKeys });
+  const channelOpts = () => ({ builtInIds: opts.reserved.channels, sharedKeys: opts.sharedChannelKeys });
 
   return {
     registry,
     hooks,
-    checkChannelIds: (channels) => validateChannelsConfig(channels, registry.channelProviders(), channelOpts()),
+    checkChannelIds: (config, { forWrite }) =>
+      checkSettings(config, forWrite, registry.channelProviders(), new Map(discovery.candidates.flatMap((c) => (c.manifest ? [[c.id, c.manifest] as const] : []))), channelOpts()),
     start() {
       void loadEager().catch((err: unknown) => log.error('loading plugins failed', { err }));
     },

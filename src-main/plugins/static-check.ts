@@ -1,7 +1,8 @@
-import type { ChannelIdsChecker } from '../config/channel-check.js';
+import type { ChannelIdsCheck, ChannelIdsChecker, PluginSettingsInput } from '../config/channel-check.js';
+import type { PluginManifest } from '../../src-shared/plugin/manifest-schema.js';
 import { discoverPlugins } from './discovery.js';
 import { decideEnablement } from './enablement.js';
-import { validateChannelsConfig, type ChannelProvider, type ChannelSchemaOptions } from './plugin-config.js';
+import { validateChannelsConfig, validatePluginConfig, type ChannelProvider, type ChannelSchemaOptions } from './plugin-config.js';
 import type { PluginsConfig } from './types.js';
 
 export interface StaticCheckOptions {
@@ -29,8 +30,27 @@ export function staticChannelProviders(opts: StaticCheckOptions): ChannelProvide
   return providers;
 }
 
-/** A channel-id checker over the manifests found now. */
+/** A checker over the manifests found now (channel settings always; plugin settings on writes). */
 export function staticChannelChecker(opts: StaticCheckOptions): ChannelIdsChecker {
   const providers = staticChannelProviders(opts);
-  return (channels) => validateChannelsConfig(channels, providers, { builtInIds: opts.builtInIds, sharedKeys: opts.sharedKeys });
+  const { candidates } = discoverPlugins({ bundledDir: opts.bundledDir, stateDir: opts.stateDir, paths: opts.plugins?.load?.paths ?? [] });
+  const manifests = new Map(candidates.flatMap((c) => (c.manifest ? [[c.id, c.manifest] as const] : [])));
+  return (config, { forWrite }) => checkSettings(config, forWrite, providers, manifests, opts);
+}
+
+/** Channel settings against their plugins' schemas; on a write, each known plugin's own settings too. */
+export function checkSettings(
+  config: PluginSettingsInput,
+  forWrite: boolean,
+  providers: readonly ChannelProvider[],
+  manifests: ReadonlyMap<string, PluginManifest>,
+  opts: Pick<StaticCheckOptions, 'builtInIds' | 'sharedKeys'>,
+): ChannelIdsCheck {
+  const result = validateChannelsConfig(config.channels, providers, { builtInIds: opts.builtInIds, sharedKeys: opts.sharedKeys });
+  if (!forWrite) return result;
+  for (const [id, entry] of Object.entries(config.plugins?.entries ?? {})) {
+    const manifest = manifests.get(id);
+    if (manifest && entry?.config !== undefined) result.issues.push(...validatePluginConfig(manifest, entry.config));
+  }
+  return result;
 }

@@ -70,7 +70,7 @@ function parseOrThrow(raw: string, what: string): Record<string, unknown> {
 /** `config.*` methods. Writes validate first, so nothing invalid reaches the file. */
 export function configHandlers(deps: ConfigHandlerDeps): Handlers {
   const write = (current: string | null, next: Record<string, unknown>, text: string) => {
-    const final = finalizeConfig(next, deps.env);
+    const final = finalizeConfig(next, deps.env, { forWrite: true });
     if (!final.ok) {
       const issues = hideSubstitutedValues(final.issues, next);
       throw new InvalidRequestError(`config rejected: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`, { code: 'CONFIG_INVALID', issues });
