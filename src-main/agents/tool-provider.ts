@@ -19,6 +19,8 @@ export interface ToolProviderOptions {
   log?: Logger;
   /** The gateway's state directory, which exec must never reach (default: the one this process's environment names). */
   stateDir?: string;
+  /** Tools added at run time (plugins), read on every session; a name already taken by a built-in is skipped. */
+  extraTools?(): readonly AgentTool[];
 }
 
 /**
@@ -42,6 +44,7 @@ export function createToolProvider(opts: ToolProviderOptions = {}): ToolProvider
   return {
     all,
     forSession(agent: AgentSettings, sessionKey: string) {
+      const candidates = withExtras(all, opts.extraTools?.());
       const allowed = resolveToolPolicy(agent.toolPolicy);
       const decision = resolveSandboxDecision({
         mode: agent.sandbox.mode,
@@ -59,7 +62,7 @@ export function createToolProvider(opts: ToolProviderOptions = {}): ToolProvider
       }
       // Sandboxed without a backend: nothing that runs code or writes files (it would run on the host).
       // Read-only sandbox: nothing that writes into the mounted workspace.
-      const tools = all.filter(
+      const tools = candidates.filter(
         (t) => allowed(t.name) && (!decision.sandboxed || (sandbox ? !(sandbox.readOnly && WRITE_TOOLS.has(t.name)) : toolsAllowedWithoutBackend(t.name))),
       );
       return { tools, specs: specsFor(tools), ...(sandbox ? { sandbox } : {}) };
@@ -74,4 +77,11 @@ export function createToolProvider(opts: ToolProviderOptions = {}): ToolProvider
       };
     },
   };
+}
+
+/** The built-ins plus the extra tools whose names are free. */
+function withExtras(all: AgentTool[], extra: readonly AgentTool[] | undefined): AgentTool[] {
+  if (!extra?.length) return all;
+  const taken = new Set(all.map((t) => t.name));
+  return [...all, ...extra.filter((t) => !taken.has(t.name))];
 }
