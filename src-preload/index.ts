@@ -1,5 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { IPC_CHANNELS, type IpcResult } from '../src-shared/protocol/ipc.js';
+import type { TypedIpcCall } from '../src-shared/protocol/method-table.js';
 import { isAllowedMethod, isOpenClawChannel, isValidEventName } from './allow-list.js';
 
 // The bridge only ever touches this app's own channels.
@@ -28,8 +29,8 @@ ipcRenderer.on(IPC_CHANNELS.event, (_ipcEvent, message: unknown) => {
 });
 
 const api = {
-  /** Call a gateway method. Resolves `{ok, value}` or `{ok:false, error}`; never rejects. */
-  call(method: string, params?: unknown): Promise<IpcResult> {
+  /** Call a gateway method. Resolves `{ok, value}` or `{ok:false, error}`; never rejects. Protocol methods are typed by the METHOD table. */
+  call: ((method: string, params?: unknown): Promise<IpcResult> => {
     if (!isAllowedMethod(method)) {
       return Promise.resolve({
         ok: false,
@@ -40,7 +41,7 @@ const api = {
       ok: false as const,
       error: { code: 'UNAVAILABLE', message: err instanceof Error ? err.message : 'IPC failed' },
     }));
-  },
+  }) as TypedIpcCall,
   /** Listen to a gateway event (`'*'` for all). Returns the unsubscribe function. */
   on(event: string, fn: Listener): () => void {
     if (!isValidEventName(event) || typeof fn !== 'function') throw new TypeError('openclaw.on(event, fn): invalid arguments');

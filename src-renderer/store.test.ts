@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createIpcClient } from './client/ipc-client.js';
 import { createDeviceTokenStore, createTokenStore, type KeyValueStorage } from './client/token-store.js';
-import { GatewayCallError, type GatewayClient } from './client/types.js';
+import { GatewayCallError, type GatewayClient, type OpenClawBridge } from './client/types.js';
 import type { WsGatewayClient } from './client/ws-client.js';
 import { HELLO } from './client/fake-socket.test-support.js';
 import { createAppStore, type AppDeps } from './store.js';
@@ -95,7 +95,7 @@ describe('app store (IPC)', () => {
     const store = createAppStore({
       transport: {
         kind: 'ipc',
-        bridge: { call: async () => ({ ok: true, value: { ok: true } }), on: () => () => undefined },
+        bridge: { call: (async () => ({ ok: true, value: { ok: true } })) as OpenClawBridge['call'], on: () => () => undefined },
       },
       tokens: createTokenStore(undefined),
       connectWs: () => Promise.reject(new Error('must not be used')),

@@ -19,8 +19,8 @@ export interface ToolProviderOptions {
   log?: Logger;
   /** The gateway's state directory, which exec must never reach (default: the one this process's environment names). */
   stateDir?: string;
-  /** Tools added at run time (plugins), asked on every session; names never shadow a built-in. */
-  extraTools?(): AgentTool[];
+  /** Tools added at run time (plugins), read on every session; a name already taken by a built-in is skipped. */
+  extraTools?(): readonly AgentTool[];
   /** Asked before every tool call; a reason blocks the call (plugin hooks, a failed critical plugin). */
   beforeToolCall?(e: { tool: string; params: unknown; agentId: string; sessionKey: string }): Promise<string | undefined>;
 }
@@ -46,6 +46,7 @@ export function createToolProvider(opts: ToolProviderOptions = {}): ToolProvider
   return {
     all,
     forSession(agent: AgentSettings, sessionKey: string) {
+      const candidates = withExtras(all, opts.extraTools?.());
       const allowed = resolveToolPolicy(agent.toolPolicy);
       const decision = resolveSandboxDecision({
         mode: agent.sandbox.mode,
@@ -63,8 +64,6 @@ export function createToolProvider(opts: ToolProviderOptions = {}): ToolProvider
       }
       // Sandboxed without a backend: nothing that runs code or writes files (it would run on the host).
       // Read-only sandbox: nothing that writes into the mounted workspace.
-      const builtIn = new Set(all.map((t) => t.name));
-      const candidates = opts.extraTools ? [...all, ...opts.extraTools().filter((t) => !builtIn.has(t.name))] : all;
       const tools = candidates.filter(
         (t) => allowed(t.name) && (!decision.sandboxed || (sandbox ? !(sandbox.readOnly && WRITE_TOOLS.has(t.name)) : toolsAllowedWithoutBackend(t.name))),
       );
@@ -84,4 +83,11 @@ export function createToolProvider(opts: ToolProviderOptions = {}): ToolProvider
       };
     },
   };
+}
+
+/** The built-ins plus the extra tools whose names are free. */
+function withExtras(all: AgentTool[], extra: readonly AgentTool[] | undefined): AgentTool[] {
+  if (!extra?.length) return all;
+  const taken = new Set(all.map((t) => t.name));
+  return [...all, ...extra.filter((t) => !taken.has(t.name))];
 }

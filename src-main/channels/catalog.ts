@@ -45,6 +45,13 @@ export const CHANNEL_CATALOG: readonly ChannelCatalogEntry[] = [
   },
 ];
 
-export function catalogEntry(id: string): ChannelCatalogEntry | undefined {
-  return CHANNEL_CATALOG.find((c) => c.id === id);
+/** The entry for `id`: a built-in first, then `extra` (channels that plugins add at run time). */
+export function catalogEntry(id: string, extra: readonly ChannelCatalogEntry[] = []): ChannelCatalogEntry | undefined {
+  return CHANNEL_CATALOG.find((c) => c.id === id) ?? extra.find((c) => c.id === id);
+}
+
+/** Every known entry, built-ins first, then the extra ones whose ids are free. */
+export function catalogEntries(extra: readonly ChannelCatalogEntry[] = []): ChannelCatalogEntry[] {
+  const ids = new Set(CHANNEL_CATALOG.map((c) => c.id));
+  return [...CHANNEL_CATALOG, ...extra.filter((c) => !ids.has(c.id))];
 }

@@ -5,7 +5,7 @@ import type { InboundMessage } from '../../src-shared/domain/inbound.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Logger } from '../logging/index.js';
 import { accessSettingsFor, checkAccessConfig, listChannelAccounts, type ChannelAccount } from './account-config.js';
-import { CHANNEL_CATALOG, catalogEntry } from './catalog.js';
+import { catalogEntries, catalogEntry, type ChannelCatalogEntry } from './catalog.js';
 import { AccountSupervisor, type AccountStatus, type IngestOutcome } from './supervisor.js';
 
 export interface ChannelManagerOptions {
@@ -21,6 +21,8 @@ export interface ChannelManagerOptions {
   backoff?: { initialMs?: number; maxMs?: number };
   /** `OPENCLAW_SKIP_CHANNELS`: configure but never connect. */
   skip?: boolean;
+  /** Catalog entries added at run time (plugin channels), read on each lookup. */
+  extraCatalog?(): readonly ChannelCatalogEntry[];
 }
 
 /** `channels.status` result. */
@@ -64,7 +66,7 @@ export class ChannelManager {
 
   /** Channel ids and labels known to this gateway, built-ins first. */
   known(): { id: string; label: string }[] {
-    const ids = new Map(CHANNEL_CATALOG.map((c) => [c.id, c.label]));
+    const ids = new Map(catalogEntries(this.opts.extraCatalog?.()).map((c) => [c.id, c.label]));
     for (const p of this.opts.plugins ?? []) if (!ids.has(p.id)) ids.set(p.id, p.label);
     return [...ids].map(([id, label]) => ({ id, label }));
   }
@@ -72,7 +74,7 @@ export class ChannelManager {
   loadPlugin(channel: string): Promise<ChannelPlugin> {
     let p = this.plugins.get(channel);
     if (!p) {
-      const entry = catalogEntry(channel);
+      const entry = catalogEntry(channel, this.opts.extraCatalog?.());
       if (!entry) return Promise.reject(new ChannelNotFoundError(`unknown channel "${channel}"; known: ${this.known().map((k) => k.id).join(', ')}`));
       p = entry.load();
       this.plugins.set(channel, p);

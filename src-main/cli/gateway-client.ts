@@ -7,6 +7,7 @@ import {
   type HelloOk,
   type ResponseFrame,
 } from '../../src-shared/protocol/index.js';
+import type { MethodName, MethodResult, NotAMethod, ParamsArg } from '../../src-shared/protocol/index.js';
 import { GatewayCallError } from '../../src-shared/protocol/call-error.js';
 import { signDeviceProof, type DeviceKeys } from '../nodes/device-keys.js';
 
@@ -132,7 +133,10 @@ export class GatewayClient {
     return client;
   }
 
-  /** Call a method; resolves with the payload or rejects with GatewayCallError. */
+  /** Call a method; resolves with the payload or rejects with GatewayCallError. Protocol methods are typed by the METHOD table. */
+  call<M extends MethodName>(method: M, ...args: [...ParamsArg<M>, opts?: CallOptions]): Promise<MethodResult<M>>;
+  /** A method outside the table (a plugin's): untyped, `T` says what the caller expects. */
+  call<T = unknown, S extends string = string>(method: NotAMethod<S>, params?: unknown, opts?: CallOptions): Promise<T>;
   call<T = unknown>(method: string, params?: unknown, opts: CallOptions = {}): Promise<T> {
     if (this.ws.readyState !== WebSocket.OPEN) {
       return Promise.reject(new GatewayConnectionError(`gateway connection is closed${this.closeInfo ? ` (${this.closeInfo.code} ${this.closeInfo.reason})` : ''}`, this.closeInfo?.code, this.closeInfo?.reason));

@@ -29,7 +29,13 @@ describe('inbound from a channel', () => {
       {},
     );
     const delivered: OutboundReply[] = [];
-    const conv = createConversation({ store, config: () => cfg, stateDir: s.stateDir, emit: () => undefined, log: createLogger('test/channel'), enqueueReply: (r) => void delivered.push(r) });
+    const conv = createConversation({
+      store,
+      config: () => cfg,
+      stateDir: s.stateDir,
+      emit: () => undefined, log: createLogger('test/channel'),
+      channels: { enqueueReply: (r) => void delivered.push(r), typing: async () => undefined, send: () => Promise.reject(new Error('no sends in this test')) },
+    });
     conv.queue.start();
     cleanups.push(
       () => fake.close(),

@@ -4,7 +4,10 @@ import { createDockerSandbox } from '../agents/sandbox/runner.js';
 import { createModelRouter } from '../agents/model-router.js';
 import { RunTracker } from '../agents/run-tracker.js';
 import { createToolProvider } from '../agents/tool-provider.js';
-import type { AgentTool, CanvasServices, ToolServices } from '../agents/tools/types.js';
+import type { AgentTool, ToolServices } from '../agents/tools/types.js';
+import type { ChannelsRuntime } from '../channels/runtime-types.js';
+import type { NodesRuntime } from '../nodes/runtime-types.js';
+import type { ChannelAccess } from '../routing/channel-access.js';
 import { textOf } from '../sessions/transcript-messages.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Logger } from '../logging/index.js';
@@ -31,19 +34,17 @@ export interface ConversationDeps {
   providerTimeoutMs?: number;
   /** The Docker CLI (tests point it at a stand-in). */
   dockerPath?: string;
-  /** Paired nodes, for the agent's `nodes` tool (resolved when used: the node runtime is built after this). */
-  nodes?: () => { list(): ReturnType<NonNullable<ToolServices['listNodes']>>; invoke: NonNullable<ToolServices['invokeNode']> } | undefined;
-  /** The canvas host, for the agent's `canvas` tool (resolved when used, like `nodes`). */
-  canvas?: () => CanvasServices | undefined;
-  accessGate?: PipelineDeps['accessGate'];
-  enqueueReply?: PipelineDeps['enqueueReply'];
-  onTurnStart?: PipelineDeps['onTurnStart'];
-  /** Outbound to a chat (the agent's `message` tool); obeys the channel's access policy. */
-  sendMessage?: NonNullable<ToolServices['sendMessage']>;
+  /** Paired nodes, for the agent's `nodes` tool, and the canvas host for its `canvas` tool. */
+  nodes?: Pick<NodesRuntime, 'listNodes' | 'registry' | 'canvas'>;
+  /** The inbound access and pairing gate (routing). */
+  access?: Pick<ChannelAccess, 'gate'>;
+  /** Chat channels: replies go out through their outbox; the agent's `message` tool sends through them. */
+  channels?: Pick<ChannelsRuntime, 'enqueueReply' | 'typing' | 'send'>;
   /** Tools added at run time (plugins). */
-  extraTools?(): AgentTool[];
+  extraTools?(): readonly AgentTool[];
   /** Asked before every tool call; a reason blocks it. */
   beforeToolCall?(e: { tool: string; params: unknown; agentId: string; sessionKey: string }): Promise<string | undefined>;
+  /** Asked before every agent turn: a reason refuses it, context goes before the user's message. */
   beforeTurn?: PipelineDeps['beforeTurn'];
 }
 
@@ -82,22 +83,24 @@ export function createConversation(deps: ConversationDeps) {
       queueRef.current!.ingest({ dedupeKey: `internal:${runId}`, sessionKey: target.sessionKey, agentId: target.agentId, runId, payload: payload });
       return { runId };
     },
-    listNodes: () => deps.nodes?.()?.list() ?? [],
-    ...(deps.canvas ? { canvas: lazyCanvas(deps.canvas) } : {}),
+    listNodes: () => deps.nodes?.listNodes() ?? [],
+    ...(deps.nodes ? { canvas: deps.nodes.canvas } : {}),
     invokeNode: async (req) => {
-      const n = deps.nodes?.();
+      const n = deps.nodes;
       if (!n) return { ok: false, error: { code: 'UNAVAILABLE', message: 'nodes are not available' } };
       try {
-        return await n.invoke(req);
+        return await n.registry.invoke({ ...req, idempotencyKey: randomUUID() });
       } catch (err) {
         return { ok: false, error: { code: (err as { code?: string }).code ?? 'FAILED', message: (err as Error).message } };
       }
     },
-    async sendMessage(opts) {
-      if (!deps.sendMessage) throw new RpcError('UNAVAILABLE', 'no chat channels are configured yet, so there is nowhere to send a message');
-      return deps.sendMessage(opts);
+    async sendMessage(o) {
+      if (!deps.channels) throw new RpcError('UNAVAILABLE', 'no chat channels are configured yet, so there is nowhere to send a message');
+      const r = await deps.channels.send({ channel: o.channel, accountId: o.accountId, to: o.to, message: o.text });
+      return { ...(r.messageId ? { messageId: r.messageId } : {}) };
     },
   };
+  const channels = deps.channels;
   const processor = createInboundProcessor({
     store: deps.store,
     config: deps.config,
@@ -108,9 +111,13 @@ export function createConversation(deps: ConversationDeps) {
     runs,
     emit: deps.emit,
     log: deps.log.child('pipeline'),
-    accessGate: deps.accessGate,
-    enqueueReply: deps.enqueueReply,
-    onTurnStart: deps.onTurnStart,
+    ...(deps.access ? { accessGate: (msg: InboundMessage) => deps.access!.gate(msg) } : {}),
+    ...(channels
+      ? {
+          enqueueReply: (reply: Parameters<ChannelsRuntime['enqueueReply']>[0], sessionKey: string) => channels.enqueueReply(reply, sessionKey),
+          onTurnStart: (m: InboundMessage) => void channels.typing(m.channel, m.accountId, m.peer, m.topicId ?? m.threadId),
+        }
+      : {}),
     beforeTurn: deps.beforeTurn,
   });
   const queue = new InboundQueue(deps.store, processor, deps.log.child('queue'));
@@ -153,14 +160,4 @@ export function createConversation(deps: ConversationDeps) {
     return () => clearInterval(timer);
   };
   return { queue, runs, tools, services, handlers, ingestInbound, sandbox, pruneArchives, startMaintenance };
-}
-
-/** Canvas services that look the host up when used (it is built after the conversation). */
-function lazyCanvas(get: () => CanvasServices | undefined): CanvasServices {
-  const host = () => {
-    const h = get();
-    if (!h) throw new RpcError('UNAVAILABLE', 'the canvas host is not running');
-    return h;
-  };
-  return { dir: (agentId, sessionKey) => host().dir(agentId, sessionKey), url: (agentId, sessionKey, relPath) => host().url(agentId, sessionKey, relPath) };
 }

@@ -7,6 +7,14 @@ import {
   type ErrorShape,
   type RecommendedNextStep,
 } from '../../src-shared/protocol/index.js';
+import { ScopeGrantError } from '../../src-shared/domain/scope-grant.js';
+import { ChannelAccessDeniedError, ChannelRequestError, ChannelUnavailableError } from '../channels/errors.js';
+import { ChannelNotFoundError } from '../channels/manager.js';
+import { DeliveryError } from '../delivery/deliver.js';
+import { PairingError } from '../nodes/device-pairing.js';
+import { NodeApprovalError } from '../nodes/node-approvals.js';
+import { NodeInvokeError } from '../nodes/node-registry.js';
+import { PairingCodeNotFoundError } from '../routing/channel-access.js';
 import { StoreUnavailableError } from '../store/store-guard.js';
 import { PluginCallError, PluginParamsError, PluginUnavailableError } from '../plugins/errors.js';
 
@@ -83,23 +91,50 @@ export class ConnectRefusal extends Error {
   }
 }
 
+/** How one domain error class goes on the wire. */
+interface WireRule<E extends Error> {
+  type: abstract new (...args: never[]) => E;
+  shape(err: E): ErrorShape;
+}
+const rule = <E extends Error>(type: WireRule<E>['type'], shape: (err: E) => ErrorShape): WireRule<Error> => ({ type, shape: shape as (err: Error) => ErrorShape });
+
+/**
+ * The one table of domain errors and their wire form. Handlers throw the
+ * domain's own errors; nothing else converts them. First match wins, so a
+ * subclass goes before its base.
+ */
+export const WIRE_ERRORS: readonly WireRule<Error>[] = [
+  rule(ConnectRefusal, (e) => e.toErrorShape()),
+  rule(RpcError, (e) => ({
+    code: e.code,
+    message: e.message,
+    ...(e.details ? { details: e.details } : {}),
+    ...(e.retryAfterMs !== undefined ? { retryable: true, retryAfterMs: e.retryAfterMs } : {}),
+  })),
+  // Its text is written for the user and holds no secret; the guard already logged the cause once.
+  rule(StoreUnavailableError, (e) => ({ code: ErrorCodes.UNAVAILABLE, message: e.message, details: { code: e.code }, retryable: true })),
+  rule(ScopeGrantError, (e) => ({
+    code: ErrorCodes.FORBIDDEN,
+    message: e.message,
+    details: { code: MISSING_SCOPE, missingScope: e.missingScopes[0], missingScopes: e.missingScopes, requiredScopes: e.requiredScopes },
+  })),
+  rule(PairingError, (e) => ({ code: e.code === 'APPROVAL_NOT_FOUND' ? 'APPROVAL_NOT_FOUND' : ErrorCodes.INVALID_REQUEST, message: e.message, details: { code: e.code } })),
+  rule(NodeApprovalError, (e) => ({ code: 'APPROVAL_NOT_FOUND', message: e.message, details: { code: e.code } })),
+  rule(NodeInvokeError, (e) => ({ code: e.code === 'NODE_NOT_CONNECTED' ? ErrorCodes.UNAVAILABLE : ErrorCodes.INVALID_REQUEST, message: e.message, details: { code: e.code, ...e.details } })),
+  rule(ChannelUnavailableError, (e) => ({ code: ErrorCodes.UNAVAILABLE, message: e.message, ...(e.reason ? { details: { code: e.reason } } : {}) })),
+  rule(ChannelAccessDeniedError, (e) => ({ code: ErrorCodes.FORBIDDEN, message: e.message, details: { code: 'ACCESS_POLICY' } })),
+  rule(ChannelRequestError, (e) => ({ code: ErrorCodes.INVALID_REQUEST, message: e.message })),
+  rule(ChannelNotFoundError, (e) => ({ code: ErrorCodes.INVALID_REQUEST, message: e.message })),
+  rule(PairingCodeNotFoundError, (e) => ({ code: ErrorCodes.INVALID_REQUEST, message: e.message })),
+  rule(DeliveryError, (e) => ({ code: ErrorCodes.UNAVAILABLE, message: e.message, details: { code: e.permanent ? 'DELIVERY_REJECTED' : 'DELIVERY_FAILED', sent: e.sent } })),
+  // A plugin's failure names the plugin; the text is the platform's, not the plugin's own.
+  rule(PluginParamsError, (e) => ({ code: ErrorCodes.INVALID_REQUEST, message: e.message, details: { code: 'PLUGIN_INVALID_PARAMS' } })),
+  rule(PluginUnavailableError, (e) => ({ code: ErrorCodes.UNAVAILABLE, message: e.message, details: { code: 'PLUGIN_UNAVAILABLE', pluginId: e.pluginId } })),
+  rule(PluginCallError, (e) => ({ code: ErrorCodes.UNAVAILABLE, message: e.message, details: { code: 'PLUGIN_FAILED', pluginId: e.pluginId } })),
+];
+
 /** The one place an internal error becomes a wire error. Unknown errors never leak their text. */
 export function toErrorShape(err: unknown): ErrorShape {
-  if (err instanceof ConnectRefusal) return err.toErrorShape();
-  if (err instanceof RpcError) {
-    const shape: ErrorShape = { code: err.code, message: err.message };
-    if (err.details) shape.details = err.details;
-    if (err.retryAfterMs !== undefined) {
-      shape.retryable = true;
-      shape.retryAfterMs = err.retryAfterMs;
-    }
-    return shape;
-  }
-  // Its text is written for the user and holds no secret; the guard already logged the cause once.
-  if (err instanceof StoreUnavailableError) return { code: ErrorCodes.UNAVAILABLE, message: err.message, details: { code: err.code }, retryable: true };
-  // A plugin's failure names the plugin; its text was written by the platform, not taken from the plugin's secrets.
-  if (err instanceof PluginParamsError) return { code: ErrorCodes.INVALID_REQUEST, message: err.message, details: { code: 'PLUGIN_INVALID_PARAMS' } };
-  if (err instanceof PluginUnavailableError) return { code: ErrorCodes.UNAVAILABLE, message: err.message, details: { code: 'PLUGIN_UNAVAILABLE', pluginId: err.pluginId } };
-  if (err instanceof PluginCallError) return { code: ErrorCodes.UNAVAILABLE, message: err.message, details: { code: 'PLUGIN_FAILED', pluginId: err.pluginId } };
+  for (const r of WIRE_ERRORS) if (err instanceof r.type) return r.shape(err);
   return { code: ErrorCodes.UNAVAILABLE, message: 'internal error (see the gateway log)' };
 }

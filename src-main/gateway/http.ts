@@ -29,13 +29,18 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
+/** Answers a request it owns and returns true; returns false for paths it does not own. */
+export type HttpRoute = (req: IncomingMessage, res: ServerResponse, pathname: string) => boolean;
+
 export interface HttpRoutesOptions {
   rendererDir: string;
   isReady(): boolean;
   /** API routes (`/tools/invoke`, `/v1/*`); returns false for paths it does not own. */
   api?(req: IncomingMessage, res: ServerResponse): boolean;
   /** GET/HEAD routes of other features (node page, canvas host); each returns false for paths it does not own. */
-  routes?: readonly ((req: IncomingMessage, res: ServerResponse, pathname: string) => boolean)[];
+  routes?: readonly HttpRoute[];
+  /** Routes added at run time (plugins), any method, asked after the API and before the method check. */
+  extraRoute?: HttpRoute;
 }
 
 /** How {@link serveStatic} answers. */
@@ -61,6 +66,7 @@ export function createHttpHandler(opts: HttpRoutesOptions): (req: IncomingMessag
     if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
     if (url.pathname === '/readyz') return opts.isReady() ? sendJson(res, 200, { ready: true }) : sendJson(res, 503, { ready: false });
     if (opts.api?.(req, res)) return;
+    if (opts.extraRoute?.(req, res, url.pathname)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { ok: false, error: { type: 'method_not_allowed', message: `${req.method} not allowed here` } });
     if (opts.routes?.some((route) => route(req, res, url.pathname))) return;
     if (url.pathname.startsWith('/__openclaw__/')) {

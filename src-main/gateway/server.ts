@@ -5,6 +5,7 @@ import { CloseCodes, HANDSHAKE_TIMEOUT_MS, MAX_PREAUTH_PAYLOAD_BYTES, TICK_INTER
 import type { Logger } from '../logging/index.js';
 import type { Dispatcher } from './dispatcher.js';
 import { GatewayConnection } from './connection.js';
+import type { ConnectionSet } from './connections.js';
 import type { HandshakeGrant } from './handshake.js';
 import { addressBucket, checkRequestSource, isLoopbackAddress, type OriginPolicy, type SourceRefusal } from './origin.js';
 
@@ -35,9 +36,8 @@ export interface GatewayServerOptions {
   handleHttp(req: IncomingMessage, res: ServerResponse): void;
   tickIntervalMs?: number;
   handshakeTimeoutMs?: number;
-  onPresenceChange?(): void;
-  onConnectionOpen?(conn: GatewayConnection): void;
-  onConnectionClose?(conn: GatewayConnection): void;
+  /** Where authenticated connections are kept; the parts that follow them watch it. */
+  connections: ConnectionSet;
 }
 
 /**
@@ -47,7 +47,6 @@ export interface GatewayServerOptions {
 export class GatewayServer {
   readonly http: Server;
   private readonly wss: WebSocketServer;
-  private readonly conns = new Set<GatewayConnection>();
   private readonly preauth = new PreauthSlots(MAX_PREAUTH_CONNECTIONS, MAX_PREAUTH_CONNECTIONS_PER_SOURCE);
   private readonly refusalLog = new Map<string, { at: number; suppressed: number }>();
   private tickTimer?: NodeJS.Timeout;
@@ -90,9 +89,8 @@ export class GatewayServer {
   async rebind(port: number, host: string): Promise<{ port: number; host: string }> {
     const old = this.http.address();
     this.broadcast('shutdown', { reason: 'gateway restarting on a new address', restartExpectedMs: 0 });
-    for (const c of [...this.conns]) c.close(CloseCodes.SERVICE_RESTART, 'gateway restarting');
-    this.conns.clear();
-    this.opts.onPresenceChange?.();
+    for (const c of this.opts.connections.list()) c.close(CloseCodes.SERVICE_RESTART, 'gateway restarting');
+    this.opts.connections.clear();
     clearInterval(this.tickTimer);
     clearInterval(this.pingTimer);
     // Let the close frames reach the clients (bounded), then drop whatever is left.
@@ -115,26 +113,16 @@ export class GatewayServer {
 
   /** Open (authenticated) connections. */
   connections(): GatewayConnection[] {
-    return [...this.conns];
+    return this.opts.connections.list();
   }
 
   broadcast(event: string, payload: unknown): void {
-    for (const c of this.conns) c.sendEvent(event, payload);
+    this.opts.connections.broadcast(event, payload);
   }
 
   /** Close every open connection matching `pred` (credential rotated, device revoked). */
   closeWhere(pred: (c: GatewayConnection) => boolean, code: number, reason: string): number {
-    let n = 0;
-    for (const c of [...this.conns]) {
-      if (pred(c)) {
-        c.close(code, reason);
-        this.conns.delete(c);
-        this.opts.onConnectionClose?.(c);
-        n++;
-      }
-    }
-    if (n) this.opts.onPresenceChange?.();
-    return n;
+    return this.opts.connections.closeWhere(pred, code, reason);
   }
 
   /** Tell clients, close sockets, stop listening. */
@@ -142,9 +130,9 @@ export class GatewayServer {
     clearInterval(this.tickTimer);
     clearInterval(this.pingTimer);
     this.broadcast('shutdown', { reason });
-    for (const c of this.conns) c.close(CloseCodes.GOING_AWAY, reason);
+    for (const c of this.opts.connections.list()) c.close(CloseCodes.GOING_AWAY, reason);
     for (const ws of this.wss.clients) ws.terminate();
-    this.conns.clear();
+    this.opts.connections.clear({ quiet: true });
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await new Promise<void>((resolve) => {
       this.http.close(() => resolve());
@@ -204,13 +192,10 @@ export class GatewayServer {
         hello: (c) => this.opts.hello(c),
         onOpen: (c) => {
           release();
-          this.conns.add(c);
-          this.opts.onConnectionOpen?.(c);
-          this.opts.onPresenceChange?.();
+          this.opts.connections.add(c);
         },
         onClose: (c) => {
-          this.opts.onConnectionClose?.(c);
-          if (this.conns.delete(c)) this.opts.onPresenceChange?.();
+          this.opts.connections.remove(c);
         },
       });
       (ws as unknown as { __conn?: GatewayConnection }).__conn = conn;

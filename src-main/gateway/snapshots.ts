@@ -25,6 +25,8 @@ export interface SnapshotInput {
   storage?(): { ok: boolean; error?: string; recoveredCopy?: string; lastErrorAtMs?: number };
   /** Plugin states; not ok only while a critical plugin failed. */
   plugins?(): NonNullable<MethodResult<'health'>['plugins']>;
+  /** Further named sections (plugins): each shown as is under its name in health and status. */
+  sections?(): Record<string, unknown>;
 }
 
 /** Per channel: the summary plus each account's live facts. */
@@ -92,6 +94,14 @@ export function buildHealth(input: SnapshotInput): MethodResult<'health'> {
     const { ok, error, recoveredCopy, lastErrorAtMs } = storage;
     out.storage = { ok, ...(error && { error }), ...(recoveredCopy && { recoveredCopy }), ...(lastErrorAtMs !== undefined && { lastErrorAtMs }) };
   }
+  return withSections(out, input);
+}
+
+/** Adds the extra sections without letting one replace a built-in field. */
+function withSections<T extends object>(out: T, input: SnapshotInput): T {
+  const extra = input.sections?.();
+  if (!extra) return out;
+  for (const [name, value] of Object.entries(extra)) if (!(name in out)) (out as Record<string, unknown>)[name] = value;
   return out;
 }
 
@@ -135,5 +145,44 @@ export function buildStatus(input: StatusInput): MethodResult<'status'> {
       heapUsedBytes: mem.heapUsed,
     };
   }
-  return out;
+  return withSections(out, input);
+}
+
+/** Sessions per agent for health: one grouped count, reused for a second (health is polled, and often). */
+export function cachedSessionCounts(count: () => Record<string, number>, maxAgeMs = 1000): () => Record<string, number> {
+  let counts: { at: number; value: Record<string, number> } = { at: 0, value: {} };
+  return () => {
+    const now = Date.now();
+    if (now - counts.at > maxAgeMs) {
+      try {
+        counts = { at: now, value: count() };
+      } catch {
+        counts.at = now; // the store reports its own failure in health
+      }
+    }
+    return counts.value;
+  };
+}
+
+/** Where health and status read their facts, each when asked. */
+export interface SnapshotSources extends Omit<SnapshotInput, 'cfg'> {
+  config(): ResolvedConfig;
+  gateway(): StatusInput['gateway'];
+  /** Role of each open connection. */
+  connections(): string[];
+  host(): StatusInput['host'];
+}
+
+/** `health` and `status`, computed on demand from live sources. */
+export interface Snapshots {
+  health(): MethodResult<'health'>;
+  status(includeHost: boolean): MethodResult<'status'>;
+}
+
+export function createSnapshots(src: SnapshotSources): Snapshots {
+  const input = (): SnapshotInput => ({ ...src, cfg: src.config() });
+  return {
+    health: () => buildHealth(input()),
+    status: (includeHost) => buildStatus({ ...input(), includeHost, gateway: src.gateway(), connections: src.connections(), host: src.host() }),
+  };
 }

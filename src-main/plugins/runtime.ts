@@ -107,6 +107,14 @@ export function createPluginsRuntime(opts: PluginsRuntimeOptions): PluginsRuntim
   const hooks = createHookRunner(registry, log);
   // Tools, methods, hooks and routes must be there when asked for; channel-only plugins wait for their channel.
   const loadEager = () => registry.loadEnabled((r) => !r.kind.every((k) => k === 'channel'));
+  // Config changes, rescans and eager loads run one at a time: two at once could load a plugin that the
+  // other is in the middle of disabling.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  };
   // Nothing enabled: every turn and tool call skips the plugin checks entirely.
   const hasPlugins = () => registry.list().some((r) => r.enabled);
   const channelOpts = () => ({ builtInIds: opts.reserved.channels, sharedKeys: opts.sharedChannelKeys });
@@ -117,25 +125,27 @@ export function createPluginsRuntime(opts: PluginsRuntimeOptions): PluginsRuntim
     checkChannelIds: (config, { forWrite }) =>
       checkSettings(config, forWrite, registry.channelProviders(), new Map(discovery.candidates.flatMap((c) => (c.manifest ? [[c.id, c.manifest] as const] : []))), channelOpts()),
     start() {
-      void loadEager().catch((err: unknown) => log.error('loading plugins failed', { err }));
+      void serial(loadEager).catch((err: unknown) => log.error('loading plugins failed', { err }));
     },
-    async applyConfig() {
-      const key = JSON.stringify(opts.config().plugins?.load?.paths ?? []);
-      if (key !== loadPathsKey) {
-        loadPathsKey = key;
+    applyConfig: () =>
+      serial(async () => {
+        const key = JSON.stringify(opts.config().plugins?.load?.paths ?? []);
+        if (key !== loadPathsKey) {
+          loadPathsKey = key;
+          discovery = discover();
+          await registry.refresh(discovery);
+        }
+        await registry.applyConfig(opts.config().plugins ?? {});
+        await loadEager();
+      }),
+    refresh: () =>
+      serial(async () => {
         discovery = discover();
         await registry.refresh(discovery);
-      }
-      await registry.applyConfig(opts.config().plugins ?? {});
-      await loadEager();
-    },
-    async refresh() {
-      discovery = discover();
-      await registry.refresh(discovery);
-      await registry.applyConfig(opts.config().plugins ?? {});
-      await loadEager();
-      return registry.list();
-    },
+        await registry.applyConfig(opts.config().plugins ?? {});
+        await loadEager();
+        return registry.list();
+      }),
     list: () => registry.list(),
     info(id) {
       const plugin = registry.get(id);

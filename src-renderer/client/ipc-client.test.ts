@@ -26,7 +26,7 @@ describe('createIpcClient', () => {
       ok: false,
       error: { code: 'FORBIDDEN', message: 'missing scope: operator.admin', details: { code: 'MISSING_SCOPE' } },
     }));
-    const err = await createIpcClient(bridge).call('config.set').catch((e: unknown) => e);
+    const err = await createIpcClient(bridge).call<unknown>('config.set').catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'GatewayCallError', code: 'FORBIDDEN', message: 'missing scope: operator.admin', detailCode: 'MISSING_SCOPE' });
   });
 

@@ -10,16 +10,16 @@ export function createIpcClient(bridge: OpenClawBridge): GatewayClient {
   const unsubscribeBridge = bridge.on('*', (payload, event) => listeners.emit(event, payload));
   return {
     transport: 'ipc',
-    async call<T>(method: string, params?: unknown): Promise<T> {
+    call: (async (method: string, params?: unknown): Promise<unknown> => {
       let result;
       try {
-        result = await bridge.call(method, params);
+        result = await (bridge.call as (m: string, p?: unknown) => ReturnType<OpenClawBridge['call']>)(method, params);
       } catch (err) {
         throw toGatewayCallError(err);
       }
       if (!result.ok) throw new GatewayCallError(result.error);
-      return result.value as T;
-    },
+      return result.value;
+    }) as GatewayClient['call'],
     on: (event, fn) => listeners.add(event, fn),
     onClose: () => () => undefined,
     close() {

@@ -82,7 +82,7 @@ describe('connected client', () => {
   it('matches responses to requests by id, whatever the order', async () => {
     const { client, socket } = await connected();
     const a = client.call('health');
-    const b = client.call('status', { verbose: true });
+    const b = client.call<unknown>('status', { verbose: true });
     const [reqA, reqB] = socket.sent.slice(-2);
     expect(reqA).toEqual({ type: 'req', id: reqA.id, method: 'health' });
     expect(reqB).toMatchObject({ method: 'status', params: { verbose: true } });

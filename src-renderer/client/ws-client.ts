@@ -188,20 +188,20 @@ export function connectWs(opts: WsConnectOptions): Promise<WsGatewayClient> {
       return {
         transport: 'ws',
         hello,
-        call<T>(method: string, params?: unknown): Promise<T> {
+        call: ((method: string, params?: unknown): Promise<unknown> => {
           if (phase !== 'ready' || ws.readyState !== OPEN) {
             return Promise.reject(new GatewayCallError({ code: 'UNAVAILABLE', message: 'not connected to the gateway' }));
           }
           const id = `r${nextId++}`;
-          return new Promise<T>((res, rej) => {
+          return new Promise<unknown>((res, rej) => {
             const timer = setTimeout(() => {
               pending.delete(id);
               rej(new GatewayCallError({ code: 'UNAVAILABLE', message: `${method} timed out after ${requestTimeoutMs} ms` }));
             }, requestTimeoutMs);
-            pending.set(id, { resolve: res as (v: unknown) => void, reject: rej, timer });
+            pending.set(id, { resolve: res, reject: rej, timer });
             send(params === undefined ? { type: 'req', id, method } : { type: 'req', id, method, params });
           });
-        },
+        }) as WsGatewayClient['call'],
         on: (event, fn) => listeners.add(event, fn),
         onClose(fn) {
           closeListeners.add(fn);

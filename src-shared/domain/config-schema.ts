@@ -590,15 +590,27 @@ export type ReloadKind = 'hot' | 'restart' | 'none';
  * unmatched restarts. `channels` is hot for the gateway: the channel manager
  * restarts just the affected channel. `defaultAgentId` is derived by the loader.
  */
-export const RELOAD_RULES: ReadonlyArray<{ prefix: string; kind: ReloadKind }> = [
+/**
+ * One reload rule: how a change under `prefix` takes effect (longest prefix wins).
+ * `listener`: a restart-kind setting the gateway applies by moving its listener in process.
+ */
+export interface ReloadRule {
+  prefix: string;
+  kind: ReloadKind;
+  listener?: true;
+}
+
+export const RELOAD_RULES: ReadonlyArray<ReloadRule> = [
   { prefix: '$schema', kind: 'none' },
   { prefix: 'meta', kind: 'none' },
   { prefix: 'logging', kind: 'hot' },
   { prefix: 'gateway', kind: 'restart' },
   { prefix: 'gateway.auth', kind: 'hot' },
   { prefix: 'gateway.reload', kind: 'hot' },
-  { prefix: 'gateway.port', kind: 'restart' },
-  { prefix: 'gateway.bind', kind: 'restart' },
+  { prefix: 'gateway.port', kind: 'restart', listener: true },
+  { prefix: 'gateway.bind', kind: 'restart', listener: true },
+  { prefix: 'gateway.customBindHost', kind: 'restart', listener: true },
+  { prefix: 'gateway.controlUi.allowedOrigins', kind: 'hot' },
   { prefix: 'gateway.tools', kind: 'hot' },
   { prefix: 'gateway.http', kind: 'hot' },
   { prefix: 'gateway.nodes', kind: 'hot' },
@@ -614,22 +626,28 @@ export const RELOAD_RULES: ReadonlyArray<{ prefix: string; kind: ReloadKind }> =
   { prefix: 'accessGroups', kind: 'hot' },
   { prefix: 'plugins', kind: 'hot' },
 ];
-const PARSED_RULES = RELOAD_RULES.map((rule) => ({ segments: parseConfigPath(rule.prefix).map(String), kind: rule.kind }));
+const PARSED_RULES = RELOAD_RULES.map((rule) => ({ segments: parseConfigPath(rule.prefix).map(String), rule }));
+const UNMATCHED: ReloadRule = { prefix: '', kind: 'restart' };
 
-/** Classifies one changed path (dot/bracket form); unparseable or unmatched paths restart. */
-export function classifyReload(path: string): ReloadKind {
+/** The rule that governs one changed path (dot/bracket form); unparseable or unmatched paths restart. */
+export function reloadRuleFor(path: string): ReloadRule {
   let segments: string[];
   try {
     segments = parseConfigPath(path).map(String);
   } catch {
-    return 'restart';
+    return UNMATCHED;
   }
-  let best: { length: number; kind: ReloadKind } = { length: 0, kind: 'restart' };
-  for (const rule of PARSED_RULES) {
-    const matches = rule.segments.length <= segments.length && rule.segments.every((s, i) => s === segments[i]);
-    if (matches && rule.segments.length > best.length) best = { length: rule.segments.length, kind: rule.kind };
+  let best: { length: number; rule: ReloadRule } = { length: 0, rule: UNMATCHED };
+  for (const p of PARSED_RULES) {
+    const matches = p.segments.length <= segments.length && p.segments.every((s, i) => s === segments[i]);
+    if (matches && p.segments.length > best.length) best = { length: p.segments.length, rule: p.rule };
   }
-  return best.kind;
+  return best.rule;
+}
+
+/** Classifies one changed path (dot/bracket form); unparseable or unmatched paths restart. */
+export function classifyReload(path: string): ReloadKind {
+  return reloadRuleFor(path).kind;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Static } from '@sinclair/typebox';
+import type { IpcResult } from './ipc.js';
 import { configGetMethod, configPatchMethod, configSchemaMethod, configSetMethod } from './methods/config.js';
 import type { MethodSpec } from './methods/define.js';
 import { agentMethod, agentWaitMethod } from './methods/agent.js';
@@ -137,3 +138,25 @@ export function requiredScopeFor(method: string, spec: MethodSpec | undefined): 
   if (ADMIN_ONLY_PREFIXES.some((p) => method.startsWith(p))) return 'operator.admin';
   return spec ? spec.scope : 'operator.admin';
 }
+
+/**
+ * A gateway call, typed end to end: a protocol method takes its params and
+ * returns its result as the METHOD table declares them. Any other name (a
+ * plugin's namespaced method, added at run time) is untyped: `T` says what the caller expects.
+ */
+export interface TypedCall<Extra extends unknown[] = []> {
+  <M extends MethodName>(method: M, ...args: [...ParamsArg<M>, ...Extra]): Promise<MethodResult<M>>;
+  <T = unknown, S extends string = string>(method: NotAMethod<S>, params?: unknown, ...extra: Extra): Promise<T>;
+}
+
+/** The same over the IPC envelope (the preload bridge answers `{ok, value}` or `{ok:false, error}`). */
+export interface TypedIpcCall {
+  <M extends MethodName>(method: M, ...args: ParamsArg<M>): Promise<IpcResult<MethodResult<M>>>;
+  <S extends string>(method: NotAMethod<S>, params?: unknown): Promise<IpcResult>;
+}
+
+/** A method's params argument: optional where every param is. */
+export type ParamsArg<M extends MethodName> = object extends MethodParams<M> ? [params?: MethodParams<M>] : [params: MethodParams<M>];
+
+/** A method name outside the table: a literal protocol name must take the typed overload (and its params). */
+export type NotAMethod<S extends string> = S extends MethodName ? never : S;

@@ -1,0 +1,73 @@
+import type { InboundMessage, OutboundReply, PeerKind } from '../../src-shared/domain/inbound.js';
+import type { ChannelSend } from '../../src-shared/domain/channel.js';
+import type { MethodParams, MethodResult } from '../../src-shared/protocol/index.js';
+import type { ChannelsStatus } from './manager.js';
+import type { AccountStatus } from './supervisor.js';
+
+/** Where channel messages go: the durable inbound queue (`released`: let out of pairing hold, a new queue entry). */
+export type InboundSink = (msg: InboundMessage, opts?: { released?: boolean }) => { duplicate: boolean } | void;
+
+/** The access rule for outbound sends (the same one inbound obeys). */
+export interface OutboundPolicy {
+  canSendTo(channel: string, accountId: string, to: { kind: PeerKind; id: string }): boolean;
+}
+
+/** A send to a chat, as `send` and the agent's `message` tool ask for it. */
+export interface SendRequest {
+  channel?: string;
+  accountId?: string;
+  /** As users write it: `user:1`, `dm:1`, `channel:1`, `group:1`, or a bare id. */
+  to: string;
+  message?: string;
+  mediaUrls?: string[];
+  threadId?: string;
+  replyToId?: string;
+}
+
+export interface SendResult {
+  ok: boolean;
+  runId: string;
+  messageId?: string;
+  messageIds: string[];
+  channel: string;
+  accountId: string;
+  to: string;
+}
+
+
+/**
+ * Chat channels inside the gateway: the supervised accounts, the delivery
+ * path and outbox, and QR logins. Access policy is not here: it is the
+ * routing gate, handed in with {@link ChannelsRuntime.connect}.
+ * The RPC methods over it live in `gateway/handlers/channels.ts`.
+ */
+export interface ChannelsRuntime {
+  /** Gives the runtime its inbound sink and outbound policy; called once, before {@link ChannelsRuntime.start}. */
+  connect(ports: { inbound: InboundSink; policy: OutboundPolicy }): void;
+  /** Outbound to a chat, obeying the access policy. */
+  send(req: SendRequest): Promise<SendResult>;
+  /** Sends a reply at once, outside the outbox (pairing notices). */
+  deliver(reply: OutboundReply): Promise<{ messageIds: string[] }>;
+  /** Stores a reply for delivery; call inside the transaction that records the turn. */
+  enqueueReply(reply: OutboundReply, sessionKey: string): void;
+  /** A released message re-enters through the same sink as a fresh one. */
+  reingest(msg: InboundMessage): void;
+  /** Shows "typing…" where the platform supports it; never fails. */
+  typing(channel: string, accountId: string, to: ChannelSend['to'], threadId?: string): Promise<void>;
+  /** The account owner's own id where the platform has one (linked WhatsApp number). */
+  ownerOf(channel: string, accountId: string): string | undefined;
+  status(): ChannelsStatus;
+  startAccount(channel: string, accountId?: string): Promise<AccountStatus>;
+  stopAccount(channel: string, accountId?: string): Promise<AccountStatus>;
+  logout(channel: string, accountId?: string): Promise<{ cleared: boolean }>;
+  /** Starts (or shows) a QR login and waits briefly for the code or the result. */
+  loginStart(p: MethodParams<'web.login.start'>): Promise<MethodResult<'web.login.start'>>;
+  /** Waits for the login to finish, the QR to rotate, or the timeout. */
+  loginWait(p: MethodParams<'web.login.wait'>): Promise<MethodResult<'web.login.wait'>>;
+  /** Brings running accounts in line with the config (each account compares its own settings). */
+  apply(): Promise<void>;
+  /** Resolves when no reply is due to go out. */
+  outboxIdle(): Promise<void>;
+  start(): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,40 @@
+import { OperatorScopes, hasScope } from '../../../src-shared/protocol/index.js';
+import type { ChannelsRuntime, SendResult } from '../../channels/runtime-types.js';
+import type { ChannelAccess } from '../../routing/channel-access.js';
+import type { Handlers } from '../dispatcher.js';
+
+/** How long a `send` idempotency key is remembered. */
+const SEND_DEDUPE_MS = 5 * 60_000;
+
+/** `send`, `channels.*` and `web.login.*`: chat channels, their pairing requests and QR logins. */
+export function channelHandlers(channels: ChannelsRuntime, access: Pick<ChannelAccess, 'list' | 'approve' | 'dismiss'>): Handlers {
+  const sends = new Map<string, { at: number; result: Promise<SendResult> }>();
+  return {
+    send: (p) => {
+      const now = Date.now();
+      for (const [k, v] of sends) if (now - v.at > SEND_DEDUPE_MS) sends.delete(k);
+      const prior = sends.get(p.idempotencyKey);
+      if (prior) return prior.result;
+      const result = channels.send({ ...p, mediaUrls: p.mediaUrls ?? (p.mediaUrl ? [p.mediaUrl] : undefined) });
+      sends.set(p.idempotencyKey, { at: now, result });
+      result.catch(() => sends.delete(p.idempotencyKey));
+      return result;
+    },
+    'channels.status': (p) => {
+      const s = channels.status();
+      if (!p.channel) return s;
+      return { ...s, channelOrder: s.channelOrder.filter((c) => c === p.channel) };
+    },
+    'channels.start': (p) => channels.startAccount(p.channel, p.accountId),
+    'channels.stop': (p) => channels.stopAccount(p.channel, p.accountId),
+    'channels.logout': async (p) => {
+      await channels.logout(p.channel, p.accountId);
+      return { channel: p.channel, accountId: p.accountId ?? 'default', cleared: true };
+    },
+    'channels.pairing.list': (p) => ({ ...(p.channel ? { channel: p.channel } : {}), requests: access.list(p) }),
+    'channels.pairing.approve': (p, ctx) => access.approve(p, { mayWriteConfig: hasScope(ctx.scopes, OperatorScopes.ADMIN) }),
+    'channels.pairing.dismiss': async (p) => access.dismiss(p),
+    'web.login.start': (p) => channels.loginStart(p),
+    'web.login.wait': (p) => channels.loginWait(p),
+  };
+}

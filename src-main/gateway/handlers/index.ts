@@ -1,0 +1,47 @@
+import type { PresenceEntry } from '../../../src-shared/protocol/index.js';
+import type { ChannelsRuntime } from '../../channels/runtime-types.js';
+import type { ResolvedConfig } from '../../config/resolve.js';
+import { currentLogFile } from '../../logging/index.js';
+import type { NodesRuntime } from '../../nodes/runtime-types.js';
+import type { ChannelAccess } from '../../routing/channel-access.js';
+import type { Store } from '../../store/types.js';
+import type { Handlers } from '../dispatcher.js';
+import type { Snapshots } from '../snapshots.js';
+import { channelHandlers } from './channels.js';
+import { configHandlers } from './config.js';
+import { deviceHandlers } from './devices.js';
+import { tailLogFile } from './logs.js';
+import { nodeHandlers } from './nodes.js';
+import { systemHandlers } from './system.js';
+import { usageHandlers } from './usage.js';
+
+/** What the built-in method families are built over. */
+export interface GatewayHandlerDeps {
+  /** The conversation's own families (chat, agent, sessions, models, tools). */
+  conversation: { handlers: Handlers };
+  channels: ChannelsRuntime;
+  access: Pick<ChannelAccess, 'list' | 'approve' | 'dismiss'>;
+  nodes: NodesRuntime;
+  store: Store;
+  config(): ResolvedConfig;
+  snapshots: Snapshots;
+  presence(): PresenceEntry[];
+  configPath: string;
+  env: NodeJS.ProcessEnv;
+  appliedHash(): string;
+  reloadNow(): void;
+}
+
+/** Every built-in RPC method family, one table. */
+export function gatewayHandlers(deps: GatewayHandlerDeps): Handlers {
+  return {
+    ...deps.conversation.handlers,
+    ...channelHandlers(deps.channels, deps.access),
+    ...deviceHandlers(deps.nodes),
+    ...nodeHandlers(deps.nodes),
+    ...systemHandlers({ health: deps.snapshots.health, status: deps.snapshots.status, presence: deps.presence }),
+    ...configHandlers({ configPath: deps.configPath, env: deps.env, appliedHash: deps.appliedHash, reloadNow: deps.reloadNow }),
+    'logs.tail': (params) => tailLogFile(currentLogFile(), params),
+    ...usageHandlers({ store: deps.store, agentIds: () => Object.keys(deps.config().agents.entries) }),
+  };
+}

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_GATEWAY_PORT } from '../../src-shared/protocol/index.js';
+import { formatConfig, writeConfigAtomic } from '../config/index.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import { createLogger, type Logger, type LoggingSettings } from '../logging/index.js';
+import type { NodesRuntime } from '../nodes/runtime-types.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import { guardStore, type GuardedStore } from '../store/store-guard.js';
+
+/**
+ * First start: write a small, valid config so `openclaw config get gateway.port`
+ * answers and the user has a file to edit. Never overwrites, never when a
+ * legacy file exists (it is read instead) or the config is read-only.
+ */
+export function writeStarterConfig(configPath: string, legacyPath: string, env: NodeJS.ProcessEnv): boolean {
+  if (env.OPENCLAW_CONFIG_READONLY === '1' || existsSync(configPath) || existsSync(legacyPath)) return false;
+  writeConfigAtomic(configPath, formatConfig({ gateway: { mode: 'local', port: DEFAULT_GATEWAY_PORT, bind: 'loopback', auth: { mode: 'token' } } }), { backup: false });
+  return true;
+}
+
+export function loggingSettings(cfg: ResolvedConfig, profile: string | undefined, consoleLogs: boolean): LoggingSettings {
+  return {
+    level: cfg.logging.level,
+    consoleLevel: cfg.logging.consoleLevel,
+    file: cfg.logging.file,
+    maxFileBytes: cfg.logging.maxFileBytes,
+    profile,
+    console: consoleLogs,
+    consoleStyle: cfg.logging.consoleStyle === 'json' ? 'json' : 'pretty',
+  };
+}
+
+/** Opens the state database under its guard; `onHealthChange` hears when it fails or recovers, `onFail` when it cannot open. */
+export function openStateStore(stateDir: string, hooks: { onHealthChange(): void; onFail(): void }): GuardedStore {
+  try {
+    const opened = openSqliteStore(join(stateDir, 'state', 'openclaw.sqlite'));
+    return guardStore(opened, { log: createLogger('store'), backup: opened.backup?.bind(opened), onHealthChange: hooks.onHealthChange });
+  } catch (err) {
+    hooks.onFail();
+    throw err;
+  }
+}
+
+/** The legacy separate canvas port, only when configured (the canvas is always on the gateway port too). */
+export async function listenLegacyCanvas(
+  nodes: Pick<NodesRuntime, 'listenLegacyCanvas'>,
+  port: number | undefined,
+  host: string,
+  log: Logger,
+): Promise<{ close(): Promise<void> } | undefined> {
+  if (!port) return undefined;
+  try {
+    return await nodes.listenLegacyCanvas(port, host);
+  } catch (err) {
+    log.error('could not listen on canvasHost.port; the canvas stays on the gateway port', { port, err: (err as Error).message });
+    return undefined;
+  }
+}
