@@ -6,6 +6,8 @@
  * before anything is put in place; disable and uninstall take it away.
  */
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +27,74 @@ let gw: SpawnedGateway;
 let client: GatewayClient;
 let tgz: string;
 let packDir: string;
+let relay: RelayFake;
+
+/** A small chat server the plugin's channel talks to: long-polled updates, posted replies, a bearer token. */
+interface RelayFake {
+  url: string;
+  token: string;
+  say(from: string, text: string): void;
+  nextSent(): Promise<{ to: string; text: string }>;
+  close(): Promise<void>;
+}
+
+async function startRelay(): Promise<RelayFake> {
+  const token = 'relay-token-12345';
+  const inbox: { id: number; from: string; text: string }[] = [];
+  const sent: { to: string; text: string }[] = [];
+  const pollers = new Set<() => void>();
+  const sentWaiters: ((m: { to: string; text: string }) => void)[] = [];
+  let nextId = 1;
+  const server = createServer((req, res) => {
+    if (req.headers.authorization !== `Bearer ${token}`) return void res.writeHead(401).end();
+    const url = new URL(req.url ?? '/', 'http://relay');
+    const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (url.pathname === '/hello') return json({ ok: true });
+    if (url.pathname === '/updates') {
+      const since = Number(url.searchParams.get('since') ?? 0);
+      const answer = () => json({ messages: inbox.filter((m) => m.id > since) });
+      if (inbox.some((m) => m.id > since)) return answer();
+      // Long poll: answer when something arrives, or empty after a while.
+      const done = () => {
+        pollers.delete(done);
+        clearTimeout(timer);
+        answer();
+      };
+      const timer = setTimeout(done, 1000);
+      pollers.add(done);
+      return;
+    }
+    if (url.pathname === '/send' && req.method === 'POST') {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        const m = JSON.parse(body) as { to: string; text: string };
+        sent.push(m);
+        sentWaiters.shift()?.(m);
+        json({ id: sent.length });
+      });
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    say(from, text) {
+      inbox.push({ id: nextId++, from, text });
+      for (const p of [...pollers]) p();
+    },
+    nextSent: () => new Promise((resolve) => sentWaiters.push(resolve)),
+    close: () => new Promise((resolve) => {
+      for (const p of [...pollers]) p();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
 const cli = (args: string[]) => runCli(args, { ...s.env, OPENCLAW_GATEWAY_PORT: String(gw.port), OPENCLAW_GATEWAY_TOKEN: token });
 
 beforeAll(async () => {
@@ -39,6 +109,7 @@ beforeAll(async () => {
     },
   });
   await fake.start();
+  relay = await startRelay();
   s = makeTempState({
     gateway: { auth: { mode: 'token', token }, reload: { debounceMs: 20 } },
     models: { providers: { local: { baseUrl: `${fake.baseUrl}/v1`, apiKey: 'x', api: 'openai-completions', models: [{ id: 'echo', contextWindow: 100_000, maxTokens: 500 }] } } },
@@ -58,6 +129,7 @@ afterAll(async () => {
   gw?.child.kill('SIGTERM');
   await gw?.exited;
   await fake?.close();
+  await relay?.close();
   s?.cleanup();
   rmSync(packDir, { recursive: true, force: true });
 });
@@ -110,6 +182,19 @@ describe('installing a third-party plugin into a running gateway', () => {
     const unknownChannel = await cli(['config', 'set', 'channels.nochat.token', 'abc']);
     expect(unknownChannel.code).not.toBe(0);
     expect(unknownChannel.stderr).toMatch(/no plugin provides channel "nochat"/);
+  });
+
+  it('its channel talks to the platform: a Relay Chat user is answered by the agent', async () => {
+    // The plugin's channel needs it in the gateway process (channels do not run out of process yet).
+    expect((await cli(['config', 'set', 'plugins.entries.weather.isolation', 'inprocess'])).code).toBe(0);
+    const channel = await cli(['config', 'set', 'channels.relaychat', JSON.stringify({ token: relay.token, apiRoot: relay.url, dmPolicy: 'open', allowFrom: ['*'] })]);
+    expect(channel.code, channel.stderr).toBe(0);
+    relay.say('ana', 'what is the weather in Tokyo?');
+    const reply = await relay.nextSent();
+    expect(reply).toEqual({ to: 'ana', text: expect.stringContaining('Tokyo: rain, 54°F') });
+    const status = await client.call<any>('channels.status', {});
+    expect(status.channelOrder).toContain('relaychat');
+    expect(status.channelAccounts.relaychat[0]).toMatchObject({ connected: true });
   });
 
   it('refuses a clashing id and a broken archive before anything is put in place', async () => {
