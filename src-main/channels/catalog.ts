@@ -13,6 +13,8 @@ export interface ChannelCatalogEntry {
   bareTargetKind?(id: string): PeerKind;
   /** `send --thread` names a forum topic here, not a thread. */
   threadIsTopic?: boolean;
+  /** Links by scanning a QR code (`web.login.*`, `openclaw channels login`). */
+  qrLogin?: boolean;
 }
 
 /** Built-in channels, in the order status lists them. */
@@ -21,6 +23,7 @@ export const CHANNEL_CATALOG: readonly ChannelCatalogEntry[] = [
     id: 'whatsapp',
     label: 'WhatsApp',
     personalNumber: true,
+    qrLogin: true,
     load: async () => (await import('./whatsapp/index.js')).whatsappPlugin,
     bareTargetKind: (id) => (id.endsWith('@g.us') ? 'group' : 'direct'),
   },

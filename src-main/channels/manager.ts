@@ -34,6 +34,8 @@ export interface ChannelsStatus {
   channelAccounts: Record<string, AccountStatus[]>;
   /** The account `send` uses when none is named. */
   channelDefaultAccountId: Record<string, string>;
+  /** Channels that link by QR code, configured or not. */
+  qrLoginChannels?: string[];
 }
 
 interface Entry {
@@ -62,6 +64,13 @@ export class ChannelManager {
 
   constructor(private readonly opts: ChannelManagerOptions) {
     for (const p of opts.plugins ?? []) this.plugins.set(p.id, Promise.resolve(p));
+  }
+
+  /** Channels that link by QR code, in catalog order. */
+  qrLoginChannels(): string[] {
+    return catalogEntries(this.opts.extraCatalog?.())
+      .filter((c) => c.qrLogin)
+      .map((c) => c.id);
   }
 
   /** Channel ids and labels known to this gateway, built-ins first. */
@@ -245,7 +254,7 @@ export class ChannelManager {
   }
 
   status(): ChannelsStatus {
-    const out: ChannelsStatus = { ts: Date.now(), channelOrder: [], channelLabels: {}, channels: {}, channelAccounts: {}, channelDefaultAccountId: {} };
+    const out: ChannelsStatus = { ts: Date.now(), channelOrder: [], channelLabels: {}, channels: {}, channelAccounts: {}, channelDefaultAccountId: {}, qrLoginChannels: this.qrLoginChannels() };
     const labels = new Map(this.known().map((k) => [k.id, k.label]));
     for (const e of this.entries.values()) {
       const ch = e.account.channel;
@@ -256,6 +265,8 @@ export class ChannelManager {
       }
       out.channelAccounts[ch]!.push(this.accountStatus(e));
     }
+    // QR-login channels are offered before they have an account: the page needs their names too.
+    for (const ch of out.qrLoginChannels ?? []) out.channelLabels[ch] ??= labels.get(ch) ?? ch;
     for (const ch of out.channelOrder) {
       const accs = out.channelAccounts[ch]!;
       out.channelDefaultAccountId[ch] = (accs.find((a) => a.accountId === 'default') ?? accs[0]!).accountId;

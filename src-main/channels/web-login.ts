@@ -12,7 +12,14 @@ interface LoginSession {
 }
 
 /** QR logins (WhatsApp's linked devices): one session per account, polled by `web.login.start` / `web.login.wait`. */
-export function createWebLogins(manager: Pick<ChannelManager, 'login'>) {
+export function createWebLogins(manager: Pick<ChannelManager, 'login' | 'qrLoginChannels'>) {
+  // Without a channel, the QR-login channel: the one a capability names, never a hard-coded id.
+  const pick = (channel: string | undefined): string => {
+    if (channel) return channel;
+    const [first] = manager.qrLoginChannels();
+    if (!first) throw new ChannelRequestError('no channel here links by QR code; name the channel');
+    return first;
+  };
   const logins = new Map<string, LoginSession>();
   const loginKey = (channel: string, accountId?: string) => `${channel}/${accountId ?? 'default'}`;
   const waitLogin = (s: LoginSession, until: (s: LoginSession) => boolean, timeoutMs: number) =>
@@ -32,7 +39,7 @@ export function createWebLogins(manager: Pick<ChannelManager, 'login'>) {
 
   return {
     async start(p: MethodParams<'web.login.start'>): Promise<MethodResult<'web.login.start'>> {
-      const channel = p.channel ?? 'whatsapp';
+      const channel = pick(p.channel);
       const key = loginKey(channel, p.accountId);
       let s = logins.get(key);
       if (s && (p.force || s.done)) {
@@ -67,7 +74,7 @@ export function createWebLogins(manager: Pick<ChannelManager, 'login'>) {
       return { ...(await qrView(s.qr)), message: 'Scan this QR code in WhatsApp: Settings → Linked devices → Link a device.' };
     },
     async wait(p: MethodParams<'web.login.wait'>): Promise<MethodResult<'web.login.wait'>> {
-      const channel = p.channel ?? 'whatsapp';
+      const channel = pick(p.channel);
       const s = logins.get(loginKey(channel, p.accountId));
       if (!s) throw new ChannelRequestError('no login in progress; call web.login.start first');
       // A caller showing an older code gets the current one at once.

@@ -103,7 +103,7 @@ export function buildProgram(): Command {
     .option('--force', 'start over with a new code')
     .option('--wait <ms>', 'how long to wait for the scan', '180000')
     .option('--json', 'JSON output')
-    .action(async (channel: string | undefined, _o, cmd: Command) => channelsLogin(channel ?? 'whatsapp', globals(cmd)));
+    .action(async (channel: string | undefined, _o, cmd: Command) => channelsLogin(channel, globals(cmd)));
   conn(channels.command('logout <channel>').description('stop a channel and forget its stored credentials'))
     .option('--account <id>', 'account id')
     .action(async (channel: string, _o, cmd: Command) => channelsLogout(channel, globals(cmd)));

@@ -18,6 +18,7 @@ export interface PluginChannelCatalogEntry {
   pluginId: string;
   /** From the manifest; absent when the manifest does not describe the channel. */
   capabilities?: ChannelCapabilities;
+  qrLogin?: boolean;
   /** Loads the plugin (once) and returns the channel. */
   load(): Promise<ChannelPlugin>;
   bareTargetKind?(id: string): PeerKind;
@@ -36,6 +37,7 @@ export function pluginChannelCatalog(registry: Pick<PluginRegistry, 'channelProv
         id: p.channelId,
         label: info?.label ?? p.channelId,
         personalNumber: info?.capabilities.personalNumber === true,
+        ...(info?.capabilities.qrLogin ? { qrLogin: true } : {}),
         pluginId: p.pluginId,
         ...(info ? { capabilities: info.capabilities } : {}),
         ...(bare ? { bareTargetKind: bare } : {}),

@@ -44,11 +44,14 @@ export async function channelsLogout(channel: string, opts: Opts): Promise<void>
 }
 
 /** `openclaw channels login whatsapp`: prints the QR in the terminal and waits for the phone. */
-export async function channelsLogin(channel: string, opts: Opts & { force?: boolean; wait?: string }): Promise<void> {
+export async function channelsLogin(named: string | undefined, opts: Opts & { force?: boolean; wait?: string }): Promise<void> {
   const client = await connectCli(opts);
   const waitMs = opts.wait ? Number(opts.wait) : 180_000;
-  const base = { channel, ...(opts.account ? { accountId: opts.account } : {}) };
   try {
+    // Without a name, the channel that links by QR code (the gateway's catalog says which).
+    const channel = named ?? (await client.call<MethodResult<'channels.status'>>('channels.status', {})).qrLoginChannels?.[0];
+    if (!channel) throw new CliError('no channel here links by QR code; name the channel: openclaw channels login <channel>');
+    const base = { channel, ...(opts.account ? { accountId: opts.account } : {}) };
     const start = await client.call<MethodResult<'web.login.start'>>('web.login.start', { ...base, ...(opts.force ? { force: true } : {}), timeoutMs: waitMs }, { timeoutMs: 40_000 });
     if (opts.json) printJson(start);
     let qr = start.qr;

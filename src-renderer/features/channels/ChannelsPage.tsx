@@ -6,7 +6,8 @@ import { describeError, type ShownError } from '../../ui-error.js';
 import {
   applyAccountChange,
   describeAccountState,
-  hasWhatsApp,
+  isQrLogin,
+  unlinkedQrChannel,
   listAccountRows,
   stateAdvice,
   summarizeDetails,
@@ -30,7 +31,7 @@ export function ChannelsPage({ client, canAdmin }: { client: GatewayClient; canA
   const [busyKey, setBusyKey] = useState<string>();
   const [confirmLogout, setConfirmLogout] = useState<AccountRow>();
   // `{}` is the default account (also used to link WhatsApp before it is configured).
-  const [login, setLogin] = useState<{ accountId?: string }>();
+  const [login, setLogin] = useState<{ channel: string; accountId?: string }>();
   const now = useNow(1000);
   // Events arrive outside render; they merge into the latest status.
   const current = useRef<ChannelsStatus | undefined>(undefined);
@@ -87,7 +88,8 @@ export function ChannelsPage({ client, canAdmin }: { client: GatewayClient; canA
   };
 
   const rows = status ? listAccountRows(status) : [];
-  const offerWhatsAppLink = canAdmin && status !== undefined && !hasWhatsApp(status) && !login;
+  const linkable = canAdmin && status !== undefined && !login ? unlinkedQrChannel(status) : undefined;
+  const labelOf = (channel: string) => status?.channelLabels[channel] ?? channel;
 
   return (
     <section className="card" aria-labelledby="channels-heading">
@@ -95,9 +97,9 @@ export function ChannelsPage({ client, canAdmin }: { client: GatewayClient; canA
         <h2 id="channels-heading">Channels</h2>
         <div className="actions">
           {status ? <span className="muted">Updated {formatAgo(status.ts, now)}</span> : null}
-          {offerWhatsAppLink ? (
-            <button type="button" className="secondary" onClick={() => setLogin({})}>
-              Link WhatsApp
+          {linkable ? (
+            <button type="button" className="secondary" onClick={() => setLogin({ channel: linkable })}>
+              Link {labelOf(linkable)}
             </button>
           ) : null}
           <button type="button" className="secondary" onClick={() => void reload()}>
@@ -138,7 +140,8 @@ export function ChannelsPage({ client, canAdmin }: { client: GatewayClient; canA
                   canAdmin={canAdmin}
                   busy={busyKey === row.key}
                   onAction={(action) => (action === 'logout' ? setConfirmLogout(row) : void act(action, row))}
-                  onLink={() => setLogin({ accountId: row.account.accountId })}
+                  qrLogin={status !== undefined && isQrLogin(status, row.channel)}
+                  onLink={() => setLogin({ channel: row.channel, accountId: row.account.accountId })}
                 />
               ))}
             </tbody>
@@ -149,7 +152,7 @@ export function ChannelsPage({ client, canAdmin }: { client: GatewayClient; canA
       {confirmLogout ? (
         <Confirm
           text={`Log out of ${confirmLogout.channelLabel} (${confirmLogout.account.accountId})? The account stops and its stored login on this computer is deleted.${
-            confirmLogout.channel === 'whatsapp' ? ' WhatsApp is unlinked: you will have to scan a new QR code to use it again.' : ''
+            status && isQrLogin(status, confirmLogout.channel) ? ` ${confirmLogout.channelLabel} is unlinked: you will have to scan a new QR code to use it again.` : ''
           }`}
           confirmLabel="Yes, log out"
           busy={busyKey === confirmLogout.key}
@@ -157,7 +160,7 @@ export function ChannelsPage({ client, canAdmin }: { client: GatewayClient; canA
           onCancel={() => setConfirmLogout(undefined)}
         />
       ) : null}
-      {login ? <WhatsAppLogin client={client} accountId={login.accountId} onLinked={() => void reload()} onClose={() => setLogin(undefined)} /> : null}
+      {login ? <WhatsAppLogin client={client} channel={login.channel} label={labelOf(login.channel)} accountId={login.accountId} onLinked={() => void reload()} onClose={() => setLogin(undefined)} /> : null}
     </section>
   );
 }
@@ -167,6 +170,7 @@ function AccountRowView({
   now,
   canAdmin,
   busy,
+  qrLogin,
   onAction,
   onLink,
 }: {
@@ -174,6 +178,8 @@ function AccountRowView({
   now: number;
   canAdmin: boolean;
   busy: boolean;
+  /** The channel links by QR code: offer "Link with QR". */
+  qrLogin: boolean;
   onAction(action: Action): void;
   onLink(): void;
 }) {
@@ -228,7 +234,7 @@ function AccountRowView({
                 </button>
               </>
             ) : null}
-            {row.channel === 'whatsapp' ? (
+            {qrLogin ? (
               <button type="button" className="secondary" aria-label={`Link ${name} with a QR code`} onClick={onLink} disabled={busy}>
                 Link with QR
               </button>

@@ -14,7 +14,7 @@ const MAX_START_ROUNDS = 4;
  * Drives a WhatsApp QR login: `web.login.start`, then `web.login.wait` in a loop that follows
  * the rotating QR until the phone links or the login ends. Unmounting stops the loop.
  */
-function useWhatsAppLogin(client: GatewayClient, accountId: string | undefined, attempt: number, onLinked: () => void) {
+function useWhatsAppLogin(client: GatewayClient, channel: string, accountId: string | undefined, attempt: number, onLinked: () => void) {
   const [view, setView] = useState<LoginView>({ step: 'starting' });
   const [error, setError] = useState<ShownError>();
   // Read at the end of a login, so a new callback identity does not restart the login.
@@ -37,13 +37,13 @@ function useWhatsAppLogin(client: GatewayClient, accountId: string | undefined, 
             break;
           }
           // The first round replaces any login left over from an earlier attempt.
-          const params: MethodParams<'web.login.start'> = { channel: 'whatsapp', ...account, ...(round === 0 ? { force: true } : {}) };
+          const params: MethodParams<'web.login.start'> = { channel, ...account, ...(round === 0 ? { force: true } : {}) };
           v = viewAfterStart(await client.call<MethodResult<'web.login.start'>>('web.login.start', params));
           if (cancelled) return;
           setView(v);
         }
         while (v.step === 'scan') {
-          const params: MethodParams<'web.login.wait'> = { channel: 'whatsapp', ...account, timeoutMs: WAIT_MS };
+          const params: MethodParams<'web.login.wait'> = { channel, ...account, timeoutMs: WAIT_MS };
           v = viewAfterWait(await client.call<MethodResult<'web.login.wait'>>('web.login.wait', params));
           if (cancelled) return;
           setView(v);
@@ -57,25 +57,25 @@ function useWhatsAppLogin(client: GatewayClient, accountId: string | undefined, 
     return () => {
       cancelled = true;
     };
-  }, [client, accountId, attempt]);
+  }, [client, channel, accountId, attempt]);
 
   return { view, error };
 }
 
-/** QR login panel for WhatsApp: scan the code on the phone, the page shows "Linked" when done. */
-export function WhatsAppLogin({ client, accountId, onLinked, onClose }: { client: GatewayClient; accountId?: string; onLinked(): void; onClose(): void }) {
+/** QR login panel for a channel that links by QR code (WhatsApp): scan the code on the phone, the page shows "Linked" when done. */
+export function WhatsAppLogin({ client, channel, label, accountId, onLinked, onClose }: { client: GatewayClient; channel: string; label: string; accountId?: string; onLinked(): void; onClose(): void }) {
   const [attempt, setAttempt] = useState(0);
-  const { view, error } = useWhatsAppLogin(client, accountId, attempt, onLinked);
+  const { view, error } = useWhatsAppLogin(client, channel, accountId, attempt, onLinked);
   const over = isLoginOver(view) || error !== undefined;
 
   return (
     <section className="qr-panel" aria-labelledby="wa-login-heading" data-testid="whatsapp-login" data-step={error ? 'error' : view.step}>
-      <h3 id="wa-login-heading">Link WhatsApp{accountId && accountId !== 'default' ? ` (${accountId})` : ''}</h3>
-      {view.step === 'starting' && !error ? <p className="muted">{view.message ?? 'Asking WhatsApp for a QR code…'}</p> : null}
+      <h3 id="wa-login-heading">Link {label}{accountId && accountId !== 'default' ? ` (${accountId})` : ''}</h3>
+      {view.step === 'starting' && !error ? <p className="muted">{view.message ?? `Asking ${label} for a QR code…`}</p> : null}
       {view.step === 'scan' ? (
         <>
           <p>{view.message}</p>
-          <img className="qr" src={view.qrDataUrl} alt="WhatsApp QR code" />
+          <img className="qr" src={view.qrDataUrl} alt={`${label} QR code`} />
           <p className="muted">The code changes every few seconds; this picture follows it.</p>
         </>
       ) : null}

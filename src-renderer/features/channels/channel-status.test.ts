@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyAccountChange, describeAccountState, hasWhatsApp, listAccountRows, stateAdvice, summarizeDetails, type AccountStatus, type ChannelsStatus } from './channel-status.js';
+import { applyAccountChange, describeAccountState, isQrLogin, listAccountRows, unlinkedQrChannel, stateAdvice, summarizeDetails, type AccountStatus, type ChannelsStatus } from './channel-status.js';
 
 const account = (extra: Partial<AccountStatus> = {}): AccountStatus => ({
   channel: 'telegram',
@@ -79,10 +79,15 @@ describe('applyAccountChange', () => {
   });
 });
 
-describe('hasWhatsApp', () => {
-  it('looks for a configured whatsapp channel', () => {
-    expect(hasWhatsApp(status([account()]))).toBe(false);
-    expect(hasWhatsApp(status([account({ channel: 'whatsapp' })]))).toBe(true);
+describe('QR-login channels', () => {
+  it('follow the capability the gateway reports, and offer the ones with no account yet', () => {
+    const none = { ...status([account()]), qrLoginChannels: ['whatsapp', 'signalish'] };
+    expect(unlinkedQrChannel(none)).toBe('whatsapp');
+    expect(isQrLogin(none, 'signalish')).toBe(true);
+    expect(isQrLogin(none, 'telegram')).toBe(false);
+    const linked = { ...status([account({ channel: 'whatsapp' }), account({ channel: 'signalish' })]), qrLoginChannels: ['whatsapp', 'signalish'] };
+    expect(unlinkedQrChannel(linked)).toBeUndefined();
+    expect(unlinkedQrChannel(status([account()]))).toBeUndefined();
   });
 });
 

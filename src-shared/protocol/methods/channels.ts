@@ -37,6 +37,8 @@ export const ChannelsStatusSchema = Type.Object({
   ),
   channelAccounts: Type.Record(Type.String(), Type.Array(ChannelAccountStatusSchema)),
   channelDefaultAccountId: Type.Record(Type.String(), Type.String()),
+  /** Channels that link by scanning a QR code (`web.login.*`), configured or not, in catalog order. */
+  qrLoginChannels: Opt(Type.Array(Type.String())),
 });
 
 const AccountRef = Type.Object({ channel: Type.String({ minLength: 1 }), accountId: Opt(Type.String({ minLength: 1 })) }, { additionalProperties: false });
