@@ -74,14 +74,18 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv, input?: str
 
 /** Start `openclaw gateway` as a separate process and wait until it listens. */
 export async function spawnGateway(env: NodeJS.ProcessEnv, args: string[] = []): Promise<SpawnedGateway> {
-  const child = spawn(process.execPath, [CLI_BIN, 'gateway', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return untilListening(spawn(process.execPath, [CLI_BIN, 'gateway', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/** Waits for a starting gateway process to print its address; rejects with its output if it exits first. */
+export async function untilListening(child: ChildProcess): Promise<SpawnedGateway> {
   let out = '';
   let err = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (d) => {
       out += d;
-      const m = /listening on ws:\/\/[^:]+:(\d+)/.exec(out);
+      const m = /listening on ws:\/\/\S*:(\d+)/.exec(out);
       if (m) resolve(Number(m[1]));
     });
     child.stderr!.on('data', (d) => (err += d));

@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { CLI_BIN, type SpawnedGateway } from './gateway.js';
+import { CLI_BIN, untilListening, type SpawnedGateway } from './gateway.js';
 
 /** Why a private network namespace cannot be made here, or undefined when it can. */
 export function netnsUnavailableReason(): string | undefined {
@@ -28,18 +28,7 @@ export async function spawnGatewayInNetns(env: NodeJS.ProcessEnv, args: string[]
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  let err = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on ws:\/\/[^\s]*:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.stderr!.on('data', (d) => (err += d));
-    void exited.then(({ code }) => reject(new Error(`gateway exited with ${code} before listening:\n${err}${out}`)));
-  });
+  const started = await untilListening(child);
   const inNs = async (argv: string[], runEnv: NodeJS.ProcessEnv) => {
     const p = spawn('nsenter', ['-t', String(child.pid), '-n', process.execPath, ...argv], { env: runEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -50,11 +39,7 @@ export async function spawnGatewayInNetns(env: NodeJS.ProcessEnv, args: string[]
     return { code, stdout, stderr };
   };
   return {
-    child,
-    port,
-    stdout: () => out,
-    stderr: () => err,
-    exited,
+    ...started,
     cli: (cliArgs, runEnv) => inNs([CLI_BIN, ...cliArgs], runEnv),
     node: (script, runEnv = { PATH: process.env.PATH }) => inNs(['--input-type=module', '-e', script], runEnv),
   };

@@ -307,7 +307,8 @@ function entryKey(config: PluginsConfig, id: string): string {
 }
 
 /** A record before any load: failed for unusable manifests and unsupported API versions, else by enablement. */
-function initialRecord(candidate: PluginCandidate, config: PluginsConfig): PluginRecord {
+/** A plugin's record before any of its code ran: what the manifest and the config say (also the CLI's view with no gateway). */
+export function initialRecord(candidate: PluginCandidate, config: PluginsConfig): PluginRecord {
   const m = candidate.manifest;
   const base = {
     id: candidate.id,

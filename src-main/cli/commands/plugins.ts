@@ -5,7 +5,7 @@ import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import { editConfigFile, parseConfigText, readConfigText, setChannelIdsChecker } from '../../config/index.js';
 import { discoverPlugins } from '../../plugins/discovery.js';
 import { diagnosePlugins, type DoctorFinding } from '../../plugins/doctor.js';
-import { decideEnablement } from '../../plugins/enablement.js';
+import { initialRecord } from '../../plugins/registry.js';
 import { installPlugin, uninstallPlugin } from '../../plugins/install.js';
 import { staticChannelChecker, staticChannelProviders } from '../../plugins/static-check.js';
 import type { PluginRecord, PluginsConfig } from '../../plugins/types.js';
@@ -65,33 +65,11 @@ async function withGateway<T>(opts: Opts, online: (c: GatewayClient) => Promise<
   }
 }
 
-/** What the files say when no gateway runs: nothing is loaded, so the state is `not-loaded` or `disabled`. */
+/** What the files say when no gateway runs: nothing is loaded, so the state is `not-loaded`, `disabled` or `failed`. */
 function offlineRecords(opts: Opts): PluginRecord[] {
   const ctx = localContext(opts);
   const { candidates } = discoverPlugins({ bundledDir: ctx.bundledDir, stateDir: ctx.paths.stateDir, paths: ctx.plugins.load?.paths ?? [] });
-  return candidates.map((c) => {
-    const d = decideEnablement({ id: c.id, source: c.source, kinds: c.kinds }, ctx.plugins);
-    const m = c.manifest;
-    return {
-      id: c.id,
-      name: m?.name ?? c.id,
-      ...(m?.description ? { description: m.description } : {}),
-      ...(m?.version ? { version: m.version } : {}),
-      kind: c.kinds,
-      channels: m?.channels ?? [],
-      source: c.source,
-      rootDir: c.rootDir,
-      enabled: d.enabled && !c.problem,
-      reason: c.problem ? c.problem.message : d.reason,
-      state: c.problem ? 'failed' : d.enabled ? 'not-loaded' : 'disabled',
-      ...(c.problem ? { error: c.problem.message } : {}),
-      critical: m?.critical ?? false,
-      isolation: d.isolation,
-      apiVersion: m?.apiVersion ?? 1,
-      callErrors: 0,
-      restarts: 0,
-    } satisfies PluginRecord;
-  });
+  return candidates.map((c) => initialRecord(c, ctx.plugins));
 }
 
 function printRecords(records: readonly WireRecord[], live: boolean): void {
