@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TICK_INTERVAL_MS } from '../../src-shared/protocol/index.js';
 import { loadConfigFile, resolveConfigPaths, watchConfig } from '../config/index.js';
 import { editConfigFile } from '../config/write.js';
 import { createChannelsRuntime } from '../channels/runtime.js';
@@ -16,21 +14,17 @@ import { createConversation } from './conversation.js';
 import { createDispatcher } from './dispatcher.js';
 import { createEventBus } from './event-bus.js';
 import { gatewayHandlers } from './handlers/index.js';
-import { buildHelloOk } from './hello.js';
-import { createHttpHandler, serveStatic } from './http.js';
-import { createHttpApi } from './http-api.js';
+import { serveStatic } from './http.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { createListener } from './listener.js';
 import { createLocalClient } from './local-client.js';
-import { createNodePageRoute } from './node-page.js';
 import { createReloader } from './reload.js';
-import { GatewayServer, handshakeTimeoutFromEnv } from './server.js';
 import { cachedSessionCounts, createSnapshots } from './snapshots.js';
 import { createStateFeed } from './state-feed.js';
 import { listenLegacyCanvas, loggingSettings, openStateStore, writeStarterConfig } from './startup.js';
-import { authenticateConnect } from './handshake.js';
 import { pluginHandlers } from './handlers/plugins.js';
 import { createGatewayPlugins, installEarlyPluginCheck } from './plugin-wiring.js';
+import { createGatewayServer } from './server-wiring.js';
 import type { RunningGateway, StartGatewayOptions } from './start-types.js';
 
 export { StartupError } from './listener.js';
@@ -136,26 +130,11 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   plugins.attach(dispatcher);
 
   let ready = false;
-  const bootId = randomUUID();
-  const tickIntervalMs = opts.tickIntervalMs ?? TICK_INTERVAL_MS;
-  const server = new GatewayServer({
-    dispatcher,
-    connections,
-    log: log.child('ws'),
-    tickIntervalMs,
-    handshakeTimeoutMs: handshakeTimeoutFromEnv(env.OPENCLAW_HANDSHAKE_TIMEOUT_MS),
-    originPolicy: () => ({ port: listener.port, allowedOrigins: config().gateway.controlUi?.allowedOrigins ?? [], lanBind: !listener.loopbackOnly }),
-    authenticate: (params, conn) =>
-      authenticateConnect({ params, remoteAddress: conn.remoteAddress, isLoopback: conn.isLoopback, challengeNonce: conn.nonce, nowMs: Date.now(), auth: auth.current(), store, limiter, autoApproveCidrs: config().gateway.nodes?.pairing?.autoApproveCidrs ?? [], ...nodes.handshake }),
-    hello: (conn) =>
-      buildHelloOk({ version: VERSION, bootId, startedAtMs, tickIntervalMs, configPath: paths.configPath, stateDir: paths.stateDir, methods: () => dispatcher.methods, presence: feed.presence, health: snapshots.health, stateVersion: feed.versions, appliedConfigHash: () => reloader.applied().hash, authMode: () => auth.current().mode, controlUiUrl: listener.httpUrl }, conn),
-    handleHttp: createHttpHandler({
-      rendererDir: opts.rendererDir ?? join(PACKAGE_ROOT, 'out', 'renderer'),
-      isReady: () => ready,
-      routes: [createNodePageRoute(join(PACKAGE_ROOT, 'out', 'node-page')), nodes.canvasRoute],
-      extraRoute: ext.extraRoute,
-      api: createHttpApi({ config, stateDir: paths.stateDir, tools: conversation.tools, services: conversation.services, auth: auth.current, limiter, queue: conversation.queue, runs: conversation.runs, log: log.child('http'), onEvent: bus.subscribe, pluginRoutes: () => plugins.runtime.registry.routes() }),
-    }),
+  const server = createGatewayServer({
+    ...{ packageRoot: PACKAGE_ROOT, rendererDir: opts.rendererDir, tickIntervalMs: opts.tickIntervalMs, env, paths, startedAtMs, config, log, dispatcher, connections, listener },
+    ...{ auth, limiter, store, nodes, feed, snapshots, reloader, bus, conversation, extraRoute: ext.extraRoute },
+    pluginRoutes: () => plugins.runtime.registry.routes(),
+    isReady: () => ready,
   });
   bus.attachBroadcast((event, payload) => connections.broadcast(event, payload));
   ext.onDispatcher?.(dispatcher);
@@ -188,16 +167,13 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   await watcher.ready;
   log.info('gateway listening', { url: listener.wsUrl(), bind: listener.host, authMode: auth.current().mode, pid: process.pid, startupMs: Date.now() - startedAtMs, resumedMessages: resumed });
 
+  // Stopped in this order: nothing new comes in, work in flight finishes, then the listener and the store.
+  const shutdown: ((reason: string) => unknown)[] = [() => watcher.close(), stopMaintenance, () => channels.close(), () => conversation.queue.stop(), () => plugins.close()];
+  shutdown.push((reason) => server.close(reason), () => feed.close(), () => legacyCanvas?.close(), () => storeGuard.dispose(), () => store.close(), () => lock.release());
   let closing: Promise<void> | undefined;
   return {
-    port: listener.port,
-    host: listener.host,
-    httpUrl: listener.httpUrl(),
-    wsUrl: listener.wsUrl(),
-    stateDir: paths.stateDir,
-    configPath: paths.configPath,
-    tokenPath: auth.generatedToken?.path,
-    authMode: auth.current().mode,
+    ...{ port: listener.port, host: listener.host, httpUrl: listener.httpUrl(), wsUrl: listener.wsUrl(), stateDir: paths.stateDir, configPath: paths.configPath },
+    ...{ tokenPath: auth.generatedToken?.path, authMode: auth.current().mode },
     async queueIdle() {
       await conversation.queue.idle();
       await channels.outboxIdle();
@@ -207,17 +183,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
       closing ??= (async () => {
         ready = false;
         log.info('gateway stopping', { reason });
-        await watcher.close();
-        stopMaintenance();
-        await channels.close();
-        await conversation.queue.stop();
-        await plugins.close();
-        await server.close(reason);
-        feed.close();
-        await legacyCanvas?.close();
-        storeGuard.dispose();
-        store.close();
-        lock.release();
+        for (const step of shutdown) await step(reason);
       })();
       return closing;
     },

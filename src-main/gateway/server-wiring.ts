@@ -1,0 +1,110 @@
+/**
+ * The gateway's one listener, assembled from the parts the composition root built: the handshake against
+ * the current auth, `hello-ok` from live state, and the HTTP routes (Control UI, node page, canvas, APIs,
+ * plugin routes).
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { TICK_INTERVAL_MS } from '../../src-shared/protocol/index.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { Logger } from '../logging/index.js';
+import type { RegisteredRoute } from '../plugins/contributions.js';
+import type { NodesRuntime } from '../nodes/runtime-types.js';
+import type { Store } from '../store/types.js';
+import { VERSION } from '../version.js';
+import type { AuthRateLimiter } from './auth-rate-limit.js';
+import type { AuthState } from './auth-state.js';
+import type { ConnectionSet } from './connections.js';
+import type { createConversation } from './conversation.js';
+import type { Dispatcher } from './dispatcher.js';
+import type { EventBus } from './event-bus.js';
+import { authenticateConnect } from './handshake.js';
+import { buildHelloOk } from './hello.js';
+import { createHttpHandler, type HttpRoute } from './http.js';
+import { createHttpApi } from './http-api.js';
+import type { Listener } from './listener.js';
+import { createNodePageRoute } from './node-page.js';
+import type { Reloader } from './reload.js';
+import { GatewayServer, handshakeTimeoutFromEnv } from './server.js';
+import type { Snapshots } from './snapshots.js';
+import type { StateFeed } from './state-feed.js';
+
+export interface GatewayServerParts {
+  packageRoot: string;
+  rendererDir?: string;
+  tickIntervalMs?: number;
+  env: NodeJS.ProcessEnv;
+  paths: { configPath: string; stateDir: string };
+  startedAtMs: number;
+  config(): ResolvedConfig;
+  log: Logger;
+  dispatcher: Dispatcher;
+  connections: ConnectionSet;
+  listener: Listener;
+  auth: AuthState;
+  limiter: AuthRateLimiter;
+  store: Store;
+  nodes: NodesRuntime;
+  feed: StateFeed;
+  snapshots: Snapshots;
+  reloader: Reloader;
+  bus: EventBus;
+  conversation: ReturnType<typeof createConversation>;
+  extraRoute?: HttpRoute;
+  pluginRoutes(): readonly RegisteredRoute[];
+  isReady(): boolean;
+}
+
+export function createGatewayServer(p: GatewayServerParts): GatewayServer {
+  const { config, auth, listener, nodes, conversation } = p;
+  const bootId = randomUUID();
+  const tickIntervalMs = p.tickIntervalMs ?? TICK_INTERVAL_MS;
+  return new GatewayServer({
+    dispatcher: p.dispatcher,
+    connections: p.connections,
+    log: p.log.child('ws'),
+    tickIntervalMs,
+    handshakeTimeoutMs: handshakeTimeoutFromEnv(p.env.OPENCLAW_HANDSHAKE_TIMEOUT_MS),
+    originPolicy: () => ({ port: listener.port, allowedOrigins: config().gateway.controlUi?.allowedOrigins ?? [], lanBind: !listener.loopbackOnly }),
+    authenticate: (params, conn) =>
+      authenticateConnect({ params, remoteAddress: conn.remoteAddress, isLoopback: conn.isLoopback, challengeNonce: conn.nonce, nowMs: Date.now(), auth: auth.current(), store: p.store, limiter: p.limiter, autoApproveCidrs: config().gateway.nodes?.pairing?.autoApproveCidrs ?? [], ...nodes.handshake }),
+    hello: (conn) =>
+      buildHelloOk(
+        {
+          version: VERSION,
+          bootId,
+          startedAtMs: p.startedAtMs,
+          tickIntervalMs,
+          configPath: p.paths.configPath,
+          stateDir: p.paths.stateDir,
+          methods: () => p.dispatcher.methods,
+          presence: p.feed.presence,
+          health: p.snapshots.health,
+          stateVersion: p.feed.versions,
+          appliedConfigHash: () => p.reloader.applied().hash,
+          authMode: () => auth.current().mode,
+          controlUiUrl: listener.httpUrl,
+        },
+        conn,
+      ),
+    handleHttp: createHttpHandler({
+      rendererDir: p.rendererDir ?? join(p.packageRoot, 'out', 'renderer'),
+      isReady: p.isReady,
+      routes: [createNodePageRoute(join(p.packageRoot, 'out', 'node-page')), nodes.canvasRoute],
+      extraRoute: p.extraRoute,
+      api: createHttpApi({
+        config,
+        stateDir: p.paths.stateDir,
+        tools: conversation.tools,
+        services: conversation.services,
+        auth: auth.current,
+        limiter: p.limiter,
+        queue: conversation.queue,
+        runs: conversation.runs,
+        log: p.log.child('http'),
+        onEvent: p.bus.subscribe,
+        pluginRoutes: p.pluginRoutes,
+      }),
+    }),
+  });
+}
