@@ -185,8 +185,7 @@ describe('installing a third-party plugin into a running gateway', () => {
   });
 
   it('its channel talks to the platform: a Relay Chat user is answered by the agent', async () => {
-    // The plugin's channel needs it in the gateway process (channels do not run out of process yet).
-    expect((await cli(['config', 'set', 'plugins.entries.weather.isolation', 'inprocess'])).code).toBe(0);
+    // The channel runs in the plugin's own process, like its tool and method.
     const channel = await cli(['config', 'set', 'channels.relaychat', JSON.stringify({ token: relay.token, apiRoot: relay.url, dmPolicy: 'open', allowFrom: ['*'] })]);
     expect(channel.code, channel.stderr).toBe(0);
     relay.say('ana', 'what is the weather in Tokyo?');
@@ -195,6 +194,7 @@ describe('installing a third-party plugin into a running gateway', () => {
     const status = await client.call<any>('channels.status', {});
     expect(status.channelOrder).toContain('relaychat');
     expect(status.channelAccounts.relaychat[0]).toMatchObject({ connected: true });
+    expect((await client.call<any>('plugins.info', { id: 'weather' })).plugin.isolation).toBe('process');
   });
 
   it('refuses a clashing id and a broken archive before anything is put in place', async () => {

@@ -36,9 +36,9 @@ describe('plugin channels', () => {
     expect(mod.sent).toContainEqual({ account: 'work', to: { kind: 'direct', id: 'u:1' }, text: 'hi' });
   });
 
-  it('explain that a channel from a plugin process cannot run yet', () => {
+  it('explain a channel that came without adapter code', () => {
     const plugin = toChannelPlugin({ pluginId: 'x', id: 'xchat', label: 'X', capabilities: { textLimit: 1, format: 'plain', media: false, threads: false, livenessMs: 1000 } });
-    expect(plugin.checkConfig({}, { platform: 'linux' })).toEqual({ ok: false, reason: expect.stringMatching(/isolation to "inprocess"/) });
-    expect(() => plugin.create({} as ChannelContext)).toThrow(/runs in its own process/);
+    expect(plugin.checkConfig({}, { platform: 'linux' })).toEqual({ ok: false, reason: expect.stringMatching(/no adapter code for channel "xchat"/) });
+    expect(() => plugin.create({} as ChannelContext)).toThrow(/no adapter code/);
   });
 });

@@ -53,11 +53,15 @@ export function pluginChannelCatalog(registry: Pick<PluginRegistry, 'channelProv
     });
 }
 
-/** Adapts a registered channel to the channel manager's `ChannelPlugin`. */
+/**
+ * Adapts a registered channel to the channel manager's `ChannelPlugin`. A
+ * channel of a plugin process has a definition whose adapters are proxies
+ * into that process (see `process-contributions`).
+ */
 export function toChannelPlugin(channel: RegisteredChannel): ChannelPlugin {
   const def = channel.definition;
   if (!def) {
-    const reason = `plugin "${channel.pluginId}" runs in its own process, where channels cannot run yet; set plugins.entries.${channel.pluginId}.isolation to "inprocess" if you trust its code`;
+    const reason = `plugin "${channel.pluginId}" gave the gateway no adapter code for channel "${channel.id}"`;
     return {
       id: channel.id,
       label: channel.label,

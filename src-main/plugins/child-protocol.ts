@@ -3,10 +3,16 @@
  * one JSON message per line on stdin/stdout).
  *
  * Parent → child requests: `initialize`, `tool.call`, `method.call`,
- * `hook.call`, `route.call`, `memory.call`, `ping`, `shutdown`.
- * Child → parent notifications: `log`. Either side: `$/cancel`.
+ * `hook.call`, `route.call`, `memory.call`, `ping`, `shutdown`, and for
+ * channel adapters `channel.create`, `channel.start`, `channel.stop`,
+ * `channel.send`, `channel.sendTyping`.
+ * Child → parent requests: `channel.emit` (answered once the gateway queued
+ * the message, so the adapter acknowledges the platform after).
+ * Child → parent notifications: `log`, `channel.heartbeat`, `channel.fail`.
+ * Either side: `$/cancel`.
  */
-import type { ChannelCapabilities } from '../../src-shared/domain/channel.js';
+import type { ChannelCapabilities, ChannelSend } from '../../src-shared/domain/channel.js';
+import type { InboundMessage } from '../../src-shared/domain/inbound.js';
 import type { OperatorScope } from '../../src-shared/protocol/scopes.js';
 import type { JsonSchema, PluginHookName, PluginHttpRequest, PluginKind, PluginMethodContext } from '../../src-shared/plugin/api.js';
 
@@ -66,4 +72,60 @@ export interface LogParams {
   level: 'debug' | 'info' | 'warn' | 'error';
   msg: string;
   fields?: Record<string, unknown>;
+  /** Set when a channel adapter logged: the gateway writes the line to that adapter's logger. */
+  handle?: string;
+}
+
+/** `channel.create` params: one adapter for one account. */
+export interface ChannelCreateParams {
+  channelId: string;
+  accountId: string;
+  config: Record<string, unknown>;
+  dataDir: string;
+}
+
+/** `channel.create` result. `typing`: the adapter has `sendTyping`. */
+export interface ChannelCreateResult {
+  handle: string;
+  typing: boolean;
+}
+
+/** `channel.start`, `channel.stop` params; also `channel.heartbeat` (notification). */
+export interface ChannelHandleParams {
+  handle: string;
+}
+
+/** `channel.send` params; the result is `{ messageId }`. */
+export interface ChannelSendParams {
+  handle: string;
+  msg: ChannelSend;
+}
+
+/** `channel.sendTyping` params. */
+export interface ChannelTypingParams {
+  handle: string;
+  to: ChannelSend['to'];
+  threadId?: string;
+}
+
+/** `channel.emit` params (child → parent request). */
+export interface ChannelEmitParams {
+  handle: string;
+  msg: InboundMessage;
+}
+
+/** `channel.fail` notification: the adapter's connection died after `start`. */
+export interface ChannelFailParams {
+  handle: string;
+  error: ChannelErrorData;
+}
+
+/**
+ * An adapter error as JSON (the `data` of an error answer to `channel.*`
+ * requests), so the gateway can rebuild rate-limit, permanent and auth errors.
+ */
+export interface ChannelErrorData {
+  name: string;
+  message: string;
+  retryAfterMs?: number;
 }

@@ -55,19 +55,17 @@ describe('plugins doctor', () => {
     expect(byCode('disabled-but-configured')).toEqual([expect.objectContaining({ pluginId: 'good', fix: 'run openclaw plugins enable good, or remove plugins.entries.good.config' })]);
     expect(byCode('unknown-plugin-in-config')).toEqual([expect.objectContaining({ pluginId: 'ghost' })]);
     expect(byCode('memory-slot')).toEqual([expect.objectContaining({ problem: 'plugins.slots.memory chooses "good", which is not a memory plugin' })]);
-    // The bundled channel plugin runs in process; only installed ones default to a child process.
-    expect(byCode('channel-needs-inprocess')).toEqual([]);
     expect(findings.map((f) => f.severity)).toEqual([...findings.map((f) => f.severity)].sort((a, b) => ['error', 'warning', 'info'].indexOf(a) - ['error', 'warning', 'info'].indexOf(b)));
   });
 
-  it('warns that an installed channel plugin needs to run in process, and notes a disabled channel provider', () => {
+  it('has nothing to say about an installed channel plugin running in its own process, and notes a disabled channel provider', () => {
     const stateDir = join(tmp.dir, 'state2');
     cpSync(fixtureDir('channel'), join(stateDir, 'extensions', 'echochat'), { recursive: true });
     const discovery = discoverPlugins({ stateDir });
     const loader = createInProcessLoader();
     const mk = (config: PluginsConfig) => createPluginRegistry({ discovery, config, stateDir, loaders: { inprocess: loader, process: loader }, log: memoryLogger() });
     const on = mk({});
-    expect(diagnosePlugins({ discovery, records: on.list(), config: {}, providers: on.channelProviders() }).map((f) => f.code)).toEqual(['channel-needs-inprocess']);
+    expect(diagnosePlugins({ discovery, records: on.list(), config: {}, providers: on.channelProviders() }).map((f) => f.code)).toEqual([]);
     const off = mk({ deny: ['echochat'] });
     const findings = diagnosePlugins({ discovery, records: off.list(), config: { deny: ['echochat'] }, channels: { echochat: {} }, providers: off.channelProviders() });
     expect(findings).toEqual([expect.objectContaining({ code: 'channel-plugin-disabled', problem: expect.stringMatching(/channels\.echochat: kept but not running/), fix: 'run openclaw plugins enable echochat' })]);

@@ -25,7 +25,6 @@ export interface DoctorFinding {
     | 'disabled-but-configured'
     | 'unknown-plugin-in-config'
     | 'memory-slot'
-    | 'channel-needs-inprocess'
     | 'call-errors';
   pluginId?: string;
   problem: string;
@@ -92,15 +91,6 @@ export function diagnosePlugins(input: DoctorInput): DoctorFinding[] {
     }
     if (!r.enabled && r.state === 'disabled' && entry?.config !== undefined) {
       out.push({ severity: 'warning', code: 'disabled-but-configured', pluginId: r.id, problem: `plugin "${r.id}" has settings but does not run: ${r.reason}`, fix: `run openclaw plugins enable ${r.id}, or remove plugins.entries.${r.id}.config` });
-    }
-    if (r.enabled && r.isolation === 'process' && r.kind.includes('channel')) {
-      out.push({
-        severity: 'warning',
-        code: 'channel-needs-inprocess',
-        pluginId: r.id,
-        problem: `plugin "${r.id}" provides channels, which cannot run out of process yet`,
-        fix: `if you trust its code, set plugins.entries.${r.id}.isolation to "inprocess"`,
-      });
     }
     if (r.callErrors > 0) {
       out.push({ severity: 'info', code: 'call-errors', pluginId: r.id, problem: `${r.callErrors} call(s) into plugin "${r.id}" failed; last: ${r.lastCallError ?? '?'}`, fix: `see the gateway log (plugins/${r.id}) and report it to the plugin's author` });

@@ -6,10 +6,28 @@
  * plugin prints is turned into `log` notifications.
  */
 import { createApiCollector, type Collected } from './api-collector.js';
-import type { HookCallParams, InitializeParams, LogParams, MemoryCallParams, MethodCallParams, Registrations, RouteCallParams, ToolCallParams } from './child-protocol.js';
+import type {
+  ChannelCreateParams,
+  ChannelCreateResult,
+  ChannelEmitParams,
+  ChannelErrorData,
+  ChannelFailParams,
+  ChannelHandleParams,
+  ChannelSendParams,
+  ChannelTypingParams,
+  HookCallParams,
+  InitializeParams,
+  LogParams,
+  MemoryCallParams,
+  MethodCallParams,
+  Registrations,
+  RouteCallParams,
+  ToolCallParams,
+} from './child-protocol.js';
 import { loadAndRegister } from './entry-loader.js';
 import { errorMessage } from './errors.js';
-import { createRpcPeer, RpcMethodNotFoundError } from './rpc.js';
+import { createRpcPeer, RpcHandlerError, RpcMethodNotFoundError } from './rpc.js';
+import type { ChannelAdapter, ChannelContext, ChannelLogger } from '../../src-shared/domain/channel.js';
 import type { PluginLogger } from '../../src-shared/plugin/api.js';
 
 const protocolWrite = process.stdout.write.bind(process.stdout);
@@ -28,9 +46,13 @@ const log: PluginLogger = {
   error: (msg, fields) => send('error', msg, fields),
 };
 
-function send(level: LogParams['level'], msg: string, fields?: Record<string, unknown>): void {
-  peer.notify('log', { level, msg: String(msg), ...(fields ? { fields: safeFields(fields) } : {}) } satisfies LogParams);
+function send(level: LogParams['level'], msg: string, fields?: Record<string, unknown>, handle?: string): void {
+  peer.notify('log', { level, msg: String(msg), ...(fields ? { fields: safeFields(fields) } : {}), ...(handle ? { handle } : {}) } satisfies LogParams);
 }
+
+/** Channel adapters the gateway created here, by handle. */
+const adapters = new Map<string, { adapter: ChannelAdapter; controller: AbortController }>();
+let nextHandle = 1;
 
 // What the plugin prints becomes log lines; the protocol stream stays clean.
 process.stdout.write = ((chunk: unknown) => {
@@ -40,7 +62,10 @@ process.stdout.write = ((chunk: unknown) => {
 }) as typeof process.stdout.write;
 
 // The parent went away: nothing left to serve.
-process.stdin.on('end', () => process.exit(0));
+process.stdin.on('end', () => {
+  for (const a of adapters.values()) a.controller.abort(new Error('the gateway disconnected'));
+  process.exit(0);
+});
 process.on('uncaughtException', (err) => {
   send('error', `uncaught exception: ${errorMessage(err)}`, { stack: err instanceof Error ? err.stack : undefined });
   // State after an uncaught exception is unknown: exit, and let the parent restart us.
@@ -91,9 +116,95 @@ async function handle(method: string, params: unknown, signal: AbortSignal): Pro
       if (!fn) throw new Error(`memory has no ${p.op}`);
       return fn.call(memory, p.arg);
     }
+    case 'channel.create':
+      return createChannel(c, params as ChannelCreateParams);
+    case 'channel.start':
+      await channelCall(() => adapterFor((params as ChannelHandleParams).handle).start());
+      return null;
+    case 'channel.stop': {
+      const { handle } = params as ChannelHandleParams;
+      const a = adapters.get(handle);
+      if (!a) return null;
+      a.controller.abort(new Error('the adapter is being stopped'));
+      try {
+        await channelCall(() => a.adapter.stop());
+      } finally {
+        adapters.delete(handle);
+      }
+      return null;
+    }
+    case 'channel.send': {
+      const p = params as ChannelSendParams;
+      return channelCall(() => adapterFor(p.handle).send(p.msg));
+    }
+    case 'channel.sendTyping': {
+      const p = params as ChannelTypingParams;
+      const adapter = adapterFor(p.handle);
+      if (!adapter.sendTyping) throw new Error('this adapter cannot show typing');
+      await channelCall(() => adapter.sendTyping!(p.to, p.threadId));
+      return null;
+    }
+    case 'channel.login':
+    case 'channel.logout':
+      throw new Error('channel login and logout are not available for a plugin that runs in its own process yet');
     default:
       throw new RpcMethodNotFoundError(`no method ${method}`);
   }
+}
+
+function createChannel(c: Collected, p: ChannelCreateParams): ChannelCreateResult {
+  const def = c.channels.find((ch) => ch.id === p.channelId);
+  if (!def) throw new Error(`no channel "${p.channelId}"`);
+  const handle = `ch${nextHandle++}`;
+  const controller = new AbortController();
+  const channelLog: ChannelLogger = {
+    debug: (msg, fields) => send('debug', msg, fields, handle),
+    info: (msg, fields) => send('info', msg, fields, handle),
+    warn: (msg, fields) => send('warn', msg, fields, handle),
+    error: (msg, fields) => send('error', msg, fields, handle),
+  };
+  const ctx: ChannelContext = {
+    channel: p.channelId,
+    accountId: p.accountId,
+    config: p.config,
+    dataDir: p.dataDir,
+    log: channelLog,
+    // Answered once the gateway queued the message: the adapter acknowledges the platform after.
+    emit: async (msg) => {
+      await peer.request('channel.emit', { handle, msg } satisfies ChannelEmitParams);
+    },
+    heartbeat: () => peer.notify('channel.heartbeat', { handle } satisfies ChannelHandleParams),
+    fail: (err) => peer.notify('channel.fail', { handle, error: errorData(err) } satisfies ChannelFailParams),
+    signal: controller.signal,
+  };
+  const adapter = def.create({ id: p.accountId, config: p.config }, ctx);
+  adapters.set(handle, { adapter, controller });
+  return { handle, typing: typeof adapter.sendTyping === 'function' };
+}
+
+function adapterFor(handle: string): ChannelAdapter {
+  const a = adapters.get(handle);
+  if (!a) throw new Error(`no channel adapter "${handle}" (stopped, or created by an earlier process)`);
+  return a.adapter;
+}
+
+/** Runs an adapter call; its error travels with its name (rate limit, permanent, auth) as data. */
+async function channelCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const data = errorData(err);
+    throw new RpcHandlerError(data.message, data);
+  }
+}
+
+function errorData(err: unknown): ChannelErrorData {
+  const e = err as { name?: unknown; message?: unknown; retryAfterMs?: unknown } | undefined;
+  return {
+    name: typeof e?.name === 'string' ? e.name : 'Error',
+    message: typeof e?.message === 'string' ? e.message : errorMessage(err),
+    ...(typeof e?.retryAfterMs === 'number' ? { retryAfterMs: e.retryAfterMs } : {}),
+  };
 }
 
 async function initialize(p: InitializeParams): Promise<Registrations> {

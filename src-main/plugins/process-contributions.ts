@@ -2,10 +2,31 @@
  * Turns what a child process registered into gateway-side contributions whose
  * calls travel over JSON-RPC. Validation, timeouts and error counting are the
  * same guard the in-process plugins get; a call that outlives its timeout is
- * cancelled in the child too.
+ * cancelled in the child too. Channel adapters get a gateway-side proxy: the
+ * child's `emit`, `heartbeat`, `fail` and log lines reach the right adapter
+ * context by handle, and every live adapter fails when the process exits, so
+ * the channel supervisor restarts it once the plugin is back.
  */
-import type { PluginHttpResponse, PluginToolResult } from '../../src-shared/plugin/api.js';
-import type { Registrations } from './child-protocol.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  ChannelAuthError,
+  ChannelPermanentError,
+  ChannelRateLimitError,
+  type ChannelAdapter,
+  type ChannelContext,
+} from '../../src-shared/domain/channel.js';
+import type { ChannelDefinition, PluginHttpResponse, PluginToolResult } from '../../src-shared/plugin/api.js';
+import type {
+  ChannelCreateParams,
+  ChannelCreateResult,
+  ChannelEmitParams,
+  ChannelErrorData,
+  ChannelFailParams,
+  ChannelHandleParams,
+  LogParams,
+  Registrations,
+} from './child-protocol.js';
 import {
   bareTargetKindFromPattern,
   checkParams,
@@ -16,12 +37,25 @@ import {
   type PluginContributions,
   type RegisteredHook,
 } from './contributions.js';
-import { PluginCallError } from './errors.js';
+import { errorMessage, PluginCallError, PluginUnavailableError } from './errors.js';
+import { RpcRemoteError } from './rpc.js';
 import type { PluginLoadRequest } from './plugin-registry.js';
 
 /** The part of a plugin process that contributions need. */
 export interface ProcessCaller {
   call<T>(method: string, params: unknown, signal?: AbortSignal): Promise<T>;
+  /** Where the child's channel requests and notifications, and the process's exits, go. */
+  attach?(events: ChildEvents): void;
+}
+
+/** What the process host hands to contributions. */
+export interface ChildEvents {
+  /** A child → parent request; throws for a method it does not serve. */
+  request(method: string, params: unknown): Promise<unknown>;
+  /** A notification; true when handled here. */
+  notification(method: string, params: unknown): boolean;
+  /** The child process is gone (`reason`: "exited with code 3", "was killed (SIGKILL)"…). */
+  exited(reason: string): void;
 }
 
 /** Contributions backed by RPC calls into the child. */
@@ -31,9 +65,20 @@ export function buildProcessContributions(req: PluginLoadRequest, reg: Registrat
   const info = req.candidate.manifest.channelInfo ?? {};
   const memoryCall = <T>(op: string, arg: unknown) => guardCall(guard, `memory ${op}`, timeouts.methodMs, (signal) => proc.call<T>('memory.call', { op, arg }, signal));
   const noMemoryOp = (op: string) => () => Promise.reject(new PluginCallError(pluginId, `memory ${op}`, 'not supported by this memory plugin'));
+  // Account folders live inside the plugin's own data folder: the only place its process may write.
+  const channelHost = reg.channels.length > 0 ? new ProcessChannels(pluginId, proc, path.join(req.dataDir, 'channels')) : undefined;
+  if (channelHost) proc.attach?.(channelHost);
   return {
     channels: reg.channels.map((c) => {
       const bare = bareTargetKindFromPattern(info[c.id]?.targetRules?.groupIdPattern);
+      const definition: ChannelDefinition = {
+        id: c.id,
+        label: c.label,
+        capabilities: c.capabilities,
+        ...(c.settingsSchema ? { settingsSchema: c.settingsSchema } : {}),
+        // The settings schema is checked by the config layer; the adapter's own checks run when it starts.
+        create: (account, ctx) => channelHost!.create(c.id, account.config, ctx),
+      };
       return {
         pluginId,
         id: c.id,
@@ -42,6 +87,7 @@ export function buildProcessContributions(req: PluginLoadRequest, reg: Registrat
         ...(c.settingsSchema ? { settingsSchema: c.settingsSchema } : {}),
         ...(c.threadIsTopic ? { threadIsTopic: true } : {}),
         ...(bare ? { bareTargetKind: bare } : {}),
+        definition,
       };
     }),
     tools: reg.tools.map((t) => ({
@@ -101,4 +147,144 @@ export function buildProcessContributions(req: PluginLoadRequest, reg: Registrat
       create: () => Promise.reject(new PluginCallError(pluginId, `store "${s.id}"`, `storage backends run in the gateway process only; set plugins.entries.${pluginId}.isolation to "inprocess"`)),
     })),
   };
+}
+
+/** One adapter living in the child, seen from the gateway. */
+interface LiveAdapter {
+  ctx: ChannelContext;
+  /** Set once the process it lived in is gone or it was stopped. */
+  dead?: Error;
+}
+
+/** Gateway-side adapters of one plugin process's channels. */
+export class ProcessChannels implements ChildEvents {
+  /** Adapters of the current process, by handle; each proxy keeps its own entry after the process is gone. */
+  private readonly live = new Map<string, LiveAdapter>();
+
+  constructor(
+    private readonly pluginId: string,
+    private readonly proc: ProcessCaller,
+    private readonly accountsRoot: string,
+  ) {}
+
+  /** An adapter proxy; the child creates the real adapter right away, `start` waits for it. */
+  create(channelId: string, config: Record<string, unknown>, ctx: ChannelContext): ChannelAdapter {
+    const target = (what: string) => `channel "${channelId}" ${what}`;
+    const fail = (what: string, err: unknown): never => {
+      throw channelError(this.pluginId, target(what), err);
+    };
+    const dataDir = path.join(this.accountsRoot, channelId, ctx.accountId);
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const params: ChannelCreateParams = { channelId, accountId: ctx.accountId, config, dataDir };
+    const created = this.proc.call<ChannelCreateResult>('channel.create', params).then(
+      (r) => {
+        const entry: LiveAdapter = { ctx };
+        this.live.set(r.handle, entry);
+        return { ...r, entry };
+      },
+      (err: unknown) => fail('create', err),
+    );
+    created.catch(() => undefined); // reported by start/send
+    const call = async <T>(what: string, run: (handle: string) => Promise<T>): Promise<T> => {
+      const { handle, entry } = await created;
+      if (entry.dead) return fail(what, entry.dead);
+      try {
+        return await run(handle);
+      } catch (err) {
+        return fail(what, entry.dead ?? err);
+      }
+    };
+    return {
+      start: () => call('start', (handle) => this.proc.call<null>('channel.start', { handle } satisfies ChannelHandleParams)).then(() => undefined),
+      stop: async () => {
+        const r = await created.catch(() => undefined);
+        if (!r || r.entry.dead) return;
+        const entry = r.entry;
+        try {
+          await this.proc.call('channel.stop', { handle: r.handle } satisfies ChannelHandleParams);
+        } catch (err) {
+          // When the process went away meanwhile, the adapter is gone either way.
+          if (!entry.dead) throw channelError(this.pluginId, target('stop'), err);
+        } finally {
+          entry.dead ??= new Error('the adapter was stopped');
+          this.live.delete(r.handle);
+        }
+      },
+      send: (msg) => call('send', (handle) => this.proc.call<{ messageId: string }>('channel.send', { handle, msg })),
+      sendTyping: (to, threadId) =>
+        created.then(
+          (r) => (r.typing ? call('sendTyping', (handle) => this.proc.call<null>('channel.sendTyping', { handle, to, ...(threadId ? { threadId } : {}) })).then(() => undefined) : undefined),
+          () => undefined,
+        ),
+    };
+  }
+
+  async request(method: string, params: unknown): Promise<unknown> {
+    if (method !== 'channel.emit') throw new Error(`no method ${method}`);
+    const p = params as ChannelEmitParams;
+    const entry = this.entry(p?.handle);
+    await entry.ctx.emit(p.msg);
+    return null;
+  }
+
+  notification(method: string, params: unknown): boolean {
+    const handle = (params as { handle?: unknown } | undefined)?.handle;
+    if (typeof handle !== 'string') return false;
+    const entry = this.live.get(handle);
+    if (method === 'log') {
+      if (!entry) return false;
+      const p = params as LogParams;
+      const level = ['debug', 'info', 'warn', 'error'].includes(p.level) ? p.level : 'info';
+      entry.ctx.log[level](String(p.msg ?? ''), p.fields);
+      return true;
+    }
+    if (method === 'channel.heartbeat') {
+      if (entry && !entry.dead) entry.ctx.heartbeat();
+      return true;
+    }
+    if (method === 'channel.fail') {
+      if (entry && !entry.dead) entry.ctx.fail(rebuildError((params as ChannelFailParams).error));
+      return true;
+    }
+    return false;
+  }
+
+  exited(reason: string): void {
+    const err = new Error(`plugin process exited (plugin "${this.pluginId}": its process ${reason}); the channel restarts once the plugin is back`);
+    const entries = [...this.live.values()];
+    this.live.clear();
+    for (const entry of entries) {
+      if (entry.dead) continue;
+      entry.dead = err;
+      entry.ctx.fail(err);
+    }
+  }
+
+  private entry(handle: unknown): LiveAdapter {
+    const entry = typeof handle === 'string' ? this.live.get(handle) : undefined;
+    if (!entry || entry.dead) throw new Error(`no running channel adapter "${String(handle)}"`);
+    return entry;
+  }
+}
+
+/** An adapter error from the child, rebuilt so delivery sees rate limits, permanent and auth errors. */
+function rebuildError(data: ChannelErrorData | undefined): Error {
+  const message = data?.message ?? 'the adapter failed';
+  if (data?.name === 'ChannelRateLimitError' && typeof data.retryAfterMs === 'number') return new ChannelRateLimitError(data.retryAfterMs, message);
+  if (data?.name === 'ChannelPermanentError') return new ChannelPermanentError(message);
+  if (data?.name === 'ChannelAuthError') return new ChannelAuthError(message);
+  return new Error(message);
+}
+
+/** A failed adapter call: the platform's own error kinds as they are, anything else naming plugin and channel. */
+function channelError(pluginId: string, target: string, err: unknown): Error {
+  if (err instanceof RpcRemoteError && isErrorData(err.data) && PLATFORM_ERRORS.has(err.data.name)) return rebuildError(err.data);
+  if (err instanceof PluginUnavailableError || err instanceof PluginCallError) return err;
+  return new PluginCallError(pluginId, target, errorMessage(err), { cause: err });
+}
+
+const PLATFORM_ERRORS = new Set(['ChannelRateLimitError', 'ChannelPermanentError', 'ChannelAuthError']);
+
+function isErrorData(v: unknown): v is ChannelErrorData {
+  return !!v && typeof v === 'object' && typeof (v as ChannelErrorData).name === 'string' && typeof (v as ChannelErrorData).message === 'string';
 }

@@ -8,6 +8,9 @@ import type { PluginLoadRequest } from './plugin-registry.js';
 import { createProcessLoader, type ProcessLoaderOptions } from './process-host.js';
 import { createPluginRegistry } from './registry.js';
 import { createInProcessLoader } from './guard.js';
+import { toChannelPlugin } from './channel-bridge.js';
+import { ChannelRateLimitError, type ChannelContext } from '../../src-shared/domain/channel.js';
+import type { InboundMessage } from '../../src-shared/domain/inbound.js';
 
 const tmp = tempDir();
 let childEntry = '';
@@ -149,5 +152,107 @@ describe('out-of-process plugins', () => {
     const failed = await waiters.until(() => (registry.get('crashes')!.state === 'failed' ? registry.get('crashes') : undefined), 10_000, 'the failed state');
     expect(failed).toMatchObject({ callErrors: 2, error: expect.stringMatching(/crashed 2 times/) });
     expect(registry.tools()).toEqual([]);
+  });
+});
+
+/** A channel context that records what the adapter does; `emit` waits for `release` when `hold` is set. */
+function channelContext(dataDir: string, waiters: Waiters, channel = 'procchat') {
+  const rec = { emitted: [] as InboundMessage[], heartbeats: 0, failures: [] as Error[], log: memoryLogger('channels/procchat'), hold: false };
+  let release: () => void = () => {};
+  const ctx: ChannelContext = {
+    channel,
+    accountId: 'work',
+    config: { token: 't' },
+    dataDir,
+    log: rec.log,
+    emit: async (msg) => {
+      rec.emitted.push(msg);
+      waiters.notify();
+      if (rec.hold) await new Promise<void>((resolve) => (release = resolve));
+    },
+    heartbeat: () => {
+      rec.heartbeats++;
+      waiters.notify();
+    },
+    fail: (err) => {
+      rec.failures.push(err);
+      waiters.notify();
+    },
+    signal: new AbortController().signal,
+  };
+  return { ctx, rec, release: () => release() };
+}
+
+const platform = (dataDir: string) => `http://127.0.0.1:${readFileSync(join(dataDir, 'port'), 'utf8')}`;
+const post = (url: string, body: unknown = {}) => fetch(url, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, unknown>>);
+const sentLines = (dataDir: string) => readFileSync(join(dataDir, 'sent.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+
+describe('out-of-process channels', () => {
+  it('run their adapters across the process boundary and come back after a crash', async () => {
+    const { contributions, events, waiters, dataDir, log } = await start('process-channel');
+    const plugin = toChannelPlugin(contributions.channels[0]!);
+    expect(plugin).toMatchObject({ id: 'procchat', label: 'Process Chat' });
+    expect(plugin.checkConfig({ token: 't' }, { platform: 'linux' })).toEqual({ ok: true });
+
+    // The gateway hands the child a folder inside the plugin's own data folder: the only place it may write.
+    const accountDir = join(dataDir, 'channels', 'procchat', 'work');
+    const first = channelContext(join(dataDir, 'gateway-side', 'work'), waiters);
+    const adapter = plugin.create(first.ctx);
+    await adapter.start();
+    await waiters.until(() => (first.rec.heartbeats > 0 ? true : undefined), 5000, 'a heartbeat');
+    // The adapter's log lines reach its own logger, not the plugin's.
+    expect(first.rec.log.lines).toContainEqual(expect.objectContaining({ level: 'info', msg: 'listening', fields: { account: 'work' } }));
+    expect(log.lines.some((l) => l.msg === 'listening')).toBe(false);
+
+    // Inbound: the child acknowledges the platform only after the gateway's emit resolved.
+    const url = platform(accountDir);
+    first.rec.hold = true;
+    const answered = post(`${url}/inbound`, { id: 'm1', text: 'hello' });
+    const msg = await waiters.until(() => first.rec.emitted[0], 5000, 'the inbound message');
+    expect(msg).toMatchObject({ channel: 'procchat', accountId: 'work', messageId: 'm1', text: 'hello', peer: { kind: 'direct', id: 'u:1' } });
+    expect(await fetch(`${url}/state`).then((r) => r.json())).toEqual({ acked: [], aborted: false });
+    first.release();
+    await expect(answered).resolves.toEqual({ acked: 'm1' });
+    expect(first.rec.heartbeats).toBeGreaterThanOrEqual(2);
+
+    // Outbound, typing, and a platform rate limit that keeps its kind and delay.
+    await expect(adapter.send({ to: { kind: 'direct', id: 'u:1' }, text: 'hi' })).resolves.toEqual({ messageId: 's1' });
+    await adapter.sendTyping!({ kind: 'direct', id: 'u:1' });
+    expect(sentLines(accountDir)).toEqual([{ to: { kind: 'direct', id: 'u:1' }, text: 'hi' }, { typing: { kind: 'direct', id: 'u:1' } }]);
+    const limited = await adapter.send({ to: { kind: 'direct', id: 'u:1' }, text: 'slow down' }).catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(ChannelRateLimitError);
+    expect(limited).toMatchObject({ retryAfterMs: 1500, message: 'too many messages' });
+
+    // A connection the adapter reports dead reaches ctx.fail.
+    await post(`${url}/fail`);
+    expect(await waiters.until(() => first.rec.failures[0], 5000, 'the adapter failure')).toMatchObject({ message: 'socket closed by the platform' });
+
+    // The process dies: the live adapter fails, its calls reject, stopping it is harmless.
+    await post(`${url}/crash`).catch(() => undefined);
+    const crashFailure = await waiters.until(() => first.rec.failures[1], 5000, 'the crash failure');
+    expect(crashFailure.message).toMatch(/^plugin process exited \(plugin "procchat": its process exited with code 5\)/);
+    await expect(adapter.send({ to: { kind: 'direct', id: 'u:1' }, text: 'lost' })).rejects.toThrow(/plugin "procchat" channel "procchat" send failed: plugin process exited/);
+    await expect(adapter.stop()).resolves.toBeUndefined();
+
+    // Once the host restarted the child, a new adapter starts and delivers.
+    await waiters.until(() => events.restarts[0], 10_000, 'a restart');
+    const second = channelContext(accountDir, waiters);
+    const again = plugin.create(second.ctx);
+    await again.start();
+    await expect(post(`${platform(accountDir)}/inbound`, { id: 'm2', text: 'back' })).resolves.toEqual({ acked: 'm2' });
+    expect(second.rec.emitted).toEqual([expect.objectContaining({ messageId: 'm2', text: 'back' })]);
+    expect(first.rec.emitted).toHaveLength(1);
+    await again.stop();
+    await expect(fetch(`${platform(accountDir)}/state`)).rejects.toThrow();
+    await expect(again.send({ to: { kind: 'direct', id: 'u:1' }, text: 'after stop' })).rejects.toThrow(/send failed: the adapter was stopped/);
+  });
+
+  it('report an adapter that cannot start, naming plugin and channel', async () => {
+    const { contributions, waiters, dataDir } = await start('process-channel');
+    const plugin = toChannelPlugin(contributions.channels[0]!);
+    const { ctx } = channelContext(join(dataDir, 'gateway-side', 'bad'), waiters);
+    const adapter = plugin.create({ ...ctx, config: {} });
+    await expect(adapter.start()).rejects.toThrow('plugin "procchat" channel "procchat" start failed: token is missing');
+    await expect(adapter.stop()).resolves.toBeUndefined();
   });
 });

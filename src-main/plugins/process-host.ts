@@ -12,12 +12,12 @@ import path from 'node:path';
 import { PLUGIN_API_VERSION } from '../../src-shared/plugin/api.js';
 import { buildChildEnv, permissionFlags } from './child-env.js';
 import type { InitializeParams, LogParams, Registrations } from './child-protocol.js';
-import { buildProcessContributions } from './process-contributions.js';
+import { buildProcessContributions, type ChildEvents } from './process-contributions.js';
 import { apiVersionProblem, DEFAULT_REGISTER_TIMEOUT_MS } from './entry-loader.js';
 import { errorMessage, PluginUnavailableError } from './errors.js';
 import type { PluginLoader, PluginLoadRequest } from './plugin-registry.js';
 import { CrashWindow, DEFAULT_RESTART_POLICY, restartDelay, type RestartPolicy } from './restart-policy.js';
-import { createRpcPeer, type RpcPeer } from './rpc.js';
+import { createRpcPeer, RpcMethodNotFoundError, type RpcPeer } from './rpc.js';
 
 /** How plugin processes are started and watched. */
 export interface ProcessLoaderOptions {
@@ -82,6 +82,7 @@ export class PluginProcess {
   private startedAt = 0;
   private lastReason = '';
   private registrations?: Registrations;
+  private events?: ChildEvents;
 
   constructor(
     private readonly req: PluginLoadRequest,
@@ -109,6 +110,11 @@ export class PluginProcess {
       throw new PluginUnavailableError(this.id, why);
     }
     return this.peer.request<T>(method, params, signal ? { signal } : undefined);
+  }
+
+  /** Receives the child's requests and channel notifications, and hears when the process is gone. */
+  attach(events: ChildEvents): void {
+    this.events = events;
   }
 
   /** Asks the child to exit, kills it when it does not within a second. */
@@ -143,7 +149,12 @@ export class PluginProcess {
     const peer = createRpcPeer({
       input: child.stdout!,
       write: (line) => void child.stdin!.write(`${line}\n`),
+      onRequest: (method, params) => {
+        if (!this.events || !method.startsWith('channel.')) throw new RpcMethodNotFoundError(`no method ${method}`);
+        return this.events.request(method, params);
+      },
       onNotification: (method, params) => {
+        if (this.events?.notification(method, params)) return;
         if (method === 'log') relayLog(log, params as LogParams);
       },
       onProtocolError: (what, line) => log.warn(`plugin process wrote ${what}`, line ? { line: line.slice(0, 200) } : undefined),
@@ -158,6 +169,7 @@ export class PluginProcess {
         done = true;
         clearInterval(this.pingTimer);
         peer.close(new Error(`its process ${killReason ?? reason} during the call`));
+        this.events?.exited(killReason ?? reason);
         resolve();
         if (this.child === child && !this.initializing) this.onCrash(killReason ?? reason);
       };

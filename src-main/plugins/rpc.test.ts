@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createRpcPeer, RpcMethodNotFoundError, RpcRemoteError, type RpcPeerOptions } from './rpc.js';
+import { createRpcPeer, RpcHandlerError, RpcMethodNotFoundError, RpcRemoteError, type RpcPeerOptions } from './rpc.js';
 
 /** Two peers wired back to back. */
 function pair(a: Partial<RpcPeerOptions>, b: Partial<RpcPeerOptions>) {
@@ -25,6 +25,20 @@ describe('rpc', () => {
     expect(err).toBeInstanceOf(RpcRemoteError);
     expect((err as RpcRemoteError).message).toBe('nope');
     await expect(left.request('zzz')).rejects.toMatchObject({ code: -32601 });
+  });
+
+  it('carries error data and serves requests in both directions at once', async () => {
+    const { left, right } = pair(
+      { onRequest: async (m) => (m === 'inner' ? 'from left' : undefined) },
+      {
+        onRequest: async (m) => {
+          if (m === 'limited') throw new RpcHandlerError('slow down', { name: 'ChannelRateLimitError', retryAfterMs: 5 });
+          return `right saw ${await right.request<string>('inner')}`;
+        },
+      },
+    );
+    await expect(left.request('limited')).rejects.toMatchObject({ message: 'slow down', data: { name: 'ChannelRateLimitError', retryAfterMs: 5 } });
+    await expect(left.request('outer')).resolves.toBe('right saw from left');
   });
 
   it('delivers notifications and cancels a running request', async () => {

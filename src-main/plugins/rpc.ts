@@ -26,6 +26,17 @@ export class RpcRemoteError extends Error {
   }
 }
 
+/** Thrown by a request handler to answer with an error that carries `data`. */
+export class RpcHandlerError extends Error {
+  override readonly name = 'RpcHandlerError';
+  constructor(
+    message: string,
+    readonly data: unknown,
+  ) {
+    super(message);
+  }
+}
+
 /** Thrown by a request handler for a method it does not know. */
 export class RpcMethodNotFoundError extends Error {
   override readonly name = 'RpcMethodNotFoundError';
@@ -89,7 +100,7 @@ export function createRpcPeer(opts: RpcPeerOptions): RpcPeer {
     } catch (err) {
       const code = err instanceof RpcMethodNotFoundError ? RpcErrorCode.MethodNotFound : RpcErrorCode.HandlerError;
       const message = err instanceof Error ? err.message : String(err);
-      send({ id, error: { code, message } });
+      send({ id, error: { code, message, ...(err instanceof RpcHandlerError && err.data !== undefined ? { data: err.data } : {}) } });
     } finally {
       running.delete(id);
     }

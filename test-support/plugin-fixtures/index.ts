@@ -27,6 +27,7 @@ export type FixtureName =
   | 'crashes'
   | 'loops'
   | 'channel'
+  | 'process-channel'
   | 'package-entry'
   | 'weather';
 

@@ -1,0 +1,95 @@
+// A channel whose "platform" is a small HTTP server on 127.0.0.1 that the
+// adapter opens on start (its port lands in `<dataDir>/port`):
+//   POST /inbound {id, text}  emits the message and answers once emit resolved
+//   GET  /state               the message ids acknowledged so far
+//   POST /fail                reports a dead connection through ctx.fail
+//   POST /crash               exits the process
+// Sends are appended to `<dataDir>/sent.jsonl`.
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+
+class RateLimited extends Error {
+  name = 'ChannelRateLimitError';
+  retryAfterMs = 1500;
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c) => (body += c));
+    req.on('end', () => resolve(body ? JSON.parse(body) : {}));
+    req.on('error', reject);
+  });
+}
+
+export default {
+  id: 'procchat',
+  register(api) {
+    api.registerChannel({
+      id: 'procchat',
+      label: 'Process Chat',
+      capabilities: { textLimit: 1000, format: 'plain', media: false, threads: false, livenessMs: 60000 },
+      create(account, ctx) {
+        const acked = [];
+        let server;
+        let n = 0;
+        const reply = (res, status, json) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(json));
+        };
+        const handle = async (req, res) => {
+          if (req.method === 'GET' && req.url === '/state') return reply(res, 200, { acked, aborted: ctx.signal.aborted });
+          if (req.method === 'POST' && req.url === '/crash') process.exit(5);
+          if (req.method === 'POST' && req.url === '/fail') {
+            ctx.fail(new Error('socket closed by the platform'));
+            return reply(res, 200, { failed: true });
+          }
+          if (req.method === 'POST' && req.url === '/inbound') {
+            const { id, text } = await readBody(req);
+            ctx.heartbeat();
+            await ctx.emit({
+              channel: ctx.channel,
+              accountId: ctx.accountId,
+              messageId: id,
+              senderId: 'u:1',
+              peer: { kind: 'direct', id: 'u:1' },
+              text,
+              timestampMs: Date.now(),
+            });
+            // Acknowledge the platform only after the gateway queued the message.
+            acked.push(id);
+            return reply(res, 200, { acked: id });
+          }
+          reply(res, 404, {});
+        };
+        return {
+          async start() {
+            if (!account.config.token) throw new Error('token is missing');
+            mkdirSync(ctx.dataDir, { recursive: true });
+            server = createServer((req, res) => handle(req, res).catch((err) => reply(res, 500, { error: String(err?.message ?? err) })));
+            await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+            writeFileSync(join(ctx.dataDir, 'port'), String(server.address().port));
+            ctx.log.info('listening', { account: account.id });
+            ctx.heartbeat();
+          },
+          async stop() {
+            if (!server) return;
+            const closed = new Promise((resolve) => server.close(() => resolve()));
+            server.closeAllConnections();
+            await closed;
+          },
+          async send(msg) {
+            if (msg.text === 'slow down') throw new RateLimited('too many messages');
+            appendFileSync(join(ctx.dataDir, 'sent.jsonl'), `${JSON.stringify(msg)}\n`);
+            return { messageId: `s${++n}` };
+          },
+          async sendTyping(to) {
+            appendFileSync(join(ctx.dataDir, 'sent.jsonl'), `${JSON.stringify({ typing: to })}\n`);
+          },
+        };
+      },
+    });
+  },
+};
