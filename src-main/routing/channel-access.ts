@@ -67,7 +67,7 @@ const view = (r: PairingRequestRecord): PairingRequestView => ({
  * gate, the pairing requests (codes, held messages, approval) and the check
  * that outbound `send` obeys the same rules.
  */
-export function createChannelAccess(deps: ChannelAccessDeps) {
+export function createChannelAccess(deps: ChannelAccessDeps): ChannelAccess {
   const now = () => deps.now?.() ?? Date.now();
   const pairing = deps.store.channelPairing;
 
@@ -185,7 +185,7 @@ export function createChannelAccess(deps: ChannelAccessDeps) {
       if (!r) throw new PairingCodeNotFoundError(`no pending ${p.channel} pairing request ${p.code ?? p.id ?? ''}`.trim());
       pairing.deleteRequest(r.channel, r.accountId, r.senderId);
       deps.emit('pairing', { type: 'dismissed', channel: r.channel, accountId: r.accountId, id: r.senderId, code: r.code });
-      return { channel: r.channel, accountId: r.accountId, id: r.senderId, dismissed: true };
+      return { channel: r.channel, accountId: r.accountId, id: r.senderId, dismissed: true as const };
     },
 
     /** Whether `send` may message this peer (the same rules as inbound, without pairing). */
@@ -195,4 +195,27 @@ export function createChannelAccess(deps: ChannelAccessDeps) {
   };
 }
 
-export type ChannelAccess = ReturnType<typeof createChannelAccess>;
+/** What an approval returns. */
+export interface PairingApproval {
+  channel: string;
+  accountId: string;
+  id: string;
+  senderId: string;
+  name?: string;
+  /** Held messages let through for an answer. */
+  released: number;
+}
+
+/** The access and pairing gate for chat channels: one policy for inbound, outbound and approvals. */
+export interface ChannelAccess {
+  /** Allow or drop an inbound chat message (and start pairing for an unknown sender where the policy says so). */
+  gate(msg: InboundMessage): Promise<'allow' | 'drop'>;
+  /** Pending pairing requests. */
+  list(filter?: { channel?: string; accountId?: string }): PairingRequestView[];
+  /** Approve a code: the sender joins the allowlist and held messages are answered; naming the owner writes the config, so only callers that may. */
+  approve(p: { channel: string; code: string; accountId?: string; notify?: boolean }, caller?: { mayWriteConfig: boolean }): Promise<PairingApproval>;
+  /** Drop a request and its held messages. */
+  dismiss(p: { channel: string; code?: string; id?: string; accountId?: string }): { channel: string; accountId: string; id: string; dismissed: true };
+  /** Whether `send` may message this peer (the inbound rules without pairing). */
+  canSendTo(channel: string, accountId: string, to: { kind: PeerKind; id: string }): boolean;
+}
