@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import type { Logger } from '../../src-main/logging/index.js';
 import { readCandidate } from '../../src-main/plugins/manifest.js';
 import type { PluginCandidate, PluginSource } from '../../src-main/plugins/types.js';
 
@@ -43,29 +42,7 @@ export function fixtureCandidate(name: FixtureName, source: PluginSource = 'path
   return c as PluginCandidate & { manifest: NonNullable<PluginCandidate['manifest']>; entry: string };
 }
 
-/** One line a `MemoryLogger` recorded. */
-export interface LoggedLine {
-  subsystem: string;
-  level: string;
-  msg: string;
-  fields?: Record<string, unknown>;
-}
-
-/** A logger that keeps every line, for assertions. */
-export function memoryLogger(subsystem = 'plugins', lines: LoggedLine[] = []): Logger & { lines: LoggedLine[] } {
-  const at = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push({ subsystem, level, msg, ...(fields ? { fields } : {}) });
-  return {
-    lines,
-    fatal: at('fatal'),
-    error: at('error'),
-    warn: at('warn'),
-    info: at('info'),
-    debug: at('debug'),
-    trace: at('trace'),
-    child: (name: string) => memoryLogger(`${subsystem}/${name}`, lines),
-    isLevelEnabled: () => true,
-  };
-}
+export { memoryLogger, type LoggedLine } from '../recording-logger.js';
 
 /** Bundles `src-main/plugins/process-child.ts` into `<outDir>/plugin-child.mjs`, as the release build does. */
 export async function buildPluginChild(outDir: string): Promise<string> {
