@@ -35,7 +35,7 @@ export interface Registrations {
   methods: { name: string; scope: OperatorScope; paramsSchema?: JsonSchema }[];
   hooks: PluginHookName[];
   routes: { method: string; path: string; public: boolean }[];
-  channels: { id: string; label: string; capabilities: ChannelCapabilities; settingsSchema?: JsonSchema; threadIsTopic?: boolean }[];
+  channels: { id: string; label: string; capabilities: ChannelCapabilities; settingsSchema?: JsonSchema; threadIsTopic?: boolean; login?: boolean; logout?: boolean }[];
   memory?: { get: boolean; add: boolean; remove: boolean };
   stores: { id: string; description?: string }[];
 }
@@ -82,6 +82,17 @@ export interface ChannelCreateParams {
   accountId: string;
   config: Record<string, unknown>;
   dataDir: string;
+}
+
+/** `channel.login` / `channel.logout` params: an account's settings and folder, and (login) an id for its QR notifications. */
+export interface ChannelLoginParams extends ChannelCreateParams {
+  loginId: string;
+}
+
+/** `channel.loginQr` notification: a new QR payload for a running login. */
+export interface ChannelLoginQrParams {
+  loginId: string;
+  qr: string;
 }
 
 /** `channel.create` result. `typing`: the adapter has `sendTyping`. */

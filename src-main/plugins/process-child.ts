@@ -13,6 +13,8 @@ import type {
   ChannelErrorData,
   ChannelFailParams,
   ChannelHandleParams,
+  ChannelLoginParams,
+  ChannelLoginQrParams,
   ChannelSendParams,
   ChannelTypingParams,
   HookCallParams,
@@ -144,17 +146,45 @@ async function handle(method: string, params: unknown, signal: AbortSignal): Pro
       await channelCall(() => adapter.sendTyping!(p.to, p.threadId));
       return null;
     }
-    case 'channel.login':
-    case 'channel.logout':
-      throw new Error('channel login and logout are not available for a plugin that runs in its own process yet');
+    case 'channel.login': {
+      // QR payloads go out as notifications; the gateway cancels the request to end the login.
+      const p = params as ChannelLoginParams;
+      const def = channelDef(c, p.channelId);
+      if (!def.login) throw new Error(`channel "${p.channelId}" has no QR login`);
+      const onQr = (qr: string) => peer.notify('channel.loginQr', { loginId: p.loginId, qr } satisfies ChannelLoginQrParams);
+      return channelCall(() => def.login!({ id: p.accountId, config: p.config }, accountCtx(p, signal), { onQr, signal }));
+    }
+    case 'channel.logout': {
+      const p = params as ChannelCreateParams;
+      const def = channelDef(c, p.channelId);
+      if (!def.logout) return null;
+      await channelCall(() => def.logout!({ id: p.accountId, config: p.config }, accountCtx(p, signal)));
+      return null;
+    }
     default:
       throw new RpcMethodNotFoundError(`no method ${method}`);
   }
 }
 
+function channelDef(c: Collected, channelId: string) {
+  const def = c.channels.find((ch) => ch.id === channelId);
+  if (!def) throw new Error(`no channel "${channelId}"`);
+  return def;
+}
+
+/** The account context a login or logout sees (no emit: it does not receive messages). */
+function accountCtx(p: ChannelCreateParams, signal: AbortSignal) {
+  const log: ChannelLogger = {
+    debug: (msg, fields) => send('debug', msg, fields),
+    info: (msg, fields) => send('info', msg, fields),
+    warn: (msg, fields) => send('warn', msg, fields),
+    error: (msg, fields) => send('error', msg, fields),
+  };
+  return { channel: p.channelId, accountId: p.accountId, config: p.config, dataDir: p.dataDir, log, signal };
+}
+
 function createChannel(c: Collected, p: ChannelCreateParams): ChannelCreateResult {
-  const def = c.channels.find((ch) => ch.id === p.channelId);
-  if (!def) throw new Error(`no channel "${p.channelId}"`);
+  const def = channelDef(c, p.channelId);
   const handle = `ch${nextHandle++}`;
   const controller = new AbortController();
   const channelLog: ChannelLogger = {
@@ -223,6 +253,8 @@ async function initialize(p: InitializeParams): Promise<Registrations> {
       capabilities: ch.capabilities,
       ...(ch.settingsSchema ? { settingsSchema: ch.settingsSchema } : {}),
       ...(ch.targetRules?.threadIsTopic ? { threadIsTopic: true } : {}),
+      ...(typeof ch.login === 'function' ? { login: true } : {}),
+      ...(typeof ch.logout === 'function' ? { logout: true } : {}),
     })),
     ...(c.memory ? { memory: { get: typeof c.memory.get === 'function', add: typeof c.memory.add === 'function', remove: typeof c.memory.remove === 'function' } } : {}),
     stores: c.stores.map((s) => ({ id: s.id, ...(s.description ? { description: s.description } : {}) })),

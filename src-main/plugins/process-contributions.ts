@@ -15,6 +15,7 @@ import {
   ChannelRateLimitError,
   type ChannelAdapter,
   type ChannelContext,
+  type ChannelLoginEvents,
 } from '../../src-shared/domain/channel.js';
 import type { ChannelDefinition, PluginHttpResponse, PluginToolResult } from '../../src-shared/plugin/api.js';
 import type {
@@ -24,6 +25,8 @@ import type {
   ChannelErrorData,
   ChannelFailParams,
   ChannelHandleParams,
+  ChannelLoginParams,
+  ChannelLoginQrParams,
   LogParams,
   Registrations,
 } from './child-protocol.js';
@@ -78,6 +81,8 @@ export function buildProcessContributions(req: PluginLoadRequest, reg: Registrat
         ...(c.settingsSchema ? { settingsSchema: c.settingsSchema } : {}),
         // The settings schema is checked by the config layer; the adapter's own checks run when it starts.
         create: (account, ctx) => channelHost!.create(c.id, account.config, ctx),
+        ...(c.login ? { login: (account, ctx, events) => channelHost!.login(c.id, account.config, ctx, events) } : {}),
+        ...(c.logout ? { logout: (account, ctx) => channelHost!.logout(c.id, account.config, ctx) } : {}),
       };
       return {
         pluginId,
@@ -160,6 +165,9 @@ interface LiveAdapter {
 export class ProcessChannels implements ChildEvents {
   /** Adapters of the current process, by handle; each proxy keeps its own entry after the process is gone. */
   private readonly live = new Map<string, LiveAdapter>();
+  /** Running QR logins: where each login's QR payloads go. */
+  private readonly logins = new Map<string, (qr: string) => void>();
+  private nextLogin = 0;
 
   constructor(
     private readonly pluginId: string,
@@ -173,8 +181,7 @@ export class ProcessChannels implements ChildEvents {
     const fail = (what: string, err: unknown): never => {
       throw channelError(this.pluginId, target(what), err);
     };
-    const dataDir = path.join(this.accountsRoot, channelId, ctx.accountId);
-    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const dataDir = this.accountDir(channelId, ctx.accountId);
     const params: ChannelCreateParams = { channelId, accountId: ctx.accountId, config, dataDir };
     const created = this.proc.call<ChannelCreateResult>('channel.create', params).then(
       (r) => {
@@ -227,7 +234,41 @@ export class ProcessChannels implements ChildEvents {
     return null;
   }
 
+  /** The account's folder for the child: inside the plugin's data folder, the only place it may write. */
+  private accountDir(channelId: string, accountId: string): string {
+    const dir = path.join(this.accountsRoot, channelId, accountId);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return dir;
+  }
+
+  /** A QR login run by the child: each new QR comes back as a notification; aborting `events.signal` cancels it. */
+  async login(channelId: string, config: Record<string, unknown>, ctx: { accountId: string }, events: ChannelLoginEvents): Promise<{ linkedAs?: string }> {
+    const loginId = `login${++this.nextLogin}`;
+    this.logins.set(loginId, (qr) => events.onQr(qr));
+    try {
+      const params: ChannelLoginParams = { loginId, channelId, accountId: ctx.accountId, config, dataDir: this.accountDir(channelId, ctx.accountId) };
+      return await this.proc.call<{ linkedAs?: string }>('channel.login', params, events.signal);
+    } catch (err) {
+      throw channelError(this.pluginId, `channel "${channelId}" login`, err);
+    } finally {
+      this.logins.delete(loginId);
+    }
+  }
+
+  async logout(channelId: string, config: Record<string, unknown>, ctx: { accountId: string }): Promise<void> {
+    try {
+      await this.proc.call('channel.logout', { channelId, accountId: ctx.accountId, config, dataDir: this.accountDir(channelId, ctx.accountId) } satisfies ChannelCreateParams);
+    } catch (err) {
+      throw channelError(this.pluginId, `channel "${channelId}" logout`, err);
+    }
+  }
+
   notification(method: string, params: unknown): boolean {
+    if (method === 'channel.loginQr') {
+      const p = params as ChannelLoginQrParams;
+      this.logins.get(p.loginId)?.(p.qr);
+      return true;
+    }
     const handle = (params as { handle?: unknown } | undefined)?.handle;
     if (typeof handle !== 'string') return false;
     const entry = this.live.get(handle);

@@ -255,4 +255,28 @@ describe('out-of-process channels', () => {
     await expect(adapter.start()).rejects.toThrow('plugin "procchat" channel "procchat" start failed: token is missing');
     await expect(adapter.stop()).resolves.toBeUndefined();
   });
+
+  it('run a QR login in the child: codes come back as they appear, credentials land in the account folder, logout removes them, cancel ends it', async () => {
+    const { contributions, dataDir } = await start('process-channel');
+    const plugin = toChannelPlugin(contributions.channels[0]!);
+    expect(plugin.login).toBeTypeOf('function');
+    const accountDir = join(dataDir, 'channels', 'procchat', 'work');
+    const base = { channel: 'procchat', accountId: 'work', config: { token: 't' }, dataDir: join(dataDir, 'gateway-side'), log: memoryLogger('channels/procchat'), signal: new AbortController().signal };
+    const codes: string[] = [];
+    await expect(plugin.login!(base, { onQr: (qr) => codes.push(qr), signal: new AbortController().signal })).resolves.toEqual({ linkedAs: 'procchat:work' });
+    expect(codes).toEqual(['qr-1', 'qr-2']);
+    expect(JSON.parse(readFileSync(join(accountDir, 'creds.json'), 'utf8'))).toEqual({ account: 'work' });
+    await plugin.logout!(base);
+    expect(existsSync(join(accountDir, 'creds.json'))).toBe(false);
+
+    // A login nobody completes is cancelled from the gateway side; the child stops waiting.
+    const cancel = new AbortController();
+    const seen = new Waiters();
+    const shown: string[] = [];
+    const pending = plugin.login!({ ...base, config: { token: 't', waitForever: true } }, { onQr: (qr) => (shown.push(qr), seen.notify()), signal: cancel.signal });
+    await seen.until(() => (shown.length ? true : undefined), 5000, 'the first QR code');
+    cancel.abort(new Error('closed by the user'));
+    await expect(pending).rejects.toThrow(/login/);
+    expect(shown).toEqual(['qr-1']);
+  });
 });

@@ -4,8 +4,9 @@
 //   GET  /state               the message ids acknowledged so far
 //   POST /fail                reports a dead connection through ctx.fail
 //   POST /crash               exits the process
-// Sends are appended to `<dataDir>/sent.jsonl`.
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+// Sends are appended to `<dataDir>/sent.jsonl`. QR login shows two codes, then links (writing
+// `<dataDir>/creds.json`), or with `config.waitForever` waits until it is cancelled; logout removes the file.
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 
@@ -30,7 +31,20 @@ export default {
     api.registerChannel({
       id: 'procchat',
       label: 'Process Chat',
-      capabilities: { textLimit: 1000, format: 'plain', media: false, threads: false, livenessMs: 60000 },
+      capabilities: { textLimit: 1000, format: 'plain', media: false, threads: false, livenessMs: 60000, qrLogin: true },
+      async login(account, ctx, events) {
+        events.onQr('qr-1');
+        if (account.config.waitForever) {
+          await new Promise((_resolve, reject) => events.signal.addEventListener('abort', () => reject(new Error('login cancelled')), { once: true }));
+        }
+        events.onQr('qr-2');
+        mkdirSync(ctx.dataDir, { recursive: true });
+        writeFileSync(join(ctx.dataDir, 'creds.json'), JSON.stringify({ account: account.id }));
+        return { linkedAs: `procchat:${account.id}` };
+      },
+      async logout(_account, ctx) {
+        rmSync(join(ctx.dataDir, 'creds.json'), { force: true });
+      },
       create(account, ctx) {
         const acked = [];
         let server;
