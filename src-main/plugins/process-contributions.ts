@@ -162,6 +162,9 @@ interface LiveAdapter {
 }
 
 /** Gateway-side adapters of one plugin process's channels. */
+/** How long a channel call into the child (send, typing, stop) may take before it fails on its own. */
+export const CHANNEL_CALL_TIMEOUT_MS = 60_000;
+
 export class ProcessChannels implements ChildEvents {
   /** Adapters of the current process, by handle; each proxy keeps its own entry after the process is gone. */
   private readonly live = new Map<string, LiveAdapter>();
@@ -208,7 +211,7 @@ export class ProcessChannels implements ChildEvents {
         if (!r || r.entry.dead) return;
         const entry = r.entry;
         try {
-          await this.proc.call('channel.stop', { handle: r.handle } satisfies ChannelHandleParams);
+          await this.proc.call('channel.stop', { handle: r.handle } satisfies ChannelHandleParams, AbortSignal.timeout(CHANNEL_CALL_TIMEOUT_MS));
         } catch (err) {
           // When the process went away meanwhile, the adapter is gone either way.
           if (!entry.dead) throw channelError(this.pluginId, target('stop'), err);
@@ -217,10 +220,11 @@ export class ProcessChannels implements ChildEvents {
           this.live.delete(r.handle);
         }
       },
-      send: (msg) => call('send', (handle) => this.proc.call<{ messageId: string }>('channel.send', { handle, msg })),
+      // A send the child never answers fails on its own (delivery retries it), without waiting for the ping check.
+      send: (msg) => call('send', (handle) => this.proc.call<{ messageId: string }>('channel.send', { handle, msg }, AbortSignal.timeout(CHANNEL_CALL_TIMEOUT_MS))),
       sendTyping: (to, threadId) =>
         created.then(
-          (r) => (r.typing ? call('sendTyping', (handle) => this.proc.call<null>('channel.sendTyping', { handle, to, ...(threadId ? { threadId } : {}) })).then(() => undefined) : undefined),
+          (r) => (r.typing ? call('sendTyping', (handle) => this.proc.call<null>('channel.sendTyping', { handle, to, ...(threadId ? { threadId } : {}) }, AbortSignal.timeout(CHANNEL_CALL_TIMEOUT_MS))).then(() => undefined) : undefined),
           () => undefined,
         ),
     };
