@@ -61,7 +61,8 @@ export async function startGatewayProcess(opts: GatewayProcessOptions = {}): Pro
   if (opts.config) writeFileSync(join(stateDir, 'openclaw.json'), `${JSON.stringify(opts.config, null, 2)}\n`, { mode: 0o600 });
   const child = spawn(process.execPath, [join(root, 'bin/openclaw.js'), 'gateway', '--port', String(port)], {
     cwd: root,
-    env: { ...process.env, OPENCLAW_STATE_DIR: stateDir, ...(opts.fresh ? {} : { OPENCLAW_GATEWAY_TOKEN: token }), OPENCLAW_CONFIG_PATH: join(stateDir, 'openclaw.json') },
+    // The gateway's log goes into its own temp dir, never the shared default.
+    env: { ...process.env, OPENCLAW_STATE_DIR: stateDir, ...(opts.fresh ? {} : { OPENCLAW_GATEWAY_TOKEN: token }), OPENCLAW_CONFIG_PATH: join(stateDir, 'openclaw.json'), OPENCLAW_LOG_FILE: join(stateDir, 'gateway.log') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

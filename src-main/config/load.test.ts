@@ -115,6 +115,12 @@ describe('loadConfigFile', () => {
     expect(error.issues).toEqual([{ path: 'gateway.auth.token', message: 'missing environment variable NOPE (referenced as ${NOPE})' }]);
   });
 
+  it('takes the log file from OPENCLAW_LOG_FILE over logging.file', () => {
+    const text = '{ logging: { file: "/var/tmp/from-file.log" } }';
+    expect(expectOk(load(text)).resolved.logging.file).toBe('/var/tmp/from-file.log');
+    expect(expectOk(load(text, { OPENCLAW_LOG_FILE: '/var/tmp/from-env.log' })).resolved.logging.file).toBe('/var/tmp/from-env.log');
+  });
+
   it('layers env over file over defaults', () => {
     const text = '{ gateway: { port: 20000, auth: { token: "file-token", password: "file-pw" } }, logging: { level: "warn" } }';
     const fileOnly = expectOk(load(text)).resolved;

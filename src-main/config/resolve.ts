@@ -106,6 +106,8 @@ export function resolveConfig(config: OpenClawConfig, env: NodeJS.ProcessEnv): R
     logging: {
       ...logging,
       level: parseLogLevel(env.OPENCLAW_LOG_LEVEL) ?? logging.level ?? 'info',
+      // Environment over file, as for the level: a service manager or a test harness can place the log.
+      ...(env.OPENCLAW_LOG_FILE?.trim() ? { file: env.OPENCLAW_LOG_FILE.trim() } : {}),
       consoleLevel: logging.consoleLevel ?? 'info',
     },
     agents: { ...agentsRest, entries },
