@@ -9,7 +9,8 @@ let state: TempState | undefined;
 afterEach(() => state?.cleanup());
 
 async function statusOnce(env: NodeJS.ProcessEnv): Promise<MethodResult<'status'>> {
-  const gw = await startGateway({ port: 0, env });
+  // A first start writes a starter config without logging.file: the test's own log comes from the environment.
+  const gw = await startGateway({ port: 0, env: { ...env, OPENCLAW_LOG_FILE: state?.logFile ?? env.OPENCLAW_LOG_FILE } });
   try {
     const r = await gw.createLocalClient().call('status', {});
     if (!r.ok) throw new Error(r.error.message);
