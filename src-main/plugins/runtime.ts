@@ -17,7 +17,7 @@ import type { PluginRegistry, PluginsHealth } from './plugin-registry.js';
 import type { ChannelSchemaOptions } from './plugin-config.js';
 import { createProcessLoader } from './process-host.js';
 import { createPluginRegistry } from './registry.js';
-import { checkSettings } from './static-check.js';
+import { checkSettings, manifestsOf } from './static-check.js';
 import type { PluginRecord, PluginsConfig } from './types.js';
 
 export interface PluginsRuntimeOptions {
@@ -123,7 +123,7 @@ export function createPluginsRuntime(opts: PluginsRuntimeOptions): PluginsRuntim
     registry,
     hooks,
     checkChannelIds: (config, { forWrite }) =>
-      checkSettings(config, forWrite, registry.channelProviders(), new Map(discovery.candidates.flatMap((c) => (c.manifest ? [[c.id, c.manifest] as const] : []))), channelOpts()),
+      checkSettings(config, forWrite, registry.channelProviders(), manifestsOf(discovery.candidates), channelOpts()),
     start() {
       void serial(loadEager).catch((err: unknown) => log.error('loading plugins failed', { err }));
     },
