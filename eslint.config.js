@@ -15,7 +15,7 @@ const electronOnlyInShell = {
 
 export default tseslint.config(
   {
-    ignores: ['out/**', 'dist/**', 'node_modules/**', 'bench/results/**', 'coverage/**', 'test-results/**', 'playwright-report/**', '.tmp/**'],
+    ignores: ['out/**', 'dist/**', 'extensions/*/dist/**', '**/node_modules/**', 'bench/results/**', 'coverage/**', 'test-results/**', 'playwright-report/**', '.tmp/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -97,6 +97,28 @@ export default tseslint.config(
             { target: ['./src-main/delivery', './src-main/queue', './src-main/routing', './src-main/sessions', './src-main/nodes', './src-main/plugins'], from: ['./src-main/gateway', './src-main/cli', './src-main/app'], message: 'only the composition root (gateway/) wires parts together; parts never import it.' },
             { target: './src-main/gateway', from: ['./src-main/cli', './src-main/app'], message: 'the gateway is started by the CLI and the desktop shell, never the other way round.' },
             { target: ['./src-renderer', './src-node-page', './src-preload'], from: './src-main', message: 'browser and preload code talk to the gateway over the protocol, never by importing it.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // A plugin sees the gateway only through the plugin API (src-shared): the bundled channels are built
+    // exactly like a third-party plugin, so anything they need is something every plugin can have.
+    files: ['extensions/**'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOnlyInShell],
+          patterns: [
+            { group: ['electron/*'], message: electronOnlyInShell.message },
+            {
+              group: ['**/src-main', '**/src-main/**', '**/src-renderer', '**/src-renderer/**', '**/src-preload/**', '**/test-support/**'],
+              message: 'a plugin must not import gateway code: use the plugin API (src-shared/plugin/api.ts) and the src-shared domain types.',
+            },
           ],
         },
       ],

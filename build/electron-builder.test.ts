@@ -51,8 +51,15 @@ function pngSize(buf: Buffer): { width: number; height: number } {
   return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
 }
 
-/** Files matched by one electron-builder glob (`dir/**`, or a plain file). */
+/** Files matched by one electron-builder glob (`dir/**`, or a file; a `*` segment matches any one folder). */
 function matches(glob: string): string[] {
+  const star = glob.split('/').indexOf('*');
+  if (star >= 0) {
+    const parts = glob.split('/');
+    const base = parts.slice(0, star).join('/');
+    const dirs = existsSync(at(base)) ? readdirSync(at(base), { withFileTypes: true }).filter((d) => d.isDirectory()) : [];
+    return dirs.flatMap((d) => matches([...parts.slice(0, star), d.name, ...parts.slice(star + 1)].join('/')));
+  }
   if (glob.endsWith('/**')) {
     const dir = at(glob.slice(0, -3));
     return existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String) : [];
@@ -80,6 +87,18 @@ describe('electron-builder config', () => {
     expect(config.files).toContain('bin/openclaw.js');
     expect(config.files).toEqual(expect.arrayContaining(['!out/tsc/**', '!out/bench/**']));
     for (const glob of config.files.filter((f) => !f.startsWith('!') && !f.startsWith('out/'))) expect(matches(glob), glob).not.toEqual([]);
+  });
+
+  it('ships the bundled plugins (manifests and built entries) and the plugin process host', () => {
+    expect(config.files).toEqual(expect.arrayContaining(['out/plugin-child/**', 'extensions/*/package.json', 'extensions/*/openclaw.plugin.json', 'extensions/*/dist/**']));
+    // A plugin child may read its host's folder under Node's permission model: keep it outside the archive.
+    expect(config.asarUnpack).toContain('out/plugin-child/**');
+    // Each bundled plugin is a dependency of the app, so its platform SDK is packed with the app's modules.
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    for (const id of matches('extensions/*/openclaw.plugin.json').map((f) => f.split('/')[1])) {
+      const own = JSON.parse(readFileSync(join(ROOT, 'extensions', id!, 'package.json'), 'utf8')) as { name: string };
+      expect(pkg.dependencies[own.name], own.name).toBeDefined();
+    }
   });
 
   it('rebuilds native modules for Electron and keeps better-sqlite3 outside the asar archive', () => {

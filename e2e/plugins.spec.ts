@@ -83,7 +83,12 @@ async function openPlugins(page: Page): Promise<void> {
 
 test('every plugin is listed; failed ones show their error, and the failed critical one raises the banner', async ({ page }) => {
   await openPlugins(page);
-  await expect(page.getByTestId('plugin-row')).toHaveCount(4);
+  // The four fixture plugins and the six bundled channels, which are plugins like any other.
+  await expect(page.getByTestId('plugin-row')).toHaveCount(10);
+  const telegram = row(page, 'telegram');
+  await expect(telegram).toContainText('Bundled');
+  await expect(telegram.getByTestId('plugin-state')).toHaveText('Not loaded');
+  await expect(telegram).toContainText('Loads when one of its channels starts.');
 
   const good = row(page, 'good');
   await expect(good.getByTestId('plugin-state')).toHaveText('Loaded');
@@ -105,7 +110,8 @@ test('every plugin is listed; failed ones show their error, and the failed criti
   await expect(row(page, 'guard').getByTestId('plugin-critical')).toBeVisible();
   // What needs fixing comes first: the critical failure, then the other failures, then the rest.
   const order = async () => Promise.all((await page.getByTestId('plugin-row').all()).map((r) => r.getAttribute('data-plugin')));
-  expect(await order()).toEqual(['guard', 'needs-config', 'throws-at-import', 'good']);
+  expect((await order()).slice(0, 3)).toEqual(['guard', 'needs-config', 'throws-at-import']);
+  expect((await order()).slice(3).sort()).toEqual(['discord', 'good', 'googlechat', 'imessage', 'slack', 'telegram', 'whatsapp']);
 
   const doctor = page.getByTestId('plugins-doctor');
   await expect(doctor.locator('[data-testid="finding-group"][data-plugin="throws-at-import"]')).toContainText('boom at import');
@@ -195,7 +201,7 @@ test('invalid settings are refused at the field before anything is sent; valid o
   await expect(row(page, 'needs-config').getByTestId('plugin-error')).toHaveCount(0);
 });
 
-test.describe('a gateway without plugins', () => {
+test.describe('a gateway with only what it ships', () => {
   let bare: GatewayProcess;
   test.beforeAll(async () => {
     bare = await startGatewayProcess({ config: { logging: { level: 'info' } } });
@@ -204,13 +210,16 @@ test.describe('a gateway without plugins', () => {
     await bare?.stop();
   });
 
-  test('says so, and how to install one', async ({ page }) => {
+  test('lists the bundled channels, none loaded until its channel is configured', async ({ page }) => {
     await loginAs(page, bare);
     await open(page, 'Plugins');
-    const empty = page.getByTestId('plugins-empty');
-    await expect(empty).toContainText('No plugins found.');
-    await expect(empty).toContainText('Install one with openclaw plugins install <folder | .tgz | npm package>');
+    await expect(page.getByTestId('plugin-row')).toHaveCount(6);
+    for (const id of ['discord', 'googlechat', 'imessage', 'slack', 'telegram', 'whatsapp']) {
+      await expect(row(page, id)).toContainText('Bundled');
+      await expect(row(page, id).getByTestId('plugin-state')).toHaveText('Not loaded');
+    }
+    await expect(page.getByTestId('plugins-empty')).toHaveCount(0);
     await expect(page.getByTestId('plugins-doctor-ok')).toHaveText('No problems found.');
-    await shot(page, 'plugins-empty');
+    await shot(page, 'plugins-bundled-only');
   });
 });

@@ -1,7 +1,7 @@
 // Bundles the CLI and headless gateway into one ESM file so `openclaw` starts fast
 // (one file to load, no TypeScript at run time). Runs in `prepare`, so `npm ci` leaves it ready.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,9 +22,8 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   target: 'node20',
   sourcemap: 'linked',
-  // Native addons and optional native helpers stay outside the bundle.
-  // Chat platform SDKs load from node_modules when a channel first starts: they stay as their
-  // authors ship them (some check class names or read their own files at run time).
+  // Native addons and optional native helpers stay outside the bundle. Chat channels are plugins in
+  // extensions/, built below: the gateway loads one when its channel first starts.
   external: [
     'better-sqlite3',
     'fsevents',
@@ -32,13 +31,6 @@ await build({
     'utf-8-validate',
     'electron',
     'playwright-core',
-    'grammy',
-    'discord.js',
-    '@discordjs/ws',
-    '@slack/bolt',
-    '@slack/web-api',
-    '@slack/socket-mode',
-    '@whiskeysockets/baileys',
   ],
   define: { __OPENCLAW_VERSION__: JSON.stringify(pkg.version) },
   banner: {
@@ -61,3 +53,24 @@ await build({
   target: 'node20',
   logLevel: 'warning',
 });
+
+// The bundled plugins: each extension's entry becomes `extensions/<id>/dist/index.js`, the file its
+// manifest names. The plugin API it imports from src-shared is bundled in; its own dependencies (the
+// platform SDKs, from its package.json) stay as their authors ship them and load from node_modules.
+const extensionsDir = join(root, 'extensions');
+for (const id of readdirSync(extensionsDir).sort()) {
+  const entry = join(extensionsDir, id, 'src', 'index.ts');
+  if (!existsSync(entry)) continue;
+  rmSync(join(extensionsDir, id, 'dist'), { recursive: true, force: true });
+  await build({
+    entryPoints: { index: entry },
+    outdir: join(extensionsDir, id, 'dist'),
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+}

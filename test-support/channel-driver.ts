@@ -19,11 +19,12 @@ export interface ChannelTestDriver {
   /** Start the fake platform; returns the `channels.<id>` config pointing the real adapter at it. */
   start(): Promise<Record<string, unknown>>;
   /**
-   * The plugin to register for this channel. Network-faked channels return
-   * the real plugin; channels whose boundary is a socket or CLI (WhatsApp,
-   * iMessage) return the real plugin built with that boundary injected.
+   * Absent for channels faked at the network or CLI boundary: the gateway loads
+   * the channel's bundled plugin from `extensions/`, as in production. Present
+   * where the boundary is an in-process socket (WhatsApp): the real channel
+   * built with that socket injected.
    */
-  plugin(): ChannelPlugin;
+  plugin?(): ChannelPlugin;
   /** `user` (one of `ids.users`) sends a direct message. */
   sendDirect(user: string, text: string): Promise<void>;
   /** `user` says something in `ids.group`, mentioning the bot or not. */

@@ -44,7 +44,7 @@ export async function startChannelGateway(driver: ChannelTestDriver, over: Recor
       channels: { [driver.channel]: channelConfig },
       ...extra,
     },
-    start: { channelPlugins: [driver.plugin()], channelBackoff: { initialMs: 50, maxMs: 500 }, deliveryRetry: { retryBaseMs: 20 }, platform: 'darwin' },
+    start: { channelPlugins: driver.plugin ? [driver.plugin()] : [], channelBackoff: { initialMs: 50, maxMs: 500 }, deliveryRetry: { retryBaseMs: 20 }, platform: 'darwin' },
   });
   const local = t.gw.createLocalClient();
   const call = async <T>(method: string, params?: unknown): Promise<T> => {

@@ -56,12 +56,13 @@ export function createApprovalsController(deps: ApprovalsControllerDeps): Approv
 
   const refresh = async () => {
     try {
-      const [senders, devices] = await Promise.all([
+      const [senders, devices, channels] = await Promise.all([
         call<MethodResult<'channels.pairing.list'>>('channels.pairing.list', {}),
         call<MethodResult<'device.pair.list'>>('device.pair.list', {}),
+        call<MethodResult<'channels.status'>>('channels.status', {}),
       ]);
       if (stopped) return;
-      tracker.load({ senders: senders.requests, devices: devices.pending });
+      tracker.load({ senders: senders.requests, devices: devices.pending, channelLabels: channels.channelLabels });
       changed();
     } catch (err) {
       deps.onError?.('could not load pending approvals', err);

@@ -30,14 +30,16 @@ const device = (requestId = 'req-1', expiresAtMs = T0 + 300_000) => ({
   expiresAtMs,
 });
 
+const LABELS = { telegram: 'Telegram' };
+
 const requestedEvent = (s: ReturnType<typeof sender>) => ({ type: 'requested' as const, ...s });
 
 describe('approval titles and calls', () => {
   it('names the channel, the sender (name and id) and the code', () => {
-    expect(approvalTitle(fromSenderRequest(sender({ name: 'Ada' })))).toBe('Telegram: Ada (4242), code ABCD2345');
-    expect(approvalTitle(fromSenderRequest(sender({ accountId: 'work' })))).toBe('Telegram [work]: 4242, code ABCD2345');
+    expect(approvalTitle(fromSenderRequest(sender({ name: 'Ada' }), LABELS))).toBe('Telegram: Ada (4242), code ABCD2345');
+    expect(approvalTitle(fromSenderRequest(sender({ accountId: 'work' }), LABELS))).toBe('Telegram [work]: 4242, code ABCD2345');
     expect(approvalTitle(fromDeviceRequest(device()))).toBe('New node: Pixel 8 (android)');
-    expect(approvalNotification(fromSenderRequest(sender({ name: 'Ada' })))).toEqual({
+    expect(approvalNotification(fromSenderRequest(sender({ name: 'Ada' }), LABELS))).toEqual({
       title: 'Telegram: someone new wants to talk to your assistant',
       body: 'Ada (4242), pairing code ABCD2345. Approve or reject from the tray or the Pairing page.',
     });

@@ -3,7 +3,6 @@
  * pair) and the rules for notifying about them. Pure: fed lists and events, asked what to show.
  */
 import type { EventPayload, MethodResult } from '../../src-shared/protocol/index.js';
-import { catalogEntry } from '../channels/catalog.js';
 
 type SenderRequest = MethodResult<'channels.pairing.list'>['requests'][number];
 type DeviceRequest = MethodResult<'device.pair.list'>['pending'][number];
@@ -12,6 +11,8 @@ interface SenderApproval {
   kind: 'sender';
   key: string;
   channel: string;
+  /** The channel's display name (its id when the gateway has not said). */
+  channelLabel: string;
   accountId: string;
   senderId: string;
   name?: string;
@@ -36,11 +37,12 @@ export type Decision = 'approve' | 'reject';
 const senderKey = (channel: string, accountId: string, code: string) => `sender:${channel}:${accountId}:${code}`;
 const deviceKey = (requestId: string) => `device:${requestId}`;
 
-export function fromSenderRequest(r: SenderRequest): PendingApproval {
+export function fromSenderRequest(r: SenderRequest, labels: Readonly<Record<string, string>> = {}): PendingApproval {
   return {
     kind: 'sender',
     key: senderKey(r.channel, r.accountId, r.code),
     channel: r.channel,
+    channelLabel: labels[r.channel] ?? r.channel,
     accountId: r.accountId,
     senderId: r.id,
     ...(r.meta.name ? { name: r.meta.name } : {}),
@@ -62,14 +64,12 @@ export function fromDeviceRequest(r: Pick<DeviceRequest, 'requestId' | 'deviceId
   };
 }
 
-const channelLabel = (id: string) => catalogEntry(id)?.label ?? id;
-
 /** `Telegram: Ada (12345), code ABCD2345` or `New node: Pixel 8 (android)`; what a menu item and a notification name. */
 export function approvalTitle(a: PendingApproval): string {
   if (a.kind === 'sender') {
     const who = a.name ? `${a.name} (${a.senderId})` : a.senderId;
     const account = a.accountId === 'default' ? '' : ` [${a.accountId}]`;
-    return `${channelLabel(a.channel)}${account}: ${who}, code ${a.code}`;
+    return `${a.channelLabel}${account}: ${who}, code ${a.code}`;
   }
   const name = a.name ?? `device ${a.deviceId.slice(0, 12)}…`;
   return `New ${a.role === 'node' ? 'node' : 'device'}: ${name}${a.platform ? ` (${a.platform})` : ''}`;
@@ -79,7 +79,7 @@ export function approvalTitle(a: PendingApproval): string {
 export function approvalNotification(a: PendingApproval): { title: string; body: string } {
   if (a.kind === 'sender') {
     return {
-      title: `${channelLabel(a.channel)}: someone new wants to talk to your assistant`,
+      title: `${a.channelLabel}: someone new wants to talk to your assistant`,
       body: `${a.name ? `${a.name} (${a.senderId})` : a.senderId}, pairing code ${a.code}. Approve or reject from the tray or the Pairing page.`,
     };
   }
@@ -112,13 +112,15 @@ const KNOWN_LIMIT = 1000;
 export class ApprovalsTracker {
   private readonly pendingByKey = new Map<string, PendingApproval>();
   private readonly known = new Set<string>();
+  private labels: Readonly<Record<string, string>> = {};
 
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Replace the pending set with the gateway's lists. Never notifies. */
-  load(lists: { senders: readonly SenderRequest[]; devices: readonly DeviceRequest[] }): void {
+  load(lists: { senders: readonly SenderRequest[]; devices: readonly DeviceRequest[]; channelLabels?: Readonly<Record<string, string>> }): void {
+    if (lists.channelLabels) this.labels = lists.channelLabels;
     this.pendingByKey.clear();
-    for (const a of [...lists.senders.map(fromSenderRequest), ...lists.devices.map(fromDeviceRequest)]) {
+    for (const a of [...lists.senders.map((r) => fromSenderRequest(r, this.labels)), ...lists.devices.map(fromDeviceRequest)]) {
       this.pendingByKey.set(a.key, a);
       this.remember(a.key);
     }
@@ -156,6 +158,7 @@ export class ApprovalsTracker {
         kind: 'sender',
         key: senderKey(p.channel, p.accountId, p.code),
         channel: p.channel,
+        channelLabel: this.labels[p.channel] ?? p.channel,
         accountId: p.accountId,
         senderId: p.id,
         ...(typeof meta.name === 'string' && meta.name ? { name: meta.name } : {}),

@@ -1,7 +1,6 @@
 import type { AccessSettings, DmPolicy, GroupPolicy } from '../../src-shared/domain/access-policy.js';
 import type { ChannelConfig } from '../../src-shared/domain/config-schema.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { catalogEntry } from './catalog.js';
 
 export const DEFAULT_ACCOUNT_ID = 'default';
 
@@ -36,8 +35,7 @@ export function findChannelAccount(cfg: ResolvedConfig, channel: string, account
 }
 
 /** Access settings for an account with defaults: personal-number channels default to `allowlist`, bots to `pairing`. */
-export function accessSettingsFor(cfg: ResolvedConfig, channel: string, accountConfig: Record<string, unknown>): AccessSettings {
-  const personal = catalogEntry(channel)?.personalNumber ?? false;
+export function accessSettingsFor(cfg: ResolvedConfig, channel: string, accountConfig: Record<string, unknown>, personal: boolean): AccessSettings {
   const c = accountConfig as {
     dmPolicy?: DmPolicy;
     allowFrom?: (string | number)[];

@@ -1,7 +1,11 @@
 import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
 import type { PeerKind } from '../../src-shared/domain/inbound.js';
 
-/** What core knows about a built-in channel before loading its code. */
+/**
+ * What core knows about a channel before loading its code. Every channel, the
+ * bundled ones included, comes from a plugin: the entries are built from the
+ * plugins' manifests (see `plugins/channel-bridge.ts`), in discovery order.
+ */
 export interface ChannelCatalogEntry {
   id: string;
   label: string;
@@ -17,44 +21,13 @@ export interface ChannelCatalogEntry {
   qrLogin?: boolean;
 }
 
-/** Built-in channels, in the order status lists them. */
-export const CHANNEL_CATALOG: readonly ChannelCatalogEntry[] = [
-  {
-    id: 'whatsapp',
-    label: 'WhatsApp',
-    personalNumber: true,
-    qrLogin: true,
-    load: async () => (await import('./whatsapp/index.js')).whatsappPlugin,
-    bareTargetKind: (id) => (id.endsWith('@g.us') ? 'group' : 'direct'),
-  },
-  {
-    id: 'telegram',
-    label: 'Telegram',
-    personalNumber: false,
-    load: async () => (await import('./telegram/index.js')).telegramPlugin,
-    // Groups and supergroups have negative chat ids.
-    bareTargetKind: (id) => (id.startsWith('-') ? 'group' : 'direct'),
-    threadIsTopic: true,
-  },
-  { id: 'discord', label: 'Discord', personalNumber: false, load: async () => (await import('./discord/index.js')).discordPlugin },
-  { id: 'slack', label: 'Slack', personalNumber: false, load: async () => (await import('./slack/index.js')).slackPlugin },
-  { id: 'imessage', label: 'iMessage', personalNumber: true, load: async () => (await import('./imessage/index.js')).imessagePlugin },
-  {
-    id: 'googlechat',
-    label: 'Google Chat',
-    personalNumber: false,
-    load: async () => (await import('./googlechat/index.js')).googlechatPlugin,
-    bareTargetKind: (id) => (id.startsWith('spaces/') ? 'group' : 'direct'),
-  },
-];
-
-/** The entry for `id`: a built-in first, then `extra` (channels that plugins add at run time). */
-export function catalogEntry(id: string, extra: readonly ChannelCatalogEntry[] = []): ChannelCatalogEntry | undefined {
-  return CHANNEL_CATALOG.find((c) => c.id === id) ?? extra.find((c) => c.id === id);
+/** The first entry for `id`. */
+export function catalogEntry(id: string, entries: readonly ChannelCatalogEntry[]): ChannelCatalogEntry | undefined {
+  return entries.find((c) => c.id === id);
 }
 
-/** Every known entry, built-ins first, then the extra ones whose ids are free. */
-export function catalogEntries(extra: readonly ChannelCatalogEntry[] = []): ChannelCatalogEntry[] {
-  const ids = new Set(CHANNEL_CATALOG.map((c) => c.id));
-  return [...CHANNEL_CATALOG, ...extra.filter((c) => !ids.has(c.id))];
+/** Every entry once per id (the first one wins), in order. */
+export function catalogEntries(entries: readonly ChannelCatalogEntry[]): ChannelCatalogEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((c) => !seen.has(c.id) && Boolean(seen.add(c.id)));
 }

@@ -15,14 +15,14 @@ export interface ChannelManagerOptions {
   /** Core's entry point; resolves once the message is durably queued. */
   ingest(msg: InboundMessage): Promise<IngestOutcome> | IngestOutcome;
   onChange?(status: AccountStatus): void;
-  /** Plugins that replace or extend the built-in catalog (tests, plugin channels). */
+  /** Channels that replace catalog entries by id or add to them (tests, embedders). */
   plugins?: ChannelPlugin[];
   platform?: string;
   backoff?: { initialMs?: number; maxMs?: number };
   /** `OPENCLAW_SKIP_CHANNELS`: configure but never connect. */
   skip?: boolean;
-  /** Catalog entries added at run time (plugin channels), read on each lookup. */
-  extraCatalog?(): readonly ChannelCatalogEntry[];
+  /** The channel catalog (every channel comes from a plugin), read on each lookup. */
+  catalog?(): readonly ChannelCatalogEntry[];
 }
 
 /** `channels.status` result. */
@@ -68,14 +68,14 @@ export class ChannelManager {
 
   /** Channels that link by QR code, in catalog order. */
   qrLoginChannels(): string[] {
-    return catalogEntries(this.opts.extraCatalog?.())
+    return catalogEntries(this.opts.catalog?.() ?? [])
       .filter((c) => c.qrLogin)
       .map((c) => c.id);
   }
 
   /** Channel ids and labels known to this gateway, built-ins first. */
   known(): { id: string; label: string }[] {
-    const ids = new Map(catalogEntries(this.opts.extraCatalog?.()).map((c) => [c.id, c.label]));
+    const ids = new Map(catalogEntries(this.opts.catalog?.() ?? []).map((c) => [c.id, c.label]));
     for (const p of this.opts.plugins ?? []) if (!ids.has(p.id)) ids.set(p.id, p.label);
     return [...ids].map(([id, label]) => ({ id, label }));
   }
@@ -83,7 +83,7 @@ export class ChannelManager {
   loadPlugin(channel: string): Promise<ChannelPlugin> {
     let p = this.plugins.get(channel);
     if (!p) {
-      const entry = catalogEntry(channel, this.opts.extraCatalog?.());
+      const entry = catalogEntry(channel, this.opts.catalog?.() ?? []);
       if (!entry) return Promise.reject(new ChannelNotFoundError(`unknown channel "${channel}"; known: ${this.known().map((k) => k.id).join(', ')}`));
       p = entry.load();
       this.plugins.set(channel, p);
@@ -133,7 +133,7 @@ export class ChannelManager {
       entry.idle = { enabled: true, reason: (err as Error).message };
       return;
     }
-    const problem = checkAccessConfig(accessSettingsFor(cfg, account.channel, account.config));
+    const problem = checkAccessConfig(accessSettingsFor(cfg, account.channel, account.config, plugin.capabilities.personalNumber === true));
     const check = plugin.checkConfig(account.config, { platform: this.opts.platform ?? process.platform });
     if (problem || !check.ok) {
       entry.idle = { enabled: true, reason: problem ?? (check as { reason: string }).reason };
@@ -149,6 +149,7 @@ export class ChannelManager {
       ingest: this.opts.ingest,
       onChange: this.opts.onChange,
       backoff: this.opts.backoff,
+      platform: this.opts.platform ?? process.platform,
     });
     if (this.opts.skip) {
       entry.idle = { enabled: true, reason: 'channels are skipped (OPENCLAW_SKIP_CHANNELS)' };

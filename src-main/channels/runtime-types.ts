@@ -56,6 +56,8 @@ export interface ChannelsRuntime {
   typing(channel: string, accountId: string, to: ChannelSend['to'], threadId?: string): Promise<void>;
   /** The account owner's own id where the platform has one (linked WhatsApp number). */
   ownerOf(channel: string, accountId: string): string | undefined;
+  /** A channel's display name and whether it is a personal number, from its plugin (before its code loads). */
+  channelInfo(channel: string): { label: string; personalNumber: boolean };
   status(): ChannelsStatus;
   startAccount(channel: string, accountId?: string): Promise<AccountStatus>;
   stopAccount(channel: string, accountId?: string): Promise<AccountStatus>;

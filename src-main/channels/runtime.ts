@@ -21,8 +21,8 @@ export interface ChannelsRuntimeDeps {
   log: Logger;
   publish(event: string, payload: unknown): void;
   plugins?: ChannelPlugin[];
-  /** Catalog entries added at run time (plugin channels). */
-  extraCatalog?(): readonly ChannelCatalogEntry[];
+  /** The channel catalog: every channel comes from a plugin. */
+  catalog?(): readonly ChannelCatalogEntry[];
   backoff?: { initialMs?: number; maxMs?: number };
   skip?: boolean;
   platform?: string;
@@ -31,14 +31,14 @@ export interface ChannelsRuntimeDeps {
 }
 
 /** `to` as users write it: `user:1`, `dm:1`, `channel:1`, `group:1`, or a bare id. */
-export function parseTarget(channel: string, to: string, extraCatalog: readonly ChannelCatalogEntry[] = []): { kind: PeerKind; id: string } {
+export function parseTarget(channel: string, to: string, catalog: readonly ChannelCatalogEntry[] = []): { kind: PeerKind; id: string } {
   const m = /^(user|dm|direct|channel|group|room|space):(.+)$/i.exec(to.trim());
   if (m) {
     const k = m[1]!.toLowerCase();
     return { kind: k === 'channel' ? 'channel' : k === 'group' || k === 'room' || k === 'space' ? 'group' : 'direct', id: m[2]!.trim() };
   }
   const id = to.trim();
-  return { kind: catalogEntry(channel, extraCatalog)?.bareTargetKind?.(id) ?? 'direct', id };
+  return { kind: catalogEntry(channel, catalog)?.bareTargetKind?.(id) ?? 'direct', id };
 }
 
 export function createChannelsRuntime(deps: ChannelsRuntimeDeps): ChannelsRuntime {
@@ -54,7 +54,7 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps): ChannelsRuntim
     ingest: (msg) => connected().inbound(msg) ?? undefined,
     onChange: (status) => deps.publish('channels.changed', status),
     plugins: deps.plugins,
-    extraCatalog: deps.extraCatalog,
+    catalog: deps.catalog,
     backoff: deps.backoff,
     skip: deps.skip,
     platform: deps.platform,
@@ -74,7 +74,7 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps): ChannelsRuntim
     ...(deps.delivery?.retryBaseMs ? { initialDelayMs: deps.delivery.retryBaseMs } : {}),
   });
   const logins = createWebLogins(manager);
-  const catalogOf = (channel: string) => catalogEntry(channel, deps.extraCatalog?.());
+  const catalogOf = (channel: string) => catalogEntry(channel, deps.catalog?.() ?? []);
 
   function onlyConfiguredChannel(): string {
     const configured = Object.keys(deps.config().channels ?? {});
@@ -88,7 +88,7 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps): ChannelsRuntim
     const channel = p.channel ?? onlyConfiguredChannel();
     const account = manager.account(channel, p.accountId);
     if (!account) throw new ChannelUnavailableError(`channel ${channel}${p.accountId ? ` account "${p.accountId}"` : ''} is not configured (add it under channels.${channel} in the config)`);
-    const to = parseTarget(channel, p.to, deps.extraCatalog?.());
+    const to = parseTarget(channel, p.to, deps.catalog?.());
     if (!connected().policy.canSendTo(channel, account.accountId, to)) {
       throw new ChannelAccessDeniedError(
         `${channel} ${to.kind} ${to.id} is not allowed by the channel's access policy (add it to channels.${channel}.allowFrom${to.kind === 'direct' ? ' or approve a pairing request' : '/groupAllowFrom'})`,
@@ -129,6 +129,11 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps): ChannelsRuntim
     ownerOf(channel, accountId) {
       const selfId = manager.describe(channel, accountId)?.selfId;
       return typeof selfId === 'string' ? selfId : undefined;
+    },
+    channelInfo(channel) {
+      const own = deps.plugins?.find((p) => p.id === channel);
+      const entry = catalogOf(channel);
+      return { label: own?.label ?? entry?.label ?? channel, personalNumber: (own?.capabilities.personalNumber ?? entry?.personalNumber) === true };
     },
     status: () => manager.status(),
     startAccount: (channel, accountId) => manager.startAccount(channel, accountId),

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { ChannelAuthError, type ChannelAdapter, type ChannelPlugin, type ChannelSend } from '../../src-shared/domain/channel.js';
+import { isChannelAuthError, type ChannelAdapter, type ChannelPlugin, type ChannelSend } from '../../src-shared/domain/channel.js';
 import type { InboundMessage } from '../../src-shared/domain/inbound.js';
 import { redactText, type Logger } from '../logging/index.js';
 import type { ChannelAccount } from './account-config.js';
@@ -45,6 +45,8 @@ export interface SupervisorOptions {
   backoff?: { initialMs?: number; maxMs?: number };
   /** How long `start()` may take before it counts as failed. */
   startTimeoutMs?: number;
+  /** The OS the adapter is told it runs on (default `process.platform`). */
+  platform?: string;
 }
 
 /** What core did with a message: a redelivered one is a duplicate and is not counted again. */
@@ -151,6 +153,7 @@ export class AccountSupervisor {
         accountId: account.accountId,
         config: account.config,
         dataDir: this.opts.dataDir,
+        platform: this.opts.platform ?? process.platform,
         log,
         signal: abort.signal,
         emit: async (msg) => {
@@ -183,7 +186,7 @@ export class AccountSupervisor {
       await adapter.stop().catch((err: unknown) => log.warn('channel stop failed', { channel: account.channel, err }));
       if (reason instanceof StopSignal || this.stopped) break;
       const now = Date.now();
-      if (reason instanceof ChannelAuthError) {
+      if (isChannelAuthError(reason)) {
         log.error('channel stopped: credentials rejected', { channel: account.channel, accountId: account.accountId, error: reason.message });
         this.set({ state: 'failed', running: false, connected: false, lastError: redactText(reason.message), lastErrorAt: now });
         break;

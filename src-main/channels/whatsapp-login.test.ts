@@ -8,7 +8,8 @@ import { sentText } from '../../test-support/fake-whatsapp/driver.js';
 import { FakeWhatsApp } from '../../test-support/fake-whatsapp/fake-whatsapp.js';
 import { text } from '../../test-support/fake-whatsapp/messages.js';
 import { startTestGateway, type TestGateway } from '../../test-support/gateway.js';
-import { createWhatsAppPlugin } from './whatsapp/index.js';
+import { createWhatsAppChannel } from '../../extensions/whatsapp/src/index.js';
+import { asChannelPlugin } from '../../test-support/channel-plugin.js';
 
 /**
  * Linking WhatsApp from the desktop or CLI: the gateway's `web.login.start`
@@ -42,7 +43,7 @@ describe('WhatsApp QR login through the gateway', () => {
         agents: { defaults: { model: { primary: 'fake/m' } } },
         channels: { whatsapp: {} },
       },
-      start: { channelPlugins: [createWhatsAppPlugin({ makeSocket: wa.makeSocket, resolveVersion: async () => undefined })], channelBackoff: { initialMs: 50, maxMs: 200 } },
+      start: { channelPlugins: [asChannelPlugin(createWhatsAppChannel({ makeSocket: wa.makeSocket, resolveVersion: async () => undefined }))], channelBackoff: { initialMs: 50, maxMs: 200 } },
     });
     const local = t.gw.createLocalClient();
     call = async <T>(method: string, params?: unknown) => {

@@ -25,6 +25,8 @@ export function buildProgram(): Command {
     .exitOverride();
 
   const globals = (cmd: Command) => ({ ...program.opts(), ...cmd.opts() });
+  // Every channel comes from a plugin: configs are checked against the manifests (read, no plugin code runs).
+  program.hook('preAction', (_cmd, action) => installCliChannelChecker(globals(action)));
   const conn = (cmd: Command) =>
     cmd
       .option('--url <ws-url>', 'gateway WebSocket URL (default ws://127.0.0.1:<gateway.port>)')
@@ -154,8 +156,6 @@ export function buildProgram(): Command {
   conn(plugins.command('doctor').description('every plugin problem in plain words, with the fix (exit 1 on errors)')).option('--json', 'JSON output').action(async (_o, cmd: Command) => pluginsDoctor(globals(cmd)));
 
   const config = program.command('config').description('read and edit the config file (validated before writing)');
-  // Plugin channels' settings are checked by their plugins' schemas (read from the manifests, no code runs).
-  config.hook('preAction', (_cmd, action) => installCliChannelChecker(globals(action)));
   config
     .command('get <path>')
     .option('--json', 'JSON output')
@@ -171,7 +171,7 @@ export function buildProgram(): Command {
     .command('validate')
     .option('--json', 'JSON output')
     .action((_o, cmd: Command) => configValidate(globals(cmd)));
-  config.command('schema').description('print the config JSON Schema').action(() => configSchema());
+  config.command('schema').description('print the config JSON Schema').action((_o, cmd: Command) => configSchema(globals(cmd)));
   config.command('file').description('print the config file path').action((_o, cmd: Command) => configFile(globals(cmd)));
   return program;
 }

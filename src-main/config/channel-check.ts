@@ -1,4 +1,3 @@
-import { BUILT_IN_CHANNEL_IDS } from '../../src-shared/domain/config-schema.js';
 import { formatConfigPath } from '../../src-shared/domain/config-path.js';
 import type { ConfigIssue } from './errors.js';
 
@@ -22,17 +21,16 @@ export interface PluginSettingsInput {
 export type ChannelIdsChecker = (config: PluginSettingsInput, opts: { forWrite: boolean }) => ChannelIdsCheck;
 
 /**
- * Without plugin information every id that is not built in is an error, so a misspelt channel is never
- * silently ignored; the gateway and the CLI install a checker that knows the plugins' manifests.
+ * Without plugin information no channel id can be checked, so each one is an error rather than silently
+ * accepted; the gateway, the CLI and the app install a checker that knows the plugins' manifests (the
+ * bundled channels' included) before they load a config.
  */
-const strictBuiltIns: ChannelIdsChecker = ({ channels = {} }) => ({
-  issues: Object.keys(channels)
-    .filter((id) => !BUILT_IN_CHANNEL_IDS.includes(id))
-    .map((id) => ({ path: formatConfigPath(['channels', id]), message: `unknown channel "${id}"${suggest(id)}: no plugin provides it (install one with openclaw plugins install, or remove it)` })),
+const noPlugins: ChannelIdsChecker = ({ channels = {} }) => ({
+  issues: Object.keys(channels).map((id) => ({ path: formatConfigPath(['channels', id]), message: `channel "${id}" cannot be checked: no plugin information was loaded` })),
   notices: [],
 });
 
-let checker: ChannelIdsChecker = strictBuiltIns;
+let checker: ChannelIdsChecker = noPlugins;
 
 /**
  * Installs the process's channel-id checker (the gateway's plugin registry, or the CLI's discovery). Which
@@ -52,23 +50,4 @@ export function setChannelIdsChecker(next: ChannelIdsChecker): () => void {
 export function checkPluginSettings(config: PluginSettingsInput, opts: { forWrite: boolean }): ChannelIdsCheck {
   if (!config.channels && !(opts.forWrite && config.plugins?.entries)) return { issues: [], notices: [] };
   return checker(config, opts);
-}
-
-function suggest(id: string): string {
-  const near = BUILT_IN_CHANNEL_IDS.find((b) => distance(b, id) <= 2);
-  return near ? ` (did you mean "${near}"?)` : '';
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
 }

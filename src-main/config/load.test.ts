@@ -89,6 +89,23 @@ describe('loadConfigFile', () => {
     expect(error.issues).toEqual([{ path: 'channels.telgram', message: expect.stringMatching(/^unknown channel "telgram" \(did you mean "telegram"\?\): no plugin provides it/) }]);
   });
 
+  // Every channel comes from a plugin; the bundled ones' manifests (installed as the checker by the test
+  // setup, as the CLI and the gateway do) make a misspelt key or a bad value an error, not a silent no-op.
+  it.each([
+    ['{ channels: { telegram: { botTokn: "x" } } }', 'channels.telegram.botTokn'],
+    ['{ channels: { telegram: { accounts: { a: { webhookPort: "high" } } } } }', 'channels.telegram.accounts.a.webhookPort'],
+    ['{ channels: { slack: { dmPolicy: "everyone" } } }', 'channels.slack.dmPolicy'],
+    ['{ channels: { discord: { gatewayUrl: "http://x" } } }', 'channels.discord.gatewayUrl'],
+  ])('checks a bundled channel against its manifest: %s', (text, where) => {
+    const error = expectError(load(text));
+    expect(error.issues.map((i) => i.path)).toContain(where);
+  });
+
+  it('accepts every bundled channel with valid settings', () => {
+    const r = load('{ channels: { telegram: { botToken: "1:a", webhookPort: 8443 }, slack: { botToken: "b", appToken: "a", replyToMode: "thread" }, whatsapp: { markOnline: false }, imessage: { service: "sms" }, discord: { token: "t" }, googlechat: { audienceType: "app-url" } } }');
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+  });
+
   it('hands plugin channel ids to the installed checker', () => {
     const restore = setChannelIdsChecker(({ channels = {} }) => ({
       issues: 'matrix' in channels && typeof (channels.matrix as { homeserverUrl?: unknown }).homeserverUrl !== 'string' ? [{ path: 'channels.matrix.homeserverUrl', message: 'required' }] : [],

@@ -1,4 +1,4 @@
-import { ChannelAuthError, ChannelPermanentError, ChannelRateLimitError, type ChannelCapabilities, type ChannelSend } from '../../src-shared/domain/channel.js';
+import { isChannelAuthError, isChannelPermanentError, isChannelRateLimitError, type ChannelCapabilities, type ChannelSend } from '../../src-shared/domain/channel.js';
 import type { OutboundReply } from '../../src-shared/domain/inbound.js';
 import type { Logger } from '../logging/index.js';
 
@@ -51,10 +51,10 @@ export function createDelivery(opts: DeliveryOptions) {
       try {
         return (await target.send(reply.channel, reply.accountId, msg, waitForChannelMs)).messageId;
       } catch (err) {
-        const permanent = err instanceof ChannelPermanentError || err instanceof ChannelAuthError;
+        const permanent = isChannelPermanentError(err) || isChannelAuthError(err);
         if (permanent || attempt >= maxAttempts) throw err;
         let waitMs: number;
-        if (err instanceof ChannelRateLimitError) {
+        if (isChannelRateLimitError(err)) {
           if (err.retryAfterMs > maxRetryAfterMs) throw err;
           waitMs = err.retryAfterMs;
         } else waitMs = retryBaseMs * 2 ** (attempt - 1);
@@ -89,7 +89,7 @@ export function createDelivery(opts: DeliveryOptions) {
       try {
         sent.push(await sendChunk(reply, msg));
       } catch (err) {
-        const permanent = err instanceof ChannelPermanentError || err instanceof ChannelAuthError;
+        const permanent = isChannelPermanentError(err) || isChannelAuthError(err);
         throw new DeliveryError(`could not deliver to ${reply.channel} ${reply.to.kind} ${reply.to.id}: ${(err as Error).message}`, sent, permanent, err);
       }
     }

@@ -4,7 +4,7 @@
  * (kept in step as plugins load, fail and unload), and the turn and tool checks.
  */
 import { join } from 'node:path';
-import { BUILT_IN_CHANNEL_IDS, CHANNEL_SHARED_KEYS } from '../../src-shared/domain/config-schema.js';
+import { CHANNEL_SHARED_KEYS } from '../../src-shared/domain/config-schema.js';
 import { METHODS } from '../../src-shared/protocol/index.js';
 import { createToolRegistry } from '../agents/tools/registry.js';
 import type { AgentTool } from '../agents/tools/types.js';
@@ -20,8 +20,6 @@ import type { PluginsConfig } from '../plugins/types.js';
 import type { Dispatcher } from './dispatcher.js';
 import { InvalidRequestError } from './errors.js';
 
-// JSON Schema properties (TypeBox's markers dropped) every plugin channel accepts besides its own.
-const SHARED_CHANNEL_KEYS = JSON.parse(JSON.stringify(CHANNEL_SHARED_KEYS)) as Record<string, Record<string, unknown>>;
 
 const bundledDir = (packageRoot: string) => join(packageRoot, 'extensions');
 
@@ -32,7 +30,7 @@ const bundledDir = (packageRoot: string) => join(packageRoot, 'extensions');
 export function installEarlyPluginCheck(o: { stateDir: string; configPath: string; packageRoot: string }): () => void {
   const early = parseConfigText(readConfigText(o.configPath));
   const plugins = early.ok ? (early.value as { plugins?: PluginsConfig }).plugins : undefined;
-  return setChannelIdsChecker(staticChannelChecker({ stateDir: o.stateDir, bundledDir: bundledDir(o.packageRoot), plugins, builtInIds: BUILT_IN_CHANNEL_IDS, sharedKeys: SHARED_CHANNEL_KEYS }));
+  return setChannelIdsChecker(staticChannelChecker({ stateDir: o.stateDir, bundledDir: bundledDir(o.packageRoot), plugins, sharedKeys: CHANNEL_SHARED_KEYS }));
 }
 
 /** The plugin platform as the composition root uses it. */
@@ -56,8 +54,8 @@ export function createGatewayPlugins(o: { stateDir: string; packageRoot: string;
     config: o.config,
     log: o.log,
     childEntry: join(o.packageRoot, 'out', 'plugin-child', 'plugin-child.mjs'),
-    reserved: { tools: createToolRegistry().map((t) => t.name), methods: Object.keys(METHODS), channels: BUILT_IN_CHANNEL_IDS },
-    sharedChannelKeys: SHARED_CHANNEL_KEYS,
+    reserved: { tools: createToolRegistry().map((t) => t.name), methods: Object.keys(METHODS) },
+    sharedChannelKeys: CHANNEL_SHARED_KEYS,
     electron: Boolean(process.versions.electron),
   });
   const restoreCheck = setChannelIdsChecker(runtime.checkChannelIds);

@@ -80,7 +80,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     httpBaseUrl: () => listener.httpUrl(),
     log: log.child('nodes'),
   });
-  const channels = createChannelsRuntime({ config, stateDir: paths.stateDir, store, log: log.child('channels'), publish: bus.publish, plugins: opts.channelPlugins, extraCatalog: () => [...(ext.extraCatalog?.() ?? []), ...plugins.catalog()], backoff: opts.channelBackoff, delivery: opts.deliveryRetry, skip: env.OPENCLAW_SKIP_CHANNELS === '1', platform: opts.platform });
+  const channels = createChannelsRuntime({ config, stateDir: paths.stateDir, store, log: log.child('channels'), publish: bus.publish, plugins: opts.channelPlugins, catalog: () => [...(ext.extraCatalog?.() ?? []), ...plugins.catalog()], backoff: opts.channelBackoff, delivery: opts.deliveryRetry, skip: env.OPENCLAW_SKIP_CHANNELS === '1', platform: opts.platform });
   reloader.onApplied(() => void channels.apply());
   const reloadNow = () => {
     const r = loadConfigFile(paths.configPath, env);
@@ -95,6 +95,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     notify: async (reply) => void (await channels.deliver(reply)),
     reingest: (msg) => channels.reingest(msg),
     ownerOf: (channel, accountId) => channels.ownerOf(channel, accountId),
+    channelInfo: (channel) => channels.channelInfo(channel),
     seedOwner: async (entry) => {
       editConfigFile(paths.configPath, env, (c) => ({ ...c, commands: { ...c.commands, ownerAllowFrom: [entry] } }), { legacyConfigPath: paths.legacyConfigPath });
       reloadNow();
@@ -124,7 +125,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   });
   feed.onHealthChanged((o) => (o.localOnly ? bus.publishLocal : bus.publish)('health', snapshots.health()));
   const dispatcher = createDispatcher(
-    gatewayHandlers({ conversation, channels, access, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow }),
+    gatewayHandlers({ conversation, channels, access, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema() }),
   );
   dispatcher.add(pluginHandlers({ plugins: plugins.runtime, configPath: paths.configPath, legacyConfigPath: paths.legacyConfigPath, env, reloadNow }));
   plugins.attach(dispatcher);

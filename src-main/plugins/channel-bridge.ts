@@ -6,6 +6,7 @@
  */
 import type { ChannelCapabilities, ChannelPlugin } from '../../src-shared/domain/channel.js';
 import type { PeerKind } from '../../src-shared/domain/inbound.js';
+import type { ChannelDefinition } from '../../src-shared/plugin/api.js';
 import { bareTargetKindFromPattern, type RegisteredChannel } from './contributions.js';
 import { PluginUnavailableError } from './errors.js';
 import type { PluginRegistry } from './plugin-registry.js';
@@ -72,12 +73,21 @@ export function toChannelPlugin(channel: RegisteredChannel): ChannelPlugin {
       },
     };
   }
+  return channelPluginOf(def, { label: channel.label, capabilities: channel.capabilities });
+}
+
+/**
+ * A channel definition in the manager's shape: the account's settings become
+ * `account.config`. `facts` overrides the label and capabilities (a plugin
+ * process reports them; in process they are the definition's own).
+ */
+export function channelPluginOf(def: ChannelDefinition, facts: { label: string; capabilities: ChannelCapabilities } = def): ChannelPlugin {
   const account = (ctx: { accountId: string; config: Record<string, unknown> }) => ({ id: ctx.accountId, config: ctx.config });
   return {
-    id: channel.id,
-    label: channel.label,
-    capabilities: channel.capabilities,
-    checkConfig: (config) => (def.checkConfig ? def.checkConfig(config) : { ok: true }),
+    id: def.id,
+    label: facts.label,
+    capabilities: facts.capabilities,
+    checkConfig: (config, ctx) => (def.checkConfig ? def.checkConfig(config, ctx) : { ok: true }),
     create: (ctx) => def.create(account(ctx), ctx),
     ...(def.login ? { login: (ctx, events) => def.login!(account(ctx), ctx, events) } : {}),
     ...(def.logout ? { logout: (ctx) => def.logout!(account(ctx), ctx) } : {}),

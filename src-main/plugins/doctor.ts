@@ -41,7 +41,6 @@ export interface DoctorInput extends ChannelSchemaOptions {
   channels?: Record<string, unknown>;
   /** The registry's `channelProviders()`. */
   providers: readonly ChannelProvider[];
-  builtInChannelIds?: readonly string[];
   installHints?: Readonly<Record<string, string>>;
 }
 

@@ -59,7 +59,7 @@ describe('channel settings', () => {
   });
 
   it('errors on a channel id no plugin provides, naming what to install', () => {
-    const r = validateChannelsConfig({ matrix: {}, telegram: { botToken: 'x' } }, [provider()], { builtInIds: ['telegram'], installHints: { matrix: '@openclaw/matrix' } });
+    const r = validateChannelsConfig({ matrix: {} }, [provider()], { installHints: { matrix: '@openclaw/matrix' } });
     expect(r.issues).toEqual([{ path: 'channels.matrix', message: 'no plugin provides channel "matrix"; install one (openclaw plugins install @openclaw/matrix) or remove channels.matrix' }]);
   });
 

@@ -50,12 +50,18 @@ export function validateChannelConfig(provider: ChannelProvider, value: unknown,
 /**
  * The JSON Schema of the `channels` object for the given providers (enabled
  * or not: a disabled plugin's settings are kept), for `config.schema` and the
- * UI. Built-in channels are not included; the gateway merges this with its own.
+ * UI.
  */
 export function buildChannelsSchema(providers: readonly ChannelProvider[], opts: ChannelSchemaOptions = {}): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   for (const p of providers) properties[p.channelId] = channelSchema(p, opts);
   return { type: 'object', description: 'Chat channels by id.', properties, additionalProperties: false };
+}
+
+/** The config's JSON Schema (`base`, the core schema) with `channels.<id>` filled in from the channel providers. */
+export function configSchemaWithChannels(base: JsonSchema, providers: readonly ChannelProvider[], opts: ChannelSchemaOptions = {}): JsonSchema {
+  const properties = isRecord(base.properties) ? base.properties : {};
+  return { ...base, properties: { ...properties, channels: buildChannelsSchema(providers, opts) } };
 }
 
 /** What checking the `channels` section found: `issues` make the config invalid, `notices` do not. */
@@ -65,14 +71,14 @@ export interface ChannelsCheck {
 }
 
 /**
- * Checks every `channels.<id>` that is not built in: an id no plugin provides
+ * Checks every `channels.<id>`: an id no plugin provides
  * is an error naming what to install; one provided by a disabled plugin is kept
  * with a notice; one provided by an enabled plugin is validated.
  */
 export function validateChannelsConfig(
   channels: Record<string, unknown> | undefined,
   providers: readonly ChannelProvider[],
-  opts: ChannelSchemaOptions & { builtInIds?: readonly string[]; installHints?: Readonly<Record<string, string>> } = {},
+  opts: ChannelSchemaOptions & { installHints?: Readonly<Record<string, string>> } = {},
 ): ChannelsCheck {
   const result: ChannelsCheck = { issues: [], notices: [] };
   const byChannel = new Map<string, ChannelProvider>();
@@ -82,10 +88,14 @@ export function validateChannelsConfig(
     if (!current || (!current.enabled && p.enabled)) byChannel.set(p.channelId, p);
   }
   for (const [channelId, value] of Object.entries(channels ?? {})) {
-    if (opts.builtInIds?.includes(channelId)) continue;
     const path = formatConfigPath(['channels', channelId]);
     const provider = byChannel.get(channelId);
     if (!provider) {
+      const near = [...byChannel.keys()].find((known) => editDistance(known, channelId) <= 2);
+      if (near) {
+        result.issues.push({ path, message: `unknown channel "${channelId}" (did you mean "${near}"?): no plugin provides it` });
+        continue;
+      }
       const what = opts.installHints?.[channelId] ?? '<package, .tgz or folder>';
       result.issues.push({ path, message: `no plugin provides channel "${channelId}"; install one (openclaw plugins install ${what}) or remove channels.${channelId}` });
       continue;
@@ -146,4 +156,19 @@ function check(schema: JsonSchema, value: unknown, base: ConfigPathSegment[], ow
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Levenshtein distance, for "did you mean" on a misspelt channel id. */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
 }

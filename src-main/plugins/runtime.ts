@@ -8,13 +8,14 @@ import path from 'node:path';
 import type { ChannelIdsChecker } from '../config/channel-check.js';
 import type { Logger } from '../logging/index.js';
 import { redactConfig } from '../../src-shared/domain/config-schema.js';
+import type { JsonSchema } from '../../src-shared/plugin/api.js';
 import { discoverPlugins, type DiscoveryResult } from './discovery.js';
 import { diagnosePlugins, type DoctorFinding } from './doctor.js';
 import { installPluginFaultTrap } from './fault-trap.js';
 import { createInProcessLoader } from './guard.js';
 import { createHookRunner, type HookRunner } from './hooks.js';
 import type { PluginRegistry, PluginsHealth } from './plugin-registry.js';
-import type { ChannelSchemaOptions } from './plugin-config.js';
+import { buildChannelsSchema, type ChannelSchemaOptions } from './plugin-config.js';
 import { createProcessLoader } from './process-host.js';
 import { createPluginRegistry } from './registry.js';
 import { checkSettings, manifestsOf } from './static-check.js';
@@ -30,7 +31,7 @@ export interface PluginsRuntimeOptions {
   /** The built out-of-process child entry. */
   childEntry: string;
   /** Names the gateway owns: a plugin registering one fails. */
-  reserved: { tools: readonly string[]; methods: readonly string[]; channels: readonly string[] };
+  reserved: { tools: readonly string[]; methods: readonly string[] };
   /** Shared channel keys (JSON Schema properties) every plugin channel accepts. */
   sharedChannelKeys?: ChannelSchemaOptions['sharedKeys'];
   /** Under Electron the child runs the app binary as Node. */
@@ -52,6 +53,8 @@ export interface PluginsRuntime {
   readonly hooks: HookRunner;
   /** For the config loader: plugin channel ids checked against their manifests' schemas. */
   readonly checkChannelIds: ChannelIdsChecker;
+  /** The `channels` JSON Schema of every channel a plugin provides (enabled or not). */
+  channelsSchema(): JsonSchema;
   /** Loads the enabled plugins that are not channel-only (channels load when their channel starts), in the background. */
   start(): void;
   /** After a config reload: new load paths are searched again, and enablement and settings re-applied. */
@@ -117,13 +120,14 @@ export function createPluginsRuntime(opts: PluginsRuntimeOptions): PluginsRuntim
   };
   // Nothing enabled: every turn and tool call skips the plugin checks entirely.
   const hasPlugins = () => registry.list().some((r) => r.enabled);
-  const channelOpts = () => ({ builtInIds: opts.reserved.channels, sharedKeys: opts.sharedChannelKeys });
+  const channelOpts = () => ({ sharedKeys: opts.sharedChannelKeys });
 
   return {
     registry,
     hooks,
     checkChannelIds: (config, { forWrite }) =>
       checkSettings(config, forWrite, registry.channelProviders(), manifestsOf(discovery.candidates), channelOpts()),
+    channelsSchema: () => buildChannelsSchema(registry.channelProviders(), channelOpts()),
     start() {
       void serial(loadEager).catch((err: unknown) => log.error('loading plugins failed', { err }));
     },
@@ -171,7 +175,6 @@ export function createPluginsRuntime(opts: PluginsRuntimeOptions): PluginsRuntim
         config: opts.config().plugins ?? {},
         channels: opts.config().channels,
         providers: registry.channelProviders(),
-        builtInChannelIds: opts.reserved.channels,
         sharedKeys: opts.sharedChannelKeys,
       }),
     health: () => registry.health(),

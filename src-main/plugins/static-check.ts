@@ -9,7 +9,6 @@ export interface StaticCheckOptions {
   stateDir: string;
   bundledDir?: string;
   plugins?: PluginsConfig;
-  builtInIds: readonly string[];
   sharedKeys?: ChannelSchemaOptions['sharedKeys'];
 }
 
@@ -55,9 +54,9 @@ export function checkSettings(
   forWrite: boolean,
   providers: readonly ChannelProvider[],
   manifests: ReadonlyMap<string, PluginManifest>,
-  opts: Pick<StaticCheckOptions, 'builtInIds' | 'sharedKeys'>,
+  opts: Pick<StaticCheckOptions, 'sharedKeys'>,
 ): ChannelIdsCheck {
-  const result = validateChannelsConfig(config.channels, providers, { builtInIds: opts.builtInIds, sharedKeys: opts.sharedKeys });
+  const result = validateChannelsConfig(config.channels, providers, { sharedKeys: opts.sharedKeys });
   if (!forWrite) return result;
   for (const [id, entry] of Object.entries(config.plugins?.entries ?? {})) {
     const manifest = manifests.get(id);

@@ -25,6 +25,8 @@ function setup(channels: OpenClawConfig['channels'], extra: Partial<OpenClawConf
     notify: async (r) => void notices.push(r),
     emit: (event, payload) => events.push({ event, payload: payload as Record<string, unknown> }),
     reingest: (m) => released.push(m),
+    // As the bundled plugins' manifests say.
+    channelInfo: (channel) => ({ label: channel === 'whatsapp' ? 'WhatsApp' : channel === 'telegram' ? 'Telegram' : channel, personalNumber: channel === 'whatsapp' || channel === 'imessage' }),
     seedOwner: async (entry) => {
       owners.push(entry);
       cfg = resolveConfig({ channels, ...extra, commands: { ownerAllowFrom: [entry] } } as OpenClawConfig, {});

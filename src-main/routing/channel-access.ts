@@ -10,7 +10,6 @@ import {
 } from '../../src-shared/domain/access-policy.js';
 import type { InboundMessage, OutboundReply, PeerKind } from '../../src-shared/domain/inbound.js';
 import { accessSettingsFor, findChannelAccount } from '../channels/account-config.js';
-import { catalogEntry } from '../channels/catalog.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Logger } from '../logging/index.js';
 import type { PairingRequestRecord, Store } from '../store/types.js';
@@ -27,6 +26,8 @@ export interface ChannelAccessDeps {
   emit(event: string, payload: unknown): void;
   /** Puts released messages back on the inbound queue. */
   reingest(msg: InboundMessage): void;
+  /** A channel's display name and whether it is a personal number (no pairing codes to strangers by default). */
+  channelInfo(channel: string): { label: string; personalNumber: boolean };
   /** The account owner's own id where the platform has one (linked WhatsApp number). */
   ownerOf?(channel: string, accountId: string): string | undefined;
   /** Writes `commands.ownerAllowFrom` when no owner is set yet. */
@@ -74,7 +75,7 @@ export function createChannelAccess(deps: ChannelAccessDeps): ChannelAccess {
   const settings = (channel: string, accountId: string): AccessSettings => {
     const cfg = deps.config();
     const account = findChannelAccount(cfg, channel, accountId);
-    return accessSettingsFor(cfg, channel, account?.config ?? {});
+    return accessSettingsFor(cfg, channel, account?.config ?? {}, deps.channelInfo(channel).personalNumber);
   };
   const pairedSet = (channel: string, accountId: string) => new Set(pairing.listAllowed({ channel, accountId }).map((p) => p.senderId));
 
@@ -117,7 +118,7 @@ export function createChannelAccess(deps: ChannelAccessDeps): ChannelAccess {
     pairing.createRequest(rec);
     deps.log.info('pairing requested', { channel: msg.channel, accountId: msg.accountId, code: rec.code });
     deps.emit('pairing', { type: 'requested', ...view(rec) });
-    const label = catalogEntry(msg.channel)?.label ?? msg.channel;
+    const label = deps.channelInfo(msg.channel).label;
     const account = msg.accountId === 'default' ? '' : ` --account ${msg.accountId}`;
     const text = [
       'OpenClaw: access not configured.',

@@ -51,6 +51,8 @@ export interface ChannelContext {
   config: Record<string, unknown>;
   /** A private folder for this account's credentials (`<state>/channels/<id>/<accountId>`). */
   dataDir: string;
+  /** The operating system the gateway runs on (`process.platform`; tests may pretend to be another). */
+  platform?: string;
   log: ChannelLogger;
   /**
    * Hand a normalised message to core. Resolves once it is durably queued, so
@@ -137,4 +139,22 @@ export class ChannelPermanentError extends Error {
 /** Credentials were revoked on the platform (logged out, token invalid); restarting will not help. */
 export class ChannelAuthError extends Error {
   override name = 'ChannelAuthError';
+}
+
+// A plugin bundles its own copy of these classes (and a plugin process sends only their names), so core
+// recognises them by name, never by `instanceof`.
+
+/** A platform's "slow down" from any plugin: see {@link ChannelRateLimitError}. */
+export function isChannelRateLimitError(err: unknown): err is ChannelRateLimitError {
+  return err instanceof Error && err.name === 'ChannelRateLimitError' && typeof (err as { retryAfterMs?: unknown }).retryAfterMs === 'number';
+}
+
+/** A send that can never succeed, from any plugin: see {@link ChannelPermanentError}. */
+export function isChannelPermanentError(err: unknown): err is ChannelPermanentError {
+  return err instanceof Error && err.name === 'ChannelPermanentError';
+}
+
+/** Revoked credentials, from any plugin: see {@link ChannelAuthError}. */
+export function isChannelAuthError(err: unknown): err is ChannelAuthError {
+  return err instanceof Error && err.name === 'ChannelAuthError';
 }

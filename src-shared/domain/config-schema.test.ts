@@ -61,10 +61,6 @@ describe('OpenClawConfigSchema', () => {
     [{ gateway: { auth: { mode: 'magic' } } }],
     [{ gateway: { reload: { mode: 'hot' } } }],
     [{ agents: { entries: { main: { colour: 'red' } } } }],
-    // Channels are checked per platform: a misspelt key or channel is an error, not a silent no-op.
-    [{ channels: { telegram: { botTokn: 'x' } } }],
-    [{ channels: { telegram: { accounts: { a: { webhookPort: 'high' } } } } }],
-    [{ channels: { slack: { dmPolicy: 'everyone' } } }],
     [{ bindings: [{ match: { channel: 'x' } }] }],
     [{ models: { providers: { p: { api: 'soap' } } } }],
     [{ session: { reset: { atHour: 24 } } }],

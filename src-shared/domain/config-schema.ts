@@ -8,12 +8,6 @@
  * "unset" stays visible; the `default` annotations here are documentation only.
  */
 import { Type, type Static, type TSchema, type TProperties, type ObjectOptions, type TUnion, type TLiteral } from '@sinclair/typebox';
-import { discordChannelKeys } from './channels/discord.js';
-import { googlechatChannelKeys } from './channels/googlechat.js';
-import { imessageChannelKeys } from './channels/imessage.js';
-import { slackChannelKeys } from './channels/slack.js';
-import { telegramChannelKeys } from './channels/telegram.js';
-import { whatsappChannelKeys } from './channels/whatsapp.js';
 
 const Obj = <T extends TProperties>(properties: T, options: ObjectOptions = {}) =>
   Type.Object(properties, { additionalProperties: false, ...options });
@@ -287,37 +281,16 @@ const channelShared = {
   name: Opt(Str('Display name of this account.')),
 };
 
-/** Each built-in channel's own keys; accounts take the same keys and override the channel's. */
-const CHANNEL_KEYS: Record<string, TProperties> = {
-  telegram: telegramChannelKeys,
-  discord: discordChannelKeys,
-  slack: slackChannelKeys,
-  whatsapp: whatsappChannelKeys,
-  imessage: imessageChannelKeys,
-  googlechat: googlechatChannelKeys,
-};
-
-const channelSchema = (id: string, keys: TProperties) => {
-  const account = Obj({ ...channelShared, ...keys }, { description: `A ${id} account.` });
-  return Obj({ ...channelShared, ...keys, accounts: Opt(Dict(account, 'Accounts by id; their keys override the channel\'s.')) }, { description: `The ${id} channel.` });
-};
-
 /**
- * `channels`: one strictly checked entry per built-in channel, so a misspelt key is an error, not a silent no-op.
- * Other ids belong to plugin channels: each is checked against the schema its plugin's manifest declares
- * (and an id no plugin provides is reported, naming the plugin to install), outside this schema, because
- * which plugins exist is only known at run time.
+ * `channels`: every channel comes from a plugin (the bundled ones from the app's `extensions/`), so each
+ * `channels.<id>` is checked against the settings schema its plugin's manifest declares merged with
+ * {@link CHANNEL_SHARED_KEYS}, outside this schema, because which plugins exist is only known at run time.
+ * An id no plugin provides is an error naming what to install; `config.schema` fills in `properties`.
  */
-export const ChannelsConfigSchema = Obj(
-  Object.fromEntries(Object.entries(CHANNEL_KEYS).map(([id, keys]) => [id, Opt(channelSchema(id, keys))])),
-  { description: 'Chat channels by id.', additionalProperties: Type.Object({}, { additionalProperties: true, description: 'A plugin channel, checked by its plugin\'s settings schema.' }) },
-);
+export const ChannelsConfigSchema = Type.Object({}, { description: 'Chat channels by id.', additionalProperties: Type.Object({}, { additionalProperties: true, description: 'A channel, checked by its plugin\'s settings schema.' }) });
 
-/** Channels the gateway ships; every other `channels.<id>` belongs to a plugin. */
-export const BUILT_IN_CHANNEL_IDS: readonly string[] = Object.keys(CHANNEL_KEYS);
-
-/** JSON Schema properties every channel understands, for assembling plugin channel schemas. */
-export const CHANNEL_SHARED_KEYS: TProperties = channelShared;
+/** JSON Schema properties every channel understands, for assembling channel schemas (plain JSON: TypeBox's markers dropped). */
+export const CHANNEL_SHARED_KEYS: Record<string, Record<string, unknown>> = JSON.parse(JSON.stringify(channelShared)) as Record<string, Record<string, unknown>>;
 
 /** `plugins.*`: which plugins run, their settings and isolation. */
 export const PluginsConfigSchema = Obj(

@@ -3,18 +3,12 @@
  * the structured config and the raw file text alike.
  */
 import { getAtPath, type ConfigPathSegment } from './config-path.js';
-import { DISCORD_SECRET_KEYS } from './channels/discord.js';
-import { GOOGLECHAT_SECRET_KEYS } from './channels/googlechat.js';
-import { IMESSAGE_SECRET_KEYS } from './channels/imessage.js';
-import { SLACK_SECRET_KEYS } from './channels/slack.js';
-import { TELEGRAM_SECRET_KEYS } from './channels/telegram.js';
-import { WHATSAPP_SECRET_KEYS } from './channels/whatsapp.js';
 
 /** Placeholder returned instead of a secret; sending it back keeps the stored value. */
 export const REDACTED_SENTINEL = '__OPENCLAW_REDACTED__';
-const CHANNEL_SECRET_KEYS = [
-  ...new Set(['secret', 'password', 'signingSecret', 'token', ...TELEGRAM_SECRET_KEYS, ...DISCORD_SECRET_KEYS, ...SLACK_SECRET_KEYS, ...WHATSAPP_SECRET_KEYS, ...IMESSAGE_SECRET_KEYS, ...GOOGLECHAT_SECRET_KEYS]),
-];
+// Channel credentials: these names anywhere under a channel, besides every key named like a credential
+// (`botToken`, `appToken`, `webhookSecret`, `private_key`: see CREDENTIAL_KEY), which covers every channel's own keys.
+const CHANNEL_SECRET_KEYS = ['secret', 'password', 'signingSecret', 'token'];
 
 /**
  * Where credentials live, as patterns: `*` is one segment, `**` any number

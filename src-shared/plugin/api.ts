@@ -63,8 +63,8 @@ export interface ChannelDefinition<Settings = Record<string, unknown>> {
   /** JSON Schema of the channel's own keys in `channels.<id>` (and each account). */
   settingsSchema?: JsonSchema;
   targetRules?: ChannelTargetRules;
-  /** Whether an account has what it needs to start (e.g. a token); the reason when not. */
-  checkConfig?(config: Settings): { ok: true } | { ok: false; reason: string };
+  /** Whether an account has what it needs to start (e.g. a token) on this OS; the reason when not. */
+  checkConfig?(config: Settings, ctx: { platform: string }): { ok: true } | { ok: false; reason: string };
   /** One adapter per account. */
   create(account: ChannelAccount<Settings>, ctx: ChannelContext): ChannelAdapter;
   /** QR login: resolves when linked. */
@@ -259,6 +259,25 @@ export interface PluginDefinition<Config = unknown> {
 /** Declares a plugin; stamps the API version it was written against. */
 export function definePlugin<Config = unknown>(definition: PluginDefinition<Config>): PluginDefinition<Config> {
   return { apiVersion: PLUGIN_API_VERSION, ...definition };
+}
+
+/** What a manifest's `channelInfo` holds for one channel, as far as a channel's code needs it. */
+interface ManifestChannelFacts {
+  channelInfo?: Record<string, { label?: unknown; capabilities?: unknown }>;
+}
+
+/**
+ * The label and capabilities the plugin's manifest declares for `channelId`,
+ * typed. A channel's code reads them from its `openclaw.plugin.json` so these
+ * catalog facts are written once (the gateway reads the same file before any
+ * code loads).
+ */
+export function channelFactsFromManifest(manifest: ManifestChannelFacts, channelId: string): { label: string; capabilities: ChannelCapabilities } {
+  const info = manifest.channelInfo?.[channelId];
+  if (!info || typeof info.label !== 'string' || typeof info.capabilities !== 'object' || info.capabilities === null) {
+    throw new Error(`the manifest declares no channelInfo.${channelId} with a label and capabilities`);
+  }
+  return { label: info.label, capabilities: { ...(info.capabilities as ChannelCapabilities) } };
 }
 
 /** Declares a channel (identity: keeps the settings type). */

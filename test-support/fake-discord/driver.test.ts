@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdapterHarness, type AdapterHarness } from '../channel-harness.js';
 import { createDiscordDriver, type DiscordTestDriver } from './driver.js';
+import { discordChannel } from '../../extensions/discord/src/index.js';
+import { asChannelPlugin } from '../channel-plugin.js';
 
 describe('discord test driver', () => {
   let driver: DiscordTestDriver;
@@ -14,7 +16,7 @@ describe('discord test driver', () => {
   const connect = async () => {
     driver = createDiscordDriver({ heartbeatIntervalMs: 250 });
     const config = await driver.start();
-    h = createAdapterHarness(driver.plugin(), { ...config, livenessMs: 5000 });
+    h = createAdapterHarness(asChannelPlugin(discordChannel), { ...config, livenessMs: 5000 });
     await h.adapter.start();
     return h;
   };

@@ -11,7 +11,6 @@
  * channel history for channels it had heard from.
  */
 import type { ChannelTestDriver } from '../channel-driver.js';
-import { discordPlugin } from '../../src-main/channels/discord/index.js';
 import { FakeWorld, startFakeDiscord, type FakeDiscord } from './fake-discord.js';
 
 /** Options for {@link createDiscordDriver}. */
@@ -43,7 +42,6 @@ export function createDiscordDriver(opts: DiscordDriverOptions = {}): DiscordTes
       fake = await startFakeDiscord({ world, heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 500 });
       return { token: fake.token, apiRoot: fake.apiRoot };
     },
-    plugin: () => discordPlugin,
     async sendDirect(user, text) {
       running().say({ from: user, in: 'dm', text });
     },

@@ -1,4 +1,5 @@
-import { discordPlugin } from '../../src-main/channels/discord/index.js';
+import { discordChannel } from '../../extensions/discord/src/index.js';
+import { asChannelPlugin } from '../channel-plugin.js';
 import { createAdapterHarness, type AdapterHarness } from '../channel-harness.js';
 import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions } from './fake-discord.js';
 
@@ -16,7 +17,7 @@ export async function startDiscordRig(
 ): Promise<DiscordTestRig> {
   const fake = await startFakeDiscord({ heartbeatIntervalMs: 250, ...opts });
   const config = { token: fake.token, apiRoot: fake.apiRoot, livenessMs: 3000, ...opts.config };
-  const h = createAdapterHarness(discordPlugin, config);
+  const h = createAdapterHarness(asChannelPlugin(discordChannel), config);
   if (opts.start !== false) await h.adapter.start();
   return {
     fake,

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdapterHarness, type AdapterHarness } from '../channel-harness.js';
 import { createGoogleChatDriver } from './driver.js';
+import { googlechatChannel } from '../../extensions/googlechat/src/index.js';
+import { asChannelPlugin } from '../channel-plugin.js';
 
 describe('Google Chat test driver', () => {
   const driver = createGoogleChatDriver();
@@ -12,7 +14,7 @@ describe('Google Chat test driver', () => {
 
   it('plays users, the space and faults against the real adapter', async () => {
     const config = await driver.start();
-    h = createAdapterHarness(driver.plugin(), config);
+    h = createAdapterHarness(asChannelPlugin(googlechatChannel), config);
     const [ann, bob] = driver.ids.users;
     // Chat holds what users write until the endpoint is up.
     await driver.sendDirect(ann, 'hi');

@@ -5,8 +5,6 @@
  */
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
-import { googlechatPlugin } from '../../src-main/channels/googlechat/index.js';
 import { waitForPeerTexts, type ChannelTestDriver } from '../channel-driver.js';
 import { startFakeGoogleChat, type FakeGoogleChat } from './fake-google-chat.js';
 
@@ -44,9 +42,6 @@ export function createGoogleChatDriver(): ChannelTestDriver {
       fake.setWebhook(`http://127.0.0.1:${port}/googlechat`);
       // Short liveness so stalls are noticed quickly in gateway-level fault tests.
       return { enabled: true, ...fake.adapterConfig({ port }), livenessMs: 3000 };
-    },
-    plugin(): ChannelPlugin {
-      return googlechatPlugin;
     },
     async sendDirect(user, text) {
       need().deliver(need().dmEvent(user, text));

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdapterHarness, type AdapterHarness } from '../channel-harness.js';
 import { createIMessageDriver } from './driver.js';
+import { createIMessageChannel } from '../../extensions/imessage/src/index.js';
+import { asChannelPlugin } from '../channel-plugin.js';
 
 describe('iMessage test driver', () => {
   const driver = createIMessageDriver();
@@ -12,7 +14,7 @@ describe('iMessage test driver', () => {
 
   it('plays users, the group and faults against the real adapter', async () => {
     const config = await driver.start();
-    h = createAdapterHarness(driver.plugin(), config);
+    h = createAdapterHarness(asChannelPlugin(createIMessageChannel({ platform: 'darwin', killAfterMs: 1000 })), config);
     await h.adapter.start();
     const [ann, bob] = driver.ids.users;
 

@@ -2,8 +2,6 @@
  * `ChannelTestDriver` for iMessage: the real adapter runs the fake `imsg`
  * CLI, whose Messages database is a fake server in this process.
  */
-import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
-import { createIMessagePlugin } from '../../src-main/channels/imessage/index.js';
 import { waitForPeerTexts, type ChannelTestDriver } from '../channel-driver.js';
 import { startFakeMessages, type FakeMessages } from './fake-messages-server.js';
 
@@ -28,9 +26,6 @@ export function createIMessageDriver(): ChannelTestDriver {
       fake.addGroup(GROUP_CHAT_ID, [...USERS], 'OpenClaw test group');
       // Short liveness so stalls are noticed quickly in gateway-level fault tests.
       return { enabled: true, ...fake.config, mentionNames: [IMESSAGE_DRIVER_BOT_NAME], livenessMs: 3000 };
-    },
-    plugin(): ChannelPlugin {
-      return createIMessagePlugin({ platform: 'darwin', killAfterMs: 1000 });
     },
     async sendDirect(user, text) {
       need().receive({ from: user, text });

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdapterHarness, type AdapterHarness } from '../channel-harness.js';
 import { createSlackDriver, type SlackTestDriver } from './driver.js';
+import { slackChannel } from '../../extensions/slack/src/index.js';
+import { asChannelPlugin } from '../channel-plugin.js';
 
 describe('Slack test driver', () => {
   let driver: SlackTestDriver;
@@ -15,8 +17,8 @@ describe('Slack test driver', () => {
   it('plays users on the fake platform and sees what the real adapter sends back', async () => {
     driver = createSlackDriver();
     const config = await driver.start();
-    expect(driver.plugin().checkConfig(config, { platform: process.platform })).toEqual({ ok: true });
-    harness = createAdapterHarness(driver.plugin(), config);
+    expect(asChannelPlugin(slackChannel).checkConfig(config, { platform: process.platform })).toEqual({ ok: true });
+    harness = createAdapterHarness(asChannelPlugin(slackChannel), config);
     await harness.adapter.start();
 
     const [alice, bob] = driver.ids.users;
@@ -42,7 +44,7 @@ describe('Slack test driver', () => {
 
   it('holds messages sent while the connection is dropped and delivers them after the reconnect', async () => {
     driver = createSlackDriver();
-    harness = createAdapterHarness(driver.plugin(), await driver.start());
+    harness = createAdapterHarness(asChannelPlugin(slackChannel), await driver.start());
     await harness.adapter.start();
     expect(driver.fault.kinds).toEqual(['drop', 'stall', '5xx']);
 

@@ -3,8 +3,6 @@
  * the bot or talk in #general (C0001), against the real Slack plugin pointed
  * at a {@link FakeSlack}.
  */
-import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
-import { slackPlugin } from '../../src-main/channels/slack/index.js';
 import type { ChannelTestDriver } from '../channel-driver.js';
 import { FakeSlack, type FakeSlackOptions } from './fake-slack.js';
 
@@ -35,9 +33,6 @@ export function createSlackDriver(opts: SlackDriverOptions = {}): SlackTestDrive
     async start() {
       fake = await FakeSlack.start(opts);
       return { botToken: fake.botToken, appToken: fake.appToken, apiRoot: fake.apiRoot, livenessMs: opts.livenessMs ?? 3000 };
-    },
-    plugin(): ChannelPlugin {
-      return slackPlugin;
     },
     async sendDirect(user, text) {
       need().sayDirect(user, text);

@@ -4,7 +4,8 @@
  * (when heartbeats happened, holding an emit open) for delivery-order tests.
  */
 import type { InboundMessage } from '../../src-shared/domain/inbound.js';
-import { slackPlugin } from '../../src-main/channels/slack/index.js';
+import { slackChannel } from '../../extensions/slack/src/index.js';
+import { asChannelPlugin } from '../channel-plugin.js';
 import { createAdapterHarness, type AdapterHarness } from '../channel-harness.js';
 import { FakeSlack, type FakeSlackOptions } from './fake-slack.js';
 
@@ -24,7 +25,7 @@ export async function startSlackFixture(
 ): Promise<SlackFixture> {
   const fake = await FakeSlack.start(opts.fake);
   const config = { botToken: fake.botToken, appToken: fake.appToken, apiRoot: fake.apiRoot, livenessMs: 3000, ...opts.config };
-  const harness = createAdapterHarness(slackPlugin, config, { emitDelayMs: opts.emitDelayMs });
+  const harness = createAdapterHarness(asChannelPlugin(slackChannel), config, { emitDelayMs: opts.emitDelayMs });
   const beats: number[] = [];
   const beat = harness.ctx.heartbeat;
   harness.ctx.heartbeat = () => {

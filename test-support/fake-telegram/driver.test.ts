@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAdapterHarness, type AdapterHarness } from '../channel-harness.js';
 import { createTelegramDriver, type TelegramTestDriver } from './driver.js';
 import { FakeTelegram } from './fake-telegram.js';
+import { telegramChannel } from '../../extensions/telegram/src/index.js';
+import { asChannelPlugin } from '../channel-plugin.js';
 
 /** A raw Bot API call, as any client would make it. */
 async function botApi(fake: FakeTelegram, method: string, params: Record<string, unknown> = {}) {
@@ -22,7 +24,7 @@ describe('Telegram test driver', () => {
     driver = createTelegramDriver();
     const config = await driver.start();
     expect(config).toEqual({ botToken: expect.stringMatching(/^\d+:/), apiRoot: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
-    h = createAdapterHarness(driver.plugin(), { ...config, livenessMs: 3000 });
+    h = createAdapterHarness(asChannelPlugin(telegramChannel), { ...config, livenessMs: 3000 });
     await h.adapter.start();
     const [ada, brian] = driver.ids.users;
 
@@ -81,7 +83,7 @@ describe('Telegram test driver', () => {
   it('faults through the driver hold messages and deliver them once cleared', async () => {
     driver = createTelegramDriver();
     const config = await driver.start();
-    h = createAdapterHarness(driver.plugin(), { ...config, livenessMs: 3000 });
+    h = createAdapterHarness(asChannelPlugin(telegramChannel), { ...config, livenessMs: 3000 });
     await h.adapter.start();
     const fake = driver.fake();
     const [ada, brian, chen] = driver.ids.users;

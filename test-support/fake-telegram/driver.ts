@@ -1,5 +1,3 @@
-import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
-import { telegramPlugin } from '../../src-main/channels/telegram/index.js';
 import type { ChannelTestDriver } from '../channel-driver.js';
 import { FakeTelegram } from './fake-telegram.js';
 
@@ -42,9 +40,6 @@ export function createTelegramDriver(): TelegramTestDriver {
       for (const u of USERS) fake.api.addUser({ ...u });
       fake.api.addChat({ id: GROUP_ID, type: 'supergroup', title: 'OpenClaw Test Group' });
       return { botToken: fake.token, apiRoot: fake.apiRoot };
-    },
-    plugin(): ChannelPlugin {
-      return telegramPlugin;
     },
     async sendDirect(from, text) {
       const id = user(from);

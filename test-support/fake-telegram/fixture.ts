@@ -1,4 +1,5 @@
-import { telegramPlugin } from '../../src-main/channels/telegram/index.js';
+import { telegramChannel } from '../../extensions/telegram/src/index.js';
+import { asChannelPlugin } from '../channel-plugin.js';
 import { createAdapterHarness, type AdapterHarness } from '../channel-harness.js';
 import { FakeTelegram } from './fake-telegram.js';
 
@@ -42,7 +43,7 @@ export async function startTelegramFixture(): Promise<TelegramFixture> {
   const harnesses: AdapterHarness[] = [];
   const config = (extra: Record<string, unknown> = {}) => ({ botToken: fake.token, apiRoot: fake.apiRoot, livenessMs: 3000, ...extra });
   const harness: TelegramFixture['harness'] = (extra, opts) => {
-    const h = createAdapterHarness(telegramPlugin, config(extra), opts);
+    const h = createAdapterHarness(asChannelPlugin(telegramChannel), config(extra), opts);
     harnesses.push(h);
     return h;
   };

@@ -14,7 +14,7 @@ afterEach(async () => {
 async function started() {
   driver = createWhatsAppDriver();
   const config = await driver.start();
-  h = createAdapterHarness(driver.plugin(), { ...config, livenessMs: 3000 });
+  h = createAdapterHarness(driver.plugin!(), { ...config, livenessMs: 3000 });
   await h.adapter.start();
   return { d: driver, h };
 }

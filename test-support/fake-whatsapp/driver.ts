@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
-import { createWhatsAppPlugin } from '../../src-main/channels/whatsapp/index.js';
+import { createWhatsAppChannel } from '../../extensions/whatsapp/src/index.js';
+import { asChannelPlugin } from '../channel-plugin.js';
 import type { ChannelTestDriver } from '../channel-driver.js';
 import { seedLinkedCredentials } from './credentials.js';
 import { FakeWhatsApp } from './fake-whatsapp.js';
@@ -38,12 +39,12 @@ export function createWhatsAppDriver(): ChannelTestDriver & { fake: FakeWhatsApp
   const contacts = new Map<string, FakeUser>(
     USERS.map((id, i) => [id, { phone: id.slice(1), lid: `20100000000100${i + 1}`, name: NAMES[i] }]),
   );
-  const plugin = createWhatsAppPlugin({
+  const plugin = asChannelPlugin(createWhatsAppChannel({
     makeSocket: fake.makeSocket,
     resolveVersion: async () => undefined,
     // Quick reconnects so a fault heals within a test; enough attempts to outlast a short 5xx spell.
     reconnect: { initialDelayMs: 50, maxDelayMs: 500, maxFailures: 20 },
-  });
+  }));
   const dirs: string[] = [];
   const contact = (user: string) => {
     const c = contacts.get(user);

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
-import { createWhatsAppPlugin, type WhatsAppPluginOptions } from '../../src-main/channels/whatsapp/index.js';
+import { createWhatsAppChannel, type WhatsAppChannelOptions } from '../../extensions/whatsapp/src/index.js';
+import { asChannelPlugin } from '../channel-plugin.js';
 import { createAdapterHarness, type AdapterHarness } from '../channel-harness.js';
 import { seedLinkedCredentials } from './credentials.js';
 import { FakeWhatsApp, type FakeWhatsAppOptions } from './fake-whatsapp.js';
@@ -23,7 +24,7 @@ export interface LinkedAdapter {
 export interface LinkedAdapterOptions {
   config?: Record<string, unknown>;
   fake?: FakeWhatsAppOptions | FakeWhatsApp;
-  plugin?: WhatsAppPluginOptions;
+  plugin?: WhatsAppChannelOptions;
   /** Seed linked credentials first (default true). */
   linked?: boolean;
   /** Call `start()` (default true). */
@@ -32,13 +33,13 @@ export interface LinkedAdapterOptions {
 }
 
 /** A fast-reconnecting plug-in around `fake`. */
-export function fakePlugin(fake: FakeWhatsApp, opts: WhatsAppPluginOptions = {}): ChannelPlugin {
-  return createWhatsAppPlugin({
+export function fakePlugin(fake: FakeWhatsApp, opts: WhatsAppChannelOptions = {}): ChannelPlugin {
+  return asChannelPlugin(createWhatsAppChannel({
     makeSocket: fake.makeSocket,
     resolveVersion: async () => undefined,
     ...opts,
     reconnect: { initialDelayMs: 20, maxDelayMs: 200, maxFailures: 5, ...opts.reconnect },
-  });
+  }));
 }
 
 /** A running adapter for a linked account (liveness 3 s, so keep-alive frames every second). */

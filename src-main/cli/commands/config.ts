@@ -1,9 +1,10 @@
 import JSON5 from 'json5';
-import { OpenClawConfigSchema, REDACTED_SENTINEL, isSecretPath } from '../../../src-shared/domain/config-schema.js';
+import { REDACTED_SENTINEL, isSecretPath } from '../../../src-shared/domain/config-schema.js';
 import { getAtPath, parseConfigPath, setAtPath, unsetAtPath, type ConfigPathSegment } from '../../../src-shared/domain/config-path.js';
 import { editConfigFile, loadConfigFile, parseConfigText, readConfigText, resolveConfigPaths, ConfigError } from '../../config/index.js';
 import type { OpenClawConfig } from '../../../src-shared/domain/config-schema.js';
 import { CliError, printJson } from '../output.js';
+import { cliConfigSchema } from './plugins.js';
 
 interface ConfigCliOptions {
   profile?: string;
@@ -108,8 +109,8 @@ export function configValidate(opts: ConfigCliOptions): void {
   for (const w of r.warnings) process.stdout.write(`warning: ${w}\n`);
 }
 
-export function configSchema(): void {
-  printJson(OpenClawConfigSchema);
+export function configSchema(opts: ConfigCliOptions): void {
+  printJson(cliConfigSchema(opts));
 }
 
 export function configFile(opts: ConfigCliOptions): void {

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUILT_IN_CHANNEL_IDS, CHANNEL_SHARED_KEYS } from '../../../src-shared/domain/config-schema.js';
+import { CHANNEL_SHARED_KEYS, OpenClawConfigSchema } from '../../../src-shared/domain/config-schema.js';
 import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import { editConfigFile, parseConfigText, readConfigText, setChannelIdsChecker } from '../../config/index.js';
 import { discoverPlugins } from '../../plugins/discovery.js';
 import { diagnosePlugins, type DoctorFinding } from '../../plugins/doctor.js';
+import { configSchemaWithChannels } from '../../plugins/plugin-config.js';
 import { initialRecord } from '../../plugins/registry.js';
 import { installPlugin, uninstallPlugin } from '../../plugins/install.js';
 import { staticChannelChecker, staticChannelProviders } from '../../plugins/static-check.js';
@@ -23,7 +24,6 @@ export function bundledExtensionsDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'extensions');
 }
 
-const SHARED_KEYS = JSON.parse(JSON.stringify(CHANNEL_SHARED_KEYS)) as Record<string, Record<string, unknown>>;
 
 function localContext(opts: Opts) {
   const { paths } = resolveTarget(opts);
@@ -38,7 +38,14 @@ function localContext(opts: Opts) {
  */
 export function installCliChannelChecker(opts: Opts): void {
   const ctx = localContext(opts);
-  setChannelIdsChecker(staticChannelChecker({ stateDir: ctx.paths.stateDir, bundledDir: ctx.bundledDir, plugins: ctx.plugins, builtInIds: BUILT_IN_CHANNEL_IDS, sharedKeys: SHARED_KEYS }));
+  setChannelIdsChecker(staticChannelChecker({ stateDir: ctx.paths.stateDir, bundledDir: ctx.bundledDir, plugins: ctx.plugins, sharedKeys: CHANNEL_SHARED_KEYS }));
+}
+
+/** The config JSON Schema with every channel's settings, as the manifests declare them (no gateway needed). */
+export function cliConfigSchema(opts: Opts): unknown {
+  const ctx = localContext(opts);
+  const providers = staticChannelProviders({ stateDir: ctx.paths.stateDir, bundledDir: ctx.bundledDir, plugins: ctx.plugins });
+  return configSchemaWithChannels(JSON.parse(JSON.stringify(OpenClawConfigSchema)) as Record<string, unknown>, providers, { sharedKeys: CHANNEL_SHARED_KEYS });
 }
 
 /** The running gateway, or undefined when none answers (the CLI then works on the files itself). */
@@ -176,8 +183,8 @@ export async function pluginsDoctor(opts: Opts): Promise<void> {
     () => {
       const ctx = localContext(opts);
       const discovery = discoverPlugins({ bundledDir: ctx.bundledDir, stateDir: ctx.paths.stateDir, paths: ctx.plugins.load?.paths ?? [] });
-      const providers = staticChannelProviders({ stateDir: ctx.paths.stateDir, bundledDir: ctx.bundledDir, plugins: ctx.plugins, builtInIds: BUILT_IN_CHANNEL_IDS });
-      return diagnosePlugins({ discovery, records: offlineRecords(opts), config: ctx.plugins, channels: ctx.channels, providers, builtInChannelIds: BUILT_IN_CHANNEL_IDS, sharedKeys: SHARED_KEYS });
+      const providers = staticChannelProviders({ stateDir: ctx.paths.stateDir, bundledDir: ctx.bundledDir, plugins: ctx.plugins });
+      return diagnosePlugins({ discovery, records: offlineRecords(opts), config: ctx.plugins, channels: ctx.channels, providers, sharedKeys: CHANNEL_SHARED_KEYS });
     },
   );
   const ok = !findings.some((f) => f.severity === 'error');

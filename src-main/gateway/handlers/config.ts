@@ -23,9 +23,16 @@ export interface ConfigHandlerDeps {
   appliedHash(): string;
   /** Apply the file now instead of waiting for the watcher. */
   reloadNow(): void;
+  /** The `channels` schema from the channels' plugins. */
+  channelsSchema?(): unknown;
 }
 
 type Parsed = ReturnType<typeof parseConfigText>;
+
+/** The core schema with `channels` as the channels' plugins declare it. */
+function withChannels(schema: { properties: Record<string, unknown> }, channels: unknown): unknown {
+  return channels === undefined ? schema : { ...schema, properties: { ...schema.properties, channels } };
+}
 
 /**
  * `config.get`'s `raw`, never with a secret in it. Admins (who edit it) get
@@ -121,7 +128,7 @@ export function configHandlers(deps: ConfigHandlerDeps): Handlers {
       return write(current, next, formatConfig(next));
     },
     'config.schema': () => ({
-      schema: JSON.parse(JSON.stringify(OpenClawConfigSchema)) as unknown,
+      schema: withChannels(JSON.parse(JSON.stringify(OpenClawConfigSchema)) as { properties: Record<string, unknown> }, deps.channelsSchema?.()),
       version: '1',
       reload: Object.fromEntries(RELOAD_RULES.map((r) => [r.prefix, r.kind])),
     }),

@@ -30,6 +30,7 @@ export interface GatewayHandlerDeps {
   env: NodeJS.ProcessEnv;
   appliedHash(): string;
   reloadNow(): void;
+  channelsSchema?(): unknown;
 }
 
 /** Every built-in RPC method family, one table. */
@@ -40,7 +41,7 @@ export function gatewayHandlers(deps: GatewayHandlerDeps): Handlers {
     ...deviceHandlers(deps.nodes),
     ...nodeHandlers(deps.nodes),
     ...systemHandlers({ health: deps.snapshots.health, status: deps.snapshots.status, presence: deps.presence }),
-    ...configHandlers({ configPath: deps.configPath, env: deps.env, appliedHash: deps.appliedHash, reloadNow: deps.reloadNow }),
+    ...configHandlers({ configPath: deps.configPath, env: deps.env, appliedHash: deps.appliedHash, reloadNow: deps.reloadNow, channelsSchema: deps.channelsSchema }),
     'logs.tail': (params) => tailLogFile(currentLogFile(), params),
     ...usageHandlers({ store: deps.store, agentIds: () => Object.keys(deps.config().agents.entries) }),
   };
