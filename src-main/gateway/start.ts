@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile, resolveConfigPaths, watchConfig } from '../config/index.js';
 import { editConfigFile } from '../config/write.js';
+import { createModelSetupReporter, describeModelSetup } from '../agents/model-setup.js';
 import { createChannelsRuntime } from '../channels/runtime.js';
 import { configureLogging, createLogger, currentLogFile } from '../logging/index.js';
 import { createNodesRuntime } from '../nodes/runtime.js';
@@ -65,6 +66,10 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const bus = createEventBus();
   const reloader = createReloader({ initial: loaded, log, auth, listener, connections, reconfigureLogging: (c) => configureLogging(logSettings(c)), healthChanged: feed.healthChanged, publish: bus.publish });
   const config = reloader.config;
+  const modelSetup = () => describeModelSetup(config(), paths.stateDir);
+  const reportModelSetup = createModelSetupReporter(log.child('models'));
+  reportModelSetup(modelSetup());
+  reloader.onApplied(() => reportModelSetup(modelSetup()));
   const plugins = createGatewayPlugins({ stateDir: paths.stateDir, packageRoot: PACKAGE_ROOT, config, log: createLogger('plugins') });
   reloader.onApplied(() => void plugins.runtime.applyConfig().catch((err: unknown) => log.error('applying plugin settings failed', { err })));
   const limiter = new AuthRateLimiter(() => config().gateway.auth.rateLimit);
@@ -117,6 +122,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     channels: () => channels.status(),
     storage: () => storeGuard.health(),
     plugins: () => plugins.runtime.health(),
+    models: modelSetup,
     sections: ext.sections,
     gateway: () => ({ port: listener.port, bind: config().gateway.bind, host: listener.host, url: listener.wsUrl(), authMode: auth.current().mode, controlUiUrl: listener.httpUrl() }),
     connections: () => connections.list().map((c) => c.grant?.role ?? ''),
