@@ -43,7 +43,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const env = opts.env ?? process.env;
   const ext = opts.extensions ?? {};
   const paths = resolveConfigPaths({ profile: opts.profile, env });
-  const starterConfigWritten = writeStarterConfig(paths.configPath, paths.legacyConfigPath, env);
+  const starterConfigWritten = writeStarterConfig(paths.configPath, paths.legacyConfigPath, env, { port: opts.port !== undefined, bind: opts.bind !== undefined || opts.host !== undefined });
   const removeEarlyCheck = installEarlyPluginCheck({ stateDir: paths.stateDir, configPath: paths.configPath, packageRoot: PACKAGE_ROOT });
   const loaded = loadConfigFile(paths.configPath, env, { legacyConfigPath: paths.legacyConfigPath });
   removeEarlyCheck();
