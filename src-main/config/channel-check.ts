@@ -54,8 +54,9 @@ export function checkPluginSettings(config: PluginSettingsInput, opts: { forWrit
   return checker(config, opts);
 }
 
-function suggest(id: string): string {
-  const near = BUILT_IN_CHANNEL_IDS.find((b) => distance(b, id) <= 2);
+/** ` (did you mean "whatsapp"?)` for a near miss among `known`, else ''. */
+export function suggest(id: string, known: readonly string[] = BUILT_IN_CHANNEL_IDS): string {
+  const near = known.find((b) => distance(b, id) <= 2);
   return near ? ` (did you mean "${near}"?)` : '';
 }
 

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfigFile, resolveConfigPaths, watchConfig } from '../config/index.js';
 import { editConfigFile } from '../config/write.js';
 import { createModelSetupReporter, describeModelSetup } from '../agents/model-setup.js';
+import { catalogEntries } from '../channels/catalog.js';
 import { createChannelsRuntime } from '../channels/runtime.js';
 import { configureLogging, createLogger, currentLogFile } from '../logging/index.js';
 import { createNodesRuntime } from '../nodes/runtime.js';
@@ -85,7 +86,8 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     httpBaseUrl: () => listener.httpUrl(),
     log: log.child('nodes'),
   });
-  const channels = createChannelsRuntime({ config, stateDir: paths.stateDir, store, log: log.child('channels'), publish: bus.publish, plugins: opts.channelPlugins, extraCatalog: () => [...(ext.extraCatalog?.() ?? []), ...plugins.catalog()], backoff: opts.channelBackoff, delivery: opts.deliveryRetry, skip: env.OPENCLAW_SKIP_CHANNELS === '1', platform: opts.platform });
+  const extraCatalog = () => [...(ext.extraCatalog?.() ?? []), ...plugins.catalog()];
+  const channels = createChannelsRuntime({ config, stateDir: paths.stateDir, store, log: log.child('channels'), publish: bus.publish, plugins: opts.channelPlugins, extraCatalog, backoff: opts.channelBackoff, delivery: opts.deliveryRetry, skip: env.OPENCLAW_SKIP_CHANNELS === '1', platform: opts.platform });
   reloader.onApplied(() => void channels.apply());
   const reloadNow = () => {
     const r = loadConfigFile(paths.configPath, env);
@@ -130,7 +132,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   });
   feed.onHealthChanged((o) => (o.localOnly ? bus.publishLocal : bus.publish)('health', snapshots.health()));
   const dispatcher = createDispatcher(
-    gatewayHandlers({ conversation, channels, access, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow }),
+    gatewayHandlers({ conversation, channels, access, channelIds: () => catalogEntries(extraCatalog()).map((e) => e.id), nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow }),
   );
   dispatcher.add(pluginHandlers({ plugins: plugins.runtime, configPath: paths.configPath, legacyConfigPath: paths.legacyConfigPath, env, reloadNow }));
   plugins.attach(dispatcher);
