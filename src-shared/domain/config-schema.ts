@@ -42,7 +42,10 @@ const ToolPolicySchema = Obj(
   { description: 'Tool allow/deny policy.' },
 );
 
-const DmScopeSchema = Enum(['main', 'per-peer', 'per-channel-peer', 'per-account-channel-peer'], 'How direct messages map to sessions.', { default: 'main' });
+const DmScopeSchema = Enum(
+  ['main', 'per-peer', 'per-channel-peer', 'per-account-channel-peer'],
+  "How direct messages map to sessions. Unset: the owner's DMs (commands.ownerAllowFrom, or the account's own note-to-self chat) share the main session; every other person gets their own (per-channel-peer).",
+);
 const GroupScopeSchema = Enum(['per-group', 'main'], 'How group chats map to sessions.', { default: 'per-group' });
 
 /** `gateway.*`: the server itself. */
