@@ -161,7 +161,7 @@ export const LoggingConfigSchema = Obj(
 
 const ModelRefSchema = Obj(
   {
-    primary: Opt(Str('Model as provider/model, e.g. anthropic/claude-sonnet-4.')),
+    primary: Opt(Str('Model as provider/model, e.g. anthropic/claude-sonnet-5-5.')),
     fallbacks: Opt(StrList('Models tried in order when the primary fails.')),
   },
   { description: 'Model selection.' },
