@@ -4,7 +4,7 @@ import { formatUptime, summarizeHealth } from './health-summary.js';
 describe('summarizeHealth', () => {
   it('reads ok, reload status and ts from health', () => {
     const s = summarizeHealth({ health: { ok: true, ts: 99, configReload: { hotReloadStatus: 'ok' } }, now: 0 });
-    expect(s).toEqual({ ok: true, uptimeMs: undefined, version: undefined, configReload: 'ok', checkedAt: 99 });
+    expect(s).toEqual({ ok: true, uptimeMs: undefined, version: undefined, configReload: 'ok', checkedAt: 99, noModel: undefined });
   });
 
   it('ages the health uptime by the time since it arrived', () => {
@@ -40,7 +40,14 @@ describe('summarizeHealth', () => {
       version: undefined,
       configReload: undefined,
       checkedAt: undefined,
+      noModel: undefined,
     });
+  });
+
+  it('says when no model is set up, with the fix from health.models', () => {
+    const models = { ok: false, agents: [{ agentId: 'main', models: [], usable: [] }], problems: ['agent "main": no model is set up, so the agent cannot answer. Add one: …'] };
+    expect(summarizeHealth({ health: { ok: true, models }, now: 0 }).noModel).toMatch(/no model is set up/);
+    expect(summarizeHealth({ health: { ok: true, models: { ...models, ok: true, problems: [] } }, now: 0 }).noModel).toBeUndefined();
   });
 });
 

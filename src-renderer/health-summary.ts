@@ -6,6 +6,8 @@ export interface HealthSummary {
   /** `health.configReload.hotReloadStatus` as text, e.g. `ok`, `applied`, `invalid: …`. */
   configReload: string | undefined;
   checkedAt: number | undefined;
+  /** Set while an agent has no usable model: what `health.models` says is wrong, with the fix. */
+  noModel: string | undefined;
 }
 
 export interface HealthInputs {
@@ -39,6 +41,14 @@ function describeReload(v: unknown): string | undefined {
   return state ?? error;
 }
 
+/** `health.models` with `ok: false` → its problems as one sentence each; anything else → undefined. */
+function describeNoModel(v: unknown): string | undefined {
+  if (field(v, 'ok') !== false) return undefined;
+  const problems = field(v, 'problems');
+  const text = Array.isArray(problems) ? problems.filter((p): p is string => typeof p === 'string').join(' ') : '';
+  return text || 'No model is set up, so the agent cannot answer.';
+}
+
 const aged = (ms: number | undefined, at: number | undefined, now: number) =>
   ms === undefined ? undefined : ms + Math.max(0, now - (at ?? now));
 
@@ -57,6 +67,7 @@ export function summarizeHealth({ health, status, hello, helloAt, healthAt, now 
     version,
     configReload: describeReload(field(health, 'configReload')),
     checkedAt: num(field(health, 'ts')),
+    noModel: describeNoModel(field(health, 'models')),
   };
 }
 

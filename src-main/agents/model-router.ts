@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js';
+import type { Logger } from '../logging/index.js';
 import { ProviderError, type ModelProvider, type ModelRequest, type ModelStreamEvent, type ProviderConfig } from './providers/types.js';
 import type { ModelChoice } from './runtime.js';
 
@@ -12,7 +13,7 @@ function defaultApi(id: string): ProviderConfig['api'] {
  * Turns `provider/model` refs into SDK-backed providers (cached per provider
  * config, rebuilt when the config changes) and streams with failover.
  */
-export function createModelRouter(getConfig: () => ResolvedConfig, opts: { timeoutMs?: number; maxRetries?: number } = {}) {
+export function createModelRouter(getConfig: () => ResolvedConfig, opts: { timeoutMs?: number; maxRetries?: number; log?: Logger } = {}) {
   const cache = new Map<string, { key: string; provider: ModelProvider }>();
 
   // The SDKs load on the first model call, keeping them out of gateway start-up.
@@ -34,7 +35,7 @@ export function createModelRouter(getConfig: () => ResolvedConfig, opts: { timeo
   return {
     /** Stream one call across the choices in order; each event says which model produced it. */
     async *stream(req: Omit<ModelRequest, 'model' | 'maxTokens'>, models: ModelChoice[]): AsyncIterable<ModelStreamEvent & { modelRef?: string }> {
-      if (!models.length) throw new ProviderError('no model configured: set agents.defaults.model.primary (e.g. "anthropic/claude-sonnet-4-5") and models.providers', 'bad_request');
+      if (!models.length) throw new ProviderError('no model configured: set agents.defaults.model.primary (e.g. "anthropic/claude-sonnet-5-5") and models.providers', 'bad_request');
       const { createProvider, streamWithFailover } = await loadSdk();
       const candidates = models.map((m) => {
         const slash = m.ref.indexOf('/');
@@ -47,6 +48,8 @@ export function createModelRouter(getConfig: () => ResolvedConfig, opts: { timeo
         req,
         (failed) => {
           current = failed.index + 1;
+          // One line per fallback: which model failed, why, and which one takes over.
+          opts.log?.warn('model failed; falling back', { from: candidates[failed.index]!.choice.ref, to: candidates[current]!.choice.ref, kind: failed.error.kind, error: failed.error.message });
         },
       )) {
         yield { ...ev, modelRef: candidates[current]!.choice.ref };

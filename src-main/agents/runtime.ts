@@ -63,6 +63,7 @@ function costOf(u: ModelUsage, c: ModelChoice['cost']): number {
  */
 export async function runTurn(input: TurnInput): Promise<TurnOutput> {
   const usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 };
+  if (!input.models.length) return { status: 'error', added: [], replyText: '', usage, stopReason: 'error', steps: 0, error: { kind: 'no_model', message: 'no model is set up' } };
   const added: ModelMessage[] = [];
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(new Error('turn timed out')), input.timeoutMs);

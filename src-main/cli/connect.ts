@@ -4,6 +4,7 @@ import { CLI_DEFAULT_SCOPES, DEFAULT_GATEWAY_PORT } from '../../src-shared/proto
 import { parseConfigText, readConfigText } from '../config/load.js';
 import { resolveConfigPaths, type ConfigPaths } from '../config/paths.js';
 import { readGatewayToken } from '../gateway/gateway-token.js';
+import { readLiveGateway } from '../gateway/instance-lock.js';
 import { loadOrCreateDeviceKeys } from '../nodes/device-keys.js';
 import { VERSION } from '../version.js';
 import { GatewayCallError, GatewayClient, GatewayConnectionError } from './gateway-client.js';
@@ -36,11 +37,17 @@ function lenientGatewayConfig(paths: ConfigPaths): { port?: number; token?: stri
   return { port: typeof gw.port === 'number' ? gw.port : undefined, token: str(gw.auth?.token), password: str(gw.auth?.password) };
 }
 
+/**
+ * Where to connect: `--url`, `OPENCLAW_GATEWAY_URL`, `OPENCLAW_GATEWAY_PORT`, then the port of the gateway
+ * running on this state dir (its lock file, checked for a live pid: it may have been started with `--port`),
+ * then `gateway.port`, then 18789.
+ */
 export function resolveTarget(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env) {
   const paths = resolveConfigPaths({ profile: opts.profile, env });
   const file = lenientGatewayConfig(paths);
   const envPort = env.OPENCLAW_GATEWAY_PORT ? Number(env.OPENCLAW_GATEWAY_PORT) : undefined;
-  const port = envPort && Number.isInteger(envPort) ? envPort : (file.port ?? DEFAULT_GATEWAY_PORT);
+  const running = readLiveGateway(paths.stateDir)?.port || undefined; // 0: still binding
+  const port = envPort && Number.isInteger(envPort) ? envPort : (running ?? file.port ?? DEFAULT_GATEWAY_PORT);
   const url = opts.url ?? env.OPENCLAW_GATEWAY_URL ?? `ws://127.0.0.1:${port}`;
   const token = opts.token ?? (env.OPENCLAW_GATEWAY_TOKEN || undefined) ?? file.token ?? readGatewayToken(paths.stateDir);
   const password = opts.password ?? (env.OPENCLAW_GATEWAY_PASSWORD || undefined) ?? file.password;

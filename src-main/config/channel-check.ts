@@ -51,3 +51,23 @@ export function checkPluginSettings(config: PluginSettingsInput, opts: { forWrit
   if (!config.channels && !(opts.forWrite && config.plugins?.entries)) return { issues: [], notices: [] };
   return checker(config, opts);
 }
+
+/** ` (did you mean "whatsapp"?)` for a near miss among `known`, else ''. */
+export function suggest(id: string, known: readonly string[]): string {
+  const near = known.find((b) => distance(b, id) <= 2);
+  return near ? ` (did you mean "${near}"?)` : '';
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+}

@@ -6,8 +6,17 @@ import type { ConfigIssue } from './errors.js';
 const VAR_REF = /\$(\$)?\{([A-Z_][A-Z0-9_]*)\}/g;
 
 /**
+ * A provider's key may name a variable that is not set in this environment (the README's example names
+ * ANTHROPIC_API_KEY): that provider is skipped and reported (agents/model-setup.ts), the config still loads.
+ */
+function isProviderKeyPath(path: ConfigPathSegment[]): boolean {
+  return path.length === 4 && path[0] === 'models' && path[1] === 'providers' && path[3] === 'apiKey';
+}
+
+/**
  * Replaces `${VAR}` in every string value (not keys) with `env.VAR`. A missing
- * or empty variable is reported as an issue at the value's path and left as is.
+ * or empty variable is reported as an issue at the value's path and left as is,
+ * except in a provider's `apiKey`, where it is only left as is.
  * Returns a new value; the input is not mutated.
  */
 export function substituteEnvVars(value: unknown, env: NodeJS.ProcessEnv, issues: ConfigIssue[], path: ConfigPathSegment[] = []): unknown {
@@ -16,7 +25,7 @@ export function substituteEnvVars(value: unknown, env: NodeJS.ProcessEnv, issues
       if (escaped) return match.slice(1);
       const replacement = env[name];
       if (replacement === undefined || replacement === '') {
-        issues.push({ path: formatConfigPath(path), message: `missing environment variable ${name} (referenced as \${${name}})` });
+        if (!isProviderKeyPath(path)) issues.push({ path: formatConfigPath(path), message: `missing environment variable ${name} (referenced as \${${name}})` });
         return match;
       }
       return replacement;
@@ -29,4 +38,9 @@ export function substituteEnvVars(value: unknown, env: NodeJS.ProcessEnv, issues
     return out;
   }
   return value;
+}
+
+/** Names of `${VAR}` references left in a substituted value, i.e. variables that were not set. */
+export function unresolvedEnvRefs(value: string): string[] {
+  return [...value.matchAll(VAR_REF)].filter((m) => !m[1]).map((m) => m[2]!);
 }

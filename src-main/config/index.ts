@@ -24,5 +24,6 @@ export { validateConfig } from './validate.js';
 export { substituteEnvVars } from './env-substitute.js';
 export { migrateLegacyConfig, type MigrationResult } from './migrate.js';
 export { writeConfigAtomic, formatConfig, editConfigFile, type EditResult } from './write.js';
+export { editJson5Text } from './json5-edit.js';
 export { watchConfig, type ConfigWatcher, type ConfigReloadEvent, type WatchConfigOptions } from './watch.js';
 export { setChannelIdsChecker, checkPluginSettings, type ChannelIdsChecker, type ChannelIdsCheck, type PluginSettingsInput } from './channel-check.js';

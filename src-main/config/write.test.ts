@@ -63,7 +63,7 @@ describe('editConfigFile', () => {
     expect(result.after).toEqual({ gateway: { auth: { token: '${TOK}' }, port: 19001 } });
     const written = fs.readFileSync(file, 'utf8');
     expect(result.hash).toBe(hashConfigText(written));
-    expect(written).toContain('"token": "${TOK}"');
+    expect(written).toBe('// comment\n{ gateway: { auth: { token: "${TOK}" }, port: 19001 } }\n');
     expect(written).not.toContain('secret');
     expect(fs.readFileSync(`${file}.bak`, 'utf8')).toBe(original);
     const reloaded = loadConfigFile(file, { TOK: 'secret' });
@@ -124,6 +124,6 @@ describe('editConfigFile', () => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, '{ agents: { list: [{ id: "a" }] } }');
     editConfigFile(file, {}, (c) => c);
-    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ agents: { entries: { a: { default: true } } } });
+    expect(JSON5.parse(fs.readFileSync(file, 'utf8'))).toEqual({ agents: { entries: { a: { default: true } } } });
   });
 });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { OpenClawConfig } from '../../src-shared/domain/config-schema.js';
 import { ConfigConflictError, ConfigError } from './errors.js';
+import { editJson5Text } from './json5-edit.js';
 import { finalizeConfig, hashConfigText, parseConfigText, readConfigSource } from './load.js';
 
 /** Serialises a config the way OpenClaw writes it: 2-space JSON (valid JSON5) with a trailing newline. */
@@ -66,8 +67,9 @@ export interface EditResult {
  * Read-modify-write of the config file. `edit` receives the config as written
  * (migrated, but with `${VAR}` references intact so they survive), may mutate
  * or return a new object; the result is validated with the same rules as a
- * load and only then written atomically with a backup. Comments in a JSON5
- * file are not preserved.
+ * load and only then written atomically with a backup. Only what changed is
+ * rewritten: comments, layout and untouched keys of a hand-written JSON5 file
+ * stay (a file the editor cannot follow is written out whole).
  * @throws ConfigError when the current file cannot be parsed or the result is invalid (the file is untouched).
  * @throws ConfigConflictError when `opts.expectedHash` no longer matches the file.
  */
@@ -89,7 +91,7 @@ export function editConfigFile(
   const after = edit(structuredClone(before));
   const final = finalizeConfig(after, env, { forWrite: true });
   if (!final.ok) throw new ConfigError(configPath, final.issues);
-  const text = formatConfig(after);
+  const text = (source.raw && editJson5Text(source.raw, after)) || formatConfig(after);
   writeConfigAtomic(configPath, text, { backup: true });
   return { before, after, hash: hashConfigText(text) };
 }

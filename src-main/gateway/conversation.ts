@@ -55,7 +55,7 @@ export interface ConversationDeps {
  */
 export function createConversation(deps: ConversationDeps) {
   const runs = new RunTracker();
-  const models = createModelRouter(deps.config, { timeoutMs: deps.providerTimeoutMs });
+  const models = createModelRouter(deps.config, { timeoutMs: deps.providerTimeoutMs, log: deps.log.child('models') });
   const sandbox = createDockerSandbox({ sandboxesRoot: join(deps.stateDir, 'sandboxes'), log: deps.log.child('sandbox'), dockerPath: deps.dockerPath });
   const tools = createToolProvider({ sandbox, tools: deps.tools, log: deps.log.child('tools'), stateDir: deps.stateDir, extraTools: deps.extraTools, beforeToolCall: deps.beforeToolCall });
   // The queue is created below (it needs the processor, which needs these services).

@@ -74,6 +74,22 @@ export function acquireInstanceLock(opts: { stateDir: string; port?: number }): 
   throw new Error(`could not acquire ${lockPath}: too much contention`);
 }
 
+/**
+ * The gateway that holds `stateDir` now, read from its lock (pid and port), or undefined when none runs:
+ * a lock whose process is gone is ignored. Clients use it to find a gateway started with `--port`.
+ */
+export function readLiveGateway(stateDir: string): LockHolder | undefined {
+  const lockPath = path.join(path.resolve(stateDir), LOCK_FILE);
+  let raw: string | undefined;
+  try {
+    raw = readRaw(lockPath);
+  } catch {
+    return undefined;
+  }
+  const holder = raw === undefined ? undefined : parseHolder(raw);
+  return holder && isLive(holder, lockPath) ? holder : undefined;
+}
+
 function makeHandle(lockPath: string, holder: LockHolder): InstanceLock {
   const isStillOurs = () => {
     const current = parseHolder(readRaw(lockPath) ?? '');

@@ -25,6 +25,8 @@ export interface SnapshotInput {
   storage?(): { ok: boolean; error?: string; recoveredCopy?: string; lastErrorAtMs?: number };
   /** Plugin states; not ok only while a critical plugin failed. */
   plugins?(): NonNullable<MethodResult<'health'>['plugins']>;
+  /** Which models each agent can use. */
+  models?(): NonNullable<MethodResult<'health'>['models']>;
   /** Further named sections (plugins): each shown as is under its name in health and status. */
   sections?(): Record<string, unknown>;
 }
@@ -90,6 +92,8 @@ export function buildHealth(input: SnapshotInput): MethodResult<'health'> {
     version: input.version,
   };
   if (plugins && (plugins.plugins.loaded || plugins.plugins.failed || plugins.plugins.notLoaded || plugins.plugins.disabled)) out.plugins = plugins;
+  const models = input.models?.();
+  if (models) out.models = models;
   if (storage) {
     const { ok, error, recoveredCopy, lastErrorAtMs } = storage;
     out.storage = { ok, ...(error && { error }), ...(recoveredCopy && { recoveredCopy }), ...(lastErrorAtMs !== undefined && { lastErrorAtMs }) };
@@ -134,6 +138,8 @@ export function buildStatus(input: StatusInput): MethodResult<'status'> {
   };
   const plugins = input.plugins?.();
   if (plugins) out.plugins = plugins;
+  const models = input.models?.();
+  if (models) out.models = models;
   if (input.includeHost) {
     const mem = process.memoryUsage();
     out.host = {

@@ -2,6 +2,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile, resolveConfigPaths, watchConfig } from '../config/index.js';
 import { editConfigFile } from '../config/write.js';
+import { createModelSetupReporter, describeModelSetup } from '../agents/model-setup.js';
+import { catalogEntries } from '../channels/catalog.js';
 import { createChannelsRuntime } from '../channels/runtime.js';
 import { configureLogging, createLogger, currentLogFile } from '../logging/index.js';
 import { createNodesRuntime } from '../nodes/runtime.js';
@@ -42,7 +44,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const env = opts.env ?? process.env;
   const ext = opts.extensions ?? {};
   const paths = resolveConfigPaths({ profile: opts.profile, env });
-  const starterConfigWritten = writeStarterConfig(paths.configPath, paths.legacyConfigPath, env);
+  const starterConfigWritten = writeStarterConfig(paths.configPath, paths.legacyConfigPath, env, { port: opts.port !== undefined, bind: opts.bind !== undefined || opts.host !== undefined });
   const removeEarlyCheck = installEarlyPluginCheck({ stateDir: paths.stateDir, configPath: paths.configPath, packageRoot: PACKAGE_ROOT });
   const loaded = loadConfigFile(paths.configPath, env, { legacyConfigPath: paths.legacyConfigPath });
   removeEarlyCheck();
@@ -65,6 +67,10 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const bus = createEventBus();
   const reloader = createReloader({ initial: loaded, log, auth, listener, connections, reconfigureLogging: (c) => configureLogging(logSettings(c)), healthChanged: feed.healthChanged, publish: bus.publish });
   const config = reloader.config;
+  const modelSetup = () => describeModelSetup(config(), paths.stateDir);
+  const reportModelSetup = createModelSetupReporter(log.child('models'));
+  reportModelSetup(modelSetup());
+  reloader.onApplied(() => reportModelSetup(modelSetup()));
   const plugins = createGatewayPlugins({ stateDir: paths.stateDir, packageRoot: PACKAGE_ROOT, config, log: createLogger('plugins') });
   reloader.onApplied(() => void plugins.runtime.applyConfig().catch((err: unknown) => log.error('applying plugin settings failed', { err })));
   const limiter = new AuthRateLimiter(() => config().gateway.auth.rateLimit);
@@ -80,7 +86,8 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     httpBaseUrl: () => listener.httpUrl(),
     log: log.child('nodes'),
   });
-  const channels = createChannelsRuntime({ config, stateDir: paths.stateDir, store, log: log.child('channels'), publish: bus.publish, plugins: opts.channelPlugins, catalog: () => [...(ext.extraCatalog?.() ?? []), ...plugins.catalog()], backoff: opts.channelBackoff, delivery: opts.deliveryRetry, skip: env.OPENCLAW_SKIP_CHANNELS === '1', platform: opts.platform });
+  const catalog = () => [...(ext.extraCatalog?.() ?? []), ...plugins.catalog()];
+  const channels = createChannelsRuntime({ config, stateDir: paths.stateDir, store, log: log.child('channels'), publish: bus.publish, plugins: opts.channelPlugins, catalog, backoff: opts.channelBackoff, delivery: opts.deliveryRetry, skip: env.OPENCLAW_SKIP_CHANNELS === '1', platform: opts.platform });
   reloader.onApplied(() => void channels.apply());
   const reloadNow = () => {
     const r = loadConfigFile(paths.configPath, env);
@@ -118,6 +125,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     channels: () => channels.status(),
     storage: () => storeGuard.health(),
     plugins: () => plugins.runtime.health(),
+    models: modelSetup,
     sections: ext.sections,
     gateway: () => ({ port: listener.port, bind: config().gateway.bind, host: listener.host, url: listener.wsUrl(), authMode: auth.current().mode, controlUiUrl: listener.httpUrl() }),
     connections: () => connections.list().map((c) => c.grant?.role ?? ''),
@@ -125,7 +133,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   });
   feed.onHealthChanged((o) => (o.localOnly ? bus.publishLocal : bus.publish)('health', snapshots.health()));
   const dispatcher = createDispatcher(
-    gatewayHandlers({ conversation, channels, access, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema() }),
+    gatewayHandlers({ conversation, channels, access, channelIds: () => catalogEntries(catalog()).map((e) => e.id), nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema() }),
   );
   dispatcher.add(pluginHandlers({ plugins: plugins.runtime, configPath: paths.configPath, legacyConfigPath: paths.legacyConfigPath, env, reloadNow }));
   plugins.attach(dispatcher);

@@ -11,11 +11,15 @@ import { guardStore, type GuardedStore } from '../store/store-guard.js';
 /**
  * First start: write a small, valid config so `openclaw config get gateway.port`
  * answers and the user has a file to edit. Never overwrites, never when a
- * legacy file exists (it is read instead) or the config is read-only.
+ * legacy file exists (it is read instead) or the config is read-only. A port
+ * or address given for this run (`--port`, `--bind`, `--host`, the environment)
+ * is not written: the file holds only defaults nobody overrode.
  */
-export function writeStarterConfig(configPath: string, legacyPath: string, env: NodeJS.ProcessEnv): boolean {
+export function writeStarterConfig(configPath: string, legacyPath: string, env: NodeJS.ProcessEnv, given: { port?: boolean; bind?: boolean } = {}): boolean {
   if (env.OPENCLAW_CONFIG_READONLY === '1' || existsSync(configPath) || existsSync(legacyPath)) return false;
-  writeConfigAtomic(configPath, formatConfig({ gateway: { mode: 'local', port: DEFAULT_GATEWAY_PORT, bind: 'loopback', auth: { mode: 'token' } } }), { backup: false });
+  const portGiven = given.port || Boolean(env.OPENCLAW_GATEWAY_PORT);
+  const gateway = { mode: 'local', ...(portGiven ? {} : { port: DEFAULT_GATEWAY_PORT }), ...(given.bind ? {} : { bind: 'loopback' }), auth: { mode: 'token' } };
+  writeConfigAtomic(configPath, formatConfig({ gateway }), { backup: false });
   return true;
 }
 

@@ -13,6 +13,7 @@
 import { formatConfigPath, type ConfigPathSegment } from '../../src-shared/domain/config-path.js';
 import type { JsonSchema } from '../../src-shared/plugin/api.js';
 import type { PluginManifest } from '../../src-shared/plugin/manifest-schema.js';
+import { suggest } from '../config/channel-check.js';
 import type { ConfigIssue } from '../config/errors.js';
 import { compileJsonSchema, InvalidJsonSchemaError } from './json-schema.js';
 
@@ -91,9 +92,9 @@ export function validateChannelsConfig(
     const path = formatConfigPath(['channels', channelId]);
     const provider = byChannel.get(channelId);
     if (!provider) {
-      const near = [...byChannel.keys()].find((known) => editDistance(known, channelId) <= 2);
+      const near = suggest(channelId, [...byChannel.keys()]);
       if (near) {
-        result.issues.push({ path, message: `unknown channel "${channelId}" (did you mean "${near}"?): no plugin provides it` });
+        result.issues.push({ path, message: `unknown channel "${channelId}"${near}: no plugin provides it` });
         continue;
       }
       const what = opts.installHints?.[channelId] ?? '<package, .tgz or folder>';
@@ -158,17 +159,3 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Levenshtein distance, for "did you mean" on a misspelt channel id. */
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
-}

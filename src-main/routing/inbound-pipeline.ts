@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { Logger } from '../logging/index.js';
 import { buildSystemPrompt, ensureWorkspace, resolveAgentSettings, resolveModelChoice, sanitizeInboundText, type AgentSettings } from '../agents/agent-config.js';
 import type { ModelRouter } from '../agents/model-router.js';
+import { NO_MODEL_MESSAGE, usableModelRefs } from '../agents/model-setup.js';
 import type { ModelMessage, ToolSpec } from '../agents/providers/types.js';
 import type { RunTracker } from '../agents/run-tracker.js';
 import { estimateTokens } from '../agents/context-budget.js';
@@ -67,6 +68,8 @@ interface Ctx {
   sessionKey: string;
   agentId: string;
   agent?: AgentSettings;
+  /** The models this turn may try, in order (providers that cannot be called are left out). */
+  models?: string[];
   session?: SessionRecord;
   /** Seq of the first user entry of this batch; history is what came before. */
   firstUserSeq?: number;
@@ -74,7 +77,7 @@ interface Ctx {
   seq: number;
 }
 
-/** Build the queue processor: access gate → command gate → session → agent turn → record and deliver. */
+/** Build the queue processor: access gate → command gate → model gate → session → agent turn → record and deliver. */
 export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { compact(sessionKey: string): Promise<{ compacted: boolean; coveredEntries: number; reason?: string }> } {
   const history = new HistoryCache(deps.store);
   const chatEvent = (ctx: Ctx, state: string, extra: Record<string, unknown>) =>
@@ -122,10 +125,29 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
     await next();
   };
 
-  const sessionStep: Middleware<Ctx> = async (ctx, next) => {
+  /** The models a session's turn may try: its override first, then the agent's, without providers that cannot be called. */
+  const modelsFor = (cfg: ResolvedConfig, agent: AgentSettings, session: SessionRecord | undefined) =>
+    usableModelRefs(cfg, session?.modelOverride ? [session.modelOverride, ...agent.modelRefs] : agent.modelRefs).usable;
+
+  // Without a model there is no turn: the sender is told how to add one, and nothing enters the transcript.
+  const modelGate: Middleware<Ctx> = async (ctx, next) => {
     const cfg = deps.config();
     const agent = resolveAgentSettings(cfg, ctx.agentId, deps.stateDir) ?? resolveAgentSettings(cfg, cfg.defaultAgentId, deps.stateDir)!;
     ctx.agent = agent;
+    ctx.models = modelsFor(cfg, agent, deps.store.sessions.get(ctx.sessionKey));
+    if (ctx.models.length) return next();
+    deps.log.warn('turn refused: no usable model', { agentId: agent.agentId, sessionKey: ctx.sessionKey, configured: agent.modelRefs });
+    finishAll(ctx, 'failed', NO_MODEL_MESSAGE);
+    chatEvent(ctx, 'error', { errorKind: 'no_model', errorMessage: NO_MODEL_MESSAGE });
+    deps.runs.finish(
+      ctx.batch.map((i) => i.runId),
+      { status: 'error', text: '', sessionKey: ctx.sessionKey, error: NO_MODEL_MESSAGE },
+    );
+  };
+
+  const sessionStep: Middleware<Ctx> = async (ctx, next) => {
+    const cfg = deps.config();
+    const agent = ctx.agent!;
     ensureWorkspace(agent.workspace);
     const now = Date.now();
     const inbound = ctx.first.inbound;
@@ -165,7 +187,7 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
     // A summary of older turns stands in for them (see sessions/compaction.ts).
     const { summary, entries: historyEntries } = applySummaries(history.before(session.sessionId, ctx.firstUserSeq));
     const incoming: ModelMessage[] = ctx.batch.map((item) => ({ role: 'user', content: [{ type: 'text', text: sanitizeInboundText((item.payload as QueuedInbound).inbound.text) }] }));
-    const models = (session.modelOverride ? [session.modelOverride, ...agent.modelRefs] : agent.modelRefs).map((ref) => resolveModelChoice(cfg, ref));
+    const models = ctx.models!.map((ref) => resolveModelChoice(cfg, ref));
     const gate = deps.beforeTurn ? await deps.beforeTurn({ agentId: agent.agentId, sessionKey: ctx.sessionKey, text: ctx.first.inbound.text }) : {};
     if (gate.refuse) {
       ctx.turn = { status: 'error', added: [], replyText: '', usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 }, stopReason: 'error', steps: 0, error: { kind: 'refused', message: gate.refuse } };
@@ -288,7 +310,7 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
     const session = deps.store.sessions.get(sessionKey);
     if (!session) return { compacted: false, coveredEntries: 0, reason: 'no such session' };
     const agent = resolveAgentSettings(cfg, session.agentId, deps.stateDir) ?? resolveAgentSettings(cfg, cfg.defaultAgentId, deps.stateDir)!;
-    const models = (session.modelOverride ? [session.modelOverride, ...agent.modelRefs] : agent.modelRefs).map((ref) => resolveModelChoice(cfg, ref));
+    const models = modelsFor(cfg, agent, session).map((ref) => resolveModelChoice(cfg, ref));
     const primary = models[0];
     if (!primary) return { compacted: false, coveredEntries: 0, reason: 'no model configured' };
     const all = history.before(session.sessionId, undefined);
@@ -323,7 +345,7 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
     }
   };
 
-  const chain = compose<Ctx>([accessGate, commandGate, sessionStep, agentTurn, recordAndDeliver]);
+  const chain = compose<Ctx>([accessGate, commandGate, modelGate, sessionStep, agentTurn, recordAndDeliver]);
   const processor = async (batch: QueueItem[], run: ActiveRun) => {
     const first = batch[0]!.payload as QueuedInbound;
     await chain({ batch, run, first, sessionKey: batch[0]!.sessionKey, agentId: batch[0]!.agentId, seq: 0 });

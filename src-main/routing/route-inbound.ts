@@ -1,3 +1,4 @@
+import { isOwnerSender } from '../../src-shared/domain/access-policy.js';
 import type { InboundMessage } from '../../src-shared/domain/inbound.js';
 import { resolveAgentRoute, type RouteMatchTier } from '../../src-shared/domain/routing.js';
 import { resolveSessionKeyForInbound } from '../../src-shared/domain/session-key.js';
@@ -12,7 +13,8 @@ export interface InboundRoute {
 /** Which agent and session a platform message belongs to: bindings first, then the session key rules. */
 export function routeInbound(cfg: ResolvedConfig, msg: InboundMessage): InboundRoute {
   const route = resolveAgentRoute({ msg, bindings: cfg.bindings ?? [], agents: { ids: Object.keys(cfg.agents.entries), defaultAgentId: cfg.defaultAgentId } });
-  const sessionKey = resolveSessionKeyForInbound({ msg, agentId: route.agentId, session: cfg.session, bindingSession: route.binding?.session });
+  const fromOwner = Boolean(msg.fromOwner) || isOwnerSender(cfg.commands?.ownerAllowFrom, msg.channel, msg.senderId);
+  const sessionKey = resolveSessionKeyForInbound({ msg, agentId: route.agentId, session: cfg.session, bindingSession: route.binding?.session, fromOwner });
   return { agentId: route.agentId, sessionKey, matchedBy: route.matchedBy };
 }
 

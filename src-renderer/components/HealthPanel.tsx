@@ -24,6 +24,11 @@ export function HealthPanel({ summary, error, onRefresh }: HealthPanelProps) {
           {error.code ? <span className="error-code"> ({error.code})</span> : null}
         </div>
       ) : null}
+      {summary?.noModel ? (
+        <p role="status" className="error" data-testid="health-no-model">
+          {summary.noModel}
+        </p>
+      ) : null}
       {summary ? (
         <dl className="facts">
           <dt>Status</dt>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideAccess, decideOutbound, isPairingCode, normalizeAllowEntry, pairingCodeFromBytes, type AccessSettings } from './access-policy.js';
+import { decideAccess, decideOutbound, isOwnerSender, isPairingCode, normalizeAllowEntry, pairingCodeFromBytes, type AccessSettings } from './access-policy.js';
 
 const base: AccessSettings = { channel: 'telegram', dmPolicy: 'pairing', allowFrom: [], groupPolicy: 'allowlist', groupAllowFrom: [], requireMention: true };
 const dm = (senderId: string, paired: string[] = []) => ({ peerKind: 'direct' as const, senderId, peerId: senderId, mentioned: false, paired: new Set(paired) });
@@ -62,5 +62,19 @@ describe('pairing codes', () => {
   });
   it('normalises allow entries', () => {
     expect(normalizeAllowEntry('slack', 'SLACK:U01AB')).toBe('u01ab');
+  });
+});
+
+describe('isOwnerSender', () => {
+  it.each<[string, string[] | undefined, string, string, boolean]>([
+    ['prefixed entry on its channel', ['telegram:123'], 'telegram', '123', true],
+    ['prefixed entry on another channel', ['telegram:123'], 'discord', '123', false],
+    ['bare entry on any channel', ['123'], 'discord', '123', true],
+    ['phone numbers compare without spaces', ['whatsapp:+1 555 0001'], 'whatsapp', '+15550001', true],
+    ['a bare phone number is not read as a channel prefix', ['+1 (555) 0001'], 'signal', '+15550001', true],
+    ['no owners', undefined, 'telegram', '123', false],
+    ['someone else', ['telegram:123'], 'telegram', '124', false],
+  ])('%s', (_name, owners, channel, sender, expected) => {
+    expect(isOwnerSender(owners, channel, sender)).toBe(expected);
   });
 });

@@ -96,6 +96,21 @@ export function decideAccess(s: AccessSettings, f: AccessFacts): AccessDecision 
 }
 
 /**
+ * Is `senderId` on `channel` one of the owners in `commands.ownerAllowFrom`? An entry with a channel prefix
+ * (`telegram:123`, how the first pairing approval records it) names that channel only; a bare entry any channel.
+ */
+export function isOwnerSender(ownerAllowFrom: readonly string[] | undefined, channel: string, senderId: string): boolean {
+  const sender = normalizeAllowEntry(channel, senderId);
+  if (!sender) return false;
+  return (ownerAllowFrom ?? []).some((entry) => {
+    const e = String(entry).trim();
+    const colon = e.indexOf(':');
+    if (colon > 0 && !/^\+?[\d\s().-]+$/.test(e) && e.slice(0, colon).toLowerCase() !== channel.toLowerCase()) return false;
+    return normalizeAllowEntry(channel, e) === sender;
+  });
+}
+
+/**
  * Whether the assistant may start a conversation with `to` (the `send`
  * method and the `message` tool): the same rule as inbound, without pairing.
  */

@@ -150,11 +150,11 @@ export function isChannelRateLimitError(err: unknown): err is ChannelRateLimitEr
 }
 
 /** A send that can never succeed, from any plugin: see {@link ChannelPermanentError}. */
-export function isChannelPermanentError(err: unknown): err is ChannelPermanentError {
+export function isChannelPermanentError(err: unknown): boolean {
   return err instanceof Error && err.name === 'ChannelPermanentError';
 }
 
 /** Revoked credentials, from any plugin: see {@link ChannelAuthError}. */
-export function isChannelAuthError(err: unknown): err is ChannelAuthError {
+export function isChannelAuthError(err: unknown): boolean {
   return err instanceof Error && err.name === 'ChannelAuthError';
 }

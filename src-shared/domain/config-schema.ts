@@ -36,7 +36,10 @@ const ToolPolicySchema = Obj(
   { description: 'Tool allow/deny policy.' },
 );
 
-const DmScopeSchema = Enum(['main', 'per-peer', 'per-channel-peer', 'per-account-channel-peer'], 'How direct messages map to sessions.', { default: 'main' });
+const DmScopeSchema = Enum(
+  ['main', 'per-peer', 'per-channel-peer', 'per-account-channel-peer'],
+  "How direct messages map to sessions. Unset: the owner's DMs (commands.ownerAllowFrom, or the account's own note-to-self chat) share the main session; every other person gets their own (per-channel-peer).",
+);
 const GroupScopeSchema = Enum(['per-group', 'main'], 'How group chats map to sessions.', { default: 'per-group' });
 
 /** `gateway.*`: the server itself. */
@@ -152,7 +155,7 @@ export const LoggingConfigSchema = Obj(
 
 const ModelRefSchema = Obj(
   {
-    primary: Opt(Str('Model as provider/model, e.g. anthropic/claude-sonnet-4.')),
+    primary: Opt(Str('Model as provider/model, e.g. anthropic/claude-sonnet-5-5.')),
     fallbacks: Opt(StrList('Models tried in order when the primary fails.')),
   },
   { description: 'Model selection.' },

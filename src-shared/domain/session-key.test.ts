@@ -120,7 +120,9 @@ describe('buildAgentPeerSessionKey', () => {
 describe('resolveSessionKeyForInbound', () => {
   const session = (s: SessionConfig): SessionConfig => s;
   it.each<[string, Parameters<typeof resolveSessionKeyForInbound>[0], string]>([
-    ['no session config: DM → main (compat 11)', { msg: message({}), agentId: 'main', session: undefined }, 'agent:main:main'],
+    ['no session config: a DM from someone else gets its own session', { msg: message({}), agentId: 'main', session: undefined }, 'agent:main:telegram:direct:123'],
+    ["no session config: the owner's DM → main", { msg: message({}), agentId: 'main', session: undefined, fromOwner: true }, 'agent:main:main'],
+    ['dmScope main in the config: every DM → main (compat 11)', { msg: message({}), agentId: 'main', session: session({ dmScope: 'main' }) }, 'agent:main:main'],
     ['per-channel-peer (compat 11)', { msg: message({}), agentId: 'main', session: session({ dmScope: 'per-channel-peer' }) }, 'agent:main:telegram:direct:123'],
     ['Telegram group (compat 11)', { msg: message({ peer: group('-1001234567890') }), agentId: 'main', session: undefined }, 'agent:main:telegram:group:-1001234567890'],
     ['forum topic', { msg: message({ peer: group('-1001234567890'), topicId: '42' }), agentId: 'main', session: undefined }, 'agent:main:telegram:group:-1001234567890:topic:42'],
@@ -130,7 +132,7 @@ describe('resolveSessionKeyForInbound', () => {
     ['binding groupScope overrides config', { msg: message({ peer: group('g') }), agentId: 'main', session: session({ groupScope: 'per-group' }), bindingSession: { groupScope: 'main' } }, 'agent:main:main'],
     ['binding session without a field keeps config', { msg: message({}), agentId: 'main', session: session({ dmScope: 'per-peer' }), bindingSession: {} }, 'agent:main:direct:123'],
     ['mainKey and identity links from config', { msg: message({}), agentId: 'main', session: session({ mainKey: 'home', identityLinks: { me: ['telegram:123'] }, dmScope: 'per-peer' }) }, 'agent:main:direct:me'],
-    ['custom mainKey', { msg: message({}), agentId: 'main', session: session({ mainKey: 'home' }) }, 'agent:main:home'],
+    ['custom mainKey', { msg: message({}), agentId: 'main', session: session({ mainKey: 'home' }), fromOwner: true }, 'agent:main:home'],
     ['global scope', { msg: message({ peer: group('g') }), agentId: 'main', session: session({ scope: 'global' }) }, 'global'],
   ])('%s', (_name, params, expected) => {
     expect(resolveSessionKeyForInbound(params)).toBe(expected);

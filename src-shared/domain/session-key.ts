@@ -145,12 +145,17 @@ export function buildAgentPeerSessionKey(params: AgentPeerSessionKeyParams): str
 /**
  * The session key for an inbound message routed to `agentId`. A matching
  * binding's `session` overrides `session.dmScope` / `session.groupScope`.
+ * With neither set, the owner's DMs from every channel share the main session
+ * and every other person gets one of their own (`per-channel-peer`): someone
+ * the owner lets in never reads or writes the owner's own conversation.
  */
 export function resolveSessionKeyForInbound(params: {
   msg: InboundMessage;
   agentId: string;
   session: SessionConfig | undefined;
   bindingSession?: { dmScope?: DmScope; groupScope?: GroupScope };
+  /** The sender is the owner (`commands.ownerAllowFrom`, or the account's own self-chat). */
+  fromOwner?: boolean;
 }): string {
   const { msg, session, bindingSession } = params;
   return buildAgentPeerSessionKey({
@@ -158,7 +163,7 @@ export function resolveSessionKeyForInbound(params: {
     channel: msg.channel,
     accountId: msg.accountId,
     peer: msg.peer,
-    dmScope: bindingSession?.dmScope ?? session?.dmScope ?? 'main',
+    dmScope: bindingSession?.dmScope ?? session?.dmScope ?? (params.fromOwner ? 'main' : 'per-channel-peer'),
     groupScope: bindingSession?.groupScope ?? session?.groupScope ?? 'per-group',
     mainKey: session?.mainKey,
     identityLinks: session?.identityLinks,

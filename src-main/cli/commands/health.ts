@@ -19,10 +19,19 @@ export async function runHealth(opts: GlobalOptions & { json?: boolean }): Promi
       `Config: ${h.configReload.hotReloadStatus}${h.configReload.lastError ? ` — ${h.configReload.lastError.split('\n')[0]}` : ''}`,
       `Agents: ${h.agents.map((a) => `${a.agentId}${a.isDefault ? ' (default)' : ''}`).join(', ')}`,
       `Channels: ${h.channelOrder.length ? h.channelOrder.join(', ') : 'none configured'}`,
+      ...modelLines(h.models),
     ];
     process.stdout.write(lines.join('\n') + '\n');
   }
   if (!h.ok) throw new CliError(opts.json ? '' : 'gateway reports not OK', 1);
+}
+
+/** `Models: …` and one indented line per problem; a missing model is said first, with the fix. */
+export function modelLines(m: MethodResult<'health'>['models']): string[] {
+  if (!m) return [];
+  const usable = m.agents.filter((a) => a.usable.length).map((a) => `${a.agentId} → ${a.usable.join(', ')}`);
+  const head = m.ok ? `Models: ${usable.join('; ')}` : `Models: NOT SET UP for ${m.agents.filter((a) => !a.usable.length).map((a) => a.agentId).join(', ')} (agents cannot answer)`;
+  return [head, ...m.problems.map((p) => `  ${p}`)];
 }
 
 export { duration };

@@ -69,6 +69,19 @@ function commandsFor(allowRun: string[], stateDir: string): Record<string, Handl
   return cmds;
 }
 
+class Stopped extends Error {
+  override readonly name = 'Stopped';
+}
+
+/** The connection, unless the run is stopped first (a connection that opens later is closed at once). */
+function untilStopped(connecting: Promise<GatewayClient>, signal: AbortSignal): Promise<GatewayClient> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) reject(new Stopped());
+    signal.addEventListener('abort', () => reject(new Stopped()), { once: true });
+    connecting.then((c) => (signal.aborted ? c.close() : resolve(c)), reject);
+  });
+}
+
 /**
  * `openclaw node run`: this computer becomes a node. `--pair <setup code>`
  * pairs it once (the token is kept 0600 in the state dir); later runs reconnect
@@ -103,20 +116,21 @@ export async function runNodeHost(opts: NodeRunOptions): Promise<void> {
   const running = new Map<string, AbortController>();
   let stopping = false;
   let client: GatewayClient | undefined;
-  process.once('SIGINT', () => {
+  // Ctrl-C or SIGTERM ends the run at once, also while connecting or waiting to retry.
+  const stop = new AbortController();
+  const onSignal = () => {
     stopping = true;
+    stop.abort();
     client?.close();
-  });
-  process.once('SIGTERM', () => {
-    stopping = true;
-    client?.close();
-  });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   let backoff = 1000;
   while (!stopping) {
     try {
       const auth = bootstrap ? { bootstrapToken: bootstrap.token } : saved ? { deviceToken: saved.token } : { token: target.token };
-      client = await GatewayClient.connect({
+      client = await untilStopped(GatewayClient.connect({
         url,
         ...auth,
         device,
@@ -125,7 +139,7 @@ export async function runNodeHost(opts: NodeRunOptions): Promise<void> {
         client: { id: 'node-host', mode: 'node', version: VERSION, platform: process.platform, displayName: opts.name ?? hostname() },
         caps: ['device', 'system'],
         commands: Object.keys(commands),
-      });
+      }), stop.signal);
       const token = client.hello.auth.deviceToken;
       if (token) {
         saved = { deviceId: device.deviceId, url, token };
@@ -168,7 +182,10 @@ export async function runNodeHost(opts: NodeRunOptions): Promise<void> {
       process.stderr.write(`cannot connect to ${url}: ${(err as Error).message}; retrying in ${Math.round(backoff / 1000)} s\n`);
     }
     if (stopping) break;
-    await new Promise((r) => setTimeout(r, backoff));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, backoff);
+      stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
     backoff = Math.min(backoff * 2, 30_000);
   }
 }

@@ -1,7 +1,7 @@
 import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import { callOnce, resolveTarget, type GlobalOptions } from '../connect.js';
 import { CliError, printJson } from '../output.js';
-import { duration } from './health.js';
+import { duration, modelLines } from './health.js';
 
 /** `openclaw status [--all] [--json]`. When the gateway is down, says so with the local paths and exits 1. */
 export async function runStatus(opts: GlobalOptions & { json?: boolean; all?: boolean }): Promise<void> {
@@ -22,6 +22,7 @@ export async function runStatus(opts: GlobalOptions & { json?: boolean; all?: bo
     `Config reload: ${s.config.hotReloadStatus} (mode ${s.config.mode})${s.config.lastError ? `\n  last error: ${s.config.lastError}` : ''}${s.config.pendingRestartPaths ? `\n  restart needed for: ${s.config.pendingRestartPaths.join(', ')}` : ''}`,
     `Agents: ${s.agents.map((a) => `${a.agentId}${a.isDefault ? ' (default)' : ''}`).join(', ')}`,
     `Channels: ${Object.keys(s.channels).length ? Object.keys(s.channels).join(', ') : 'none configured'}`,
+    ...modelLines(s.models),
   ];
   if (s.plugins) {
     const p = s.plugins.plugins;

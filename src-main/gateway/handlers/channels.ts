@@ -1,13 +1,23 @@
 import { OperatorScopes, hasScope } from '../../../src-shared/protocol/index.js';
 import type { ChannelsRuntime, SendResult } from '../../channels/runtime-types.js';
 import type { ChannelAccess } from '../../routing/channel-access.js';
+import { suggest } from '../../config/channel-check.js';
 import type { Handlers } from '../dispatcher.js';
+import { InvalidRequestError } from '../errors.js';
 
 /** How long a `send` idempotency key is remembered. */
 const SEND_DEDUPE_MS = 5 * 60_000;
 
 /** `send`, `channels.*` and `web.login.*`: chat channels, their pairing requests and QR logins. */
-export function channelHandlers(channels: ChannelsRuntime, access: Pick<ChannelAccess, 'list' | 'approve' | 'dismiss'>): Handlers {
+export function channelHandlers(channels: ChannelsRuntime, access: Pick<ChannelAccess, 'list' | 'approve' | 'dismiss'>, channelIds: () => string[]): Handlers {
+  /** A misspelt channel is an error, not an empty list or a code that never matches. */
+  const known = <P extends { channel?: string }>(p: P): P => {
+    const ids = channelIds();
+    if (p.channel !== undefined && !ids.includes(p.channel)) {
+      throw new InvalidRequestError(`unknown channel "${p.channel}"${suggest(p.channel, ids)}; known: ${ids.join(', ')}`);
+    }
+    return p;
+  };
   const sends = new Map<string, { at: number; result: Promise<SendResult> }>();
   return {
     send: (p) => {
@@ -31,9 +41,9 @@ export function channelHandlers(channels: ChannelsRuntime, access: Pick<ChannelA
       await channels.logout(p.channel, p.accountId);
       return { channel: p.channel, accountId: p.accountId ?? 'default', cleared: true };
     },
-    'channels.pairing.list': (p) => ({ ...(p.channel ? { channel: p.channel } : {}), requests: access.list(p) }),
-    'channels.pairing.approve': (p, ctx) => access.approve(p, { mayWriteConfig: hasScope(ctx.scopes, OperatorScopes.ADMIN) }),
-    'channels.pairing.dismiss': async (p) => access.dismiss(p),
+    'channels.pairing.list': (p) => ({ ...(p.channel ? { channel: p.channel } : {}), requests: access.list(known(p)) }),
+    'channels.pairing.approve': (p, ctx) => access.approve(known(p), { mayWriteConfig: hasScope(ctx.scopes, OperatorScopes.ADMIN) }),
+    'channels.pairing.dismiss': async (p) => access.dismiss(known(p)),
     'web.login.start': (p) => channels.loginStart(p),
     'web.login.wait': (p) => channels.loginWait(p),
   };

@@ -13,6 +13,7 @@ import { applyMergePatch } from '../../../src-shared/domain/merge-patch.js';
 import { OperatorScopes, hasScope } from '../../../src-shared/protocol/index.js';
 import { finalizeConfig, hashConfigText, parseConfigText, readConfigText } from '../../config/load.js';
 import { formatConfig, writeConfigAtomic } from '../../config/write.js';
+import { editJson5Text } from '../../config/json5-edit.js';
 import type { Handlers } from '../dispatcher.js';
 import { InvalidRequestError } from '../errors.js';
 
@@ -125,7 +126,7 @@ export function configHandlers(deps: ConfigHandlerDeps): Handlers {
       if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new InvalidRequestError('config patch must be an object', { code: 'CONFIG_INVALID' });
       const base = current === null ? {} : parseOrThrow(current, 'current config file');
       const next = restoreRedacted(applyMergePatch(base, patch) as Record<string, unknown>, base);
-      return write(current, next, formatConfig(next));
+      return write(current, next, (current && editJson5Text(current, next)) || formatConfig(next));
     },
     'config.schema': () => ({
       schema: withChannels(JSON.parse(JSON.stringify(OpenClawConfigSchema)) as { properties: Record<string, unknown> }, deps.channelsSchema?.()),

@@ -21,6 +21,8 @@ export interface GatewayHandlerDeps {
   conversation: { handlers: Handlers };
   channels: ChannelsRuntime;
   access: Pick<ChannelAccess, 'list' | 'approve' | 'dismiss'>;
+  /** Every channel id the gateway knows (built in and from plugins), configured or not. */
+  channelIds(): string[];
   nodes: NodesRuntime;
   store: Store;
   config(): ResolvedConfig;
@@ -37,7 +39,7 @@ export interface GatewayHandlerDeps {
 export function gatewayHandlers(deps: GatewayHandlerDeps): Handlers {
   return {
     ...deps.conversation.handlers,
-    ...channelHandlers(deps.channels, deps.access),
+    ...channelHandlers(deps.channels, deps.access, deps.channelIds),
     ...deviceHandlers(deps.nodes),
     ...nodeHandlers(deps.nodes),
     ...systemHandlers({ health: deps.snapshots.health, status: deps.snapshots.status, presence: deps.presence }),

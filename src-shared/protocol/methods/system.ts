@@ -31,6 +31,14 @@ export const StorageHealthSchema = Type.Object({
   lastErrorAtMs: Type.Optional(Type.Integer()),
 });
 
+/** Which models each agent can use; `ok` false while an agent has none (its turns are refused with the fix). */
+export const ModelsHealthSchema = Type.Object({
+  ok: Type.Boolean(),
+  agents: Type.Array(Type.Object({ agentId: Type.String(), models: Type.Array(Type.String()), usable: Type.Array(Type.String()) })),
+  /** Plain words, each with its fix: no model, an unknown provider, a provider skipped for a missing key. */
+  problems: Type.Array(Type.String()),
+});
+
 /** `health` result: cached or live snapshot. */
 export const HealthSnapshotSchema = Type.Object({
   ok: Type.Boolean(),
@@ -47,6 +55,8 @@ export const HealthSnapshotSchema = Type.Object({
   storage: Type.Optional(StorageHealthSchema),
   /** Plugin states; `ok` false (and so health false) only while a critical plugin failed. */
   plugins: Type.Optional(PluginsHealthSchema),
+  /** Model setup. The gateway itself stays `ok` without a model (it still serves clients, channels and nodes). */
+  models: Type.Optional(ModelsHealthSchema),
   uptimeMs: Type.Integer(),
   version: Type.String(),
 });
@@ -80,6 +90,7 @@ export const StatusSchema = Type.Object({
   channels: Type.Record(Type.String(), Type.Unknown()),
   /** Plugin counts and failed critical plugins. */
   plugins: Type.Optional(PluginsHealthSchema),
+  models: Type.Optional(ModelsHealthSchema),
   /** Admin-only details: paths, pid, memory. */
   host: Type.Optional(
     Type.Object({
