@@ -76,40 +76,25 @@ test('sidebar: keyboard navigation and honest empty pages', async ({ page }) => 
   await expect(page.getByTestId('pairing-empty')).toContainText('pairing');
 });
 
-test('chat: a turn streams from the fake model and finishes', async ({ page }) => {
+test('chat: a turn streams from the fake model and finishes; New chat starts a second conversation', async ({ page }) => {
   await login(page);
   await open(page, 'Chat');
-  await expect(page.getByLabel('Session key')).toHaveValue('agent:main:main');
-  await page.getByLabel('Message').fill('Say hello');
+  await expect(page.getByRole('navigation', { name: 'Conversations' }).locator('[data-key="agent:main:main"]')).toHaveAttribute('aria-current', 'true');
+  await page.getByLabel('Message', { exact: true }).fill('Say hello');
   await page.getByRole('button', { name: 'Send' }).click();
   const messages = page.getByTestId('chat-messages');
   await expect(messages.getByText(REPLY)).toBeVisible();
   await expect(messages.getByText('Say hello')).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Abort' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Stop' })).toHaveCount(0);
   await expect(page.getByTestId('chat-error')).toHaveCount(0);
   expect(model.calls()).toBeGreaterThan(0);
 
-  // A second session, so the sessions page has more than one row.
-  await page.getByLabel('Session key').fill('agent:main:e2e-second');
-  await page.getByRole('button', { name: 'Open' }).click();
-  await page.getByLabel('Message').fill('Second session');
+  // A second conversation, so the sessions page has more than one row.
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await page.getByLabel('Message', { exact: true }).fill('Second session');
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(messages.getByText(REPLY)).toBeVisible();
   await shot(page, 'chat');
-});
-
-test('chat: a streaming reply can be aborted', async ({ page }) => {
-  await login(page);
-  await open(page, 'Chat');
-  await page.getByLabel('Session key').fill('agent:main:e2e-abort');
-  await page.getByRole('button', { name: 'Open' }).click();
-  await page.getByLabel('Message').fill('Talk slowly');
-  await page.getByRole('button', { name: 'Send' }).click();
-  const live = page.locator('[data-testid="chat-live"][data-state="streaming"]');
-  await expect(live).toBeVisible();
-  await page.getByRole('button', { name: 'Abort' }).click();
-  await expect(page.locator('[data-testid="chat-live"][data-state="aborted"]')).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Abort' })).toBeDisabled();
 });
 
 test('sessions: list, search, transcript from real data; delete with confirmation', async ({ page }) => {
@@ -117,9 +102,9 @@ test('sessions: list, search, transcript from real data; delete with confirmatio
   await open(page, 'Sessions');
   const rows = page.getByTestId('session-row');
   await expect(rows.filter({ hasText: 'agent:main:main' })).toBeVisible();
-  await expect(rows.filter({ hasText: 'agent:main:e2e-second' })).toBeVisible();
+  await expect(rows.filter({ hasText: 'agent:main:chat-' })).toBeVisible();
 
-  await page.getByLabel('Search sessions').fill('e2e-second');
+  await page.getByLabel('Search sessions').fill('chat-');
   await expect(rows).toHaveCount(1);
   await page.getByLabel('Search sessions').fill('');
 
@@ -129,11 +114,11 @@ test('sessions: list, search, transcript from real data; delete with confirmatio
   await expect(transcript.locator('[data-role="assistant"]').getByText(REPLY)).toBeVisible();
   await shot(page, 'sessions');
 
-  await rows.filter({ hasText: 'agent:main:e2e-second' }).click();
+  await rows.filter({ hasText: 'agent:main:chat-' }).click();
   await page.getByRole('button', { name: 'Delete' }).click();
   await expect(page.getByRole('alertdialog')).toContainText('cannot be undone');
   await page.getByRole('button', { name: 'Yes, delete' }).click();
-  await expect(rows.filter({ hasText: 'agent:main:e2e-second' })).toHaveCount(0);
+  await expect(rows.filter({ hasText: 'agent:main:chat-' })).toHaveCount(0);
   await expect(rows.filter({ hasText: 'agent:main:main' })).toBeVisible();
 });
 
