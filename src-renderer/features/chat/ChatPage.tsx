@@ -8,6 +8,7 @@ import { describeError, type ShownError } from '../../ui-error.js';
 import { useNow } from '../channels/use-now.js';
 import { mergeNewestPage, newChatKey, prependPage, type SessionRow } from './chat-model.js';
 import { applyChatEvent, isStreaming, type ChatEvent, type LiveRun } from './chat-stream.js';
+import { FirstModelSetup } from '../welcome/ModelSetup.js';
 import { Composer } from './Composer.js';
 import { ConversationList } from './ConversationList.js';
 
@@ -37,7 +38,7 @@ function useFillWindow(ref: React.RefObject<HTMLElement | null>): void {
 }
 
 /** Chat: the agent's conversations beside the open one; replies stream in as Markdown; the composer stays at the bottom. */
-export function ChatPage({ client }: { client: GatewayClient }) {
+export function ChatPage({ client, canAdmin }: { client: GatewayClient; canAdmin: boolean }) {
   const now = useNow(30_000);
   const [sessionKey, setSessionKey] = useState(DEFAULT_SESSION_KEY);
   const [agents, setAgents] = useState<Agents>();
@@ -169,6 +170,10 @@ export function ChatPage({ client }: { client: GatewayClient }) {
   const defaultModel = models?.defaultModel;
   const streaming = isStreaming(runs);
 
+  // With no model there is nothing to chat with yet: offer the setup first.
+  if (models && models.models.length === 0 && !models.defaultModel) {
+    return <FirstModelSetup client={client} canAdmin={canAdmin} onSaved={() => void client.call<Models>('models.list', {}).then(setModels)} />;
+  }
   return (
     <div className="chat" ref={layout}>
       <ConversationList sessions={sessions} current={sessionKey} now={now} open={listOpen} onSelect={open} onNew={() => open(newChatKey(agentId, new Date(), randomId()))} />
