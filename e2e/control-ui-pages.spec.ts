@@ -128,8 +128,7 @@ test('config: an invalid value is refused at its field and nothing is saved; a v
   await login(page);
   await open(page, 'Config');
 
-  const gatewaySection = page.locator('details[data-section="gateway"]');
-  if (!(await gatewaySection.evaluate((d) => (d as unknown as { open: boolean }).open))) await gatewaySection.locator('summary').first().click();
+  await page.getByRole('navigation', { name: 'Config sections' }).getByRole('link', { name: 'gateway', exact: true }).click();
   await page.locator('[data-path="gateway.port"]').fill('0');
   await page.getByRole('button', { name: 'Save form' }).click();
   const fieldError = page.getByTestId('field-error-gateway.port');
@@ -160,6 +159,29 @@ test('config: an invalid value is refused at its field and nothing is saved; a v
   await page.getByRole('button', { name: 'Reload', exact: true }).click();
   await expect(page.locator('[data-path="logging.level"]')).toHaveValue('debug');
   await shot(page, 'config');
+});
+
+test('config: one section at a time with jump links, and a search across every section', async ({ page }) => {
+  await page.setViewportSize({ width: 1100, height: 760 });
+  await login(page);
+  await open(page, 'Config');
+  const sections = page.getByRole('navigation', { name: 'Config sections' });
+  await expect(sections.getByRole('link')).not.toHaveCount(0);
+  await sections.getByRole('link', { name: 'logging', exact: true }).click();
+  await expect(sections.getByRole('link', { name: 'logging', exact: true })).toHaveAttribute('aria-current', 'true');
+  await expect(page.locator('[data-path="logging.level"]')).toBeVisible();
+  await expect(page.locator('[data-path="gateway.port"]')).toHaveCount(0);
+  // A page a person can scroll, not one 20,000 px long.
+  expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollHeight)).toBeLessThan(4 * 760);
+
+  await page.getByLabel('Search settings').fill('port');
+  const results = page.getByTestId('config-search-results');
+  await expect(results.locator('[data-path="gateway.port"]')).toBeVisible();
+  await expect(results.locator('[data-path="logging.level"]')).toHaveCount(0);
+  await page.getByLabel('Search settings').fill('log level');
+  await expect(results.locator('[data-path="logging.level"]')).toBeVisible();
+  await expect(results.locator('[data-path="gateway.port"]')).toHaveCount(0);
+  await shot(page, 'config-search');
 });
 
 test('logs: live tail with level filter and pause', async ({ page }) => {
