@@ -76,40 +76,25 @@ test('sidebar: keyboard navigation and honest empty pages', async ({ page }) => 
   await expect(page.getByTestId('pairing-empty')).toContainText('pairing');
 });
 
-test('chat: a turn streams from the fake model and finishes', async ({ page }) => {
+test('chat: a turn streams from the fake model and finishes; New chat starts a second conversation', async ({ page }) => {
   await login(page);
   await open(page, 'Chat');
-  await expect(page.getByLabel('Session key')).toHaveValue('agent:main:main');
-  await page.getByLabel('Message').fill('Say hello');
+  await expect(page.getByRole('navigation', { name: 'Conversations' }).locator('[data-key="agent:main:main"]')).toHaveAttribute('aria-current', 'true');
+  await page.getByLabel('Message', { exact: true }).fill('Say hello');
   await page.getByRole('button', { name: 'Send' }).click();
   const messages = page.getByTestId('chat-messages');
   await expect(messages.getByText(REPLY)).toBeVisible();
   await expect(messages.getByText('Say hello')).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Abort' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Stop' })).toHaveCount(0);
   await expect(page.getByTestId('chat-error')).toHaveCount(0);
   expect(model.calls()).toBeGreaterThan(0);
 
-  // A second session, so the sessions page has more than one row.
-  await page.getByLabel('Session key').fill('agent:main:e2e-second');
-  await page.getByRole('button', { name: 'Open' }).click();
-  await page.getByLabel('Message').fill('Second session');
+  // A second conversation, so the sessions page has more than one row.
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await page.getByLabel('Message', { exact: true }).fill('Second session');
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(messages.getByText(REPLY)).toBeVisible();
   await shot(page, 'chat');
-});
-
-test('chat: a streaming reply can be aborted', async ({ page }) => {
-  await login(page);
-  await open(page, 'Chat');
-  await page.getByLabel('Session key').fill('agent:main:e2e-abort');
-  await page.getByRole('button', { name: 'Open' }).click();
-  await page.getByLabel('Message').fill('Talk slowly');
-  await page.getByRole('button', { name: 'Send' }).click();
-  const live = page.locator('[data-testid="chat-live"][data-state="streaming"]');
-  await expect(live).toBeVisible();
-  await page.getByRole('button', { name: 'Abort' }).click();
-  await expect(page.locator('[data-testid="chat-live"][data-state="aborted"]')).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Abort' })).toBeDisabled();
 });
 
 test('sessions: list, search, transcript from real data; delete with confirmation', async ({ page }) => {
@@ -117,9 +102,9 @@ test('sessions: list, search, transcript from real data; delete with confirmatio
   await open(page, 'Sessions');
   const rows = page.getByTestId('session-row');
   await expect(rows.filter({ hasText: 'agent:main:main' })).toBeVisible();
-  await expect(rows.filter({ hasText: 'agent:main:e2e-second' })).toBeVisible();
+  await expect(rows.filter({ hasText: 'agent:main:chat-' })).toBeVisible();
 
-  await page.getByLabel('Search sessions').fill('e2e-second');
+  await page.getByLabel('Search sessions').fill('chat-');
   await expect(rows).toHaveCount(1);
   await page.getByLabel('Search sessions').fill('');
 
@@ -129,11 +114,11 @@ test('sessions: list, search, transcript from real data; delete with confirmatio
   await expect(transcript.locator('[data-role="assistant"]').getByText(REPLY)).toBeVisible();
   await shot(page, 'sessions');
 
-  await rows.filter({ hasText: 'agent:main:e2e-second' }).click();
+  await rows.filter({ hasText: 'agent:main:chat-' }).click();
   await page.getByRole('button', { name: 'Delete' }).click();
   await expect(page.getByRole('alertdialog')).toContainText('cannot be undone');
   await page.getByRole('button', { name: 'Yes, delete' }).click();
-  await expect(rows.filter({ hasText: 'agent:main:e2e-second' })).toHaveCount(0);
+  await expect(rows.filter({ hasText: 'agent:main:chat-' })).toHaveCount(0);
   await expect(rows.filter({ hasText: 'agent:main:main' })).toBeVisible();
 });
 
@@ -143,8 +128,7 @@ test('config: an invalid value is refused at its field and nothing is saved; a v
   await login(page);
   await open(page, 'Config');
 
-  const gatewaySection = page.locator('details[data-section="gateway"]');
-  if (!(await gatewaySection.evaluate((d) => (d as unknown as { open: boolean }).open))) await gatewaySection.locator('summary').first().click();
+  await page.getByRole('navigation', { name: 'Config sections' }).getByRole('link', { name: 'gateway', exact: true }).click();
   await page.locator('[data-path="gateway.port"]').fill('0');
   await page.getByRole('button', { name: 'Save form' }).click();
   const fieldError = page.getByTestId('field-error-gateway.port');
@@ -175,6 +159,29 @@ test('config: an invalid value is refused at its field and nothing is saved; a v
   await page.getByRole('button', { name: 'Reload', exact: true }).click();
   await expect(page.locator('[data-path="logging.level"]')).toHaveValue('debug');
   await shot(page, 'config');
+});
+
+test('config: one section at a time with jump links, and a search across every section', async ({ page }) => {
+  await page.setViewportSize({ width: 1100, height: 760 });
+  await login(page);
+  await open(page, 'Config');
+  const sections = page.getByRole('navigation', { name: 'Config sections' });
+  await expect(sections.getByRole('link')).not.toHaveCount(0);
+  await sections.getByRole('link', { name: 'logging', exact: true }).click();
+  await expect(sections.getByRole('link', { name: 'logging', exact: true })).toHaveAttribute('aria-current', 'true');
+  await expect(page.locator('[data-path="logging.level"]')).toBeVisible();
+  await expect(page.locator('[data-path="gateway.port"]')).toHaveCount(0);
+  // A page a person can scroll, not one 20,000 px long.
+  expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollHeight)).toBeLessThan(4 * 760);
+
+  await page.getByLabel('Search settings').fill('port');
+  const results = page.getByTestId('config-search-results');
+  await expect(results.locator('[data-path="gateway.port"]')).toBeVisible();
+  await expect(results.locator('[data-path="logging.level"]')).toHaveCount(0);
+  await page.getByLabel('Search settings').fill('log level');
+  await expect(results.locator('[data-path="logging.level"]')).toBeVisible();
+  await expect(results.locator('[data-path="gateway.port"]')).toHaveCount(0);
+  await shot(page, 'config-search');
 });
 
 test('logs: live tail with level filter and pause', async ({ page }) => {

@@ -51,6 +51,8 @@ export interface GatewayProcessOptions {
   config?: Record<string, unknown>;
   /** A first start on a fresh machine: no config and no token given; the gateway generates both and `token` is read from its file. */
   fresh?: boolean;
+  /** Extra environment for the gateway (e.g. `OPENCLAW_OLLAMA_URL`). */
+  env?: Record<string, string>;
 }
 
 /** Start the real headless gateway (`node bin/openclaw.js gateway`) on a free port with a temp state dir and a random token. */
@@ -62,7 +64,7 @@ export async function startGatewayProcess(opts: GatewayProcessOptions = {}): Pro
   const child = spawn(process.execPath, [join(root, 'bin/openclaw.js'), 'gateway', '--port', String(port)], {
     cwd: root,
     // The gateway's log goes into its own temp dir, never the shared default.
-    env: { ...process.env, OPENCLAW_STATE_DIR: stateDir, ...(opts.fresh ? {} : { OPENCLAW_GATEWAY_TOKEN: token }), OPENCLAW_CONFIG_PATH: join(stateDir, 'openclaw.json'), OPENCLAW_LOG_FILE: join(stateDir, 'gateway.log') },
+    env: { ...process.env, OPENCLAW_STATE_DIR: stateDir, ...(opts.fresh ? {} : { OPENCLAW_GATEWAY_TOKEN: token }), OPENCLAW_CONFIG_PATH: join(stateDir, 'openclaw.json'), OPENCLAW_LOG_FILE: join(stateDir, 'gateway.log'), ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

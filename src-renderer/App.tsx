@@ -15,6 +15,7 @@ import { PairingPage } from './features/pairing/PairingPage.js';
 import { PluginsPage } from './features/plugins/PluginsPage.js';
 import { SessionsPage } from './features/sessions/SessionsPage.js';
 import { UsagePage } from './features/usage/UsagePage.js';
+import { FirstModelSetup } from './features/welcome/ModelSetup.js';
 import { WelcomePanel } from './features/welcome/WelcomePanel.js';
 import { summarizeHealth } from './health-summary.js';
 import { pageFromHash, PAGES, type PageId } from './pages.js';
@@ -103,6 +104,7 @@ export function App({ store, origin }: { store: AppStore; origin: string }) {
             ) : null}
             {page === 'overview' ? (
               <>
+                {canRead ? <FirstModelSetup client={client} canAdmin={hasScope(state.scopes, 'operator.admin')} /> : null}
                 {canRead ? <WelcomePanel client={client} status={state.status} /> : null}
                 <HealthPanel summary={summary} error={state.healthError} onRefresh={() => void state.refresh()} />
                 <section className="card" aria-labelledby="connection-heading">
@@ -122,7 +124,7 @@ export function App({ store, origin }: { store: AppStore; origin: string }) {
                 </section>
               </>
             ) : null}
-            {page === 'chat' ? <ChatPage client={client} /> : null}
+            {page === 'chat' ? <ChatPage client={client} canAdmin={hasScope(state.scopes, 'operator.admin')} /> : null}
             {page === 'sessions' ? <SessionsPage client={client} /> : null}
             {page === 'config' ? <ConfigPage client={client} canWrite={hasScope(state.scopes, 'operator.admin')} /> : null}
             {page === 'logs' ? <LogsPage client={client} /> : null}

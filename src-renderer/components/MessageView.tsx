@@ -1,3 +1,6 @@
+import { memo } from 'react';
+import { Markdown } from './Markdown.js';
+
 /** One transcript message: text blocks as text, tool calls and results folded. */
 export interface TranscriptMessage {
   role: string;
@@ -14,8 +17,9 @@ function asText(v: unknown): string {
   return JSON.stringify(v, null, 2);
 }
 
-function BlockView({ block }: { block: Block }) {
-  if (block.type === 'text') return <p className="msg-text">{String(block.text ?? '')}</p>;
+function BlockView({ block, role }: { block: Block; role: string }) {
+  // A reply is Markdown; what a person typed is shown as typed.
+  if (block.type === 'text') return role === 'user' ? <p className="msg-text">{String(block.text ?? '')}</p> : <Markdown text={String(block.text ?? '')} />;
   if (block.type === 'tool_use') {
     return (
       <details className="tool" data-testid="tool-call">
@@ -37,7 +41,7 @@ function BlockView({ block }: { block: Block }) {
   return <pre className="msg-unknown">{JSON.stringify(block, null, 2)}</pre>;
 }
 
-export function MessageView({ message }: { message: TranscriptMessage }) {
+export const MessageView = memo(function MessageView({ message }: { message: TranscriptMessage }) {
   return (
     <article className={`msg msg-${message.role}`} data-testid="transcript-message" data-role={message.role}>
       <header className="msg-meta">
@@ -47,8 +51,8 @@ export function MessageView({ message }: { message: TranscriptMessage }) {
         </time>
       </header>
       {message.content.map((b, i) => (
-        <BlockView key={i} block={(b ?? {}) as Block} />
+        <BlockView key={i} block={(b ?? {}) as Block} role={message.role} />
       ))}
     </article>
   );
-}
+});

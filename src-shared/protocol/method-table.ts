@@ -5,6 +5,7 @@ import type { MethodSpec } from './methods/define.js';
 import { agentMethod, agentWaitMethod } from './methods/agent.js';
 import { chatAbortMethod, chatHistoryMethod, chatSendMethod } from './methods/chat.js';
 import { modelsListMethod, sendMethod, toolsInvokeMethod } from './methods/models-tools.js';
+import { modelsSetupDetectMethod, modelsSetupSaveMethod, modelsSetupTestMethod } from './methods/model-setup.js';
 import {
   sessionsArchivesMethod,
   sessionsCompactMethod,
@@ -80,6 +81,9 @@ export const METHODS = {
   'sessions.compact': sessionsCompactMethod,
   'sessions.archives': sessionsArchivesMethod,
   'models.list': modelsListMethod,
+  'models.setup.detect': modelsSetupDetectMethod,
+  'models.setup.test': modelsSetupTestMethod,
+  'models.setup.save': modelsSetupSaveMethod,
   'tools.invoke': toolsInvokeMethod,
   'device.pair.list': devicePairListMethod,
   'device.pair.approve': devicePairApproveMethod,

@@ -10,6 +10,7 @@ import type { Snapshots } from '../snapshots.js';
 import { channelHandlers } from './channels.js';
 import { configHandlers } from './config.js';
 import { deviceHandlers } from './devices.js';
+import { modelSetupHandlers } from './model-setup.js';
 import { tailLogFile } from './logs.js';
 import { nodeHandlers } from './nodes.js';
 import { systemHandlers } from './system.js';
@@ -37,13 +38,15 @@ export interface GatewayHandlerDeps {
 
 /** Every built-in RPC method family, one table. */
 export function gatewayHandlers(deps: GatewayHandlerDeps): Handlers {
+  const config = configHandlers({ configPath: deps.configPath, env: deps.env, appliedHash: deps.appliedHash, reloadNow: deps.reloadNow, channelsSchema: deps.channelsSchema });
   return {
     ...deps.conversation.handlers,
     ...channelHandlers(deps.channels, deps.access, deps.channelIds),
     ...deviceHandlers(deps.nodes),
     ...nodeHandlers(deps.nodes),
     ...systemHandlers({ health: deps.snapshots.health, status: deps.snapshots.status, presence: deps.presence }),
-    ...configHandlers({ configPath: deps.configPath, env: deps.env, appliedHash: deps.appliedHash, reloadNow: deps.reloadNow, channelsSchema: deps.channelsSchema }),
+    ...config,
+    ...modelSetupHandlers({ configPath: deps.configPath, ollamaUrl: deps.env.OPENCLAW_OLLAMA_URL, patchConfig: (params, ctx) => config['config.patch']!(params, ctx) }),
     'logs.tail': (params) => tailLogFile(currentLogFile(), params),
     ...usageHandlers({ store: deps.store, agentIds: () => Object.keys(deps.config().agents.entries) }),
   };

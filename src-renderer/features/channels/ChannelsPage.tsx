@@ -19,6 +19,7 @@ import { Confirm } from './Confirm.js';
 import { formatAgo } from './relative-time.js';
 import { useNow } from './use-now.js';
 import { WhatsAppLogin } from './WhatsAppLogin.js';
+import { TableWrap } from '../../components/TableWrap.js';
 
 const POLL_MS = 10_000;
 
@@ -117,7 +118,7 @@ export function ChannelsPage({ client, canAdmin }: { client: GatewayClient; canA
         </EmptyState>
       ) : null}
       {rows.length > 0 ? (
-        <div className="table-wrap">
+        <TableWrap>
           <table className="table" data-testid="channels-table">
             <caption className="visually-hidden">Channel accounts</caption>
             <thead>
@@ -146,7 +147,7 @@ export function ChannelsPage({ client, canAdmin }: { client: GatewayClient; canA
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
       {!canAdmin && rows.length > 0 ? <p className="muted">Starting, stopping and logging out need admin permission (operator.admin), which this connection was not granted.</p> : null}
       {confirmLogout ? (

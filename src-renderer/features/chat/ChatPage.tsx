@@ -1,30 +1,82 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import type { GatewayClient } from '../../client/types.js';
 import { EmptyState, ErrorBox } from '../../components/ErrorBox.js';
+import { Markdown } from '../../components/Markdown.js';
 import { MessageView, type TranscriptMessage } from '../../components/MessageView.js';
 import { describeError, type ShownError } from '../../ui-error.js';
+import { useNow } from '../channels/use-now.js';
+import { mergeNewestPage, newChatKey, prependPage, type SessionRow } from './chat-model.js';
 import { applyChatEvent, isStreaming, type ChatEvent, type LiveRun } from './chat-stream.js';
+import { FirstModelSetup } from '../welcome/ModelSetup.js';
+import { Composer } from './Composer.js';
+import { ConversationList } from './ConversationList.js';
 
 export const DEFAULT_SESSION_KEY = 'agent:main:main';
+/** Messages per transcript page; earlier pages load on request. */
+const PAGE = 100;
 
-function newIdempotencyKey(): string {
-  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `ui-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+type Agents = MethodResult<'status'>['agents'];
+type Models = MethodResult<'models.list'>;
+
+function randomId(): string {
+  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
-export function ChatPage({ client }: { client: GatewayClient }) {
-  const [keyInput, setKeyInput] = useState(DEFAULT_SESSION_KEY);
+const agentOf = (sessionKey: string) => sessionKey.split(':')[1] ?? 'main';
+
+/** Keeps the element's height at what is left of the window below its top, so the composer stays in view. */
+function useFillWindow(ref: React.RefObject<HTMLElement | null>): void {
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const fit = () => el.style.setProperty('--chat-top', `${Math.max(0, el.getBoundingClientRect().top + window.scrollY)}px`);
+    fit();
+    window.addEventListener('resize', fit);
+    return () => window.removeEventListener('resize', fit);
+  }, [ref]);
+}
+
+/** Chat: the agent's conversations beside the open one; replies stream in as Markdown; the composer stays at the bottom. */
+export function ChatPage({ client, canAdmin }: { client: GatewayClient; canAdmin: boolean }) {
+  const now = useNow(30_000);
   const [sessionKey, setSessionKey] = useState(DEFAULT_SESSION_KEY);
+  const [agents, setAgents] = useState<Agents>();
+  const [models, setModels] = useState<Models>();
+  const [sessions, setSessions] = useState<SessionRow[]>();
   const [history, setHistory] = useState<TranscriptMessage[]>([]);
+  const [olderCursor, setOlderCursor] = useState<string>();
   const [runs, setRuns] = useState<LiveRun[]>([]);
-  const [draft, setDraft] = useState('');
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<ShownError>();
+  const [listOpen, setListOpen] = useState(false);
+  const layout = useRef<HTMLDivElement>(null);
+  const transcript = useRef<HTMLDivElement>(null);
+  const pinned = useRef(true);
+  useFillWindow(layout);
 
-  const loadHistory = useCallback(async () => {
+  const agentId = agentOf(sessionKey);
+  const session = sessions?.find((s) => s.key === sessionKey);
+
+  useEffect(() => {
+    client.call<MethodResult<'status'>>('status').then((s) => setAgents(s.agents), () => undefined);
+    client.call<Models>('models.list', {}).then(setModels, () => undefined);
+  }, [client]);
+
+  const loadSessions = useCallback(async () => {
     try {
-      const res = await client.call<MethodResult<'chat.history'>>('chat.history', { sessionKey, limit: 50 });
-      setHistory([...res.messages].sort((a, b) => (a.seq ?? a.timestamp) - (b.seq ?? b.timestamp)));
+      const res = await client.call<MethodResult<'sessions.list'>>('sessions.list', { agentId, limit: 200 });
+      setSessions(res.sessions);
+    } catch (err) {
+      setError(describeError(err));
+    }
+  }, [client, agentId]);
+
+  const loadNewest = useCallback(async () => {
+    try {
+      const res = await client.call<MethodResult<'chat.history'>>('chat.history', { sessionKey, limit: PAGE });
+      setHistory((shown) => mergeNewestPage(shown, res.messages));
+      setOlderCursor((c) => c ?? res.nextCursor);
       // Finished replies are now in the transcript; aborted and failed ones stay, to say what happened.
       setRuns((rs) => rs.filter((r) => r.state !== 'final'));
     } catch (err) {
@@ -32,36 +84,69 @@ export function ChatPage({ client }: { client: GatewayClient }) {
     }
   }, [client, sessionKey]);
 
-  useEffect(() => {
-    setHistory([]);
-    setRuns([]);
-    setError(undefined);
-    void loadHistory();
-    return client.on('chat', (payload) => {
-      const ev = payload as ChatEvent;
-      setRuns((rs) => applyChatEvent(rs, ev, sessionKey));
-      if (ev.sessionKey === sessionKey && ev.state !== 'delta') void loadHistory();
-    });
-  }, [client, sessionKey, loadHistory]);
-
-  const send = async (e: FormEvent) => {
-    e.preventDefault();
-    const text = draft.trim();
-    if (!text) return;
-    setSending(true);
-    setError(undefined);
+  const loadOlder = async () => {
+    if (!olderCursor) return;
+    const el = transcript.current;
+    const fromBottom = el ? el.scrollHeight - el.scrollTop : 0;
     try {
-      await client.call<MethodResult<'chat.send'>>('chat.send', { sessionKey, message: text, idempotencyKey: newIdempotencyKey() });
-      setDraft('');
-      setHistory((h) => (h.some((m) => m.role === 'user' && JSON.stringify(m.content).includes(JSON.stringify(text))) ? h : [...h, { role: 'user', content: [{ type: 'text', text }], timestamp: Date.now() }]));
+      const res = await client.call<MethodResult<'chat.history'>>('chat.history', { sessionKey, limit: PAGE, cursor: olderCursor });
+      setHistory((shown) => prependPage(shown, res.messages));
+      setOlderCursor(res.nextCursor);
+      // Keep the message the reader was looking at in place.
+      requestAnimationFrame(() => {
+        if (el) el.scrollTop = el.scrollHeight - fromBottom;
+      });
     } catch (err) {
       setError(describeError(err));
+    }
+  };
+
+  useEffect(() => void loadSessions(), [loadSessions]);
+
+  useEffect(() => {
+    setHistory([]);
+    setOlderCursor(undefined);
+    setRuns([]);
+    setError(undefined);
+    pinned.current = true;
+    void loadNewest();
+    const offChat = client.on('chat', (payload) => {
+      const ev = payload as ChatEvent;
+      setRuns((rs) => applyChatEvent(rs, ev, sessionKey));
+      if (ev.sessionKey === sessionKey && ev.state !== 'delta') void loadNewest();
+      if (ev.state !== 'delta') void loadSessions();
+    });
+    const offSessions = client.on('sessions.changed', () => void loadSessions());
+    return () => {
+      offChat();
+      offSessions();
+    };
+  }, [client, sessionKey, loadNewest, loadSessions]);
+
+  // Follow the conversation while the reader is at its end; leave them alone once they scroll up.
+  useLayoutEffect(() => {
+    const el = transcript.current;
+    if (el && pinned.current) el.scrollTop = el.scrollHeight;
+  }, [history, runs]);
+
+  const send = async (text: string): Promise<boolean> => {
+    setSending(true);
+    setError(undefined);
+    pinned.current = true;
+    try {
+      await client.call<MethodResult<'chat.send'>>('chat.send', { sessionKey, message: text, idempotencyKey: randomId() });
+      setHistory((h) => [...h, { role: 'user', content: [{ type: 'text', text }], timestamp: Date.now() }]);
+      void loadSessions();
+      return true;
+    } catch (err) {
+      setError(describeError(err));
+      return false;
     } finally {
       setSending(false);
     }
   };
 
-  const abort = async () => {
+  const stop = async () => {
     try {
       await client.call('chat.abort', { sessionKey });
     } catch (err) {
@@ -69,63 +154,93 @@ export function ChatPage({ client }: { client: GatewayClient }) {
     }
   };
 
+  const chooseModel = async (model: string) => {
+    try {
+      await client.call('sessions.patch', { key: sessionKey, model: model || null });
+      await loadSessions();
+    } catch (err) {
+      setError(describeError(err));
+    }
+  };
+
+  const open = (key: string) => {
+    setSessionKey(key);
+    setListOpen(false);
+  };
+  const defaultModel = models?.defaultModel;
   const streaming = isStreaming(runs);
+
+  // With no model there is nothing to chat with yet: offer the setup first.
+  if (models && models.models.length === 0 && !models.defaultModel) {
+    return <FirstModelSetup client={client} canAdmin={canAdmin} onSaved={() => void client.call<Models>('models.list', {}).then(setModels)} />;
+  }
   return (
-    <section className="card chat" aria-labelledby="chat-heading">
-      <h2 id="chat-heading">Chat</h2>
-      <form
-        className="inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (keyInput.trim()) setSessionKey(keyInput.trim());
-        }}
-      >
-        <label htmlFor="chat-session">Session key</label>
-        <input id="chat-session" value={keyInput} onChange={(e) => setKeyInput(e.target.value)} spellCheck={false} />
-        <button type="submit" className="secondary">
-          Open
-        </button>
-      </form>
-      <div className="messages" aria-live="polite" data-testid="chat-messages">
-        {history.length === 0 && runs.length === 0 ? <EmptyState title="No messages in this session yet." /> : null}
-        {history.map((m, i) => (
-          <MessageView key={`${m.seq ?? 'local'}-${i}`} message={m} />
-        ))}
-        {runs.map((r) => (
-          <article key={r.runId} className="msg msg-assistant" data-testid="chat-live" data-state={r.state}>
-            <header className="msg-meta">
-              <span className="msg-role">assistant</span>
-              <span className="muted">{r.state === 'streaming' ? 'typing…' : r.state}</span>
-            </header>
-            <p className="msg-text">{r.text}</p>
-            {r.error ? <ErrorBox error={{ message: r.error, hint: 'Check the model provider settings under models.providers in the config, and the Logs page.' }} /> : null}
-          </article>
-        ))}
-      </div>
-      <ErrorBox error={error} testId="chat-error" />
-      <form className="composer" onSubmit={(e) => void send(e)}>
-        <label htmlFor="chat-input" className="visually-hidden">
-          Message
-        </label>
-        <textarea
-          id="chat-input"
-          rows={3}
-          value={draft}
-          placeholder="Message the agent… (Ctrl+Enter to send)"
-          onChange={(e) => setDraft(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void send(e);
+    <div className="chat" ref={layout}>
+      <ConversationList sessions={sessions} current={sessionKey} now={now} open={listOpen} onSelect={open} onNew={() => open(newChatKey(agentId, new Date(), randomId()))} />
+      <section className="chat-main card" aria-labelledby="chat-heading">
+        <header className="chat-head">
+          <button type="button" className="secondary chat-list-toggle" aria-expanded={listOpen} aria-controls="chat-conversations" onClick={() => setListOpen((o) => !o)}>
+            Conversations
+          </button>
+          <h2 id="chat-heading" className="visually-hidden">
+            Chat
+          </h2>
+          <label className="chat-pick">
+            <span>Agent</span>
+            <select value={agentId} onChange={(e) => open(`agent:${e.target.value}:main`)} disabled={!agents || agents.length < 2}>
+              {(agents ?? [{ agentId, isDefault: true }]).map((a) => (
+                <option key={a.agentId} value={a.agentId}>
+                  {a.agentId}
+                  {a.isDefault ? ' (default)' : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="chat-pick" title={session ? undefined : 'Send the first message, then choose a model for this conversation.'}>
+            <span>Model</span>
+            <select value={session?.model ?? ''} onChange={(e) => void chooseModel(e.target.value)} disabled={!session || !models?.models.length}>
+              <option value="">{defaultModel ? `Default (${defaultModel})` : 'Agent default'}</option>
+              {models?.models.map((m) => (
+                <option key={m.ref} value={m.ref}>
+                  {m.name ? `${m.name} (${m.ref})` : m.ref}
+                </option>
+              ))}
+            </select>
+          </label>
+        </header>
+        <div
+          className="chat-transcript"
+          ref={transcript}
+          aria-live="polite"
+          data-testid="chat-messages"
+          onScroll={(e) => {
+            const el = e.currentTarget;
+            pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
           }}
-        />
-        <div className="actions">
-          <button type="submit" disabled={sending || !draft.trim()}>
-            {sending ? 'Sending…' : 'Send'}
-          </button>
-          <button type="button" className="danger" onClick={() => void abort()} disabled={!streaming}>
-            Abort
-          </button>
+        >
+          {olderCursor ? (
+            <button type="button" className="secondary load-older" onClick={() => void loadOlder()}>
+              Show earlier messages
+            </button>
+          ) : null}
+          {history.length === 0 && runs.length === 0 ? <EmptyState title="No messages in this conversation yet." /> : null}
+          {history.map((m, i) => (
+            <MessageView key={m.seq ?? `local-${i}`} message={m} />
+          ))}
+          {runs.map((r) => (
+            <article key={r.runId} className="msg msg-assistant" data-testid="chat-live" data-state={r.state}>
+              <header className="msg-meta">
+                <span className="msg-role">assistant</span>
+                <span className="muted">{r.state === 'streaming' ? 'typing…' : r.state === 'aborted' ? 'stopped' : r.state}</span>
+              </header>
+              <Markdown text={r.text} />
+              {r.error ? <ErrorBox error={{ message: r.error, hint: 'Check the model provider settings under models.providers in the config, and the Logs page.' }} /> : null}
+            </article>
+          ))}
         </div>
-      </form>
-    </section>
+        <ErrorBox error={error} testId="chat-error" />
+        <Composer sending={sending} streaming={streaming} onSend={send} onStop={() => void stop()} />
+      </section>
+    </div>
   );
 }

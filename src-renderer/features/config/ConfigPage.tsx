@@ -3,7 +3,7 @@ import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import { toGatewayCallError, type GatewayClient } from '../../client/types.js';
 import { ErrorBox } from '../../components/ErrorBox.js';
 import { describeError, type ShownError } from '../../ui-error.js';
-import { collectFieldPaths, issuesByField, mergePatchDiff, refusalIssues, setAt, type Path, type SchemaNode } from './config-form.js';
+import { collectFieldPaths, issuesByField, mergePatchDiff, refusalIssues, searchFields, sectionOf, setAt, type Path, type SchemaNode } from './config-form.js';
 import { SchemaForm } from './SchemaForm.js';
 
 type Snapshot = MethodResult<'config.get'>;
@@ -23,6 +23,8 @@ export function ConfigPage({ client, canWrite }: { client: GatewayClient; canWri
   const [busy, setBusy] = useState(false);
   const [formKey, setFormKey] = useState(0);
   const [lastSave, setLastSave] = useState<'config.patch' | 'config.set'>();
+  const [section, setSection] = useState<string>();
+  const [query, setQuery] = useState('');
 
   const load = useCallback(async () => {
     try {
@@ -48,6 +50,15 @@ export function ConfigPage({ client, canWrite }: { client: GatewayClient; canWri
   const fields = useMemo(() => new Set(schema ? collectFieldPaths(schema) : []), [schema]);
   const byField = useMemo(() => issuesByField(issues, fields), [issues, fields]);
   const general = byField.get('') ?? [];
+  const sections = useMemo(() => Object.keys(schema?.properties ?? {}), [schema]);
+  const matches = useMemo(() => (schema && query.trim() ? searchFields(schema, query) : undefined), [schema, query]);
+  const sectionsWithErrors = useMemo(() => new Set([...byField.keys()].filter(Boolean).map(sectionOf)), [byField]);
+  const firstWithError = sections.find((k) => sectionsWithErrors.has(k));
+  // A refused save shows the first section with a refused field.
+  useEffect(() => {
+    if (firstWithError) setSection(firstWithError);
+  }, [firstWithError]);
+  const shownSection = section ?? sections[0];
 
   const save = async (method: 'config.patch' | 'config.set') => {
     if (!snapshot) return;
@@ -129,7 +140,36 @@ export function ConfigPage({ client, canWrite }: { client: GatewayClient; canWri
             }}
           >
             <h3>Form</h3>
+            <div className="config-nav">
+              <label htmlFor="config-search" className="visually-hidden">
+                Search settings
+              </label>
+              <input id="config-search" type="search" placeholder="Search settings (e.g. port, log level)" value={query} onChange={(e) => setQuery(e.target.value)} spellCheck={false} />
+              <nav aria-label="Config sections" data-testid="config-sections">
+                <ul>
+                  {sections.map((k) => (
+                    <li key={k}>
+                      <a
+                        href="#/config"
+                        aria-current={!matches && k === shownSection ? 'true' : undefined}
+                        className={sectionsWithErrors.has(k) ? 'section-link section-link-error' : 'section-link'}
+                        onClick={(e) => {
+                          e.preventDefault();
+                          setQuery('');
+                          setSection(k);
+                        }}
+                      >
+                        {k}
+                        {sectionsWithErrors.has(k) ? <span className="visually-hidden"> (has errors)</span> : null}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </nav>
+            </div>
             <SchemaForm
+              section={shownSection}
+              matches={matches}
               key={formKey}
               schema={schema}
               value={draft}

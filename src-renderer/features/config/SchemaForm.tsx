@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { enumValues, fieldKind, getAt, pathKey, type Path, type SchemaNode } from './config-form.js';
+import { enumValues, fieldKind, getAt, nodeAt, pathKey, type Path, type SchemaNode } from './config-form.js';
 
 export interface SchemaFormProps {
   schema: SchemaNode;
@@ -13,8 +13,42 @@ export interface SchemaFormProps {
 
 const fieldId = (path: Path) => `cfg-${pathKey(path)}`;
 
-/** Top-level sections as collapsible fieldsets; a section with a value or an error starts open. */
-export function SchemaForm(props: SchemaFormProps) {
+/**
+ * One top-level section at a time (the config is far too long to read as one page), or, while
+ * searching, every matching field wherever it lives, each labelled with its full path.
+ */
+export function SchemaForm(props: SchemaFormProps & { section?: string; matches?: readonly string[] }) {
+  const { section, matches, ...form } = props;
+  if (matches) {
+    return (
+      <div className="schema-form" data-testid="config-search-results">
+        {matches.length === 0 ? <p className="muted">No setting matches.</p> : null}
+        {matches.map((key) => {
+          const path = key.split('.');
+          const node = nodeAt(form.schema, path);
+          return node ? <Field key={key} {...form} schema={node} path={path} /> : null;
+        })}
+      </div>
+    );
+  }
+  if (section === undefined) return <AllSections {...form} />;
+  const s = form.schema.properties?.[section];
+  if (!s) return null;
+  const path = [section];
+  return (
+    <div className="schema-form">
+      <section className="section" data-section={section} aria-labelledby={`cfg-section-${section}`}>
+        <h4 id={`cfg-section-${section}`}>
+          {section} {s.description ? <span className="muted small">— {s.description}</span> : null}
+        </h4>
+        {fieldKind(s) === 'object' ? <ObjectFields {...form} schema={s} path={path} /> : <Field {...form} schema={s} path={path} />}
+      </section>
+    </div>
+  );
+}
+
+/** Every top-level section as a collapsible fieldset; one with a value or an error starts open (short schemas: a plugin's settings). */
+function AllSections(props: SchemaFormProps) {
   const sections = Object.entries(props.schema.properties ?? {});
   return (
     <div className="schema-form">

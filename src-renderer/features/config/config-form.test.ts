@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectFieldPaths, fieldForIssue, fieldKind, issuesByField, mergePatchDiff, setAt, type SchemaNode } from './config-form.js';
+import { collectFieldPaths, fieldForIssue, fieldKind, issuesByField, mergePatchDiff, nodeAt, searchFields, sectionOf, setAt, type SchemaNode } from './config-form.js';
 
 const schema: SchemaNode = {
   type: 'object',
@@ -51,3 +51,24 @@ describe('config form model', () => {
     expect(grouped.get('')).toEqual(['nope: unknown key']);
   });
 });
+
+describe('config sections and search', () => {
+  const tree: SchemaNode = {
+    type: 'object',
+    properties: {
+      gateway: { type: 'object', properties: { port: { type: 'integer', description: 'TCP port' }, bind: { type: 'string' } } },
+      logging: { type: 'object', properties: { level: { type: 'string', description: 'Minimum level written to the file' } } },
+      canvasHost: { type: 'object', properties: { port: { type: 'integer' } } },
+    },
+  };
+  it('finds fields by every word of the query in their path or description', () => {
+    expect(searchFields(tree, 'port')).toEqual(['gateway.port', 'canvasHost.port']);
+    expect(searchFields(tree, 'log level')).toEqual(['logging.level']);
+    expect(searchFields(tree, 'LOGGING.LEVEL')).toEqual(['logging.level']);
+    expect(searchFields(tree, 'written file')).toEqual(['logging.level']);
+    expect(searchFields(tree, '  ')).toEqual([]);
+    expect(nodeAt(tree, ['gateway', 'port'])?.type).toBe('integer');
+    expect(sectionOf('logging.level')).toBe('logging');
+  });
+});
+

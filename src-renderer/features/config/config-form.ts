@@ -111,3 +111,26 @@ export function refusalIssues(details: unknown): { path: string; message: string
   const issues = typeof details === 'object' && details !== null ? (details as { issues?: unknown }).issues : undefined;
   return Array.isArray(issues) ? issues.filter((i): i is { path: string; message: string } => typeof i?.path === 'string' && typeof i?.message === 'string') : [];
 }
+
+/** The schema node at a field path (undefined when the schema has no such field). */
+export function nodeAt(schema: SchemaNode, path: Path): SchemaNode | undefined {
+  let node: SchemaNode | undefined = schema;
+  for (const key of path) node = node?.properties?.[key];
+  return node;
+}
+
+/**
+ * Fields whose path or description contains every word of the query (case-insensitive), in form
+ * order: `log level` finds `logging.level`, `port` finds `gateway.port` and `canvasHost.port`.
+ */
+export function searchFields(schema: SchemaNode, query: string): string[] {
+  const words = query.toLowerCase().split(/[\s.]+/).filter(Boolean);
+  if (!words.length) return [];
+  return collectFieldPaths(schema).filter((path) => {
+    const haystack = `${path} ${nodeAt(schema, path.split('.'))?.description ?? ''}`.toLowerCase();
+    return words.every((w) => haystack.includes(w));
+  });
+}
+
+/** The top-level section a field path belongs to. */
+export const sectionOf = (path: string): string => path.split('.')[0] ?? '';

@@ -10,6 +10,7 @@ import { isMissingScope } from '../pairing/pairing-requests.js';
 import { useLiveData } from '../pairing/use-live-data.js';
 import { buildNodeRows, otherDevices, summarizeCommands, type NodeRow } from './node-rows.js';
 import { PairPhonePanel } from './PairPhonePanel.js';
+import { TableWrap } from '../../components/TableWrap.js';
 
 const NODE_EVENTS = ['node.presence'] as const;
 const DEVICE_EVENTS = ['device.pair.resolved', 'node.presence'] as const;
@@ -115,7 +116,7 @@ export function NodesPage({ client, canAdmin }: { client: GatewayClient; canAdmi
         {others === undefined && !paired.error ? <p className="muted">Loading…</p> : null}
         {others && others.length === 0 ? <EmptyState title="No other devices are paired." testId="devices-empty" /> : null}
         {others && others.length > 0 ? (
-          <div className="table-wrap">
+          <TableWrap>
             <table className="table" data-testid="devices-table">
               <caption className="visually-hidden">Other paired devices</caption>
               <thead>
@@ -150,7 +151,7 @@ export function NodesPage({ client, canAdmin }: { client: GatewayClient; canAdmi
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         ) : null}
       </section>
 
@@ -168,7 +169,7 @@ export function NodesPage({ client, canAdmin }: { client: GatewayClient; canAdmi
 
 function NodesTable({ rows, now, removeButton }: { rows: NodeRow[]; now: number; removeButton(target: { id: string; name: string }): React.ReactNode }) {
   return (
-    <div className="table-wrap">
+    <TableWrap>
       <table className="table" data-testid="nodes-table">
         <caption className="visually-hidden">Paired nodes</caption>
         <thead>
@@ -205,6 +206,6 @@ function NodesTable({ rows, now, removeButton }: { rows: NodeRow[]; now: number;
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

@@ -16,6 +16,7 @@ import {
   type SenderRequest,
 } from './pairing-requests.js';
 import { useListAction, useLiveData } from './use-live-data.js';
+import { TableWrap } from '../../components/TableWrap.js';
 
 const SENDER_EVENTS = ['pairing'] as const;
 const DEVICE_EVENTS = ['device.pair.requested', 'device.pair.resolved'] as const;
@@ -95,7 +96,7 @@ function SenderRequests({ client, now }: { client: GatewayClient; now: number })
         </EmptyState>
       ) : null}
       {open && open.length > 0 ? (
-        <div className="table-wrap">
+        <TableWrap>
           <table className="table" data-testid="pairing-requests">
             <caption className="visually-hidden">Pairing requests from chat senders</caption>
             <thead>
@@ -146,7 +147,7 @@ function SenderRequests({ client, now }: { client: GatewayClient; now: number })
               })}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
     </section>
   );
@@ -187,7 +188,7 @@ function DeviceRequests({ client, now }: { client: GatewayClient; now: number })
         </EmptyState>
       ) : null}
       {open && open.length > 0 ? (
-        <div className="table-wrap">
+        <TableWrap>
           <table className="table" data-testid="pairing-devices">
             <caption className="visually-hidden">Devices waiting for approval</caption>
             <thead>
@@ -232,7 +233,7 @@ function DeviceRequests({ client, now }: { client: GatewayClient; now: number })
               })}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
     </section>
   );

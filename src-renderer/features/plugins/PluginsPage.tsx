@@ -21,6 +21,7 @@ import {
   type PluginsList,
 } from './plugin-rows.js';
 import './plugins.css';
+import { TableWrap } from '../../components/TableWrap.js';
 
 // Plugin state changes push a `health` event; a config edit (enable, disable, settings) reloads the config.
 const LIVE_EVENTS = ['health', 'config.reloaded'] as const;
@@ -94,7 +95,7 @@ export function PluginsPage({ client, canAdmin }: { client: GatewayClient; canAd
           </EmptyState>
         ) : null}
         {rows && rows.length > 0 ? (
-          <div className="table-wrap">
+          <TableWrap>
             <table className="table plugins-table" data-testid="plugins-table">
               <caption className="visually-hidden">Plugins</caption>
               <thead>
@@ -126,7 +127,7 @@ export function PluginsPage({ client, canAdmin }: { client: GatewayClient; canAd
                 />
               ))}
             </table>
-          </div>
+          </TableWrap>
         ) : null}
       </section>
 

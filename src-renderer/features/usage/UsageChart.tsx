@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { labelEvery, layoutBars, shortDate } from './usage-chart.js';
+import { labelledColumns, layoutBars, shortDate } from './usage-chart.js';
 
 const W = 640;
 const H = 180;
@@ -33,7 +33,7 @@ export function UsageChart({ title, summary, dates, series, values, format, desc
   const plotW = W - LEFT;
   const plotH = H - TOP - BOTTOM;
   const layout = layoutBars(values, plotW, plotH);
-  const every = labelEvery(dates.length, 8);
+  const labelled = labelledColumns(dates.length, 8);
   return (
     <figure className="chart" data-testid={testId}>
       <figcaption className="chart-caption">
@@ -71,7 +71,7 @@ export function UsageChart({ title, summary, dates, series, values, format, desc
               {c.segments.map((s) => (
                 <rect key={s.series} x={s.x} y={s.y} width={s.width} height={s.height} className={series[s.series]?.className} />
               ))}
-              {i % every === 0 || i === dates.length - 1 ? (
+              {labelled.has(i) ? (
                 <text x={c.x + c.width / 2} y={plotH + 15} textAnchor="middle" className="chart-label">
                   {shortDate(dates[i]!)}
                 </text>

@@ -5,6 +5,7 @@ import { EmptyState, ErrorBox } from '../../components/ErrorBox.js';
 import { useLiveData } from '../pairing/use-live-data.js';
 import { UsageChart } from './UsageChart.js';
 import { formatCompact, formatCount, formatUsd, shortDate } from './usage-chart.js';
+import { TableWrap } from '../../components/TableWrap.js';
 
 type Report = MethodResult<'usage.cost'>;
 
@@ -113,7 +114,7 @@ export function UsagePage({ client }: { client: GatewayClient }) {
         ) : null}
       </section>
       {report ? (
-        <div className="split">
+        <div className="usage-split">
           <section className="card" aria-labelledby="usage-agents-heading">
             <h2 id="usage-agents-heading">Cost per agent</h2>
             <ShareTable caption="Per agent" head="Agent" rows={report.agents.map((a) => ({ key: a.agentId, name: a.agentId || 'earlier sessions (agent not recorded)', ...a }))} testId="usage-agents" />
@@ -144,7 +145,7 @@ interface ShareRow {
 
 function ShareTable({ caption, head, rows, testId }: { caption: string; head: string; rows: ShareRow[]; testId: string }) {
   return (
-    <div className="table-wrap">
+    <TableWrap>
       <table className="table" data-testid={testId}>
         <caption className="visually-hidden">{caption}</caption>
         <thead>
@@ -176,6 +177,6 @@ function ShareTable({ caption, head, rows, testId }: { caption: string; head: st
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

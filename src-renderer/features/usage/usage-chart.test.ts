@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCompact, formatUsd, labelEvery, layoutBars, niceCeil, shortDate } from './usage-chart.js';
+import { formatCompact, formatUsd, labelledColumns, layoutBars, niceCeil, shortDate } from './usage-chart.js';
 
 describe('niceCeil', () => {
   it.each([
@@ -45,7 +45,11 @@ describe('formats', () => {
     expect(formatUsd(12.345)).toBe('$12.35');
     expect(formatUsd(0.00042)).toBe('$0.00042');
     expect(shortDate('2026-05-01')).toBe('May 1');
-    expect(labelEvery(30, 10)).toBe(3);
-    expect(labelEvery(7, 10)).toBe(1);
+    expect([...labelledColumns(30, 10)].sort((a, b) => a - b)).toEqual([2, 5, 8, 11, 14, 17, 20, 23, 26, 29]);
+    expect(labelledColumns(7, 10).size).toBe(7);
+    // 30 days and 8 labels: every 4th back from today, so the last two labels are 4 columns apart.
+    const shown = [...labelledColumns(30, 8)].sort((a, b) => a - b);
+    expect(shown.at(-1)).toBe(29);
+    expect(shown.every((c, i) => i === 0 || c - shown[i - 1]! === 4)).toBe(true);
   });
 });

@@ -72,7 +72,13 @@ export function shortDate(date: string): string {
   return Number.isNaN(d.getTime()) ? date : d.toLocaleDateString('en', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 }
 
-/** Which column labels to print so they do not collide: every k-th, always the last. */
-export function labelEvery(count: number, maxLabels: number): number {
-  return Math.max(1, Math.ceil(count / Math.max(1, maxLabels)));
+/**
+ * Which columns get a date label so labels never collide: at most `maxLabels`, evenly spaced and
+ * counted back from the last column (today is always labelled, and never crowds its neighbour).
+ */
+export function labelledColumns(count: number, maxLabels: number): Set<number> {
+  const every = Math.max(1, Math.ceil(count / Math.max(1, maxLabels)));
+  const shown = new Set<number>();
+  for (let i = count - 1; i >= 0; i -= every) shown.add(i);
+  return shown;
 }
