@@ -87,6 +87,12 @@ export function createGatewayServer(p: GatewayServerParts): GatewayServer {
         },
         conn,
       ),
+    isPublicRoute: (req) => {
+      // The path as the router will see it (normalised), and the declared method: nothing else is public.
+      const path = new URL(req.url ?? '/', 'http://gateway.invalid').pathname;
+      const method = (req.method ?? 'GET').toUpperCase();
+      return p.pluginRoutes().some((r) => r.public && r.method === method && r.path === path);
+    },
     handleHttp: createHttpHandler({
       rendererDir: p.rendererDir ?? join(p.packageRoot, 'out', 'renderer'),
       isReady: p.isReady,

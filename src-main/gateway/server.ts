@@ -34,6 +34,12 @@ export interface GatewayServerOptions {
   authenticate(params: ConnectParams, conn: GatewayConnection): HandshakeGrant;
   hello(conn: GatewayConnection): HelloOk;
   handleHttp(req: IncomingMessage, res: ServerResponse): void;
+  /**
+   * A plugin's public route (a platform webhook): no gateway credential reaches it and the plugin checks
+   * its caller itself (a signature), so the door rules that guard the credential (Host, Origin, JSON
+   * bodies) do not apply; a platform posts its own body type through a tunnel that names its own host.
+   */
+  isPublicRoute?(req: IncomingMessage): boolean;
   tickIntervalMs?: number;
   handshakeTimeoutMs?: number;
   /** Where authenticated connections are kept; the parts that follow them watch it. */
@@ -159,7 +165,7 @@ export class GatewayServer {
 
   /** Every HTTP request passes the same gate as a WebSocket upgrade before any route. */
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const refusal = checkRequestSource(req, this.opts.originPolicy());
+    const refusal = this.opts.isPublicRoute?.(req) ? undefined : checkRequestSource(req, this.opts.originPolicy());
     if (!refusal) return this.opts.handleHttp(req, res);
     this.logRefusal(refusal, req);
     res.writeHead(refusal.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Connection: 'close' });

@@ -1,4 +1,5 @@
 // A well-behaved plugin: one tool, one method, hooks and an HTTP route.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -43,6 +44,18 @@ export default {
     api.on('before_tool_call', (event) => (event.toolName === 'forbidden' ? { block: true, reason: 'good says no' } : undefined));
     api.on('before_agent', () => ({ prependContext: `${greeting} from good` }));
     api.registerHttpRoute({ method: 'GET', path: '/hello', handler: (req) => ({ status: 200, json: { hello: req.query.name ?? 'world' } }) });
+    // A platform webhook: public (no gateway token), form-encoded, and checked by its own signature.
+    api.registerHttpRoute({
+      method: 'POST',
+      path: '/webhook',
+      public: true,
+      handler: (req) => {
+        const expected = createHmac('sha256', 'good-webhook-secret').update(req.body).digest('hex');
+        const given = Buffer.from(req.headers['x-good-signature'] ?? '');
+        if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) return { status: 401, body: 'bad signature' };
+        return { status: 200, json: { form: Object.fromEntries(new URLSearchParams(req.body)), type: req.headers['content-type'] } };
+      },
+    });
     api.log.info('good registered');
   },
 };
