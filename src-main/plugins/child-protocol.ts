@@ -8,7 +8,8 @@
  * `channel.send`, `channel.sendTyping`.
  * Child → parent requests: `channel.emit` (answered once the gateway queued
  * the message, so the adapter acknowledges the platform after).
- * Child → parent notifications: `log`, `channel.heartbeat`, `channel.fail`.
+ * Child → parent notifications: `log`, `channel.heartbeat` (with the adapter's `describe()` facts when they
+ * changed), `channel.fail`.
  * Either side: `$/cancel`.
  */
 import type { ChannelCapabilities, ChannelSend } from '../../src-shared/domain/channel.js';
@@ -82,6 +83,8 @@ export interface ChannelCreateParams {
   accountId: string;
   config: Record<string, unknown>;
   dataDir: string;
+  /** The OS the gateway tells adapters they run on. */
+  platform?: string;
 }
 
 /** `channel.login` / `channel.logout` params: an account's settings and folder, and (login) an id for its QR notifications. */
@@ -101,9 +104,20 @@ export interface ChannelCreateResult {
   typing: boolean;
 }
 
-/** `channel.start`, `channel.stop` params; also `channel.heartbeat` (notification). */
+/** `channel.start`, `channel.stop` params. */
 export interface ChannelHandleParams {
   handle: string;
+}
+
+/** `channel.start` result: the adapter's `describe()` facts once connected. */
+export interface ChannelStartResult {
+  facts?: Record<string, unknown>;
+}
+
+/** `channel.heartbeat` (notification); `facts` when the adapter's `describe()` changed since it was last sent. */
+export interface ChannelHeartbeatParams {
+  handle: string;
+  facts?: Record<string, unknown>;
 }
 
 /** `channel.send` params; the result is `{ messageId }`. */

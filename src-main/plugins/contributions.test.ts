@@ -4,7 +4,7 @@ import { PluginCallError, PluginUnavailableError } from './errors.js';
 
 function guard(over: Partial<CallGuard> = {}): CallGuard & { errors: PluginCallError[] } {
   const errors: PluginCallError[] = [];
-  return { pluginId: 'p', critical: false, timeouts: { toolMs: 1000, methodMs: 1000, hookMs: 1000, routeMs: 1000 }, onCallError: (e) => errors.push(e), unavailable: () => undefined, errors, ...over };
+  return { pluginId: 'p', critical: false, timeouts: { toolMs: 1000, methodMs: 1000, hookMs: 1000, routeMs: 1000, channelMs: 1000 }, onCallError: (e) => errors.push(e), unavailable: () => undefined, errors, ...over };
 }
 
 describe('guardCall', () => {

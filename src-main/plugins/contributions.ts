@@ -117,9 +117,11 @@ export interface CallTimeouts {
   methodMs: number;
   hookMs: number;
   routeMs: number;
+  /** A channel call into a plugin process (send, typing, stop); a send that times out is retried by delivery. */
+  channelMs: number;
 }
 
-export const DEFAULT_CALL_TIMEOUTS: CallTimeouts = Object.freeze({ toolMs: 120_000, methodMs: 30_000, hookMs: 5_000, routeMs: 30_000 });
+export const DEFAULT_CALL_TIMEOUTS: CallTimeouts = Object.freeze({ toolMs: 120_000, methodMs: 30_000, hookMs: 5_000, routeMs: 30_000, channelMs: 60_000 });
 
 /** How calls into one plugin are guarded. */
 export interface CallGuard {

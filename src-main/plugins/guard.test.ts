@@ -15,7 +15,7 @@ function request(name: FixtureName, config: unknown = {}, timeouts: Partial<Call
     candidate,
     config,
     dataDir: tmp.dir,
-    guard: { pluginId: candidate.id, critical: false, timeouts: { toolMs: 2000, methodMs: 2000, hookMs: 2000, routeMs: 2000, ...timeouts }, onCallError: (e) => errors.push(e), unavailable: () => undefined },
+    guard: { pluginId: candidate.id, critical: false, timeouts: { toolMs: 2000, methodMs: 2000, hookMs: 2000, routeMs: 2000, channelMs: 2000, ...timeouts }, onCallError: (e) => errors.push(e), unavailable: () => undefined },
     log: memoryLogger(),
     attempt: 0,
     onFailure: () => {},

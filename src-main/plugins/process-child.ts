@@ -13,6 +13,8 @@ import type {
   ChannelErrorData,
   ChannelFailParams,
   ChannelHandleParams,
+  ChannelHeartbeatParams,
+  ChannelStartResult,
   ChannelLoginParams,
   ChannelLoginQrParams,
   ChannelSendParams,
@@ -53,7 +55,7 @@ function send(level: LogParams['level'], msg: string, fields?: Record<string, un
 }
 
 /** Channel adapters the gateway created here, by handle. */
-const adapters = new Map<string, { adapter: ChannelAdapter; controller: AbortController }>();
+const adapters = new Map<string, { adapter: ChannelAdapter; controller: AbortController; sentFacts?: string }>();
 let nextHandle = 1;
 
 // What the plugin prints becomes log lines; the protocol stream stays clean.
@@ -120,9 +122,12 @@ async function handle(method: string, params: unknown, signal: AbortSignal): Pro
     }
     case 'channel.create':
       return createChannel(c, params as ChannelCreateParams);
-    case 'channel.start':
-      await channelCall(() => adapterFor((params as ChannelHandleParams).handle).start());
-      return null;
+    case 'channel.start': {
+      const { handle } = params as ChannelHandleParams;
+      await channelCall(() => adapterFor(handle).start());
+      const facts = changedFacts(handle);
+      return (facts ? { facts } : {}) satisfies ChannelStartResult;
+    }
     case 'channel.stop': {
       const { handle } = params as ChannelHandleParams;
       const a = adapters.get(handle);
@@ -198,18 +203,41 @@ function createChannel(c: Collected, p: ChannelCreateParams): ChannelCreateResul
     accountId: p.accountId,
     config: p.config,
     dataDir: p.dataDir,
+    ...(p.platform ? { platform: p.platform } : {}),
     log: channelLog,
     // Answered once the gateway queued the message: the adapter acknowledges the platform after.
     emit: async (msg) => {
       await peer.request('channel.emit', { handle, msg } satisfies ChannelEmitParams);
     },
-    heartbeat: () => peer.notify('channel.heartbeat', { handle } satisfies ChannelHandleParams),
+    heartbeat: () => {
+      const facts = changedFacts(handle);
+      peer.notify('channel.heartbeat', { handle, ...(facts ? { facts } : {}) } satisfies ChannelHeartbeatParams);
+    },
     fail: (err) => peer.notify('channel.fail', { handle, error: errorData(err) } satisfies ChannelFailParams),
     signal: controller.signal,
   };
   const adapter = def.create({ id: p.accountId, config: p.config }, ctx);
   adapters.set(handle, { adapter, controller });
   return { handle, typing: typeof adapter.sendTyping === 'function' };
+}
+
+/**
+ * The adapter's `describe()` facts when they differ from what the gateway last got (the gateway's
+ * `describe()` is synchronous, so the child keeps it current); undefined when unchanged or failing.
+ */
+function changedFacts(handle: string): Record<string, unknown> | undefined {
+  const a = adapters.get(handle);
+  if (!a?.adapter.describe) return undefined;
+  let facts: Record<string, unknown>;
+  try {
+    facts = a.adapter.describe();
+  } catch {
+    return undefined;
+  }
+  const text = JSON.stringify(facts);
+  if (text === a.sentFacts) return undefined;
+  a.sentFacts = text;
+  return JSON.parse(text) as Record<string, unknown>;
 }
 
 function adapterFor(handle: string): ChannelAdapter {

@@ -25,8 +25,10 @@ import type {
   ChannelErrorData,
   ChannelFailParams,
   ChannelHandleParams,
+  ChannelHeartbeatParams,
   ChannelLoginParams,
   ChannelLoginQrParams,
+  ChannelStartResult,
   LogParams,
   Registrations,
 } from './child-protocol.js';
@@ -69,7 +71,7 @@ export function buildProcessContributions(req: PluginLoadRequest, reg: Registrat
   const memoryCall = <T>(op: string, arg: unknown) => guardCall(guard, `memory ${op}`, timeouts.methodMs, (signal) => proc.call<T>('memory.call', { op, arg }, signal));
   const noMemoryOp = (op: string) => () => Promise.reject(new PluginCallError(pluginId, `memory ${op}`, 'not supported by this memory plugin'));
   // Account folders live inside the plugin's own data folder: the only place its process may write.
-  const channelHost = reg.channels.length > 0 ? new ProcessChannels(pluginId, proc, path.join(req.dataDir, 'channels')) : undefined;
+  const channelHost = reg.channels.length > 0 ? new ProcessChannels(pluginId, proc, path.join(req.dataDir, 'channels'), timeouts.channelMs) : undefined;
   if (channelHost) proc.attach?.(channelHost);
   return {
     channels: reg.channels.map((c) => {
@@ -157,14 +159,13 @@ export function buildProcessContributions(req: PluginLoadRequest, reg: Registrat
 /** One adapter living in the child, seen from the gateway. */
 interface LiveAdapter {
   ctx: ChannelContext;
+  /** The adapter's last `describe()` facts, as the child reported them (after start, and on heartbeats when they changed). */
+  facts?: Record<string, unknown>;
   /** Set once the process it lived in is gone or it was stopped. */
   dead?: Error;
 }
 
 /** Gateway-side adapters of one plugin process's channels. */
-/** How long a channel call into the child (send, typing, stop) may take before it fails on its own. */
-export const CHANNEL_CALL_TIMEOUT_MS = 60_000;
-
 export class ProcessChannels implements ChildEvents {
   /** Adapters of the current process, by handle; each proxy keeps its own entry after the process is gone. */
   private readonly live = new Map<string, LiveAdapter>();
@@ -176,6 +177,8 @@ export class ProcessChannels implements ChildEvents {
     private readonly pluginId: string,
     private readonly proc: ProcessCaller,
     private readonly accountsRoot: string,
+    /** How long a channel call into the child (send, typing, stop) may take before it fails on its own. */
+    private readonly callTimeoutMs: number,
   ) {}
 
   /** An adapter proxy; the child creates the real adapter right away, `start` waits for it. */
@@ -185,10 +188,13 @@ export class ProcessChannels implements ChildEvents {
       throw channelError(this.pluginId, target(what), err);
     };
     const dataDir = this.accountDir(channelId, ctx.accountId);
-    const params: ChannelCreateParams = { channelId, accountId: ctx.accountId, config, dataDir };
+    const params: ChannelCreateParams = { channelId, accountId: ctx.accountId, config, dataDir, ...(ctx.platform ? { platform: ctx.platform } : {}) };
+    let liveEntry: LiveAdapter | undefined;
+    const facts = () => liveEntry?.facts;
     const created = this.proc.call<ChannelCreateResult>('channel.create', params).then(
       (r) => {
         const entry: LiveAdapter = { ctx };
+        liveEntry = entry;
         this.live.set(r.handle, entry);
         return { ...r, entry };
       },
@@ -205,13 +211,16 @@ export class ProcessChannels implements ChildEvents {
       }
     };
     return {
-      start: () => call('start', (handle) => this.proc.call<null>('channel.start', { handle } satisfies ChannelHandleParams)).then(() => undefined),
+      start: () =>
+        call('start', (handle) => this.proc.call<ChannelStartResult | null>('channel.start', { handle } satisfies ChannelHandleParams)).then(async (r) => {
+          if (r?.facts) (await created).entry.facts = r.facts;
+        }),
       stop: async () => {
         const r = await created.catch(() => undefined);
         if (!r || r.entry.dead) return;
         const entry = r.entry;
         try {
-          await this.proc.call('channel.stop', { handle: r.handle } satisfies ChannelHandleParams, AbortSignal.timeout(CHANNEL_CALL_TIMEOUT_MS));
+          await this.proc.call('channel.stop', { handle: r.handle } satisfies ChannelHandleParams, AbortSignal.timeout(this.callTimeoutMs));
         } catch (err) {
           // When the process went away meanwhile, the adapter is gone either way.
           if (!entry.dead) throw channelError(this.pluginId, target('stop'), err);
@@ -221,12 +230,14 @@ export class ProcessChannels implements ChildEvents {
         }
       },
       // A send the child never answers fails on its own (delivery retries it), without waiting for the ping check.
-      send: (msg) => call('send', (handle) => this.proc.call<{ messageId: string }>('channel.send', { handle, msg }, AbortSignal.timeout(CHANNEL_CALL_TIMEOUT_MS))),
+      send: (msg) => call('send', (handle) => this.proc.call<{ messageId: string }>('channel.send', { handle, msg }, AbortSignal.timeout(this.callTimeoutMs))),
       sendTyping: (to, threadId) =>
         created.then(
-          (r) => (r.typing ? call('sendTyping', (handle) => this.proc.call<null>('channel.sendTyping', { handle, to, ...(threadId ? { threadId } : {}) }, AbortSignal.timeout(CHANNEL_CALL_TIMEOUT_MS))).then(() => undefined) : undefined),
+          (r) => (r.typing ? call('sendTyping', (handle) => this.proc.call<null>('channel.sendTyping', { handle, to, ...(threadId ? { threadId } : {}) }, AbortSignal.timeout(this.callTimeoutMs))).then(() => undefined) : undefined),
           () => undefined,
         ),
+      // Synchronous, so it answers from the facts the child last reported.
+      describe: () => facts() ?? {},
     };
   }
 
@@ -284,7 +295,10 @@ export class ProcessChannels implements ChildEvents {
       return true;
     }
     if (method === 'channel.heartbeat') {
-      if (entry && !entry.dead) entry.ctx.heartbeat();
+      if (!entry || entry.dead) return true;
+      const facts = (params as ChannelHeartbeatParams).facts;
+      if (facts && typeof facts === 'object') entry.facts = facts;
+      entry.ctx.heartbeat();
       return true;
     }
     if (method === 'channel.fail') {

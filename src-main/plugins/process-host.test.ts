@@ -36,7 +36,7 @@ async function start(name: FixtureName, opts: Partial<ProcessLoaderOptions> = {}
     candidate,
     config,
     dataDir,
-    guard: { pluginId: candidate.id, critical: false, timeouts: { toolMs: 5000, methodMs: 5000, hookMs: 5000, routeMs: 5000 }, onCallError: () => {}, unavailable: () => undefined },
+    guard: { pluginId: candidate.id, critical: false, timeouts: { toolMs: 5000, methodMs: 5000, hookMs: 5000, routeMs: 5000, channelMs: 1500 }, onCallError: () => {}, unavailable: () => undefined },
     log,
     attempt: 0,
     onFailure: (reason) => {
@@ -200,6 +200,8 @@ describe('out-of-process channels', () => {
     const adapter = plugin.create(first.ctx);
     await adapter.start();
     await waiters.until(() => (first.rec.heartbeats > 0 ? true : undefined), 5000, 'a heartbeat');
+    // describe() is synchronous on the gateway side: it answers from the facts the child reported at start.
+    expect(adapter.describe!()).toEqual({ botName: 'procbot', inbound: 0 });
     // The adapter's log lines reach its own logger, not the plugin's.
     expect(first.rec.log.lines).toContainEqual(expect.objectContaining({ level: 'info', msg: 'listening', fields: { account: 'work' } }));
     expect(log.lines.some((l) => l.msg === 'listening')).toBe(false);
@@ -214,6 +216,15 @@ describe('out-of-process channels', () => {
     first.release();
     await expect(answered).resolves.toEqual({ acked: 'm1' });
     expect(first.rec.heartbeats).toBeGreaterThanOrEqual(2);
+    // Changed facts travel with the next heartbeat.
+    first.rec.hold = false;
+    await post(`${url}/inbound`, { id: 'm1b', text: 'again' });
+    await waiters.until(() => (adapter.describe!().inbound === 1 ? true : undefined), 5000, 'the facts after the first message');
+
+    // A send the child never answers fails on its own after the channel call time (delivery then retries it),
+    // and the adapter keeps working.
+    const hung = (await adapter.send({ to: { kind: 'direct', id: 'u:1' }, text: 'hang' }).catch((e: unknown) => e)) as Error;
+    expect(hung.message).toMatch(/^plugin "procchat" channel "procchat" send failed: .*(timed out|abort)/i);
 
     // Outbound, typing, and a platform rate limit that keeps its kind and delay.
     await expect(adapter.send({ to: { kind: 'direct', id: 'u:1' }, text: 'hi' })).resolves.toEqual({ messageId: 's1' });
@@ -241,7 +252,7 @@ describe('out-of-process channels', () => {
     await again.start();
     await expect(post(`${platform(accountDir)}/inbound`, { id: 'm2', text: 'back' })).resolves.toEqual({ acked: 'm2' });
     expect(second.rec.emitted).toEqual([expect.objectContaining({ messageId: 'm2', text: 'back' })]);
-    expect(first.rec.emitted).toHaveLength(1);
+    expect(first.rec.emitted).toHaveLength(2);
     await again.stop();
     await expect(fetch(`${platform(accountDir)}/state`)).rejects.toThrow();
     await expect(again.send({ to: { kind: 'direct', id: 'u:1' }, text: 'after stop' })).rejects.toThrow(/send failed: the adapter was stopped/);

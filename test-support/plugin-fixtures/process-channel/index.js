@@ -4,6 +4,7 @@
 //   GET  /state               the message ids acknowledged so far
 //   POST /fail                reports a dead connection through ctx.fail
 //   POST /crash               exits the process
+// describe() reports the bot name and how many messages came in. A send of the text "hang" never answers.
 // Sends are appended to `<dataDir>/sent.jsonl`. QR login shows two codes, then links (writing
 // `<dataDir>/creds.json`), or with `config.waitForever` waits until it is cancelled; logout removes the file.
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -96,8 +97,12 @@ export default {
           },
           async send(msg) {
             if (msg.text === 'slow down') throw new RateLimited('too many messages');
+            if (msg.text === 'hang') return new Promise(() => {});
             appendFileSync(join(ctx.dataDir, 'sent.jsonl'), `${JSON.stringify(msg)}\n`);
             return { messageId: `s${++n}` };
+          },
+          describe() {
+            return { botName: 'procbot', inbound: acked.length };
           },
           async sendTyping(to) {
             appendFileSync(join(ctx.dataDir, 'sent.jsonl'), `${JSON.stringify({ typing: to })}\n`);
