@@ -1,14 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfigFile, resolveConfigPaths, watchConfig } from '../config/index.js';
-import { editConfigFile } from '../config/write.js';
-import { createModelSetupReporter, describeModelSetup } from '../agents/model-setup.js';
-import { catalogEntries } from '../channels/catalog.js';
-import { createChannelsRuntime } from '../channels/runtime.js';
-import { configureLogging, createLogger, currentLogFile } from '../logging/index.js';
+import { loadConfigFile, watchConfig } from '../config/index.js';
+import { configureLogging, createLogger } from '../logging/index.js';
 import { createNodesRuntime } from '../nodes/runtime.js';
-import { createChannelAccess } from '../routing/channel-access.js';
-import { VERSION } from '../version.js';
 import { AuthRateLimiter } from './auth-rate-limit.js';
 import { createAuthState } from './auth-state.js';
 import { ConnectionSet } from './connections.js';
@@ -21,11 +15,12 @@ import { acquireInstanceLock } from './instance-lock.js';
 import { createListener } from './listener.js';
 import { createLocalClient } from './local-client.js';
 import { createReloader } from './reload.js';
-import { cachedSessionCounts, createSnapshots } from './snapshots.js';
+import { createGatewaySnapshots } from './snapshots-wiring.js';
 import { createStateFeed } from './state-feed.js';
-import { listenLegacyCanvas, loggingSettings, openStateStore, writeStarterConfig } from './startup.js';
+import { listenLegacyCanvas, loadStartupConfig, loggingSettings, openStateStore, watchModelSetup } from './startup.js';
 import { pluginHandlers } from './handlers/plugins.js';
-import { createGatewayPlugins, installEarlyPluginCheck } from './plugin-wiring.js';
+import { createGatewayPlugins } from './plugin-wiring.js';
+import { createGatewayChannels } from './channels-wiring.js';
 import { createGatewayServer } from './server-wiring.js';
 import type { RunningGateway, StartGatewayOptions } from './start-types.js';
 
@@ -43,12 +38,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const startedAtMs = Date.now();
   const env = opts.env ?? process.env;
   const ext = opts.extensions ?? {};
-  const paths = resolveConfigPaths({ profile: opts.profile, env });
-  const starterConfigWritten = writeStarterConfig(paths.configPath, paths.legacyConfigPath, env, { port: opts.port !== undefined, bind: opts.bind !== undefined || opts.host !== undefined });
-  const removeEarlyCheck = installEarlyPluginCheck({ stateDir: paths.stateDir, configPath: paths.configPath, packageRoot: PACKAGE_ROOT });
-  const loaded = loadConfigFile(paths.configPath, env, { legacyConfigPath: paths.legacyConfigPath });
-  removeEarlyCheck();
-  if (!loaded.ok) throw loaded.error;
+  const { paths, loaded, starterConfigWritten } = loadStartupConfig(opts, env, PACKAGE_ROOT);
   const logSettings = (c: typeof loaded.resolved) => loggingSettings(c, paths.profile, opts.consoleLogs ?? false);
   configureLogging(logSettings(loaded.resolved));
   const log = createLogger('gateway');
@@ -67,10 +57,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const bus = createEventBus();
   const reloader = createReloader({ initial: loaded, log, auth, listener, connections, reconfigureLogging: (c) => configureLogging(logSettings(c)), healthChanged: feed.healthChanged, publish: bus.publish });
   const config = reloader.config;
-  const modelSetup = () => describeModelSetup(config(), paths.stateDir);
-  const reportModelSetup = createModelSetupReporter(log.child('models'));
-  reportModelSetup(modelSetup());
-  reloader.onApplied(() => reportModelSetup(modelSetup()));
+  const modelSetup = watchModelSetup({ config, stateDir: paths.stateDir, log: log.child('models'), onApplied: reloader.onApplied });
   const plugins = createGatewayPlugins({ stateDir: paths.stateDir, packageRoot: PACKAGE_ROOT, config, log: createLogger('plugins') });
   reloader.onApplied(() => void plugins.runtime.applyConfig().catch((err: unknown) => log.error('applying plugin settings failed', { err })));
   const limiter = new AuthRateLimiter(() => config().gateway.auth.rateLimit);
@@ -86,28 +73,13 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     httpBaseUrl: () => listener.httpUrl(),
     log: log.child('nodes'),
   });
-  const catalog = () => [...(ext.extraCatalog?.() ?? []), ...plugins.catalog()];
-  const channels = createChannelsRuntime({ config, stateDir: paths.stateDir, store, log: log.child('channels'), publish: bus.publish, plugins: opts.channelPlugins, catalog, backoff: opts.channelBackoff, delivery: opts.deliveryRetry, skip: env.OPENCLAW_SKIP_CHANNELS === '1', platform: opts.platform });
-  reloader.onApplied(() => void channels.apply());
   const reloadNow = () => {
     const r = loadConfigFile(paths.configPath, env);
     if (r.ok) reloader.apply(r, []);
     else reloader.fail(r.error);
   };
-  const access = createChannelAccess({
-    store,
-    config,
-    log: log.child('channels').child('pairing'),
-    emit: bus.publish,
-    notify: async (reply) => void (await channels.deliver(reply)),
-    reingest: (msg) => channels.reingest(msg),
-    ownerOf: (channel, accountId) => channels.ownerOf(channel, accountId),
-    channelInfo: (channel) => channels.channelInfo(channel),
-    seedOwner: async (entry) => {
-      editConfigFile(paths.configPath, env, (c) => ({ ...c, commands: { ...c.commands, ownerAllowFrom: [entry] } }), { legacyConfigPath: paths.legacyConfigPath });
-      reloadNow();
-    },
-  });
+  const { channels, access, channelIds } = createGatewayChannels({ config, paths, env, store, log, publish: bus.publish, plugins, opts, ext, reloadNow });
+  reloader.onApplied(() => void channels.apply());
   const conversation = createConversation({
     ...{ store, config, stateDir: paths.stateDir, emit: bus.publish, log, tools: opts.tools, providerTimeoutMs: opts.providerTimeoutMs, nodes, access, channels },
     extraTools: () => [...(ext.extraTools?.() ?? []), ...plugins.tools()],
@@ -116,24 +88,10 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   });
   channels.connect({ inbound: (msg, o) => ({ duplicate: conversation.ingestInbound(msg, o).duplicate }), policy: access });
 
-  const snapshots = createSnapshots({
-    config,
-    reload: reloader.state,
-    startedAtMs,
-    version: VERSION,
-    sessionCounts: cachedSessionCounts(() => store.sessions.countByAgent()),
-    channels: () => channels.status(),
-    storage: () => storeGuard.health(),
-    plugins: () => plugins.runtime.health(),
-    models: modelSetup,
-    sections: ext.sections,
-    gateway: () => ({ port: listener.port, bind: config().gateway.bind, host: listener.host, url: listener.wsUrl(), authMode: auth.current().mode, controlUiUrl: listener.httpUrl() }),
-    connections: () => connections.list().map((c) => c.grant?.role ?? ''),
-    host: () => ({ stateDir: paths.stateDir, configPath: paths.configPath, logFile: currentLogFile(), storePath: store.path, storeSchemaVersion: store.schemaVersion(), ...(auth.generatedToken ? { tokenPath: auth.generatedToken.path } : {}), firstStart: starterConfigWritten || Boolean(auth.generatedToken?.created) }),
-  });
+  const snapshots = createGatewaySnapshots({ reloader, startedAtMs, store, storeGuard, channels, plugins, modelSetup, ext, listener, auth, connections, paths, starterConfigWritten });
   feed.onHealthChanged((o) => (o.localOnly ? bus.publishLocal : bus.publish)('health', snapshots.health()));
   const dispatcher = createDispatcher(
-    gatewayHandlers({ conversation, channels, access, channelIds: () => catalogEntries(catalog()).map((e) => e.id), nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema() }),
+    gatewayHandlers({ conversation, channels, access, channelIds, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema() }),
   );
   dispatcher.add(pluginHandlers({ plugins: plugins.runtime, configPath: paths.configPath, legacyConfigPath: paths.legacyConfigPath, env, reloadNow }));
   plugins.attach(dispatcher);

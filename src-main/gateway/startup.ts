@@ -1,12 +1,30 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_GATEWAY_PORT } from '../../src-shared/protocol/index.js';
-import { formatConfig, writeConfigAtomic } from '../config/index.js';
+import { formatConfig, loadConfigFile, resolveConfigPaths, writeConfigAtomic, type ConfigPaths, type LoadedConfig } from '../config/index.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { createLogger, type Logger, type LoggingSettings } from '../logging/index.js';
+import { createModelSetupReporter, describeModelSetup, type ModelSetup } from '../agents/model-setup.js';
 import type { NodesRuntime } from '../nodes/runtime-types.js';
+import { installEarlyPluginCheck } from './plugin-wiring.js';
+import type { StartGatewayOptions } from './start-types.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { guardStore, type GuardedStore } from '../store/store-guard.js';
+
+/**
+ * The config a start runs with: the paths of its profile, a starter file on the very first start, and the
+ * file loaded and checked (plugin channels against the manifests, before any plugin code runs). Throws the
+ * config error, so nothing listens on a config that does not hold.
+ */
+export function loadStartupConfig(opts: StartGatewayOptions, env: NodeJS.ProcessEnv, packageRoot: string): { paths: ConfigPaths; loaded: LoadedConfig; starterConfigWritten: boolean } {
+  const paths = resolveConfigPaths({ profile: opts.profile, env });
+  const starterConfigWritten = writeStarterConfig(paths.configPath, paths.legacyConfigPath, env, { port: opts.port !== undefined, bind: opts.bind !== undefined || opts.host !== undefined });
+  const removeEarlyCheck = installEarlyPluginCheck({ stateDir: paths.stateDir, configPath: paths.configPath, packageRoot });
+  const loaded = loadConfigFile(paths.configPath, env, { legacyConfigPath: paths.legacyConfigPath });
+  removeEarlyCheck();
+  if (!loaded.ok) throw loaded.error;
+  return { paths, loaded, starterConfigWritten };
+}
 
 /**
  * First start: write a small, valid config so `openclaw config get gateway.port`
@@ -60,4 +78,13 @@ export async function listenLegacyCanvas(
     log.error('could not listen on canvasHost.port; the canvas stays on the gateway port', { port, err: (err as Error).message });
     return undefined;
   }
+}
+
+/** The model setup as it is now, for `health`; each problem is logged once, at start and after each reload. */
+export function watchModelSetup(o: { config(): ResolvedConfig; stateDir: string; log: Logger; onApplied(fn: () => void): unknown }): () => ModelSetup {
+  const now = () => describeModelSetup(o.config(), o.stateDir);
+  const report = createModelSetupReporter(o.log);
+  report(now());
+  o.onApplied(() => report(now()));
+  return now;
 }

@@ -1,0 +1,58 @@
+/** `health` and `status` over the running gateway's parts: which part answers each section. */
+import type { ModelSetup } from '../agents/model-setup.js';
+import type { ChannelsRuntime } from '../channels/runtime.js';
+import type { ConfigPaths } from '../config/index.js';
+import { currentLogFile } from '../logging/index.js';
+import type { GuardedStore } from '../store/store-guard.js';
+import type { Store } from '../store/types.js';
+import { VERSION } from '../version.js';
+import type { AuthState } from './auth-state.js';
+import type { ConnectionSet } from './connections.js';
+import type { Listener } from './listener.js';
+import type { GatewayPlugins } from './plugin-wiring.js';
+import type { Reloader } from './reload.js';
+import { cachedSessionCounts, createSnapshots, type Snapshots } from './snapshots.js';
+import type { GatewayExtensions } from './start-types.js';
+
+export function createGatewaySnapshots(o: {
+  reloader: Reloader;
+  startedAtMs: number;
+  store: Store;
+  storeGuard: GuardedStore;
+  channels: ChannelsRuntime;
+  plugins: GatewayPlugins;
+  modelSetup(): ModelSetup;
+  ext: GatewayExtensions;
+  listener: Listener;
+  auth: AuthState;
+  connections: ConnectionSet;
+  paths: ConfigPaths;
+  /** This start wrote the starter config (a first start). */
+  starterConfigWritten: boolean;
+}): Snapshots {
+  const { reloader, listener, auth, store, paths } = o;
+  const config = reloader.config;
+  return createSnapshots({
+    config,
+    reload: reloader.state,
+    startedAtMs: o.startedAtMs,
+    version: VERSION,
+    sessionCounts: cachedSessionCounts(() => store.sessions.countByAgent()),
+    channels: () => o.channels.status(),
+    storage: () => o.storeGuard.health(),
+    plugins: () => o.plugins.runtime.health(),
+    models: o.modelSetup,
+    sections: o.ext.sections,
+    gateway: () => ({ port: listener.port, bind: config().gateway.bind, host: listener.host, url: listener.wsUrl(), authMode: auth.current().mode, controlUiUrl: listener.httpUrl() }),
+    connections: () => o.connections.list().map((c) => c.grant?.role ?? ''),
+    host: () => ({
+      stateDir: paths.stateDir,
+      configPath: paths.configPath,
+      logFile: currentLogFile(),
+      storePath: store.path,
+      storeSchemaVersion: store.schemaVersion(),
+      ...(auth.generatedToken ? { tokenPath: auth.generatedToken.path } : {}),
+      firstStart: o.starterConfigWritten || Boolean(auth.generatedToken?.created),
+    }),
+  });
+}
