@@ -72,6 +72,22 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv, input?: str
   return { code, stdout, stderr };
 }
 
+/** `openclaw gateway` in its own process on a free port, over fresh temp state; `env` points the CLI at it. */
+export async function spawnGatewayWithState(config: Record<string, unknown> = {}): Promise<{ s: TempState; g: SpawnedGateway; env: NodeJS.ProcessEnv }> {
+  const s = makeTempState(config);
+  const g = await spawnGateway(s.env, ['--port', '0']);
+  return { s, g, env: { ...s.env, OPENCLAW_GATEWAY_PORT: String(g.port) } };
+}
+
+/** Stops what {@link spawnGatewayWithState} started and removes its state. */
+export async function stopGatewayWithState(g: SpawnedGateway | undefined, s: TempState | undefined): Promise<void> {
+  if (g) {
+    g.child.kill('SIGTERM');
+    await g.exited;
+  }
+  s?.cleanup();
+}
+
 /** Start `openclaw gateway` as a separate process and wait until it listens. */
 export async function spawnGateway(env: NodeJS.ProcessEnv, args: string[] = []): Promise<SpawnedGateway> {
   return untilListening(spawn(process.execPath, [CLI_BIN, 'gateway', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }));

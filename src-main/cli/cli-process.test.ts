@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_BIN, runCli, spawnGateway, type SpawnedGateway } from '../../test-support/gateway.js';
+import { CLI_BIN, runCli, spawnGatewayWithState, stopGatewayWithState, type SpawnedGateway } from '../../test-support/gateway.js';
 import { makeTempState, type TempState } from '../../test-support/state-dir.js';
 
 /** How `openclaw` behaves as a process: pipes, signals, and arguments it cannot use. */
@@ -52,16 +52,8 @@ describe('arguments the gateway cannot use are refused in words', () => {
   let s: TempState;
   let g: SpawnedGateway;
   let env: NodeJS.ProcessEnv;
-  beforeAll(async () => {
-    s = makeTempState({});
-    g = await spawnGateway(s.env, ['--port', '0']);
-    env = { ...s.env, OPENCLAW_GATEWAY_PORT: String(g.port) };
-  });
-  afterAll(async () => {
-    g.child.kill('SIGTERM');
-    await g.exited;
-    s.cleanup();
-  });
+  beforeAll(async () => void ({ s, g, env } = await spawnGatewayWithState()));
+  afterAll(() => stopGatewayWithState(g, s));
 
   it('pairing list whatsup (a typo) is an error naming the channel it probably meant', async () => {
     const r = await runCli(['pairing', 'list', 'whatsup'], env);

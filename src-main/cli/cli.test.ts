@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, spawnGateway, type SpawnedGateway } from '../../test-support/gateway.js';
+import { runCli, spawnGateway, spawnGatewayWithState, stopGatewayWithState, type SpawnedGateway } from '../../test-support/gateway.js';
 import { makeTempState, type TempState } from '../../test-support/state-dir.js';
 
 /** The built `openclaw` binary, as a user runs it, against a gateway in its own process. */
@@ -8,16 +8,8 @@ describe('openclaw CLI against a running gateway', () => {
   let s: TempState;
   let g: SpawnedGateway;
   let env: NodeJS.ProcessEnv;
-  beforeAll(async () => {
-    s = makeTempState({});
-    g = await spawnGateway(s.env, ['--port', '0']);
-    env = { ...s.env, OPENCLAW_GATEWAY_PORT: String(g.port) };
-  });
-  afterAll(async () => {
-    g.child.kill('SIGTERM');
-    await g.exited;
-    s.cleanup();
-  });
+  beforeAll(async () => void ({ s, g, env } = await spawnGatewayWithState()));
+  afterAll(() => stopGatewayWithState(g, s));
 
   it('gateway prints its address, Control UI and where the token is, never the token itself', () => {
     const token = readFileSync(`${s.stateDir}/credentials/gateway.token`, 'utf8').trim();

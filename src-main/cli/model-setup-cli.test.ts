@@ -1,23 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, spawnGateway, type SpawnedGateway } from '../../test-support/gateway.js';
+import { runCli, spawnGatewayWithState, stopGatewayWithState, type SpawnedGateway } from '../../test-support/gateway.js';
 import { waitForLogLine } from '../../test-support/log-wait.js';
-import { makeTempState, type TempState } from '../../test-support/state-dir.js';
+import type { TempState } from '../../test-support/state-dir.js';
 
 /** A fresh install: no provider, no model. The user is told so in words, and nothing pretends to be an answer. */
 describe('openclaw with no model set up', () => {
   let s: TempState;
   let g: SpawnedGateway;
   let env: NodeJS.ProcessEnv;
-  beforeAll(async () => {
-    s = makeTempState({});
-    g = await spawnGateway(s.env, ['--port', '0']);
-    env = { ...s.env, OPENCLAW_GATEWAY_PORT: String(g.port) };
-  });
-  afterAll(async () => {
-    g.child.kill('SIGTERM');
-    await g.exited;
-    s.cleanup();
-  });
+  beforeAll(async () => void ({ s, g, env } = await spawnGatewayWithState()));
+  afterAll(() => stopGatewayWithState(g, s));
 
   it('agent --message says no model is set up and how to add one; no TypeError', async () => {
     const r = await runCli(['agent', '--message', 'hi'], env);
