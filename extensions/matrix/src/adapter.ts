@@ -4,6 +4,7 @@ import {
   createClient,
   HttpApiEvent,
   MatrixEventEvent,
+  MatrixScheduler,
   MemoryStore,
   ReceiptType,
   RoomEvent,
@@ -86,6 +87,8 @@ export class MatrixAdapter implements ChannelAdapter {
       deviceId: session.deviceId,
       accessToken: session.accessToken,
       store: new ResumableStore(savedToken),
+      // No send queue: delivery owns retries and retry-after, so a 429 must come back as an error.
+      scheduler: new MatrixScheduler(undefined, () => null),
       localTimeoutMs: settings.requestTimeoutMs,
       useAuthorizationHeader: true,
       logger: sdkLogger(this.ctx.log, [session.accessToken, settings.password]),
