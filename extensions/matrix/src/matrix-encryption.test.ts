@@ -1,0 +1,67 @@
+import { ClientEvent, createClient, MatrixScheduler, SyncState, type MatrixClient } from 'matrix-js-sdk';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAdapterHarness, type AdapterHarness } from '../../../test-support/channel-harness.js';
+import { asChannelPlugin } from '../../../test-support/channel-plugin.js';
+import { createMatrixDriver, type MatrixTestDriver } from '../../../test-support/fake-matrix/driver.js';
+import { matrixChannel } from './index.js';
+
+/**
+ * End-to-end encryption as far as a fake homeserver can honestly show it:
+ * the bot's Rust crypto uploads device keys, and a second, real
+ * matrix-js-sdk client with its own Rust crypto encrypts a Megolm message
+ * to it through the same server (keys query and claim, to-device room key);
+ * the bot decrypts it and core gets the plain text.
+ */
+describe('Matrix end-to-end encryption', () => {
+  let driver: MatrixTestDriver;
+  let harness: AdapterHarness | undefined;
+  let human: MatrixClient | undefined;
+
+  afterEach(async () => {
+    human?.stopClient();
+    await harness?.close();
+    await driver.close();
+  });
+
+  it('decrypts a Megolm message a real second client encrypted for the bot, and answers encrypted', async () => {
+    driver = createMatrixDriver();
+    const config = await driver.start();
+    const fake = driver.fake();
+    const eve = fake.addUser('eve', { displayname: 'Eve' });
+    const room = fake.addRoom(eve.userId, { members: [driver.bot.userId], encrypted: true, name: 'Secret' });
+
+    harness = createAdapterHarness(asChannelPlugin(matrixChannel), { ...config, encryption: true });
+    await harness.adapter.start();
+    expect(harness.adapter.describe!().encryption).toBe('on');
+    const botDevice = fake.world.devicesOf(driver.bot.userId)[0]!;
+    await fake.waitFor(() => botDevice.deviceKeys, 10_000, 'the bot device keys');
+    expect(botDevice.deviceKeys).toMatchObject({ user_id: driver.bot.userId, device_id: botDevice.deviceId, algorithms: expect.arrayContaining(['m.megolm.v1.aes-sha2']) });
+
+    human = createClient({ baseUrl: fake.baseUrl, userId: eve.userId, deviceId: eve.deviceId, accessToken: eve.accessToken, scheduler: new MatrixScheduler(undefined, () => null) });
+    await human.initRustCrypto({ useIndexedDB: false });
+    const prepared = new Promise<void>((resolve) => human!.on(ClientEvent.Sync, (s) => s === SyncState.Prepared && resolve()));
+    await human.startClient({ initialSyncLimit: 0 });
+    await prepared;
+    await human.sendEvent(room, 'm.room.message' as never, { msgtype: 'm.text', body: 'the launch code is 1234' } as never);
+
+    const [stored] = fake.messagesFrom(eve.userId, room);
+    expect(stored!.type).toBe('m.room.encrypted');
+    expect(JSON.stringify(stored!.content)).not.toContain('launch code');
+    const [msg] = await harness.nextInbound(1, 20_000);
+    expect(msg).toMatchObject({ senderId: eve.userId, peer: { kind: 'direct', id: eve.userId }, text: 'the launch code is 1234' });
+
+    // The answer goes back encrypted, and the human's client reads it.
+    const decrypted = new Promise<string>((resolve) =>
+      human!.on(ClientEvent.Event, (e) => {
+        void human!.decryptEventIfNeeded(e).then(() => {
+          if (e.getSender() === driver.bot.userId && e.getType() === 'm.room.message') resolve(String(e.getContent().body));
+        });
+      }),
+    );
+    await harness.adapter.send({ to: msg!.peer, text: 'noted <b>quietly</b>' });
+    const [reply] = fake.messagesFrom(driver.bot.userId, room);
+    expect(reply!.type).toBe('m.room.encrypted');
+    expect(JSON.stringify(reply!.content)).not.toContain('quietly');
+    expect(await decrypted).toBe('noted quietly');
+  }, 40_000);
+});
