@@ -79,6 +79,8 @@ export interface FakeTeams {
   /** Messages only (typing activities left out). */
   messages(): PostedActivity[];
   waitForPosted(count: number, timeoutMs?: number): Promise<PostedActivity[]>;
+  /** Resolves with `check()` once it is defined, re-checked whenever the fake records something. */
+  until<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T>;
   counters: { token: number; openid: number; keys: number; deliveries: number; created: number };
   /** `drop`: cut every connection now and the next token and API request; `stall`: token, keys, API and deliveries stop; `5xx`: the API answers 503. */
   setFault(kind: 'drop' | 'stall' | '5xx', on: boolean): void;
@@ -345,6 +347,7 @@ export async function startFakeTeams(opts: { tenantId?: string; conversations?: 
     posted,
     messages: () => posted.filter((p) => p.type === 'message'),
     waitForPosted: (count, timeoutMs = 5000) => until(() => (posted.length >= count ? posted.slice(0, count) : undefined), timeoutMs, `${count} posted activities`),
+    until,
     counters,
     setFault(kind, on) {
       if (kind === 'drop') {
