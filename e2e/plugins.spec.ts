@@ -1,11 +1,21 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import JSON5 from 'json5';
 import { fixtureDir } from '../test-support/plugin-fixtures/index.js';
 import { startGatewayProcess, type GatewayProcess } from './gateway-process.js';
 import { login as loginAs, open, shot } from './ui.js';
+
+/** The plugins the app ships (every folder of extensions/ with a manifest), and which of them are channels only. */
+const EXTENSIONS = fileURLToPath(new URL('../extensions', import.meta.url));
+const MANIFESTS = readdirSync(EXTENSIONS)
+  .filter((d) => existsSync(join(EXTENSIONS, d, 'openclaw.plugin.json')))
+  .map((d) => JSON.parse(readFileSync(join(EXTENSIONS, d, 'openclaw.plugin.json'), 'utf8')) as { id: string; kind?: string | string[] });
+const BUNDLED = MANIFESTS.map((m) => m.id);
+/** The bundled channel plugins: on by default, loaded when their channel is configured. */
+const BUNDLED_CHANNELS = MANIFESTS.filter((m) => [m.kind].flat().every((k) => k === 'channel')).map((m) => m.id);
 
 let gateway: GatewayProcess;
 let guardDir: string;
@@ -83,8 +93,8 @@ async function openPlugins(page: Page): Promise<void> {
 
 test('every plugin is listed; failed ones show their error, and the failed critical one raises the banner', async ({ page }) => {
   await openPlugins(page);
-  // The four fixture plugins and the six bundled channels, which are plugins like any other.
-  await expect(page.getByTestId('plugin-row')).toHaveCount(10);
+  // The four fixture plugins and the bundled ones, which are plugins like any other.
+  await expect(page.getByTestId('plugin-row')).toHaveCount(4 + BUNDLED.length);
   const telegram = row(page, 'telegram');
   await expect(telegram).toContainText('Bundled');
   await expect(telegram.getByTestId('plugin-state')).toHaveText('Not loaded');
@@ -111,7 +121,7 @@ test('every plugin is listed; failed ones show their error, and the failed criti
   // What needs fixing comes first: the critical failure, then the other failures, then the rest.
   const order = async () => Promise.all((await page.getByTestId('plugin-row').all()).map((r) => r.getAttribute('data-plugin')));
   expect((await order()).slice(0, 3)).toEqual(['guard', 'needs-config', 'throws-at-import']);
-  expect((await order()).slice(3).sort()).toEqual(['discord', 'good', 'googlechat', 'imessage', 'slack', 'telegram', 'whatsapp']);
+  expect((await order()).slice(3).sort()).toEqual(['good', ...BUNDLED].sort());
 
   const doctor = page.getByTestId('plugins-doctor');
   await expect(doctor.locator('[data-testid="finding-group"][data-plugin="throws-at-import"]')).toContainText('boom at import');
@@ -213,8 +223,9 @@ test.describe('a gateway with only what it ships', () => {
   test('lists the bundled channels, none loaded until its channel is configured', async ({ page }) => {
     await loginAs(page, bare);
     await open(page, 'Plugins');
-    await expect(page.getByTestId('plugin-row')).toHaveCount(6);
-    for (const id of ['discord', 'googlechat', 'imessage', 'slack', 'telegram', 'whatsapp']) {
+    expect(BUNDLED_CHANNELS).toEqual(expect.arrayContaining(['discord', 'googlechat', 'imessage', 'slack', 'telegram', 'whatsapp']));
+    await expect(page.getByTestId('plugin-row')).toHaveCount(BUNDLED.length);
+    for (const id of BUNDLED_CHANNELS) {
       await expect(row(page, id)).toContainText('Bundled');
       await expect(row(page, id).getByTestId('plugin-state')).toHaveText('Not loaded');
     }
