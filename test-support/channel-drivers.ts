@@ -2,6 +2,7 @@ import type { ChannelTestDriver } from './channel-driver.js';
 import { createDiscordDriver } from './fake-discord/driver.js';
 import { createGoogleChatDriver } from './fake-googlechat/driver.js';
 import { createIMessageDriver } from './fake-imessage/driver.js';
+import { createMattermostDriver } from './fake-mattermost/driver.js';
 import { createSlackDriver } from './fake-slack/driver.js';
 import { createTelegramDriver } from './fake-telegram/driver.js';
 import { createWhatsAppDriver } from './fake-whatsapp/driver.js';
@@ -14,4 +15,5 @@ export const CHANNEL_DRIVERS: [name: string, make: () => ChannelTestDriver][] = 
   ['whatsapp', createWhatsAppDriver],
   ['imessage', createIMessageDriver],
   ['googlechat', createGoogleChatDriver],
+  ['mattermost', createMattermostDriver],
 ];
