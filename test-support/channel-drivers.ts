@@ -3,6 +3,7 @@ import { createDiscordDriver } from './fake-discord/driver.js';
 import { createGoogleChatDriver } from './fake-googlechat/driver.js';
 import { createIMessageDriver } from './fake-imessage/driver.js';
 import { createMattermostDriver } from './fake-mattermost/driver.js';
+import { createSignalDriver } from './fake-signal/driver.js';
 import { createSlackDriver } from './fake-slack/driver.js';
 import { createTelegramDriver } from './fake-telegram/driver.js';
 import { createWhatsAppDriver } from './fake-whatsapp/driver.js';
@@ -16,4 +17,5 @@ export const CHANNEL_DRIVERS: [name: string, make: () => ChannelTestDriver][] = 
   ['imessage', createIMessageDriver],
   ['googlechat', createGoogleChatDriver],
   ['mattermost', createMattermostDriver],
+  ['signal', createSignalDriver],
 ];
