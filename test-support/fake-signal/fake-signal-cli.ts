@@ -43,8 +43,6 @@ interface StoredEvent {
   seen: boolean;
 }
 
-/** What the phone does when a link QR is shown. */
-export type LinkBehaviour = 'scan' | 'ignore';
 
 export class FakeSignalCli {
   readonly account = '+15550000001';
@@ -63,10 +61,9 @@ export class FakeSignalCli {
   readonly calls: { method: string; status: number | string }[] = [];
   /** The next N sends fail with signal-cli's rate-limit error. */
   rateLimit = { remaining: 0, retryAfterSeconds: 3 };
-  /** `finishLink` answers once the phone scanned (`scan`), or waits until the link expires. */
-  linkBehaviour: LinkBehaviour = 'scan';
-  /** How long a link URI lives before `finishLink` fails. */
+  /** How long a link URI lives before a waiting `finishLink` fails. */
   linkTtlMs = 2000;
+  private readonly scanners: (() => void)[] = [];
   linkUris: string[] = [];
   streamsOpened = 0;
 
@@ -128,6 +125,19 @@ export class FakeSignalCli {
       envelope: { source: user.number, sourceNumber: user.number, sourceUuid: user.uuid, sourceName: user.name, sourceDevice: 1, timestamp: when, receiptMessage: { when, isDelivery: kind === 'delivery', isRead: kind === 'read', isViewed: false, timestamps } },
       account: this.account,
     });
+  }
+
+  /** The phone scans the QR code now on screen (resolves the waiting `finishLink`). */
+  scan(): void {
+    this.scanners.splice(0).forEach((go) => go());
+  }
+
+  /** The owner writes in "Note to Self" on the phone: a sync message to the linked device. */
+  sayToSelf(text: string): number {
+    const timestamp = this.now();
+    const sentMessage = { destination: this.account, destinationNumber: this.account, destinationUuid: this.accountUuid, timestamp, message: text, expiresInSeconds: 0, viewOnce: false };
+    this.push({ envelope: { source: this.account, sourceNumber: this.account, sourceUuid: this.accountUuid, sourceName: 'Me', sourceDevice: 1, timestamp, syncMessage: { sentMessage } }, account: this.account });
+    return timestamp;
   }
 
   /** Texts the account sent to a user or the group, oldest first. */
@@ -298,10 +308,15 @@ export class FakeSignalCli {
       }
       case 'finishLink': {
         if (!this.linkUris.includes(String(params.deviceLinkUri))) return fail(-1, 'Link request error: unknown link URI');
-        if (this.linkBehaviour === 'ignore') {
-          await new Promise((r) => setTimeout(r, this.linkTtlMs));
-          return fail(-1, 'Link request error: Timeout waiting for the phone to scan the QR code');
-        }
+        // Waits for the phone, like signal-cli; an unscanned URI expires.
+        const scanned = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), this.linkTtlMs);
+          this.scanners.push(() => {
+            clearTimeout(timer);
+            resolve(true);
+          });
+        });
+        if (!scanned) return fail(-1, 'Link request error: Timeout waiting for the phone to scan the QR code');
         this.linked.add(this.account);
         return ok({ number: this.account, aci: this.accountUuid });
       }
