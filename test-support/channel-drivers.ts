@@ -4,6 +4,8 @@ import { createGoogleChatDriver } from './fake-googlechat/driver.js';
 import { createIMessageDriver } from './fake-imessage/driver.js';
 import { createMatrixDriver } from './fake-matrix/driver.js';
 import { createMsTeamsDriver } from './fake-msteams/driver.js';
+import { createMattermostDriver } from './fake-mattermost/driver.js';
+import { createSignalDriver } from './fake-signal/driver.js';
 import { createSlackDriver } from './fake-slack/driver.js';
 import { createTelegramDriver } from './fake-telegram/driver.js';
 import { createWhatsAppDriver } from './fake-whatsapp/driver.js';
@@ -18,4 +20,6 @@ export const CHANNEL_DRIVERS: [name: string, make: () => ChannelTestDriver][] = 
   ['googlechat', createGoogleChatDriver],
   ['matrix', createMatrixDriver],
   ['msteams', createMsTeamsDriver],
+  ['mattermost', createMattermostDriver],
+  ['signal', createSignalDriver],
 ];
