@@ -19,6 +19,8 @@ export interface ChannelCatalogEntry {
   threadIsTopic?: boolean;
   /** Links by scanning a QR code (`web.login.*`, `openclaw channels login`). */
   qrLogin?: boolean;
+  /** Where on the phone the QR code is scanned. */
+  loginHint?: string;
 }
 
 /** The first entry for `id`. */

@@ -96,3 +96,34 @@ describe('ChannelManager', () => {
     expect(starts).toEqual([]);
   });
 });
+
+describe('the QR-login channel meant when none is named', () => {
+  const qrEntry = (id: string, label: string) => ({ id, label, personalNumber: true, qrLogin: true, load: () => Promise.reject(new Error('not loaded here')) });
+  const manager = (channels: OpenClawConfig['channels']) =>
+    new ChannelManager({
+      config: () => resolveConfig({ channels } as OpenClawConfig, {}),
+      stateDir: tmpdir(),
+      log: createLogger('test/manager'),
+      ingest: () => undefined,
+      catalog: () => [qrEntry('signal', 'Signal'), qrEntry('whatsapp', 'WhatsApp'), { id: 'telegram', label: 'Telegram', personalNumber: false, load: () => Promise.reject(new Error('no')) }],
+    });
+
+  it('is the one that is configured; with none or both configured the caller is asked to name one', () => {
+    expect(manager({ whatsapp: {} }).defaultQrLoginChannel()).toBe('whatsapp');
+    expect(manager({ signal: {}, telegram: {} }).defaultQrLoginChannel()).toBe('signal');
+    expect(() => manager({}).defaultQrLoginChannel()).toThrow('several channels link by QR code (signal, whatsapp); name the one to link');
+    expect(() => manager({ signal: {}, whatsapp: {} }).defaultQrLoginChannel()).toThrow(/several channels link by QR code \(signal, whatsapp\)/);
+  });
+
+  it('tells the user what to do on the phone in the channel\'s own words, or plainly', () => {
+    const m = new ChannelManager({
+      config: () => resolveConfig({} as OpenClawConfig, {}),
+      stateDir: tmpdir(),
+      log: createLogger('test/manager'),
+      ingest: () => undefined,
+      catalog: () => [{ ...qrEntry('whatsapp', 'WhatsApp'), loginHint: 'Scan this QR code in WhatsApp: Settings → Linked devices → Link a device.' }, qrEntry('signal', 'Signal')],
+    });
+    expect(m.loginHint('whatsapp')).toBe('Scan this QR code in WhatsApp: Settings → Linked devices → Link a device.');
+    expect(m.loginHint('signal')).toBe('Scan this QR code with Signal on your phone.');
+  });
+});

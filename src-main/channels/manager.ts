@@ -6,6 +6,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { Logger } from '../logging/index.js';
 import { accessSettingsFor, checkAccessConfig, listChannelAccounts, type ChannelAccount } from './account-config.js';
 import { catalogEntries, catalogEntry, type ChannelCatalogEntry } from './catalog.js';
+import { ChannelRequestError } from './errors.js';
 import { AccountSupervisor, type AccountStatus, type IngestOutcome } from './supervisor.js';
 
 export interface ChannelManagerOptions {
@@ -71,6 +72,22 @@ export class ChannelManager {
     return catalogEntries(this.opts.catalog?.() ?? [])
       .filter((c) => c.qrLogin)
       .map((c) => c.id);
+  }
+
+  /** The QR-login channel meant when none is named: the one that is configured, else the only one there is. */
+  defaultQrLoginChannel(): string {
+    const all = this.qrLoginChannels();
+    const configured = all.filter((id) => Object.hasOwn(this.opts.config().channels ?? {}, id));
+    if (configured.length === 1) return configured[0]!;
+    if (all.length === 1) return all[0]!;
+    if (!all.length) throw new ChannelRequestError('no channel here links by QR code; name the channel');
+    throw new ChannelRequestError(`several channels link by QR code (${(configured.length ? configured : all).join(', ')}); name the one to link`);
+  }
+
+  /** What a QR login tells the user to do on the phone: the channel's own words, else a plain default. */
+  loginHint(channel: string): string {
+    const entry = catalogEntry(channel, this.opts.catalog?.() ?? []);
+    return entry?.loginHint ?? `Scan this QR code with ${entry?.label ?? channel} on your phone.`;
   }
 
   /** Channel ids and labels known to this gateway, built-ins first. */

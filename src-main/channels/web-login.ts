@@ -11,15 +11,10 @@ interface LoginSession {
   changed: Set<() => void>;
 }
 
-/** QR logins (WhatsApp's linked devices): one session per account, polled by `web.login.start` / `web.login.wait`. */
-export function createWebLogins(manager: Pick<ChannelManager, 'login' | 'qrLoginChannels'>) {
-  // Without a channel, the QR-login channel: the one a capability names, never a hard-coded id.
-  const pick = (channel: string | undefined): string => {
-    if (channel) return channel;
-    const [first] = manager.qrLoginChannels();
-    if (!first) throw new ChannelRequestError('no channel here links by QR code; name the channel');
-    return first;
-  };
+/** QR logins (linked devices: WhatsApp, Signal): one session per account, polled by `web.login.start` / `web.login.wait`. */
+export function createWebLogins(manager: Pick<ChannelManager, 'login' | 'defaultQrLoginChannel' | 'loginHint'>) {
+  // Without a channel, the QR-login channel the config means (capabilities say which link by QR, never a hard-coded id).
+  const pick = (channel: string | undefined): string => channel || manager.defaultQrLoginChannel();
   const logins = new Map<string, LoginSession>();
   const loginKey = (channel: string, accountId?: string) => `${channel}/${accountId ?? 'default'}`;
   const waitLogin = (s: LoginSession, until: (s: LoginSession) => boolean, timeoutMs: number) =>
@@ -71,7 +66,7 @@ export function createWebLogins(manager: Pick<ChannelManager, 'login' | 'qrLogin
       await waitLogin(s, (x) => Boolean(x.qr || x.done), Math.min(p.timeoutMs || 30_000, 30_000));
       if (s.done) return s.done;
       if (!s.qr) return { message: 'Waiting for the QR code; call web.login.start again.' };
-      return { ...(await qrView(s.qr)), message: 'Scan this QR code in WhatsApp: Settings → Linked devices → Link a device.' };
+      return { ...(await qrView(s.qr)), message: manager.loginHint(channel) };
     },
     async wait(p: MethodParams<'web.login.wait'>): Promise<MethodResult<'web.login.wait'>> {
       const channel = pick(p.channel);

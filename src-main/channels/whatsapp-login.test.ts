@@ -70,7 +70,7 @@ describe('WhatsApp QR login through the gateway', () => {
     const start = await call<MethodResult<'web.login.start'>>('web.login.start', {});
     expect(start.qr).toBe(wa.qrShown.at(-1));
     expect(start.qrDataUrl).toMatch(/^data:image\/png;base64,/);
-    expect(start.message).toMatch(/Linked devices/);
+    expect(start.message).toBe('Scan this QR code in WhatsApp: Settings → Linked devices → Link a device.');
 
     const waiting = call<MethodResult<'web.login.wait'>>('web.login.wait', { timeoutMs: 10_000 });
     await wa.scanQr();

@@ -20,6 +20,7 @@ export interface PluginChannelCatalogEntry {
   /** From the manifest; absent when the manifest does not describe the channel. */
   capabilities?: ChannelCapabilities;
   qrLogin?: boolean;
+  loginHint?: string;
   /** Loads the plugin (once) and returns the channel. */
   load(): Promise<ChannelPlugin>;
   bareTargetKind?(id: string): PeerKind;
@@ -39,6 +40,7 @@ export function pluginChannelCatalog(registry: Pick<PluginRegistry, 'channelProv
         label: info?.label ?? p.channelId,
         personalNumber: info?.capabilities.personalNumber === true,
         ...(info?.capabilities.qrLogin ? { qrLogin: true } : {}),
+        ...(info?.loginHint ? { loginHint: info.loginHint } : {}),
         pluginId: p.pluginId,
         ...(info ? { capabilities: info.capabilities } : {}),
         ...(bare ? { bareTargetKind: bare } : {}),

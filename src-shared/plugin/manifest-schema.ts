@@ -45,6 +45,7 @@ export const ChannelInfoSchema = Type.Object(
       ),
     ),
     settingsSchema: Opt(JsonSchemaObject('JSON Schema of the channel\'s own keys in channels.<id> (and each account).')),
+    loginHint: Opt(Type.String({ minLength: 1, description: 'QR login: where on the phone the code is scanned, e.g. "Scan this QR code in WhatsApp: Settings → Linked devices → Link a device."' })),
   },
   { additionalProperties: false },
 );

@@ -67,6 +67,8 @@ describe('Signal QR login through the gateway', () => {
     expect(start.qr).toMatch(/^sgnl:\/\/linkdevice\?uuid=/);
     expect(start.qr).toBe(signal.linkUris.at(-1));
     expect(start.qrDataUrl).toMatch(/^data:image\/png;base64,/);
+    // The words come from the Signal plugin's manifest, not another channel's.
+    expect(start.message).toBe('Scan this QR code in Signal: Settings → Linked devices → Link new device.');
     const waiting = call<MethodResult<'web.login.wait'>>('web.login.wait', { channel: 'signal', timeoutMs: 10_000 });
     signal.scan();
     expect(await waiting).toMatchObject({ connected: true, linkedAs: signal.account });

@@ -48,10 +48,8 @@ export async function channelsLogin(named: string | undefined, opts: Opts & { fo
   const client = await connectCli(opts);
   const waitMs = opts.wait ? Number(opts.wait) : 180_000;
   try {
-    // Without a name, the channel that links by QR code (the gateway's catalog says which).
-    const channel = named ?? (await client.call<MethodResult<'channels.status'>>('channels.status', {})).qrLoginChannels?.[0];
-    if (!channel) throw new CliError('no channel here links by QR code; name the channel: openclaw channels login <channel>');
-    const base = { channel, ...(opts.account ? { accountId: opts.account } : {}) };
+    // Without a name, the gateway picks the QR-login channel the config means, or says which to name.
+    const base = { ...(named ? { channel: named } : {}), ...(opts.account ? { accountId: opts.account } : {}) };
     const start = await client.call<MethodResult<'web.login.start'>>('web.login.start', { ...base, ...(opts.force ? { force: true } : {}), timeoutMs: waitMs }, { timeoutMs: 40_000 });
     if (opts.json) printJson(start);
     let qr = start.qr;
