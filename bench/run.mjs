@@ -2,6 +2,7 @@
 //  - cold start: spawn → first answered `health`, median of 10; RSS after 10 s idle
 //  - `health` RPC throughput and p50/p99 with 1 and 16 clients, beside a bare ws echo server in the same run
 //  - `telegram`: Telegram end to end through the fake Bot API (messages/s, p50/p99) beside a bare grammY echo bot
+//  - `msteams`: Microsoft Teams end to end through the fake Bot Framework beside a bare echo bot on the same fake
 //  - `ui`: Control UI bundle size (gzip), time to interactive and the Sessions page with 10,000 sessions, in Chromium
 //  - `plugins`: cold start with 0 and 20 plugins, and a plugin tool call in and out of process (bench/results/plugins.json)
 //  - `nodes`: 5,000 connected idle nodes (gateway RSS and CPU) and node.invoke p50/p99 (bench/results/nodes.json)
@@ -99,63 +100,41 @@ function round(n, d = 2) {
   return Math.round(n * 10 ** d) / 10 ** d;
 }
 
-const only = process.argv.find((a) => a === 'core' || a === 'pipeline' || a === 'telegram' || a === 'ui' || a === 'nodes' || a === 'plugins');
+/** The benchmarks after `core`, each in its own module writing `bench/results/<name>.json` (pipeline writes its own). */
+const SECTIONS = [
+  { name: 'pipeline', module: './pipeline.mjs', run: 'runPipelineBench', writesItself: true },
+  { name: 'telegram', module: './telegram.mjs', run: 'runTelegramBench' },
+  { name: 'msteams', module: './msteams.mjs', run: 'runMsTeamsBench' },
+  { name: 'ui', module: './ui.mjs', run: 'runUiBench' },
+  { name: 'nodes', module: './nodes.mjs', run: 'runNodesBench' },
+  { name: 'plugins', module: './plugins.mjs', run: 'runPluginsBench' },
+];
+const only = process.argv.slice(2).find((a) => a === 'core' || SECTIONS.some((s) => s.name === a));
 
 if (!only || only === 'core') {
-const result = {
-  benchmark: 'gateway-core',
-  when: new Date().toISOString(),
-  machine: { cpus: cpus().length, memGiB: round(totalmem() / 2 ** 30, 1), node: process.version },
-  quick,
-  coldStartToHealth: await coldStart(),
-  idleMemory: await idleMemory(),
-  healthRpc: await rpc(),
-};
-const file = join(ROOT, 'bench', 'results', 'gateway-core.json');
-writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
-process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-process.stdout.write(`written to ${file}\n`);
-}
-
-if (!only || only === 'pipeline') {
-  const { runPipelineBench } = await import('./pipeline.mjs');
-  const p = await runPipelineBench({ quick });
-  process.stdout.write(JSON.stringify({ ...p, soak: { ...p.soak, samples: `${p.soak.samples.length} samples` } }, null, 2) + '\n');
-  process.stdout.write('written to bench/results/pipeline.json\n');
-}
-
-if (!only || only === 'telegram') {
-  const { runTelegramBench } = await import('./telegram.mjs');
-  const t = await runTelegramBench({ quick });
-  const file = join(ROOT, 'bench', 'results', 'telegram.json');
-  writeFileSync(file, JSON.stringify(t, null, 2) + '\n');
-  process.stdout.write(JSON.stringify(t, null, 2) + '\n');
+  const result = {
+    benchmark: 'gateway-core',
+    when: new Date().toISOString(),
+    machine: { cpus: cpus().length, memGiB: round(totalmem() / 2 ** 30, 1), node: process.version },
+    quick,
+    coldStartToHealth: await coldStart(),
+    idleMemory: await idleMemory(),
+    healthRpc: await rpc(),
+  };
+  const file = join(ROOT, 'bench', 'results', 'gateway-core.json');
+  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   process.stdout.write(`written to ${file}\n`);
 }
 
-if (!only || only === 'ui') {
-  const { runUiBench } = await import('./ui.mjs');
-  const u = await runUiBench({ quick });
-  const file = join(ROOT, 'bench', 'results', 'ui.json');
-  writeFileSync(file, JSON.stringify(u, null, 2) + '\n');
-  process.stdout.write(JSON.stringify(u, null, 2) + '\n');
-  process.stdout.write(`written to ${file}\n`);
-}
-
-if (!only || only === 'nodes') {
-  const { runNodesBench } = await import('./nodes.mjs');
-  const r = await runNodesBench({ quick });
-  const file = join(ROOT, 'bench', 'results', 'nodes.json');
-  writeFileSync(file, JSON.stringify(r, null, 2) + '\n');
-  process.stdout.write(JSON.stringify(r, null, 2) + '\n');
-  process.stdout.write(`written to ${file}\n`);
-}
-
-if (!only || only === 'plugins') {
-  const { runPluginsBench } = await import('./plugins.mjs');
-  const r = await runPluginsBench({ quick });
-  const file = join(ROOT, 'bench', 'results', 'plugins.json');
-  writeFileSync(file, JSON.stringify(r, null, 2) + '\n');
-  process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+for (const section of SECTIONS) {
+  if (only && only !== section.name) continue;
+  const run = (await import(section.module))[section.run];
+  const result = await run({ quick });
+  const file = join(ROOT, 'bench', 'results', `${section.name}.json`);
+  if (!section.writesItself) writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  // Long sample series are summarised on the terminal; the file keeps them.
+  const shown = result.soak?.samples ? { ...result, soak: { ...result.soak, samples: `${result.soak.samples.length} samples` } } : result;
+  process.stdout.write(JSON.stringify(shown, null, 2) + '\n');
   process.stdout.write(`written to ${file}\n`);
 }
