@@ -1,3 +1,4 @@
+import { describeNodeApproval } from '../../../src-shared/domain/node-commands.js';
 import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import { callOnce, type GlobalOptions } from '../connect.js';
 import { printJson } from '../output.js';
@@ -30,24 +31,7 @@ export async function nodesPending(opts: Opts): Promise<void> {
 export async function nodesApprove(requestId: string, opts: Opts): Promise<void> {
   const r = await callOnce<MethodResult<'node.pair.approve'>>(opts, 'node.pair.approve', { requestId });
   if (opts.json) return printJson(r);
-  process.stdout.write(approveSummary(r));
-}
-
-/**
- * What an approval did: the commands that may run now, and apart from them the approved ones the
- * node policy keeps blocked (so "approved" never reads as "runs").
- */
-export function approveSummary(r: Pick<MethodResult<'node.pair.approve'>, 'nodeId' | 'commands' | 'blockedByPolicy'>): string {
-  const blocked = new Set(r.blockedByPolicy);
-  const runs = r.commands.filter((c) => !blocked.has(c));
-  const lines = [runs.length ? `Approved ${runs.join(', ')} for node ${r.nodeId}.` : `Approved nothing that can run yet on node ${r.nodeId}.`];
-  if (blocked.size) {
-    lines.push(
-      `Still blocked by the node policy: ${[...blocked].join(', ')}. Listing a command in gateway.nodes.allowCommands lets it run ` +
-        '(unless gateway.nodes.denyCommands names it); the approval then applies.',
-    );
-  }
-  return `${lines.join('\n')}\n`;
+  process.stdout.write(`${describeNodeApproval({ node: r.nodeId, commands: r.commands, blockedByPolicy: r.blockedByPolicy })}\n`);
 }
 
 /** `openclaw nodes reject <requestId>`. */
