@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayClient } from './gateway-client.js';
 import { generateDeviceKeys } from '../nodes/device-keys.js';
+import { decodeSetupCode } from '../../src-shared/protocol/setup-code.js';
 import { runCli, startTestGateway, type TestGateway } from '../../test-support/gateway.js';
 
 describe('openclaw nodes approve: what is approved and what stays blocked', () => {
@@ -66,5 +67,31 @@ describe('openclaw nodes approve: what is approved and what stays blocked', () =
     } finally {
       node.close();
     }
+  });
+});
+
+describe('openclaw qr on a loopback gateway', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway({ config: { gateway: { auth: { mode: 'token', token: 'qr-cli-token' } } } });
+  });
+  afterAll(() => t.close());
+  const env = () => ({ ...t.state.env, OPENCLAW_GATEWAY_PORT: String(t.gw.port), OPENCLAW_GATEWAY_TOKEN: t.token });
+
+  it('refuses with the flag that sets the address in the setup code, and that flag works', async () => {
+    const refused = await runCli(['qr'], env());
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('loopback only');
+    expect(refused.stderr).toContain('openclaw qr --url wss://');
+    // --url is the address put in the setup code (as in the reference CLI); the CLI still talks to its own gateway.
+    const made = await runCli(['qr', '--json', '--url', 'wss://phone-reachable.example'], env());
+    expect(made.code).toBe(0);
+    const r = JSON.parse(made.stdout) as { setupCode: string; url: string; pairingPageUrl: string };
+    expect(r.url).toBe('wss://phone-reachable.example');
+    expect(decodeSetupCode(r.setupCode)).toMatchObject({ url: 'wss://phone-reachable.example' });
+    expect(r.pairingPageUrl.startsWith('https://phone-reachable.example/node/#setup=')).toBe(true);
+    // --public-url stays as its synonym.
+    const same = await runCli(['qr', '--json', '--public-url', 'wss://other.example'], env());
+    expect(JSON.parse(same.stdout)).toMatchObject({ url: 'wss://other.example' });
   });
 });
