@@ -4,15 +4,19 @@ import type { RunTracker } from '../../agents/run-tracker.js';
 import type { ResolvedConfig } from '../../config/resolve.js';
 import type { InboundQueue, QueueMode } from '../../queue/inbound-queue.js';
 import type { QueuedInbound } from '../../routing/inbound-pipeline.js';
+import type { MediaStore } from '../../sessions/media-store.js';
 import type { Store } from '../../store/types.js';
 import type { CallContext, Handlers } from '../dispatcher.js';
 import { InvalidRequestError } from '../errors.js';
+import { storeChatAttachments } from './chat-attachments.js';
 
 export interface ChatHandlerDeps {
   store: Store;
   queue: InboundQueue;
   runs: RunTracker;
   config(): ResolvedConfig;
+  /** Where attached images are kept (the queue and the transcript hold references). */
+  media: MediaStore;
 }
 
 /** Resolve a client-supplied session key to its canonical form and agent, or refuse it clearly. */
@@ -41,8 +45,9 @@ export function chatHandlers(deps: ChatHandlerDeps): Handlers {
   return {
     'chat.send': (params, ctx) => {
       const { sessionKey, agentId } = resolveClientSessionKey(deps.config(), params.sessionKey);
+      const attachments = storeChatAttachments(params.attachments, deps.media);
       const payload: QueuedInbound = {
-        inbound: clientInbound(ctx, params.message, params.idempotencyKey),
+        inbound: { ...clientInbound(ctx, params.message, params.idempotencyKey), ...(attachments.length ? { attachments } : {}) },
         origin: 'chat',
         ...(params.queueMode ? { queueMode: params.queueMode as QueueMode } : {}),
         ...(params.timeoutMs ? { timeoutMs: params.timeoutMs } : {}),

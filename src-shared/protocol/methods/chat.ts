@@ -6,7 +6,18 @@ export const QueueModeSchema = Type.Union([Type.Literal('followup'), Type.Litera
 
 const SessionKey = Type.String({ minLength: 1, maxLength: 512 });
 const IdempotencyKey = Type.String({ minLength: 1, maxLength: 256 });
-const Attachment = Type.Object({ type: Type.Optional(Type.String()), mimeType: Type.Optional(Type.String()), url: Type.Optional(Type.String()), name: Type.Optional(Type.String()) });
+/** An image sent with a message: base64 `content` (with `mimeType`), or a `data:` URL in `url`. Images only, at most 5 MB each. */
+const Attachment = Type.Object({
+  /** `image` (or an image MIME type). */
+  type: Type.Optional(Type.String({ maxLength: 100 })),
+  mimeType: Type.Optional(Type.String({ maxLength: 100 })),
+  /** A `data:image/…;base64,…` URL; links to elsewhere are refused (the gateway does not fetch them). */
+  url: Type.Optional(Type.String({ maxLength: 7_200_000 })),
+  name: Type.Optional(Type.String({ maxLength: 255 })),
+  fileName: Type.Optional(Type.String({ maxLength: 255 })),
+  /** The image, base64. */
+  content: Type.Optional(Type.String({ maxLength: 7_200_000 })),
+});
 
 /** A transcript message as clients see it. */
 export const ChatMessageSchema = Type.Object({
