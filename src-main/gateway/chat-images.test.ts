@@ -93,6 +93,10 @@ describe('image attachments in chat', () => {
       { type: 'image', mediaId: PNG_ID, mimeType: 'image/png', name: 'dot.png', sizeBytes: PNG_BYTES },
     ]);
     expect(JSON.stringify(h)).not.toContain(PNG.slice(0, 40));
+    // The image itself comes on request, by its reference.
+    await expect(c.call('chat.media', { mediaId: PNG_ID })).resolves.toEqual({ mediaId: PNG_ID, mimeType: 'image/png', sizeBytes: PNG_BYTES, content: PNG });
+    await expect(c.call('chat.media', { mediaId: 'f'.repeat(64) })).rejects.toMatchObject({ error: { details: { code: 'MEDIA_NOT_FOUND' } } });
+    await expect(c.call('chat.media', { mediaId: '../../etc/passwd' })).rejects.toMatchObject({ error: { code: 'INVALID_REQUEST' } });
 
     // The next turn carries the earlier image from the media folder, as part of the history.
     seen.length = 0;
@@ -133,8 +137,17 @@ describe('image attachments in chat', () => {
     expect(h.messages).toEqual([]);
   });
 
+  it('a conversation switched to a model without images is refused, not quietly moved to one with them', async () => {
+    await send('agent:main:switched', { message: 'hello' });
+    await c.call('sessions.patch', { key: 'agent:main:switched', model: 'local/text-only' });
+    seen.length = 0;
+    const r = await send('agent:main:switched', { message: 'see this', attachments: [{ type: 'image', mimeType: 'image/png', content: PNG }] });
+    expect(r).toMatchObject({ state: 'error', errorKind: 'images_not_supported', errorMessage: expect.stringContaining('local/text-only cannot take images') });
+    expect(seen).toEqual([]);
+  });
+
   it('bad attachments are refused with the reason', async () => {
-    const bad = (attachments: unknown[]) => c.call('chat.send', { sessionKey: 'agent:main:main', message: 'x', idempotencyKey: `bad-${++n}`, attachments });
+    const bad = (attachments: Record<string, unknown>[]) => c.call('chat.send', { sessionKey: 'agent:main:main', message: 'x', idempotencyKey: `bad-${++n}`, attachments });
     await expect(bad([{ type: 'file', mimeType: 'application/pdf', content: 'JVBERi0=' }])).rejects.toMatchObject({ error: { message: 'only images can be attached; attachment 1 is application/pdf', details: { code: 'INVALID_ATTACHMENT' } } });
     await expect(bad([{ url: 'https://example.com/cat.png' }])).rejects.toMatchObject({ error: { message: expect.stringContaining('the gateway does not fetch links') } });
     await expect(bad([{ type: 'image', content: Buffer.from('just text').toString('base64'), name: 'cat.png' }])).rejects.toMatchObject({ error: { message: 'attachment 1 (cat.png) is not a PNG, JPEG, GIF or WebP image' } });

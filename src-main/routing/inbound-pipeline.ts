@@ -138,10 +138,11 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
     const agent = resolveAgentSettings(cfg, ctx.agentId, deps.stateDir) ?? resolveAgentSettings(cfg, cfg.defaultAgentId, deps.stateDir)!;
     ctx.agent = agent;
     ctx.models = modelsFor(cfg, agent, deps.store.sessions.get(ctx.sessionKey));
-    // A message with images goes only to models that take them; with none left it is refused before the transcript.
+    // A message with images needs a first model that takes them (never a silent switch from the one chosen);
+    // fallbacks that take none are left out. Otherwise it is refused before the transcript.
     const withImages = ctx.batch.some((i) => hasImages((i.payload as QueuedInbound).inbound));
     const usable = withImages ? ctx.models.filter((ref) => modelAcceptsImages(cfg, ref)) : ctx.models;
-    if (withImages && ctx.models.length && !usable.length) {
+    if (withImages && ctx.models.length && usable[0] !== ctx.models[0]) {
       const message = imagesRefusal(ctx.models);
       deps.log.warn('turn refused: no model of the turn takes images', { agentId: agent.agentId, sessionKey: ctx.sessionKey, models: ctx.models });
       finishAll(ctx, 'failed', message);

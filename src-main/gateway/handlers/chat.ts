@@ -4,7 +4,7 @@ import type { RunTracker } from '../../agents/run-tracker.js';
 import type { ResolvedConfig } from '../../config/resolve.js';
 import type { InboundQueue, QueueMode } from '../../queue/inbound-queue.js';
 import type { QueuedInbound } from '../../routing/inbound-pipeline.js';
-import type { MediaStore } from '../../sessions/media-store.js';
+import { sniffImageType, type MediaStore } from '../../sessions/media-store.js';
 import type { Store } from '../../store/types.js';
 import type { CallContext, Handlers } from '../dispatcher.js';
 import { InvalidRequestError } from '../errors.js';
@@ -89,6 +89,13 @@ export function chatHandlers(deps: ChatHandlerDeps): Handlers {
       }));
       const oldest = messages[0]?.seq;
       return { sessionKey, sessionId: transcriptId, messages, ...(page.length === limit && oldest && oldest > 1 ? { nextCursor: String(oldest) } : {}) };
+    },
+
+    'chat.media': (params) => {
+      const bytes = deps.media.read(params.mediaId);
+      const mimeType = bytes && sniffImageType(bytes);
+      if (!bytes || !mimeType) throw new InvalidRequestError(`no stored image "${params.mediaId.slice(0, 12)}…"`, { code: 'MEDIA_NOT_FOUND' });
+      return { mediaId: params.mediaId, mimeType, sizeBytes: bytes.length, content: bytes.toString('base64') };
     },
 
     'chat.abort': (params) => {

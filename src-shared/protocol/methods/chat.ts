@@ -75,3 +75,10 @@ export const chatAbortMethod = defineMethod({
   params: Type.Object({ sessionKey: SessionKey, runId: Type.Optional(Type.String()) }, { additionalProperties: false }),
   result: Type.Object({ ok: Type.Boolean(), aborted: Type.Integer() }),
 });
+
+export const chatMediaMethod = defineMethod({
+  description: 'An image attached to a chat message, by the mediaId its transcript entry names (history carries only the reference).',
+  scope: OperatorScopes.READ,
+  params: Type.Object({ mediaId: Type.String({ pattern: '^[0-9a-f]{64}$' }) }, { additionalProperties: false }),
+  result: Type.Object({ mediaId: Type.String(), mimeType: Type.String(), sizeBytes: Type.Integer(), content: Type.String() }),
+});
