@@ -124,12 +124,13 @@ function notify(n: { title: string; body: string }, onClick?: () => void): void 
 }
 
 function onApprovalsChange(pending: PendingApproval[]): void {
-  updateTray({ approvals: pending.map((a) => ({ key: a.key, title: approvalTitle(a) })) });
+  updateTray({ approvals: pending.map((a) => ({ key: a.key, title: approvalTitle(a), page: approvalPage(a) })) });
 }
 
 function onTrayAction(action: TrayAction): void {
   if (action === 'open') showWindow();
   else if (action === 'open-pairing') showPage('pairing');
+  else if (action === 'open-nodes') showPage('nodes');
   else if (action === 'open-in-browser' && gateway) void shell.openExternal(gateway.httpUrl);
   else if (action === 'quit') app.quit();
 }
