@@ -3,6 +3,7 @@ import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import type { GatewayClient } from '../../client/types.js';
 import { EmptyState, ErrorBox } from '../../components/ErrorBox.js';
 import { Markdown } from '../../components/Markdown.js';
+import { useImageLoader } from '../../components/use-image-loader.js';
 import { MessageView, type TranscriptMessage } from '../../components/MessageView.js';
 import { describeError, type ShownError } from '../../ui-error.js';
 import { useNow } from '../channels/use-now.js';
@@ -152,20 +153,7 @@ export function ChatPage({ client, canAdmin }: { client: GatewayClient; canAdmin
     }
   };
 
-  // Stored images come by reference (chat.media), once each while the page is open.
-  const images = useRef(new Map<string, Promise<string>>());
-  const loadImage = useCallback(
-    (mediaId: string) => {
-      let p = images.current.get(mediaId);
-      if (!p) {
-        p = client.call<MethodResult<'chat.media'>>('chat.media', { mediaId }).then((r) => `data:${r.mimeType};base64,${r.content}`);
-        p.catch(() => images.current.delete(mediaId));
-        images.current.set(mediaId, p);
-      }
-      return p;
-    },
-    [client],
-  );
+  const loadImage = useImageLoader(client);
 
   const stop = async () => {
     try {
