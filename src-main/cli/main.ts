@@ -66,6 +66,7 @@ export function buildProgram(): Command {
     .requiredOption('-m, --message <text>', 'the message')
     .option('--agent <id>', 'agent id (default main)')
     .option('--session <key>', 'session key (default agent:<agent>:main)')
+    .option('--image <file>', 'attach an image (PNG, JPEG, GIF or WebP, up to 5 MB); repeat for more', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--json', 'print the final result as JSON')
     .action(async (_o, cmd: Command) => runAgent(globals(cmd)));
   conn(program.command('sessions').description('list sessions'))
