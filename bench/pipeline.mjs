@@ -32,7 +32,7 @@ async function stopGateway(g, s, c) {
 }
 
 /** A client that sends chat.send and resolves when that run's final event arrives. */
-function turnClient(c) {
+export function turnClient(c) {
   const waiting = new Map();
   c.ws.on('message', (data) => {
     const f = JSON.parse(data.toString());

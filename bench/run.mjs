@@ -3,7 +3,8 @@
 //  - `health` RPC throughput and p50/p99 with 1 and 16 clients, beside a bare ws echo server in the same run
 //  - `telegram`: Telegram end to end through the fake Bot API (messages/s, p50/p99) beside a bare grammY echo bot
 //  - `msteams`: Microsoft Teams end to end through the fake Bot Framework beside a bare echo bot on the same fake
-//  - `ui`: Control UI bundle size (gzip), time to interactive and the Sessions page with 10,000 sessions, in Chromium
+//  - `ui`: Control UI bundle size (gzip), login to interactive, the Sessions page with 10,000 sessions and the Chat page with
+//    a 2,000-message conversation (render and scroll frame times), in Chromium
 //  - `plugins`: cold start with 0 and 20 plugins, and a plugin tool call in and out of process (bench/results/plugins.json)
 //  - `nodes`: 5,000 connected idle nodes (gateway RSS and CPU) and node.invoke p50/p99 (bench/results/nodes.json)
 import { spawn } from 'node:child_process';

@@ -4,12 +4,14 @@
 //    Overview interactive (scopes granted, health shown); median of the runs
 //  - sessionsPage: 10,000 sessions seeded into the store, then Sessions opened from the sidebar until the
 //    virtualised list shows its first rows and the count reads 10000; plus a search that narrows it
+//  - chatPage: a 2,000-message conversation: open, load every page, scroll frame times (bench/chat-page.mjs)
 import { once } from 'node:events';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { buildBenchFixtures } from './build-fixtures.mjs';
+import { runChatPageBench } from './chat-page.mjs';
 import { ROOT, connect, freePort, median, spawnGateway, tempState } from './lib.mjs';
 
 const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
@@ -150,6 +152,8 @@ export async function runUiBench({ quick = false } = {}) {
       await context.close();
       await stopGateway(g, s);
     }
+
+    out.chatPage = await runChatPageBench(browser, loginOnce, { quick });
   } finally {
     await browser.close();
   }

@@ -1,4 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { displayPath } from '../src-main/gateway/login-hint.js';
 import { startGatewayProcess, type GatewayProcess } from './gateway-process.js';
 
 let gateway: GatewayProcess;
@@ -27,6 +29,11 @@ test('Control UI: login form, wrong token refused, right token shows health', as
   const tokenInput = page.getByLabel('Gateway token');
   await expect(tokenInput).toBeVisible();
   await expect(page.getByRole('button', { name: 'Connect' })).toBeVisible();
+  // The hint names this gateway's token file (its state dir is not ~/.openclaw).
+  const tokenFile = displayPath(join(gateway.stateDir, 'credentials', 'gateway.token'));
+  await expect(page.getByTestId('login-token-file')).toHaveText(tokenFile);
+  await expect(page.getByTestId('login-first-run')).toContainText(`cat ${tokenFile}`);
+  await expect(page.getByTestId('login-first-run')).not.toContainText('~/.openclaw/');
 
   await tokenInput.fill(`wrong-${gateway.token}`);
   await page.getByRole('button', { name: 'Connect' }).click();

@@ -3,9 +3,13 @@ import type { ModelContent, ModelMessage } from './providers/types.js';
 // Messages are not mutated once built; histories reuse them turn after turn, so their sizes are remembered.
 const messageChars = new WeakMap<ModelMessage, number>();
 
+const IMAGE_CHARS = 1600 * 4;
+
 function blockChars(b: ModelContent): number {
   if (b.type === 'text') return 16 + b.text.length;
   if (b.type === 'tool_result') return 16 + b.content.length;
+  // Providers bill an image by its pixels (about 1,600 tokens for a large one), not by its base64 length.
+  if (b.type === 'image') return IMAGE_CHARS;
   return 16 + JSON.stringify(b.input ?? null).length + b.name.length;
 }
 

@@ -125,4 +125,48 @@ describe('tray approvals against a real gateway', () => {
     const list = await env.call<{ pending: unknown[] }>('device.pair.list', {});
     expect(list.pending).toEqual([]);
   });
+
+  it("a node's command request is announced like a pairing request; approving from the tray lets the commands run, rejecting leaves them blocked", async () => {
+    // On direct loopback the device pairs at once; its declared commands still wait for an operator.
+    const keys = generateDeviceKeys();
+    const connectNode = () =>
+      GatewayClient.connect({
+        url: env.t.url,
+        token: env.t.token,
+        device: keys,
+        role: 'node',
+        scopes: [],
+        client: { id: 'node-host', mode: 'node', platform: 'android', displayName: 'Pixel 8' },
+        commands: ['camera.snap', 'location.get', 'system.notify'],
+      });
+    const node = await connectNode();
+    await rec.until(() => rec.announced.length === 3, 'the node command notification');
+    const n = rec.announced[2]!;
+    expect(n).toMatchObject({ kind: 'node-commands', nodeId: keys.deviceId, name: 'Pixel 8', commands: ['camera.snap', 'location.get', 'system.notify'], blockedByPolicy: ['camera.snap'] });
+    await rec.until(() => rec.latest().some((p) => p.key === n.key), 'the tray list to show the node request');
+    const model = buildTrayMenuModel({ gateway: 'running', windowVisible: false, approvals: rec.latest().map((p) => ({ key: p.key, title: approvalTitle(p) })) });
+    expect(model.items.filter((i) => i.kind === 'approval').map((i) => i.label)).toEqual([
+      'Approve Node commands: Pixel 8 (android) wants camera.snap, location.get, system.notify',
+      'Reject Node commands: Pixel 8 (android) wants camera.snap, location.get, system.notify',
+    ]);
+
+    // Rejected: nothing runs; the node asks again when it reconnects, and that is news again.
+    await expect(controller.decide(n.key, 'reject')).resolves.toEqual({ ok: true });
+    expect(rec.latest()).toEqual([]);
+    let listed = await env.call<{ nodes: { nodeId: string; allowedCommands?: string[] }[] }>('node.list', {});
+    expect(listed.nodes.find((x) => x.nodeId === keys.deviceId)?.allowedCommands ?? []).toEqual([]);
+    node.close();
+    await node.closed();
+    const again = await connectNode();
+    await rec.until(() => rec.announced.length === 4, 'the repeated request');
+    const n2 = rec.announced[3]!;
+    expect(n2.key).not.toBe(n.key);
+
+    // Approved: what the platform allows runs; camera.snap stays blocked by the android policy.
+    await expect(controller.decide(n2.key, 'approve')).resolves.toEqual({ ok: true });
+    expect(controller.pending()).toEqual([]);
+    listed = await env.call('node.list', {});
+    expect(listed.nodes.find((x) => x.nodeId === keys.deviceId)?.allowedCommands).toEqual(['location.get', 'system.notify']);
+    again.close();
+  });
 });

@@ -7,7 +7,7 @@ import type { MethodResult } from '../../src-shared/protocol/index.js';
 import type { LocalClient } from '../gateway/start.js';
 import { ApprovalsTracker, decisionCall, type Decision, type PendingApproval } from './approvals-model.js';
 
-const EVENTS = new Set(['pairing', 'device.pair.requested', 'device.pair.resolved']);
+const EVENTS = new Set(['pairing', 'device.pair.requested', 'device.pair.resolved', 'node.pair.requested', 'node.pair.resolved']);
 /** Events come in bursts (a request, then its resolution); one reload per burst. */
 const RELOAD_DEBOUNCE_MS = 250;
 
@@ -56,13 +56,14 @@ export function createApprovalsController(deps: ApprovalsControllerDeps): Approv
 
   const refresh = async () => {
     try {
-      const [senders, devices, channels] = await Promise.all([
+      const [senders, devices, nodeCommands, channels] = await Promise.all([
         call<MethodResult<'channels.pairing.list'>>('channels.pairing.list', {}),
         call<MethodResult<'device.pair.list'>>('device.pair.list', {}),
+        call<MethodResult<'node.pair.list'>>('node.pair.list', {}),
         call<MethodResult<'channels.status'>>('channels.status', {}),
       ]);
       if (stopped) return;
-      tracker.load({ senders: senders.requests, devices: devices.pending, channelLabels: channels.channelLabels });
+      tracker.load({ senders: senders.requests, devices: devices.pending, nodeCommands: nodeCommands.pending, channelLabels: channels.channelLabels });
       changed();
     } catch (err) {
       deps.onError?.('could not load pending approvals', err);

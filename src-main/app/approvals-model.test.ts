@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApprovalsTracker, approvalNotification, approvalTitle, decisionCall, fromDeviceRequest, fromSenderRequest } from './approvals-model.js';
+import { ApprovalsTracker, approvalNotification, approvalPage, approvalTitle, decisionCall, fromDeviceRequest, fromNodeCommandsRequest, fromSenderRequest } from './approvals-model.js';
 
 const T0 = Date.UTC(2026, 4, 1, 12);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -30,6 +30,15 @@ const device = (requestId = 'req-1', expiresAtMs = T0 + 300_000) => ({
   expiresAtMs,
 });
 
+const nodeCommands = (requestId = 'nreq-1', commands = ['camera.snap', 'location.get', 'system.notify', 'device.info'], blockedByPolicy: string[] = ['camera.snap']) => ({
+  requestId,
+  node: { nodeId: 'n'.repeat(64), displayName: 'Pixel 8', platform: 'android' },
+  commands,
+  blockedByPolicy,
+  requiredScopes: ['operator.write'],
+  createdAtMs: T0,
+});
+
 const LABELS = { telegram: 'Telegram' };
 
 const requestedEvent = (s: ReturnType<typeof sender>) => ({ type: 'requested' as const, ...s });
@@ -53,6 +62,20 @@ describe('approval titles and calls', () => {
     const d = fromDeviceRequest(device());
     expect(decisionCall(d, 'approve')).toEqual({ method: 'device.pair.approve', params: { requestId: 'req-1' } });
     expect(decisionCall(d, 'reject')).toEqual({ method: 'device.pair.reject', params: { requestId: 'req-1' } });
+    const n = fromNodeCommandsRequest(nodeCommands());
+    expect(decisionCall(n, 'approve')).toEqual({ method: 'node.pair.approve', params: { requestId: 'nreq-1' } });
+    expect(decisionCall(n, 'reject')).toEqual({ method: 'node.pair.reject', params: { requestId: 'nreq-1' } });
+    expect([approvalPage(s), approvalPage(d), approvalPage(n)]).toEqual(['pairing', 'pairing', 'nodes']);
+  });
+
+  it("names a node's command request with its commands, and says which stay blocked even once approved", () => {
+    const n = fromNodeCommandsRequest(nodeCommands());
+    expect(approvalTitle(n)).toBe('Node commands: Pixel 8 (android) wants camera.snap, location.get, system.notify +1 more');
+    expect(approvalNotification(n)).toEqual({
+      title: 'A node asks to run commands',
+      body: 'Pixel 8 (android): camera.snap, location.get, system.notify, device.info. camera.snap would stay blocked for its platform (gateway.nodes.allowCommands opts in). Approve or reject from the tray or the Nodes page.',
+    });
+    expect(approvalNotification(fromNodeCommandsRequest(nodeCommands('r', ['system.notify'], []))).body).toBe('Pixel 8 (android): system.notify. Approve or reject from the tray or the Nodes page.');
   });
 });
 
@@ -87,6 +110,25 @@ describe('ApprovalsTracker: notification rules', () => {
     now = T0 + 1000;
     expect(t.pending()).toEqual([]);
     expect(t.get('device:req-2')).toBeUndefined();
+  });
+
+  it('a node command request is announced once, never expires, is listed after expiring requests and leaves when resolved', () => {
+    let now = T0;
+    const t = new ApprovalsTracker(() => now);
+    expect(t.onEvent('node.pair.requested', nodeCommands()).announce).toMatchObject({ kind: 'node-commands', requestId: 'nreq-1', commands: expect.arrayContaining(['camera.snap']) });
+    expect(t.onEvent('node.pair.requested', nodeCommands()).announce).toBeUndefined();
+    expect(t.nextExpiryMs()).toBeUndefined();
+    t.onEvent('device.pair.requested', device('req-9', T0 + 1000));
+    expect(t.pending().map((a) => a.kind)).toEqual(['device', 'node-commands']);
+    expect(t.nextExpiryMs()).toBe(T0 + 1000);
+    now = T0 + 365 * 86_400_000;
+    expect(t.pending().map((a) => a.key)).toEqual(['node:nreq-1']);
+    expect(t.onEvent('node.pair.resolved', { requestId: 'nreq-1', nodeId: 'n', decision: 'approved' })).toEqual({ changed: true });
+    expect(t.pending()).toEqual([]);
+    // A list load shows a node request without announcing it.
+    t.load({ senders: [], devices: [], nodeCommands: [nodeCommands('nreq-2')] });
+    expect(t.pending().map((a) => a.key)).toEqual(['node:nreq-2']);
+    expect(t.onEvent('node.pair.requested', nodeCommands('nreq-2')).announce).toBeUndefined();
   });
 
   it('removes a request when it is approved, dismissed, expires or is resolved elsewhere; a new code is news again', () => {

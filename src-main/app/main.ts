@@ -9,7 +9,7 @@ import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeIm
 import { startGateway, type LocalClient, type RunningGateway } from '../gateway/start.js';
 import { createLogger } from '../logging/index.js';
 import { createApprovalsController, type ApprovalsController } from './approvals-controller.js';
-import { approvalNotification, approvalTitle, type PendingApproval } from './approvals-model.js';
+import { approvalNotification, approvalPage, approvalTitle, type PendingApproval } from './approvals-model.js';
 import { IPC_CHANNELS, parseCallRequest, toIpcResult, type IpcResult } from '../../src-shared/protocol/ipc.js';
 import { TRAY_ICON_DATA_URL } from './tray-icon.js';
 import { buildTrayMenuModel, type TrayAction, type TrayState } from './tray-model.js';
@@ -51,7 +51,7 @@ function showWindow(): void {
 }
 
 /** Show the window on a page of the renderer (the hash names a page and nothing else). */
-function showPage(page: 'pairing'): void {
+function showPage(page: 'pairing' | 'nodes'): void {
   showWindow();
   const wc = mainWindow?.webContents;
   if (!wc) return;
@@ -124,12 +124,13 @@ function notify(n: { title: string; body: string }, onClick?: () => void): void 
 }
 
 function onApprovalsChange(pending: PendingApproval[]): void {
-  updateTray({ approvals: pending.map((a) => ({ key: a.key, title: approvalTitle(a) })) });
+  updateTray({ approvals: pending.map((a) => ({ key: a.key, title: approvalTitle(a), page: approvalPage(a) })) });
 }
 
 function onTrayAction(action: TrayAction): void {
   if (action === 'open') showWindow();
   else if (action === 'open-pairing') showPage('pairing');
+  else if (action === 'open-nodes') showPage('nodes');
   else if (action === 'open-in-browser' && gateway) void shell.openExternal(gateway.httpUrl);
   else if (action === 'quit') app.quit();
 }
@@ -176,7 +177,7 @@ async function boot(): Promise<void> {
   approvals = createApprovalsController({
     client,
     onChange: onApprovalsChange,
-    onAnnounce: (a) => notify(approvalNotification(a), () => showPage('pairing')),
+    onAnnounce: (a) => notify(approvalNotification(a), () => showPage(approvalPage(a))),
     onError: (message, err) => log.warn(message, { error: String(err) }),
   });
   await approvals.start();

@@ -67,4 +67,13 @@ describe('buildTrayMenuModel', () => {
     expect(none.items.some((i, k) => i.kind === 'separator' && none.items[k + 1]?.kind === 'separator')).toBe(false);
     expect(m.items.some((i, k) => i.kind === 'separator' && m.items[k + 1]?.kind === 'separator')).toBe(false);
   });
+
+  it('sends node command requests to the Nodes page, and a mix to the Pairing page', () => {
+    const node = { key: 'node:r1', title: 'Node commands: Pixel 8 (android) wants location.get', page: 'nodes' as const };
+    const sender = { key: 'sender:t', title: 'Telegram: Ada (1), code ABCD2345' };
+    const onlyNodes = buildTrayMenuModel({ gateway: 'running', windowVisible: false, approvals: [node] });
+    expect(onlyNodes.items).toContainEqual({ kind: 'action', action: 'open-nodes', label: 'Open the Nodes page…', enabled: true });
+    const mixed = buildTrayMenuModel({ gateway: 'running', windowVisible: false, approvals: [node, sender] });
+    expect(mixed.items).toContainEqual({ kind: 'action', action: 'open-pairing', label: 'Open the Pairing page…', enabled: true });
+  });
 });

@@ -15,9 +15,11 @@ export interface TrayApproval {
   key: string;
   /** Channel, sender name/id and code, or the device's name (see approvalTitle). */
   title: string;
+  /** The page that lists it: node command requests are on Nodes, the rest on Pairing (the default). */
+  page?: 'pairing' | 'nodes';
 }
 
-export type TrayAction = 'open' | 'open-pairing' | 'open-in-browser' | 'quit';
+export type TrayAction = 'open' | 'open-pairing' | 'open-nodes' | 'open-in-browser' | 'quit';
 
 export type TrayMenuItem =
   | { kind: 'action'; action: TrayAction; label: string; enabled: boolean }
@@ -64,10 +66,13 @@ export function buildTrayMenuModel(state: TrayState): TrayMenuModel {
       items.push({ kind: 'approval', decision: 'reject', key: a.key, label: `Reject ${a.title}` });
     }
     const more = pending - Math.min(listed.length, MAX_TRAY_APPROVALS);
+    // Only node command requests pending: they are answered on the Nodes page.
+    const onNodes = listed.length === pending && listed.every((a) => a.page === 'nodes');
+    const page = onNodes ? 'Nodes' : 'Pairing';
     items.push({
       kind: 'action',
-      action: 'open-pairing',
-      label: more > 0 ? `Show ${more} more on the Pairing page…` : 'Open the Pairing page…',
+      action: onNodes ? 'open-nodes' : 'open-pairing',
+      label: more > 0 ? `Show ${more} more on the ${page} page…` : `Open the ${page} page…`,
       enabled: true,
     });
     items.push({ kind: 'separator' });

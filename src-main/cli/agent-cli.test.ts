@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAIServer } from '../../test-support/fake-openai.js';
 import { runCli, spawnGateway, type SpawnedGateway } from '../../test-support/gateway.js';
@@ -12,8 +14,8 @@ describe('openclaw agent and sessions', () => {
     fake = new FakeOpenAIServer({ script: () => ({ chunks: ['Your ', 'workspace ', 'is ', 'empty.'] }) });
     await fake.start();
     s = makeTempState({
-      models: { providers: { local: { baseUrl: `${fake.baseUrl}/v1`, apiKey: 'x', api: 'openai-completions', models: [{ id: 'qwen3', contextWindow: 32_768, maxTokens: 4096 }] } } },
-      agents: { defaults: { model: { primary: 'local/qwen3' } }, entries: { main: { default: true }, work: {} } },
+      models: { providers: { local: { baseUrl: `${fake.baseUrl}/v1`, apiKey: 'x', api: 'openai-completions', models: [{ id: 'qwen3', contextWindow: 32_768, maxTokens: 4096 }, { id: 'qwen-vl', input: ['text', 'image'] }] } } },
+      agents: { defaults: { model: { primary: 'local/qwen3' } }, entries: { main: { default: true }, work: {}, eyes: { model: 'local/qwen-vl' } } },
     });
     g = await spawnGateway(s.env, ['--port', '0']);
     env = { ...s.env, OPENCLAW_GATEWAY_PORT: String(g.port) };
@@ -48,5 +50,31 @@ describe('openclaw agent and sessions', () => {
     const r = await runCli(['gateway', 'call', 'chat.history', '--params', '{"sessionKey":"agent:main:main","limit":20}'], env);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
+  });
+
+  it('--image attaches a picture; a model without images refuses it; a file that is not there or not an image is a clear error', async () => {
+    const png = join(s.dir, 'dot.png');
+    writeFileSync(png, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
+    fake.reset();
+    const ok = await runCli(['agent', '--agent', 'eyes', '--message', 'what is this?', '--image', png], env);
+    expect(ok).toMatchObject({ code: 0, stdout: 'Your workspace is empty.\n' });
+    const sent = fake.requests.map((r) => r.body as { messages?: { role: string; content: unknown }[] }).find((b) => b.messages)!;
+    expect(sent.messages!.at(-1)!.content).toEqual([
+      { type: 'text', text: 'what is this?' },
+      { type: 'image_url', image_url: { url: `data:image/png;base64,${readFileSync(png).toString('base64')}` } },
+    ]);
+
+    const refused = await runCli(['agent', '--message', 'and this?', '--image', png], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('local/qwen3 cannot take images');
+
+    const missing = await runCli(['agent', '--agent', 'eyes', '--message', 'x', '--image', join(s.dir, 'nope.png')], env);
+    expect(missing).toMatchObject({ code: 1 });
+    expect(missing.stderr).toContain(`cannot read --image ${join(s.dir, 'nope.png')}: ENOENT`);
+    const text = join(s.dir, 'notes.txt');
+    writeFileSync(text, 'hello');
+    const notImage = await runCli(['agent', '--agent', 'eyes', '--message', 'x', '--image', text], env);
+    expect(notImage.code).toBe(1);
+    expect(notImage.stderr).toContain('attachment 1 (notes.txt) is not a PNG, JPEG, GIF or WebP image');
   });
 });

@@ -74,6 +74,11 @@ describe('openclaw CLI against a running gateway', () => {
     const h = await runCli(['health', '--json'], env);
     expect(h.code).toBe(1);
     expect(JSON.parse(h.stdout)).toMatchObject({ ok: false, configReload: { hotReloadStatus: 'invalid' } });
+    // The reason is printed whole, not cut off after "invalid config <file>:".
+    const text = await runCli(['health'], env);
+    expect(text.stdout).toContain(`Config reload: invalid (mode hybrid); the last good config keeps running\n  last error:\n    invalid config ${s.configPath}:\n    - bogusTopLevel: unknown key\n`);
+    const status = await runCli(['status', '--all'], env);
+    expect(status.stdout).toContain(`  last error:\n    invalid config ${s.configPath}:\n    - bogusTopLevel: unknown key\n`);
     const v = await runCli(['config', 'validate'], env);
     expect(v.code).toBe(1);
     expect(v.stderr).toMatch(/bogusTopLevel/);
@@ -123,6 +128,23 @@ describe('openclaw CLI without a gateway', () => {
     } finally {
       g.child.kill('SIGTERM');
       await g.exited;
+      s.cleanup();
+    }
+  });
+});
+
+describe('openclaw status with the gateway down', () => {
+  it('names an invalid config file with every problem in full', async () => {
+    const s = makeTempState({});
+    try {
+      writeFileSync(s.configPath, '{ bogusTopLevel: 1, gateway: { port: "lots" } }');
+      // A port nothing listens on: the CLI reports what it can see locally.
+      const r = await runCli(['status', '--all'], { ...s.env, OPENCLAW_GATEWAY_PORT: '9' });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain(`Config: ${s.configPath} (invalid; the gateway will not start with it)\n  invalid config ${s.configPath}:\n  - `);
+      expect(r.stdout).toContain('- bogusTopLevel: unknown key');
+      expect(r.stdout).toMatch(/- gateway\.port: .+/);
+    } finally {
       s.cleanup();
     }
   });

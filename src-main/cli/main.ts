@@ -66,6 +66,7 @@ export function buildProgram(): Command {
     .requiredOption('-m, --message <text>', 'the message')
     .option('--agent <id>', 'agent id (default main)')
     .option('--session <key>', 'session key (default agent:<agent>:main)')
+    .option('--image <file>', 'attach an image (PNG, JPEG, GIF or WebP, up to 5 MB); repeat for more', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--json', 'print the final result as JSON')
     .action(async (_o, cmd: Command) => runAgent(globals(cmd)));
   conn(program.command('sessions').description('list sessions'))
@@ -91,10 +92,20 @@ export function buildProgram(): Command {
     .option('--invoke-timeout <ms>', 'how long the node may take')
     .action(async (_o, cmd: Command) => nodesInvoke(globals(cmd)));
 
-  conn(program.command('qr').description('show a setup code / QR to pair a phone or another computer as a node'))
-    .option('--public-url <ws-url>', 'the address the device should use (needed when the gateway listens on loopback only)')
+  // As in the reference CLI, `qr --url` is the address put in the setup code, not the one the CLI connects to.
+  program
+    .command('qr')
+    .description('show a setup code / QR to pair a phone or another computer as a node')
+    .option('--url <ws-url>', 'the gateway address put in the setup code, the one the device should use (needed when the gateway listens on loopback only)')
+    .option('--public-url <ws-url>', 'the same as --url')
+    .option('--token <token>', 'gateway token (default OPENCLAW_GATEWAY_TOKEN, config, or the stored token)')
+    .option('--password <password>', 'gateway password (default OPENCLAW_GATEWAY_PASSWORD)')
+    .option('--timeout <ms>', 'request timeout in milliseconds')
     .option('--json', 'JSON output')
-    .action(async (_o, cmd: Command) => runQr(globals(cmd)));
+    .action(async (_o, cmd: Command) => {
+      const { url, publicUrl, ...rest } = globals(cmd) as ReturnType<typeof globals> & { url?: string; publicUrl?: string };
+      return runQr({ ...rest, payloadUrl: url ?? publicUrl });
+    });
   const channels = program.command('channels').description('chat channels: status, QR login, logout');
   conn(channels.command('status').description('per channel and account: state, last inbound/outbound, last error, restarts (exit 1 when one is down)'))
     .option('--probe', 'ask each adapter for fresh details')

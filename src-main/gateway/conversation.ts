@@ -8,6 +8,7 @@ import type { AgentTool, ToolServices } from '../agents/tools/types.js';
 import type { ChannelsRuntime } from '../channels/runtime-types.js';
 import type { NodesRuntime } from '../nodes/runtime-types.js';
 import type { ChannelAccess } from '../routing/channel-access.js';
+import { MediaStore } from '../sessions/media-store.js';
 import { textOf } from '../sessions/transcript-messages.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Logger } from '../logging/index.js';
@@ -101,10 +102,12 @@ export function createConversation(deps: ConversationDeps) {
     },
   };
   const channels = deps.channels;
+  const media = new MediaStore(join(deps.stateDir, 'media'));
   const processor = createInboundProcessor({
     store: deps.store,
     config: deps.config,
     stateDir: deps.stateDir,
+    media,
     models,
     tools,
     services,
@@ -122,7 +125,7 @@ export function createConversation(deps: ConversationDeps) {
   });
   const queue = new InboundQueue(deps.store, processor, deps.log.child('queue'));
   queueRef.current = queue;
-  const chatDeps = { store: deps.store, queue, runs, config: deps.config };
+  const chatDeps = { store: deps.store, queue, runs, config: deps.config, media };
   const handlers: Handlers = {
     ...chatHandlers(chatDeps),
     ...agentHandlers(chatDeps),

@@ -23,6 +23,8 @@ import { buildHelloOk } from './hello.js';
 import { createHttpHandler, type HttpRoute } from './http.js';
 import { createHttpApi } from './http-api.js';
 import type { Listener } from './listener.js';
+import { gatewayTokenPath } from './gateway-token.js';
+import { createLoginHintRoute } from './login-hint.js';
 import { createNodePageRoute } from './node-page.js';
 import type { Reloader } from './reload.js';
 import { GatewayServer, handshakeTimeoutFromEnv } from './server.js';
@@ -96,7 +98,7 @@ export function createGatewayServer(p: GatewayServerParts): GatewayServer {
     handleHttp: createHttpHandler({
       rendererDir: p.rendererDir ?? join(p.packageRoot, 'out', 'renderer'),
       isReady: p.isReady,
-      routes: [createNodePageRoute(join(p.packageRoot, 'out', 'node-page')), nodes.canvasRoute],
+      routes: [createNodePageRoute(join(p.packageRoot, 'out', 'node-page')), nodes.canvasRoute, createLoginHintRoute(gatewayTokenPath(p.paths.stateDir))],
       extraRoute: p.extraRoute,
       api: createHttpApi({
         config,

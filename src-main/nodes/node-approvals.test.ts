@@ -65,7 +65,7 @@ describe('node capability approval (node.pair.*)', () => {
     await expect(reader.call('node.pair.list', {})).rejects.toMatchObject({ error: { code: 'FORBIDDEN', details: { missingScope: 'operator.pairing' } } });
 
     const resolved = nextEvent<any>(op, 'node.pair.resolved', (p) => p.requestId === req.requestId);
-    await expect(op.call('node.pair.approve', { requestId: req.requestId })).resolves.toEqual({ ok: true, requestId: req.requestId, nodeId: keys.deviceId, commands: req.commands });
+    await expect(op.call('node.pair.approve', { requestId: req.requestId })).resolves.toEqual({ ok: true, requestId: req.requestId, nodeId: keys.deviceId, commands: req.commands, blockedByPolicy: ['device.info'] });
     expect(await resolved).toMatchObject({ decision: 'approved', nodeId: keys.deviceId });
     await expect(op.call('node.pair.approve', { requestId: req.requestId })).rejects.toMatchObject({ error: { code: 'APPROVAL_NOT_FOUND' } });
 

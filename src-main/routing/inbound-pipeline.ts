@@ -8,6 +8,7 @@ import { NO_MODEL_MESSAGE, usableModelRefs } from '../agents/model-setup.js';
 import type { ModelMessage, ToolSpec } from '../agents/providers/types.js';
 import type { RunTracker } from '../agents/run-tracker.js';
 import { estimateTokens } from '../agents/context-budget.js';
+import { hasImages, imagesRefusal, modelAcceptsImages, userContent, withImageData, type ImageSource } from '../agents/image-input.js';
 import { runTurn, type TurnOutput } from '../agents/runtime.js';
 import type { AgentTool, SandboxRuntime, ToolContext, ToolResult, ToolServices } from '../agents/tools/types.js';
 import type { ActiveRun, QueueMode, QueueProcessor } from '../queue/inbound-queue.js';
@@ -39,6 +40,8 @@ export interface PipelineDeps {
   store: Store;
   config(): ResolvedConfig;
   stateDir: string;
+  /** Stored images attached to messages (the transcript holds references); without it images are not sent. */
+  media?: ImageSource;
   models: ModelRouter;
   tools: ToolProvider;
   services: ToolServices;
@@ -135,6 +138,22 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
     const agent = resolveAgentSettings(cfg, ctx.agentId, deps.stateDir) ?? resolveAgentSettings(cfg, cfg.defaultAgentId, deps.stateDir)!;
     ctx.agent = agent;
     ctx.models = modelsFor(cfg, agent, deps.store.sessions.get(ctx.sessionKey));
+    // A message with images needs a first model that takes them (never a silent switch from the one chosen);
+    // fallbacks that take none are left out. Otherwise it is refused before the transcript.
+    const withImages = ctx.batch.some((i) => hasImages((i.payload as QueuedInbound).inbound));
+    const usable = withImages ? ctx.models.filter((ref) => modelAcceptsImages(cfg, ref)) : ctx.models;
+    if (withImages && ctx.models.length && usable[0] !== ctx.models[0]) {
+      const message = imagesRefusal(ctx.models);
+      deps.log.warn('turn refused: no model of the turn takes images', { agentId: agent.agentId, sessionKey: ctx.sessionKey, models: ctx.models });
+      finishAll(ctx, 'failed', message);
+      chatEvent(ctx, 'error', { errorKind: 'images_not_supported', errorMessage: message });
+      deps.runs.finish(
+        ctx.batch.map((i) => i.runId),
+        { status: 'error', text: '', sessionKey: ctx.sessionKey, error: message },
+      );
+      return;
+    }
+    ctx.models = usable;
     if (ctx.models.length) return next();
     deps.log.warn('turn refused: no usable model', { agentId: agent.agentId, sessionKey: ctx.sessionKey, configured: agent.modelRefs });
     finishAll(ctx, 'failed', NO_MODEL_MESSAGE);
@@ -169,9 +188,9 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
           ctx.firstUserSeq ??= existing.seq;
           continue;
         }
-        const text = (item.payload as QueuedInbound).inbound.text;
+        const itemInbound = (item.payload as QueuedInbound).inbound;
         const [seq] = history.append(session.sessionId, [
-          { role: 'user', content: [{ type: 'text', text }], runId: item.runId, queueId: item.id, createdAtMs: now },
+          { role: 'user', content: userContent(itemInbound.text, itemInbound), runId: item.runId, queueId: item.id, createdAtMs: now },
         ]);
         ctx.firstUserSeq ??= seq;
       }
@@ -186,7 +205,10 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
     const session = ctx.session!;
     // A summary of older turns stands in for them (see sessions/compaction.ts).
     const { summary, entries: historyEntries } = applySummaries(history.before(session.sessionId, ctx.firstUserSeq));
-    const incoming: ModelMessage[] = ctx.batch.map((item) => ({ role: 'user', content: [{ type: 'text', text: sanitizeInboundText((item.payload as QueuedInbound).inbound.text) }] }));
+    const incoming: ModelMessage[] = ctx.batch.map((item) => {
+      const m = (item.payload as QueuedInbound).inbound;
+      return { role: 'user', content: userContent(sanitizeInboundText(m.text), m) };
+    });
     const models = ctx.models!.map((ref) => resolveModelChoice(cfg, ref));
     const gate = deps.beforeTurn ? await deps.beforeTurn({ agentId: agent.agentId, sessionKey: ctx.sessionKey, text: ctx.first.inbound.text }) : {};
     if (gate.refuse) {
@@ -203,7 +225,8 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
       history: [...summaryMessages(summary), ...entriesToMessages(historyEntries)],
       incoming,
       models,
-      stream: (req, choices) => deps.models.stream(req, choices),
+      // Image bytes are read for the call only; a model list that cannot take them gets a note instead.
+      stream: (req, choices) => deps.models.stream({ ...req, messages: withImageData(req.messages, deps.media, choices.every((m) => modelAcceptsImages(cfg, m.ref))) }, choices),
       tools,
       toolSpecs: specs,
       runTool: (tool, input, tctx) => deps.tools.run(tool, input, tctx),
@@ -226,11 +249,14 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
           for (const item of steered) {
             deps.store.queue.markRunning(item.id, now);
             history.append(session.sessionId, [
-              { role: 'user', content: [{ type: 'text', text: (item.payload as QueuedInbound).inbound.text }], runId: item.runId, queueId: item.id, createdAtMs: now },
+              { role: 'user', content: userContent((item.payload as QueuedInbound).inbound.text, (item.payload as QueuedInbound).inbound), runId: item.runId, queueId: item.id, createdAtMs: now },
             ]);
           }
         });
-        return steered.map((item) => ({ role: 'user' as const, content: [{ type: 'text' as const, text: sanitizeInboundText((item.payload as QueuedInbound).inbound.text) }] }));
+        return steered.map((item) => {
+          const m = (item.payload as QueuedInbound).inbound;
+          return { role: 'user' as const, content: userContent(sanitizeInboundText(m.text), m) };
+        });
       },
       onTextDelta: (delta, cumulative) => {
         chatEvent(ctx, 'delta', { deltaText: delta, message: { role: 'assistant', content: [{ type: 'text', text: cumulative }], timestamp: Date.now() } });

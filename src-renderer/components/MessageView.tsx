@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { Markdown } from './Markdown.js';
 
 /** One transcript message: text blocks as text, tool calls and results folded. */
@@ -9,7 +9,56 @@ export interface TranscriptMessage {
   seq?: number;
 }
 
-type Block = { type?: unknown; text?: unknown; name?: unknown; id?: unknown; input?: unknown; content?: unknown; isError?: unknown; toolUseId?: unknown };
+type Block = {
+  type?: unknown;
+  text?: unknown;
+  name?: unknown;
+  id?: unknown;
+  input?: unknown;
+  content?: unknown;
+  isError?: unknown;
+  toolUseId?: unknown;
+  mediaId?: unknown;
+  mimeType?: unknown;
+  sizeBytes?: unknown;
+  previewUrl?: unknown;
+};
+
+/** Fetches a stored image by its id as a data: URL (`chat.media`); pages without it show the image's name only. */
+export type LoadImage = (mediaId: string) => Promise<string>;
+
+const size = (n: unknown) =>
+  typeof n !== 'number' ? '' : ` · ${n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${Math.round(n / 1024)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`}`;
+
+/** An attached image: the just-sent preview, or the stored picture fetched by reference, else its name. */
+function ImageBlock({ block, loadImage }: { block: Block; loadImage?: LoadImage }) {
+  const name = typeof block.name === 'string' ? block.name : 'image';
+  const preview = typeof block.previewUrl === 'string' ? block.previewUrl : undefined;
+  const mediaId = typeof block.mediaId === 'string' ? block.mediaId : undefined;
+  const [src, setSrc] = useState(preview);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    if (preview || !mediaId || !loadImage) return;
+    let live = true;
+    loadImage(mediaId).then(
+      (url) => live && setSrc(url),
+      () => live && setFailed(true),
+    );
+    return () => {
+      live = false;
+    };
+  }, [preview, mediaId, loadImage]);
+  return (
+    <figure className="msg-image" data-testid="message-image" data-media={mediaId ?? ''}>
+      {src ? <img src={src} alt={name} /> : null}
+      <figcaption className="muted small">
+        {name}
+        {size(block.sizeBytes)}
+        {failed ? ' (no longer stored)' : ''}
+      </figcaption>
+    </figure>
+  );
+}
 
 function asText(v: unknown): string {
   if (typeof v === 'string') return v;
@@ -17,9 +66,14 @@ function asText(v: unknown): string {
   return JSON.stringify(v, null, 2);
 }
 
-function BlockView({ block, role }: { block: Block; role: string }) {
+function BlockView({ block, role, loadImage }: { block: Block; role: string; loadImage?: LoadImage }) {
   // A reply is Markdown; what a person typed is shown as typed.
-  if (block.type === 'text') return role === 'user' ? <p className="msg-text">{String(block.text ?? '')}</p> : <Markdown text={String(block.text ?? '')} />;
+  if (block.type === 'text') {
+    // A message of images alone has an empty text block: nothing to show for it.
+    if (!block.text) return null;
+    return role === 'user' ? <p className="msg-text">{String(block.text)}</p> : <Markdown text={String(block.text)} />;
+  }
+  if (block.type === 'image') return <ImageBlock block={block} loadImage={loadImage} />;
   if (block.type === 'tool_use') {
     return (
       <details className="tool" data-testid="tool-call">
@@ -41,7 +95,7 @@ function BlockView({ block, role }: { block: Block; role: string }) {
   return <pre className="msg-unknown">{JSON.stringify(block, null, 2)}</pre>;
 }
 
-export const MessageView = memo(function MessageView({ message }: { message: TranscriptMessage }) {
+export const MessageView = memo(function MessageView({ message, loadImage }: { message: TranscriptMessage; loadImage?: LoadImage }) {
   return (
     <article className={`msg msg-${message.role}`} data-testid="transcript-message" data-role={message.role}>
       <header className="msg-meta">
@@ -51,7 +105,7 @@ export const MessageView = memo(function MessageView({ message }: { message: Tra
         </time>
       </header>
       {message.content.map((b, i) => (
-        <BlockView key={i} block={(b ?? {}) as Block} role={message.role} />
+        <BlockView key={i} block={(b ?? {}) as Block} role={message.role} loadImage={loadImage} />
       ))}
     </article>
   );

@@ -37,7 +37,18 @@ export interface InboundMessage {
   replyToMessageId?: string;
   /** Milliseconds since epoch, platform time when known. */
   timestampMs: number;
-  attachments?: { kind: 'image' | 'audio' | 'video' | 'file'; url?: string; mimeType?: string; name?: string; sizeBytes?: number }[];
+  attachments?: InboundAttachment[];
+}
+
+/** A file that came with a message. */
+export interface InboundAttachment {
+  kind: 'image' | 'audio' | 'video' | 'file';
+  url?: string;
+  mimeType?: string;
+  name?: string;
+  sizeBytes?: number;
+  /** Stored in the gateway's media folder under this id (the SHA-256 of the bytes); images sent to `chat.send` are. */
+  mediaId?: string;
 }
 
 /** What the core asks a channel to send. */

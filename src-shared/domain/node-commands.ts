@@ -121,3 +121,21 @@ export function decideNodeCommand(f: NodeCommandFacts): NodeCommandDecision {
 export function effectiveNodeCommands(f: Omit<NodeCommandFacts, 'command'>): string[] {
   return f.declared.filter((command) => decideNodeCommand({ ...f, command }).allowed);
 }
+
+/**
+ * What an approval did, in words for the CLI and the Nodes page: the commands that may run now
+ * and, apart from them, the approved ones the node policy keeps blocked (so "approved" never
+ * reads as "runs").
+ */
+export function describeNodeApproval(r: { node: string; commands: readonly string[]; blockedByPolicy: readonly string[] }): string {
+  const blocked = new Set(r.blockedByPolicy);
+  const runs = r.commands.filter((c) => !blocked.has(c));
+  const lines = [runs.length ? `Approved ${runs.join(', ')} for node ${r.node}.` : `Approved nothing that can run yet on node ${r.node}.`];
+  if (blocked.size) {
+    lines.push(
+      `Still blocked by the node policy: ${[...blocked].join(', ')}. Listing a command in gateway.nodes.allowCommands lets it run ` +
+        '(unless gateway.nodes.denyCommands names it); the approval then applies.',
+    );
+  }
+  return lines.join('\n');
+}

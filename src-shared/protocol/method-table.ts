@@ -3,7 +3,7 @@ import type { IpcResult } from './ipc.js';
 import { configGetMethod, configPatchMethod, configSchemaMethod, configSetMethod } from './methods/config.js';
 import type { MethodSpec } from './methods/define.js';
 import { agentMethod, agentWaitMethod } from './methods/agent.js';
-import { chatAbortMethod, chatHistoryMethod, chatSendMethod } from './methods/chat.js';
+import { chatAbortMethod, chatHistoryMethod, chatMediaMethod, chatSendMethod } from './methods/chat.js';
 import { modelsListMethod, sendMethod, toolsInvokeMethod } from './methods/models-tools.js';
 import { modelsSetupDetectMethod, modelsSetupSaveMethod, modelsSetupTestMethod } from './methods/model-setup.js';
 import {
@@ -73,6 +73,7 @@ export const METHODS = {
   'chat.send': chatSendMethod,
   'chat.history': chatHistoryMethod,
   'chat.abort': chatAbortMethod,
+  'chat.media': chatMediaMethod,
   'sessions.list': sessionsListMethod,
   'sessions.preview': sessionsPreviewMethod,
   'sessions.patch': sessionsPatchMethod,

@@ -25,9 +25,12 @@ import type {
 export class FakeBoom extends Error {
   readonly isBoom = true;
   readonly output: { statusCode: number; payload: { statusCode: number; error: string; message: string }; headers: Record<string, string> };
-  constructor(message: string, statusCode: number) {
+  /** What Boom carries besides the status: Baileys puts the WebSocket error here. */
+  readonly data?: unknown;
+  constructor(message: string, statusCode: number, data?: unknown) {
     super(message);
     this.output = { statusCode, payload: { statusCode, error: message, message }, headers: {} };
+    if (data !== undefined) this.data = data;
   }
 }
 

@@ -35,6 +35,7 @@ export class FakeWhatsApp implements FakeSocketHost {
   watchdogGraceMs: number;
   stalled = false;
   private serverErrors = false;
+  private offline = false;
   private serverErrorCount = 0;
   private readonly devices = new Map<string, { revoked: boolean }>();
   private readonly waitingHandshake = new Set<FakeWhatsAppSocket>();
@@ -84,6 +85,12 @@ export class FakeWhatsApp implements FakeSocketHost {
 
   handshake(sock: FakeWhatsAppSocket): void {
     if (sock.isClosed) return;
+    if (this.offline) {
+      // How Baileys reports a WebSocket that cannot connect (getCodeFromWSError: E* codes are 408).
+      const wsError = Object.assign(new Error('getaddrinfo ENOTFOUND web.whatsapp.com'), { code: 'ENOTFOUND' });
+      void sock.end(new FakeBoom(`WebSocket Error (${wsError.message})`, 408, wsError));
+      return;
+    }
     if (this.serverErrors) {
       const code = this.serverErrorCount++ % 2 === 0 ? 503 : 500;
       void sock.end(new FakeBoom(code === 503 ? 'Connection Failure' : 'Stream Errored (unknown)', code));
@@ -257,6 +264,12 @@ export class FakeWhatsApp implements FakeSocketHost {
   }
 
   /** While on, live sockets close with 503 and every new one fails with 503/500. */
+  /** No network on this computer: every new socket fails to connect, before any QR code. */
+  setOffline(on: boolean): void {
+    this.offline = on;
+    this.changed();
+  }
+
   setServerErrors(on: boolean): void {
     this.serverErrors = on;
     if (on) for (const s of this.sockets) if (!s.isClosed) void s.end(new FakeBoom('Connection Failure', 503));

@@ -110,6 +110,19 @@ describe('WhatsApp QR login', () => {
     await expect(login).rejects.toThrow('The WhatsApp QR code expired before it was scanned. Run the login again.');
   });
 
+  it('with no network it says so, not that the QR code expired', async () => {
+    fake.setOffline(true);
+    const qrs: string[] = [];
+    const login = fakePlugin(fake).login!(loginCtx(), { onQr: (qr) => qrs.push(qr), signal: new AbortController().signal });
+    const err = await login.then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.message).not.toContain('expired');
+    expect(err?.message).toBe('Could not reach WhatsApp (408 timedOut: WebSocket Error (getaddrinfo ENOTFOUND web.whatsapp.com)). Check the network and try again.');
+    expect(qrs).toEqual([]);
+  });
+
   it('cancelling rejects and closes the socket', async () => {
     const abort = new AbortController();
     const login = fakePlugin(fake).login!(loginCtx(), { onQr: () => {}, signal: abort.signal });

@@ -84,6 +84,7 @@ function session(
     let detach: (() => void) | undefined;
     let restarts = 0;
     let paired = false;
+    let qrShown = false;
     let done = false;
 
     const finish = (result: Outcome | Error) => {
@@ -124,6 +125,7 @@ function session(
         if (u.isNewLogin) paired = true;
         if (u.qr) {
           if (mode !== 'pair') return finish({ kind: 'revoked' });
+          qrShown = true;
           try {
             events.onQr(u.qr);
           } catch (err) {
@@ -145,7 +147,11 @@ function session(
           restarts++;
           return open();
         }
-        if (mode === 'pair' && code === 408 && !paired) return finish(new Error('The WhatsApp QR code expired before it was scanned. Run the login again.'));
+        // 408 is also how Baileys reports a socket that never got through (no network, DNS, a timeout):
+        // only a QR code that was shown and then ran out is an expired QR code.
+        if (mode === 'pair' && code === 408 && !paired && qrShown && !isNetworkFailure(err)) {
+          return finish(new Error('The WhatsApp QR code expired before it was scanned. Run the login again.'));
+        }
         if (code === 401) return finish(new Error('WhatsApp refused the link (401). Run the login again and scan the newest QR code.'));
         finish(new Error(`Could not reach WhatsApp (${describeClose(err)}). Check the network and try again.`));
       };
@@ -167,6 +173,17 @@ function session(
       finish(err instanceof Error ? err : new Error(String(err)));
     }
   });
+}
+
+/**
+ * Whether a close is the network failing rather than WhatsApp ending the session: Baileys wraps
+ * WebSocket errors (ENOTFOUND, ECONNREFUSED, ETIMEDOUT…) as "WebSocket Error (…)" with the
+ * error in `data`, and gives the timed-out ones status 408, the same as an expired QR code.
+ */
+function isNetworkFailure(err: unknown): boolean {
+  const e = err as { message?: unknown; data?: { code?: unknown } } | undefined;
+  const code = e?.data?.code;
+  return (typeof code === 'string' && /^E[A-Z]+$/.test(code)) || (typeof e?.message === 'string' && e.message.startsWith('WebSocket Error'));
 }
 
 function formatDuration(ms: number): string {

@@ -8,6 +8,7 @@ import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, API
 import type { MessageParam, RawMessageStreamEvent, Tool } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { SdkClientSettings } from './client-settings.js';
 import { guardedStream, parseToolInput, sdkLogger, type StreamTranslator } from './guarded-stream.js';
+import { imagePlaceholder } from './image-content.js';
 import { StreamCutError, type SdkErrorClasses } from './provider-errors.js';
 import type { ModelMessage, ModelProvider, ModelRequest, ModelStreamEvent, ModelUsage, ProviderConfig, StopReason } from './types.js';
 
@@ -50,6 +51,8 @@ export function createAnthropicProvider(config: ProviderConfig, settings: SdkCli
   };
 }
 
+type AnthropicImageType = 'image/jpeg' | 'image/png' | 'image/gif' | 'image/webp';
+
 export function toAnthropicMessages(messages: ModelMessage[]): MessageParam[] {
   return messages.map((m) => ({
     role: m.role,
@@ -61,6 +64,10 @@ export function toAnthropicMessages(messages: ModelMessage[]): MessageParam[] {
           return { type: 'tool_use' as const, id: c.id, name: c.name, input: c.input };
         case 'tool_result':
           return { type: 'tool_result' as const, tool_use_id: c.toolUseId, content: c.content, ...(c.isError ? { is_error: true } : {}) };
+        case 'image':
+          return c.data
+            ? { type: 'image' as const, source: { type: 'base64' as const, media_type: c.mimeType as AnthropicImageType, data: c.data } }
+            : { type: 'text' as const, text: imagePlaceholder(c) };
       }
     }),
   }));

@@ -8,6 +8,7 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { SdkClientSettings } from './client-settings.js';
 import { guardedStream, parseToolInput, sdkLogger, type StreamTranslator } from './guarded-stream.js';
+import { imageDataUrl, imagePlaceholder } from './image-content.js';
 import { StreamCutError, type SdkErrorClasses } from './provider-errors.js';
 import type { ModelMessage, ModelProvider, ModelStreamEvent, ModelUsage, ProviderConfig, StopReason, ToolSpec } from './types.js';
 
@@ -85,7 +86,16 @@ export function toChatMessages(system: string, messages: ModelMessage[]): ChatCo
     for (const c of m.content) {
       if (c.type === 'tool_result') out.push({ role: 'tool', tool_call_id: c.toolUseId, content: c.isError ? `Error: ${c.content}` : c.content });
     }
-    if (text) out.push({ role: 'user', content: text });
+    const images = m.content.flatMap((c) => (c.type === 'image' ? [c] : []));
+    if (images.length) {
+      out.push({
+        role: 'user',
+        content: [
+          ...(text ? [{ type: 'text' as const, text }] : []),
+          ...images.map((c) => (c.data ? { type: 'image_url' as const, image_url: { url: imageDataUrl(c) } } : { type: 'text' as const, text: imagePlaceholder(c) })),
+        ],
+      });
+    } else if (text) out.push({ role: 'user', content: text });
   }
   return out;
 }

@@ -9,8 +9,9 @@ import type { FunctionTool, ResponseInputItem, ResponseStreamEvent, ResponseUsag
 import type { SdkClientSettings } from './client-settings.js';
 import { guardedStream, parseToolInput, type StreamTranslator } from './guarded-stream.js';
 import { createOpenAIClient, OPENAI_SDK_ERRORS } from './openai-completions.js';
+import { imageDataUrl, imagePlaceholder } from './image-content.js';
 import { StreamCutError } from './provider-errors.js';
-import type { ModelMessage, ModelProvider, ModelStreamEvent, ModelUsage, ProviderConfig, StopReason, ToolSpec } from './types.js';
+import type { ImageContent, ModelMessage, ModelProvider, ModelStreamEvent, ModelUsage, ProviderConfig, StopReason, ToolSpec } from './types.js';
 
 export function createOpenAIResponsesProvider(config: ProviderConfig, settings: SdkClientSettings): ModelProvider {
   const client = createOpenAIClient(config, settings);
@@ -46,13 +47,27 @@ export function toResponsesInput(messages: ModelMessage[]): ResponseInputItem[] 
   const items: ResponseInputItem[] = [];
   for (const m of messages) {
     let text = '';
+    let images: ImageContent[] = [];
     const flushText = () => {
-      if (text) items.push({ role: m.role, content: text });
+      if (images.length && m.role === 'user') {
+        items.push({
+          role: 'user',
+          content: [
+            ...(text ? [{ type: 'input_text' as const, text }] : []),
+            ...images.map((c) => (c.data ? { type: 'input_image' as const, image_url: imageDataUrl(c), detail: 'auto' as const } : { type: 'input_text' as const, text: imagePlaceholder(c) })),
+          ],
+        });
+      } else if (text) items.push({ role: m.role, content: text });
       text = '';
+      images = [];
     };
     for (const c of m.content) {
       if (c.type === 'text') {
         text += c.text;
+        continue;
+      }
+      if (c.type === 'image') {
+        images.push(c);
         continue;
       }
       flushText();

@@ -4,8 +4,23 @@
  * the turn loop never sees an SDK type.
  */
 
+/**
+ * An image the user attached. The transcript keeps only the reference (`mediaId`, a file in the
+ * state dir's media folder); `data` (base64) is filled in just before a model call, so history
+ * pages and stored turns never carry the bytes.
+ */
+export interface ImageContent {
+  type: 'image';
+  mimeType: string;
+  mediaId: string;
+  name?: string;
+  sizeBytes?: number;
+  data?: string;
+}
+
 export type ModelContent =
   | { type: 'text'; text: string }
+  | ImageContent
   | { type: 'tool_use'; id: string; name: string; input: unknown }
   | { type: 'tool_result'; toolUseId: string; content: string; isError?: boolean };
 

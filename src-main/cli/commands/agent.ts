@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import { connectCli, type GlobalOptions } from '../connect.js';
 import { GatewayCallError } from '../gateway-client.js';
@@ -8,7 +10,20 @@ interface AgentOptions extends GlobalOptions {
   message?: string;
   agent?: string;
   session?: string;
+  /** Image files to attach (the gateway checks their type and size). */
+  image?: string[];
   json?: boolean;
+}
+
+/** `--image` files as `chat.send` attachments; a file that cannot be read is a clear error before anything is sent. */
+function imageAttachments(files: readonly string[]): { type: 'image'; content: string; fileName: string }[] {
+  return files.map((file) => {
+    try {
+      return { type: 'image', content: readFileSync(file).toString('base64'), fileName: basename(file) };
+    } catch (err) {
+      throw new CliError(`cannot read --image ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  });
 }
 
 /**
@@ -18,6 +33,7 @@ interface AgentOptions extends GlobalOptions {
  */
 export async function runAgent(opts: AgentOptions): Promise<void> {
   if (!opts.message) throw new CliError('--message is required');
+  const attachments = imageAttachments(opts.image ?? []);
   const client = await connectCli(opts);
   const agentId = opts.agent ?? 'main';
   const sessionKey = opts.session ?? `agent:${agentId}:main`;
@@ -42,7 +58,7 @@ export async function runAgent(opts: AgentOptions): Promise<void> {
         if (p.state !== 'delta') resolve({ state: p.state ?? 'final', text, error: p.errorMessage });
       });
     });
-    await client.call<MethodResult<'chat.send'>>('chat.send', { sessionKey, message: opts.message, idempotencyKey: runId });
+    await client.call<MethodResult<'chat.send'>>('chat.send', { sessionKey, message: opts.message, idempotencyKey: runId, ...(attachments.length ? { attachments } : {}) });
     const end = await finished;
     if (opts.json) printJson({ runId, sessionKey, status: end.state === 'final' ? 'ok' : end.state, text: end.text, ...(end.error ? { error: end.error } : {}) });
     else {

@@ -16,7 +16,7 @@ export async function runHealth(opts: GlobalOptions & { json?: boolean }): Promi
   else {
     const lines = [
       `Gateway ${h.ok ? 'OK' : 'NOT OK'} — version ${h.version}, up ${duration(h.uptimeMs)}`,
-      `Config: ${h.configReload.hotReloadStatus}${h.configReload.lastError ? ` — ${h.configReload.lastError.split('\n')[0]}` : ''}`,
+      ...configReloadLines(h.configReload),
       `Agents: ${h.agents.map((a) => `${a.agentId}${a.isDefault ? ' (default)' : ''}`).join(', ')}`,
       `Channels: ${h.channelOrder.length ? h.channelOrder.join(', ') : 'none configured'}`,
       ...modelLines(h.models),
@@ -24,6 +24,19 @@ export async function runHealth(opts: GlobalOptions & { json?: boolean }): Promi
     process.stdout.write(lines.join('\n') + '\n');
   }
   if (!h.ok) throw new CliError(opts.json ? '' : 'gateway reports not OK', 1);
+}
+
+/**
+ * `Config reload: …` and, indented below it, the whole last error (an invalid config's message
+ * names the file on its first line and each problem on its own line after it) and what waits for a restart.
+ */
+export function configReloadLines(c: Pick<MethodResult<'health'>['configReload'], 'hotReloadStatus' | 'mode' | 'lastError' | 'pendingRestartPaths'>): string[] {
+  const kept = c.hotReloadStatus === 'invalid' ? '; the last good config keeps running' : '';
+  return [
+    `Config reload: ${c.hotReloadStatus} (mode ${c.mode})${kept}`,
+    ...(c.lastError ? ['  last error:', ...c.lastError.split('\n').map((l) => `    ${l.trimStart()}`)] : []),
+    ...(c.pendingRestartPaths?.length ? [`  restart needed for: ${c.pendingRestartPaths.join(', ')}`] : []),
+  ];
 }
 
 /** `Models: …` and one indented line per problem; a missing model is said first, with the fix. */

@@ -1,3 +1,4 @@
+import { describeNodeApproval } from '../../../src-shared/domain/node-commands.js';
 import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import { callOnce, type GlobalOptions } from '../connect.js';
 import { printJson } from '../output.js';
@@ -30,7 +31,7 @@ export async function nodesPending(opts: Opts): Promise<void> {
 export async function nodesApprove(requestId: string, opts: Opts): Promise<void> {
   const r = await callOnce<MethodResult<'node.pair.approve'>>(opts, 'node.pair.approve', { requestId });
   if (opts.json) return printJson(r);
-  process.stdout.write(`Approved ${r.commands.join(', ')} for node ${r.nodeId}.\n`);
+  process.stdout.write(`${describeNodeApproval({ node: r.nodeId, commands: r.commands, blockedByPolicy: r.blockedByPolicy })}\n`);
 }
 
 /** `openclaw nodes reject <requestId>`. */

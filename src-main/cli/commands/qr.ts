@@ -7,8 +7,10 @@ import { printJson, terminalQr } from '../output.js';
  * holds the link to the gateway's node page with the setup code in its fragment, so a phone camera
  * opens the page directly; the code is printed too for apps and `node run`.
  */
-export async function runQr(opts: GlobalOptions & { json?: boolean; publicUrl?: string }): Promise<void> {
-  const r = await callOnce<MethodResult<'device.pair.setupCode'>>(opts, 'device.pair.setupCode', opts.publicUrl ? { url: opts.publicUrl } : {});
+export async function runQr(opts: Omit<GlobalOptions, 'url'> & { json?: boolean; payloadUrl?: string }): Promise<void> {
+  // The CLI itself connects to the gateway of this state dir (OPENCLAW_GATEWAY_URL/PORT, its lock); `payloadUrl` is for the device.
+  const { payloadUrl, ...conn } = opts;
+  const r = await callOnce<MethodResult<'device.pair.setupCode'>>(conn, 'device.pair.setupCode', payloadUrl ? { url: payloadUrl } : {});
   if (opts.json) return printJson(r);
   const qr = await terminalQr(r.pairingPageUrl ?? r.setupCode);
   const page = r.pairingPageUrl

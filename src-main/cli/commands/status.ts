@@ -1,7 +1,8 @@
 import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import { callOnce, resolveTarget, type GlobalOptions } from '../connect.js';
 import { CliError, printJson } from '../output.js';
-import { duration, modelLines } from './health.js';
+import { configReloadLines, duration, modelLines } from './health.js';
+import { loadConfigFile } from '../../config/index.js';
 
 /** `openclaw status [--all] [--json]`. When the gateway is down, says so with the local paths and exits 1. */
 export async function runStatus(opts: GlobalOptions & { json?: boolean; all?: boolean }): Promise<void> {
@@ -11,7 +12,7 @@ export async function runStatus(opts: GlobalOptions & { json?: boolean; all?: bo
   } catch (err) {
     const t = resolveTarget(opts);
     if (opts.json) throw err;
-    process.stdout.write([`Gateway: not reachable at ${t.url}`, `Config: ${t.paths.configPath}`, `State: ${t.paths.stateDir}`, ''].join('\n'));
+    process.stdout.write([`Gateway: not reachable at ${t.url}`, ...localConfigLines(t.paths), `State: ${t.paths.stateDir}`, ''].join('\n'));
     throw err instanceof Error ? new CliError(err.message) : err;
   }
   if (opts.json) return printJson(s);
@@ -19,7 +20,7 @@ export async function runStatus(opts: GlobalOptions & { json?: boolean; all?: bo
     `Gateway: ${s.ok ? 'running' : s.config.hotReloadStatus === 'invalid' ? 'running, config invalid' : 'running, not healthy'} at ${s.gateway.url} (bind ${s.gateway.bind}, auth ${s.gateway.authMode}), version ${s.version}, up ${duration(s.uptimeMs)}`,
     `Control UI: ${s.gateway.controlUiUrl ?? '-'}`,
     `Connections: ${s.connections.total} (${s.connections.operators} operators, ${s.connections.nodes} nodes)`,
-    `Config reload: ${s.config.hotReloadStatus} (mode ${s.config.mode})${s.config.lastError ? `\n  last error: ${s.config.lastError}` : ''}${s.config.pendingRestartPaths ? `\n  restart needed for: ${s.config.pendingRestartPaths.join(', ')}` : ''}`,
+    ...configReloadLines(s.config),
     `Agents: ${s.agents.map((a) => `${a.agentId}${a.isDefault ? ' (default)' : ''}`).join(', ')}`,
     `Channels: ${Object.keys(s.channels).length ? Object.keys(s.channels).join(', ') : 'none configured'}`,
     ...modelLines(s.models),
@@ -40,4 +41,11 @@ export async function runStatus(opts: GlobalOptions & { json?: boolean; all?: bo
     );
   }
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** With the gateway down, the config file it would start with: its path, and why it is invalid (every problem, in full). */
+function localConfigLines(paths: { configPath: string; legacyConfigPath?: string }): string[] {
+  const r = loadConfigFile(paths.configPath, process.env, { legacyConfigPath: paths.legacyConfigPath });
+  if (r.ok) return [`Config: ${paths.configPath}`];
+  return [`Config: ${paths.configPath} (invalid; the gateway will not start with it)`, ...r.error.message.split('\n').map((l) => `  ${l.trimStart()}`)];
 }

@@ -4,15 +4,19 @@ import type { RunTracker } from '../../agents/run-tracker.js';
 import type { ResolvedConfig } from '../../config/resolve.js';
 import type { InboundQueue, QueueMode } from '../../queue/inbound-queue.js';
 import type { QueuedInbound } from '../../routing/inbound-pipeline.js';
+import { sniffImageType, type MediaStore } from '../../sessions/media-store.js';
 import type { Store } from '../../store/types.js';
 import type { CallContext, Handlers } from '../dispatcher.js';
 import { InvalidRequestError } from '../errors.js';
+import { storeChatAttachments } from './chat-attachments.js';
 
 export interface ChatHandlerDeps {
   store: Store;
   queue: InboundQueue;
   runs: RunTracker;
   config(): ResolvedConfig;
+  /** Where attached images are kept (the queue and the transcript hold references). */
+  media: MediaStore;
 }
 
 /** Resolve a client-supplied session key to its canonical form and agent, or refuse it clearly. */
@@ -41,8 +45,9 @@ export function chatHandlers(deps: ChatHandlerDeps): Handlers {
   return {
     'chat.send': (params, ctx) => {
       const { sessionKey, agentId } = resolveClientSessionKey(deps.config(), params.sessionKey);
+      const attachments = storeChatAttachments(params.attachments, deps.media);
       const payload: QueuedInbound = {
-        inbound: clientInbound(ctx, params.message, params.idempotencyKey),
+        inbound: { ...clientInbound(ctx, params.message, params.idempotencyKey), ...(attachments.length ? { attachments } : {}) },
         origin: 'chat',
         ...(params.queueMode ? { queueMode: params.queueMode as QueueMode } : {}),
         ...(params.timeoutMs ? { timeoutMs: params.timeoutMs } : {}),
@@ -84,6 +89,13 @@ export function chatHandlers(deps: ChatHandlerDeps): Handlers {
       }));
       const oldest = messages[0]?.seq;
       return { sessionKey, sessionId: transcriptId, messages, ...(page.length === limit && oldest && oldest > 1 ? { nextCursor: String(oldest) } : {}) };
+    },
+
+    'chat.media': (params) => {
+      const bytes = deps.media.read(params.mediaId);
+      const mimeType = bytes && sniffImageType(bytes);
+      if (!bytes || !mimeType) throw new InvalidRequestError(`no stored image "${params.mediaId.slice(0, 12)}…"`, { code: 'MEDIA_NOT_FOUND' });
+      return { mediaId: params.mediaId, mimeType, sizeBytes: bytes.length, content: bytes.toString('base64') };
     },
 
     'chat.abort': (params) => {

@@ -32,7 +32,7 @@ export function deviceHandlers(nodes: Pick<NodesRuntime, 'devices' | 'bootstrap'
       const urls = p.url ? [p.url, ...reach.urls.filter((u) => u !== p.url)] : reach.loopbackOnly ? [] : reach.urls;
       if (!urls.length) {
         throw new InvalidRequestError(
-          'the gateway listens on loopback only, so a phone cannot reach it: pass the address the phone should use (--url wss://… through an SSH tunnel, Tailscale or a reverse proxy), or bind to the LAN with auth (gateway.bind "lan")',
+          'the gateway listens on loopback only, so a phone cannot reach it: give the address the phone should use, through an SSH tunnel, Tailscale or a reverse proxy (openclaw qr --url wss://…, or the address field on the Nodes page), or bind to the LAN with auth (gateway.bind "lan")',
           { code: 'GATEWAY_NOT_REACHABLE' },
         );
       }

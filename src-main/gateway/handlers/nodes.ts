@@ -25,7 +25,7 @@ export function nodeHandlers(nodes: Pick<NodesRuntime, 'devices' | 'approvals' |
     'node.pair.approve': (p, ctx) => {
       const req = approvals.get(p.requestId);
       assertCanGrant(ctx.scopes, req.requiredScopes, `approve commands ${req.commands.join(', ')} on node "${req.node.nodeId}"`, ['operator.pairing']);
-      return { ok: true, ...approvals.approve(p.requestId) };
+      return { ok: true, ...approvals.approve(p.requestId), blockedByPolicy: req.blockedByPolicy };
     },
     'node.pair.reject': (p) => ({ ok: true, ...approvals.reject(p.requestId) }),
     'node.pair.remove': (p) => ({ ok: true, nodeId: p.nodeId, removedCommands: approvals.remove(p.nodeId) }),

@@ -4,6 +4,7 @@ import type { GatewayClient } from '../../client/types.js';
 import { EmptyState, ErrorBox } from '../../components/ErrorBox.js';
 import { describeError, type ShownError } from '../../ui-error.js';
 import {
+  accountProblem,
   applyAccountChange,
   describeAccountState,
   isQrLogin,
@@ -187,6 +188,7 @@ function AccountRowView({
   const a = row.account;
   const badge = describeAccountState(a, now);
   const advice = stateAdvice(a);
+  const problem = accountProblem(a);
   const details = summarizeDetails(a.details);
   const name = `${row.channelLabel} ${a.accountId}`;
   const stopped = a.state === 'stopped' || a.state === 'failed';
@@ -212,14 +214,19 @@ function AccountRowView({
       </td>
       <td>{a.restarts}</td>
       <td data-testid="channel-error">
-        {a.lastError ? (
+        {problem.current ? (
           <>
-            <span className={a.connected ? 'muted' : 'problem'}>{a.lastError}</span>
+            <span className="problem">{problem.current}</span>
             {a.lastErrorAt ? <span className="muted small"> ({formatAgo(a.lastErrorAt, now)})</span> : null}
           </>
         ) : (
           <span className="muted">none</span>
         )}
+        {problem.earlier ? (
+          <div className="muted small" data-testid="channel-earlier-error">
+            Earlier, before it connected{a.lastErrorAt ? ` (${formatAgo(a.lastErrorAt, now)})` : ''}: {problem.earlier}
+          </div>
+        ) : null}
         {advice ? <div className="muted small">{advice}</div> : null}
       </td>
       {canAdmin ? (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyAccountChange, describeAccountState, isQrLogin, listAccountRows, unlinkedQrChannel, stateAdvice, summarizeDetails, type AccountStatus, type ChannelsStatus } from './channel-status.js';
+import { accountProblem, applyAccountChange, describeAccountState, isQrLogin, listAccountRows, unlinkedQrChannel, stateAdvice, summarizeDetails, type AccountStatus, type ChannelsStatus } from './channel-status.js';
 
 const account = (extra: Partial<AccountStatus> = {}): AccountStatus => ({
   channel: 'telegram',
@@ -96,5 +96,19 @@ describe('summarizeDetails', () => {
     expect(summarizeDetails({ mode: 'polling', botUsername: 'helper_bot', lastPollAt: 5, webhook: { url: 'x' } })).toBe('mode: polling · @helper_bot');
     expect(summarizeDetails({ lastPollAt: 5 })).toBeUndefined();
     expect(summarizeDetails(undefined)).toBeUndefined();
+  });
+});
+
+describe('accountProblem', () => {
+  it('an error from before the account (re)connected is earlier history, not a problem beside Connected', () => {
+    expect(accountProblem(account({ lastError: 'getMe failed: Bad Gateway', lastErrorAt: 100, lastConnectedAt: 200 }))).toEqual({ earlier: 'getMe failed: Bad Gateway' });
+    expect(accountProblem(account({ lastError: 'old', lastErrorAt: 100 }))).toEqual({ earlier: 'old' });
+  });
+
+  it('is a problem while not connected, or when it came after the last connect', () => {
+    expect(accountProblem(account({ state: 'backoff', connected: false, running: false, lastError: 'down', lastErrorAt: 300, lastConnectedAt: 200 }))).toEqual({ current: 'down' });
+    expect(accountProblem(account({ state: 'running', connected: false, lastError: 'quiet', lastErrorAt: 100, lastConnectedAt: 200 }))).toEqual({ current: 'quiet' });
+    expect(accountProblem(account({ lastError: 'send failed', lastErrorAt: 300, lastConnectedAt: 200 }))).toEqual({ current: 'send failed' });
+    expect(accountProblem(account())).toEqual({});
   });
 });

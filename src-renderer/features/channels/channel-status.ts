@@ -44,6 +44,19 @@ export function stateAdvice(a: AccountStatus): string | undefined {
   return undefined;
 }
 
+/**
+ * The Problem column: the last error is a problem only while the account is not connected, or when
+ * it came after the account last connected. An error from before a reconnect is history: shown
+ * apart, as what happened earlier, never beside "Connected" as if it were current.
+ */
+export function accountProblem(a: AccountStatus): { current?: string; earlier?: string } {
+  if (!a.lastError) return {};
+  const connectedNow = a.state === 'running' && a.connected;
+  if (!connectedNow) return { current: a.lastError };
+  const afterConnect = a.lastErrorAt !== undefined && a.lastConnectedAt !== undefined && a.lastErrorAt > a.lastConnectedAt;
+  return afterConnect ? { current: a.lastError } : { earlier: a.lastError };
+}
+
 export interface AccountRow {
   /** `channel/accountId`, unique on the page. */
   key: string;

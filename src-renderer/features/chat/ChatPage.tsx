@@ -3,12 +3,14 @@ import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import type { GatewayClient } from '../../client/types.js';
 import { EmptyState, ErrorBox } from '../../components/ErrorBox.js';
 import { Markdown } from '../../components/Markdown.js';
+import { useImageLoader } from '../../components/use-image-loader.js';
 import { MessageView, type TranscriptMessage } from '../../components/MessageView.js';
 import { describeError, type ShownError } from '../../ui-error.js';
 import { useNow } from '../channels/use-now.js';
 import { mergeNewestPage, newChatKey, prependPage, type SessionRow } from './chat-model.js';
 import { applyChatEvent, isStreaming, type ChatEvent, type LiveRun } from './chat-stream.js';
 import { FirstModelSetup } from '../welcome/ModelSetup.js';
+import { localEchoContent, toChatAttachment, type PendingImage } from './attachments.js';
 import { Composer } from './Composer.js';
 import { ConversationList } from './ConversationList.js';
 
@@ -129,13 +131,18 @@ export function ChatPage({ client, canAdmin }: { client: GatewayClient; canAdmin
     if (el && pinned.current) el.scrollTop = el.scrollHeight;
   }, [history, runs]);
 
-  const send = async (text: string): Promise<boolean> => {
+  const send = async (text: string, images: PendingImage[]): Promise<boolean> => {
     setSending(true);
     setError(undefined);
     pinned.current = true;
     try {
-      await client.call<MethodResult<'chat.send'>>('chat.send', { sessionKey, message: text, idempotencyKey: randomId() });
-      setHistory((h) => [...h, { role: 'user', content: [{ type: 'text', text }], timestamp: Date.now() }]);
+      await client.call<MethodResult<'chat.send'>>('chat.send', {
+        sessionKey,
+        message: text,
+        idempotencyKey: randomId(),
+        ...(images.length ? { attachments: images.map(toChatAttachment) } : {}),
+      });
+      setHistory((h) => [...h, { role: 'user', content: localEchoContent(text, images), timestamp: Date.now() }]);
       void loadSessions();
       return true;
     } catch (err) {
@@ -145,6 +152,8 @@ export function ChatPage({ client, canAdmin }: { client: GatewayClient; canAdmin
       setSending(false);
     }
   };
+
+  const loadImage = useImageLoader(client);
 
   const stop = async () => {
     try {
@@ -225,7 +234,7 @@ export function ChatPage({ client, canAdmin }: { client: GatewayClient; canAdmin
           ) : null}
           {history.length === 0 && runs.length === 0 ? <EmptyState title="No messages in this conversation yet." /> : null}
           {history.map((m, i) => (
-            <MessageView key={m.seq ?? `local-${i}`} message={m} />
+            <MessageView key={m.seq ?? `local-${i}`} message={m} loadImage={loadImage} />
           ))}
           {runs.map((r) => (
             <article key={r.runId} className="msg msg-assistant" data-testid="chat-live" data-state={r.state}>

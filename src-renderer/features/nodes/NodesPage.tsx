@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { describeNodeApproval } from '../../../src-shared/domain/node-commands.js';
 import type { MethodParams, MethodResult } from '../../../src-shared/protocol/index.js';
 import type { GatewayClient } from '../../client/types.js';
 import { EmptyState, ErrorBox } from '../../components/ErrorBox.js';
@@ -7,22 +8,34 @@ import { Confirm } from '../channels/Confirm.js';
 import { formatAgo } from '../channels/relative-time.js';
 import { useNow } from '../channels/use-now.js';
 import { isMissingScope } from '../pairing/pairing-requests.js';
-import { useLiveData } from '../pairing/use-live-data.js';
-import { buildNodeRows, otherDevices, summarizeCommands, type NodeRow } from './node-rows.js';
+import { useListAction, useLiveData } from '../pairing/use-live-data.js';
+import {
+  buildNodeRows,
+  nodeCommandGroups,
+  otherDevices,
+  requestNodeName,
+  summarizeCommands,
+  type NodeApprovals,
+  type NodeCommandRequest,
+  type NodeRow,
+} from './node-rows.js';
 import { PairPhonePanel } from './PairPhonePanel.js';
 import { TableWrap } from '../../components/TableWrap.js';
 
-const NODE_EVENTS = ['node.presence'] as const;
+const NODE_EVENTS = ['node.presence', 'node.pair.resolved'] as const;
 const DEVICE_EVENTS = ['device.pair.resolved', 'node.presence'] as const;
+const APPROVAL_EVENTS = ['node.pair.requested', 'node.pair.resolved', 'node.presence'] as const;
 
 const loadNodes = async (client: GatewayClient) => (await client.call<MethodResult<'node.list'>>('node.list', {})).nodes;
 const loadPaired = async (client: GatewayClient) => (await client.call<MethodResult<'device.pair.list'>>('device.pair.list', {})).paired;
+const loadApprovals = async (client: GatewayClient) => client.call<NodeApprovals>('node.pair.list', {});
 
 /** Paired nodes (phones and computers offering commands) and other paired devices; remove with confirmation; pair a phone. */
 export function NodesPage({ client, canAdmin }: { client: GatewayClient; canAdmin: boolean }) {
   const now = useNow(1000);
   const nodes = useLiveData(client, loadNodes, NODE_EVENTS);
   const paired = useLiveData(client, loadPaired, DEVICE_EVENTS);
+  const approvals = useLiveData(client, loadApprovals, APPROVAL_EVENTS);
   const [removing, setRemoving] = useState<{ id: string; name: string }>();
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<ShownError>();
@@ -96,8 +109,17 @@ export function NodesPage({ client, canAdmin }: { client: GatewayClient; canAdmi
             )}
           </EmptyState>
         ) : null}
-        {rows && rows.length > 0 ? <NodesTable rows={rows} now={now} removeButton={removeButton} /> : null}
+        {rows && rows.length > 0 ? <NodesTable rows={rows} approvals={approvals.data} now={now} removeButton={removeButton} /> : null}
       </section>
+
+      <CommandRequests
+        client={client}
+        approvals={approvals}
+        canAdmin={canAdmin}
+        onDecided={async () => {
+          await nodes.reload();
+        }}
+      />
 
       <section className="card" aria-labelledby="devices-heading">
         <h2 id="devices-heading">Other paired devices</h2>
@@ -167,7 +189,155 @@ export function NodesPage({ client, canAdmin }: { client: GatewayClient; canAdmi
   );
 }
 
-function NodesTable({ rows, now, removeButton }: { rows: NodeRow[]; now: number; removeButton(target: { id: string; name: string }): React.ReactNode }) {
+/**
+ * Node command requests: a node's declared commands run only once an operator approves them. Each
+ * request names its commands, those the node policy would still block, and the permission approving needs.
+ */
+function CommandRequests({
+  client,
+  approvals,
+  canAdmin,
+  onDecided,
+}: {
+  client: GatewayClient;
+  approvals: { data?: NodeApprovals; error?: ShownError; reload(): Promise<void> };
+  canAdmin: boolean;
+  onDecided(): Promise<void>;
+}) {
+  const { busy, notice, actionError, run } = useListAction(async () => {
+    await Promise.all([approvals.reload(), onDecided()]);
+  });
+  const denied = isMissingScope(approvals.error);
+  const pending = approvals.data?.pending;
+
+  const act = (r: NodeCommandRequest, decision: 'approve' | 'reject') =>
+    run(r.requestId, async () => {
+      const name = requestNodeName(r);
+      const params: MethodParams<'node.pair.approve'> = { requestId: r.requestId };
+      if (decision === 'reject') {
+        await client.call<MethodResult<'node.pair.reject'>>('node.pair.reject', params);
+        return `Rejected the commands of ${name}; none of them run, and it asks again when it reconnects.`;
+      }
+      const res = await client.call<MethodResult<'node.pair.approve'>>('node.pair.approve', params);
+      return describeNodeApproval({ node: name, commands: res.commands, blockedByPolicy: res.blockedByPolicy });
+    });
+
+  return (
+    <section className="card" aria-labelledby="node-requests-heading">
+      <div className="card-title">
+        <h2 id="node-requests-heading">Node commands waiting for approval</h2>
+        <span className="muted" data-testid="node-requests-count">
+          {pending ? `${pending.length} pending` : ''}
+        </span>
+      </div>
+      <p className="muted">A paired node may only run the commands you approve here. A rejected node asks again when it reconnects.</p>
+      {notice ? (
+        <p role="status" className="success pre-line" data-testid="node-requests-notice">
+          {notice}
+        </p>
+      ) : null}
+      {denied ? (
+        <div className="empty-state" data-testid="node-requests-no-scope">
+          <p className="empty-title">This connection may not see or answer node command requests.</p>
+          <div className="muted">
+            The gateway did not grant it pairing permission (<code>operator.pairing</code>). Approve from the desktop app, or on the gateway host run{' '}
+            <code>openclaw nodes pending</code> and <code>openclaw nodes approve &lt;requestId&gt;</code>.
+          </div>
+        </div>
+      ) : (
+        <ErrorBox error={approvals.error} testId="node-requests-error" />
+      )}
+      <ErrorBox error={actionError} testId="node-requests-action-error" />
+      {pending === undefined && !approvals.error ? <p className="muted">Loading…</p> : null}
+      {pending && pending.length === 0 ? <EmptyState title="No node is waiting for command approval." testId="node-requests-empty" /> : null}
+      {pending && pending.length > 0 ? (
+        <ul className="request-list" data-testid="node-requests">
+          {pending.map((r) => {
+            const name = requestNodeName(r);
+            const needsAdmin = r.requiredScopes.includes('operator.admin') && !canAdmin;
+            return (
+              <li key={r.requestId} data-testid="node-request" data-request={r.requestId} data-node={r.node.nodeId}>
+                <p>
+                  <strong>{name}</strong>
+                  {r.node.platform ? <span className="muted"> · {r.node.platform}</span> : null} asks to run:
+                </p>
+                <p data-testid="node-request-commands">
+                  {r.commands.map((c, i) => (
+                    <span key={c}>
+                      {i ? ', ' : ''}
+                      <code>{c}</code>
+                    </span>
+                  ))}
+                </p>
+                {r.blockedByPolicy.length ? (
+                  <p className="muted small" data-testid="node-request-blocked">
+                    {r.blockedByPolicy.join(', ')} would stay blocked by the node policy even once approved (gateway.nodes.allowCommands lets a command run).
+                  </p>
+                ) : null}
+                {needsAdmin ? (
+                  <p className="muted small" data-testid="node-request-needs-admin">
+                    Approving these needs admin permission (operator.admin), which this connection was not granted.
+                  </p>
+                ) : null}
+                <div className="actions">
+                  <button type="button" aria-label={`Approve the commands of ${name}`} onClick={() => void act(r, 'approve')} disabled={busy === r.requestId || needsAdmin}>
+                    Approve
+                  </button>
+                  <button type="button" className="secondary" aria-label={`Reject the commands of ${name}`} onClick={() => void act(r, 'reject')} disabled={busy === r.requestId}>
+                    Reject
+                  </button>
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+/** A node's commands: what runs, then what it declares beyond that (waiting, blocked, not approved). */
+function NodeCommands({ row, approvals }: { row: NodeRow; approvals: NodeApprovals | undefined }) {
+  const g = nodeCommandGroups(row, approvals);
+  const others = g.declared.filter((c) => !g.runs.includes(c) && !g.waiting.includes(c) && !g.blocked.includes(c));
+  return (
+    <>
+      <div data-testid="node-commands-runs" title={g.runs.join(', ')}>
+        <span className="muted">Runs:</span> {summarizeCommands(g.runs)}
+      </div>
+      <div className="muted small" data-testid="node-commands-declared" title={g.declared.join(', ')}>
+        Declared: {summarizeCommands(g.declared)}
+      </div>
+      {g.waiting.length ? (
+        <div className="muted small" data-testid="node-commands-waiting">
+          Waiting for approval: {summarizeCommands(g.waiting)}
+        </div>
+      ) : null}
+      {g.blocked.length ? (
+        <div className="muted small" data-testid="node-commands-blocked">
+          Approved, blocked by policy: {summarizeCommands(g.blocked)}
+        </div>
+      ) : null}
+      {approvals && others.length ? (
+        <div className="muted small" data-testid="node-commands-not-approved">
+          Not approved: {summarizeCommands(others)}
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function NodesTable({
+  rows,
+  approvals,
+  now,
+  removeButton,
+}: {
+  rows: NodeRow[];
+  approvals: NodeApprovals | undefined;
+  now: number;
+  removeButton(target: { id: string; name: string }): React.ReactNode;
+}) {
   return (
     <TableWrap>
       <table className="table" data-testid="nodes-table">
@@ -200,7 +370,9 @@ function NodesTable({ rows, now, removeButton }: { rows: NodeRow[]; now: number;
                 {r.platform ?? <span className="muted">unknown</span>}
                 {r.version ? <div className="muted small">{r.version}</div> : null}
               </td>
-              <td title={r.commands.join(', ')}>{summarizeCommands(r.commands)}</td>
+              <td>
+                <NodeCommands row={r} approvals={approvals} />
+              </td>
               <td>{r.paired ? removeButton({ id: r.id, name: r.name }) : null}</td>
             </tr>
           ))}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildNodeRows, isNotReachable, otherDevices, summarizeCommands, type NodeInfo, type PairedDevice } from './node-rows.js';
+import { buildNodeRows, isNotReachable, nodeCommandGroups, otherDevices, pendingRequestFor, requestNodeName, summarizeCommands, type NodeApprovals, type NodeInfo, type PairedDevice } from './node-rows.js';
 
 const node = (nodeId: string, extra: Partial<NodeInfo> = {}): NodeInfo => ({ nodeId, caps: [], commands: [], connected: false, ...extra });
 const paired = (deviceId: string, extra: Partial<PairedDevice> = {}): PairedDevice => ({
@@ -51,5 +51,34 @@ describe('isNotReachable', () => {
   it('recognises the loopback-only refusal', () => {
     expect(isNotReachable({ message: 'the gateway listens on loopback only', code: 'GATEWAY_NOT_REACHABLE' })).toBe(true);
     expect(isNotReachable({ message: 'x', code: 'INVALID_REQUEST' })).toBe(false);
+  });
+});
+
+describe('nodeCommandGroups', () => {
+  const approvals = (over: Partial<NodeApprovals> = {}): NodeApprovals => ({ pending: [], paired: [], ...over });
+
+  it('shows declared commands apart from approved ones, and approved ones the policy still blocks apart from those that run', () => {
+    const row = { id: 'n1', commands: ['camera.snap', 'device.info', 'location.get', 'system.notify'], allowedCommands: ['location.get'] };
+    const groups = nodeCommandGroups(row, approvals({ paired: [{ nodeId: 'n1', commands: ['device.info', 'location.get', 'gone.command'], approvedAtMs: 1 }] }));
+    expect(groups).toEqual({
+      declared: ['camera.snap', 'device.info', 'location.get', 'system.notify'],
+      approved: ['device.info', 'location.get'],
+      runs: ['location.get'],
+      blocked: ['device.info'],
+      waiting: [],
+    });
+  });
+
+  it('lists what waits in the pending request', () => {
+    const pending = { requestId: 'r1', node: { nodeId: 'n1', displayName: 'Pixel' }, commands: ['camera.snap', 'system.notify'], blockedByPolicy: ['camera.snap'], requiredScopes: ['operator.write'], createdAtMs: 0 };
+    const a = approvals({ pending: [pending] });
+    const groups = nodeCommandGroups({ id: 'n1', commands: ['system.notify', 'camera.snap'], allowedCommands: [] }, a);
+    expect(groups).toMatchObject({ approved: [], runs: [], blocked: [], waiting: ['system.notify', 'camera.snap'] });
+    expect(pendingRequestFor('n1', a)?.requestId).toBe('r1');
+    expect(requestNodeName(pending)).toBe('Pixel');
+  });
+
+  it('without the approvals list (no pairing scope) it still shows what runs', () => {
+    expect(nodeCommandGroups({ id: 'n1', commands: ['a', 'b'], allowedCommands: ['a'] }, undefined)).toEqual({ declared: ['a', 'b'], approved: ['a'], runs: ['a'], blocked: [], waiting: [] });
   });
 });

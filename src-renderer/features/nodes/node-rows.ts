@@ -4,6 +4,8 @@ import { deviceName } from '../pairing/pairing-requests.js';
 
 export type NodeInfo = MethodResult<'node.list'>['nodes'][number];
 export type PairedDevice = MethodResult<'device.pair.list'>['paired'][number];
+export type NodeApprovals = MethodResult<'node.pair.list'>;
+export type NodeCommandRequest = NodeApprovals['pending'][number];
 
 /** One node as the page lists it, whichever of `node.list` and `device.pair.list` knew about it. */
 export interface NodeRow {
@@ -11,7 +13,10 @@ export interface NodeRow {
   name: string;
   platform?: string;
   version?: string;
+  /** Declared on the node's current connection. */
   commands: string[];
+  /** The declared commands that run now (approved and allowed by policy); unknown when the gateway did not say. */
+  allowedCommands?: string[];
   connected: boolean;
   connectedAtMs?: number;
   lastSeenAtMs?: number;
@@ -37,6 +42,7 @@ export function buildNodeRows(nodes: readonly NodeInfo[], paired: readonly Paire
       platform: n.platform ?? p?.platform,
       version: n.version,
       commands: n.commands,
+      ...(n.allowedCommands ? { allowedCommands: n.allowedCommands } : {}),
       connected: n.connected,
       connectedAtMs: n.connectedAtMs,
       lastSeenAtMs: n.lastSeenAtMs ?? p?.lastSeenAtMs,
@@ -56,6 +62,42 @@ export function otherDevices(paired: readonly PairedDevice[]): (PairedDevice & {
     .map((d) => ({ ...d, name: deviceName(d, d.deviceId) }))
     .sort(byConnectedThenName);
 }
+
+/** A node's commands as the page shows them: what it declares apart from what an operator approved. */
+export interface NodeCommandGroups {
+  declared: string[];
+  /** Declared and approved by an operator. */
+  approved: string[];
+  /** Approved and allowed by the node policy: what agents and operators can invoke now. */
+  runs: string[];
+  /** Approved, but the node policy (platform ceiling, denyCommands) still blocks them. */
+  blocked: string[];
+  /** In the node's pending request, waiting for an operator. */
+  waiting: string[];
+}
+
+/** Sort a node's declared commands into approved, running, blocked and waiting; `approvals` needs the pairing scope. */
+export function nodeCommandGroups(row: Pick<NodeRow, 'id' | 'commands' | 'allowedCommands'>, approvals: NodeApprovals | undefined): NodeCommandGroups {
+  const approvedSet = new Set(approvals?.paired.find((p) => p.nodeId === row.id)?.commands ?? []);
+  const runs = row.allowedCommands ?? [];
+  const runsSet = new Set(runs);
+  const waitingSet = new Set(pendingRequestFor(row.id, approvals)?.commands ?? []);
+  const approved = row.commands.filter((c) => approvedSet.has(c) || runsSet.has(c));
+  return {
+    declared: row.commands,
+    approved,
+    runs,
+    blocked: approved.filter((c) => !runsSet.has(c)),
+    waiting: row.commands.filter((c) => waitingSet.has(c)),
+  };
+}
+
+export function pendingRequestFor(nodeId: string, approvals: NodeApprovals | undefined): NodeCommandRequest | undefined {
+  return approvals?.pending.find((r) => r.node.nodeId === nodeId);
+}
+
+/** The name a node's request goes by: its display name, client id or the start of its id. */
+export const requestNodeName = (r: NodeCommandRequest): string => deviceName(r.node, r.node.nodeId);
 
 /** `a, b, c +2 more`, or `none`. */
 export function summarizeCommands(commands: readonly string[], max = 5): string {

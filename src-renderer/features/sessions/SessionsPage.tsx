@@ -3,6 +3,7 @@ import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import type { GatewayClient } from '../../client/types.js';
 import { EmptyState, ErrorBox } from '../../components/ErrorBox.js';
 import { MessageView, type TranscriptMessage } from '../../components/MessageView.js';
+import { useImageLoader } from '../../components/use-image-loader.js';
 import { VirtualList } from '../../components/VirtualList.js';
 import { describeError, type ShownError } from '../../ui-error.js';
 import { distinctValues, filterSessions, type SessionRow } from './session-filter.js';
@@ -119,6 +120,7 @@ export function SessionsPage({ client }: { client: GatewayClient }) {
 
 function SessionDetail({ client, session, onGone, onChanged }: { client: GatewayClient; session: SessionRow; onGone(): void; onChanged(): void }) {
   const [messages, setMessages] = useState<TranscriptMessage[] | undefined>();
+  const loadImage = useImageLoader(client);
   const [cursor, setCursor] = useState<string>();
   const [error, setError] = useState<ShownError>();
   const [confirm, setConfirm] = useState<'reset' | 'delete'>();
@@ -205,7 +207,7 @@ function SessionDetail({ client, session, onGone, onChanged }: { client: Gateway
       {messages && messages.length === 0 ? <EmptyState title="This session has no messages (yet)." /> : null}
       <div className="messages">
         {messages?.map((m, i) => (
-          <MessageView key={`${m.seq ?? i}-${m.timestamp}`} message={m} />
+          <MessageView key={`${m.seq ?? i}-${m.timestamp}`} message={m} loadImage={loadImage} />
         ))}
       </div>
     </section>

@@ -6,7 +6,18 @@ export const QueueModeSchema = Type.Union([Type.Literal('followup'), Type.Litera
 
 const SessionKey = Type.String({ minLength: 1, maxLength: 512 });
 const IdempotencyKey = Type.String({ minLength: 1, maxLength: 256 });
-const Attachment = Type.Object({ type: Type.Optional(Type.String()), mimeType: Type.Optional(Type.String()), url: Type.Optional(Type.String()), name: Type.Optional(Type.String()) });
+/** An image sent with a message: base64 `content` (with `mimeType`), or a `data:` URL in `url`. Images only, at most 5 MB each. */
+const Attachment = Type.Object({
+  /** `image` (or an image MIME type). */
+  type: Type.Optional(Type.String({ maxLength: 100 })),
+  mimeType: Type.Optional(Type.String({ maxLength: 100 })),
+  /** A `data:image/…;base64,…` URL; links to elsewhere are refused (the gateway does not fetch them). */
+  url: Type.Optional(Type.String({ maxLength: 7_200_000 })),
+  name: Type.Optional(Type.String({ maxLength: 255 })),
+  fileName: Type.Optional(Type.String({ maxLength: 255 })),
+  /** The image, base64. */
+  content: Type.Optional(Type.String({ maxLength: 7_200_000 })),
+});
 
 /** A transcript message as clients see it. */
 export const ChatMessageSchema = Type.Object({
@@ -63,4 +74,11 @@ export const chatAbortMethod = defineMethod({
   scope: OperatorScopes.WRITE,
   params: Type.Object({ sessionKey: SessionKey, runId: Type.Optional(Type.String()) }, { additionalProperties: false }),
   result: Type.Object({ ok: Type.Boolean(), aborted: Type.Integer() }),
+});
+
+export const chatMediaMethod = defineMethod({
+  description: 'An image attached to a chat message, by the mediaId its transcript entry names (history carries only the reference).',
+  scope: OperatorScopes.READ,
+  params: Type.Object({ mediaId: Type.String({ pattern: '^[0-9a-f]{64}$' }) }, { additionalProperties: false }),
+  result: Type.Object({ mediaId: Type.String(), mimeType: Type.String(), sizeBytes: Type.Integer(), content: Type.String() }),
 });

@@ -127,7 +127,15 @@ export const nodePairApproveMethod = defineMethod({
   description: "Approve a node's pending commands (host commands such as system.run also need operator.admin, others operator.write).",
   scope: OperatorScopes.PAIRING,
   params: NodeRequestId,
-  result: Type.Object({ ok: Type.Boolean(), requestId: Type.String(), nodeId: Type.String(), commands: Type.Array(Type.String()) }),
+  result: Type.Object({
+    ok: Type.Boolean(),
+    requestId: Type.String(),
+    nodeId: Type.String(),
+    /** Every command the approval covers. */
+    commands: Type.Array(Type.String()),
+    /** Approved commands the gateway's node policy still blocks (platform ceiling, `gateway.nodes.denyCommands`); they run only once `gateway.nodes.allowCommands` lets them. */
+    blockedByPolicy: Type.Array(Type.String()),
+  }),
 });
 
 export const nodePairRejectMethod = defineMethod({
