@@ -50,7 +50,9 @@ test('channels: a Telegram bot whose API is down is shown reconnecting with its 
   // Both ways Telegram can fail to answer getMe name the step that failed.
   await expect(row.getByTestId('channel-error')).toContainText('check the bot token');
   await expect(row).toContainText('Telegram');
+  // One button per channel that links by QR code and has no account yet.
   await expect(page.getByRole('button', { name: 'Link WhatsApp' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Link Signal' })).toBeVisible();
   await shot(page, 'channels');
 
   await row.getByRole('button', { name: /^Stop / }).click();

@@ -8,7 +8,7 @@ import {
   applyAccountChange,
   describeAccountState,
   isQrLogin,
-  unlinkedQrChannel,
+  unlinkedQrChannels,
   listAccountRows,
   stateAdvice,
   summarizeDetails,
@@ -19,20 +19,20 @@ import {
 import { Confirm } from './Confirm.js';
 import { formatAgo } from './relative-time.js';
 import { useNow } from './use-now.js';
-import { WhatsAppLogin } from './WhatsAppLogin.js';
+import { QrLogin } from './QrLogin.js';
 import { TableWrap } from '../../components/TableWrap.js';
 
 const POLL_MS = 10_000;
 
 type Action = 'start' | 'stop' | 'logout';
 
-/** Every channel account with its live state, last traffic and last error; start, stop, log out and WhatsApp QR login for admins. */
+/** Every channel account with its live state, last traffic and last error; start, stop, log out and QR login (WhatsApp, Signal) for admins. */
 export function ChannelsPage({ client, canAdmin }: { client: GatewayClient; canAdmin: boolean }) {
   const [status, setStatus] = useState<ChannelsStatus>();
   const [error, setError] = useState<ShownError>();
   const [busyKey, setBusyKey] = useState<string>();
   const [confirmLogout, setConfirmLogout] = useState<AccountRow>();
-  // `{}` is the default account (also used to link WhatsApp before it is configured).
+  // `{}` is the default account (also used to link a QR-login channel before it is configured).
   const [login, setLogin] = useState<{ channel: string; accountId?: string }>();
   const now = useNow(1000);
   // Events arrive outside render; they merge into the latest status.
@@ -90,7 +90,7 @@ export function ChannelsPage({ client, canAdmin }: { client: GatewayClient; canA
   };
 
   const rows = status ? listAccountRows(status) : [];
-  const linkable = canAdmin && status !== undefined && !login ? unlinkedQrChannel(status) : undefined;
+  const linkable = canAdmin && status !== undefined && !login ? unlinkedQrChannels(status) : [];
   const labelOf = (channel: string) => status?.channelLabels[channel] ?? channel;
 
   return (
@@ -99,11 +99,11 @@ export function ChannelsPage({ client, canAdmin }: { client: GatewayClient; canA
         <h2 id="channels-heading">Channels</h2>
         <div className="actions">
           {status ? <span className="muted">Updated {formatAgo(status.ts, now)}</span> : null}
-          {linkable ? (
-            <button type="button" className="secondary" onClick={() => setLogin({ channel: linkable })}>
-              Link {labelOf(linkable)}
+          {linkable.map((channel) => (
+            <button key={channel} type="button" className="secondary" onClick={() => setLogin({ channel })}>
+              Link {labelOf(channel)}
             </button>
-          ) : null}
+          ))}
           <button type="button" className="secondary" onClick={() => void reload()}>
             Refresh
           </button>
@@ -115,7 +115,7 @@ export function ChannelsPage({ client, canAdmin }: { client: GatewayClient; canA
         <EmptyState title="No chat channels are configured yet." testId="channels-empty">
           Add one from a terminal on the gateway host, for example a Telegram bot with the token from @BotFather:{' '}
           <code>openclaw config set channels.telegram.botToken &lt;token&gt;</code>. Other channels go under <code>channels.&lt;id&gt;</code> on the Config
-          page.{canAdmin ? ' WhatsApp needs no token: press Link WhatsApp and scan the QR code with your phone.' : ''}
+          page.{canAdmin && status?.qrLoginChannels?.length ? ` ${status.qrLoginChannels.map(labelOf).join(' and ')} ${status.qrLoginChannels.length === 1 ? 'needs' : 'need'} no token: press Link and scan the QR code with your phone.` : ''}
         </EmptyState>
       ) : null}
       {rows.length > 0 ? (
@@ -162,7 +162,7 @@ export function ChannelsPage({ client, canAdmin }: { client: GatewayClient; canA
           onCancel={() => setConfirmLogout(undefined)}
         />
       ) : null}
-      {login ? <WhatsAppLogin client={client} channel={login.channel} label={labelOf(login.channel)} accountId={login.accountId} onLinked={() => void reload()} onClose={() => setLogin(undefined)} /> : null}
+      {login ? <QrLogin client={client} channel={login.channel} label={labelOf(login.channel)} accountId={login.accountId} onLinked={() => void reload()} onClose={() => setLogin(undefined)} /> : null}
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountProblem, applyAccountChange, describeAccountState, isQrLogin, listAccountRows, unlinkedQrChannel, stateAdvice, summarizeDetails, type AccountStatus, type ChannelsStatus } from './channel-status.js';
+import { accountProblem, applyAccountChange, describeAccountState, isQrLogin, listAccountRows, unlinkedQrChannels, stateAdvice, summarizeDetails, type AccountStatus, type ChannelsStatus } from './channel-status.js';
 
 const account = (extra: Partial<AccountStatus> = {}): AccountStatus => ({
   channel: 'telegram',
@@ -82,12 +82,13 @@ describe('applyAccountChange', () => {
 describe('QR-login channels', () => {
   it('follow the capability the gateway reports, and offer the ones with no account yet', () => {
     const none = { ...status([account()]), qrLoginChannels: ['whatsapp', 'signalish'] };
-    expect(unlinkedQrChannel(none)).toBe('whatsapp');
+    expect(unlinkedQrChannels(none)).toEqual(['whatsapp', 'signalish']);
     expect(isQrLogin(none, 'signalish')).toBe(true);
     expect(isQrLogin(none, 'telegram')).toBe(false);
     const linked = { ...status([account({ channel: 'whatsapp' }), account({ channel: 'signalish' })]), qrLoginChannels: ['whatsapp', 'signalish'] };
-    expect(unlinkedQrChannel(linked)).toBeUndefined();
-    expect(unlinkedQrChannel(status([account()]))).toBeUndefined();
+    expect(unlinkedQrChannels(linked)).toEqual([]);
+    expect(unlinkedQrChannels({ ...status([account({ channel: 'whatsapp' })]), qrLoginChannels: ['whatsapp', 'signalish'] })).toEqual(['signalish']);
+    expect(unlinkedQrChannels(status([account()]))).toEqual([]);
   });
 });
 

@@ -83,12 +83,11 @@ export function applyAccountChange(status: ChannelsStatus, changed: AccountStatu
   return { ...status, channelAccounts: { ...status.channelAccounts, [changed.channel]: next } };
 }
 
-/** Whether a WhatsApp account is configured (otherwise the page offers to link one). */
 /** Whether a channel links by scanning a QR code (the gateway's catalog says so, not its name). */
 export const isQrLogin = (status: ChannelsStatus, channel: string): boolean => (status.qrLoginChannels ?? []).includes(channel);
 
-/** A QR-login channel with no account yet, offered as "Link …" on the page. */
-export const unlinkedQrChannel = (status: ChannelsStatus): string | undefined => (status.qrLoginChannels ?? []).find((id) => !status.channelOrder.includes(id));
+/** The QR-login channels with no account yet, each offered as "Link …" on the page. */
+export const unlinkedQrChannels = (status: ChannelsStatus): string[] => (status.qrLoginChannels ?? []).filter((id) => !status.channelOrder.includes(id));
 
 /**
  * The adapter's plain facts (bot name, receive mode, linked number) as one short line.

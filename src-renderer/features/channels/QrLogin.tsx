@@ -11,10 +11,10 @@ const WAIT_MS = 25_000;
 const MAX_START_ROUNDS = 4;
 
 /**
- * Drives a WhatsApp QR login: `web.login.start`, then `web.login.wait` in a loop that follows
+ * Drives a QR login (WhatsApp, Signal…): `web.login.start`, then `web.login.wait` in a loop that follows
  * the rotating QR until the phone links or the login ends. Unmounting stops the loop.
  */
-function useWhatsAppLogin(client: GatewayClient, channel: string, accountId: string | undefined, attempt: number, onLinked: () => void) {
+function useQrLogin(client: GatewayClient, channel: string, label: string, accountId: string | undefined, attempt: number, onLinked: () => void) {
   const [view, setView] = useState<LoginView>({ step: 'starting' });
   const [error, setError] = useState<ShownError>();
   // Read at the end of a login, so a new callback identity does not restart the login.
@@ -33,7 +33,7 @@ function useWhatsAppLogin(client: GatewayClient, channel: string, accountId: str
         let v: LoginView = { step: 'starting' };
         for (let round = 0; v.step === 'starting'; round++) {
           if (round === MAX_START_ROUNDS) {
-            v = { step: 'failed', message: 'WhatsApp sent no QR code. Check that this computer can reach WhatsApp, then try again.' };
+            v = { step: 'failed', message: `${label} sent no QR code. Check that this computer can reach ${label}, then try again.` };
             break;
           }
           // The first round replaces any login left over from an earlier attempt.
@@ -62,10 +62,10 @@ function useWhatsAppLogin(client: GatewayClient, channel: string, accountId: str
   return { view, error };
 }
 
-/** QR login panel for a channel that links by QR code (WhatsApp): scan the code on the phone, the page shows "Linked" when done. */
-export function WhatsAppLogin({ client, channel, label, accountId, onLinked, onClose }: { client: GatewayClient; channel: string; label: string; accountId?: string; onLinked(): void; onClose(): void }) {
+/** QR login panel for a channel that links by QR code (WhatsApp, Signal): scan the code on the phone, the page shows "Linked" when done. */
+export function QrLogin({ client, channel, label, accountId, onLinked, onClose }: { client: GatewayClient; channel: string; label: string; accountId?: string; onLinked(): void; onClose(): void }) {
   const [attempt, setAttempt] = useState(0);
-  const { view, error } = useWhatsAppLogin(client, channel, accountId, attempt, onLinked);
+  const { view, error } = useQrLogin(client, channel, label, accountId, attempt, onLinked);
   const over = isLoginOver(view) || error !== undefined;
 
   return (
