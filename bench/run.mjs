@@ -4,6 +4,7 @@
 //  - `telegram`: Telegram end to end through the fake Bot API (messages/s, p50/p99) beside a bare grammY echo bot
 //  - `ui`: Control UI bundle size (gzip), time to interactive and the Sessions page with 10,000 sessions, in Chromium
 //  - `plugins`: cold start with 0 and 20 plugins, and a plugin tool call in and out of process (bench/results/plugins.json)
+//  - `memory`: the memory plugin's LanceDB store: search p50/p99 over 100,000 memories, recall@5 on paraphrases (bench/results/memory.json)
 //  - `nodes`: 5,000 connected idle nodes (gateway RSS and CPU) and node.invoke p50/p99 (bench/results/nodes.json)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -99,7 +100,7 @@ function round(n, d = 2) {
   return Math.round(n * 10 ** d) / 10 ** d;
 }
 
-const only = process.argv.find((a) => a === 'core' || a === 'pipeline' || a === 'telegram' || a === 'ui' || a === 'nodes' || a === 'plugins');
+const only = process.argv.find((a) => a === 'core' || a === 'pipeline' || a === 'telegram' || a === 'ui' || a === 'nodes' || a === 'plugins' || a === 'memory');
 
 if (!only || only === 'core') {
 const result = {
@@ -158,4 +159,11 @@ if (!only || only === 'plugins') {
   writeFileSync(file, JSON.stringify(r, null, 2) + '\n');
   process.stdout.write(JSON.stringify(r, null, 2) + '\n');
   process.stdout.write(`written to ${file}\n`);
+}
+
+if (!only || only === 'memory') {
+  // Its own process: it may need Node flags for how the plugin's dependencies are laid out.
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'memory.mjs'), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`bench/memory.mjs failed (exit ${r.status ?? r.signal})`);
 }

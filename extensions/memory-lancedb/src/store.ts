@@ -78,6 +78,8 @@ export interface StoreStats {
 
 export interface MemoryStore {
   add(e: { agentId: string; owner: string; text: string; source: string; origin: string; shared?: boolean; vector?: number[] }): Promise<MemoryRecord>;
+  /** Bulk import of memories whose vectors are already computed with the current model. */
+  addMany(agentId: string, entries: { owner: string; text: string; source: string; origin: string; vector: number[]; createdAt?: number }[]): Promise<string[]>;
   /** Nearest memories by meaning; `owner` limits the search to what that person may see (undefined: everything, for the operator). */
   search(q: { agentId: string; text?: string; vector?: number[]; owner?: string; ownOnly?: boolean; limit: number; minScore?: number }): Promise<ScoredMemory[]>;
   embed(text: string): Promise<number[]>;
@@ -220,6 +222,14 @@ export function createMemoryStore(o: MemoryStoreOptions): MemoryStore {
       const { table, created } = await openOrCreate(e.agentId, row);
       if (!created) await table.add([{ ...row }]);
       return toRecord(e.agentId, row);
+    },
+    async addMany(agentId, entries) {
+      if (!entries.length) return [];
+      const rows: Row[] = entries.map((e) => ({ id: randomUUID(), owner: e.owner, shared: false, text: e.text, created_at: e.createdAt ?? Date.now(), source: e.source, origin: e.origin, vector: e.vector }));
+      const { table, created } = await openOrCreate(agentId, rows[0]!);
+      const rest = created ? rows.slice(1) : rows;
+      if (rest.length) await table.add(rest.map((r) => ({ ...r })));
+      return rows.map((r) => r.id);
     },
     async search(q) {
       const table = await open(q.agentId);
