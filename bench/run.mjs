@@ -6,6 +6,7 @@
 //  - `ui`: Control UI bundle size (gzip), login to interactive, the Sessions page with 10,000 sessions and the Chat page with
 //    a 2,000-message conversation (render and scroll frame times), in Chromium
 //  - `plugins`: cold start with 0 and 20 plugins, and a plugin tool call in and out of process (bench/results/plugins.json)
+//  - `memory`: the memory plugin's LanceDB store: search p50/p99 over 100,000 memories, recall@5 on paraphrases (bench/results/memory.json)
 //  - `nodes`: 5,000 connected idle nodes (gateway RSS and CPU) and node.invoke p50/p99 (bench/results/nodes.json)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -109,6 +110,7 @@ const SECTIONS = [
   { name: 'ui', module: './ui.mjs', run: 'runUiBench' },
   { name: 'nodes', module: './nodes.mjs', run: 'runNodesBench' },
   { name: 'plugins', module: './plugins.mjs', run: 'runPluginsBench' },
+  { name: 'memory', module: './memory.mjs', run: 'runMemoryBench', writesItself: true },
 ];
 const only = process.argv.slice(2).find((a) => a === 'core' || SECTIONS.some((s) => s.name === a));
 

@@ -11,6 +11,7 @@ import { configFile, configGet, configSchema, configSet, configUnset, configVali
 import { addGatewayRunOptions, runGatewayForeground } from './commands/gateway.js';
 import { runHealth } from './commands/health.js';
 import { runLogs } from './commands/logs.js';
+import { memoryForget, memoryList, memorySearch, memoryShare, memoryStats } from './commands/memory.js';
 import { runStatus } from './commands/status.js';
 import { reportFailure } from './output.js';
 import { installCliChannelChecker, pluginsDoctor, pluginsInfo, pluginsInstall, pluginsList, pluginsSetEnabled, pluginsUninstall } from './commands/plugins.js';
@@ -165,6 +166,26 @@ export function buildProgram(): Command {
   conn(plugins.command('enable <id>')).option('--json', 'JSON output').action(async (id: string, _o, cmd: Command) => pluginsSetEnabled(id, true, globals(cmd)));
   conn(plugins.command('disable <id>')).option('--json', 'JSON output').action(async (id: string, _o, cmd: Command) => pluginsSetEnabled(id, false, globals(cmd)));
   conn(plugins.command('doctor').description('every plugin problem in plain words, with the fix (exit 1 on errors)')).option('--json', 'JSON output').action(async (_o, cmd: Command) => pluginsDoctor(globals(cmd)));
+
+  const memory = program.command('memory').description("the agents' long-term memory (the memory plugin in plugins.slots.memory): search, list, stats, forget, share");
+  const memoryOpts = (cmd: Command) => conn(cmd).option('--plugin <id>', 'memory plugin id', 'memory-lancedb').option('--json', 'JSON output');
+  memoryOpts(memory.command('search <query>').description('memories closest in meaning, ranked, with scores'))
+    .option('--agent <id>', 'agent', 'main')
+    .option('--owner <owner>', 'only this person\'s (main, direct:<peer>, group:<channel>:<peer>)')
+    .option('--limit <n>', 'at most this many')
+    .action(async (query: string, _o, cmd: Command) => memorySearch(query, globals(cmd)));
+  memoryOpts(memory.command('list').description('memories, newest first'))
+    .option('--agent <id>', 'agent', 'main')
+    .option('--owner <owner>', "only this person's")
+    .option('--limit <n>', 'at most this many')
+    .option('--offset <n>', 'skip this many')
+    .action(async (_o, cmd: Command) => memoryList(globals(cmd)));
+  memoryOpts(memory.command('stats').description('memories per agent, the embedding model, and whether the provider answers')).action(async (_o, cmd: Command) => memoryStats(globals(cmd)));
+  memoryOpts(memory.command('forget <id>').description('delete one memory')).option('--agent <id>', 'agent (default: look in every agent)').action(async (id: string, _o, cmd: Command) => memoryForget(id, globals(cmd)));
+  memoryOpts(memory.command('share <id>').description('recall this memory for everyone the agent talks to (--off: private again)'))
+    .option('--agent <id>', 'agent (default: look in every agent)')
+    .option('--off', 'make it private to its owner again')
+    .action(async (id: string, _o, cmd: Command) => memoryShare(id, globals(cmd)));
 
   const config = program.command('config').description('read and edit the config file (validated before writing)');
   config

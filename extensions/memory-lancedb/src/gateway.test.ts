@@ -1,0 +1,137 @@
+/**
+ * memory-lancedb inside a real gateway process (the built plugin, the native LanceDB addon, a local
+ * embeddings server, a fake OpenAI-compatible model): the user says a fact in one conversation, and a
+ * later conversation of the same person gets it before the turn; another person does not; the
+ * operator searches, lists and forgets it with `openclaw memory`; with the embeddings server gone
+ * turns still answer and the outage is logged once.
+ */
+import { lstatSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_DEFAULT_SCOPES } from '../../../src-shared/protocol/index.js';
+import { GatewayClient } from '../../../src-main/cli/gateway-client.js';
+import { FakeEmbeddingsServer } from '../../../test-support/fake-embeddings/fake-embeddings.js';
+import { echoScript } from '../../../test-support/fake-model-script.js';
+import { FakeOpenAIServer } from '../../../test-support/fake-openai.js';
+import { generateDeviceKeys, runCli, spawnGateway, stopGatewayWithState, type SpawnedGateway } from '../../../test-support/gateway.js';
+import { makeTempState, type TempState } from '../../../test-support/state-dir.js';
+
+const token = 'memory-e2e-token-0123456789';
+const pluginDir = join(import.meta.dirname, '..');
+// Where the plugin's node_modules is a link into a shared dependency folder (a development checkout),
+// Node must resolve LanceDB's own dependencies from the link's side, as npm's layout would.
+const nodeOptions = lstatSync(join(pluginDir, 'node_modules')).isSymbolicLink() ? { NODE_OPTIONS: '--preserve-symlinks' } : {};
+
+let openai: FakeOpenAIServer;
+let embeddings: FakeEmbeddingsServer;
+let s: TempState;
+let g: SpawnedGateway;
+let c: GatewayClient;
+let cliEnv: NodeJS.ProcessEnv;
+let n = 0;
+
+/** Sends one message and resolves when its run has ended, with the final event. */
+async function say(sessionKey: string, message: string): Promise<{ state: string }> {
+  const idempotencyKey = `memory-e2e-${++n}`;
+  const done = new Promise<{ state: string }>((resolve) => {
+    const off = c.on((event, payload) => {
+      const p = payload as { runId?: string; state?: string };
+      if (event !== 'chat' || p.runId !== idempotencyKey || p.state === 'delta') return;
+      off();
+      resolve(p as { state: string });
+    });
+  });
+  await c.call('chat.send', { sessionKey, message, idempotencyKey });
+  return done;
+}
+
+/** The text of everything the model was sent in its latest call. */
+function lastModelInput(): string {
+  const body = openai.requests.filter((r) => r.path.endsWith('/chat/completions')).at(-1)?.body as { messages: unknown[] };
+  return JSON.stringify(body.messages);
+}
+
+beforeAll(async () => {
+  openai = new FakeOpenAIServer({ script: echoScript });
+  await openai.start();
+  embeddings = new FakeEmbeddingsServer();
+  const embeddingsUrl = await embeddings.start();
+  s = makeTempState(
+    {
+      gateway: { auth: { mode: 'token', token } },
+      models: { providers: { local: { baseUrl: `${openai.baseUrl}/v1`, apiKey: 'sk-local-test', api: 'openai-completions', models: [{ id: 'fake', contextWindow: 32_000, maxTokens: 1000 }] } } },
+      agents: { defaults: { model: { primary: 'local/fake' } } },
+      plugins: { slots: { memory: 'memory-lancedb' }, entries: { 'memory-lancedb': { config: { embedding: { baseUrl: embeddingsUrl, model: 'hash-256', timeoutMs: 2000 }, autoCapture: true } } } },
+    },
+    nodeOptions,
+  );
+  s.writeConfig({ ...JSON.parse(readFileSync(s.configPath, 'utf8')), logging: { file: s.logFile } });
+  g = await spawnGateway(s.env, ['--port', '0']);
+  cliEnv = { ...s.env, OPENCLAW_GATEWAY_PORT: String(g.port) };
+  c = await GatewayClient.connect({ url: `ws://127.0.0.1:${g.port}`, token, device: generateDeviceKeys(), scopes: [...CLI_DEFAULT_SCOPES] });
+});
+afterAll(async () => {
+  c?.close();
+  await stopGatewayWithState(g, s);
+  await openai.close();
+  await embeddings.close();
+});
+
+describe('memory-lancedb in the gateway', () => {
+  it('remembers what a person says and recalls it in their later conversation, never in another person’s', async () => {
+    expect((await say('agent:main:direct:alice', 'I park on level 3 of the north garage at work')).state).toBe('final');
+    expect(lastModelInput()).not.toContain('recalled-memories');
+
+    // A new conversation of the same person (another thread): recalled, marked as untrusted notes.
+    expect((await say('agent:main:direct:alice:thread:t2', 'where do I park at work?')).state).toBe('final');
+    const input = lastModelInput();
+    expect(input).toContain('<recalled-memories trust=\\"untrusted\\">');
+    expect(input).toContain('north garage');
+
+    // Another person asking the same thing gets nothing of Alice's.
+    expect((await say('agent:main:direct:bob', 'where do I park at work?')).state).toBe('final');
+    expect(lastModelInput()).not.toContain('north garage');
+  });
+
+  it('openclaw memory search, list, stats and forget', async () => {
+    const search = await runCli(['memory', 'search', 'where do I park at work', '--json'], cliEnv);
+    expect(search.code, search.stderr).toBe(0);
+    const results = (JSON.parse(search.stdout) as { results: { id: string; text: string; owner: string; score: number }[] }).results;
+    expect(results[0]).toMatchObject({ text: 'I park on level 3 of the north garage at work', owner: 'direct:alice' });
+    expect(results[0]!.score).toBeGreaterThan(0.3);
+
+    const text = await runCli(['memory', 'search', 'where do I park at work'], cliEnv);
+    expect(text.stdout).toMatch(/^#\s+SCORE\s+ID\s+OWNER/m);
+    expect(text.stdout).toMatch(/1\s+0\.\d{3}\s+\S+\s+direct:alice/);
+
+    const list = await runCli(['memory', 'list', '--agent', 'main'], cliEnv);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain('north garage');
+
+    const stats = JSON.parse((await runCli(['memory', 'stats', '--json'], cliEnv)).stdout) as { agents: { agentId: string; count: number; model: string; dimensions: number }[]; provider: { ok: boolean } };
+    expect(stats.agents[0]).toMatchObject({ agentId: 'main', model: 'hash-256', dimensions: 256 });
+    expect(stats.provider.ok).toBe(true);
+
+    const forget = await runCli(['memory', 'forget', results[0]!.id], cliEnv);
+    expect(forget.code, forget.stderr).toBe(0);
+    const after = JSON.parse((await runCli(['memory', 'search', 'where do I park at work', '--json'], cliEnv)).stdout) as { results: { id: string }[] };
+    expect(after.results.map((r) => r.id)).not.toContain(results[0]!.id);
+    const again = await runCli(['memory', 'forget', results[0]!.id], cliEnv);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/no memory has id/);
+  });
+
+  it('with the embeddings server gone, turns still answer and the outage is logged once', async () => {
+    embeddings.down = true;
+    try {
+      for (let i = 0; i < 3; i++) expect((await say('agent:main:direct:alice', `what should I cook tonight, take ${i}?`)).state).toBe('final');
+      expect(embeddings.dropped).toBeGreaterThanOrEqual(3);
+      const log = readFileSync(s.logFile, 'utf8');
+      expect(log.match(/memory is unavailable/g)).toHaveLength(1);
+      const stats = JSON.parse((await runCli(['memory', 'stats', '--json'], cliEnv)).stdout) as { provider: { ok: boolean; lastError: string } };
+      expect(stats.provider).toMatchObject({ ok: false, lastError: expect.stringMatching(/cannot be reached/) });
+    } finally {
+      embeddings.down = false;
+    }
+  });
+});

@@ -1,0 +1,159 @@
+/**
+ * voice-call: phone calls through Twilio, with the official `twilio` SDK.
+ * - tool `voice_call`: an outbound call (REST) that says a message;
+ * - `POST /plugins/voice-call/webhook` (public, every request's `X-Twilio-Signature` verified):
+ *   answers an inbound call with TwiML that greets and connects the call's audio to the Media Streams
+ *   server;
+ * - the Media Streams WebSocket server on its own port (see media-stream.ts), signature-checked too:
+ *   the caller's speech is transcribed, the greeting is spoken back by text-to-speech;
+ * - `voice-call.calls`: recent calls with their transcripts; `voice-call.call` places a call.
+ * What callers say is recorded as transcripts; handing it to an agent turn and speaking the reply
+ * needs a plugin API to run a turn (or voice as a channel), which the API does not offer yet.
+ */
+import type { IncomingMessage } from 'node:http';
+import twilio from 'twilio';
+import { definePlugin, type PluginApi } from '../../../src-shared/plugin/api.js';
+import { MEDIA_PATH, startMediaStreamServer, type MediaStreamServer } from './media-stream.js';
+import { synthesize, transcribe } from './speech.js';
+
+export interface VoiceCallSettings {
+  twilio: { accountSid: string; authToken: string; fromNumber: string; apiBaseUrl?: string };
+  publicUrl: string;
+  stream?: { host?: string; port?: number; publicUrl?: string };
+  stt?: { baseUrl: string; apiKey?: string; model: string };
+  tts?: { baseUrl: string; apiKey?: string; model: string; voice?: string };
+  greeting?: string;
+}
+
+interface CallRecord {
+  callSid: string;
+  direction: 'inbound' | 'outbound';
+  from: string;
+  to: string;
+  status: string;
+  startedAt: number;
+  transcript: { text: string; audioMs: number; at: number }[];
+}
+
+const MAX_CALLS = 200;
+const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+
+/** The SDK's HTTP client, pointed at `apiBaseUrl` instead of api.twilio.com when one is set. */
+function httpClientFor(apiBaseUrl: string | undefined): InstanceType<typeof twilio.RequestClient> {
+  const client = new twilio.RequestClient({ timeout: 15_000 });
+  if (!apiBaseUrl) return client;
+  const base = apiBaseUrl.replace(/\/+$/, '');
+  const request = client.request.bind(client);
+  client.request = (opts) => request({ ...opts, uri: opts.uri.replace(/^https:\/\/[a-z0-9.-]*twilio\.com/i, base) });
+  return client;
+}
+
+function register(api: PluginApi<VoiceCallSettings>): void {
+  const s = api.config;
+  const publicUrl = s.publicUrl.replace(/\/+$/, '');
+  const webhookUrl = `${publicUrl}/plugins/voice-call/webhook`;
+  const streamUrl = s.stream?.publicUrl ?? `${publicUrl.replace(/^http/, 'ws')}${MEDIA_PATH}`;
+  const client = twilio(s.twilio.accountSid, s.twilio.authToken, { httpClient: httpClientFor(s.twilio.apiBaseUrl) });
+  const calls = new Map<string, CallRecord>();
+  const remember = (c: CallRecord) => {
+    calls.set(c.callSid, c);
+    if (calls.size > MAX_CALLS) calls.delete(calls.keys().next().value!);
+  };
+
+  const placeCall = async (to: string, message: string) => {
+    const call = await client.calls.create({
+      to,
+      from: s.twilio.fromNumber,
+      twiml: `<Response><Say>${escapeXml(message)}</Say></Response>`,
+      statusCallback: webhookUrl,
+    });
+    remember({ callSid: call.sid, direction: 'outbound', from: s.twilio.fromNumber, to, status: call.status, startedAt: Date.now(), transcript: [] });
+    return { callSid: call.sid, status: call.status };
+  };
+
+  api.registerTool<{ to: string; message: string }>({
+    name: 'voice_call',
+    group: 'voice',
+    description: 'Phone someone and say a short message (Twilio). `to` in E.164 form, e.g. +15550100.',
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['to', 'message'],
+      properties: { to: { type: 'string', pattern: '^\\+[1-9][0-9]{6,14}$' }, message: { type: 'string', minLength: 1, maxLength: 1000 } },
+    },
+    async execute(p) {
+      try {
+        const r = await placeCall(p.to, p.message);
+        return { content: `Calling ${p.to} (call ${r.callSid}, ${r.status}).`, details: r };
+      } catch (err) {
+        return { content: `The call could not be placed: ${(err as Error).message}`, isError: true };
+      }
+    },
+  });
+  api.registerMethod('voice-call.call', 'operator.write', async (params) => {
+    const p = params as { to: string; message: string };
+    return placeCall(p.to, p.message);
+  }, {
+    paramsSchema: { type: 'object', additionalProperties: false, required: ['to', 'message'], properties: { to: { type: 'string', pattern: '^\\+[1-9][0-9]{6,14}$' }, message: { type: 'string', minLength: 1, maxLength: 1000 } } },
+  });
+  api.registerMethod('voice-call.calls', 'operator.read', () => ({ calls: [...calls.values()].reverse() }), { paramsSchema: { type: 'object', additionalProperties: false, properties: {} } });
+
+  // Twilio signs the full public URL plus the sorted form fields; a request that does not verify gets 403.
+  api.registerHttpRoute({
+    method: 'POST',
+    path: '/webhook',
+    public: true,
+    handler(req) {
+      const params = Object.fromEntries(new URLSearchParams(req.body));
+      const query = new URLSearchParams(req.query).toString();
+      const url = query ? `${webhookUrl}?${query}` : webhookUrl;
+      const signature = req.headers['x-twilio-signature'] ?? '';
+      if (!signature || !twilio.validateRequest(s.twilio.authToken, signature, url, params)) {
+        api.log.warn('refused a voice webhook without a valid Twilio signature', { from: params.From });
+        return { status: 403, body: 'invalid signature\n', headers: { 'content-type': 'text/plain' } };
+      }
+      const sid = params.CallSid ?? '';
+      const known = calls.get(sid);
+      if (known) {
+        known.status = params.CallStatus ?? known.status;
+        return { status: 204 };
+      }
+      if (params.Direction && params.Direction !== 'inbound') return { status: 204 };
+      remember({ callSid: sid, direction: 'inbound', from: params.From ?? '', to: params.To ?? '', status: params.CallStatus ?? 'ringing', startedAt: Date.now(), transcript: [] });
+      const twiml = `<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="${escapeXml(streamUrl)}"><Parameter name="callSid" value="${escapeXml(sid)}"/></Stream></Connect></Response>`;
+      return { status: 200, headers: { 'content-type': 'text/xml' }, body: twiml };
+    },
+  });
+
+  // The WebSocket upgrade is signed for the public wss URL with no form fields.
+  const verifyUpgrade = (req: IncomingMessage) => {
+    const sig = req.headers['x-twilio-signature'];
+    return typeof sig === 'string' && twilio.validateRequest(s.twilio.authToken, sig, streamUrl, {});
+  };
+  let server: MediaStreamServer | undefined;
+  const startStream = async () => {
+    server = await startMediaStreamServer({
+      host: s.stream?.host ?? '127.0.0.1',
+      port: s.stream?.port ?? 18790,
+      verify: verifyUpgrade,
+      transcribe: (wav) => (s.stt ? transcribe(s.stt, wav) : Promise.reject(new Error('no speech-to-text configured (plugins.entries.voice-call.config.stt)'))),
+      greeting: async () => (s.tts ? synthesize(s.tts, s.greeting ?? 'Hello, I am listening.') : undefined),
+      onUtterance: (u) => {
+        calls.get(u.callSid)?.transcript.push({ text: u.text, audioMs: u.audioMs, at: Date.now() });
+        api.log.info('caller said', { callSid: u.callSid, chars: u.text.length, audioMs: u.audioMs });
+      },
+      onStreamEvent: (e) => {
+        const c = calls.get(e.callSid);
+        if (c) c.status = e.event === 'start' ? 'in-progress' : 'completed';
+      },
+      onError: (e) => api.log.warn('voice stream problem', e),
+    });
+    api.log.info('media streams listening', { port: server.port, publicUrl: streamUrl });
+  };
+  startStream().catch((err: unknown) => api.log.error('the media streams server could not start; calls connect without audio', { error: (err as Error).message }));
+  api.registerMethod('voice-call.status', 'operator.read', () => ({ webhookUrl, streamUrl, streamPort: server?.port ?? null, calls: calls.size }), {
+    paramsSchema: { type: 'object', additionalProperties: false, properties: {} },
+  });
+}
+
+export default definePlugin<VoiceCallSettings>({ id: 'voice-call', register });
