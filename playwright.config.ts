@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
-/** Debian's chromium (scripts/ensure-chromium.mjs installs it); Playwright's own browser download is not used. */
+/** Debian's chromium (scripts/ensure-system-tools.mjs installs it); Playwright's own browser download is not used. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--no-sandbox',

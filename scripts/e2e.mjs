@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureChromium } from './ensure-chromium.mjs';
+import { ensureChromium } from './ensure-system-tools.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -5,8 +5,7 @@
  * operator searches, lists and forgets it with `openclaw memory`; with the embeddings server gone
  * turns still answer and the outage is logged once.
  */
-import { lstatSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_DEFAULT_SCOPES } from '../../../src-shared/protocol/index.js';
 import { GatewayClient } from '../../../src-main/cli/gateway-client.js';
@@ -17,11 +16,6 @@ import { generateDeviceKeys, runCli, spawnGateway, stopGatewayWithState, type Sp
 import { makeTempState, type TempState } from '../../../test-support/state-dir.js';
 
 const token = 'memory-e2e-token-0123456789';
-const pluginDir = join(import.meta.dirname, '..');
-// Where the plugin's node_modules is a link into a shared dependency folder (a development checkout),
-// Node must resolve LanceDB's own dependencies from the link's side, as npm's layout would.
-const nodeOptions = lstatSync(join(pluginDir, 'node_modules')).isSymbolicLink() ? { NODE_OPTIONS: '--preserve-symlinks' } : {};
-
 let openai: FakeOpenAIServer;
 let embeddings: FakeEmbeddingsServer;
 let s: TempState;
@@ -63,7 +57,6 @@ beforeAll(async () => {
       agents: { defaults: { model: { primary: 'local/fake' } } },
       plugins: { slots: { memory: 'memory-lancedb' }, entries: { 'memory-lancedb': { config: { embedding: { baseUrl: embeddingsUrl, model: 'hash-256', timeoutMs: 2000 }, autoCapture: true } } } },
     },
-    nodeOptions,
   );
   s.writeConfig({ ...JSON.parse(readFileSync(s.configPath, 'utf8')), logging: { file: s.logFile } });
   g = await spawnGateway(s.env, ['--port', '0']);

@@ -1,5 +1,5 @@
-import { lstatSync, mkdtempSync, rmSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,15 +11,7 @@ import { createMemoryService, SecretRefusedError } from './memory.js';
 import { RECALL_TAG } from './recall.js';
 import { createMemoryStore } from './store.js';
 
-// LanceDB is loaded by Node itself, from this plugin's own node_modules, as the built plugin loads it.
-// In a development checkout that node_modules is a link into a shared folder, and LanceDB's own
-// dependencies (apache-arrow, the native addon) sit in the app's node_modules, where npm would hoist
-// them; without --preserve-symlinks Node looks beside the link's target instead, so add that folder.
-const pluginModules = join(import.meta.dirname, '..', 'node_modules');
-if (lstatSync(pluginModules).isSymbolicLink() && !process.execArgv.includes('--preserve-symlinks') && !process.env.NODE_OPTIONS?.includes('--preserve-symlinks')) {
-  process.env.NODE_PATH = [join(import.meta.dirname, '..', '..', '..', 'node_modules'), process.env.NODE_PATH].filter(Boolean).join(':');
-  (Module as unknown as { _initPaths(): void })._initPaths();
-}
+// LanceDB is loaded by Node itself, from this plugin's own dependencies, as the built plugin loads it.
 const lancedb = createRequire(join(import.meta.dirname, '..', 'package.json'))('@lancedb/lancedb') as typeof import('@lancedb/lancedb');
 
 let server: FakeEmbeddingsServer;
