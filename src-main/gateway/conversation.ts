@@ -47,6 +47,7 @@ export interface ConversationDeps {
   beforeToolCall?(e: { tool: string; params: unknown; agentId: string; sessionKey: string }): Promise<string | undefined>;
   /** Asked before every agent turn: a reason refuses it, context goes before the user's message. */
   beforeTurn?: PipelineDeps['beforeTurn'];
+  afterReply?: PipelineDeps['afterReply'];
 }
 
 /**
@@ -122,6 +123,7 @@ export function createConversation(deps: ConversationDeps) {
         }
       : {}),
     beforeTurn: deps.beforeTurn,
+    afterReply: deps.afterReply,
   });
   const queue = new InboundQueue(deps.store, processor, deps.log.child('queue'));
   queueRef.current = queue;

@@ -85,6 +85,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     extraTools: () => [...(ext.extraTools?.() ?? []), ...plugins.tools()],
     beforeToolCall: (e) => plugins.runtime.beforeToolCall(e),
     beforeTurn: (e) => plugins.runtime.beforeTurn(e),
+    afterReply: (e) => plugins.runtime.afterReply(e),
   });
   channels.connect({ inbound: (msg, o) => ({ duplicate: conversation.ingestInbound(msg, o).duplicate }), policy: access });
 

@@ -72,6 +72,8 @@ export interface PluginsRuntime {
    * refuses the turn, and `before_agent` hooks may add context.
    */
   beforeTurn(e: { agentId: string; sessionKey: string; text: string }): Promise<{ refuse?: string; context?: string[] }>;
+  /** After a reply went out: `after_reply` hooks run in the background; their failures are logged, never the turn's. */
+  afterReply(e: { agentId: string; sessionKey: string; text: string; channel?: string }): void;
   /** Before a tool call: a reason blocks it (a `before_tool_call` hook, or a failed critical plugin). */
   beforeToolCall(e: { tool: string; params: unknown; agentId: string; sessionKey: string }): Promise<string | undefined>;
   stop(): Promise<void>;
@@ -182,6 +184,10 @@ export function createPluginsRuntime(opts: PluginsRuntimeOptions): PluginsRuntim
       const failed = registry.health().failedCritical;
       if (failed.length === 0) return undefined;
       return `refusing to run: critical plugin ${failed.map((f) => `"${f.id}" failed (${f.error})`).join('; ')}; fix it (openclaw plugins doctor) or disable it`;
+    },
+    afterReply(e) {
+      if (!hasPlugins()) return;
+      void hooks.afterReply(e);
     },
     async beforeTurn(e) {
       if (!hasPlugins()) return {};

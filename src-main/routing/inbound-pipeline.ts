@@ -62,6 +62,8 @@ export interface PipelineDeps {
    * assistant does not run without it), and context strings go before the user's message (plugin hooks).
    */
   beforeTurn?(e: { agentId: string; sessionKey: string; text: string }): Promise<{ refuse?: string; context?: string[] }>;
+  /** Told after a turn's reply is recorded and on its way (plugin `after_reply` hooks); never waited for. */
+  afterReply?(e: { agentId: string; sessionKey: string; text: string; channel?: string }): void;
 }
 
 interface Ctx {
@@ -298,6 +300,7 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
     else if (turn.status === 'aborted') chatEvent(ctx, 'aborted', { message });
     else chatEvent(ctx, 'error', { errorKind: turn.error?.kind === 'rate_limit' || turn.error?.kind === 'timeout' || turn.error?.kind === 'context_length' ? turn.error.kind : turn.status === 'timeout' ? 'timeout' : 'unknown', errorMessage: turn.error?.message ?? 'failed' });
     agentEvent(ctx, 'lifecycle', { phase: 'end', status: turn.status, steps: turn.steps, usage: turn.usage });
+    if (turn.status === 'ok' && turn.replyText) deps.afterReply?.({ agentId: ctx.agentId, sessionKey: ctx.sessionKey, text: turn.replyText, ...(ctx.first.origin === 'channel' ? { channel: ctx.first.inbound.channel } : {}) });
     deps.runs.finish(
       ctx.batch.map((i) => i.runId),
       { status: turn.status, text: turn.replyText, sessionKey: ctx.sessionKey, error: turn.error?.message, usage: turn.usage },

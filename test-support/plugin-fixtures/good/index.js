@@ -43,6 +43,10 @@ export default {
     });
     api.on('before_tool_call', (event) => (event.toolName === 'forbidden' ? { block: true, reason: 'good says no' } : undefined));
     api.on('before_agent', () => ({ prependContext: `${greeting} from good` }));
+    // What after_reply saw, for a test to read back through a method.
+    const replies = [];
+    api.on('after_reply', (event) => void replies.push(event));
+    api.registerMethod('good.replies', 'operator.read', () => ({ replies }));
     api.registerHttpRoute({ method: 'GET', path: '/hello', handler: (req) => ({ status: 200, json: { hello: req.query.name ?? 'world' } }) });
     // A platform webhook: public (no gateway token), form-encoded, and checked by its own signature.
     api.registerHttpRoute({
