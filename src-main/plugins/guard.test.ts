@@ -41,7 +41,7 @@ describe('in-process loader', () => {
     await expect(c.methods[0]!.call({ n: 1 }, { clientId: 'cli', scopes: [] })).resolves.toEqual({ ok: true, echo: { n: 1 } });
     expect(c.routes[0]).toMatchObject({ method: 'GET', path: '/plugins/good/hello', public: false });
     await expect(c.routes[0]!.handle({ method: 'GET', path: '/hello', query: { name: 'ann' }, headers: {}, body: '' })).resolves.toEqual({ status: 200, json: { hello: 'ann' } });
-    expect(c.hooks.map((h) => h.name).sort()).toEqual(['before_agent', 'before_tool_call']);
+    expect(c.hooks.map((h) => h.name).sort()).toEqual(['after_reply', 'before_agent', 'before_tool_call']);
   });
 
   it('validates params before calling the plugin, without blaming it', async () => {
