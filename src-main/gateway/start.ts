@@ -75,7 +75,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   reloader.onApplied(() => void plugins.runtime.applyConfig().catch((err: unknown) => log.error('applying plugin settings failed', { err })));
   const limiter = new AuthRateLimiter(() => config().gateway.auth.rateLimit);
 
-  const nodes = createNodesRuntime({
+  const nodes = await createNodesRuntime({
     reachableUrls: () => ({ urls: listener.lanUrls(), loopbackOnly: listener.loopbackOnly }),
     store,
     publish: bus.publish,
@@ -114,14 +114,16 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     beforeToolCall: (e) => plugins.runtime.beforeToolCall(e),
     beforeTurn: (e) => plugins.runtime.beforeTurn(e),
   });
-  channels.connect({ inbound: (msg, o) => ({ duplicate: conversation.ingestInbound(msg, o).duplicate }), policy: access });
+  channels.connect({ inbound: async (msg, o) => ({ duplicate: (await conversation.ingestInbound(msg, o)).duplicate }), policy: access });
 
+  const sessionCounts = cachedSessionCounts(() => store.sessions.countByAgent());
+  const [storeSchemaVersion] = await Promise.all([store.schemaVersion(), sessionCounts.refresh()]);
   const snapshots = createSnapshots({
     config,
     reload: reloader.state,
     startedAtMs,
     version: VERSION,
-    sessionCounts: cachedSessionCounts(() => store.sessions.countByAgent()),
+    sessionCounts,
     channels: () => channels.status(),
     storage: () => storeGuard.health(),
     plugins: () => plugins.runtime.health(),
@@ -129,7 +131,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     sections: ext.sections,
     gateway: () => ({ port: listener.port, bind: config().gateway.bind, host: listener.host, url: listener.wsUrl(), authMode: auth.current().mode, controlUiUrl: listener.httpUrl() }),
     connections: () => connections.list().map((c) => c.grant?.role ?? ''),
-    host: () => ({ stateDir: paths.stateDir, configPath: paths.configPath, logFile: currentLogFile(), storePath: store.path, storeSchemaVersion: store.schemaVersion(), ...(auth.generatedToken ? { tokenPath: auth.generatedToken.path } : {}), firstStart: starterConfigWritten || Boolean(auth.generatedToken?.created) }),
+    host: () => ({ stateDir: paths.stateDir, configPath: paths.configPath, logFile: currentLogFile(), storePath: store.path, storeSchemaVersion, ...(auth.generatedToken ? { tokenPath: auth.generatedToken.path } : {}), firstStart: starterConfigWritten || Boolean(auth.generatedToken?.created) }),
   });
   feed.onHealthChanged((o) => (o.localOnly ? bus.publishLocal : bus.publish)('health', snapshots.health()));
   const dispatcher = createDispatcher(
@@ -152,13 +154,13 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     await listener.listen(server, (port) => lock.update(port));
   } catch (err) {
     storeGuard.dispose();
-    store.close();
+    await store.close();
     lock.release();
     await plugins.close();
     throw err;
   }
   const legacyCanvas = await listenLegacyCanvas(nodes, config().canvasHost?.port, listener.host, log);
-  const { resumed } = conversation.queue.start();
+  const { resumed } = await conversation.queue.start();
   const stopMaintenance = conversation.startMaintenance();
   // Channels connect in the background; `channels.status` shows their progress. Replies left
   // in the outbox by a previous run go out as their channels come up.

@@ -9,7 +9,8 @@ import type {
   SessionsRepo,
   TranscriptEntry,
   TranscriptRepo,
-} from './conversation-types.js';
+} from './types.js';
+import type { SyncOf } from './sync.js';
 
 interface SessionRow {
   session_key: string;
@@ -48,7 +49,7 @@ function toSession(r: SessionRow): SessionRecord {
   return s;
 }
 
-export function createSessionsRepo(db: Database.Database): SessionsRepo {
+export function createSessionsRepo(db: Database.Database): SyncOf<SessionsRepo> {
   const q = {
     get: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE session_key = ?'),
     byId: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE session_id = ?'),
@@ -193,7 +194,7 @@ function toEntry(r: TranscriptRow): TranscriptEntry {
   return e;
 }
 
-export function createTranscriptRepo(db: Database.Database): TranscriptRepo {
+export function createTranscriptRepo(db: Database.Database): SyncOf<TranscriptRepo> {
   const q = {
     lastSeq: db.prepare<[string], { seq: number | null }>('SELECT MAX(seq) AS seq FROM transcript WHERE session_id = ?'),
     insert: db.prepare('INSERT INTO transcript (session_id, seq, role, content_json, run_id, queue_id, usage_json, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
@@ -262,7 +263,7 @@ function toItem(r: QueueRow): QueueItem {
   return i;
 }
 
-export function createQueueRepo(db: Database.Database): QueueRepo {
+export function createQueueRepo(db: Database.Database): SyncOf<QueueRepo> {
   const q = {
     insert: db.prepare(
       "INSERT INTO inbound_queue (dedupe_key, session_key, agent_id, run_id, payload_json, status, enqueued_at_ms) VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (dedupe_key) DO NOTHING",

@@ -1,47 +1,6 @@
 import type Database from 'better-sqlite3';
-
-/** A chat sender waiting for the owner to approve them, with the messages held meanwhile. */
-export interface PairingRequestRecord {
-  channel: string;
-  accountId: string;
-  senderId: string;
-  code: string;
-  senderName?: string;
-  /** Where to send the approval notice. */
-  peer: { kind: 'direct' | 'group' | 'channel'; id: string };
-  /** Messages held (not processed) until approval; opaque to the store. */
-  held: unknown[];
-  createdAtMs: number;
-  lastSeenAtMs: number;
-  expiresAtMs: number;
-}
-
-/** A sender approved through pairing. */
-export interface PairedSenderRecord {
-  channel: string;
-  accountId: string;
-  senderId: string;
-  senderName?: string;
-  approvedAtMs: number;
-}
-
-/** DM pairing requests and approvals, per channel account. */
-export interface ChannelPairingRepo {
-  /** Removes expired requests (and their held messages); returns them. */
-  pruneExpired(nowMs: number): PairingRequestRecord[];
-  listRequests(filter?: { channel?: string; accountId?: string }): PairingRequestRecord[];
-  getRequest(channel: string, accountId: string, senderId: string): PairingRequestRecord | undefined;
-  /** Codes are unique across channels; `channel` narrows the match. */
-  byCode(code: string, channel?: string): PairingRequestRecord | undefined;
-  countPending(channel: string, accountId: string): number;
-  createRequest(rec: PairingRequestRecord): void;
-  /** Records another message from a pending sender. */
-  touchRequest(channel: string, accountId: string, senderId: string, nowMs: number, held: unknown[]): void;
-  deleteRequest(channel: string, accountId: string, senderId: string): boolean;
-  allow(rec: PairedSenderRecord): void;
-  revoke(channel: string, accountId: string, senderId: string): boolean;
-  listAllowed(filter?: { channel?: string; accountId?: string }): PairedSenderRecord[];
-}
+import type { PairingRequestRecord, PairedSenderRecord, ChannelPairingRepo } from './types.js';
+import type { SyncOf } from './sync.js';
 
 interface RequestRow {
   channel: string;
@@ -85,7 +44,7 @@ const toAllowed = (r: AllowRow): PairedSenderRecord => ({
   approvedAtMs: r.approved_at_ms,
 });
 
-export function createChannelPairingRepo(db: Database.Database): ChannelPairingRepo {
+export function createChannelPairingRepo(db: Database.Database): SyncOf<ChannelPairingRepo> {
   const q = {
     expired: db.prepare<[number], RequestRow>('SELECT * FROM channel_pairing_requests WHERE expires_at_ms <= ?'),
     deleteExpired: db.prepare('DELETE FROM channel_pairing_requests WHERE expires_at_ms <= ?'),
