@@ -1,31 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { NodePairRequestRecord, NodeApprovalsRepo } from './types.js';
 import type { SyncOf } from './sync.js';
+import { toNodeRequest as toRequest, type NodeRequestRow as RequestRow } from '../../src-shared/store/rows.js';
 
-interface RequestRow {
-  request_id: string;
-  node_id: string;
-  commands_json: string;
-  platform: string | null;
-  device_family: string | null;
-  client_id: string | null;
-  display_name: string | null;
-  created_at_ms: number;
-}
-
-function toRequest(r: RequestRow): NodePairRequestRecord {
-  const parsed: unknown = JSON.parse(r.commands_json);
-  return {
-    requestId: r.request_id,
-    nodeId: r.node_id,
-    commands: Array.isArray(parsed) ? parsed.filter((c): c is string => typeof c === 'string') : [],
-    ...(r.platform !== null ? { platform: r.platform } : {}),
-    ...(r.device_family !== null ? { deviceFamily: r.device_family } : {}),
-    ...(r.client_id !== null ? { clientId: r.client_id } : {}),
-    ...(r.display_name !== null ? { displayName: r.display_name } : {}),
-    createdAtMs: r.created_at_ms,
-  };
-}
 
 export function createNodeApprovalsRepo(db: Database.Database): SyncOf<NodeApprovalsRepo> {
   const s = {

@@ -1,32 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { OutboxItem, OutboxRepo } from './types.js';
 import type { SyncOf } from './sync.js';
+import { toOutboxItem as toItem, type OutboxRow as Row } from '../../src-shared/store/rows.js';
 
-interface Row {
-  id: number;
-  target_key: string;
-  reply_json: string;
-  session_key: string | null;
-  status: OutboxItem['status'];
-  sent_chunks: number;
-  attempts: number;
-  next_attempt_at_ms: number;
-  created_at_ms: number;
-  last_error: string | null;
-}
-
-const toItem = (r: Row): OutboxItem => ({
-  id: r.id,
-  targetKey: r.target_key,
-  reply: JSON.parse(r.reply_json) as unknown,
-  ...(r.session_key !== null ? { sessionKey: r.session_key } : {}),
-  status: r.status,
-  sentChunks: r.sent_chunks,
-  attempts: r.attempts,
-  nextAttemptAtMs: r.next_attempt_at_ms,
-  createdAtMs: r.created_at_ms,
-  ...(r.last_error !== null ? { lastError: r.last_error } : {}),
-});
 
 export function createOutboxRepo(db: Database.Database): SyncOf<OutboxRepo> {
   const q = {

@@ -1,48 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { PairingRequestRecord, PairedSenderRecord, ChannelPairingRepo } from './types.js';
 import type { SyncOf } from './sync.js';
+import { toPairedSender as toAllowed, toPairingRequest as toRequest, type PairedSenderRow as AllowRow, type PairingRequestRow as RequestRow } from '../../src-shared/store/rows.js';
 
-interface RequestRow {
-  channel: string;
-  account_id: string;
-  sender_id: string;
-  code: string;
-  sender_name: string | null;
-  peer_json: string;
-  held_json: string;
-  created_at_ms: number;
-  last_seen_at_ms: number;
-  expires_at_ms: number;
-}
-
-interface AllowRow {
-  channel: string;
-  account_id: string;
-  sender_id: string;
-  sender_name: string | null;
-  approved_at_ms: number;
-}
-
-const toRequest = (r: RequestRow): PairingRequestRecord => ({
-  channel: r.channel,
-  accountId: r.account_id,
-  senderId: r.sender_id,
-  code: r.code,
-  ...(r.sender_name !== null ? { senderName: r.sender_name } : {}),
-  peer: JSON.parse(r.peer_json) as PairingRequestRecord['peer'],
-  held: JSON.parse(r.held_json) as unknown[],
-  createdAtMs: r.created_at_ms,
-  lastSeenAtMs: r.last_seen_at_ms,
-  expiresAtMs: r.expires_at_ms,
-});
-
-const toAllowed = (r: AllowRow): PairedSenderRecord => ({
-  channel: r.channel,
-  accountId: r.account_id,
-  senderId: r.sender_id,
-  ...(r.sender_name !== null ? { senderName: r.sender_name } : {}),
-  approvedAtMs: r.approved_at_ms,
-});
 
 export function createChannelPairingRepo(db: Database.Database): SyncOf<ChannelPairingRepo> {
   const q = {

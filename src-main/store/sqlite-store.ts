@@ -9,6 +9,7 @@ import { createOutboxRepo } from './outbox-repo.js';
 import { createUsageRepo } from './usage-repo.js';
 import { createNodeApprovalsRepo } from './node-approvals-repo.js';
 import type { SyncOf } from './sync.js';
+import { parseScopes, toDevice as rowToDevice, type DeviceRow } from '../../src-shared/store/rows.js';
 import {
   UnknownDeviceError,
   type DeviceRecord,
@@ -20,20 +21,6 @@ import {
   type StoreTx,
 } from './types.js';
 
-interface DeviceRow {
-  device_id: string;
-  public_key: string;
-  role: string;
-  scopes_json: string;
-  client_id: string | null;
-  client_mode: string | null;
-  platform: string | null;
-  device_family: string | null;
-  display_name: string | null;
-  created_at_ms: number;
-  approved_at_ms: number;
-  last_seen_at_ms: number | null;
-}
 
 interface TokenRow {
   token_hash: Buffer;
@@ -80,28 +67,6 @@ function hashToken(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
-function parseScopes(json: string): string[] {
-  const parsed: unknown = JSON.parse(json);
-  return Array.isArray(parsed) ? parsed.filter((s): s is string => typeof s === 'string') : [];
-}
-
-function rowToDevice(row: DeviceRow): DeviceRecord {
-  const rec: DeviceRecord = {
-    deviceId: row.device_id,
-    publicKey: row.public_key,
-    role: row.role,
-    scopes: parseScopes(row.scopes_json),
-    createdAtMs: row.created_at_ms,
-    approvedAtMs: row.approved_at_ms,
-  };
-  if (row.client_id !== null) rec.clientId = row.client_id;
-  if (row.client_mode !== null) rec.clientMode = row.client_mode;
-  if (row.platform !== null) rec.platform = row.platform;
-  if (row.device_family !== null) rec.deviceFamily = row.device_family;
-  if (row.display_name !== null) rec.displayName = row.display_name;
-  if (row.last_seen_at_ms !== null) rec.lastSeenAtMs = row.last_seen_at_ms;
-  return rec;
-}
 
 /** The repositories as better-sqlite3 runs them: synchronous, on the one connection. */
 type SyncRepos = {
