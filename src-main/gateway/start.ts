@@ -62,7 +62,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const connections = new ConnectionSet();
   const feed = createStateFeed({ connections: () => connections.list() });
   connections.watch({ onPresenceChange: () => feed.presenceChanged() });
-  const storeGuard = openStateStore(paths.stateDir, { onHealthChange: () => feed.healthChanged(), onFail: () => lock.release() });
+  const storeGuard = await openStateStore({ stateDir: paths.stateDir, packageRoot: PACKAGE_ROOT, config: loaded.resolved }, { onHealthChange: () => feed.healthChanged(), onFail: () => lock.release() });
   const store = storeGuard.store;
   const bus = createEventBus();
   const reloader = createReloader({ initial: loaded, log, auth, listener, connections, reconfigureLogging: (c) => configureLogging(logSettings(c)), healthChanged: feed.healthChanged, publish: bus.publish });
