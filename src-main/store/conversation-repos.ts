@@ -1,13 +1,10 @@
 import type Database from 'better-sqlite3';
 import type {
   NewTranscriptEntry,
-  QueueItem,
   QueueRepo,
   QueueStatus,
   SessionListQuery,
-  SessionRecord,
   SessionsRepo,
-  TranscriptEntry,
   TranscriptRepo,
 } from './types.js';
 import type { SyncOf } from './sync.js';

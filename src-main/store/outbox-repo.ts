@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { OutboxItem, OutboxRepo } from './types.js';
+import type { OutboxRepo } from './types.js';
 import type { SyncOf } from './sync.js';
 import { toOutboxItem as toItem, type OutboxRow as Row } from '../../src-shared/store/rows.js';
 

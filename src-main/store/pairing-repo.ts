@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { PairingRequestRecord, PairedSenderRecord, ChannelPairingRepo } from './types.js';
+import type { ChannelPairingRepo } from './types.js';
 import type { SyncOf } from './sync.js';
 import { toPairedSender as toAllowed, toPairingRequest as toRequest, type PairedSenderRow as AllowRow, type PairingRequestRow as RequestRow } from '../../src-shared/store/rows.js';
 

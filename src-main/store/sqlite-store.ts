@@ -12,7 +12,6 @@ import type { SyncOf } from './sync.js';
 import { parseScopes, toDevice as rowToDevice, type DeviceRow } from '../../src-shared/store/rows.js';
 import {
   UnknownDeviceError,
-  type DeviceRecord,
   type DevicesRepo,
   type DeviceTokenInfo,
   type DeviceTokensRepo,

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { UsageQuery, UsageRow, UsageRepo } from './types.js';
+import type { UsageRepo } from './types.js';
 import type { SyncOf } from './sync.js';
 
 export const DAY_MS = 86_400_000;
