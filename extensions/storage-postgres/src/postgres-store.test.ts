@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../../src-main/store/migrations/index.js';
+import { guardStore } from '../../../src-main/store/store-guard.js';
 import { StoreOpenError, StoreUnavailableError, type Store } from '../../../src-shared/store/types.js';
 import { postgresUnavailableReason, startTestPostgres, type TestPostgres } from '../../../test-support/postgres.js';
 import { describeStoreContract } from '../../../test-support/store-contract.js';
@@ -91,19 +92,26 @@ describe.skipIf(unavailable !== undefined)(`PostgreSQL store${unavailable ? ` (s
 
   describe('a database restart', () => {
     it('fails requests in flight with UNAVAILABLE, then serves again without reopening the store', async () => {
-      const store = await freshStore();
+      const raw = await freshStore();
+      const errors: string[] = [];
+      const guarded = guardStore(raw, { log: { error: (msg) => errors.push(msg), warn: () => undefined } });
+      const store = guarded.store;
       try {
         await store.setMeta('before', '1');
         await server.kill();
         await expect(store.getMeta('before')).rejects.toThrow(StoreUnavailableError);
         await expect(store.transaction(async (tx) => tx.setMeta('during', '1'))).rejects.toThrow(/storage unavailable: the PostgreSQL server at 127\.0\.0\.1:\d+ cannot be reached or is restarting/);
+        // health says so in words, and the failure was logged once.
+        expect(guarded.health()).toMatchObject({ ok: false, path: raw.path, error: expect.stringMatching(/cannot be reached or is restarting/) });
+        expect(errors).toEqual(['storage failure']);
         await server.start();
         expect(await store.getMeta('before')).toBe('1');
         expect(await store.getMeta('during')).toBeUndefined();
         await store.transaction(async (tx) => tx.setMeta('after', '1'));
         expect(await store.getMeta('after')).toBe('1');
       } finally {
-        await store.close();
+        guarded.dispose();
+        await raw.close();
       }
     }, 60_000);
   });
