@@ -145,6 +145,7 @@ export function guardStore(inner: Store, opts: StoreGuardOptions): GuardedStore 
     transaction: guard((fn: Parameters<Store['transaction']>[0]) => inner.transaction(fn), 'transaction') as Store['transaction'],
     close: () => inner.close(),
     backup: inner.backup?.bind(inner),
+    ...(inner.lease ? { lease: inner.lease.bind(inner) } : {}),
     devices: wrapRepo(inner.devices, 'devices'),
     deviceTokens: wrapRepo(inner.deviceTokens, 'deviceTokens'),
     sessions: wrapRepo(inner.sessions, 'sessions'),

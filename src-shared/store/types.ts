@@ -361,8 +361,28 @@ export interface Store extends StoreRepos {
    * inside `fn` (the store itself may wait for the transaction to end); `fn` should do nothing but store work.
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Where several gateways share the database: exclusive ownership of a named role (`channels`), held on a
+   * connection of its own. Absent where only one gateway can use the database anyway (SQLite's instance lock).
+   */
+  lease?(name: string, opts?: { retryMs?: number }): StoreLease;
   /** Closes the database; idempotent. */
   close(): Promise<void>;
+}
+
+/**
+ * A named lease among gateways sharing one database. It is tried at once and again every `retryMs` until
+ * won; it is lost when the connection holding it breaks (the holder must stop acting on it: fencing), and
+ * tried again after that.
+ */
+export interface StoreLease {
+  readonly name: string;
+  /** True while this gateway holds it. */
+  held(): boolean;
+  /** Hears every change: true when won, false when lost or released. */
+  onChange(listener: (held: boolean) => void): () => void;
+  /** Gives it up (another gateway may take it) and stops trying. */
+  release(): Promise<void>;
 }
 
 /**

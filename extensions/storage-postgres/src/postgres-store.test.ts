@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../../src-main/store/migrations/index.js';
 import { guardStore } from '../../../src-main/store/store-guard.js';
-import { StoreOpenError, StoreUnavailableError, type Store } from '../../../src-shared/store/types.js';
+import { StoreOpenError, StoreUnavailableError, type Store, type StoreLease } from '../../../src-shared/store/types.js';
 import { postgresUnavailableReason, startTestPostgres, type TestPostgres } from '../../../test-support/postgres.js';
 import { describeStoreContract } from '../../../test-support/store-contract.js';
 import { describeUrl, openPostgresStore } from './postgres-store.js';
@@ -112,6 +112,52 @@ describe.skipIf(unavailable !== undefined)(`PostgreSQL store${unavailable ? ` (s
       } finally {
         guarded.dispose();
         await raw.close();
+      }
+    }, 60_000);
+  });
+
+  describe('the channels lease', () => {
+    const changed = (lease: StoreLease, to: boolean) =>
+      new Promise<void>((resolve) => {
+        if (lease.held() === to) return resolve();
+        const off = lease.onChange((held) => {
+          if (held !== to) return;
+          off();
+          resolve();
+        });
+      });
+
+    it('is held by one gateway at a time and passes to another when the holder lets go', async () => {
+      const a = await freshStore();
+      const b = await openPostgresStore({ url: server.url(`t${dbs}`), poolSize: 2 }, MIGRATIONS, log);
+      try {
+        const la = a.lease!('channels', { retryMs: 50 });
+        await changed(la, true);
+        const lb = b.lease!('channels', { retryMs: 50 });
+        const other = b.lease!('other', { retryMs: 50 });
+        await changed(other, true); // a different name is a different lease
+        expect(lb.held()).toBe(false);
+        await la.release();
+        await changed(lb, true);
+        expect(la.held()).toBe(false);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+
+    it('is lost when its connection dies (the holder stops at once) and won again once the server is back', async () => {
+      const store = await freshStore();
+      try {
+        const lease = store.lease!('channels', { retryMs: 50 });
+        await changed(lease, true);
+        const lost = changed(lease, false);
+        await server.kill();
+        await lost;
+        await server.start();
+        await changed(lease, true);
+      } finally {
+        await store.close();
       }
     }, 60_000);
   });

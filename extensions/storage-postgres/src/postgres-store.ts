@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { PluginLogger } from '../../../src-shared/plugin/api.js';
-import { SchemaTooNewError, StoreOpenError, type Store, type StoreMigration, type StoreRepos, type StoreTx } from '../../../src-shared/store/types.js';
+import { SchemaTooNewError, StoreOpenError, type Store, type StoreLease, type StoreMigration, type StoreRepos, type StoreTx } from '../../../src-shared/store/types.js';
 import { isConnectionFailure, toOpenError, toRequestError } from './pg-errors.js';
+import { createAdvisoryLease } from './lease.js';
 import { createRepos, type Queryable } from './repos.js';
 
 /** `storage.postgres`, as the config schema and the plugin manifest describe it. */
@@ -56,18 +57,17 @@ function tlsOptions(tls: PostgresStoreConfig['tls']): pg.PoolConfig['ssl'] {
  */
 export async function openPostgresStore(config: PostgresStoreConfig, migrations: readonly StoreMigration[], log: PluginLogger): Promise<Store> {
   const target = describeUrl(config.url);
-  const pool = new pg.Pool({
+  const connection: pg.ClientConfig = {
     connectionString: config.url,
-    max: config.poolSize ?? 10,
     statement_timeout: config.statementTimeoutMs ?? 30_000,
     connectionTimeoutMillis: config.connectTimeoutMs ?? 10_000,
-    idleTimeoutMillis: 30_000,
     keepAlive: true,
     application_name: 'openclaw-gateway',
     ssl: tlsOptions(config.tls),
     // Counts and ids are bigints in SQL; the store speaks numbers (ms timestamps and counters fit in 2^53).
     types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID || oid === NUMERIC_OID ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
-  });
+  };
+  const pool = new pg.Pool({ ...connection, max: config.poolSize ?? 10, idleTimeoutMillis: 30_000 });
   // An idle connection dropped by a restarting server: the pool forgets it and opens another when asked.
   pool.on('error', (err) => log.warn('a PostgreSQL connection was lost; the next request opens a new one', { err: err.message }));
   try {
@@ -86,7 +86,7 @@ export async function openPostgresStore(config: PostgresStoreConfig, migrations:
     if (err instanceof SchemaTooNewError) throw err;
     throw toOpenError(err, target);
   }
-  return new PostgresStore(pool, target.redacted, target.where);
+  return new PostgresStore(pool, target.redacted, target.where, (name, retryMs) => createAdvisoryLease(name, () => new pg.Client(connection), log, retryMs));
 }
 
 /**
@@ -149,11 +149,13 @@ class PostgresStore implements Store {
   readonly usage: Store['usage'];
   readonly nodeApprovals: Store['nodeApprovals'];
   private closed = false;
+  private readonly leases = new Set<StoreLease>();
 
   constructor(
     private readonly pool: pg.Pool,
     readonly path: string,
     private readonly where: string,
+    private readonly newLease: (name: string, retryMs?: number) => StoreLease,
   ) {
     const repos = translated(
       createRepos(pool, (fn) => this.inTransaction(fn)),
@@ -233,9 +235,16 @@ class PostgresStore implements Store {
     }
   }
 
+  lease(name: string, opts: { retryMs?: number } = {}): StoreLease {
+    const lease = this.newLease(name, opts.retryMs);
+    this.leases.add(lease);
+    return lease;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.all([...this.leases].map((l) => l.release()));
     await this.pool.end();
   }
 }
