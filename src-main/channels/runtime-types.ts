@@ -56,6 +56,10 @@ export interface ChannelsRuntime {
   flushReplies(): void;
   /** A released message re-enters through the same sink as a fresh one. */
   reingest(msg: InboundMessage): void;
+  /** Another gateway sharing the database holds the channels lease: stop every adapter and the outbox until {@link activate}. */
+  standBy(): Promise<void>;
+  /** This gateway holds the channels lease again: run the channels and the outbox. */
+  activate(): void;
   /** Shows "typing…" where the platform supports it; never fails. */
   typing(channel: string, accountId: string, to: ChannelSend['to'], threadId?: string): Promise<void>;
   /** The account owner's own id where the platform has one (linked WhatsApp number). */

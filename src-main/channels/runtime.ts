@@ -147,6 +147,14 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps): ChannelsRuntim
       outbox.start();
       void manager.apply();
     },
+    async standBy() {
+      await outbox.stop();
+      await manager.standBy();
+    },
+    activate() {
+      outbox.start();
+      void manager.activate();
+    },
     async close() {
       logins.close();
       await outbox.stop();

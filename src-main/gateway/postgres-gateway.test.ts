@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
 import { CLI_DEFAULT_SCOPES } from '../../src-shared/protocol/index.js';
 import { FakeOpenAIServer } from '../../test-support/fake-openai.js';
 import { REPO_ROOT } from '../../test-support/gateway.js';
@@ -16,9 +16,8 @@ const unavailable = postgresUnavailableReason();
 const token = 'pg-gateway-token-0123456789';
 const pluginDir = join(REPO_ROOT, 'extensions', 'storage-postgres');
 
-/** The plugin as the gateway loads it: its built entry (npm ci builds it; built here when missing). */
+/** The plugin as the gateway loads it: its built entry, built from the current source the way build:node does. */
 async function ensurePluginBuilt(): Promise<void> {
-  if (existsSync(join(pluginDir, 'dist', 'index.js'))) return;
   await build({ entryPoints: { index: join(pluginDir, 'src', 'index.ts') }, outdir: join(pluginDir, 'dist'), bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
 }
 
@@ -90,4 +89,44 @@ describe.skipIf(unavailable !== undefined)(`a gateway on PostgreSQL${unavailable
       bad.cleanup();
     }
   });
+
+  it('runs the chat channels on one gateway only; the other takes them over when the first stops', async () => {
+    await pg.createDatabase('shared');
+    /** A Telegram stand-in that reports when an adapter starts on a gateway. */
+    const recording = (gateway: string, started: (who: string) => void): ChannelPlugin => ({
+      id: 'telegram',
+      label: 'Telegram',
+      capabilities: { textLimit: 4096, format: 'plain', media: false, threads: false, livenessMs: 60_000 },
+      checkConfig: () => ({ ok: true }),
+      create: () => ({ start: async () => started(gateway), stop: async () => undefined, send: async () => ({ messageId: '1' }) }),
+    });
+    const shared = { ...withModel(config(pg.url('shared'))), channels: { telegram: { botToken: '123456:test-token' } } };
+    const stateA = makeTempState(shared);
+    const stateB = makeTempState(shared);
+    const started: string[] = [];
+    let onStart: (who: string) => void = () => undefined;
+    const record = (who: string) => {
+      started.push(who);
+      onStart(who);
+    };
+    const next = () => new Promise<string>((resolve) => (onStart = resolve));
+    try {
+      const firstStart = next();
+      const a = await startGateway({ port: 0, env: stateA.env, channelPlugins: [recording('a', record)] });
+      expect(await firstStart).toBe('a');
+      const b = await startGateway({ port: 0, env: stateB.env, channelPlugins: [recording('b', record)] });
+      try {
+        expect(started).toEqual(['a']); // b is up, standing by
+        const takeover = next();
+        await a.close('failover');
+        expect(await takeover).toBe('b');
+        expect(started).toEqual(['a', 'b']);
+      } finally {
+        await b.close('test done');
+      }
+    } finally {
+      stateA.cleanup();
+      stateB.cleanup();
+    }
+  }, 60_000);
 });

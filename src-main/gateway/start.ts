@@ -163,8 +163,15 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const { resumed } = await conversation.queue.start();
   const stopMaintenance = conversation.startMaintenance();
   // Channels connect in the background; `channels.status` shows their progress. Replies left
-  // in the outbox by a previous run go out as their channels come up.
-  channels.start();
+  // in the outbox by a previous run go out as their channels come up. Where gateways share the
+  // database, only the holder of the channels lease runs them; one that loses it stops at once.
+  const channelsLease = store.lease?.('channels');
+  if (!channelsLease) channels.start();
+  channelsLease?.onChange((held) => {
+    log.info(held ? 'this gateway runs the chat channels (it holds the channels lease)' : 'another gateway runs the chat channels; standing by');
+    if (held) channels.activate();
+    else void channels.standBy();
+  });
   // A plugin that loads or fails changes health: clients hear it at once.
   plugins.start(() => feed.healthChanged());
   ready = true;
@@ -179,7 +186,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   log.info('gateway listening', { url: listener.wsUrl(), bind: listener.host, authMode: auth.current().mode, pid: process.pid, startupMs: Date.now() - startedAtMs, resumedMessages: resumed });
 
   // Stopped in this order: nothing new comes in, work in flight finishes, then the listener and the store.
-  const shutdown: ((reason: string) => unknown)[] = [() => watcher.close(), stopMaintenance, () => channels.close(), () => conversation.queue.stop(), () => plugins.close()];
+  const shutdown: ((reason: string) => unknown)[] = [() => watcher.close(), stopMaintenance, () => channelsLease?.release(), () => channels.close(), () => conversation.queue.stop(), () => plugins.close()];
   shutdown.push((reason) => server.close(reason), () => feed.close(), () => legacyCanvas?.close(), () => storeGuard.dispose(), () => store.close(), () => lock.release());
   let closing: Promise<void> | undefined;
   return {
