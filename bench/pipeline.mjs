@@ -119,12 +119,12 @@ export async function runPipelineBench({ quick = false } = {}) {
     const st = storeMod.openSqliteStore(dbPath);
     const TOTAL = quick ? 100_000 : 1_000_000;
     const t0 = performance.now();
-    const sess = st.sessions.ensure('agent:main:big', 'main', Date.now(), () => 'big-session');
+    const sess = await st.sessions.ensure('agent:main:big', 'main', Date.now(), () => 'big-session');
     for (let i = 0; i < TOTAL; i += 5000) {
-      st.transaction(() => st.transcript.append(sess.sessionId, Array.from({ length: 5000 }, (_, j) => ({ role: (i + j) % 2 ? 'assistant' : 'user', content: [{ type: 'text', text: `message ${i + j} with some ordinary length of text in it` }], createdAtMs: Date.now() }))));
+      await st.transaction((tx) => tx.transcript.append(sess.sessionId, Array.from({ length: 5000 }, (_, j) => ({ role: (i + j) % 2 ? 'assistant' : 'user', content: [{ type: 'text', text: `message ${i + j} with some ordinary length of text in it` }], createdAtMs: Date.now() }))));
     }
     const seedMs = performance.now() - t0;
-    st.close();
+    await st.close();
     const g = await startGateway(s);
     const c = await connect(`ws://127.0.0.1:${g.port}`, s.token);
     const lat = [];

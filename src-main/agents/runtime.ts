@@ -28,7 +28,7 @@ export interface TurnInput {
   timeoutMs: number;
   signal: AbortSignal;
   /** New user messages sent with `steer` while the turn runs, taken between steps. */
-  takeSteer?(): ModelMessage[];
+  takeSteer?(): Promise<ModelMessage[]> | ModelMessage[];
   onTextDelta?(delta: string, cumulative: string): void;
   onToolStart?(call: { id: string; name: string; input: unknown }): void;
   onToolEnd?(call: { id: string; name: string; result: ToolResult; durationMs: number }): void;
@@ -134,7 +134,7 @@ export async function runTurn(input: TurnInput): Promise<TurnOutput> {
         results.push({ type: 'tool_result', toolUseId: call.id, content: result.content, ...(result.isError ? { isError: true } : {}) });
       }
       added.push({ role: 'user', content: results });
-      const steer = input.takeSteer?.() ?? [];
+      const steer = (await input.takeSteer?.()) ?? [];
       added.push(...steer);
       replyText = '';
     }

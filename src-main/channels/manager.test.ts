@@ -52,6 +52,21 @@ function setup(initial: OpenClawConfig['channels']) {
 }
 
 describe('ChannelManager', () => {
+  it('standing by stops every account and starts none, config changes included, until it is active again', async () => {
+    const { manager, starts, connected, set } = setup({ telegram: { token: 't' }, discord: { token: 'd' } });
+    await manager.apply();
+    await connected(2);
+    await manager.standBy();
+    expect(Object.values(manager.status().channelAccounts).flat().filter((a) => a.connected)).toEqual([]);
+    starts.length = 0;
+    set({ telegram: { token: 't2' }, discord: { token: 'd' } });
+    await manager.apply();
+    expect(starts).toEqual([]);
+    await manager.activate();
+    await connected(2);
+    expect([...starts].sort()).toEqual(['discord/default', 'telegram/default']);
+  });
+
   it('a config change restarts only the account whose settings changed', async () => {
     const { manager, starts, connected, set } = setup({
       telegram: { token: 't', accounts: { personal: { dmPolicy: 'pairing' }, alerts: { dmPolicy: 'allowlist' } } },

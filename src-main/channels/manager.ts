@@ -62,6 +62,8 @@ export class ChannelManager {
   private readonly entries = new Map<string, Entry>();
   private readonly plugins = new Map<string, Promise<ChannelPlugin>>();
   private applying: Promise<void> = Promise.resolve();
+  /** Another gateway owns the channels (it holds the lease): run none. */
+  private standingBy = false;
 
   constructor(private readonly opts: ChannelManagerOptions) {
     for (const p of opts.plugins ?? []) this.plugins.set(p.id, Promise.resolve(p));
@@ -109,6 +111,22 @@ export class ChannelManager {
     return p;
   }
 
+  /** Another gateway took the channels: stop every account and start none (config changes included) until {@link activate}. */
+  standBy(): Promise<void> {
+    this.applying = this.applying.then(async () => {
+      this.standingBy = true;
+      await Promise.all([...this.entries.values()].map((e) => e.supervisor?.stop()));
+      this.entries.clear();
+    });
+    return this.applying;
+  }
+
+  /** This gateway owns the channels again: start them as the config says. */
+  activate(): Promise<void> {
+    this.applying = this.applying.then(() => void (this.standingBy = false));
+    return this.apply();
+  }
+
   /** Brings running accounts in line with the config (serialised: one apply at a time). */
   apply(): Promise<void> {
     this.applying = this.applying.then(() => this.applyNow()).catch((err: unknown) => this.opts.log.error('applying channel config failed', { err }));
@@ -116,6 +134,7 @@ export class ChannelManager {
   }
 
   private async applyNow(): Promise<void> {
+    if (this.standingBy) return;
     const cfg = this.opts.config();
     const wanted = new Map<string, ChannelAccount>();
     for (const channel of Object.keys(cfg.channels ?? {})) for (const acc of listChannelAccounts(cfg, channel)) wanted.set(key(acc.channel, acc.accountId), acc);

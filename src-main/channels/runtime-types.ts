@@ -1,15 +1,17 @@
 import type { InboundMessage, OutboundReply, PeerKind } from '../../src-shared/domain/inbound.js';
 import type { ChannelSend } from '../../src-shared/domain/channel.js';
 import type { MethodParams, MethodResult } from '../../src-shared/protocol/index.js';
+import type { StoreRepos } from '../store/types.js';
 import type { ChannelsStatus } from './manager.js';
 import type { AccountStatus } from './supervisor.js';
 
 /** Where channel messages go: the durable inbound queue (`released`: let out of pairing hold, a new queue entry). */
-export type InboundSink = (msg: InboundMessage, opts?: { released?: boolean }) => { duplicate: boolean } | void;
+/** Takes a message into the durable queue; resolves once it is stored, so the adapter may acknowledge the platform. */
+export type InboundSink = (msg: InboundMessage, opts?: { released?: boolean }) => Promise<{ duplicate: boolean } | void>;
 
 /** The access rule for outbound sends (the same one inbound obeys). */
 export interface OutboundPolicy {
-  canSendTo(channel: string, accountId: string, to: { kind: PeerKind; id: string }): boolean;
+  canSendTo(channel: string, accountId: string, to: { kind: PeerKind; id: string }): Promise<boolean>;
 }
 
 /** A send to a chat, as `send` and the agent's `message` tool ask for it. */
@@ -48,10 +50,16 @@ export interface ChannelsRuntime {
   send(req: SendRequest): Promise<SendResult>;
   /** Sends a reply at once, outside the outbox (pairing notices). */
   deliver(reply: OutboundReply): Promise<{ messageIds: string[] }>;
-  /** Stores a reply for delivery; call inside the transaction that records the turn. */
-  enqueueReply(reply: OutboundReply, sessionKey: string): void;
+  /** Stores a reply for delivery through `tx`, the transaction that records the turn; call {@link flushReplies} once it commits. */
+  enqueueReply(tx: Pick<StoreRepos, 'outbox'>, reply: OutboundReply, sessionKey: string): Promise<void>;
+  /** Replies were committed to the outbox: send them. */
+  flushReplies(): void;
   /** A released message re-enters through the same sink as a fresh one. */
   reingest(msg: InboundMessage): void;
+  /** Another gateway sharing the database holds the channels lease: stop every adapter and the outbox until {@link activate}. */
+  standBy(): Promise<void>;
+  /** This gateway holds the channels lease again: run the channels and the outbox. */
+  activate(): void;
   /** Shows "typing…" where the platform supports it; never fails. */
   typing(channel: string, accountId: string, to: ChannelSend['to'], threadId?: string): Promise<void>;
   /** The account owner's own id where the platform has one (linked WhatsApp number). */

@@ -89,7 +89,7 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps): ChannelsRuntim
     const account = manager.account(channel, p.accountId);
     if (!account) throw new ChannelUnavailableError(`channel ${channel}${p.accountId ? ` account "${p.accountId}"` : ''} is not configured (add it under channels.${channel} in the config)`);
     const to = parseTarget(channel, p.to, deps.catalog?.());
-    if (!connected().policy.canSendTo(channel, account.accountId, to)) {
+    if (!(await connected().policy.canSendTo(channel, account.accountId, to))) {
       throw new ChannelAccessDeniedError(
         `${channel} ${to.kind} ${to.id} is not allowed by the channel's access policy (add it to channels.${channel}.allowFrom${to.kind === 'direct' ? ' or approve a pairing request' : '/groupAllowFrom'})`,
       );
@@ -120,11 +120,11 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps): ChannelsRuntim
     },
     send,
     deliver,
-    enqueueReply(reply, sessionKey) {
-      deps.store.outbox.add({ targetKey: outboxTargetKey(reply), reply, sessionKey, nowMs: Date.now() });
-      outbox.kick();
+    async enqueueReply(tx, reply, sessionKey) {
+      await tx.outbox.add({ targetKey: outboxTargetKey(reply), reply, sessionKey, nowMs: Date.now() });
     },
-    reingest: (msg) => void connected().inbound(msg, { released: true }),
+    flushReplies: () => outbox.kick(),
+    reingest: (msg) => void connected().inbound(msg, { released: true }).catch((err: unknown) => deps.log.error('a message released from pairing could not be queued', { channel: msg.channel, err })),
     typing: (channel, accountId, to, threadId) => manager.typing(channel, accountId, to, threadId).catch(() => undefined),
     ownerOf(channel, accountId) {
       const selfId = manager.describe(channel, accountId)?.selfId;
@@ -146,6 +146,14 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps): ChannelsRuntim
     start() {
       outbox.start();
       void manager.apply();
+    },
+    async standBy() {
+      await outbox.stop();
+      await manager.standBy();
+    },
+    activate() {
+      outbox.start();
+      void manager.activate();
     },
     async close() {
       logins.close();

@@ -45,15 +45,15 @@ describe('OutboxWorker', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const path = join(dir, 'state.sqlite');
     const first = openSqliteStore(path);
-    add(first, reply('1', 'before the crash'));
-    first.close(); // the process died before the worker ran
+    await add(first, reply('1', 'before the crash'));
+    await first.close(); // the process died before the worker ran
     const store = openSqliteStore(path);
     cleanups.push(() => store.close());
     const { w, accepted } = worker(store, () => undefined);
     w.start();
     await w.idle();
     expect(accepted.map((a) => a.text)).toEqual(['before the crash']);
-    expect(store.outbox.counts()).toEqual({ pending: 0, failed: 0 });
+    expect(await store.outbox.counts()).toEqual({ pending: 0, failed: 0 });
   });
 
   it('a platform outage delays replies without reordering them; a half-sent reply resumes after the sent chunks', async () => {
@@ -65,16 +65,16 @@ describe('OutboxWorker', () => {
       // The first chunk of the first reply gets through, then the platform fails.
       if (down && sentWhileDown++ > 0) throw new Error('502 Bad Gateway');
     });
-    add(store, reply('1', 'first part.\n\nsecond part.'));
-    add(store, reply('1', 'next reply'));
+    await add(store, reply('1', 'first part.\n\nsecond part.'));
+    await add(store, reply('1', 'next reply'));
     w.start();
     await w.idle();
     expect(accepted.map((a) => a.text)).toEqual(['first part.']);
-    const head = store.outbox.heads(10)[0]!;
+    const head = (await store.outbox.heads(10))[0]!;
     expect(head).toMatchObject({ sentChunks: 1, attempts: 1, lastError: expect.stringMatching(/502/) });
     down = false;
     await new Promise<void>((resolve) => {
-      const check = () => (store.outbox.counts().pending === 0 ? resolve() : setTimeout(check, 10));
+      const check = () => void store.outbox.counts().then((c) => (c.pending === 0 ? resolve() : setTimeout(check, 10)));
       check();
     });
     expect(accepted.map((a) => a.text)).toEqual(['first part.', 'second part.', 'next reply']);
@@ -86,11 +86,11 @@ describe('OutboxWorker', () => {
     const { w, accepted } = worker(store, (msg) => {
       if (msg.to.id === 'blocked') throw new ChannelPermanentError('bot was blocked by the user');
     });
-    add(store, reply('blocked', 'hello?'));
-    add(store, reply('2', 'for two'));
+    await add(store, reply('blocked', 'hello?'));
+    await add(store, reply('2', 'for two'));
     w.start();
     await w.idle();
     expect(accepted.map((a) => a.to.id)).toEqual(['2']);
-    expect(store.outbox.counts()).toEqual({ pending: 0, failed: 1 });
+    expect(await store.outbox.counts()).toEqual({ pending: 0, failed: 1 });
   });
 });

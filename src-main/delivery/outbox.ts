@@ -31,6 +31,8 @@ export class OutboxWorker {
   private timer?: NodeJS.Timeout;
   private scheduled = false;
   private stopped = true;
+  private pumping = false;
+  private pumpAgain = false;
   private readonly idleWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: OutboxOptions) {}
@@ -40,19 +42,19 @@ export class OutboxWorker {
     this.kick();
   }
 
-  /** Something was added: look again soon (after the current transaction commits). */
+  /** Something was added (call it after the transaction that added it commits): look again soon. */
   kick(): void {
     if (this.stopped || this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.pump();
+      void this.pump();
     });
   }
 
   /** Resolves when nothing is being sent and nothing is due now. */
-  idle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
+  async idle(): Promise<void> {
+    if (!this.inflight.size && !this.scheduled && !this.pumping && !(await this.anyDue())) return;
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -62,38 +64,59 @@ export class OutboxWorker {
     await Promise.allSettled([...this.inflight.values()]);
   }
 
-  counts(): { pending: number; failed: number } {
+  counts(): Promise<{ pending: number; failed: number }> {
     return this.opts.store.outbox.counts();
   }
 
-  private isIdle(): boolean {
-    if (this.inflight.size || this.scheduled) return false;
+  private async anyDue(): Promise<boolean> {
     const now = Date.now();
-    return !this.opts.store.outbox.heads(1000).some((h) => h.nextAttemptAtMs <= now);
+    return (await this.opts.store.outbox.heads(1000)).some((h) => h.nextAttemptAtMs <= now);
   }
 
-  private pump(): void {
+  // One pass at a time: two passes reading the same heads would send an item twice.
+  private async pump(): Promise<void> {
     if (this.stopped) return;
-    const now = Date.now();
-    let nextDue = Infinity;
-    for (const item of this.opts.store.outbox.heads(1000)) {
-      if (this.inflight.has(item.targetKey)) continue;
-      if (item.nextAttemptAtMs > now) {
-        nextDue = Math.min(nextDue, item.nextAttemptAtMs);
-        continue;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      const heads = await this.opts.store.outbox.heads(1000);
+      const now = Date.now();
+      let nextDue = Infinity;
+      for (const item of heads) {
+        if (this.inflight.has(item.targetKey)) continue;
+        if (item.nextAttemptAtMs > now) {
+          nextDue = Math.min(nextDue, item.nextAttemptAtMs);
+          continue;
+        }
+        // A store failure while recording the outcome leaves the item pending: it goes out again later.
+        const p = this.send(item)
+          .catch((err: unknown) => this.opts.log.warn('could not record a reply delivery', { sessionKey: item.sessionKey, err }))
+          .finally(() => {
+            this.inflight.delete(item.targetKey);
+            this.kick();
+          });
+        this.inflight.set(item.targetKey, p);
       }
-      const p = this.send(item).finally(() => {
-        this.inflight.delete(item.targetKey);
-        this.kick();
-      });
-      this.inflight.set(item.targetKey, p);
+      clearTimeout(this.timer);
+      if (nextDue !== Infinity) {
+        this.timer = setTimeout(() => void this.pump(), Math.max(0, nextDue - now));
+        this.timer.unref?.();
+      }
+    } catch (err) {
+      // The store is unavailable: the next kick (a new reply, a send finishing) or the timer tries again.
+      this.opts.log.warn('could not read the outbox', { err });
+    } finally {
+      this.pumping = false;
     }
-    clearTimeout(this.timer);
-    if (nextDue !== Infinity) {
-      this.timer = setTimeout(() => this.pump(), Math.max(0, nextDue - now));
-      this.timer.unref?.();
+    if (this.pumpAgain) {
+      this.pumpAgain = false;
+      return this.pump();
     }
-    if (this.isIdle()) for (const w of this.idleWaiters.splice(0)) w();
+    // Everything due was just handed out, so nothing in flight means nothing is due.
+    if (!this.inflight.size && !this.scheduled) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   private async send(item: OutboxItem): Promise<void> {
@@ -101,19 +124,19 @@ export class OutboxWorker {
     const reply = item.reply as OutboundReply;
     try {
       await this.opts.deliver(reply, { fromChunk: item.sentChunks });
-      store.outbox.markSent(item.id, Date.now());
+      await store.outbox.markSent(item.id, Date.now());
     } catch (err) {
       const now = Date.now();
       const sentChunks = item.sentChunks + (err instanceof DeliveryError ? err.sent.length : 0);
       const message = (err as Error).message;
       const tooOld = now - item.createdAtMs > (this.opts.maxAgeMs ?? 24 * 60 * 60_000);
       if ((err instanceof DeliveryError && err.permanent) || tooOld) {
-        store.outbox.markFailed(item.id, { sentChunks, nowMs: now, error: message });
+        await store.outbox.markFailed(item.id, { sentChunks, nowMs: now, error: message });
         log.error('reply could not be delivered; giving up', { channel: reply.channel, sessionKey: item.sessionKey, error: message });
         return;
       }
       const delay = Math.min(this.opts.maxDelayMs ?? 60_000, (this.opts.initialDelayMs ?? 1000) * 2 ** item.attempts);
-      store.outbox.retryLater(item.id, { sentChunks, nextAttemptAtMs: now + delay, error: message });
+      await store.outbox.retryLater(item.id, { sentChunks, nextAttemptAtMs: now + delay, error: message });
       log.warn('reply delivery failed; will retry', { channel: reply.channel, sessionKey: item.sessionKey, attempt: item.attempts + 1, retryInMs: delay, error: message });
     }
   }

@@ -26,13 +26,15 @@ import type { HandshakeGrant } from './handshake.js';
 
 const requestValidator = compile(RequestFrameSchema);
 const connectValidator = compile(ConnectParamsSchema);
+/** A client normally waits for hello-ok; a few pipelined frames wait for it, a flood closes the connection. */
+const MAX_HELD_FRAMES = 32;
 
 /** What a connection needs from the server around it. */
 export interface ConnectionHost {
   dispatcher: Dispatcher;
   log: Logger;
   /** Decide the handshake; throws ConnectRefusal. */
-  authenticate(params: ConnectParams, conn: GatewayConnection): HandshakeGrant;
+  authenticate(params: ConnectParams, conn: GatewayConnection): Promise<HandshakeGrant>;
   /** Build hello-ok for a granted connection. */
   hello(conn: GatewayConnection): HelloOk;
   onOpen(conn: GatewayConnection): void;
@@ -49,7 +51,9 @@ export class GatewayConnection {
   readonly connId = randomUUID();
   readonly nonce = randomUUID();
   readonly connectedAtMs = Date.now();
-  state: 'handshake' | 'open' | 'closed' = 'handshake';
+  /** `authenticating`: the connect request is being checked (the store is asked); frames arriving meanwhile wait. */
+  state: 'handshake' | 'authenticating' | 'open' | 'closed' = 'handshake';
+  private readonly held: [RawData, boolean][] = [];
   grant?: HandshakeGrant;
   params?: ConnectParams;
   ctx?: CallContext;
@@ -181,6 +185,11 @@ export class GatewayConnection {
 
   private onMessage(data: RawData, isBinary: boolean): void {
     if (this.state === 'closed') return;
+    if (this.state === 'authenticating') {
+      if (this.held.length >= MAX_HELD_FRAMES) return this.close(CloseCodes.POLICY_VIOLATION, 'too many frames before the handshake completed');
+      this.held.push([data, isBinary]);
+      return;
+    }
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
     if (this.state === 'handshake') {
       // Frames over MAX_PREAUTH_PAYLOAD_BYTES never get here: ws refuses them (1009) from their header, before buffering.
@@ -189,7 +198,7 @@ export class GatewayConnection {
         this.host.log.warn('invalid request frame before handshake; closing', { connId: this.connId, remote: this.remoteAddress });
         return this.close(CloseCodes.POLICY_VIOLATION, 'invalid request frame');
       }
-      return this.handleConnect(frame);
+      return void this.handleConnect(frame);
     }
     const frame = isBinary ? undefined : parseJson(data);
     if (!requestValidator.check(frame)) {
@@ -205,7 +214,12 @@ export class GatewayConnection {
     void this.handleRequest(frame);
   }
 
-  private handleConnect(frame: RequestFrame): void {
+  // The socket may close while the connect request awaits the store.
+  private closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  private async handleConnect(frame: RequestFrame): Promise<void> {
     if (frame.method !== 'connect') {
       const message = 'invalid handshake: first request must be connect';
       this.respond(frame.id, { ok: false, error: { code: ErrorCodes.INVALID_REQUEST, message } });
@@ -217,9 +231,11 @@ export class GatewayConnection {
       return this.close(CloseCodes.POLICY_VIOLATION, 'invalid connect params');
     }
     const params = frame.params;
+    this.state = 'authenticating';
     try {
-      this.grant = this.host.authenticate(params, this);
+      this.grant = await this.host.authenticate(params, this);
     } catch (err) {
+      if (this.closed()) return;
       const refusal = err instanceof ConnectRefusal ? err : undefined;
       if (!refusal) this.host.log.error('handshake failed unexpectedly', { err });
       const shape = toErrorShape(err);
@@ -227,6 +243,7 @@ export class GatewayConnection {
       this.respond(frame.id, { ok: false, error: shape });
       return this.close(refusal?.closeCode ?? CloseCodes.POLICY_VIOLATION, truncateReason(shape.message));
     }
+    if (this.closed()) return;
     clearTimeout(this.handshakeTimer);
     if (!raiseReceiveLimit(this.ws, MAX_PAYLOAD_BYTES)) {
       this.host.log.error('cannot raise the frame size limit after the handshake; frames over 64 KiB will be refused', { connId: this.connId });
@@ -237,6 +254,7 @@ export class GatewayConnection {
     this.respond(frame.id, { ok: true, payload: this.host.hello(this) });
     this.host.log.debug('client connected', { connId: this.connId, client: params.client.id, mode: params.client.mode, role: this.grant.role, method: this.grant.method, deviceId: this.grant.deviceId });
     this.host.onOpen(this);
+    for (const [data, isBinary] of this.held.splice(0)) this.onMessage(data, isBinary);
   }
 
   private async handleRequest(frame: RequestFrame): Promise<void> {

@@ -40,7 +40,7 @@ export interface ConversationDeps {
   /** The inbound access and pairing gate (routing). */
   access?: Pick<ChannelAccess, 'gate'>;
   /** Chat channels: replies go out through their outbox; the agent's `message` tool sends through them. */
-  channels?: Pick<ChannelsRuntime, 'enqueueReply' | 'typing' | 'send'>;
+  channels?: Pick<ChannelsRuntime, 'enqueueReply' | 'flushReplies' | 'typing' | 'send'>;
   /** Tools added at run time (plugins). */
   extraTools?(): readonly AgentTool[];
   /** Asked before every tool call; a reason blocks it. */
@@ -61,16 +61,15 @@ export function createConversation(deps: ConversationDeps) {
   const sandbox = createDockerSandbox({ sandboxesRoot: join(deps.stateDir, 'sandboxes'), log: deps.log.child('sandbox'), dockerPath: deps.dockerPath });
   const tools = createToolProvider({ sandbox, tools: deps.tools, log: deps.log.child('tools'), stateDir: deps.stateDir, extraTools: deps.extraTools, beforeToolCall: deps.beforeToolCall });
   // The queue is created below (it needs the processor, which needs these services).
-  const queueRef: { current?: InboundQueue } = {};
+  const queueRef: { current?: InboundQueue<QueuedInbound> } = {};
   const services: ToolServices = {
     async listSessions({ agentId, limit }) {
-      return deps.store.sessions.list({ agentId, limit: limit ?? 50 }).sessions.map((s) => ({ sessionKey: s.sessionKey, agentId: s.agentId, updatedAtMs: s.updatedAtMs, messageCount: s.messageCount, ...(s.label ? { title: s.label } : {}) }));
+      return (await deps.store.sessions.list({ agentId, limit: limit ?? 50 })).sessions.map((s) => ({ sessionKey: s.sessionKey, agentId: s.agentId, updatedAtMs: s.updatedAtMs, messageCount: s.messageCount, ...(s.label ? { title: s.label } : {}) }));
     },
     async sessionHistory({ sessionKey, limit }) {
-      const s = deps.store.sessions.get(sessionKey);
+      const s = await deps.store.sessions.get(sessionKey);
       if (!s) return [];
-      return deps.store.transcript
-        .page(s.sessionId, { limit: limit ?? 20 })
+      return (await deps.store.transcript.page(s.sessionId, { limit: limit ?? 20 }))
         .reverse()
         .filter((e) => e.role !== 'tool')
         .map((e) => ({ role: e.role, text: textOf(e.content), timestampMs: e.createdAtMs }));
@@ -82,10 +81,10 @@ export function createConversation(deps: ConversationDeps) {
         inbound: { channel: 'internal', accountId: 'default', messageId: runId, senderId: 'agent', peer: { kind: 'direct', id: 'agent' }, text: message, timestampMs: Date.now() },
         origin: 'agent',
       };
-      queueRef.current!.ingest({ dedupeKey: `internal:${runId}`, sessionKey: target.sessionKey, agentId: target.agentId, runId, payload: payload });
+      await queueRef.current!.ingest({ dedupeKey: `internal:${runId}`, sessionKey: target.sessionKey, agentId: target.agentId, runId, payload: payload });
       return { runId };
     },
-    listNodes: () => deps.nodes?.listNodes() ?? [],
+    listNodes: async () => (await deps.nodes?.listNodes()) ?? [],
     ...(deps.nodes ? { canvas: deps.nodes.canvas } : {}),
     invokeNode: async (req) => {
       const n = deps.nodes;
@@ -118,14 +117,15 @@ export function createConversation(deps: ConversationDeps) {
     ...(deps.access ? { accessGate: (msg: InboundMessage) => deps.access!.gate(msg) } : {}),
     ...(channels
       ? {
-          enqueueReply: (reply: Parameters<ChannelsRuntime['enqueueReply']>[0], sessionKey: string) => channels.enqueueReply(reply, sessionKey),
+          enqueueReply: (...args: Parameters<ChannelsRuntime['enqueueReply']>) => channels.enqueueReply(...args),
+          flushReplies: () => channels.flushReplies(),
           onTurnStart: (m: InboundMessage) => void channels.typing(m.channel, m.accountId, m.peer, m.topicId ?? m.threadId),
         }
       : {}),
     beforeTurn: deps.beforeTurn,
     afterReply: deps.afterReply,
   });
-  const queue = new InboundQueue(deps.store, processor, deps.log.child('queue'));
+  const queue = new InboundQueue<QueuedInbound>(deps.store, processor, deps.log.child('queue'));
   queueRef.current = queue;
   const chatDeps = { store: deps.store, queue, runs, config: deps.config, media };
   const handlers: Handlers = {
@@ -138,20 +138,20 @@ export function createConversation(deps: ConversationDeps) {
    * The entry point for chat channels: route, then enqueue durably. Returns once
    * the message is on disk, so an adapter acknowledges the platform after this.
    */
-  const ingestInbound = (msg: InboundMessage, opts: { released?: boolean } = {}) => {
+  const ingestInbound = async (msg: InboundMessage, opts: { released?: boolean } = {}) => {
     const route = routeInbound(deps.config(), msg);
     const payload: QueuedInbound = { inbound: msg, origin: 'channel' };
     // A message let out of pairing hold is a new queue entry: its first entry was finished as dropped.
     const dedupeKey = inboundDedupeKey(msg) + (opts.released ? ':released' : '');
-    return { ...queue.ingest({ dedupeKey, sessionKey: route.sessionKey, agentId: route.agentId, runId: randomUUID(), payload: payload }), ...route };
+    return { ...(await queue.ingest({ dedupeKey, sessionKey: route.sessionKey, agentId: route.agentId, runId: randomUUID(), payload: payload })), ...route };
   };
   /** Drops transcripts set aside by resets once they are older than `session.archiveRetentionDays`. */
-  const pruneArchives = (nowMs = Date.now()): number => {
+  const pruneArchives = async (nowMs = Date.now()): Promise<number> => {
     const days = deps.config().session?.archiveRetentionDays ?? 30;
     if (days <= 0) return 0;
-    const ids = deps.store.transaction(() => {
-      const dropped = deps.store.sessions.dropArchives({ endedBeforeMs: nowMs - days * 86_400_000 });
-      for (const id of dropped) deps.store.transcript.deleteSession(id);
+    const ids = await deps.store.transaction(async (tx) => {
+      const dropped = await tx.sessions.dropArchives({ endedBeforeMs: nowMs - days * 86_400_000 });
+      for (const id of dropped) await tx.transcript.deleteSession(id);
       return dropped;
     });
     if (ids.length) deps.log.info('pruned archived transcripts', { count: ids.length, retentionDays: days });
@@ -159,8 +159,9 @@ export function createConversation(deps: ConversationDeps) {
   };
   /** Housekeeping while the gateway runs; returns the stop function. */
   const startMaintenance = () => {
-    pruneArchives();
-    const timer = setInterval(() => pruneArchives(), 60 * 60_000);
+    const prune = () => void pruneArchives().catch((err: unknown) => deps.log.warn('pruning archived transcripts failed', { err }));
+    prune();
+    const timer = setInterval(prune, 60 * 60_000);
     timer.unref();
     return () => clearInterval(timer);
   };

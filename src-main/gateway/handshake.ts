@@ -116,15 +116,15 @@ function presentedCredential(a: NonNullable<ConnectParams['auth']>, auth: AuthSe
  * at the same address cannot lock the owner's devices out; anything else
  * counts toward its address. Guessing stays limited either way.
  */
-function rateLimitSubject(ctx: HandshakeContext, proof: DeviceProofResult | undefined): RateLimitSubject {
-  if (proof?.ok && ctx.store.devices.get(proof.deviceId)?.publicKey === proof.publicKey) return { deviceId: proof.deviceId, address: ctx.remoteAddress };
+async function rateLimitSubject(ctx: HandshakeContext, proof: DeviceProofResult | undefined): Promise<RateLimitSubject> {
+  if (proof?.ok && (await ctx.store.devices.get(proof.deviceId))?.publicKey === proof.publicKey) return { deviceId: proof.deviceId, address: ctx.remoteAddress };
   return { address: ctx.remoteAddress };
 }
 
 /** Record a device as approved now, keeping what an earlier record knew (creation time, name). */
-function approveDevice(ctx: HandshakeContext, d: { deviceId: string; publicKey: string; role: string; scopes: string[]; prior?: DeviceRecord }): void {
+async function approveDevice(ctx: HandshakeContext, d: { deviceId: string; publicKey: string; role: string; scopes: string[]; prior?: DeviceRecord }): Promise<void> {
   const c = ctx.params.client;
-  ctx.store.devices.upsert({
+  await ctx.store.devices.upsert({
     deviceId: d.deviceId,
     publicKey: d.publicKey,
     role: d.role,
@@ -145,7 +145,7 @@ function approveDevice(ctx: HandshakeContext, d: { deviceId: string; publicKey: 
  * token, device proof, and the scopes the server grants. Scopes come from the
  * credential or the device record, never from the client's own list alone.
  */
-export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
+export async function authenticateConnect(ctx: HandshakeContext): Promise<HandshakeGrant> {
   const { params, auth } = ctx;
   checkProtocol(params);
 
@@ -168,7 +168,7 @@ export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
         nowMs: ctx.nowMs,
       })
     : undefined;
-  const subject = rateLimitSubject(ctx, proof);
+  const subject = await rateLimitSubject(ctx, proof);
 
   // Before any credential is examined: a locked-out source gets nothing, whatever it sends.
   const wait = ctx.limiter.retryAfterMs(subject, ctx.nowMs);
@@ -198,7 +198,7 @@ export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
     credential = { kind: 'password', fingerprint: fingerprintSecret(auth.password) };
   } else if (presented.kind === 'device-token') {
     if (!params.device) fail('a device token needs the signed device identity it was issued to', C.DEVICE_IDENTITY_REQUIRED);
-    const info = ctx.store.deviceTokens.verify(params.device.id.toLowerCase(), role, presented.secret);
+    const info = await ctx.store.deviceTokens.verify(params.device.id.toLowerCase(), role, presented.secret);
     if (!info) fail('unauthorized: device token mismatch or revoked', C.AUTH_DEVICE_TOKEN_MISMATCH);
     method = 'device-token';
     credential = { kind: 'device-token', fingerprint: fingerprintSecret(presented.secret) };
@@ -233,11 +233,11 @@ export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
     deviceId = proof.deviceId;
     if (method === 'bootstrap-token') {
       // The owner created the setup code: pair this device as a node, with a bounded operator token beside it.
-      const prior = ctx.store.devices.get(deviceId);
-      approveDevice(ctx, { deviceId, publicKey: proof.publicKey, role: 'node', scopes: [], prior });
-      const nodeToken = ctx.store.deviceTokens.issue(deviceId, 'node', [], ctx.nowMs);
+      const prior = await ctx.store.devices.get(deviceId);
+      await approveDevice(ctx, { deviceId, publicKey: proof.publicKey, role: 'node', scopes: [], prior });
+      const nodeToken = await ctx.store.deviceTokens.issue(deviceId, 'node', [], ctx.nowMs);
       const opScopes = [...BOOTSTRAP_OPERATOR_SCOPES];
-      const opToken = ctx.store.deviceTokens.issue(deviceId, 'operator', opScopes, ctx.nowMs);
+      const opToken = await ctx.store.deviceTokens.issue(deviceId, 'operator', opScopes, ctx.nowMs);
       ctx.limiter.recordSuccess(subject, ctx.nowMs);
       return {
         role: 'node',
@@ -257,7 +257,7 @@ export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
       // A device token grants at most what it was issued with.
       scopes = params.scopes ? requested.filter((s) => deviceTokenScopes.includes(s)) : deviceTokenScopes;
     } else {
-      const rec = ctx.store.devices.get(deviceId);
+      const rec = await ctx.store.devices.get(deviceId);
       const widening = rec ? requested.filter((s) => !rec.scopes.includes(s)) : requested;
       if (!rec || rec.role !== role || widening.length > 0) {
         const autoNode = role === 'node' && requested.length === 0 && inCidrs(ctx.remoteAddress, ctx.autoApproveCidrs ?? []);
@@ -271,7 +271,7 @@ export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
           });
         }
         // Direct loopback connects holding the shared secret are the owner: approve at once.
-        approveDevice(ctx, {
+        await approveDevice(ctx, {
           deviceId,
           publicKey: proof.publicKey,
           role,
@@ -279,10 +279,10 @@ export function authenticateConnect(ctx: HandshakeContext): HandshakeGrant {
           prior: rec,
         });
       } else {
-        ctx.store.devices.touch(deviceId, ctx.nowMs);
+        await ctx.store.devices.touch(deviceId, ctx.nowMs);
       }
       scopes = role === 'operator' ? requested : [];
-      const issued = ctx.store.deviceTokens.issue(deviceId, role, scopes, ctx.nowMs);
+      const issued = await ctx.store.deviceTokens.issue(deviceId, role, scopes, ctx.nowMs);
       deviceToken = issued.token;
       issuedAtMs = issued.issuedAtMs;
     }

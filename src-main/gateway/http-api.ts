@@ -23,7 +23,7 @@ const toolParams = compile(ToolInvokeParamsSchema);
 export interface HttpApiDeps extends ToolInvokeDeps {
   auth(): AuthSettings;
   limiter: AuthRateLimiter;
-  queue: InboundQueue;
+  queue: InboundQueue<QueuedInbound>;
   runs: RunTracker;
   log: Logger;
   /** Subscribe to gateway events (for streaming replies). */
@@ -195,7 +195,7 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
         if (event === 'chat' && e.runId === runId && e.state === 'delta' && e.deltaText) chunk({ content: e.deltaText }, null);
       });
     }
-    deps.queue.ingest({ dedupeKey: `http:${runId}`, sessionKey, agentId, runId, payload: payload });
+    await deps.queue.ingest({ dedupeKey: `http:${runId}`, sessionKey, agentId, runId, payload: payload });
     const outcome = await deps.runs.wait(runId, 600_000);
     off?.();
     const finish = outcome?.status === 'ok' ? 'stop' : 'error';

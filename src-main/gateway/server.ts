@@ -31,7 +31,7 @@ export interface GatewayServerOptions {
   dispatcher: Dispatcher;
   log: Logger;
   originPolicy(): OriginPolicy;
-  authenticate(params: ConnectParams, conn: GatewayConnection): HandshakeGrant;
+  authenticate(params: ConnectParams, conn: GatewayConnection): Promise<HandshakeGrant>;
   hello(conn: GatewayConnection): HelloOk;
   handleHttp(req: IncomingMessage, res: ServerResponse): void;
   /**

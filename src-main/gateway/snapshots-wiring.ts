@@ -14,7 +14,7 @@ import type { Reloader } from './reload.js';
 import { cachedSessionCounts, createSnapshots, type Snapshots } from './snapshots.js';
 import type { GatewayExtensions } from './start-types.js';
 
-export function createGatewaySnapshots(o: {
+export async function createGatewaySnapshots(o: {
   reloader: Reloader;
   startedAtMs: number;
   store: Store;
@@ -29,15 +29,18 @@ export function createGatewaySnapshots(o: {
   paths: ConfigPaths;
   /** This start wrote the starter config (a first start). */
   starterConfigWritten: boolean;
-}): Snapshots {
+}): Promise<Snapshots> {
   const { reloader, listener, auth, store, paths } = o;
   const config = reloader.config;
+  // Read once before the gateway answers: later reads come from the cache, refreshed in the background.
+  const sessionCounts = cachedSessionCounts(() => store.sessions.countByAgent());
+  const [storeSchemaVersion] = await Promise.all([store.schemaVersion(), sessionCounts.refresh()]);
   return createSnapshots({
     config,
     reload: reloader.state,
     startedAtMs: o.startedAtMs,
     version: VERSION,
-    sessionCounts: cachedSessionCounts(() => store.sessions.countByAgent()),
+    sessionCounts,
     channels: () => o.channels.status(),
     storage: () => o.storeGuard.health(),
     plugins: () => o.plugins.runtime.health(),
@@ -50,7 +53,7 @@ export function createGatewaySnapshots(o: {
       configPath: paths.configPath,
       logFile: currentLogFile(),
       storePath: store.path,
-      storeSchemaVersion: store.schemaVersion(),
+      storeSchemaVersion,
       ...(auth.generatedToken ? { tokenPath: auth.generatedToken.path } : {}),
       firstStart: o.starterConfigWritten || Boolean(auth.generatedToken?.created),
     }),

@@ -155,19 +155,20 @@ export function buildStatus(input: StatusInput): MethodResult<'status'> {
 }
 
 /** Sessions per agent for health: one grouped count, reused for a second (health is polled, and often). */
-export function cachedSessionCounts(count: () => Record<string, number>, maxAgeMs = 1000): () => Record<string, number> {
+export function cachedSessionCounts(count: () => Promise<Record<string, number>>, maxAgeMs = 1000): (() => Record<string, number>) & { refresh(): Promise<void> } {
   let counts: { at: number; value: Record<string, number> } = { at: 0, value: {} };
-  return () => {
-    const now = Date.now();
-    if (now - counts.at > maxAgeMs) {
-      try {
-        counts = { at: now, value: count() };
-      } catch {
-        counts.at = now; // the store reports its own failure in health
-      }
-    }
+  let refreshing: Promise<void> | undefined;
+  const refresh = (): Promise<void> =>
+    (refreshing ??= count()
+      .then((value) => void (counts = { at: Date.now(), value }))
+      .catch(() => void (counts.at = Date.now())) // the store reports its own failure in health
+      .finally(() => (refreshing = undefined)));
+  // Health is answered at once from the last count; a stale count is refreshed for the next reader.
+  const read = () => {
+    if (Date.now() - counts.at > maxAgeMs) void refresh();
     return counts.value;
   };
+  return Object.assign(read, { refresh });
 }
 
 /** Where health and status read their facts, each when asked. */

@@ -52,7 +52,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const connections = new ConnectionSet();
   const feed = createStateFeed({ connections: () => connections.list() });
   connections.watch({ onPresenceChange: () => feed.presenceChanged() });
-  const storeGuard = openStateStore(paths.stateDir, { onHealthChange: () => feed.healthChanged(), onFail: () => lock.release() });
+  const storeGuard = await openStateStore({ stateDir: paths.stateDir, packageRoot: PACKAGE_ROOT, config: loaded.resolved }, { onHealthChange: () => feed.healthChanged(), onFail: () => lock.release() });
   const store = storeGuard.store;
   const bus = createEventBus();
   const reloader = createReloader({ initial: loaded, log, auth, listener, connections, reconfigureLogging: (c) => configureLogging(logSettings(c)), healthChanged: feed.healthChanged, publish: bus.publish });
@@ -62,7 +62,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   reloader.onApplied(() => void plugins.runtime.applyConfig().catch((err: unknown) => log.error('applying plugin settings failed', { err })));
   const limiter = new AuthRateLimiter(() => config().gateway.auth.rateLimit);
 
-  const nodes = createNodesRuntime({
+  const nodes = await createNodesRuntime({
     reachableUrls: () => ({ urls: listener.lanUrls(), loopbackOnly: listener.loopbackOnly }),
     store,
     publish: bus.publish,
@@ -87,9 +87,9 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     beforeTurn: (e) => plugins.runtime.beforeTurn(e),
     afterReply: (e) => plugins.runtime.afterReply(e),
   });
-  channels.connect({ inbound: (msg, o) => ({ duplicate: conversation.ingestInbound(msg, o).duplicate }), policy: access });
+  channels.connect({ inbound: async (msg, o) => ({ duplicate: (await conversation.ingestInbound(msg, o)).duplicate }), policy: access });
 
-  const snapshots = createGatewaySnapshots({ reloader, startedAtMs, store, storeGuard, channels, plugins, modelSetup, ext, listener, auth, connections, paths, starterConfigWritten });
+  const snapshots = await createGatewaySnapshots({ reloader, startedAtMs, store, storeGuard, channels, plugins, modelSetup, ext, listener, auth, connections, paths, starterConfigWritten });
   feed.onHealthChanged((o) => (o.localOnly ? bus.publishLocal : bus.publish)('health', snapshots.health()));
   const dispatcher = createDispatcher(
     gatewayHandlers({ conversation, channels, access, channelIds, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema() }),
@@ -111,17 +111,24 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     await listener.listen(server, (port) => lock.update(port));
   } catch (err) {
     storeGuard.dispose();
-    store.close();
+    await store.close();
     lock.release();
     await plugins.close();
     throw err;
   }
   const legacyCanvas = await listenLegacyCanvas(nodes, config().canvasHost?.port, listener.host, log);
-  const { resumed } = conversation.queue.start();
+  const { resumed } = await conversation.queue.start();
   const stopMaintenance = conversation.startMaintenance();
   // Channels connect in the background; `channels.status` shows their progress. Replies left
-  // in the outbox by a previous run go out as their channels come up.
-  channels.start();
+  // in the outbox by a previous run go out as their channels come up. Where gateways share the
+  // database, only the holder of the channels lease runs them; one that loses it stops at once.
+  const channelsLease = store.lease?.('channels');
+  if (!channelsLease) channels.start();
+  channelsLease?.onChange((held) => {
+    log.info(held ? 'this gateway runs the chat channels (it holds the channels lease)' : 'another gateway runs the chat channels; standing by');
+    if (held) channels.activate();
+    else void channels.standBy();
+  });
   // A plugin that loads or fails changes health: clients hear it at once.
   plugins.start(() => feed.healthChanged());
   ready = true;
@@ -136,7 +143,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   log.info('gateway listening', { url: listener.wsUrl(), bind: listener.host, authMode: auth.current().mode, pid: process.pid, startupMs: Date.now() - startedAtMs, resumedMessages: resumed });
 
   // Stopped in this order: nothing new comes in, work in flight finishes, then the listener and the store.
-  const shutdown: ((reason: string) => unknown)[] = [() => watcher.close(), stopMaintenance, () => channels.close(), () => conversation.queue.stop(), () => plugins.close()];
+  const shutdown: ((reason: string) => unknown)[] = [() => watcher.close(), stopMaintenance, () => channelsLease?.release(), () => channels.close(), () => conversation.queue.stop(), () => plugins.close()];
   shutdown.push((reason) => server.close(reason), () => feed.close(), () => legacyCanvas?.close(), () => storeGuard.dispose(), () => store.close(), () => lock.release());
   let closing: Promise<void> | undefined;
   return {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_GATEWAY_PORT } from '../../src-shared/protocol/index.js';
 import { formatConfig, loadConfigFile, resolveConfigPaths, writeConfigAtomic, type ConfigPaths, type LoadedConfig } from '../config/index.js';
@@ -8,7 +8,10 @@ import { createModelSetupReporter, describeModelSetup, type ModelSetup } from '.
 import type { NodesRuntime } from '../nodes/runtime-types.js';
 import { installEarlyPluginCheck } from './plugin-wiring.js';
 import type { StartGatewayOptions } from './start-types.js';
+import { loadStorageBackend } from '../plugins/storage-loader.js';
+import { MIGRATIONS } from '../store/migrations/index.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import { SchemaTooNewError, StoreOpenError, type Store } from '../store/types.js';
 import { guardStore, type GuardedStore } from '../store/store-guard.js';
 
 /**
@@ -53,14 +56,46 @@ export function loggingSettings(cfg: ResolvedConfig, profile: string | undefined
   };
 }
 
-/** Opens the state database under its guard; `onHealthChange` hears when it fails or recovers, `onFail` when it cannot open. */
-export function openStateStore(stateDir: string, hooks: { onHealthChange(): void; onFail(): void }): GuardedStore {
+/** The gateway cannot start because its state cannot be opened; the message names the cause and the fix. */
+export class StateStoreOpenError extends Error {
+  override readonly name = 'StateStoreOpenError';
+}
+
+/**
+ * Opens the state store `storage.backend` names (SQLite in the state dir by default, or a storage plugin
+ * such as PostgreSQL) under its guard; `onHealthChange` hears when it fails or recovers, `onFail` when it
+ * cannot open.
+ */
+export async function openStateStore(
+  o: { stateDir: string; packageRoot: string; config: Pick<ResolvedConfig, 'storage' | 'plugins'> },
+  hooks: { onHealthChange(): void; onFail(): void },
+): Promise<GuardedStore> {
+  const log = createLogger('store');
   try {
-    const opened = openSqliteStore(join(stateDir, 'state', 'openclaw.sqlite'));
-    return guardStore(opened, { log: createLogger('store'), backup: opened.backup?.bind(opened), onHealthChange: hooks.onHealthChange });
+    const backend = o.config.storage?.backend ?? 'sqlite';
+    const opened =
+      backend === 'sqlite'
+        ? openSqliteStore(join(o.stateDir, 'state', 'openclaw.sqlite'))
+        : await openPluginStore(backend, o, log);
+    if (backend !== 'sqlite') log.info('state store opened', { backend, at: opened.path });
+    return guardStore(opened, { log, backup: opened.backup?.bind(opened), onHealthChange: hooks.onHealthChange });
   } catch (err) {
     hooks.onFail();
     throw err;
+  }
+}
+
+async function openPluginStore(backend: string, o: { stateDir: string; packageRoot: string; config: Pick<ResolvedConfig, 'storage' | 'plugins'> }, log: Logger): Promise<Store> {
+  const settings = (o.config.storage as Record<string, unknown> | undefined)?.[backend];
+  if (settings === undefined) throw new StateStoreOpenError(`storage.backend is "${backend}" but storage.${backend} is not set: add its settings (for postgres at least storage.postgres.url)`);
+  const factory = await loadStorageBackend(backend, { bundledDir: join(o.packageRoot, 'extensions'), stateDir: o.stateDir, paths: o.config.plugins?.load?.paths }, log);
+  const dataDir = join(o.stateDir, 'plugins', 'storage');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    return await factory.create({ config: settings, migrations: MIGRATIONS, dataDir, log });
+  } catch (err) {
+    if (err instanceof StoreOpenError || err instanceof SchemaTooNewError) throw new StateStoreOpenError(`cannot open the ${backend} state store: ${err.message}`, { cause: err });
+    throw new StateStoreOpenError(`cannot open the ${backend} state store: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -85,21 +85,21 @@ export class DevicePairing {
     return req;
   }
 
-  list(): { pending: PairRequest[]; paired: PairedDevice[] } {
+  async list(): Promise<{ pending: PairRequest[]; paired: PairedDevice[] }> {
     this.prune();
     // One pass over the connections for the whole list: thousands of nodes make a per-device scan quadratic.
     const connected = this.hooks.connectedDevices();
-    return { pending: [...this.pending.values()], paired: this.store.devices.list().map((d) => this.view(d, connected)) };
+    return { pending: [...this.pending.values()], paired: (await this.store.devices.list()).map((d) => this.view(d, connected)) };
   }
 
   /** Approve a pending request; refused, and left pending, when it asks for scopes the caller does not hold. */
-  approve(requestId: string, caller: PairingCaller): PairedDevice {
+  async approve(requestId: string, caller: PairingCaller): Promise<PairedDevice> {
     const pending = this.peek(requestId);
     const granted = pending.role === 'operator' ? pending.scopes : [];
     assertCanGrant(caller.scopes, granted, `approve device "${pending.deviceId}" as ${describeGrant(pending.role, granted)}`, [OperatorScopes.PAIRING]);
     const req = this.take(requestId);
     const now = this.now();
-    const prior = this.store.devices.get(req.deviceId);
+    const prior = await this.store.devices.get(req.deviceId);
     const rec: DeviceRecord = {
       deviceId: req.deviceId,
       publicKey: req.publicKey,
@@ -112,7 +112,7 @@ export class DevicePairing {
       createdAtMs: prior?.createdAtMs ?? now,
       approvedAtMs: now,
     };
-    this.store.devices.upsert(rec);
+    await this.store.devices.upsert(rec);
     this.hooks.emit('device.pair.resolved', { requestId, deviceId: req.deviceId, decision: 'approved' });
     return this.view(rec);
   }
@@ -122,19 +122,19 @@ export class DevicePairing {
     this.hooks.emit('device.pair.resolved', { requestId, deviceId: req.deviceId, decision: 'rejected' });
   }
 
-  remove(deviceId: string, caller: PairingCaller): { removed: boolean; closedConnections: number } {
-    const rec = this.store.devices.get(deviceId);
+  async remove(deviceId: string, caller: PairingCaller): Promise<{ removed: boolean; closedConnections: number }> {
+    const rec = await this.store.devices.get(deviceId);
     if (rec) this.assertCanManage(caller, rec, 'unpair');
-    const removed = this.store.devices.remove(deviceId);
+    const removed = await this.store.devices.remove(deviceId);
     const closedConnections = this.hooks.closeDevice(deviceId, { reason: 'device removed' });
     return { removed, closedConnections };
   }
 
-  rename(deviceId: string, displayName: string, caller: PairingCaller): PairedDevice {
-    const rec = this.mustGet(deviceId);
+  async rename(deviceId: string, displayName: string, caller: PairingCaller): Promise<PairedDevice> {
+    const rec = await this.mustGet(deviceId);
     this.assertCanManage(caller, rec, 'rename');
     const next = { ...rec, displayName };
-    this.store.devices.upsert(next);
+    await this.store.devices.upsert(next);
     return this.view(next);
   }
 
@@ -144,8 +144,8 @@ export class DevicePairing {
    * rotate its own. The new token never carries a scope the caller lacks:
    * one's own rotation keeps the scopes of the calling connection.
    */
-  rotateToken(deviceId: string, role: string | undefined, caller: PairingCaller): { role: string; token: string; scopes: string[]; issuedAtMs: number } {
-    const rec = this.mustGet(deviceId);
+  async rotateToken(deviceId: string, role: string | undefined, caller: PairingCaller): Promise<{ role: string; token: string; scopes: string[]; issuedAtMs: number }> {
+    const rec = await this.mustGet(deviceId);
     const own = caller.deviceId === deviceId;
     if (!own) assertCanGrant(caller.scopes, [OperatorScopes.ADMIN], `rotate the token of another device ("${deviceId}")`, [OperatorScopes.PAIRING]);
     const r = role ?? (own && caller.role ? caller.role : rec.role);
@@ -156,14 +156,14 @@ export class DevicePairing {
     }
     const base = r !== 'operator' ? [] : own && caller.role === 'operator' ? caller.scopes : rec.role === 'operator' ? rec.scopes : [];
     const scopes = grantableScopes(caller.scopes, base);
-    const issued = this.store.deviceTokens.issue(deviceId, r, scopes, this.now());
+    const issued = await this.store.deviceTokens.issue(deviceId, r, scopes, this.now());
     this.hooks.closeDevice(deviceId, { onlyDeviceToken: true, reason: 'device token rotated', ...(own && caller.connId ? { keepConnId: caller.connId } : {}) });
     return { role: r, scopes, ...issued };
   }
 
-  revokeToken(deviceId: string, role: string | undefined, caller: PairingCaller): { revoked: number; closedConnections: number } {
-    this.assertCanManage(caller, this.mustGet(deviceId), 'revoke the tokens of');
-    const revoked = this.store.deviceTokens.revoke(deviceId, role);
+  async revokeToken(deviceId: string, role: string | undefined, caller: PairingCaller): Promise<{ revoked: number; closedConnections: number }> {
+    this.assertCanManage(caller, await this.mustGet(deviceId), 'revoke the tokens of');
+    const revoked = await this.store.deviceTokens.revoke(deviceId, role);
     return { revoked, closedConnections: this.hooks.closeDevice(deviceId, { onlyDeviceToken: true, reason: 'device token revoked' }) };
   }
 
@@ -173,8 +173,8 @@ export class DevicePairing {
     assertCanGrant(caller.scopes, rec.scopes, `${verb} device "${rec.deviceId}", which holds ${rec.scopes.join(', ')}`, [OperatorScopes.PAIRING]);
   }
 
-  private mustGet(deviceId: string): DeviceRecord {
-    const rec = this.store.devices.get(deviceId);
+  private async mustGet(deviceId: string): Promise<DeviceRecord> {
+    const rec = await this.store.devices.get(deviceId);
     if (!rec) throw new PairingError(`unknown device "${deviceId}"`, 'DEVICE_NOT_FOUND');
     return rec;
   }

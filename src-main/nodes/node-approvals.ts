@@ -57,13 +57,13 @@ export class NodeApprovals {
   ) {}
 
   /** A node connected: record a request for what it declares beyond its approvals (or drop one it no longer needs). */
-  onConnect(node: NodeSurface): NodePairRequestRecord | undefined {
-    const approved = new Set(this.store.nodeApprovals.approved(node.nodeId));
+  async onConnect(node: NodeSurface): Promise<NodePairRequestRecord | undefined> {
+    const approved = new Set(await this.store.nodeApprovals.approved(node.nodeId));
     const wanted = [...new Set(node.commands)].filter((c) => !approved.has(c)).sort();
-    const existing = this.store.nodeApprovals.requestForNode(node.nodeId);
+    const existing = await this.store.nodeApprovals.requestForNode(node.nodeId);
     if (existing && sameList(existing.commands, wanted)) return existing;
     if (existing) {
-      this.store.nodeApprovals.deleteRequest(existing.requestId);
+      await this.store.nodeApprovals.deleteRequest(existing.requestId);
       this.emit('node.pair.resolved', { requestId: existing.requestId, nodeId: node.nodeId, decision: 'superseded' });
     }
     if (!wanted.length) return undefined;
@@ -77,66 +77,67 @@ export class NodeApprovals {
       ...(node.displayName ? { displayName: node.displayName } : {}),
       createdAtMs: this.now(),
     };
-    this.store.nodeApprovals.putRequest(rec);
+    await this.store.nodeApprovals.putRequest(rec);
     this.emit('node.pair.requested', this.view(rec));
     return rec;
   }
 
-  list(): { pending: NodePairRequestView[]; paired: { nodeId: string; displayName?: string; platform?: string; commands: string[]; approvedAtMs: number }[] } {
+  async list(): Promise<{ pending: NodePairRequestView[]; paired: { nodeId: string; displayName?: string; platform?: string; commands: string[]; approvedAtMs: number }[] }> {
+    const devices = new Map((await this.store.devices.list()).map((d) => [d.deviceId, d]));
     return {
-      pending: this.store.nodeApprovals.listRequests().map((r) => this.view(r)),
-      paired: this.store.nodeApprovals.listApproved().map((a) => {
-        const d = this.store.devices.get(a.nodeId);
+      pending: (await this.store.nodeApprovals.listRequests()).map((r) => this.view(r)),
+      paired: (await this.store.nodeApprovals.listApproved()).map((a) => {
+        const d = devices.get(a.nodeId);
         return { ...a, ...(d?.displayName ? { displayName: d.displayName } : {}), ...(d?.platform ? { platform: d.platform } : {}) };
       }),
     };
   }
 
   /** The request, for the caller to check scopes before approving it. */
-  get(requestId: string): NodePairRequestView {
-    return this.view(this.mustGet(requestId));
+  async get(requestId: string): Promise<NodePairRequestView> {
+    return this.view(await this.mustGet(requestId));
   }
 
-  approve(requestId: string): { requestId: string; nodeId: string; commands: string[] } {
-    const req = this.mustGet(requestId);
-    this.store.transaction(() => {
-      this.store.nodeApprovals.approve(req.nodeId, req.commands, this.now());
-      this.store.nodeApprovals.deleteRequest(requestId);
+  async approve(requestId: string): Promise<{ requestId: string; nodeId: string; commands: string[] }> {
+    const req = await this.mustGet(requestId);
+    await this.store.transaction(async (tx) => {
+      await tx.nodeApprovals.approve(req.nodeId, req.commands, this.now());
+      await tx.nodeApprovals.deleteRequest(requestId);
     });
     this.emit('node.pair.resolved', { requestId, nodeId: req.nodeId, decision: 'approved', commands: req.commands });
     return { requestId, nodeId: req.nodeId, commands: req.commands };
   }
 
-  reject(requestId: string): { requestId: string; nodeId: string } {
-    const req = this.mustGet(requestId);
-    this.store.nodeApprovals.deleteRequest(requestId);
+  async reject(requestId: string): Promise<{ requestId: string; nodeId: string }> {
+    const req = await this.mustGet(requestId);
+    await this.store.nodeApprovals.deleteRequest(requestId);
     this.emit('node.pair.resolved', { requestId, nodeId: req.nodeId, decision: 'rejected' });
     return { requestId, nodeId: req.nodeId };
   }
 
   /** Withdraw every approval of a node (it stays paired as a device); it asks again when it reconnects. */
-  remove(nodeId: string): number {
-    const pending = this.store.nodeApprovals.requestForNode(nodeId);
-    const removed = this.store.nodeApprovals.removeNode(nodeId);
+  async remove(nodeId: string): Promise<number> {
+    const pending = await this.store.nodeApprovals.requestForNode(nodeId);
+    const removed = await this.store.nodeApprovals.removeNode(nodeId);
     if (pending) this.emit('node.pair.resolved', { requestId: pending.requestId, nodeId, decision: 'removed' });
     return removed;
   }
 
-  decide(node: NodeSurface, command: string): NodeCommandDecision {
-    return decideNodeCommand({ command, declared: node.commands, approved: this.store.nodeApprovals.approved(node.nodeId), platform: node.platform, deviceFamily: node.deviceFamily, ...this.policy() });
+  async decide(node: NodeSurface, command: string): Promise<NodeCommandDecision> {
+    return decideNodeCommand({ command, declared: node.commands, approved: await this.store.nodeApprovals.approved(node.nodeId), platform: node.platform, deviceFamily: node.deviceFamily, ...this.policy() });
   }
 
   /** What would run on this node now. */
-  effective(node: NodeSurface): string[] {
-    return effectiveNodeCommands({ declared: node.commands, approved: this.store.nodeApprovals.approved(node.nodeId), platform: node.platform, deviceFamily: node.deviceFamily, ...this.policy() });
+  async effective(node: NodeSurface): Promise<string[]> {
+    return effectiveNodeCommands({ declared: node.commands, approved: await this.store.nodeApprovals.approved(node.nodeId), platform: node.platform, deviceFamily: node.deviceFamily, ...this.policy() });
   }
 
-  pendingFor(nodeId: string): string | undefined {
-    return this.store.nodeApprovals.requestForNode(nodeId)?.requestId;
+  async pendingFor(nodeId: string): Promise<string | undefined> {
+    return (await this.store.nodeApprovals.requestForNode(nodeId))?.requestId;
   }
 
-  private mustGet(requestId: string): NodePairRequestRecord {
-    const req = this.store.nodeApprovals.getRequest(requestId);
+  private async mustGet(requestId: string): Promise<NodePairRequestRecord> {
+    const req = await this.store.nodeApprovals.getRequest(requestId);
     if (!req) throw new NodeApprovalError(`no pending node request "${requestId}" (see openclaw nodes pending)`, 'APPROVAL_NOT_FOUND');
     return req;
   }

@@ -68,7 +68,7 @@ export class NodeRegistry {
     private readonly store: Store,
     private readonly emit: (event: string, payload: unknown) => void,
     /** May this command run on this node now? Throws NodeInvokeError when not. Default: the node declared it. */
-    private readonly authorize: (link: NodeLink, command: string) => void = (link, command) => {
+    private readonly authorize: (link: NodeLink, command: string) => Promise<void> | void = (link, command) => {
       if (!link.commands.includes(command)) throw new NodeInvokeError(`node "${link.nodeId}" does not offer "${command}"`, 'COMMAND_NOT_ALLOWED');
     },
   ) {}
@@ -98,9 +98,9 @@ export class NodeRegistry {
   }
 
   /** Paired nodes (from the store) plus anything connected. */
-  list(): NodeInfo[] {
+  async list(): Promise<NodeInfo[]> {
     const out = new Map<string, NodeInfo>();
-    for (const d of this.store.devices.list()) {
+    for (const d of await this.store.devices.list()) {
       if (d.role !== 'node') continue;
       out.set(d.deviceId, { nodeId: d.deviceId, displayName: d.displayName, platform: d.platform, clientId: d.clientId, caps: [], commands: [], connected: false, ...(d.lastSeenAtMs ? { lastSeenAtMs: d.lastSeenAtMs } : {}) });
     }
@@ -122,7 +122,7 @@ export class NodeRegistry {
   }
 
   /** Run a command; the same idempotency key joins the run in flight or returns its recent result. */
-  invoke(req: { nodeId: string; command: string; params?: unknown; timeoutMs: number; idempotencyKey: string }): Promise<InvokeOutcome> {
+  async invoke(req: { nodeId: string; command: string; params?: unknown; timeoutMs: number; idempotencyKey: string }): Promise<InvokeOutcome> {
     this.prune();
     const key = `${req.nodeId}:${req.idempotencyKey}`;
     const recent = this.done.get(key);
@@ -131,10 +131,13 @@ export class NodeRegistry {
     if (running) return running.promise;
     const link = this.links.get(req.nodeId);
     if (!link) {
-      const known = this.store.devices.get(req.nodeId);
+      const known = await this.store.devices.get(req.nodeId);
       throw new NodeInvokeError(known ? `node "${req.nodeId}" is not connected` : `unknown node "${req.nodeId}"`, known ? 'NODE_NOT_CONNECTED' : 'NODE_NOT_FOUND');
     }
-    this.authorize(link, req.command);
+    await this.authorize(link, req.command);
+    // The same key may have started while the approval was read.
+    const started = this.byKey.get(key);
+    if (started) return started.promise;
     const id = randomUUID();
     let resolve!: (o: InvokeOutcome) => void;
     const promise = new Promise<InvokeOutcome>((r) => (resolve = r));

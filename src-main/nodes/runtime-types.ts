@@ -34,7 +34,7 @@ export interface NodesRuntime {
   /** The canvas host, for the agent's `canvas` tool. */
   readonly canvas: CanvasServices;
   readonly handshake: NodesHandshakePort;
-  listNodes(): NodeView[];
+  listNodes(): Promise<NodeView[]>;
   /** Where a phone can reach this gateway, or why it cannot (loopback only). */
   reachableUrls(): { urls: string[]; loopbackOnly: boolean };
   /** Node events (`node.event`) go to operators. */

@@ -47,21 +47,21 @@ export interface NodesRuntimeDeps {
 }
 
 /** The canvas secret: random once per state dir, kept in the store, so canvas URLs survive restarts. */
-function canvasSecret(store: Store): string {
-  const existing = store.getMeta('canvas.secret');
+async function canvasSecret(store: Store): Promise<string> {
+  const existing = await store.getMeta('canvas.secret');
   if (existing) return existing;
   const secret = randomBytes(32).toString('base64url');
-  store.setMeta('canvas.secret', secret);
+  await store.setMeta('canvas.secret', secret);
   return secret;
 }
 
 /** Device pairing, node command approval, the node registry and the canvas host, following the gateway's connections. */
-export function createNodesRuntime(deps: NodesRuntimeDeps): NodesRuntime {
+export async function createNodesRuntime(deps: NodesRuntimeDeps): Promise<NodesRuntime> {
   const approvals = new NodeApprovals(deps.store, deps.publish, deps.commandPolicy);
-  const registry = new NodeRegistry(deps.store, deps.publish, (link, command) => {
-    const d = approvals.decide(link, command);
+  const registry = new NodeRegistry(deps.store, deps.publish, async (link, command) => {
+    const d = await approvals.decide(link, command);
     if (d.allowed) return;
-    const requestId = d.reason === 'not-approved' ? approvals.pendingFor(link.nodeId) : undefined;
+    const requestId = d.reason === 'not-approved' ? await approvals.pendingFor(link.nodeId) : undefined;
     throw new NodeInvokeError(`node "${link.nodeId}": ${d.message}`, d.reason === 'not-approved' ? 'COMMAND_NOT_APPROVED' : 'COMMAND_NOT_ALLOWED', {
       reason: d.reason,
       ...(requestId ? { requestId } : {}),
@@ -80,7 +80,7 @@ export function createNodesRuntime(deps: NodesRuntimeDeps): NodesRuntime {
   });
   const canvasHost = new CanvasHost({
     root: join(deps.stateDir, 'canvas'),
-    secret: canvasSecret(deps.store),
+    secret: await canvasSecret(deps.store),
     baseUrl: deps.httpBaseUrl,
     serve: (dir, rel, req, res) => deps.serveStatic(dir, rel, req, res, { csp: CANVAS_CSP, index: 'dir' }),
   });
@@ -89,12 +89,14 @@ export function createNodesRuntime(deps: NodesRuntimeDeps): NodesRuntime {
     url: (agentId, sessionKey, relPath) => canvasHost.urlFor(agentId, sessionKey, relPath),
   };
 
-  const listNodes = () =>
-    registry.list().map((n) => {
-      const link = registry.link(n.nodeId);
-      const pendingRequestId = approvals.pendingFor(n.nodeId);
-      return { ...n, allowedCommands: link ? approvals.effective(link) : [], ...(pendingRequestId ? { pendingRequestId } : {}) };
-    });
+  const listNodes = async () =>
+    Promise.all(
+      (await registry.list()).map(async (n) => {
+        const link = registry.link(n.nodeId);
+        const pendingRequestId = await approvals.pendingFor(n.nodeId);
+        return { ...n, allowedCommands: link ? await approvals.effective(link) : [], ...(pendingRequestId ? { pendingRequestId } : {}) };
+      }),
+    );
 
   const canvasRoute = (req: IncomingMessage, res: ServerResponse, pathname: string) => canvasHost.handle(req, res, pathname);
 
@@ -117,11 +119,7 @@ export function createNodesRuntime(deps: NodesRuntimeDeps): NodesRuntime {
         send: (event: string, payload: unknown) => conn.sendEvent(event, payload),
       };
       registry.attach(link);
-      try {
-        approvals.onConnect(link);
-      } catch (err) {
-        deps.log.error('could not record the node command request', { nodeId: link.nodeId, err });
-      }
+      approvals.onConnect(link).catch((err: unknown) => deps.log.error('could not record the node command request', { nodeId: link.nodeId, err }));
     },
     onClose(conn) {
       if (conn.grant?.role === 'node' && conn.grant.deviceId) registry.detach(conn.grant.deviceId, conn.connId);

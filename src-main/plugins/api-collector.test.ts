@@ -1,3 +1,4 @@
+import type { Store } from '../../src-shared/store/types.js';
 import { describe, expect, it } from 'vitest';
 import type { PluginKind } from '../../src-shared/plugin/api.js';
 import { memoryLogger } from '../../test-support/plugin-fixtures/index.js';
@@ -18,7 +19,7 @@ describe('createApiCollector', () => {
     api.on('after_reply', () => {});
     api.registerChannel(channel('acme-chat'));
     api.registerMemory({ search: async () => [] });
-    api.registerStore({ id: 'acme-db', create: async () => ({}) });
+    api.registerStore({ id: 'acme-db', create: async () => ({}) as Store });
     expect(collected.tools.map((t) => t.name)).toEqual(['acme_tool']);
     expect(collected.methods.map((m) => [m.name, m.scope])).toEqual([['acme.status', 'operator.read']]);
     expect(collected.routes).toMatchObject([{ method: 'POST', path: '/hook', public: true }]);
@@ -37,7 +38,7 @@ describe('createApiCollector', () => {
     ['a duplicate tool', (api) => [api.registerTool(tool('t')), api.registerTool(tool('t'))], /registered twice/],
     ['a channel without the channel kind', (api) => api.registerChannel(channel('acme-chat')), /needs kind "channel"/],
     ['memory without the memory kind', (api) => api.registerMemory({ search: async () => [] }), /needs kind "memory"/],
-    ['a store without the storage kind', (api) => api.registerStore({ id: 's', create: async () => 1 }), /needs kind "storage"/],
+    ['a store without the storage kind', (api) => api.registerStore({ id: 's', create: async () => ({}) as Store }), /needs kind "storage"/],
     ['an unknown hook', (api) => (api.on as (hook: string, handler: () => void) => void)('on_everything', () => {}), /unknown hook/],
     ['a route path with ..', (api) => api.registerHttpRoute({ method: 'GET', path: '/a/../b', handler: () => ({}) }), /no \. or \.\. segments/],
     ['a route with a bad method', (api) => api.registerHttpRoute({ method: 'TRACE' as never, path: '/a', handler: () => ({}) }), /method must be one of/],

@@ -6,6 +6,7 @@
  * else is taken down, and the plugin stays loaded (a plugin that fails every
  * call is visible in `plugins list` through `callErrors`/`lastCallError`).
  */
+import type { Store, StoreOpenOptions } from '../../src-shared/store/types.js';
 import type { PeerKind } from '../../src-shared/domain/inbound.js';
 import type { ChannelCapabilities } from '../../src-shared/domain/channel.js';
 import type { OperatorScope } from '../../src-shared/protocol/scopes.js';
@@ -97,7 +98,7 @@ export interface RegisteredStore {
   pluginId: string;
   id: string;
   description?: string;
-  create(options: { config: unknown; dataDir: string }): Promise<unknown>;
+  create(options: StoreOpenOptions & { dataDir: string }): Promise<Store>;
 }
 
 /** Everything one plugin contributes. */
@@ -290,7 +291,7 @@ export function wrapCollected(collected: Collected, guard: CallGuard, log: Plugi
       pluginId,
       id: s.id,
       ...(s.description ? { description: s.description } : {}),
-      create: (o: { config: unknown; dataDir: string }) => call(`store "${s.id}" create`, timeouts.methodMs, () => s.create({ ...o, log })),
+      create: (o: StoreOpenOptions & { dataDir: string }) => call(`store "${s.id}" create`, timeouts.methodMs, () => s.create({ ...o, log })),
     })),
   };
 }

@@ -27,8 +27,7 @@ function controllable() {
   const processor = (batch: QueueItem[], run: ActiveRun) =>
     new Promise<void>((resolve) => {
       const finish = () => {
-        for (const i of batch) store.queue.finish(i.id, 'done', Date.now());
-        resolve();
+        void Promise.all(batch.map((i) => store.queue.finish(i.id, 'done', Date.now()))).then(() => resolve());
       };
       run.signal.addEventListener('abort', finish);
       started.push({ batch, run, finish });
@@ -46,10 +45,10 @@ describe('InboundQueue', () => {
   it('runs one turn at a time per session and sessions in parallel', async () => {
     const c = controllable();
     const q = new InboundQueue(store, c.processor, log);
-    q.start();
-    expect(q.ingest(req('a', 'a1'))).toMatchObject({ queued: false });
-    expect(q.ingest(req('a', 'a2'))).toMatchObject({ queued: true });
-    q.ingest(req('b', 'b1'));
+    await q.start();
+    expect(await q.ingest(req('a', 'a1'))).toMatchObject({ queued: false });
+    expect(await q.ingest(req('a', 'a2'))).toMatchObject({ queued: true });
+    await q.ingest(req('b', 'b1'));
     await c.nextStart(2);
     expect(c.started.map((s) => (s.batch[0]!.payload as { text: string }).text)).toEqual(['a1', 'b1']);
     c.started[0]!.finish();
@@ -58,16 +57,16 @@ describe('InboundQueue', () => {
     c.started[1]!.finish();
     c.started[2]!.finish();
     await q.idle();
-    expect(store.queue.counts()).toMatchObject({ done: 3, pending: 0, running: 0 });
+    expect(await store.queue.counts()).toMatchObject({ done: 3, pending: 0, running: 0 });
   });
 
   it('does not run a duplicate (same platform message id) twice', async () => {
     const c = controllable();
     const q = new InboundQueue(store, c.processor, log);
-    q.start();
+    await q.start();
     const r = req('a', 'x');
-    const first = q.ingest(r);
-    expect(q.ingest({ ...r, runId: 'other' })).toEqual({ id: first.id, runId: r.runId, duplicate: true, queued: false });
+    const first = await q.ingest(r);
+    expect(await q.ingest({ ...r, runId: 'other' })).toEqual({ id: first.id, runId: r.runId, duplicate: true, queued: false });
     await c.nextStart(1);
     c.started[0]!.finish();
     await q.idle();
@@ -77,17 +76,17 @@ describe('InboundQueue', () => {
   it('collect gathers waiting messages into one turn; steer hands them to the running turn; interrupt aborts it', async () => {
     const c = controllable();
     const q = new InboundQueue(store, c.processor, log);
-    q.start();
-    q.ingest(req('s', 'first'));
+    await q.start();
+    await q.ingest(req('s', 'first'));
     await c.nextStart(1);
-    q.ingest(req('s', 'c1', 'collect'));
-    q.ingest(req('s', 'c2', 'collect'));
-    q.ingest(req('s', 'steer me', 'steer'));
+    await q.ingest(req('s', 'c1', 'collect'));
+    await q.ingest(req('s', 'c2', 'collect'));
+    await q.ingest(req('s', 'steer me', 'steer'));
     expect(c.started[0]!.run.takeSteer().map((i) => (i.payload as { text: string }).text)).toEqual(['steer me']);
     c.started[0]!.finish();
     await c.nextStart(2);
     expect(c.started[1]!.batch.map((i) => (i.payload as { text: string }).text)).toEqual(['c1', 'c2']);
-    q.ingest(req('s', 'now!', 'interrupt'));
+    await q.ingest(req('s', 'now!', 'interrupt'));
     await c.nextStart(3);
     expect(c.started[1]!.run.signal.aborted).toBe(true);
     expect((c.started[2]!.batch[0]!.payload as { text: string }).text).toBe('now!');
@@ -97,14 +96,14 @@ describe('InboundQueue', () => {
 
   it('resumes after a restart: items that were running or pending when the process died run again', async () => {
     const first = new InboundQueue(store, () => new Promise(() => undefined), log);
-    first.start();
-    first.ingest(req('a', 'was running'));
-    first.ingest(req('a', 'was pending'));
+    await first.start();
+    await first.ingest(req('a', 'was running'));
+    await first.ingest(req('a', 'was pending'));
     // "Crash": the first queue is abandoned mid-turn; a new one starts on the same store.
-    store.queue.markRunning(store.queue.open(10)[0]!.id, Date.now());
+    await store.queue.markRunning((await store.queue.open(10))[0]!.id, Date.now());
     const c = controllable();
     const second = new InboundQueue(store, c.processor, log);
-    expect(second.start()).toEqual({ resumed: 2 });
+    expect(await second.start()).toEqual({ resumed: 2 });
     await c.nextStart(1);
     c.started[0]!.finish();
     await c.nextStart(2);
@@ -120,15 +119,15 @@ describe('InboundQueue', () => {
       async (batch) => {
         calls++;
         if (calls === 1) throw new Error('boom');
-        for (const i of batch) store.queue.finish(i.id, 'done', 1);
+        for (const i of batch) (await store.queue.finish(i.id, 'done', 1));
       },
       log,
     );
-    q.start();
-    const bad = q.ingest(req('a', 'bad'));
-    q.ingest(req('a', 'good'));
+    await q.start();
+    const bad = await q.ingest(req('a', 'bad'));
+    await q.ingest(req('a', 'good'));
     await q.idle();
-    expect(store.queue.get(bad.id)).toMatchObject({ status: 'failed', error: 'boom' });
-    expect(store.queue.counts()).toMatchObject({ done: 1, failed: 1 });
+    expect(await store.queue.get(bad.id)).toMatchObject({ status: 'failed', error: 'boom' });
+    expect(await store.queue.counts()).toMatchObject({ done: 1, failed: 1 });
   });
 });

@@ -8,12 +8,17 @@ export const FINISHED_RETENTION_MS = 24 * 60 * 60_000;
 export type QueueMode = 'followup' | 'collect' | 'steer' | 'interrupt';
 
 /** One session's turn in progress, as the processor sees it. */
-export interface ActiveRun {
+export interface ActiveRun<P extends QueuePayload = QueuePayload> {
   readonly runId: string;
   readonly sessionKey: string;
   readonly signal: AbortSignal;
   /** Messages sent with `steer` while this run is going; taking them removes them from the queue. */
-  takeSteer(): QueueItem[];
+  takeSteer(): QueueItem<P>[];
+}
+
+/** What the queue itself reads from a payload; the rest is the processor's. */
+export interface QueuePayload {
+  queueMode?: QueueMode;
 }
 
 /**
@@ -21,15 +26,15 @@ export interface ActiveRun {
  * messages) and records the outcome durably itself, in the same transaction as
  * the transcript, so that a crash can neither lose nor double a reply.
  */
-export type QueueProcessor = (batch: QueueItem[], run: ActiveRun) => Promise<void>;
+export type QueueProcessor<P extends QueuePayload = QueuePayload> = (batch: QueueItem<P>[], run: ActiveRun<P>) => Promise<void>;
 
-export interface IngestRequest {
+export interface IngestRequest<P extends QueuePayload = QueuePayload> {
   dedupeKey: string;
   sessionKey: string;
   agentId: string;
   runId: string;
   /** Stored as JSON; only `queueMode` matters to the queue itself. */
-  payload: { queueMode?: QueueMode };
+  payload: P;
 }
 
 export interface IngestResult {
@@ -40,10 +45,10 @@ export interface IngestResult {
   queued: boolean;
 }
 
-interface Running {
-  run: ActiveRun;
+interface Running<P extends QueuePayload> {
+  run: ActiveRun<P>;
   controller: AbortController;
-  batch: QueueItem[];
+  batch: QueueItem<P>[];
   done: Promise<void>;
 }
 
@@ -52,9 +57,9 @@ interface Running {
  * caller is answered, processed one at a time per session and in parallel
  * across sessions, and picked up again after a crash or restart.
  */
-export class InboundQueue {
-  private readonly pending = new Map<string, QueueItem[]>();
-  private readonly active = new Map<string, Running>();
+export class InboundQueue<P extends QueuePayload = QueuePayload> {
+  private readonly pending = new Map<string, QueueItem<P>[]>();
+  private readonly active = new Map<string, Running<P>>();
   private readonly ready: string[] = [];
   private idleWaiters: (() => void)[] = [];
   private stopped = false;
@@ -62,17 +67,17 @@ export class InboundQueue {
 
   constructor(
     private readonly store: Store,
-    private readonly processor: QueueProcessor,
+    private readonly processor: QueueProcessor<P>,
     private readonly log: Logger,
     private readonly concurrency = 32,
   ) {}
 
   /** Resume after a restart: items that were running when the process died run again. */
-  start(): { resumed: number } {
-    const requeued = this.store.queue.requeueRunning();
+  async start(): Promise<{ resumed: number }> {
+    const requeued = await this.store.queue.requeueRunning();
     let resumed = 0;
     for (;;) {
-      const batch = this.store.queue.open(1000).filter((i) => !this.isKnown(i));
+      const batch = (await this.store.queue.open<P>(1000)).filter((i) => !this.isKnown(i));
       if (!batch.length) break;
       for (const item of batch) this.addPending(item);
       resumed += batch.length;
@@ -80,22 +85,27 @@ export class InboundQueue {
     }
     if (resumed) this.log.info('resuming queued messages', { resumed, wereRunning: requeued });
     // Finished items are kept a day (platforms redeliver within hours), then forgotten.
-    const prune = () => {
-      const removed = this.store.queue.prune(Date.now() - FINISHED_RETENTION_MS);
-      if (removed) this.log.debug('pruned finished queue items', { removed });
+    const prune = async () => {
+      try {
+        const removed = await this.store.queue.prune(Date.now() - FINISHED_RETENTION_MS);
+        if (removed) this.log.debug('pruned finished queue items', { removed });
+      } catch (err) {
+        this.log.warn('pruning the queue failed', { err });
+      }
     };
-    prune();
-    this.pruneTimer = setInterval(prune, 10 * 60_000);
+    await prune();
+    this.pruneTimer = setInterval(() => void prune(), 10 * 60_000);
     this.pruneTimer.unref();
     this.pump();
     return { resumed };
   }
 
   /** Write the message durably, then schedule it. Duplicates (same dedupe key) are not run twice. */
-  ingest(req: IngestRequest, nowMs = Date.now()): IngestResult {
-    const r = this.store.queue.enqueue({ ...req, enqueuedAtMs: nowMs });
+  async ingest(req: IngestRequest<P>, nowMs = Date.now()): Promise<IngestResult> {
+    const r = await this.store.queue.enqueue({ ...req, enqueuedAtMs: nowMs });
     if (r.duplicate) return { id: r.id, runId: r.existing!.runId, duplicate: true, queued: false };
-    const item = this.store.queue.get(r.id)!;
+    // Exactly the row just written: no need to read it back.
+    const item: QueueItem<P> = { ...req, id: r.id, status: 'pending', attempts: 0, enqueuedAtMs: nowMs };
     const busy = this.active.has(req.sessionKey);
     const mode = req.payload.queueMode ?? 'followup';
     if (busy && mode === 'interrupt') {
@@ -144,11 +154,11 @@ export class InboundQueue {
     await Promise.race([Promise.allSettled([...this.active.values()].map((a) => a.done)), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   }
 
-  private isKnown(item: QueueItem): boolean {
+  private isKnown(item: QueueItem<P>): boolean {
     return (this.pending.get(item.sessionKey) ?? []).some((i) => i.id === item.id) || (this.active.get(item.sessionKey)?.batch.some((i) => i.id === item.id) ?? false);
   }
 
-  private addPending(item: QueueItem, front = false): void {
+  private addPending(item: QueueItem<P>, front = false): void {
     const list = this.pending.get(item.sessionKey) ?? [];
     if (front) list.unshift(item);
     else list.push(item);
@@ -156,14 +166,14 @@ export class InboundQueue {
     if (!this.active.has(item.sessionKey) && !this.ready.includes(item.sessionKey)) this.ready.push(item.sessionKey);
   }
 
-  private takeBatch(sessionKey: string): QueueItem[] {
+  private takeBatch(sessionKey: string): QueueItem<P>[] {
     const list = this.pending.get(sessionKey) ?? [];
     const first = list.shift();
     if (!first) return [];
     const batch = [first];
     // `collect`: everything waiting in collect mode goes into one turn.
-    if ((first.payload as { queueMode?: QueueMode }).queueMode === 'collect') {
-      while (list.length && (list[0]!.payload as { queueMode?: QueueMode }).queueMode === 'collect') batch.push(list.shift()!);
+    if (first.payload.queueMode === 'collect') {
+      while (list.length && list[0]!.payload.queueMode === 'collect') batch.push(list.shift()!);
     }
     if (!list.length) this.pending.delete(sessionKey);
     return batch;
@@ -184,15 +194,15 @@ export class InboundQueue {
     }
   }
 
-  private run(sessionKey: string, batch: QueueItem[]): void {
+  private run(sessionKey: string, batch: QueueItem<P>[]): void {
     const controller = new AbortController();
-    const run: ActiveRun = {
+    const run: ActiveRun<P> = {
       runId: batch[0]!.runId,
       sessionKey,
       signal: controller.signal,
       takeSteer: () => {
         const list = this.pending.get(sessionKey) ?? [];
-        const steer = list.filter((i) => (i.payload as { queueMode?: QueueMode }).queueMode === 'steer');
+        const steer = list.filter((i) => i.payload.queueMode === 'steer');
         if (steer.length) {
           const rest = list.filter((i) => !steer.includes(i));
           if (rest.length) this.pending.set(sessionKey, rest);
@@ -202,7 +212,7 @@ export class InboundQueue {
         return steer;
       },
     };
-    const entry: Running = { run, controller, batch, done: Promise.resolve() };
+    const entry: Running<P> = { run, controller, batch, done: Promise.resolve() };
     this.active.set(sessionKey, entry);
     entry.done = (async () => {
       try {
@@ -210,7 +220,10 @@ export class InboundQueue {
       } catch (err) {
         this.log.error('processing a queued message failed', { sessionKey, runId: run.runId, err });
         const now = Date.now();
-        for (const item of entry.batch) this.store.queue.finish(item.id, 'failed', now, err instanceof Error ? err.message : String(err));
+        const message = err instanceof Error ? err.message : String(err);
+        await Promise.all(entry.batch.map((item) => this.store.queue.finish(item.id, 'failed', now, message))).catch((finishErr: unknown) =>
+          this.log.error('could not record the failure; the message runs again after a restart', { sessionKey, runId: run.runId, err: finishErr }),
+        );
       } finally {
         this.active.delete(sessionKey);
         if (this.pending.has(sessionKey)) this.ready.push(sessionKey);

@@ -7,7 +7,9 @@ import { openSqliteStore } from '../store/sqlite-store.js';
 import { createChannelAccess } from './channel-access.js';
 
 const stores: ReturnType<typeof openSqliteStore>[] = [];
-afterEach(() => stores.splice(0).forEach((s) => s.close()));
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+});
 
 function setup(channels: OpenClawConfig['channels'], extra: Partial<OpenClawConfig> = {}) {
   const store = openSqliteStore(':memory:');
@@ -62,7 +64,7 @@ describe('DM pairing', () => {
     expect(notices[0]!.to).toEqual({ kind: 'direct', id: '42' });
     expect(events.find((e) => e.event === 'pairing')?.payload).toMatchObject({ type: 'requested', code, id: '42', channel: 'telegram' });
 
-    const list = access.list({ channel: 'telegram' });
+    const list = await access.list({ channel: 'telegram' });
     expect(list).toEqual([expect.objectContaining({ id: '42', code, accountId: 'default', meta: { name: 'User 42', heldMessages: 2 } })]);
 
     const approved = await access.approve({ channel: 'telegram', code: code.toLowerCase(), notify: true });
@@ -70,7 +72,7 @@ describe('DM pairing', () => {
     expect(released.map((m) => m.text)).toEqual(['first', 'second']);
     expect(notices.at(-1)!.text).toMatch(/access approved/);
     expect(owners).toEqual(['telegram:42']);
-    expect(access.list()).toEqual([]);
+    expect(await access.list()).toEqual([]);
     // From now on the sender is let through.
     expect(await access.gate(dm('42', 'third'))).toBe('allow');
   });
@@ -79,35 +81,35 @@ describe('DM pairing', () => {
     const { access, notices } = setup({ telegram: { botToken: 'x' } });
     for (const id of ['1', '2', '3', '4']) expect(await access.gate(dm(id))).toBe('drop');
     expect(notices.map((x) => x.to.id)).toEqual(['1', '2', '3']);
-    expect(access.list().map((r) => r.id)).toEqual(['1', '2', '3']);
+    expect((await access.list()).map((r) => r.id)).toEqual(['1', '2', '3']);
   });
 
   it('codes expire after an hour; a new message then starts a new request', async () => {
     const { access, notices, tick } = setup({ telegram: { botToken: 'x' } });
     await access.gate(dm('7'));
-    const first = access.list()[0]!.code;
+    const first = (await access.list())[0]!.code;
     tick(60 * 60 * 1000 + 1);
-    expect(access.list()).toEqual([]);
+    expect(await access.list()).toEqual([]);
     await expect(access.approve({ channel: 'telegram', code: first })).rejects.toThrow(/no pending telegram pairing request with code/);
     await access.gate(dm('7'));
     expect(notices).toHaveLength(2);
-    expect(access.list()[0]!.code).not.toBe(first);
+    expect((await access.list())[0]!.code).not.toBe(first);
   });
 
   it('dismiss drops the request and its held messages', async () => {
     const { access, released } = setup({ telegram: { botToken: 'x' } });
     await access.gate(dm('9'));
-    const { code } = access.list()[0]!;
-    expect(access.dismiss({ channel: 'telegram', code })).toMatchObject({ id: '9', dismissed: true });
-    expect(access.list()).toEqual([]);
+    const { code } = (await access.list())[0]!;
+    expect(await access.dismiss({ channel: 'telegram', code })).toMatchObject({ id: '9', dismissed: true });
+    expect(await access.list()).toEqual([]);
     expect(released).toEqual([]);
-    expect(() => access.dismiss({ channel: 'telegram', code })).toThrow(/no pending/);
+    await expect(access.dismiss({ channel: 'telegram', code })).rejects.toThrow(/no pending/);
   });
 
   it('a code approves only on its own channel and account', async () => {
     const { access } = setup({ telegram: { botToken: 'x' }, discord: { token: 'y' } });
     await access.gate(dm('5'));
-    const { code } = access.list()[0]!;
+    const { code } = (await access.list())[0]!;
     await expect(access.approve({ channel: 'discord', code })).rejects.toThrow(/no pending discord/);
     await expect(access.approve({ channel: 'telegram', code, accountId: 'other' })).rejects.toThrow(/no pending/);
   });
@@ -125,10 +127,10 @@ describe('DM pairing', () => {
 describe('outbound policy', () => {
   it('send may reach allowlisted and paired people, not strangers', async () => {
     const { access } = setup({ telegram: { botToken: 'x', allowFrom: ['1'] } });
-    expect(access.canSendTo('telegram', 'default', { kind: 'direct', id: '1' })).toBe(true);
-    expect(access.canSendTo('telegram', 'default', { kind: 'direct', id: '2' })).toBe(false);
+    expect(await access.canSendTo('telegram', 'default', { kind: 'direct', id: '1' })).toBe(true);
+    expect(await access.canSendTo('telegram', 'default', { kind: 'direct', id: '2' })).toBe(false);
     await access.gate(dm('2'));
-    await access.approve({ channel: 'telegram', code: access.list()[0]!.code });
-    expect(access.canSendTo('telegram', 'default', { kind: 'direct', id: '2' })).toBe(true);
+    await access.approve({ channel: 'telegram', code: (await access.list())[0]!.code });
+    expect(await access.canSendTo('telegram', 'default', { kind: 'direct', id: '2' })).toBe(true);
   });
 });

@@ -77,29 +77,29 @@ export function createChannelAccess(deps: ChannelAccessDeps): ChannelAccess {
     const account = findChannelAccount(cfg, channel, accountId);
     return accessSettingsFor(cfg, channel, account?.config ?? {}, deps.channelInfo(channel).personalNumber);
   };
-  const pairedSet = (channel: string, accountId: string) => new Set(pairing.listAllowed({ channel, accountId }).map((p) => p.senderId));
+  const pairedSet = async (channel: string, accountId: string) => new Set((await pairing.listAllowed({ channel, accountId })).map((p) => p.senderId));
 
-  const newCode = (): string => {
+  const newCode = async (): Promise<string> => {
     for (;;) {
       const code = pairingCodeFromBytes(randomBytes(PAIRING_CODE_LENGTH));
-      if (!pairing.byCode(code)) return code;
+      if (!(await pairing.byCode(code))) return code;
     }
   };
 
-  const expire = () => {
-    for (const r of pairing.pruneExpired(now())) deps.emit('pairing', { type: 'expired', channel: r.channel, accountId: r.accountId, senderId: r.senderId, code: r.code });
+  const expire = async () => {
+    for (const r of await pairing.pruneExpired(now())) deps.emit('pairing', { type: 'expired', channel: r.channel, accountId: r.accountId, senderId: r.senderId, code: r.code });
   };
 
   /** Unknown DM sender under `pairing`: hold the message, offer a code once per request. */
   const requestPairing = async (msg: InboundMessage): Promise<void> => {
-    expire();
+    await expire();
     const t = now();
-    const existing = pairing.getRequest(msg.channel, msg.accountId, msg.senderId);
+    const existing = await pairing.getRequest(msg.channel, msg.accountId, msg.senderId);
     if (existing) {
-      pairing.touchRequest(msg.channel, msg.accountId, msg.senderId, t, [...existing.held, msg].slice(-MAX_HELD));
+      await pairing.touchRequest(msg.channel, msg.accountId, msg.senderId, t, [...existing.held, msg].slice(-MAX_HELD));
       return;
     }
-    if (pairing.countPending(msg.channel, msg.accountId) >= PAIRING_MAX_PENDING) {
+    if ((await pairing.countPending(msg.channel, msg.accountId)) >= PAIRING_MAX_PENDING) {
       deps.log.warn('pairing request ignored: too many pending', { channel: msg.channel, accountId: msg.accountId, max: PAIRING_MAX_PENDING });
       return;
     }
@@ -107,7 +107,7 @@ export function createChannelAccess(deps: ChannelAccessDeps): ChannelAccess {
       channel: msg.channel,
       accountId: msg.accountId,
       senderId: msg.senderId,
-      code: newCode(),
+      code: await newCode(),
       ...(msg.senderName ? { senderName: msg.senderName } : {}),
       peer: msg.peer,
       held: [msg],
@@ -115,7 +115,7 @@ export function createChannelAccess(deps: ChannelAccessDeps): ChannelAccess {
       lastSeenAtMs: t,
       expiresAtMs: t + PAIRING_TTL_MS,
     };
-    pairing.createRequest(rec);
+    await pairing.createRequest(rec);
     deps.log.info('pairing requested', { channel: msg.channel, accountId: msg.accountId, code: rec.code });
     deps.emit('pairing', { type: 'requested', ...view(rec) });
     const label = deps.channelInfo(msg.channel).label;
@@ -142,7 +142,7 @@ export function createChannelAccess(deps: ChannelAccessDeps): ChannelAccess {
         senderId: msg.senderId,
         peerId: msg.peer.id,
         mentioned: Boolean(msg.mentioned),
-        paired: pairedSet(msg.channel, msg.accountId),
+        paired: await pairedSet(msg.channel, msg.accountId),
         fromOwner: Boolean(msg.fromOwner) || (owner !== undefined && owner === msg.senderId),
       });
       if (decision.action === 'allow') return 'allow';
@@ -151,20 +151,20 @@ export function createChannelAccess(deps: ChannelAccessDeps): ChannelAccess {
       return 'drop';
     },
 
-    list(filter: { channel?: string; accountId?: string } = {}): PairingRequestView[] {
-      expire();
-      return pairing.listRequests(filter).map(view);
+    async list(filter: { channel?: string; accountId?: string } = {}): Promise<PairingRequestView[]> {
+      await expire();
+      return (await pairing.listRequests(filter)).map(view);
     },
 
     /** Approves a code: the sender joins the allowlist and their held messages are processed. */
     async approve(p: { channel: string; code: string; accountId?: string; notify?: boolean }, caller: { mayWriteConfig: boolean } = { mayWriteConfig: true }) {
-      expire();
+      await expire();
       const code = p.code.trim().toUpperCase();
-      const r = pairing.byCode(code, p.channel);
+      const r = await pairing.byCode(code, p.channel);
       if (!r || (p.accountId && r.accountId !== p.accountId)) throw new PairingCodeNotFoundError(`no pending ${p.channel} pairing request with code ${code} (codes expire after 1 hour)`);
-      deps.store.transaction(() => {
-        pairing.allow({ channel: r.channel, accountId: r.accountId, senderId: r.senderId, ...(r.senderName ? { senderName: r.senderName } : {}), approvedAtMs: now() });
-        pairing.deleteRequest(r.channel, r.accountId, r.senderId);
+      await deps.store.transaction(async (tx) => {
+        await tx.channelPairing.allow({ channel: r.channel, accountId: r.accountId, senderId: r.senderId, ...(r.senderName ? { senderName: r.senderName } : {}), approvedAtMs: now() });
+        await tx.channelPairing.deleteRequest(r.channel, r.accountId, r.senderId);
       });
       deps.log.info('pairing approved', { channel: r.channel, accountId: r.accountId });
       deps.emit('pairing', { type: 'approved', channel: r.channel, accountId: r.accountId, id: r.senderId, code: r.code });
@@ -181,17 +181,17 @@ export function createChannelAccess(deps: ChannelAccessDeps): ChannelAccess {
     },
 
     /** Dismisses a request; its held messages are discarded. */
-    dismiss(p: { channel: string; code?: string; id?: string; accountId?: string }) {
-      const r = p.code ? pairing.byCode(p.code.trim().toUpperCase(), p.channel) : pairing.listRequests({ channel: p.channel, accountId: p.accountId }).find((x) => x.senderId === p.id);
+    async dismiss(p: { channel: string; code?: string; id?: string; accountId?: string }) {
+      const r = p.code ? await pairing.byCode(p.code.trim().toUpperCase(), p.channel) : (await pairing.listRequests({ channel: p.channel, accountId: p.accountId })).find((x) => x.senderId === p.id);
       if (!r) throw new PairingCodeNotFoundError(`no pending ${p.channel} pairing request ${p.code ?? p.id ?? ''}`.trim());
-      pairing.deleteRequest(r.channel, r.accountId, r.senderId);
+      await pairing.deleteRequest(r.channel, r.accountId, r.senderId);
       deps.emit('pairing', { type: 'dismissed', channel: r.channel, accountId: r.accountId, id: r.senderId, code: r.code });
       return { channel: r.channel, accountId: r.accountId, id: r.senderId, dismissed: true as const };
     },
 
     /** Whether `send` may message this peer (the same rules as inbound, without pairing). */
-    canSendTo(channel: string, accountId: string, to: { kind: PeerKind; id: string }): boolean {
-      return decideOutbound(settings(channel, accountId), to, pairedSet(channel, accountId), deps.ownerOf?.(channel, accountId));
+    async canSendTo(channel: string, accountId: string, to: { kind: PeerKind; id: string }): Promise<boolean> {
+      return decideOutbound(settings(channel, accountId), to, await pairedSet(channel, accountId), deps.ownerOf?.(channel, accountId));
     },
   };
 }
@@ -212,11 +212,11 @@ export interface ChannelAccess {
   /** Allow or drop an inbound chat message (and start pairing for an unknown sender where the policy says so). */
   gate(msg: InboundMessage): Promise<'allow' | 'drop'>;
   /** Pending pairing requests. */
-  list(filter?: { channel?: string; accountId?: string }): PairingRequestView[];
+  list(filter?: { channel?: string; accountId?: string }): Promise<PairingRequestView[]>;
   /** Approve a code: the sender joins the allowlist and held messages are answered; naming the owner writes the config, so only callers that may. */
   approve(p: { channel: string; code: string; accountId?: string; notify?: boolean }, caller?: { mayWriteConfig: boolean }): Promise<PairingApproval>;
   /** Drop a request and its held messages. */
-  dismiss(p: { channel: string; code?: string; id?: string; accountId?: string }): { channel: string; accountId: string; id: string; dismissed: true };
+  dismiss(p: { channel: string; code?: string; id?: string; accountId?: string }): Promise<{ channel: string; accountId: string; id: string; dismissed: true }>;
   /** Whether `send` may message this peer (the inbound rules without pairing). */
-  canSendTo(channel: string, accountId: string, to: { kind: PeerKind; id: string }): boolean;
+  canSendTo(channel: string, accountId: string, to: { kind: PeerKind; id: string }): Promise<boolean>;
 }

@@ -16,7 +16,7 @@ import { HistoryCache } from '../sessions/history-cache.js';
 import { isResetCommand, shouldAutoReset } from '../sessions/reset-policy.js';
 import { applySummaries, compactionSettings, entriesToCompact, needsCompaction, summaryEntry, summaryMessages, summaryRequest } from '../sessions/compaction.js';
 import { entriesToMessages, messagesToEntries } from '../sessions/transcript-messages.js';
-import type { QueueItem, SessionRecord, Store } from '../store/types.js';
+import type { QueueItem as StoredItem, SessionRecord, Store, StoreTx } from '../store/types.js';
 import { compose, type Middleware } from './middleware.js';
 
 /** What a queue item carries: the normalised message and how to treat its reply. */
@@ -28,6 +28,9 @@ export interface QueuedInbound {
   deliver?: boolean;
   timeoutMs?: number;
 }
+
+/** A queued message as the pipeline stores it. */
+export type QueueItem = StoredItem<QueuedInbound>;
 
 /** The tools an agent may use in a session, and how to run them. */
 export interface ToolProvider {
@@ -52,9 +55,11 @@ export interface PipelineDeps {
   accessGate?(msg: InboundMessage, item: QueueItem): Promise<'allow' | 'drop'> | 'allow' | 'drop';
   /**
    * Queue a reply to a chat platform. Called inside the transaction that
-   * records the turn, so the reply is stored exactly when the turn is.
+   * records the turn (`tx`), so the reply is stored exactly when the turn is;
+   * `flushReplies` follows once that transaction has committed.
    */
-  enqueueReply?(reply: OutboundReply, sessionKey: string): void;
+  enqueueReply?(tx: StoreTx, reply: OutboundReply, sessionKey: string): Promise<void>;
+  flushReplies?(): void;
   /** A turn for a chat message is starting (the platform shows "typing…"); best effort. */
   onTurnStart?(msg: InboundMessage): void;
   /**
@@ -68,7 +73,7 @@ export interface PipelineDeps {
 
 interface Ctx {
   batch: QueueItem[];
-  run: ActiveRun;
+  run: ActiveRun<QueuedInbound>;
   first: QueuedInbound;
   sessionKey: string;
   agentId: string;
@@ -83,7 +88,7 @@ interface Ctx {
 }
 
 /** Build the queue processor: access gate → command gate → model gate → session → agent turn → record and deliver. */
-export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { compact(sessionKey: string): Promise<{ compacted: boolean; coveredEntries: number; reason?: string }> } {
+export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<QueuedInbound> & { compact(sessionKey: string): Promise<{ compacted: boolean; coveredEntries: number; reason?: string }> } {
   const history = new HistoryCache(deps.store);
   const chatEvent = (ctx: Ctx, state: string, extra: Record<string, unknown>) =>
     deps.emit('chat', { runId: ctx.run.runId, sessionKey: ctx.sessionKey, agentId: ctx.agentId, seq: ctx.seq++, state, ...extra });
@@ -91,9 +96,9 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
   const agentEvent = (ctx: Ctx, stream: string, data: Record<string, unknown>) =>
     deps.emit('agent', { runId: ctx.run.runId, seq: agentSeq++, stream, ts: Date.now(), sessionKey: ctx.sessionKey, data });
 
-  const finishAll = (ctx: Ctx, status: 'done' | 'dropped' | 'failed', error?: string) => {
+  const finishAll = async (via: StoreTx | Store, ctx: Ctx, status: 'done' | 'dropped' | 'failed', error?: string) => {
     const now = Date.now();
-    for (const item of ctx.batch) deps.store.queue.finish(item.id, status, now, error);
+    for (const item of ctx.batch) await via.queue.finish(item.id, status, now, error);
   };
 
   const accessGate: Middleware<Ctx> = async (ctx, next) => {
@@ -101,14 +106,14 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
     // batch is checked, since a group session collects messages from several senders.
     if (ctx.first.origin !== 'channel' || !deps.accessGate) return next();
     const denied: QueueItem[] = [];
-    for (const item of ctx.batch) if ((await deps.accessGate((item.payload as QueuedInbound).inbound, item)) === 'drop') denied.push(item);
+    for (const item of ctx.batch) if ((await deps.accessGate(item.payload.inbound, item)) === 'drop') denied.push(item);
     if (!denied.length) return next();
     const now = Date.now();
-    for (const item of denied) deps.store.queue.finish(item.id, 'dropped', now, 'access policy');
+    for (const item of denied) await deps.store.queue.finish(item.id, 'dropped', now, 'access policy');
     deps.runs.finish(denied.map((i) => i.runId), { status: 'dropped', text: '', sessionKey: ctx.sessionKey });
     ctx.batch = ctx.batch.filter((i) => !denied.includes(i));
     if (!ctx.batch.length) return;
-    ctx.first = ctx.batch[0]!.payload as QueuedInbound;
+    ctx.first = ctx.batch[0]!.payload;
     await next();
   };
 
@@ -116,12 +121,13 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
     if (ctx.batch.length === 1 && isResetCommand(ctx.first.inbound.text)) {
       const now = Date.now();
       const text = 'Started a new session.';
-      deps.store.transaction(() => {
-        deps.store.sessions.ensure(ctx.sessionKey, ctx.agentId, now, randomUUID);
-        deps.store.sessions.reset(ctx.sessionKey, randomUUID(), now);
-        finishAll(ctx, 'done');
-        enqueueReply(ctx, text);
+      const replied = await deps.store.transaction(async (tx) => {
+        await tx.sessions.ensure(ctx.sessionKey, ctx.agentId, now, randomUUID);
+        await tx.sessions.reset(ctx.sessionKey, randomUUID(), now);
+        await finishAll(tx, ctx, 'done');
+        return enqueueReply(tx, ctx, text);
       });
+      if (replied) deps.flushReplies?.();
       deps.emit('sessions.changed', { sessionKey: ctx.sessionKey, reason: 'reset' });
       chatEvent(ctx, 'final', { message: { role: 'assistant', content: [{ type: 'text', text }], timestamp: now }, stopReason: 'command' });
       deps.runs.finish([ctx.run.runId], { status: 'ok', text, sessionKey: ctx.sessionKey });
@@ -139,15 +145,15 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
     const cfg = deps.config();
     const agent = resolveAgentSettings(cfg, ctx.agentId, deps.stateDir) ?? resolveAgentSettings(cfg, cfg.defaultAgentId, deps.stateDir)!;
     ctx.agent = agent;
-    ctx.models = modelsFor(cfg, agent, deps.store.sessions.get(ctx.sessionKey));
+    ctx.models = modelsFor(cfg, agent, await deps.store.sessions.get(ctx.sessionKey));
     // A message with images needs a first model that takes them (never a silent switch from the one chosen);
     // fallbacks that take none are left out. Otherwise it is refused before the transcript.
-    const withImages = ctx.batch.some((i) => hasImages((i.payload as QueuedInbound).inbound));
+    const withImages = ctx.batch.some((i) => hasImages(i.payload.inbound));
     const usable = withImages ? ctx.models.filter((ref) => modelAcceptsImages(cfg, ref)) : ctx.models;
     if (withImages && ctx.models.length && usable[0] !== ctx.models[0]) {
       const message = imagesRefusal(ctx.models);
       deps.log.warn('turn refused: no model of the turn takes images', { agentId: agent.agentId, sessionKey: ctx.sessionKey, models: ctx.models });
-      finishAll(ctx, 'failed', message);
+      await finishAll(deps.store, ctx, 'failed', message);
       chatEvent(ctx, 'error', { errorKind: 'images_not_supported', errorMessage: message });
       deps.runs.finish(
         ctx.batch.map((i) => i.runId),
@@ -158,7 +164,7 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
     ctx.models = usable;
     if (ctx.models.length) return next();
     deps.log.warn('turn refused: no usable model', { agentId: agent.agentId, sessionKey: ctx.sessionKey, configured: agent.modelRefs });
-    finishAll(ctx, 'failed', NO_MODEL_MESSAGE);
+    await finishAll(deps.store, ctx, 'failed', NO_MODEL_MESSAGE);
     chatEvent(ctx, 'error', { errorKind: 'no_model', errorMessage: NO_MODEL_MESSAGE });
     deps.runs.finish(
       ctx.batch.map((i) => i.runId),
@@ -172,28 +178,30 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
     ensureWorkspace(agent.workspace);
     const now = Date.now();
     const inbound = ctx.first.inbound;
-    deps.store.transaction(() => {
-      let session = deps.store.sessions.ensure(ctx.sessionKey, agent.agentId, now, randomUUID);
+    await deps.store.transaction(async (tx) => {
+      let session = await tx.sessions.ensure(ctx.sessionKey, agent.agentId, now, randomUUID);
       if (session.messageCount > 0 && shouldAutoReset(cfg.session?.reset, session.updatedAtMs, now)) {
-        session = deps.store.sessions.reset(ctx.sessionKey, randomUUID(), now)!;
+        session = (await tx.sessions.reset(ctx.sessionKey, randomUUID(), now))!;
       }
       if (ctx.first.origin === 'channel') {
-        deps.store.sessions.patch(ctx.sessionKey, {
+        await tx.sessions.patch(ctx.sessionKey, {
           route: { channel: inbound.channel, accountId: inbound.accountId, peer: inbound.peer, threadId: inbound.threadId, topicId: inbound.topicId },
         });
       }
       // The user's words are recorded when the turn starts, once per queue item, even if a crash makes the turn run again.
       for (const item of ctx.batch) {
-        deps.store.queue.markRunning(item.id, now);
-        const existing = deps.store.transcript.byQueueId(item.id);
+        await tx.queue.markRunning(item.id, now);
+        const existing = await tx.transcript.byQueueId(item.id);
         if (existing) {
           ctx.firstUserSeq ??= existing.seq;
           continue;
         }
-        const itemInbound = (item.payload as QueuedInbound).inbound;
-        const [seq] = history.append(session.sessionId, [
-          { role: 'user', content: userContent(itemInbound.text, itemInbound), runId: item.runId, queueId: item.id, createdAtMs: now },
-        ]);
+        const itemInbound = item.payload.inbound;
+        const [seq] = await history.append(
+          session.sessionId,
+          [{ role: 'user', content: userContent(itemInbound.text, itemInbound), runId: item.runId, queueId: item.id, createdAtMs: now }],
+          tx,
+        );
         ctx.firstUserSeq ??= seq;
       }
       ctx.session = session;
@@ -206,9 +214,9 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
     const agent = ctx.agent!;
     const session = ctx.session!;
     // A summary of older turns stands in for them (see sessions/compaction.ts).
-    const { summary, entries: historyEntries } = applySummaries(history.before(session.sessionId, ctx.firstUserSeq));
+    const { summary, entries: historyEntries } = applySummaries(await history.before(session.sessionId, ctx.firstUserSeq));
     const incoming: ModelMessage[] = ctx.batch.map((item) => {
-      const m = (item.payload as QueuedInbound).inbound;
+      const m = item.payload.inbound;
       return { role: 'user', content: userContent(sanitizeInboundText(m.text), m) };
     });
     const models = ctx.models!.map((ref) => resolveModelChoice(cfg, ref));
@@ -243,20 +251,22 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
       maxSteps: agent.maxSteps,
       timeoutMs: ctx.first.timeoutMs ?? agent.timeoutMs,
       signal: ctx.run.signal,
-      takeSteer: () => {
+      takeSteer: async () => {
         const steered = ctx.run.takeSteer();
         if (!steered.length) return [];
         const now = Date.now();
-        deps.store.transaction(() => {
+        await deps.store.transaction(async (tx) => {
           for (const item of steered) {
-            deps.store.queue.markRunning(item.id, now);
-            history.append(session.sessionId, [
-              { role: 'user', content: userContent((item.payload as QueuedInbound).inbound.text, (item.payload as QueuedInbound).inbound), runId: item.runId, queueId: item.id, createdAtMs: now },
-            ]);
+            await tx.queue.markRunning(item.id, now);
+            await history.append(
+              session.sessionId,
+              [{ role: 'user', content: userContent(item.payload.inbound.text, item.payload.inbound), runId: item.runId, queueId: item.id, createdAtMs: now }],
+              tx,
+            );
           }
         });
         return steered.map((item) => {
-          const m = (item.payload as QueuedInbound).inbound;
+          const m = item.payload.inbound;
           return { role: 'user' as const, content: userContent(sanitizeInboundText(m.text), m) };
         });
       },
@@ -282,9 +292,9 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
     if (turn.status === 'error' && !entries.length) {
       entries.push({ role: 'assistant', content: [{ type: 'text', text: `⚠️ ${turn.error?.message ?? 'the model call failed'}` }], runId: ctx.run.runId, createdAtMs: now });
     }
-    deps.store.transaction(() => {
-      history.append(session.sessionId, entries);
-      deps.store.sessions.addUsage(ctx.sessionKey, {
+    const replied = await deps.store.transaction(async (tx) => {
+      await history.append(session.sessionId, entries, tx);
+      await tx.sessions.addUsage(ctx.sessionKey, {
         messages: ctx.batch.length + entries.length,
         inputTokens: turn.usage.inputTokens,
         outputTokens: turn.usage.outputTokens,
@@ -292,9 +302,10 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
         nowMs: now,
         preview: (turn.replyText || ctx.first.inbound.text).slice(0, 200),
       });
-      finishAll(ctx, turn.status === 'error' ? 'failed' : 'done', turn.error?.message);
-      if (turn.status === 'ok' && turn.replyText) enqueueReply(ctx, turn.replyText);
+      await finishAll(tx, ctx, turn.status === 'error' ? 'failed' : 'done', turn.error?.message);
+      return turn.status === 'ok' && turn.replyText ? enqueueReply(tx, ctx, turn.replyText) : false;
     });
+    if (replied) deps.flushReplies?.();
     const message = { role: 'assistant', content: [{ type: 'text', text: turn.replyText }], timestamp: now };
     if (turn.status === 'ok') chatEvent(ctx, 'final', { message, usage: turn.usage, stopReason: turn.stopReason });
     else if (turn.status === 'aborted') chatEvent(ctx, 'aborted', { message });
@@ -311,11 +322,12 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
   };
 
   /** Replies go back where the message came from: chat platforms only (gateway clients get events). */
-  const enqueueReply = (ctx: Ctx, text: string) => {
+  const enqueueReply = async (tx: StoreTx, ctx: Ctx, text: string): Promise<boolean> => {
     const q = ctx.first;
-    if (q.origin !== 'channel' || q.deliver === false || !deps.enqueueReply) return;
+    if (q.origin !== 'channel' || q.deliver === false || !deps.enqueueReply) return false;
     const m = q.inbound;
-    deps.enqueueReply({ channel: m.channel, accountId: m.accountId, to: m.peer, threadId: m.threadId, topicId: m.topicId, text, replyToMessageId: m.messageId }, ctx.sessionKey);
+    await deps.enqueueReply(tx, { channel: m.channel, accountId: m.accountId, to: m.peer, threadId: m.threadId, topicId: m.topicId, text, replyToMessageId: m.messageId }, ctx.sessionKey);
+    return true;
   };
 
   const nearWindow = (turn: TurnOutput, ctx: Ctx): boolean => {
@@ -336,13 +348,13 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
     const cfg = deps.config();
     const settings = compactionSettings(cfg);
     if (settings.mode !== 'summarize') return { compacted: false, coveredEntries: 0, reason: 'compaction mode is "trim"' };
-    const session = deps.store.sessions.get(sessionKey);
+    const session = await deps.store.sessions.get(sessionKey);
     if (!session) return { compacted: false, coveredEntries: 0, reason: 'no such session' };
     const agent = resolveAgentSettings(cfg, session.agentId, deps.stateDir) ?? resolveAgentSettings(cfg, cfg.defaultAgentId, deps.stateDir)!;
     const models = modelsFor(cfg, agent, session).map((ref) => resolveModelChoice(cfg, ref));
     const primary = models[0];
     if (!primary) return { compacted: false, coveredEntries: 0, reason: 'no model configured' };
-    const all = history.before(session.sessionId, undefined);
+    const all = await history.before(session.sessionId, undefined);
     if (!force) {
       const { summary, entries } = applySummaries(all);
       if (!needsCompaction([...summaryMessages(summary), ...entriesToMessages(entries)], buildSystemPrompt(agent, Date.now()), primary, settings)) {
@@ -361,9 +373,9 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
       }
       if (!text.trim()) return { compacted: false, coveredEntries: 0, reason: 'the model returned an empty summary' };
       const now = Date.now();
-      deps.store.transaction(() => {
-        history.append(session.sessionId, [summaryEntry(text.trim(), covered.at(-1)!.seq, now, usage ? { ...usage, model: primary.ref } : undefined)]);
-        if (usage) deps.store.sessions.addUsage(sessionKey, { messages: 1, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: 0, nowMs: now });
+      await deps.store.transaction(async (tx) => {
+        await history.append(session.sessionId, [summaryEntry(text.trim(), covered.at(-1)!.seq, now, usage ? { ...usage, model: primary.ref } : undefined)], tx);
+        if (usage) await tx.sessions.addUsage(sessionKey, { messages: 1, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: 0, nowMs: now });
       });
       deps.log.info('session compacted', { sessionKey, coveredEntries: covered.length, summaryChars: text.length });
       deps.emit('sessions.changed', { sessionKey, reason: 'compacted' });
@@ -375,8 +387,8 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor & { c
   };
 
   const chain = compose<Ctx>([accessGate, commandGate, modelGate, sessionStep, agentTurn, recordAndDeliver]);
-  const processor = async (batch: QueueItem[], run: ActiveRun) => {
-    const first = batch[0]!.payload as QueuedInbound;
+  const processor = async (batch: QueueItem[], run: ActiveRun<QueuedInbound>) => {
+    const first = batch[0]!.payload;
     await chain({ batch, run, first, sessionKey: batch[0]!.sessionKey, agentId: batch[0]!.agentId, seq: 0 });
   };
   return Object.assign(processor, { compact: (sessionKey: string) => compactIfNeeded(sessionKey, true) });

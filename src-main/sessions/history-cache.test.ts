@@ -12,22 +12,22 @@ afterEach(() => store.close());
 const entry = (text: string) => ({ role: 'user' as const, content: [{ type: 'text', text }], createdAtMs: 1 });
 
 describe('HistoryCache', () => {
-  it('serves appended entries without losing order, and stays bounded', () => {
+  it('serves appended entries without losing order, and stays bounded', async () => {
     const cache = new HistoryCache(store, 2, 3);
-    cache.append('s', [entry('a'), entry('b')]);
-    expect(cache.before('s', undefined).map((e) => e.seq)).toEqual([1, 2]);
-    cache.append('s', [entry('c'), entry('d')]);
-    expect(cache.before('s', undefined).map((e) => (e.content[0] as { text: string }).text)).toEqual(['b', 'c', 'd']);
-    expect(cache.before('s', 4).map((e) => e.seq)).toEqual([2, 3]);
+    await cache.append('s', [entry('a'), entry('b')]);
+    expect((await cache.before('s', undefined)).map((e) => e.seq)).toEqual([1, 2]);
+    await cache.append('s', [entry('c'), entry('d')]);
+    expect((await cache.before('s', undefined)).map((e) => (e.content[0] as { text: string }).text)).toEqual(['b', 'c', 'd']);
+    expect((await cache.before('s', 4)).map((e) => e.seq)).toEqual([2, 3]);
   });
 
-  it('notices writes made behind its back and reloads', () => {
+  it('notices writes made behind its back and reloads', async () => {
     const cache = new HistoryCache(store);
-    cache.append('s', [entry('a')]);
-    expect(cache.before('s', undefined)).toHaveLength(1);
-    store.transcript.append('s', [entry('elsewhere')]);
-    expect(cache.before('s', undefined).map((e) => (e.content[0] as { text: string }).text)).toEqual(['a', 'elsewhere']);
-    store.transcript.deleteSession('s');
-    expect(cache.before('s', undefined)).toEqual([]);
+    await cache.append('s', [entry('a')]);
+    expect(await cache.before('s', undefined)).toHaveLength(1);
+    await store.transcript.append('s', [entry('elsewhere')]);
+    expect((await cache.before('s', undefined)).map((e) => (e.content[0] as { text: string }).text)).toEqual(['a', 'elsewhere']);
+    await store.transcript.deleteSession('s');
+    expect(await cache.before('s', undefined)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { NewTranscriptEntry, Store, TranscriptEntry } from '../store/types.js';
+import type { NewTranscriptEntry, Store, StoreRepos, TranscriptEntry } from '../store/types.js';
 
 /**
  * Recent transcript entries of active sessions, kept parsed in memory so a
@@ -16,11 +16,11 @@ export class HistoryCache {
   ) {}
 
   /** Entries with seq < `beforeSeq` (all when undefined), oldest first, at most `maxEntries`. */
-  before(sessionId: string, beforeSeq: number | undefined): TranscriptEntry[] {
+  async before(sessionId: string, beforeSeq: number | undefined): Promise<TranscriptEntry[]> {
     let list = this.sessions.get(sessionId);
-    const last = this.store.transcript.lastSeq(sessionId);
+    const last = await this.store.transcript.lastSeq(sessionId);
     if (!list || (list.at(-1)?.seq ?? 0) !== last) {
-      list = this.store.transcript.page(sessionId, { limit: this.maxEntries }).reverse();
+      list = (await this.store.transcript.page(sessionId, { limit: this.maxEntries })).reverse();
     }
     this.touch(sessionId, list);
     if (beforeSeq === undefined) return list;
@@ -30,11 +30,11 @@ export class HistoryCache {
     return end === list.length ? list : list.slice(0, end);
   }
 
-  /** Append to the store and to the cached copy. Returns the new entries' seqs. */
-  append(sessionId: string, entries: NewTranscriptEntry[]): number[] {
+  /** Append to the store (through `via`, the transaction it belongs to) and to the cached copy. Returns the new entries' seqs. */
+  async append(sessionId: string, entries: NewTranscriptEntry[], via: Pick<StoreRepos, 'transcript'> = this.store): Promise<number[]> {
     const cached = this.sessions.get(sessionId);
-    const inSync = cached !== undefined && (cached.at(-1)?.seq ?? 0) === this.store.transcript.lastSeq(sessionId);
-    const seqs = this.store.transcript.append(sessionId, entries);
+    const inSync = cached !== undefined && (cached.at(-1)?.seq ?? 0) === (await via.transcript.lastSeq(sessionId));
+    const seqs = await via.transcript.append(sessionId, entries);
     if (cached && inSync) {
       cached.push(...entries.map((e, i) => ({ ...e, sessionId, seq: seqs[i]! })));
       if (cached.length > this.maxEntries) cached.splice(0, cached.length - this.maxEntries);

@@ -1,54 +1,26 @@
 import type Database from 'better-sqlite3';
 import type {
   NewTranscriptEntry,
-  QueueItem,
   QueueRepo,
   QueueStatus,
   SessionListQuery,
-  SessionRecord,
   SessionsRepo,
-  TranscriptEntry,
   TranscriptRepo,
-} from './conversation-types.js';
+} from './types.js';
+import type { SyncOf } from './sync.js';
+import {
+  toArchive,
+  toQueueItem as toItem,
+  toSession,
+  toTranscriptEntry as toEntry,
+  type ArchiveRow,
+  type QueueRow,
+  type SessionRow,
+  type TranscriptRow,
+} from '../../src-shared/store/rows.js';
 
-interface SessionRow {
-  session_key: string;
-  session_id: string;
-  agent_id: string;
-  created_at_ms: number;
-  updated_at_ms: number;
-  reset_at_ms: number | null;
-  message_count: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd: number;
-  route_json: string | null;
-  label: string | null;
-  model_override: string | null;
-  last_preview: string | null;
-}
 
-function toSession(r: SessionRow): SessionRecord {
-  const s: SessionRecord = {
-    sessionKey: r.session_key,
-    sessionId: r.session_id,
-    agentId: r.agent_id,
-    createdAtMs: r.created_at_ms,
-    updatedAtMs: r.updated_at_ms,
-    messageCount: r.message_count,
-    inputTokens: r.input_tokens,
-    outputTokens: r.output_tokens,
-    costUsd: r.cost_usd,
-  };
-  if (r.reset_at_ms !== null) s.resetAtMs = r.reset_at_ms;
-  if (r.route_json !== null) s.route = JSON.parse(r.route_json);
-  if (r.label !== null) s.label = r.label;
-  if (r.model_override !== null) s.modelOverride = r.model_override;
-  if (r.last_preview !== null) s.lastPreview = r.last_preview;
-  return s;
-}
-
-export function createSessionsRepo(db: Database.Database): SessionsRepo {
+export function createSessionsRepo(db: Database.Database): SyncOf<SessionsRepo> {
   const q = {
     get: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE session_key = ?'),
     byId: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE session_id = ?'),
@@ -136,16 +108,7 @@ export function createSessionsRepo(db: Database.Database): SessionsRepo {
         return toSession(q.get.get(key)!);
       })();
     },
-    archives: (key) =>
-      q.archives.all(key).map((r) => ({
-        sessionId: r.session_id,
-        sessionKey: r.session_key,
-        agentId: r.agent_id,
-        startedAtMs: r.started_at_ms,
-        endedAtMs: r.ended_at_ms,
-        messageCount: r.message_count,
-        ...(r.last_preview !== null ? { lastPreview: r.last_preview } : {}),
-      })),
+    archives: (key) => q.archives.all(key).map(toArchive),
     dropArchives(by) {
       return db.transaction(() => {
         if ('sessionKey' in by) {
@@ -164,36 +127,9 @@ export function createSessionsRepo(db: Database.Database): SessionsRepo {
   };
 }
 
-interface ArchiveRow {
-  session_id: string;
-  session_key: string;
-  agent_id: string;
-  started_at_ms: number;
-  ended_at_ms: number;
-  message_count: number;
-  last_preview: string | null;
-}
 
-interface TranscriptRow {
-  session_id: string;
-  seq: number;
-  role: string;
-  content_json: string;
-  run_id: string | null;
-  queue_id: number | null;
-  usage_json: string | null;
-  created_at_ms: number;
-}
 
-function toEntry(r: TranscriptRow): TranscriptEntry {
-  const e: TranscriptEntry = { sessionId: r.session_id, seq: r.seq, role: r.role as TranscriptEntry['role'], content: JSON.parse(r.content_json), createdAtMs: r.created_at_ms };
-  if (r.run_id !== null) e.runId = r.run_id;
-  if (r.queue_id !== null) e.queueId = r.queue_id;
-  if (r.usage_json !== null) e.usage = JSON.parse(r.usage_json);
-  return e;
-}
-
-export function createTranscriptRepo(db: Database.Database): TranscriptRepo {
+export function createTranscriptRepo(db: Database.Database): SyncOf<TranscriptRepo> {
   const q = {
     lastSeq: db.prepare<[string], { seq: number | null }>('SELECT MAX(seq) AS seq FROM transcript WHERE session_id = ?'),
     insert: db.prepare('INSERT INTO transcript (session_id, seq, role, content_json, run_id, queue_id, usage_json, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
@@ -229,40 +165,8 @@ export function createTranscriptRepo(db: Database.Database): TranscriptRepo {
   };
 }
 
-interface QueueRow {
-  id: number;
-  dedupe_key: string;
-  session_key: string;
-  agent_id: string;
-  run_id: string;
-  payload_json: string;
-  status: QueueStatus;
-  attempts: number;
-  enqueued_at_ms: number;
-  started_at_ms: number | null;
-  finished_at_ms: number | null;
-  error: string | null;
-}
 
-function toItem(r: QueueRow): QueueItem {
-  const i: QueueItem = {
-    id: r.id,
-    dedupeKey: r.dedupe_key,
-    sessionKey: r.session_key,
-    agentId: r.agent_id,
-    runId: r.run_id,
-    payload: JSON.parse(r.payload_json),
-    status: r.status,
-    attempts: r.attempts,
-    enqueuedAtMs: r.enqueued_at_ms,
-  };
-  if (r.started_at_ms !== null) i.startedAtMs = r.started_at_ms;
-  if (r.finished_at_ms !== null) i.finishedAtMs = r.finished_at_ms;
-  if (r.error !== null) i.error = r.error;
-  return i;
-}
-
-export function createQueueRepo(db: Database.Database): QueueRepo {
+export function createQueueRepo(db: Database.Database): SyncOf<QueueRepo> {
   const q = {
     insert: db.prepare(
       "INSERT INTO inbound_queue (dedupe_key, session_key, agent_id, run_id, payload_json, status, enqueued_at_ms) VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (dedupe_key) DO NOTHING",

@@ -10,7 +10,7 @@ beforeEach(() => {
 });
 afterEach(() => db.close());
 
-const fake = (version: number, sql: string): Migration => ({ version, name: `m${version}`, up: (d) => d.exec(sql) });
+const fake = (version: number, sql: string): Migration => ({ version, name: `m${version}`, sqlite: sql, postgres: sql });
 
 describe('migrate', () => {
   it('numbers the shipped migrations 1..N in order', () => {

@@ -47,7 +47,7 @@ export function migrate(
   try {
     for (const m of pending) {
       db.transaction(() => {
-        m.up(db);
+        db.exec(m.sqlite);
         const violations = db.pragma('foreign_key_check') as unknown[];
         if (violations.length > 0) throw new Error(`migration ${m.version}-${m.name} left ${violations.length} foreign key violations`);
         db.pragma(`user_version = ${m.version}`);

@@ -1,61 +1,10 @@
 import type Database from 'better-sqlite3';
+import type { NodePairRequestRecord, NodeApprovalsRepo } from './types.js';
+import type { SyncOf } from './sync.js';
+import { toNodeRequest as toRequest, type NodeRequestRow as RequestRow } from '../../src-shared/store/rows.js';
 
-/** A node's declared commands waiting for an operator (`node.pair.*`). Never expires. */
-export interface NodePairRequestRecord {
-  requestId: string;
-  nodeId: string;
-  /** Declared commands not yet approved when the request was made. */
-  commands: string[];
-  platform?: string;
-  deviceFamily?: string;
-  clientId?: string;
-  displayName?: string;
-  createdAtMs: number;
-}
 
-/** Approved node command surfaces and pending requests. */
-export interface NodeApprovalsRepo {
-  /** Commands approved for the node, sorted. */
-  approved(nodeId: string): string[];
-  /** Every node with at least one approved command. */
-  listApproved(): { nodeId: string; commands: string[]; approvedAtMs: number }[];
-  approve(nodeId: string, commands: readonly string[], atMs: number): void;
-  /** Forgets a node's approvals and its pending request; returns how many approvals went. */
-  removeNode(nodeId: string): number;
-  getRequest(requestId: string): NodePairRequestRecord | undefined;
-  requestForNode(nodeId: string): NodePairRequestRecord | undefined;
-  listRequests(): NodePairRequestRecord[];
-  /** Stores a request, replacing the node's previous one. */
-  putRequest(rec: NodePairRequestRecord): void;
-  deleteRequest(requestId: string): boolean;
-}
-
-interface RequestRow {
-  request_id: string;
-  node_id: string;
-  commands_json: string;
-  platform: string | null;
-  device_family: string | null;
-  client_id: string | null;
-  display_name: string | null;
-  created_at_ms: number;
-}
-
-function toRequest(r: RequestRow): NodePairRequestRecord {
-  const parsed: unknown = JSON.parse(r.commands_json);
-  return {
-    requestId: r.request_id,
-    nodeId: r.node_id,
-    commands: Array.isArray(parsed) ? parsed.filter((c): c is string => typeof c === 'string') : [],
-    ...(r.platform !== null ? { platform: r.platform } : {}),
-    ...(r.device_family !== null ? { deviceFamily: r.device_family } : {}),
-    ...(r.client_id !== null ? { clientId: r.client_id } : {}),
-    ...(r.display_name !== null ? { displayName: r.display_name } : {}),
-    createdAtMs: r.created_at_ms,
-  };
-}
-
-export function createNodeApprovalsRepo(db: Database.Database): NodeApprovalsRepo {
+export function createNodeApprovalsRepo(db: Database.Database): SyncOf<NodeApprovalsRepo> {
   const s = {
     approved: db.prepare<[string], { command: string }>('SELECT command FROM node_command_approvals WHERE node_id = ? ORDER BY command'),
     listApproved: db.prepare<[], { node_id: string; command: string; approved_at_ms: number }>(

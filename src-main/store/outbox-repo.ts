@@ -1,63 +1,10 @@
 import type Database from 'better-sqlite3';
+import type { OutboxRepo } from './types.js';
+import type { SyncOf } from './sync.js';
+import { toOutboxItem as toItem, type OutboxRow as Row } from '../../src-shared/store/rows.js';
 
-/** A reply waiting to go out (or that went out, or gave up). */
-export interface OutboxItem {
-  id: number;
-  /** Replies with the same key (one chat) go out in order. */
-  targetKey: string;
-  reply: unknown;
-  sessionKey?: string;
-  status: 'pending' | 'sent' | 'failed';
-  /** Chunks already delivered; a retry resumes after them. */
-  sentChunks: number;
-  attempts: number;
-  nextAttemptAtMs: number;
-  createdAtMs: number;
-  lastError?: string;
-}
 
-/** Durable outbound replies. */
-export interface OutboxRepo {
-  add(item: { targetKey: string; reply: unknown; sessionKey?: string; nowMs: number }): number;
-  /** The oldest pending item per target, due or not, up to `limit` targets. */
-  heads(limit: number): OutboxItem[];
-  get(id: number): OutboxItem | undefined;
-  markSent(id: number, nowMs: number): void;
-  /** Records progress and schedules the next attempt. */
-  retryLater(id: number, p: { sentChunks: number; nextAttemptAtMs: number; error: string }): void;
-  markFailed(id: number, p: { sentChunks: number; nowMs: number; error: string }): void;
-  counts(): { pending: number; failed: number };
-  /** Forget finished items older than `beforeMs`. */
-  prune(beforeMs: number): number;
-}
-
-interface Row {
-  id: number;
-  target_key: string;
-  reply_json: string;
-  session_key: string | null;
-  status: OutboxItem['status'];
-  sent_chunks: number;
-  attempts: number;
-  next_attempt_at_ms: number;
-  created_at_ms: number;
-  last_error: string | null;
-}
-
-const toItem = (r: Row): OutboxItem => ({
-  id: r.id,
-  targetKey: r.target_key,
-  reply: JSON.parse(r.reply_json) as unknown,
-  ...(r.session_key !== null ? { sessionKey: r.session_key } : {}),
-  status: r.status,
-  sentChunks: r.sent_chunks,
-  attempts: r.attempts,
-  nextAttemptAtMs: r.next_attempt_at_ms,
-  createdAtMs: r.created_at_ms,
-  ...(r.last_error !== null ? { lastError: r.last_error } : {}),
-});
-
-export function createOutboxRepo(db: Database.Database): OutboxRepo {
+export function createOutboxRepo(db: Database.Database): SyncOf<OutboxRepo> {
   const q = {
     add: db.prepare("INSERT INTO outbox (target_key, reply_json, session_key, status, next_attempt_at_ms, created_at_ms) VALUES (?, ?, ?, 'pending', ?, ?)"),
     heads: db.prepare<[number], Row>(

@@ -1,91 +1,10 @@
 import type Database from 'better-sqlite3';
+import type { ChannelPairingRepo } from './types.js';
+import type { SyncOf } from './sync.js';
+import { toPairedSender as toAllowed, toPairingRequest as toRequest, type PairedSenderRow as AllowRow, type PairingRequestRow as RequestRow } from '../../src-shared/store/rows.js';
 
-/** A chat sender waiting for the owner to approve them, with the messages held meanwhile. */
-export interface PairingRequestRecord {
-  channel: string;
-  accountId: string;
-  senderId: string;
-  code: string;
-  senderName?: string;
-  /** Where to send the approval notice. */
-  peer: { kind: 'direct' | 'group' | 'channel'; id: string };
-  /** Messages held (not processed) until approval; opaque to the store. */
-  held: unknown[];
-  createdAtMs: number;
-  lastSeenAtMs: number;
-  expiresAtMs: number;
-}
 
-/** A sender approved through pairing. */
-export interface PairedSenderRecord {
-  channel: string;
-  accountId: string;
-  senderId: string;
-  senderName?: string;
-  approvedAtMs: number;
-}
-
-/** DM pairing requests and approvals, per channel account. */
-export interface ChannelPairingRepo {
-  /** Removes expired requests (and their held messages); returns them. */
-  pruneExpired(nowMs: number): PairingRequestRecord[];
-  listRequests(filter?: { channel?: string; accountId?: string }): PairingRequestRecord[];
-  getRequest(channel: string, accountId: string, senderId: string): PairingRequestRecord | undefined;
-  /** Codes are unique across channels; `channel` narrows the match. */
-  byCode(code: string, channel?: string): PairingRequestRecord | undefined;
-  countPending(channel: string, accountId: string): number;
-  createRequest(rec: PairingRequestRecord): void;
-  /** Records another message from a pending sender. */
-  touchRequest(channel: string, accountId: string, senderId: string, nowMs: number, held: unknown[]): void;
-  deleteRequest(channel: string, accountId: string, senderId: string): boolean;
-  allow(rec: PairedSenderRecord): void;
-  revoke(channel: string, accountId: string, senderId: string): boolean;
-  listAllowed(filter?: { channel?: string; accountId?: string }): PairedSenderRecord[];
-}
-
-interface RequestRow {
-  channel: string;
-  account_id: string;
-  sender_id: string;
-  code: string;
-  sender_name: string | null;
-  peer_json: string;
-  held_json: string;
-  created_at_ms: number;
-  last_seen_at_ms: number;
-  expires_at_ms: number;
-}
-
-interface AllowRow {
-  channel: string;
-  account_id: string;
-  sender_id: string;
-  sender_name: string | null;
-  approved_at_ms: number;
-}
-
-const toRequest = (r: RequestRow): PairingRequestRecord => ({
-  channel: r.channel,
-  accountId: r.account_id,
-  senderId: r.sender_id,
-  code: r.code,
-  ...(r.sender_name !== null ? { senderName: r.sender_name } : {}),
-  peer: JSON.parse(r.peer_json) as PairingRequestRecord['peer'],
-  held: JSON.parse(r.held_json) as unknown[],
-  createdAtMs: r.created_at_ms,
-  lastSeenAtMs: r.last_seen_at_ms,
-  expiresAtMs: r.expires_at_ms,
-});
-
-const toAllowed = (r: AllowRow): PairedSenderRecord => ({
-  channel: r.channel,
-  accountId: r.account_id,
-  senderId: r.sender_id,
-  ...(r.sender_name !== null ? { senderName: r.sender_name } : {}),
-  approvedAtMs: r.approved_at_ms,
-});
-
-export function createChannelPairingRepo(db: Database.Database): ChannelPairingRepo {
+export function createChannelPairingRepo(db: Database.Database): SyncOf<ChannelPairingRepo> {
   const q = {
     expired: db.prepare<[number], RequestRow>('SELECT * FROM channel_pairing_requests WHERE expires_at_ms <= ?'),
     deleteExpired: db.prepare('DELETE FROM channel_pairing_requests WHERE expires_at_ms <= ?'),

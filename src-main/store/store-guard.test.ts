@@ -31,25 +31,25 @@ function open(busyTimeoutMs = 5000): void {
   });
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oc-guard-'));
   dbPath = path.join(dir, 'state', 'openclaw.sqlite');
   lines.length = 0;
   healthChanges = 0;
 });
-afterEach(() => {
+afterEach(async () => {
   guarded.dispose();
-  raw.close();
+  await raw.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('guardStore', () => {
-  it('passes calls and a caller’s own errors through unchanged', () => {
+  it('passes calls and a caller’s own errors through unchanged', async () => {
     open();
     const s = guarded.store;
-    const session = s.sessions.ensure('agent:main:main', 'main', 1, () => 'sid-1');
-    expect(s.sessions.ensure('agent:main:main', 'main', 2, () => 'other').sessionId).toBe(session.sessionId);
-    expect(() => s.deviceTokens.issue('nobody', 'operator', [], 1)).toThrow(UnknownDeviceError);
+    const session = await s.sessions.ensure('agent:main:main', 'main', 1, () => 'sid-1');
+    expect((await s.sessions.ensure('agent:main:main', 'main', 2, () => 'other')).sessionId).toBe(session.sessionId);
+    await expect(s.deviceTokens.issue('nobody', 'operator', [], 1)).rejects.toThrow(UnknownDeviceError);
     expect(guarded.health()).toEqual({ ok: true, path: dbPath });
     expect(lines).toEqual([]);
   });
@@ -57,12 +57,12 @@ describe('guardStore', () => {
   it('refuses every call once the database file is deleted, turns health red and saves the data', async () => {
     open();
     const s = guarded.store;
-    const session = s.sessions.ensure('agent:main:main', 'main', 1, () => 'sid-1');
-    s.setMeta('canary', 'kept');
+    const session = await s.sessions.ensure('agent:main:main', 'main', 1, () => 'sid-1');
+    await s.setMeta('canary', 'kept');
     fs.rmSync(dbPath);
     await waitFor(() => (guarded.health().ok ? undefined : true), 'health to notice the deleted file');
-    expect(() => s.sessions.ensure('agent:main:other', 'main', 2, () => 'sid-2')).toThrow(StoreUnavailableError);
-    expect(() => s.getMeta('canary')).toThrow(/storage unavailable: the database file .* was deleted while the gateway was running/);
+    await expect(s.sessions.ensure('agent:main:other', 'main', 2, () => 'sid-2')).rejects.toThrow(StoreUnavailableError);
+    await expect(s.getMeta('canary')).rejects.toThrow(/storage unavailable: the database file .* was deleted while the gateway was running/);
     await waitFor(() => guarded.health().recoveredCopy, 'the recovered copy');
     const copy = new Database(guarded.health().recoveredCopy!, { readonly: true });
     expect(copy.prepare("SELECT value FROM meta WHERE key = 'canary'").get()).toEqual({ value: 'kept' });
@@ -79,17 +79,17 @@ describe('guardStore', () => {
     fs.writeFileSync(dbPath, '');
     await waitFor(() => (guarded.health().ok ? undefined : true), 'health to notice the replaced file');
     expect(guarded.health().error).toMatch(/was replaced while the gateway was running/);
-    expect(() => guarded.store.setMeta('a', 'b')).toThrow(StoreUnavailableError);
+    await expect(guarded.store.setMeta('a', 'b')).rejects.toThrow(StoreUnavailableError);
   });
 
-  it('logs an engine failure once with its cause, says it plainly, and recovers', () => {
+  it('logs an engine failure once with its cause, says it plainly, and recovers', async () => {
     open(50);
     const other = new Database(dbPath);
     other.pragma('busy_timeout = 0');
     other.exec('BEGIN IMMEDIATE');
     try {
       for (let i = 0; i < 3; i++) {
-        expect(() => guarded.store.setMeta('k', String(i))).toThrow(/storage unavailable: the database is locked by another process/);
+        await expect(guarded.store.setMeta('k', String(i))).rejects.toThrow(/storage unavailable: the database is locked by another process/);
       }
     } finally {
       other.exec('ROLLBACK');
@@ -99,7 +99,7 @@ describe('guardStore', () => {
     expect(failures).toHaveLength(1);
     expect(failures[0].fields).toMatchObject({ op: 'setMeta', code: 'SQLITE_BUSY' });
     expect(guarded.health()).toMatchObject({ ok: false, error: expect.stringMatching(/database is locked \(SQLITE_BUSY\)/) });
-    guarded.store.setMeta('k', 'after');
-    expect(guarded.store.getMeta('k')).toBe('after');
+    await guarded.store.setMeta('k', 'after');
+    expect(await guarded.store.getMeta('k')).toBe('after');
   });
 });

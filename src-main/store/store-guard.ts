@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Store } from './types.js';
+import { StoreUnavailableError, type Store } from './types.js';
+
+export { StoreUnavailableError };
 
 /** What `health` says about the store. */
 export interface StoreHealth {
@@ -11,12 +13,6 @@ export interface StoreHealth {
   /** Where the data was saved when the database file vanished under the running gateway. */
   recoveredCopy?: string;
   lastErrorAtMs?: number;
-}
-
-/** The store cannot serve: its file is gone or replaced, or the database refused (locked, full, corrupt). */
-export class StoreUnavailableError extends Error {
-  override readonly name = 'StoreUnavailableError';
-  readonly code = 'STORE_UNAVAILABLE';
 }
 
 export interface StoreGuardLogger {
@@ -59,7 +55,7 @@ const isEngineError = (err: unknown): err is Error & { code: string } => {
  * and shows in health, and turned into a {@link StoreUnavailableError} with plain words.
  */
 export function guardStore(inner: Store, opts: StoreGuardOptions): GuardedStore {
-  const file = inner.path === ':memory:' ? undefined : path.resolve(inner.path);
+  const file = inner.backend !== 'sqlite' || inner.path === ':memory:' ? undefined : path.resolve(inner.path);
   const identity = file ? fileIdentity(file) : undefined;
   const relogAfterMs = opts.relogAfterMs ?? 60_000;
   const errorHoldMs = opts.errorHoldMs ?? 60_000;
@@ -113,13 +109,21 @@ export function guardStore(inner: Store, opts: StoreGuardOptions): GuardedStore 
     return new StoreUnavailableError(`storage unavailable: ${explain(err)}`, { cause: err });
   };
 
-  const guard = <A extends unknown[], R>(fn: (...args: A) => R, op: string) =>
-    function guarded(this: unknown, ...args: A): R {
+  // A backend that is not SQLite (PostgreSQL) reports an unreachable database as StoreUnavailableError itself.
+  const onUnavailable = (err: StoreUnavailableError, op: string): StoreUnavailableError => {
+    const code = (err.cause as { code?: unknown } | undefined)?.code;
+    onEngineError(Object.assign(new Error(err.message), { code: typeof code === 'string' ? code : err.code }), op);
+    return err;
+  };
+
+  const guard = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, op: string) =>
+    async function guarded(this: unknown, ...args: A): Promise<R> {
       if (Date.now() - lastCheckMs >= CHECK_ON_USE_MS) checkFile();
       if (gone) throw failed();
       try {
-        return fn.apply(this, args);
+        return await fn.apply(this, args);
       } catch (err) {
+        if (err instanceof StoreUnavailableError) throw onUnavailable(err, op);
         throw isEngineError(err) ? onEngineError(err, op) : err;
       }
     };
@@ -127,19 +131,21 @@ export function guardStore(inner: Store, opts: StoreGuardOptions): GuardedStore 
   const wrapRepo = <T extends object>(repo: T, name: string): T => {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(repo)) {
-      out[key] = typeof value === 'function' ? guard(value.bind(repo) as (...a: unknown[]) => unknown, `${name}.${key}`) : value;
+      out[key] = typeof value === 'function' ? guard(value.bind(repo) as (...a: unknown[]) => Promise<unknown>, `${name}.${key}`) : value;
     }
     return out as T;
   };
 
   const store: Store = {
+    backend: inner.backend,
     path: inner.path,
     schemaVersion: guard(() => inner.schemaVersion(), 'schemaVersion'),
     getMeta: guard((k: string) => inner.getMeta(k), 'getMeta'),
     setMeta: guard((k: string, v: string) => inner.setMeta(k, v), 'setMeta'),
-    transaction: guard(<T>(fn: () => T): T => inner.transaction(fn), 'transaction') as Store['transaction'],
+    transaction: guard((fn: Parameters<Store['transaction']>[0]) => inner.transaction(fn), 'transaction') as Store['transaction'],
     close: () => inner.close(),
     backup: inner.backup?.bind(inner),
+    ...(inner.lease ? { lease: inner.lease.bind(inner) } : {}),
     devices: wrapRepo(inner.devices, 'devices'),
     deviceTokens: wrapRepo(inner.deviceTokens, 'deviceTokens'),
     sessions: wrapRepo(inner.sessions, 'sessions'),

@@ -1,35 +1,10 @@
 import type Database from 'better-sqlite3';
-
-/** A report window: turns created in [sinceMs, untilMs), bucketed by day in a fixed UTC offset. */
-export interface UsageQuery {
-  sinceMs: number;
-  untilMs: number;
-  /** Added to every timestamp before cutting days, so days follow the reader's clock. */
-  utcOffsetMinutes: number;
-}
-
-/** Totals of the assistant turns of one day, agent and model. */
-export interface UsageRow {
-  /** Days since 1970-01-01 in the query's offset. */
-  day: number;
-  /** Empty when the transcript predates the record of its session's agent. */
-  agentId: string;
-  /** `provider/model` as the turn recorded it; empty when it recorded none. */
-  model: string;
-  turns: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
-
-/** Token and cost accounting over the transcript (every turn, archived sessions included). */
-export interface UsageRepo {
-  byDay(q: UsageQuery): UsageRow[];
-}
+import type { UsageRepo } from './types.js';
+import type { SyncOf } from './sync.js';
 
 export const DAY_MS = 86_400_000;
 
-export function createUsageRepo(db: Database.Database): UsageRepo {
+export function createUsageRepo(db: Database.Database): SyncOf<UsageRepo> {
   // created_at_ms is range-filtered through the partial index transcript_usage_time.
   const byDay = db.prepare<{ since: number; until: number; offsetMs: number }, { day: number; agent_id: string; model: string; turns: number; input_tokens: number; output_tokens: number; cost_usd: number }>(`
     SELECT (t.created_at_ms + CAST(@offsetMs AS INTEGER)) / ${DAY_MS} AS day,

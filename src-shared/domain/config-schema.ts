@@ -153,6 +153,36 @@ export const LoggingConfigSchema = Obj(
   { description: 'Logging.' },
 );
 
+/** `storage.postgres`: also the `storage-postgres` plugin's settings (its manifest's configSchema says the same). */
+export const PostgresStorageConfigSchema = Obj(
+  {
+    url: Str('Connection URL, postgres://user:password@host:5432/database; write the password as ${PGPASSWORD} to keep it out of the file (secret).', { minLength: 1 }),
+    poolSize: Opt(Int('Connections kept open to the database.', { minimum: 1, maximum: 100, default: 10 })),
+    statementTimeoutMs: Opt(Int('A query running longer than this is cancelled and the request fails as unavailable.', { minimum: 100, default: 30_000 })),
+    connectTimeoutMs: Opt(Int('How long to wait for a connection to the database.', { minimum: 100, default: 10_000 })),
+    tls: Opt(
+      Obj(
+        {
+          mode: Opt(Enum(['disable', 'require', 'verify-full'], 'disable: plain TCP; require: TLS without checking the certificate; verify-full: TLS with the certificate checked against ca (or the system roots) and the host name.', { default: 'disable' })),
+          ca: Opt(Str('PEM file of the certificate authority to trust (verify-full).')),
+          cert: Opt(Str('PEM file of a client certificate.')),
+          key: Opt(Str('PEM file of the client certificate\'s key.')),
+        },
+        { description: 'TLS to the database.' },
+      ),
+    ),
+  },
+  { description: 'PostgreSQL, for several gateways sharing one state (the storage-postgres plugin).' },
+);
+
+export const StorageConfigSchema = Obj(
+  {
+    backend: Opt(Enum(['sqlite', 'postgres'], 'Where the gateway keeps its state: sqlite (a file in the state dir) or postgres (storage.postgres).', { default: 'sqlite' })),
+    postgres: Opt(PostgresStorageConfigSchema),
+  },
+  { description: 'Where state (sessions, transcripts, the queue, devices) is kept. Changing it needs a restart.' },
+);
+
 const ModelRefSchema = Obj(
   {
     primary: Opt(Str('Model as provider/model, e.g. anthropic/claude-sonnet-5-5.')),
@@ -403,6 +433,7 @@ export const OpenClawConfigSchema = Obj(
     ),
     gateway: Opt(GatewayConfigSchema),
     logging: Opt(LoggingConfigSchema),
+    storage: Opt(StorageConfigSchema),
     agents: Opt(AgentsConfigSchema),
     bindings: Opt(Type.Array(BindingSchema, { description: 'Routing rules, most specific first.' })),
     session: Opt(SessionConfigSchema),

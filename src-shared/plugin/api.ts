@@ -10,6 +10,7 @@
  * Pure: no Node, no DOM. Schemas are plain JSON Schema objects (TypeBox
  * schemas qualify), because they also cross a process boundary as JSON.
  */
+import type { Store, StoreOpenOptions } from '../store/types.js';
 import type { ChannelAdapter, ChannelCapabilities, ChannelContext, ChannelLogger, ChannelLoginEvents } from '../domain/channel.js';
 import type { PeerKind } from '../domain/inbound.js';
 import type { OperatorScope } from '../protocol/scopes.js';
@@ -211,14 +212,15 @@ export interface PluginMemory {
 }
 
 /**
- * A storage backend (kind `storage`). `create` returns an object implementing
- * the gateway's store interface; the gateway checks its shape before use.
+ * A storage backend (kind `storage`), chosen with `storage.backend`. `create` opens the database,
+ * brings it to the latest of `migrations`, and returns the gateway's {@link Store}; it fails with a
+ * {@link StoreOpenError} naming the cause (unreachable, wrong password, no such database, server too old).
  */
 export interface PluginStoreFactory {
-  /** Backend id, e.g. `postgres`. */
+  /** Backend id, e.g. `postgres`: the value of `storage.backend` that selects it. */
   id: string;
   description?: string;
-  create(options: { config: unknown; dataDir: string; log: PluginLogger }): Promise<unknown>;
+  create(options: StoreOpenOptions & { dataDir: string; log: PluginLogger }): Promise<Store>;
 }
 
 // ---- the api object --------------------------------------------------------------

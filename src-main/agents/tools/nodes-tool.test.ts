@@ -17,7 +17,7 @@ const ctx = (services: ToolContext['services']): ToolContext => ({
 describe('nodes tool', () => {
   const calls: unknown[] = [];
   const services: ToolContext['services'] = {
-    listNodes: () => [{ nodeId: 'n1', displayName: 'Phone', platform: 'android', connected: true, commands: ['location.get', 'system.run'] }],
+    listNodes: async () => [{ nodeId: 'n1', displayName: 'Phone', platform: 'android', connected: true, commands: ['location.get', 'system.run'] }],
     invokeNode: async (req) => {
       calls.push(req);
       return { ok: true, payload: { lat: 1, lon: 2 } };
@@ -32,7 +32,7 @@ describe('nodes tool', () => {
   });
 
   it('lists only what may run now, and names what still waits for approval', async () => {
-    const r = await nodesTool.execute({ action: 'list' }, ctx({ listNodes: () => [{ nodeId: 'n2', displayName: 'Phone', platform: 'web', connected: true, commands: ['system.notify', 'camera.snap'], allowedCommands: ['system.notify'] }], invokeNode: services.invokeNode }));
+    const r = await nodesTool.execute({ action: 'list' }, ctx({ listNodes: async () => [{ nodeId: 'n2', displayName: 'Phone', platform: 'web', connected: true, commands: ['system.notify', 'camera.snap'], allowedCommands: ['system.notify'] }], invokeNode: services.invokeNode }));
     expect(r.content).toBe('- n2 Phone (web, connected): system.notify (not approved or not allowed yet: camera.snap)');
   });
 

@@ -23,7 +23,7 @@ export const nodesTool: AgentTool<Static<typeof Params>> = {
     const svc = ctx.services;
     if (!svc.listNodes || !svc.invokeNode) return { content: 'Nodes are not available in this runtime.', isError: true };
     if (p.action === 'list') {
-      const nodes = svc.listNodes();
+      const nodes = await svc.listNodes();
       if (!nodes.length) return { content: 'No nodes are paired. The user can pair a phone with `openclaw qr`.', details: { nodes } };
       const line = (n: (typeof nodes)[number]) => {
         const usable = n.allowedCommands ?? n.commands;

@@ -46,7 +46,7 @@ export interface ToolServices {
   sendToSession?(opts: { sessionKey: string; message: string }): Promise<{ runId: string }>;
   sendMessage?(opts: { channel: string; to: string; accountId?: string; text: string }): Promise<{ messageId?: string }>;
   /** `allowedCommands`: the declared commands that would run now (approved, allowed for the platform). */
-  listNodes?(): { nodeId: string; displayName?: string; platform?: string; connected: boolean; commands: string[]; allowedCommands?: string[] }[];
+  listNodes?(): Promise<{ nodeId: string; displayName?: string; platform?: string; connected: boolean; commands: string[]; allowedCommands?: string[] }[]>;
   invokeNode?(req: { nodeId: string; command: string; params?: unknown; timeoutMs: number }): Promise<{ ok: boolean; payload?: unknown; error?: { code: string; message: string } }>;
   /** The gateway's canvas host: one folder and one unguessable URL per session. */
   canvas?: CanvasServices;

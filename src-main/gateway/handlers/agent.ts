@@ -32,7 +32,7 @@ export function agentHandlers(deps: ChatHandlerDeps): Handlers {
       const agentId = params.agentId ? normalizeAgentId(params.agentId) : cfg.defaultAgentId;
       const { sessionKey, agentId: keyAgent } = resolveClientSessionKey(cfg, params.sessionKey ?? buildMainSessionKey({ agentId }));
       const payload: QueuedInbound = { inbound: clientInbound(ctx, params.message, params.idempotencyKey), origin: 'agent', ...(params.timeout ? { timeoutMs: params.timeout * 1000 } : {}) };
-      const r = deps.queue.ingest({ dedupeKey: `rpc:${params.idempotencyKey}`, sessionKey, agentId: keyAgent, runId: params.idempotencyKey, payload: payload });
+      const r = await deps.queue.ingest({ dedupeKey: `rpc:${params.idempotencyKey}`, sessionKey, agentId: keyAgent, runId: params.idempotencyKey, payload: payload });
       ctx.ack?.({ runId: r.runId, status: 'accepted' });
       const outcome = await deps.runs.wait(r.runId, params.timeout ? params.timeout * 1000 + 5000 : DEFAULT_WAIT_MS);
       if (!outcome) return { runId: r.runId, status: 'timeout' };
@@ -42,7 +42,7 @@ export function agentHandlers(deps: ChatHandlerDeps): Handlers {
       const known = deps.runs.get(params.runId);
       if (known) return toResult(known);
       // Finished before this process started (or long ago): the queue row has the outcome.
-      const item = deps.store.queue.byRunId(params.runId);
+      const item = await deps.store.queue.byRunId(params.runId);
       if (!item) throw new InvalidRequestError(`unknown run "${params.runId}"`, { code: 'RUN_NOT_FOUND' });
       if (item.status !== 'pending' && item.status !== 'running') return finishedResult(params.runId, item);
       const outcome = await deps.runs.wait(params.runId, params.timeoutMs ?? 30_000);

@@ -41,7 +41,7 @@ export function channelHandlers(channels: ChannelsRuntime, access: Pick<ChannelA
       await channels.logout(p.channel, p.accountId);
       return { channel: p.channel, accountId: p.accountId ?? 'default', cleared: true };
     },
-    'channels.pairing.list': (p) => ({ ...(p.channel ? { channel: p.channel } : {}), requests: access.list(known(p)) }),
+    'channels.pairing.list': async (p) => ({ ...(p.channel ? { channel: p.channel } : {}), requests: await access.list(known(p)) }),
     'channels.pairing.approve': (p, ctx) => access.approve(known(p), { mayWriteConfig: hasScope(ctx.scopes, OperatorScopes.ADMIN) }),
     'channels.pairing.dismiss': async (p) => access.dismiss(known(p)),
     'web.login.start': (p) => channels.loginStart(p),

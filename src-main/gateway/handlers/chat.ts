@@ -12,7 +12,7 @@ import { storeChatAttachments } from './chat-attachments.js';
 
 export interface ChatHandlerDeps {
   store: Store;
-  queue: InboundQueue;
+  queue: InboundQueue<QueuedInbound>;
   runs: RunTracker;
   config(): ResolvedConfig;
   /** Where attached images are kept (the queue and the transcript hold references). */
@@ -43,7 +43,7 @@ export function clientInbound(ctx: CallContext, text: string, messageId: string)
 
 export function chatHandlers(deps: ChatHandlerDeps): Handlers {
   return {
-    'chat.send': (params, ctx) => {
+    'chat.send': async (params, ctx) => {
       const { sessionKey, agentId } = resolveClientSessionKey(deps.config(), params.sessionKey);
       const attachments = storeChatAttachments(params.attachments, deps.media);
       const payload: QueuedInbound = {
@@ -52,7 +52,7 @@ export function chatHandlers(deps: ChatHandlerDeps): Handlers {
         ...(params.queueMode ? { queueMode: params.queueMode as QueueMode } : {}),
         ...(params.timeoutMs ? { timeoutMs: params.timeoutMs } : {}),
       };
-      const r = deps.queue.ingest({ dedupeKey: `rpc:${params.idempotencyKey}`, sessionKey, agentId, runId: params.idempotencyKey, payload: payload });
+      const r = await deps.queue.ingest({ dedupeKey: `rpc:${params.idempotencyKey}`, sessionKey, agentId, runId: params.idempotencyKey, payload: payload });
       if (r.duplicate) {
         const done = deps.runs.get(r.runId);
         return { runId: r.runId, status: done ? done.status : 'in_flight' };
@@ -60,9 +60,9 @@ export function chatHandlers(deps: ChatHandlerDeps): Handlers {
       return { runId: r.runId, status: 'started', ...(r.queued ? { queued: true } : {}) };
     },
 
-    'chat.history': (params) => {
+    'chat.history': async (params) => {
       const { sessionKey } = resolveClientSessionKey(deps.config(), params.sessionKey);
-      const session = deps.store.sessions.get(sessionKey);
+      const session = await deps.store.sessions.get(sessionKey);
       if (!session) return { sessionKey, sessionId: null, messages: [] };
       const limit = params.limit ?? 50;
       let beforeSeq: number | undefined;
@@ -73,12 +73,12 @@ export function chatHandlers(deps: ChatHandlerDeps): Handlers {
       // An archived transcript is readable only through the session it belonged to.
       let transcriptId = session.sessionId;
       if (params.sessionId && params.sessionId !== session.sessionId) {
-        if (!deps.store.sessions.archives(sessionKey).some((a) => a.sessionId === params.sessionId)) {
+        if (!(await deps.store.sessions.archives(sessionKey)).some((a) => a.sessionId === params.sessionId)) {
           throw new InvalidRequestError(`session "${sessionKey}" has no earlier transcript ${params.sessionId}`, { code: 'SESSION_NOT_FOUND' });
         }
         transcriptId = params.sessionId;
       }
-      const page = deps.store.transcript.page(transcriptId, { beforeSeq, limit });
+      const page = await deps.store.transcript.page(transcriptId, { beforeSeq, limit });
       const messages = page.reverse().map((e) => ({
         role: e.role,
         content: e.content,

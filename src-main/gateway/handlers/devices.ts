@@ -13,18 +13,18 @@ export function deviceHandlers(nodes: Pick<NodesRuntime, 'devices' | 'bootstrap'
   const pairing = nodes.devices;
   return {
     'device.pair.list': () => pairing.list(),
-    'device.pair.approve': (p, ctx) => ({ ok: true, device: pairing.approve(p.requestId, callerOf(ctx)) }),
+    'device.pair.approve': async (p, ctx) => ({ ok: true, device: await pairing.approve(p.requestId, callerOf(ctx)) }),
     'device.pair.reject': (p) => {
       pairing.reject(p.requestId);
       return { ok: true, requestId: p.requestId };
     },
-    'device.pair.remove': (p, ctx) => ({ ok: true, deviceId: p.deviceId, ...pairing.remove(p.deviceId, callerOf(ctx)) }),
-    'device.pair.rename': (p, ctx) => ({ ok: true, device: pairing.rename(p.deviceId, p.displayName, callerOf(ctx)) }),
-    'device.token.rotate': (p, ctx) => {
-      const r = pairing.rotateToken(p.deviceId, p.role, callerOf(ctx));
+    'device.pair.remove': async (p, ctx) => ({ ok: true, deviceId: p.deviceId, ...(await pairing.remove(p.deviceId, callerOf(ctx))) }),
+    'device.pair.rename': async (p, ctx) => ({ ok: true, device: await pairing.rename(p.deviceId, p.displayName, callerOf(ctx)) }),
+    'device.token.rotate': async (p, ctx) => {
+      const r = await pairing.rotateToken(p.deviceId, p.role, callerOf(ctx));
       return { ok: true, deviceId: p.deviceId, role: r.role, deviceToken: r.token, issuedAtMs: r.issuedAtMs };
     },
-    'device.token.revoke': (p, ctx) => ({ ok: true, deviceId: p.deviceId, ...pairing.revokeToken(p.deviceId, p.role, callerOf(ctx)) }),
+    'device.token.revoke': async (p, ctx) => ({ ok: true, deviceId: p.deviceId, ...(await pairing.revokeToken(p.deviceId, p.role, callerOf(ctx))) }),
     'device.pair.setupCode': (p, ctx) => {
       // A setup code pairs a node and hands it an operator token: only for a caller who holds what it grants.
       assertCanGrant(ctx.scopes, BOOTSTRAP_OPERATOR_SCOPES, `create a setup code (it grants ${BOOTSTRAP_OPERATOR_SCOPES.join(', ')})`);

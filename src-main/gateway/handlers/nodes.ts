@@ -11,24 +11,24 @@ import { callerOf } from './devices.js';
 export function nodeHandlers(nodes: Pick<NodesRuntime, 'devices' | 'approvals' | 'registry' | 'listNodes' | 'publishNodeEvent'>): Handlers {
   const { approvals, registry } = nodes;
   return {
-    'node.list': () => ({ nodes: nodes.listNodes() }),
-    'node.describe': (p) => {
-      const n = nodes.listNodes().find((x) => x.nodeId === p.nodeId);
+    'node.list': async () => ({ nodes: await nodes.listNodes() }),
+    'node.describe': async (p) => {
+      const n = (await nodes.listNodes()).find((x) => x.nodeId === p.nodeId);
       if (!n) throw new NodeInvokeError(`unknown node "${p.nodeId}"`, 'NODE_NOT_FOUND');
       return n;
     },
-    'node.rename': (p, ctx) => {
-      nodes.devices.rename(p.nodeId, p.displayName, callerOf(ctx));
+    'node.rename': async (p, ctx) => {
+      await nodes.devices.rename(p.nodeId, p.displayName, callerOf(ctx));
       return { ok: true, nodeId: p.nodeId, displayName: p.displayName };
     },
     'node.pair.list': () => approvals.list(),
-    'node.pair.approve': (p, ctx) => {
-      const req = approvals.get(p.requestId);
+    'node.pair.approve': async (p, ctx) => {
+      const req = await approvals.get(p.requestId);
       assertCanGrant(ctx.scopes, req.requiredScopes, `approve commands ${req.commands.join(', ')} on node "${req.node.nodeId}"`, ['operator.pairing']);
-      return { ok: true, ...approvals.approve(p.requestId), blockedByPolicy: req.blockedByPolicy };
+      return { ok: true, ...(await approvals.approve(p.requestId)), blockedByPolicy: req.blockedByPolicy };
     },
-    'node.pair.reject': (p) => ({ ok: true, ...approvals.reject(p.requestId) }),
-    'node.pair.remove': (p) => ({ ok: true, nodeId: p.nodeId, removedCommands: approvals.remove(p.nodeId) }),
+    'node.pair.reject': async (p) => ({ ok: true, ...(await approvals.reject(p.requestId)) }),
+    'node.pair.remove': async (p) => ({ ok: true, nodeId: p.nodeId, removedCommands: await approvals.remove(p.nodeId) }),
     'node.invoke': async (p, ctx) => {
       if (isHostNodeCommand(p.command) && !hasScope(ctx.scopes, 'operator.admin')) throw new MissingScopeError('operator.admin', ['operator.admin']);
       return registry.invoke({ nodeId: p.nodeId, command: p.command, params: p.params, timeoutMs: p.timeoutMs ?? 30_000, idempotencyKey: p.idempotencyKey });

@@ -35,64 +35,66 @@ function row(s: SessionRecord, running: boolean) {
 
 /** `sessions.*`: list, preview, patch, reset, delete, archives, compact. */
 export function sessionHandlers(deps: SessionHandlerDeps): Handlers {
-  const mustGet = (raw: string) => {
+  const mustGet = async (raw: string) => {
     const { sessionKey } = resolveClientSessionKey(deps.config(), raw);
-    const s = deps.store.sessions.get(sessionKey);
+    const s = await deps.store.sessions.get(sessionKey);
     if (!s) throw new InvalidRequestError(`unknown session "${sessionKey}"`, { code: 'SESSION_NOT_FOUND' });
     return s;
   };
   return {
-    'sessions.list': (params) => {
-      const { sessions, total } = deps.store.sessions.list({ agentId: params.agentId, search: params.search, limit: params.limit ?? 100, offset: params.offset });
+    'sessions.list': async (params) => {
+      const { sessions, total } = await deps.store.sessions.list({ agentId: params.agentId, search: params.search, limit: params.limit ?? 100, offset: params.offset });
       let rows = sessions.map((s) => row(s, deps.queue.isRunning(s.sessionKey)));
       if (params.kinds?.length) rows = rows.filter((r) => params.kinds!.includes(r.kind));
       return { sessions: rows, count: rows.length, total };
     },
-    'sessions.preview': (params) => ({
-      previews: params.keys.map((raw) => {
-        const { sessionKey } = resolveClientSessionKey(deps.config(), raw);
-        const s = deps.store.sessions.get(sessionKey);
-        const entries = s ? deps.store.transcript.page(s.sessionId, { limit: params.limit ?? 5 }).reverse() : [];
-        return { key: sessionKey, messages: entries.filter((e) => e.role !== 'tool').map((e) => ({ role: e.role, text: textOf(e.content).slice(0, 500), timestamp: e.createdAtMs })) };
-      }),
+    'sessions.preview': async (params) => ({
+      previews: await Promise.all(
+        params.keys.map(async (raw) => {
+          const { sessionKey } = resolveClientSessionKey(deps.config(), raw);
+          const s = await deps.store.sessions.get(sessionKey);
+          const entries = s ? (await deps.store.transcript.page(s.sessionId, { limit: params.limit ?? 5 })).reverse() : [];
+          return { key: sessionKey, messages: entries.filter((e) => e.role !== 'tool').map((e) => ({ role: e.role, text: textOf(e.content).slice(0, 500), timestamp: e.createdAtMs })) };
+        }),
+      ),
     }),
-    'sessions.patch': (params) => {
-      const s = mustGet(params.key);
+    'sessions.patch': async (params) => {
+      const s = await mustGet(params.key);
       const fields: { label?: string; modelOverride?: string } = {};
       if (params.label !== undefined) fields.label = params.label ?? undefined;
       if (params.model !== undefined) {
         if (params.model && !params.model.includes('/')) throw new InvalidRequestError('model must be written provider/model');
         fields.modelOverride = params.model ?? undefined;
       }
-      deps.store.sessions.patch(s.sessionKey, fields);
+      await deps.store.sessions.patch(s.sessionKey, fields);
       deps.emit('sessions.changed', { sessionKey: s.sessionKey, reason: 'patch' });
       return { ok: true, key: s.sessionKey };
     },
-    'sessions.reset': (params) => {
-      const s = mustGet(params.key);
+    'sessions.reset': async (params) => {
+      const s = await mustGet(params.key);
       deps.queue.abort(s.sessionKey);
-      const next = deps.store.sessions.reset(s.sessionKey, randomUUID(), Date.now())!;
+      const next = (await deps.store.sessions.reset(s.sessionKey, randomUUID(), Date.now()))!;
       deps.emit('sessions.changed', { sessionKey: s.sessionKey, reason: 'reset' });
       return { ok: true, key: s.sessionKey, sessionId: next.sessionId };
     },
-    'sessions.delete': (params) => {
+    'sessions.delete': async (params) => {
       const { sessionKey } = resolveClientSessionKey(deps.config(), params.key);
-      const s = deps.store.sessions.get(sessionKey);
+      const s = await deps.store.sessions.get(sessionKey);
       if (!s) return { ok: true, key: sessionKey, deleted: false };
       deps.queue.abort(sessionKey);
       // Earlier transcripts set aside by resets go with the session.
-      deps.store.transaction(() => {
-        for (const id of [s.sessionId, ...deps.store.sessions.dropArchives({ sessionKey })]) deps.store.transcript.deleteSession(id);
-        deps.store.sessions.delete(sessionKey);
+      await deps.store.transaction(async (tx) => {
+        for (const id of [s.sessionId, ...(await tx.sessions.dropArchives({ sessionKey }))]) await tx.transcript.deleteSession(id);
+        await tx.sessions.delete(sessionKey);
       });
       deps.emit('sessions.changed', { sessionKey, reason: 'delete' });
       return { ok: true, key: sessionKey, deleted: true };
     },
-    'sessions.archives': (params) => {
+    'sessions.archives': async (params) => {
       const { sessionKey } = resolveClientSessionKey(deps.config(), params.key);
       return {
         key: sessionKey,
-        archives: deps.store.sessions.archives(sessionKey).map((a) => ({
+        archives: (await deps.store.sessions.archives(sessionKey)).map((a) => ({
           sessionId: a.sessionId,
           startedAtMs: a.startedAtMs,
           endedAtMs: a.endedAtMs,
@@ -102,7 +104,7 @@ export function sessionHandlers(deps: SessionHandlerDeps): Handlers {
       };
     },
     'sessions.compact': async (params) => {
-      const s = mustGet(params.key);
+      const s = await mustGet(params.key);
       if (deps.queue.isRunning(s.sessionKey)) throw new InvalidRequestError(`session "${s.sessionKey}" is answering a message; compact it when the turn has finished`, { code: 'SESSION_BUSY' });
       const r = await deps.compact(s.sessionKey);
       return { ok: true, key: s.sessionKey, ...r };

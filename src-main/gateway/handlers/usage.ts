@@ -71,11 +71,11 @@ export interface UsageHandlerDeps {
 /** `usage.cost`: the Usage page's chart and tables. */
 export function usageHandlers(deps: UsageHandlerDeps): Handlers {
   return {
-    'usage.cost': (params: MethodParams<'usage.cost'>) => {
+    'usage.cost': async (params: MethodParams<'usage.cost'>) => {
       const nowMs = deps.now?.() ?? Date.now();
       const utcOffsetMinutes = params.utcOffsetMinutes ?? 0;
       const w = usageWindow(nowMs, params.days ?? DEFAULT_USAGE_DAYS, utcOffsetMinutes);
-      const rows = deps.store.usage.byDay({ sinceMs: w.startMs, untilMs: w.endMs, utcOffsetMinutes });
+      const rows = await deps.store.usage.byDay({ sinceMs: w.startMs, untilMs: w.endMs, utcOffsetMinutes });
       return buildUsageReport(rows, w, { agentIds: deps.agentIds(), utcOffsetMinutes, nowMs });
     },
   };

@@ -9,8 +9,7 @@ import type { Migration } from './types.js';
 export const migration007: Migration = {
   version: 7,
   name: 'session-archive',
-  up(db) {
-    db.exec(`
+  sqlite: `
       CREATE TABLE session_archive (
         session_id     TEXT PRIMARY KEY,
         session_key    TEXT NOT NULL,
@@ -22,6 +21,18 @@ export const migration007: Migration = {
       ) STRICT;
       CREATE INDEX session_archive_key ON session_archive (session_key, ended_at_ms DESC);
       CREATE INDEX session_archive_ended ON session_archive (ended_at_ms);
-    `);
-  },
+    `,
+  postgres: `
+      CREATE TABLE session_archive (
+        session_id     TEXT PRIMARY KEY,
+        session_key    TEXT NOT NULL,
+        agent_id       TEXT NOT NULL,
+        started_at_ms  BIGINT NOT NULL,
+        ended_at_ms    BIGINT NOT NULL,
+        message_count  INTEGER NOT NULL,
+        last_preview   TEXT
+      );
+      CREATE INDEX session_archive_key ON session_archive (session_key, ended_at_ms DESC);
+      CREATE INDEX session_archive_ended ON session_archive (ended_at_ms);
+    `,
 };

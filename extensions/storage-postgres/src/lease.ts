@@ -1,0 +1,76 @@
+import pg from 'pg';
+import type { PluginLogger } from '../../../src-shared/plugin/api.js';
+import type { StoreLease } from '../../../src-shared/store/types.js';
+
+/**
+ * A lease as a PostgreSQL session-level advisory lock on a connection of its own: the server releases
+ * it the moment that connection dies, so a gateway that lost the connection also lost the lease, and says
+ * so (`held` false) before anyone else can have taken it over. No clocks, no home-made consensus.
+ */
+export function createAdvisoryLease(name: string, client: () => pg.Client, log: PluginLogger, retryMs = 1000): StoreLease {
+  let conn: pg.Client | undefined;
+  let held = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const listeners = new Set<(held: boolean) => void>();
+  const set = (next: boolean) => {
+    if (next === held) return;
+    held = next;
+    log.info(next ? 'lease won' : 'lease lost', { lease: name });
+    for (const l of listeners) l(next);
+  };
+  const retry = () => {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void attempt(), retryMs);
+    timer.unref();
+  };
+  const drop = (c: pg.Client) => {
+    if (conn !== c) return;
+    conn = undefined;
+    set(false);
+    c.end().catch(() => undefined);
+    retry();
+  };
+  const attempt = async (): Promise<void> => {
+    if (stopped) return;
+    try {
+      if (!conn) {
+        const c = client();
+        c.on('error', (err) => {
+          log.warn('the lease connection failed', { lease: name, err: err.message });
+          drop(c);
+        });
+        c.on('end', () => drop(c));
+        conn = c;
+        await c.connect();
+      }
+      const r = await conn.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`openclaw.lease.${name}`]);
+      if (stopped) return;
+      if (r.rows[0]?.ok) set(true);
+      else retry();
+    } catch (err) {
+      log.debug('lease not taken yet', { lease: name, err: (err as Error).message });
+      if (conn) drop(conn);
+      else retry();
+    }
+  };
+  void attempt();
+  return {
+    name,
+    held: () => held,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async release() {
+      stopped = true;
+      clearTimeout(timer);
+      const c = conn;
+      conn = undefined;
+      set(false);
+      // Ending the connection releases the lock on the server.
+      await c?.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
+import { CLI_DEFAULT_SCOPES } from '../../src-shared/protocol/index.js';
+import { FakeOpenAIServer } from '../../test-support/fake-openai.js';
+import { REPO_ROOT } from '../../test-support/gateway.js';
+import { postgresUnavailableReason, startTestPostgres, type TestPostgres } from '../../test-support/postgres.js';
+import { makeTempState, type TempState } from '../../test-support/state-dir.js';
+import { GatewayClient } from '../cli/gateway-client.js';
+import { configureLogging } from '../logging/index.js';
+import { generateDeviceKeys } from '../nodes/device-keys.js';
+import { startGateway } from './start.js';
+
+const unavailable = postgresUnavailableReason();
+const token = 'pg-gateway-token-0123456789';
+const pluginDir = join(REPO_ROOT, 'extensions', 'storage-postgres');
+
+/** The plugin as the gateway loads it: its built entry, built from the current source the way build:node does. */
+async function ensurePluginBuilt(): Promise<void> {
+  await build({ entryPoints: { index: join(pluginDir, 'src', 'index.ts') }, outdir: join(pluginDir, 'dist'), bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
+}
+
+describe.skipIf(unavailable !== undefined)(`a gateway on PostgreSQL${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+  let pg: TestPostgres;
+  let model: FakeOpenAIServer;
+  let state: TempState;
+  const config = (url: string) => ({
+    gateway: { auth: { mode: 'token', token } },
+    storage: { backend: 'postgres', postgres: { url, poolSize: 4 } },
+    models: { providers: { local: { baseUrl: '', apiKey: 'sk-local-test', api: 'openai-completions', models: [{ id: 'fake', contextWindow: 32_000, maxTokens: 1000 }] } } },
+    agents: { defaults: { model: { primary: 'local/fake' } }, entries: { main: { default: true } } },
+  });
+  const withModel = (c: ReturnType<typeof config>) => ({ ...c, models: { providers: { local: { ...c.models.providers.local, baseUrl: `${model.baseUrl}/v1` } } } });
+
+  beforeAll(async () => {
+    await ensurePluginBuilt();
+    pg = await startTestPostgres();
+    await pg.createDatabase('gateway');
+    model = new FakeOpenAIServer({ script: () => ({ text: 'stored in postgres' }) });
+    await model.start();
+    state = makeTempState(withModel(config(pg.url('gateway'))));
+    configureLogging({ file: state.logFile, console: false });
+  }, 120_000);
+  afterAll(async () => {
+    await model?.close();
+    await pg?.stop();
+    state?.cleanup();
+  }, 60_000);
+
+  it('answers a chat turn, restarts, and still has the session and its transcript', async () => {
+    const device = generateDeviceKeys();
+    const first = await startGateway({ port: 0, env: state.env });
+    try {
+      const c = await GatewayClient.connect({ url: first.wsUrl, token, device, scopes: [...CLI_DEFAULT_SCOPES] });
+      const final = new Promise<any>((resolve) => c.on((event, p: any) => event === 'chat' && p.state === 'final' && resolve(p)));
+      await expect(c.call('chat.send', { sessionKey: 'agent:main:main', message: 'remember me', idempotencyKey: 'pg-turn-1' })).resolves.toMatchObject({ status: 'started' });
+      expect((await final).message.content[0].text).toBe('stored in postgres');
+      c.close();
+    } finally {
+      await first.close('restart');
+    }
+
+    const second = await startGateway({ port: 0, env: state.env });
+    try {
+      const c = await GatewayClient.connect({ url: second.wsUrl, token, device, scopes: [...CLI_DEFAULT_SCOPES] });
+      const h = await c.call<any>('chat.history', { sessionKey: 'agent:main:main', limit: 10 });
+      expect(h.messages.map((m: any) => [m.role, m.content[0].text])).toEqual([
+        ['user', 'remember me'],
+        ['assistant', 'stored in postgres'],
+      ]);
+      const list = await c.call<any>('sessions.list', {});
+      expect(list.sessions.map((s: any) => s.key ?? s.sessionKey)).toContain('agent:main:main');
+      // The idempotency key is remembered across the restart: the turn is not run again.
+      await expect(c.call('chat.send', { sessionKey: 'agent:main:main', message: 'remember me', idempotencyKey: 'pg-turn-1' })).resolves.toMatchObject({ runId: 'pg-turn-1' });
+      const status = await c.call<any>('status', {});
+      expect(JSON.stringify(status)).not.toContain(pg.password);
+      c.close();
+    } finally {
+      await second.close('test done');
+    }
+  }, 60_000);
+
+  it('refuses to start with the reason when PostgreSQL refuses the password', async () => {
+    const bad = makeTempState(withModel(config(`postgres://${pg.user}:not-the-password@127.0.0.1:${pg.port}/gateway`)));
+    try {
+      await expect(startGateway({ port: 0, env: bad.env })).rejects.toThrow(/cannot open the postgres state store: PostgreSQL at 127\.0\.0\.1:\d+ refused the password for user "openclaw_test"/);
+    } finally {
+      bad.cleanup();
+    }
+  });
+
+  it('runs the chat channels on one gateway only; the other takes them over when the first stops', async () => {
+    await pg.createDatabase('shared');
+    /** A Telegram stand-in that reports when an adapter starts on a gateway. */
+    const recording = (gateway: string, started: (who: string) => void): ChannelPlugin => ({
+      id: 'telegram',
+      label: 'Telegram',
+      capabilities: { textLimit: 4096, format: 'plain', media: false, threads: false, livenessMs: 60_000 },
+      checkConfig: () => ({ ok: true }),
+      create: () => ({ start: async () => started(gateway), stop: async () => undefined, send: async () => ({ messageId: '1' }) }),
+    });
+    const shared = { ...withModel(config(pg.url('shared'))), channels: { telegram: { botToken: '123456:test-token' } } };
+    const stateA = makeTempState(shared);
+    const stateB = makeTempState(shared);
+    const started: string[] = [];
+    let onStart: (who: string) => void = () => undefined;
+    const record = (who: string) => {
+      started.push(who);
+      onStart(who);
+    };
+    const next = () => new Promise<string>((resolve) => (onStart = resolve));
+    try {
+      const firstStart = next();
+      const a = await startGateway({ port: 0, env: stateA.env, channelPlugins: [recording('a', record)] });
+      expect(await firstStart).toBe('a');
+      const b = await startGateway({ port: 0, env: stateB.env, channelPlugins: [recording('b', record)] });
+      try {
+        expect(started).toEqual(['a']); // b is up, standing by
+        const takeover = next();
+        await a.close('failover');
+        expect(await takeover).toBe('b');
+        expect(started).toEqual(['a', 'b']);
+      } finally {
+        await b.close('test done');
+      }
+    } finally {
+      stateA.cleanup();
+      stateB.cleanup();
+    }
+  }, 60_000);
+});
