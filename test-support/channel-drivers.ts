@@ -2,6 +2,7 @@ import type { ChannelTestDriver } from './channel-driver.js';
 import { createDiscordDriver } from './fake-discord/driver.js';
 import { createGoogleChatDriver } from './fake-googlechat/driver.js';
 import { createIMessageDriver } from './fake-imessage/driver.js';
+import { createNostrDriver } from './nostr-relay/driver.js';
 import { createTwitchDriver } from './irc-server/twitch-driver.js';
 import { createLineDriver } from './fake-line/driver.js';
 import { createMatrixDriver } from './fake-matrix/driver.js';
@@ -26,4 +27,5 @@ export const CHANNEL_DRIVERS: [name: string, make: () => ChannelTestDriver][] = 
   ['signal', createSignalDriver],
   ['line', createLineDriver],
   ['twitch', createTwitchDriver],
+  ['nostr', createNostrDriver],
 ];
