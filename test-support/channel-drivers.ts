@@ -11,6 +11,7 @@ import { createMattermostDriver } from './fake-mattermost/driver.js';
 import { createSignalDriver } from './fake-signal/driver.js';
 import { createSlackDriver } from './fake-slack/driver.js';
 import { createTelegramDriver } from './fake-telegram/driver.js';
+import { createZaloDriver } from './fake-zalo/driver.js';
 import { createWhatsAppDriver } from './fake-whatsapp/driver.js';
 
 /** Every built-in channel's platform driver, for tests that must hold for all of them. */
@@ -28,4 +29,5 @@ export const CHANNEL_DRIVERS: [name: string, make: () => ChannelTestDriver][] = 
   ['line', createLineDriver],
   ['twitch', createTwitchDriver],
   ['nostr', createNostrDriver],
+  ['zalo', createZaloDriver],
 ];
