@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAdapterHarness, type AdapterHarness } from '../../../test-support/channel-harness.js';
 import { asChannelPlugin } from '../../../test-support/channel-plugin.js';
+import { freePort } from '../../../test-support/fake-googlechat/driver.js';
 import { FAKE_ZALO_BOT, FakeZalo } from '../../../test-support/fake-zalo/fake-zalo.js';
 import { zaloChannel } from './index.js';
 
@@ -77,5 +78,45 @@ describe('Zalo adapter against the fake Bot API', () => {
     fake.revokeToken();
     await expect(start()).rejects.toMatchObject({ name: 'ChannelAuthError' });
     expect(zaloChannel.checkConfig?.({}, { platform: 'linux' })).toMatchObject({ ok: false, reason: expect.stringContaining('Zalo Bot Manager') });
+  });
+});
+
+describe('Zalo adapter in webhook mode', () => {
+  let fake: FakeZalo;
+  let h: AdapterHarness | undefined;
+  beforeEach(async () => {
+    fake = new FakeZalo();
+    await fake.start();
+  });
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+    await fake.close();
+  });
+
+  it('registers the webhook, accepts only posts carrying the secret, and answers through the API', async () => {
+    const port = await freePort();
+    const secret = 's3cret-for-tests';
+    const config = { botToken: fake.token, apiRoot: fake.baseUrl, webhookUrl: `http://127.0.0.1:${port}/zalo`, webhookSecret: secret, webhookPort: port, livenessMs: 3000 };
+    expect(zaloChannel.checkConfig?.({ ...config, webhookSecret: undefined }, { platform: 'linux' })).toMatchObject({ ok: false, reason: expect.stringContaining('webhookSecret') });
+    // Zalo holds what users say until the webhook answers.
+    fake.userMessage(ANH, 'qua webhook');
+    h = createAdapterHarness(asChannelPlugin(zaloChannel), config);
+    const arrived = h.nextInbound(1);
+    await h.adapter.start();
+    expect((await arrived)[0]).toMatchObject({ senderId: ANH.id, peer: { kind: 'direct', id: ANH.id }, text: 'qua webhook' });
+    expect(fake.counters.getUpdates).toBe(0);
+    expect(h.adapter.describe?.()).toMatchObject({ mode: 'webhook' });
+
+    const body = JSON.stringify({ event_name: 'message.text.received', message: { message_id: 'forged', from: { id: BAO.id }, chat: { id: BAO.id, chat_type: 'PRIVATE' }, text: 'forged', date: 1 } });
+    const post = (headers: Record<string, string>) => fetch(`http://127.0.0.1:${port}/zalo`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then((r) => r.status);
+    expect(await post({})).toBe(401);
+    expect(await post({ 'x-bot-api-secret-token': 'wrong-secret' })).toBe(401);
+    expect(await post({ 'x-bot-api-secret-token': secret })).toBe(200);
+    expect(h.inbound.map((m) => m.text)).toEqual(['qua webhook', 'forged']);
+
+    await h.adapter.send({ to: { kind: 'direct', id: ANH.id }, text: 'đã nhận' });
+    expect(fake.sent).toEqual([{ chatId: ANH.id, text: 'đã nhận' }]);
+    await h.nextHeartbeats(1, 5000);
   });
 });

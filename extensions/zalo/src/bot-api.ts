@@ -50,6 +50,11 @@ export class ZaloBotApi {
     return this.call('deleteWebhook', {}, signal);
   }
 
+  /** Zalo then POSTs every update to `url` with `X-Bot-Api-Secret-Token: <secret>`. */
+  setWebhook(url: string, secret: string, signal: AbortSignal): Promise<unknown> {
+    return this.call('setWebhook', { url, secret_token: secret }, signal);
+  }
+
   sendMessage(chatId: string, text: string, signal: AbortSignal): Promise<{ message_id?: string; date?: number }> {
     return this.call('sendMessage', { chat_id: chatId, text }, signal);
   }

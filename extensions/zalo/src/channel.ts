@@ -1,6 +1,6 @@
 /**
  * The Zalo channel plugin: a bot of the Zalo Bot Platform (Zalo Bot Manager
- * gives the token). Private chats are direct messages; group chats the bot
+ * gives the token), by long polling or, with `webhookUrl`, by webhook. Private chats are direct messages; group chats the bot
  * is in are groups, where "@<bot account name>" is a mention.
  */
 import { channelFactsFromManifest, defineChannel } from '../../../src-shared/plugin/api.js';
@@ -18,6 +18,16 @@ const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim() 
 function configProblem(config: Record<string, unknown>): string | undefined {
   if (!nonEmpty(config.botToken)) return 'Set channels.zalo.botToken to the token Zalo Bot Manager sent when you created the bot.';
   if (config.apiRoot !== undefined && (typeof config.apiRoot !== 'string' || !URL.canParse(config.apiRoot))) return 'channels.zalo.apiRoot must be a URL.';
+  if (config.webhookUrl !== undefined) {
+    if (typeof config.webhookUrl !== 'string' || !/^https?:\/\//.test(config.webhookUrl) || !URL.canParse(config.webhookUrl)) return 'channels.zalo.webhookUrl must be the public https:// URL Zalo should post to.';
+    // Without the secret anyone who finds the endpoint could speak as any Zalo user.
+    if (typeof config.webhookSecret !== 'string' || config.webhookSecret.length < 8 || config.webhookSecret.length > 256) {
+      return 'Set channels.zalo.webhookSecret to a random string of 8 to 256 characters; Zalo sends it back with every webhook so the endpoint can tell it from strangers.';
+    }
+  }
+  const port = config.webhookPort;
+  if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)) return 'channels.zalo.webhookPort must be a port number.';
+  if (config.webhookPath !== undefined && (typeof config.webhookPath !== 'string' || !config.webhookPath.startsWith('/'))) return 'channels.zalo.webhookPath must start with "/".';
   const t = config.pollTimeoutSeconds;
   if (t !== undefined && (typeof t !== 'number' || !Number.isInteger(t) || t < 1 || t > 60)) return 'channels.zalo.pollTimeoutSeconds must be a whole number of seconds from 1 to 60.';
   return undefined;
@@ -29,6 +39,17 @@ function resolveSettings(config: Record<string, unknown>): ZaloSettings {
     apiRoot: (nonEmpty(config.apiRoot) ? config.apiRoot : DEFAULT_API_ROOT).replace(/\/+$/, ''),
     pollTimeoutSeconds: typeof config.pollTimeoutSeconds === 'number' ? config.pollTimeoutSeconds : 30,
     livenessMs: typeof config.livenessMs === 'number' && config.livenessMs > 0 ? config.livenessMs : ZALO_CAPABILITIES.livenessMs,
+    ...(nonEmpty(config.webhookUrl)
+      ? {
+          webhook: {
+            url: config.webhookUrl.trim(),
+            secret: String(config.webhookSecret),
+            host: nonEmpty(config.webhookHost) ? config.webhookHost : '127.0.0.1',
+            port: typeof config.webhookPort === 'number' ? config.webhookPort : 8791,
+            path: nonEmpty(config.webhookPath) ? config.webhookPath : '/zalo',
+          },
+        }
+      : {}),
   };
 }
 
