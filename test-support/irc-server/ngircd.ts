@@ -7,7 +7,7 @@
  * front of ngIRCd, line for line, and can drop or stall its connections.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +47,7 @@ async function untilListening(host: string, port: number, child: ChildProcess, o
 
 /** Start ngIRCd on a free loopback port; `password` is the server password every client must send with PASS. */
 export async function startNgircd(opts: { password?: string } = {}): Promise<IrcServer> {
+  if (!existsSync(NGIRCD_PATH)) throw new Error(`${NGIRCD_PATH} is missing: install Debian's ngircd package (apt-get install ngircd) to run the Twitch tests.`);
   const dir = mkdtempSync(join(tmpdir(), 'openclaw-ngircd-'));
   const port = await freePort();
   const conf = join(dir, 'ngircd.conf');

@@ -98,7 +98,8 @@ export class TwitchAdapter implements ChannelAdapter {
   async send(msg: ChannelSend): Promise<{ messageId: string }> {
     const client = this.client;
     if (!client || !this.live || this.stopped) throw new Error('Twitch chat is not connected');
-    const target = msg.to.kind === 'direct' ? msg.to.id.toLowerCase() : msg.to.id.toLowerCase();
+    const id = msg.to.id.trim().toLowerCase();
+    const target = msg.to.kind === 'direct' || id.startsWith('#') ? id : `#${id}`;
     const valid = msg.to.kind === 'direct' ? /^[a-z0-9_]{2,25}$/.test(target) : /^#[a-z0-9_]{2,25}$/.test(target);
     if (!valid) throw new ChannelPermanentError(`Twitch cannot send to ${msg.to.kind} "${msg.to.id}": expected a login, or #channel for a chat room.`);
     // IRC has no line breaks inside a message, and several messages would spend the chat rate limit: one line it is.
@@ -112,8 +113,11 @@ export class TwitchAdapter implements ChannelAdapter {
     // The server answers in order: its PONG means it has read the line. Servers pace busy clients, so allow time.
     // A connection that closes meanwhile most likely carried the line already: sending it again would say it
     // twice, so only silence on an open connection (a stall, where the line is stuck) counts as not sent.
-    const closed = new Promise<'closed'>((resolve) => client.once('disconnected', () => resolve('closed')));
-    const outcome = await Promise.race([this.roundTrip('was sent but Twitch did not confirm it', LOGIN_TIMEOUT_MS).then(() => 'confirmed' as const), closed]);
+    let onClosed: (() => void) | undefined;
+    const closed = new Promise<'closed'>((resolve) => client.on('disconnected', (onClosed = () => resolve('closed'))));
+    const outcome = await Promise.race([this.roundTrip('was sent but Twitch did not confirm it', LOGIN_TIMEOUT_MS).then(() => 'confirmed' as const), closed]).finally(() =>
+      client.removeListener('disconnected', onClosed!),
+    );
     if (outcome === 'closed') this.ctx.log.debug('Twitch chat closed before confirming a sent line; counted as sent', { target });
     return { messageId: `${target}:${Date.now()}:${++this.idSeq}` };
   }
