@@ -30,6 +30,8 @@ export class FakeZalo {
   private readonly waiters = new Waiters();
   private readonly faults = { stall: false, error5xx: false, dropNext: false, rateLimit: false };
   private revoked = false;
+  // Bumped when a stall begins: requests that lived through one are never answered, like a server that hung.
+  private stallEpoch = 0;
   private webhook?: { url: string; secret: string };
   private server?: StartedServer & { server: Server };
   private closed = false;
@@ -82,8 +84,10 @@ export class FakeZalo {
     if (kind === 'drop') {
       this.faults.dropNext = true;
       this.server?.server.closeAllConnections();
-    } else if (kind === 'stall') this.faults.stall = on;
-    else this.faults.error5xx = on;
+    } else if (kind === 'stall') {
+      if (on && !this.faults.stall) this.stallEpoch++;
+      this.faults.stall = on;
+    } else this.faults.error5xx = on;
     this.waiters.notify();
   }
 
@@ -112,9 +116,11 @@ export class FakeZalo {
       req.socket.destroy();
       return;
     }
+    const epoch = this.stallEpoch;
     if (this.faults.stall) {
       await Promise.race([this.waiters.until(() => (!this.faults.stall || this.closed ? true : undefined), 2 ** 31 - 1, 'stall to end'), closed]);
-      if (!alive() || this.closed) return;
+      req.socket.destroy();
+      return;
     }
     const m = /^\/bot([^/]+)\/(\w+)$/.exec(new URL(req.url ?? '/', 'http://x').pathname);
     if (!m || req.method !== 'POST') return this.fail(res, 404, 404, 'Not Found');
@@ -130,7 +136,7 @@ export class FakeZalo {
       case 'getMe':
         return sendJson(res, 200, { ok: true, result: FAKE_ZALO_BOT });
       case 'getUpdates':
-        return this.getUpdates(res, Number(body.timeout ?? 30), alive, closed);
+        return this.getUpdates(req, res, Number(body.timeout ?? 30), () => alive() && this.stallEpoch === epoch, closed);
       case 'sendMessage': {
         this.counters.sendMessage++;
         const chatId = body.chat_id;
@@ -158,7 +164,7 @@ export class FakeZalo {
     }
   }
 
-  private async getUpdates(res: ServerResponse, timeoutSeconds: number, alive: () => boolean, closed: Promise<void>): Promise<void> {
+  private async getUpdates(req: IncomingMessage, res: ServerResponse, timeoutSeconds: number, alive: () => boolean, closed: Promise<void>): Promise<void> {
     this.counters.getUpdates++;
     if (this.webhook) return this.fail(res, 400, 400, 'Bad Request: webhook is set; delete it to use getUpdates');
     const waitMs = Math.max(0, Math.min(60, Number.isFinite(timeoutSeconds) ? timeoutSeconds : 30)) * 1000;
@@ -169,6 +175,7 @@ export class FakeZalo {
     // An update leaves the queue only when it is written to a client that is still there.
     if (!ready || this.closed || !alive() || this.queue.length === 0) {
       if (alive()) this.fail(res, 408, 408, 'Request Timeout');
+      else req.socket.destroy();
       return;
     }
     sendJson(res, 200, { ok: true, result: this.queue.shift() });
