@@ -1,0 +1,97 @@
+/**
+ * The local HTTP endpoint LINE posts webhooks to. It routes only
+ * `POST <path>`, hands the handler the request headers first (verify
+ * before reading), and caps the body size.
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** The body was larger than allowed. */
+export class BodyTooLargeError extends Error {
+  override name = 'BodyTooLargeError';
+}
+
+/** What to answer. */
+export interface WebhookReply {
+  status: number;
+  body: unknown;
+}
+
+/** Handles one `POST <path>`; `readBody` rejects with {@link BodyTooLargeError} past the cap. */
+export type WebhookHandler = (headers: IncomingHttpHeaders, readBody: () => Promise<Buffer>) => Promise<WebhookReply>;
+
+/** A listening endpoint. */
+export interface WebhookServer {
+  /** `http://host:port/path` as bound (the port is real even when 0 was asked). */
+  url: string;
+  /** Stop listening; requests in progress get `graceMs` to be answered before their connections are cut. */
+  close(graceMs: number): Promise<void>;
+}
+
+function readLimited(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      reject(new BodyTooLargeError(`body of ${declared} bytes exceeds ${maxBytes}`));
+      return;
+    }
+    const parts: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLargeError(`body exceeds ${maxBytes} bytes`));
+        return;
+      }
+      parts.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(parts)));
+    req.on('error', reject);
+  });
+}
+
+/** Listen on host:port; rejects when the port cannot be bound. */
+export async function startWebhookServer(opts: { host: string; port: number; path: string; maxBodyBytes: number; handle: WebhookHandler }): Promise<WebhookServer> {
+  const server: Server = createServer((req, res) => {
+    const send = (status: number, body: unknown) => {
+      if (res.headersSent || res.destroyed) return;
+      const text = JSON.stringify(body);
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    };
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== opts.path) return send(404, { error: 'not found' });
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      return send(405, { error: 'method not allowed' });
+    }
+    opts
+      .handle(req.headers, () => readLimited(req, opts.maxBodyBytes))
+      .then((reply) => send(reply.status, reply.body))
+      .catch((err: unknown) => send(err instanceof BodyTooLargeError ? 413 : 500, { error: err instanceof BodyTooLargeError ? 'payload too large' : 'internal error' }));
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  return {
+    url: `http://${host}:${port}${opts.path}`,
+    close: (graceMs) =>
+      new Promise<void>((resolve) => {
+        const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}
