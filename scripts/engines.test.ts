@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../test-support/gateway.js';
@@ -33,7 +33,20 @@ function accepts(range: string, version: string): boolean {
 }
 
 const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { engines: { node: string }; dependencies: Record<string, string>; devDependencies: Record<string, string> };
-const enginesOf = (name: string) => (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { engines?: { node?: string } }).engines?.node;
+/** A dependency's `engines.node`, from the plugin's own node_modules where npm put it there, else the app's. */
+const enginesOf = (name: string, from = REPO_ROOT) => {
+  const own = join(from, 'node_modules', name, 'package.json');
+  const file = existsSync(own) ? own : join(REPO_ROOT, 'node_modules', name, 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { engines?: { node?: string } }).engines?.node;
+};
+/** Every bundled plugin's own dependencies, with the folder they are installed for. */
+const pluginDeps = readdirSync(join(REPO_ROOT, 'extensions'), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(REPO_ROOT, 'extensions', d.name, 'package.json')))
+  .flatMap((d) => {
+    const dir = join(REPO_ROOT, 'extensions', d.name);
+    const own = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    return Object.keys(own.dependencies ?? {}).map((name) => ({ name, dir }));
+  });
 
 describe('package.json engines says what is true', () => {
   it('accepts the Node running the tests, and the lowest version it names is one every build tool accepts', () => {
@@ -44,14 +57,19 @@ describe('package.json engines says what is true', () => {
     expect(accepts(pkg.engines.node, '22.12.0')).toBe(true);
   });
 
-  it('the only packages that ask for more than Node 20.19 are the ones the README names', () => {
-    const asking = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })
-      .filter((name) => {
-        const range = enginesOf(name);
-        return range !== undefined && !accepts(range, '20.19.0');
-      })
-      .sort();
-    expect(asking).toEqual(['electron', 'openai']);
+  it('the only packages (the app\'s and its plugins\') that ask for more than Node 20.19 are the ones the README names', () => {
+    const all = [...Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).map((name) => ({ name, dir: REPO_ROOT })), ...pluginDeps];
+    const asking = [
+      ...new Set(
+        all
+          .filter(({ name, dir }) => {
+            const range = enginesOf(name, dir);
+            return range !== undefined && !accepts(range, '20.19.0');
+          })
+          .map((d) => d.name),
+      ),
+    ].sort();
+    expect(asking).toEqual(['@lancedb/lancedb', '@line/bot-sdk', 'electron', 'matrix-js-sdk', 'openai']);
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     for (const name of asking) expect(readme).toContain(`\`${name}\``);
   });
