@@ -105,7 +105,7 @@ export default tseslint.config(
   {
     // A plugin sees the gateway only through the plugin API (src-shared): the bundled channels are built
     // exactly like a third-party plugin, so anything they need is something every plugin can have.
-    files: ['extensions/**'],
+    files: ['extensions/**', 'plugin-kit/**'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-console': 'error',

@@ -16,7 +16,7 @@ import { ChatApi } from './chat-api.js';
 import { normalizeChatEvent } from './normalize.js';
 import { createRequestVerifier, type RequestVerifier } from './request-verifier.js';
 import { DEFAULT_TOKEN_URI, loadServiceAccount, type GoogleChatSettings } from './settings.js';
-import { startWebhookServer, type WebhookReply, type WebhookServer } from './webhook-server.js';
+import { startWebhookServer, type WebhookReply, type WebhookServer } from '../../../plugin-kit/webhook-server.js';
 
 // Chat events are small JSON documents; anything bigger is not Chat.
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -64,7 +64,7 @@ export class GoogleChatAdapter implements ChannelAdapter {
         port: s.webhookPort,
         path: s.webhookPath,
         maxBodyBytes: MAX_BODY_BYTES,
-        handle: (auth, readBody) => this.track(this.onRequest(auth, readBody)),
+        handle: (headers, readBody) => this.track(this.onRequest(headers.authorization, readBody)),
       });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;

@@ -13,7 +13,7 @@ import { isInvalidReplyToken, LineApi, type LineBotInfo } from './line-api.js';
 import { normalizeLineEvent, webhookEvents } from './normalize.js';
 import type { LineSettings } from './settings.js';
 import { verifyLineSignature } from './signature.js';
-import { startWebhookServer, type WebhookReply, type WebhookServer } from './webhook-server.js';
+import { startWebhookServer, type WebhookReply, type WebhookServer } from '../../../plugin-kit/webhook-server.js';
 
 // Webhook bodies are small JSON documents (a few events); anything bigger is not LINE.
 const MAX_BODY_BYTES = 1024 * 1024;

@@ -12,7 +12,7 @@ import { Connector, type ConnectorTarget } from './connector.js';
 import { ConversationStore } from './conversation-store.js';
 import { normalizeActivity, threadConversationId } from './normalize.js';
 import type { TeamsSettings } from './settings.js';
-import { startWebhookServer, type WebhookReply, type WebhookServer } from './webhook-server.js';
+import { startWebhookServer, type WebhookReply, type WebhookServer } from '../../../plugin-kit/webhook-server.js';
 
 // Activities are small JSON documents; anything bigger is not the connector.
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -55,7 +55,7 @@ export class TeamsAdapter implements ChannelAdapter {
         port: s.webhookPort,
         path: s.webhookPath,
         maxBodyBytes: MAX_BODY_BYTES,
-        handle: (auth, readBody) => this.track(this.onRequest(auth, readBody)),
+        handle: (headers, readBody) => this.track(this.onRequest(headers.authorization, readBody)),
       });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;

@@ -18,7 +18,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { ChannelPermanentError, isChannelAuthError, type ChannelAdapter, type ChannelContext, type ChannelSend } from '../../../src-shared/domain/channel.js';
 import { NO_UPDATE, ZaloBotApi, type ZaloBotInfo } from './bot-api.js';
 import { normalizeZaloUpdate } from './normalize.js';
-import { startWebhookServer, type WebhookReply, type WebhookServer } from './webhook-server.js';
+import { startWebhookServer, type WebhookReply, type WebhookServer } from '../../../plugin-kit/webhook-server.js';
 
 /** Settings with defaults applied. */
 export interface ZaloSettings {

@@ -1,5 +1,5 @@
 /**
- * The local HTTP endpoint LINE posts webhooks to. It routes only
+ * The local HTTP endpoint a platform posts its webhooks to (Google Chat, Teams, LINE, Zalo). It routes only
  * `POST <path>`, hands the handler the request headers first (verify
  * before reading), and caps the body size.
  */
