@@ -3,24 +3,13 @@
  * Google (JWKS, token endpoint, Chat REST API), with events signed and
  * POSTed to the adapter's endpoint as Chat would.
  */
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { waitForPeerTexts, type ChannelTestDriver } from '../channel-driver.js';
+import { freePort } from '../free-port.js';
 import { startFakeGoogleChat, type FakeGoogleChat } from './fake-google-chat.js';
 
 const USERS: [string, string, string] = ['users/1001', 'users/1002', 'users/1003'];
 const GROUP = 'spaces/AAAA';
 
-/** A free local port for the adapter's endpoint (the fake must know where to post before the adapter starts). */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-/** Three users with DMs to the app, and one space (`spaces/AAAA`) they share with it. */
 export function createGoogleChatDriver(): ChannelTestDriver {
   let fake: FakeGoogleChat | undefined;
   const need = (): FakeGoogleChat => {

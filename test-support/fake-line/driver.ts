@@ -5,7 +5,7 @@
  * and pushes alike.
  */
 import { waitForPeerTexts, type ChannelTestDriver } from '../channel-driver.js';
-import { freePort } from '../fake-googlechat/driver.js';
+import { freePort } from '../free-port.js';
 import { lineId, startFakeLine, type FakeLine } from './fake-line.js';
 
 const USERS: [string, string, string] = [lineId('U', 'ann'), lineId('U', 'bob'), lineId('U', 'cat')];

@@ -6,7 +6,7 @@
  * the thread of the post it answers.
  */
 import { waitForPeerTexts, type ChannelTestDriver } from '../channel-driver.js';
-import { freePort } from '../fake-googlechat/driver.js';
+import { freePort } from '../free-port.js';
 import { startFakeTeams, type FakeTeams } from './fake-teams.js';
 
 const USERS: [string, string, string] = ['29:1001', '29:1002', '29:1003'];

@@ -14,10 +14,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createServer as createNetServer } from 'node:net';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { BotApiError, FakeBotApi, int, type ApiResult, type FakeUser, type PostOptions } from './bot-api.js';
 import { Notifier, UpdateFeed, type PendingUpdate } from './update-feed.js';
+import { freePort } from '../free-port.js';
 
 export type { FakeChat, FakeUser, SentMessage, ChatAction, PostOptions } from './bot-api.js';
 
@@ -34,14 +34,7 @@ export interface ApiCall {
   resultIds?: number[];
 }
 
-/** A free TCP port on 127.0.0.1 (for listeners whose URL must be known before they start). */
-export async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
+export { freePort };
 
 const gone = (res: ServerResponse) => res.destroyed || res.writableEnded || res.socket?.destroyed === true;
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { freePort } from '../fake-googlechat/driver.js';
+import { freePort } from '../free-port.js';
 import { Waiters } from '../wait-until.js';
 
 export const NGIRCD_PATH = '/usr/sbin/ngircd';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdapterHarness, type AdapterHarness } from '../../../test-support/channel-harness.js';
 import { asChannelPlugin } from '../../../test-support/channel-plugin.js';
-import { freePort } from '../../../test-support/fake-googlechat/driver.js';
+import { freePort } from '../../../test-support/free-port.js';
 import { FAKE_BOT_USER_ID, lineId, startFakeLine, type FakeLine } from '../../../test-support/fake-line/fake-line.js';
 import { lineChannel } from './index.js';
 

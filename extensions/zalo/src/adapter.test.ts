@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAdapterHarness, type AdapterHarness } from '../../../test-support/channel-harness.js';
 import { asChannelPlugin } from '../../../test-support/channel-plugin.js';
-import { freePort } from '../../../test-support/fake-googlechat/driver.js';
+import { freePort } from '../../../test-support/free-port.js';
 import { FAKE_ZALO_BOT, FakeZalo } from '../../../test-support/fake-zalo/fake-zalo.js';
 import { zaloChannel } from './index.js';
 
