@@ -115,11 +115,17 @@ export async function listenLegacyCanvas(
   }
 }
 
-/** The model setup as it is now, for `health`; each problem is logged once, at start and after each reload. */
+/**
+ * The model setup as it is now, for `health` (which clients poll): worked out at start and after each
+ * reload, since it depends on the config only; each problem is logged once when it appears.
+ */
 export function watchModelSetup(o: { config(): ResolvedConfig; stateDir: string; log: Logger; onApplied(fn: () => void): unknown }): () => ModelSetup {
-  const now = () => describeModelSetup(o.config(), o.stateDir);
   const report = createModelSetupReporter(o.log);
-  report(now());
-  o.onApplied(() => report(now()));
-  return now;
+  let current = describeModelSetup(o.config(), o.stateDir);
+  report(current);
+  o.onApplied(() => {
+    current = describeModelSetup(o.config(), o.stateDir);
+    report(current);
+  });
+  return () => current;
 }
