@@ -219,9 +219,17 @@ export function routeMountPath(pluginId: string, path: string): string {
 /** Compiles a manifest's `groupIdPattern` (or a code-level rule) into `bareTargetKind`. */
 export function bareTargetKindFromPattern(pattern: string | undefined): ((id: string) => PeerKind) | undefined {
   if (pattern === undefined) return undefined;
-  const re = new RegExp(pattern);
-  return (id) => (re.test(id) ? 'group' : 'direct');
+  let rule = targetRules.get(pattern);
+  if (!rule) {
+    const re = new RegExp(pattern);
+    rule = (id) => (re.test(id) ? 'group' : 'direct');
+    targetRules.set(pattern, rule);
+  }
+  return rule;
 }
+
+// The catalog is rebuilt from the manifests on each lookup (status, send): each pattern is compiled once.
+const targetRules = new Map<string, (id: string) => PeerKind>();
 
 /** Wraps what an in-process plugin registered. */
 export function wrapCollected(collected: Collected, guard: CallGuard, log: PluginLogger): PluginContributions {
