@@ -24,7 +24,10 @@ export type WebhookHandler = (headers: IncomingHttpHeaders, readBody: () => Prom
 export interface WebhookServer {
   /** `http://host:port/path` as bound (the port is real even when 0 was asked). */
   url: string;
-  /** Stop listening; requests in progress get `graceMs` to be answered before their connections are cut. */
+  /**
+   * Stop listening; requests in progress get `graceMs` to be answered before their connections are cut.
+   * Resolves once every handler has finished too (a message being queued is never abandoned halfway).
+   */
   close(graceMs: number): Promise<void>;
 }
 
@@ -54,6 +57,7 @@ function readLimited(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
 
 /** Listen on host:port; rejects when the port cannot be bound. */
 export async function startWebhookServer(opts: { host: string; port: number; path: string; maxBodyBytes: number; handle: WebhookHandler }): Promise<WebhookServer> {
+  const inflight = new Set<Promise<unknown>>();
   const server: Server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {
       if (res.headersSent || res.destroyed) return;
@@ -67,10 +71,12 @@ export async function startWebhookServer(opts: { host: string; port: number; pat
       res.setHeader('allow', 'POST');
       return send(405, { error: 'method not allowed' });
     }
-    opts
+    const handled = opts
       .handle(req.headers, () => readLimited(req, opts.maxBodyBytes))
       .then((reply) => send(reply.status, reply.body))
       .catch((err: unknown) => send(err instanceof BodyTooLargeError ? 413 : 500, { error: err instanceof BodyTooLargeError ? 'payload too large' : 'internal error' }));
+    inflight.add(handled);
+    void handled.finally(() => inflight.delete(handled));
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -84,14 +90,16 @@ export async function startWebhookServer(opts: { host: string; port: number; pat
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
     url: `http://${host}:${port}${opts.path}`,
-    close: (graceMs) =>
-      new Promise<void>((resolve) => {
+    close: async (graceMs) => {
+      await new Promise<void>((resolve) => {
         const cut = setTimeout(() => server.closeAllConnections(), graceMs);
         server.close(() => {
           clearTimeout(cut);
           resolve();
         });
         server.closeIdleConnections();
-      }),
+      });
+      await Promise.allSettled([...inflight]);
+    },
   };
 }

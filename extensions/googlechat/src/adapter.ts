@@ -32,7 +32,6 @@ export class GoogleChatAdapter implements ChannelAdapter {
   private probing = false;
   private stopped = false;
   private stopping?: Promise<void>;
-  private readonly inflight = new Set<Promise<unknown>>();
   // users/… → the DM space with that user, learnt from events or looked up once.
   private readonly dmSpaces = new Map<string, string>();
 
@@ -64,7 +63,7 @@ export class GoogleChatAdapter implements ChannelAdapter {
         port: s.webhookPort,
         path: s.webhookPath,
         maxBodyBytes: MAX_BODY_BYTES,
-        handle: (headers, readBody) => this.track(this.onRequest(headers.authorization, readBody)),
+        handle: (headers, readBody) => this.onRequest(headers.authorization, readBody),
       });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -86,7 +85,7 @@ export class GoogleChatAdapter implements ChannelAdapter {
       this.stopped = true;
       clearInterval(this.probeTimer);
       // Events being queued right now still get their 200, so Chat does not send them again.
-      await Promise.all([this.server?.close(2_000), Promise.allSettled([...this.inflight])]);
+      await this.server?.close(2_000);
     })();
     return this.stopping;
   }
@@ -165,9 +164,4 @@ export class GoogleChatAdapter implements ChannelAdapter {
     }
   }
 
-  private track<T>(p: Promise<T>): Promise<T> {
-    this.inflight.add(p);
-    void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
-    return p;
-  }
 }

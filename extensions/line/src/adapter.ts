@@ -32,7 +32,6 @@ export class LineAdapter implements ChannelAdapter {
   private probing = false;
   private stopped = false;
   private stopping?: Promise<void>;
-  private readonly inflight = new Set<Promise<unknown>>();
   // peer id → the newest unused reply token for it.
   private readonly replyTokens = new Map<string, { token: string; at: number }>();
   private readonly retryKeys = new Map<string, { key: string; at: number }>();
@@ -53,7 +52,7 @@ export class LineAdapter implements ChannelAdapter {
         port: s.webhookPort,
         path: s.webhookPath,
         maxBodyBytes: MAX_BODY_BYTES,
-        handle: (headers, readBody) => this.track(this.onWebhook(headers, readBody)),
+        handle: (headers, readBody) => this.onWebhook(headers, readBody),
       });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -75,7 +74,7 @@ export class LineAdapter implements ChannelAdapter {
       this.stopped = true;
       clearInterval(this.probeTimer);
       // Webhooks being queued right now still get their 200, so LINE does not send them again.
-      await Promise.all([this.server?.close(2_000), Promise.allSettled([...this.inflight])]);
+      await this.server?.close(2_000);
     })();
     return this.stopping;
   }
@@ -174,9 +173,4 @@ export class LineAdapter implements ChannelAdapter {
     }
   }
 
-  private track<T>(p: Promise<T>): Promise<T> {
-    this.inflight.add(p);
-    void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
-    return p;
-  }
 }

@@ -28,7 +28,6 @@ export class TeamsAdapter implements ChannelAdapter {
   private probing = false;
   private stopped = false;
   private stopping?: Promise<void>;
-  private readonly inflight = new Set<Promise<unknown>>();
   private readonly store: ConversationStore;
 
   constructor(
@@ -55,7 +54,7 @@ export class TeamsAdapter implements ChannelAdapter {
         port: s.webhookPort,
         path: s.webhookPath,
         maxBodyBytes: MAX_BODY_BYTES,
-        handle: (headers, readBody) => this.track(this.onRequest(headers.authorization, readBody)),
+        handle: (headers, readBody) => this.onRequest(headers.authorization, readBody),
       });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -77,7 +76,7 @@ export class TeamsAdapter implements ChannelAdapter {
       this.stopped = true;
       clearInterval(this.probeTimer);
       // Activities being queued right now still get their 200, so the connector does not send them again.
-      await Promise.all([this.server?.close(2_000), Promise.allSettled([...this.inflight])]);
+      await this.server?.close(2_000);
     })();
     return this.stopping;
   }
@@ -176,9 +175,4 @@ export class TeamsAdapter implements ChannelAdapter {
     }
   }
 
-  private track<T>(p: Promise<T>): Promise<T> {
-    this.inflight.add(p);
-    void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
-    return p;
-  }
 }

@@ -43,7 +43,6 @@ export class ZaloAdapter implements ChannelAdapter {
   private loop?: Promise<void>;
   private server?: WebhookServer;
   private probeTimer?: NodeJS.Timeout;
-  private readonly inflight = new Set<Promise<unknown>>();
   private stopping?: Promise<void>;
 
   constructor(
@@ -76,7 +75,7 @@ export class ZaloAdapter implements ChannelAdapter {
           port: hook.port,
           path: hook.path,
           maxBodyBytes: 1024 * 1024,
-          handle: (headers, readBody) => this.track(this.onWebhook(headers, readBody)),
+          handle: (headers, readBody) => this.onWebhook(headers, readBody),
         });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
@@ -102,7 +101,7 @@ export class ZaloAdapter implements ChannelAdapter {
       this.abort.abort(new Error('stopping'));
       clearInterval(this.probeTimer);
       // The webhook stays registered: Zalo keeps retrying what arrives while the account is down.
-      await Promise.all([this.loop, this.server?.close(2_000), Promise.allSettled([...this.inflight])]);
+      await Promise.all([this.loop, this.server?.close(2_000)]);
     })();
     return this.stopping;
   }
@@ -177,11 +176,6 @@ export class ZaloAdapter implements ChannelAdapter {
     }
   }
 
-  private track<T>(p: Promise<T>): Promise<T> {
-    this.inflight.add(p);
-    void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
-    return p;
-  }
 
   private async handle(update: unknown): Promise<void> {
     const result = normalizeZaloUpdate(update, { channel: this.ctx.channel, accountId: this.ctx.accountId, botName: this.bot?.account_name });
