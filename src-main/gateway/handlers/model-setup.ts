@@ -1,4 +1,3 @@
-import { createProvider } from '../../agents/providers/index.js';
 import { detectOllama, OLLAMA_DEFAULT_URL, providerEntry, testProvider, type ProviderEntry, type ProviderSetup } from '../../agents/provider-setup.js';
 import { hashConfigText, readConfigText } from '../../config/load.js';
 import type { CallContext, Handlers } from '../dispatcher.js';
@@ -22,7 +21,11 @@ export function modelSetupHandlers(deps: ModelSetupDeps): Handlers {
       throw new InvalidRequestError((err as Error).message, { code: 'PROVIDER_SETUP_INCOMPLETE' });
     }
   };
-  const test = (entry: ProviderEntry) => testProvider(entry, createProvider({ id: entry.id, api: entry.config.api, apiKey: entry.config.apiKey, baseUrl: entry.config.baseUrl }, { maxRetries: 0 }));
+  // The model SDKs load on the first test, not at gateway start (as they do for turns: see model-router).
+  const test = async (entry: ProviderEntry) => {
+    const { createProvider } = await import('../../agents/providers/index.js');
+    return testProvider(entry, createProvider({ id: entry.id, api: entry.config.api, apiKey: entry.config.apiKey, baseUrl: entry.config.baseUrl }, { maxRetries: 0 }));
+  };
 
   return {
     'models.setup.detect': async () => {
