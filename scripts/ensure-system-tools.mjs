@@ -14,6 +14,8 @@ export const SYSTEM_TOOLS = [
   { path: '/usr/sbin/ngircd', pkg: 'ngircd', for: 'the Twitch chat tests (a real IRC server)' },
   { path: '/usr/bin/espeak-ng', pkg: 'espeak-ng', for: 'the voice-call tests (real speech)' },
   { path: '/usr/bin/sox', pkg: 'sox', for: 'the voice-call tests (speech as phone audio)' },
+  { path: '/usr/sbin/haproxy', pkg: 'haproxy', for: 'the high-availability tests (a real load balancer)' },
+  { path: '/usr/sbin/nginx', pkg: 'nginx-light', for: 'the remote-mode tests (a real reverse proxy)' },
 ];
 
 /**
