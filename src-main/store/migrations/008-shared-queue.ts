@@ -1,0 +1,50 @@
+import type { Migration } from './types.js';
+
+/**
+ * Several gateways on one database: which gateway works on a session's queued
+ * messages (`queue_session_owner`, one row per session with open messages,
+ * claimed with `FOR UPDATE SKIP LOCKED`), the owner recorded on each message it
+ * took (a finished turn is recorded only while its gateway still owns it), and
+ * the gateways that share the database (`gateway_instances`, for status and for
+ * telling a dead owner from a live one). A lone gateway writes the same rows.
+ */
+export const migration008: Migration = {
+  version: 8,
+  name: 'shared-queue',
+  sqlite: `
+      ALTER TABLE inbound_queue ADD COLUMN owner TEXT;
+      CREATE TABLE queue_session_owner (
+        session_key    TEXT PRIMARY KEY,
+        owner          TEXT,
+        claimed_at_ms  INTEGER
+      ) STRICT;
+      CREATE TABLE gateway_instances (
+        instance_id    TEXT PRIMARY KEY,
+        host           TEXT NOT NULL,
+        pid            INTEGER NOT NULL,
+        port           INTEGER,
+        started_at_ms  INTEGER NOT NULL,
+        seen_at_ms     INTEGER NOT NULL,
+        role           TEXT NOT NULL,
+        liveness       TEXT
+      ) STRICT;
+    `,
+  postgres: `
+      ALTER TABLE inbound_queue ADD COLUMN owner TEXT;
+      CREATE TABLE queue_session_owner (
+        session_key    TEXT PRIMARY KEY,
+        owner          TEXT,
+        claimed_at_ms  BIGINT
+      );
+      CREATE TABLE gateway_instances (
+        instance_id    TEXT PRIMARY KEY,
+        host           TEXT NOT NULL,
+        pid            INTEGER NOT NULL,
+        port           INTEGER,
+        started_at_ms  BIGINT NOT NULL,
+        seen_at_ms     BIGINT NOT NULL,
+        role           TEXT NOT NULL,
+        liveness       TEXT
+      );
+    `,
+};
