@@ -1,4 +1,5 @@
 /** `health` and `status` over the running gateway's parts: which part answers each section. */
+import type { MethodResult } from '../../src-shared/protocol/index.js';
 import type { ModelSetup } from '../agents/model-setup.js';
 import type { ChannelsRuntime } from '../channels/runtime.js';
 import type { ConfigPaths } from '../config/index.js';
@@ -15,6 +16,7 @@ import { cachedSessionCounts, createSnapshots, type Snapshots } from './snapshot
 import type { GatewayExtensions } from './start-types.js';
 
 export async function createGatewaySnapshots(o: {
+  cluster(): MethodResult<'health'>['cluster'];
   reloader: Reloader;
   startedAtMs: number;
   store: Store;
@@ -45,6 +47,7 @@ export async function createGatewaySnapshots(o: {
     storage: () => o.storeGuard.health(),
     plugins: () => o.plugins.runtime.health(),
     models: o.modelSetup,
+    cluster: o.cluster,
     sections: o.ext.sections,
     gateway: () => ({ port: listener.port, bind: config().gateway.bind, host: listener.host, url: listener.wsUrl(), authMode: auth.current().mode, controlUiUrl: listener.httpUrl() }),
     connections: () => o.connections.list().map((c) => c.grant?.role ?? ''),

@@ -27,6 +27,8 @@ export interface SnapshotInput {
   plugins?(): NonNullable<MethodResult<'health'>['plugins']>;
   /** Which models each agent can use. */
   models?(): NonNullable<MethodResult<'health'>['models']>;
+  /** Gateways sharing the database, where they do. */
+  cluster?(): MethodResult<'health'>['cluster'];
   /** Further named sections (plugins): each shown as is under its name in health and status. */
   sections?(): Record<string, unknown>;
 }
@@ -94,6 +96,8 @@ export function buildHealth(input: SnapshotInput): MethodResult<'health'> {
   if (plugins && (plugins.plugins.loaded || plugins.plugins.failed || plugins.plugins.notLoaded || plugins.plugins.disabled)) out.plugins = plugins;
   const models = input.models?.();
   if (models) out.models = models;
+  const cluster = input.cluster?.();
+  if (cluster) out.cluster = cluster;
   if (storage) {
     const { ok, error, recoveredCopy, lastErrorAtMs } = storage;
     out.storage = { ok, ...(error && { error }), ...(recoveredCopy && { recoveredCopy }), ...(lastErrorAtMs !== undefined && { lastErrorAtMs }) };
@@ -138,6 +142,8 @@ export function buildStatus(input: StatusInput): MethodResult<'status'> {
   };
   const plugins = input.plugins?.();
   if (plugins) out.plugins = plugins;
+  const cluster = input.cluster?.();
+  if (cluster) out.cluster = cluster;
   const models = input.models?.();
   if (models) out.models = models;
   if (input.includeHost) {

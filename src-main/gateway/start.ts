@@ -15,6 +15,7 @@ import { acquireInstanceLock } from './instance-lock.js';
 import { createListener } from './listener.js';
 import { createLocalClient } from './local-client.js';
 import { createReloader } from './reload.js';
+import { wirePeers, type Peers } from './peers-wiring.js';
 import { createGatewaySnapshots } from './snapshots-wiring.js';
 import { createStateFeed } from './state-feed.js';
 import { listenLegacyCanvas, loadStartupConfig, loggingSettings, openStateStore, watchModelSetup } from './startup.js';
@@ -89,7 +90,8 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   });
   channels.connect({ inbound: async (msg, o) => ({ duplicate: (await conversation.ingestInbound(msg, o)).duplicate }), policy: access });
 
-  const snapshots = await createGatewaySnapshots({ reloader, startedAtMs, store, storeGuard, channels, plugins, modelSetup, ext, listener, auth, connections, paths, starterConfigWritten });
+  let peers: Peers | undefined;
+  const snapshots = await createGatewaySnapshots({ cluster: () => peers?.cluster(), reloader, startedAtMs, store, storeGuard, channels, plugins, modelSetup, ext, listener, auth, connections, paths, starterConfigWritten });
   feed.onHealthChanged((o) => (o.localOnly ? bus.publishLocal : bus.publish)('health', snapshots.health()));
   const dispatcher = createDispatcher(
     gatewayHandlers({ conversation, channels, access, channelIds, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema() }),
@@ -117,8 +119,6 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     throw err;
   }
   const legacyCanvas = await listenLegacyCanvas(nodes, config().canvasHost?.port, listener.host, log);
-  const { resumed } = await conversation.queue.start();
-  const stopMaintenance = conversation.startMaintenance();
   // Channels connect in the background; `channels.status` shows their progress. Replies left
   // in the outbox by a previous run go out as their channels come up. Where gateways share the
   // database, only the holder of the channels lease runs them; one that loses it stops at once.
@@ -129,6 +129,10 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     if (held) channels.activate();
     else void channels.standBy();
   });
+  // Announced among the gateways sharing the database before taking any of the queued work.
+  peers = store.coordination && (await wirePeers({ coordination: store.coordination, lease: channelsLease, bus, channels, queue: conversation.queue, port: listener.port, log: log.child('peers') }));
+  const { resumed } = await conversation.queue.start();
+  const stopMaintenance = conversation.startMaintenance();
   // A plugin that loads or fails changes health: clients hear it at once.
   plugins.start(() => feed.healthChanged());
   ready = true;
@@ -143,7 +147,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   log.info('gateway listening', { url: listener.wsUrl(), bind: listener.host, authMode: auth.current().mode, pid: process.pid, startupMs: Date.now() - startedAtMs, resumedMessages: resumed });
 
   // Stopped in this order: nothing new comes in, work in flight finishes, then the listener and the store.
-  const shutdown: ((reason: string) => unknown)[] = [() => watcher.close(), stopMaintenance, () => channelsLease?.release(), () => channels.close(), () => conversation.queue.stop(), () => plugins.close()];
+  const shutdown: ((reason: string) => unknown)[] = [() => watcher.close(), stopMaintenance, () => channelsLease?.release(), () => channels.close(), () => conversation.queue.stop(), () => peers?.close(), () => plugins.close()];
   shutdown.push((reason) => server.close(reason), () => feed.close(), () => legacyCanvas?.close(), () => storeGuard.dispose(), () => store.close(), () => lock.release());
   let closing: Promise<void> | undefined;
   return {

@@ -1,5 +1,8 @@
-import type { QueueItem, Store } from '../store/types.js';
+import { isQueueClaimLost, type QueueItem, type Store, type StoreCoordination } from '../store/types.js';
 import type { Logger } from '../logging/index.js';
+
+/** Where gateways share the database: how often work is looked for besides the notes (a peer that died leaves no note). */
+export const CLAIM_INTERVAL_MS = 1000;
 
 /** How long finished items stay for dedupe (platform redelivery, repeated idempotency keys). */
 export const FINISHED_RETENTION_MS = 24 * 60 * 60_000;
@@ -56,6 +59,12 @@ interface Running<P extends QueuePayload> {
  * The durable inbound queue: a message is written to the store before the
  * caller is answered, processed one at a time per session and in parallel
  * across sessions, and picked up again after a crash or restart.
+ *
+ * Where several gateways share the database (`store.coordination`), a message
+ * is processed by the gateway that owns its session: each gateway claims the
+ * sessions nobody works on (including those of a gateway that died) when it is
+ * told that messages arrived and every second, and lets a session go when it has
+ * nothing left to do. A turn whose messages were taken over records nothing.
  */
 export class InboundQueue<P extends QueuePayload = QueuePayload> {
   private readonly pending = new Map<string, QueueItem<P>[]>();
@@ -64,26 +73,25 @@ export class InboundQueue<P extends QueuePayload = QueuePayload> {
   private idleWaiters: (() => void)[] = [];
   private stopped = false;
   private pruneTimer?: NodeJS.Timeout;
+  private claimTimer?: NodeJS.Timeout;
+  private unlisten?: () => void;
+  private pulling?: Promise<void>;
+  private pullAgain = false;
+  private claimFailureLogged = false;
+  private readonly coord?: StoreCoordination;
 
   constructor(
     private readonly store: Store,
     private readonly processor: QueueProcessor<P>,
     private readonly log: Logger,
     private readonly concurrency = 32,
-  ) {}
+  ) {
+    this.coord = store.coordination;
+  }
 
   /** Resume after a restart: items that were running when the process died run again. */
   async start(): Promise<{ resumed: number }> {
-    const requeued = await this.store.queue.requeueRunning();
-    let resumed = 0;
-    for (;;) {
-      const batch = (await this.store.queue.open<P>(1000)).filter((i) => !this.isKnown(i));
-      if (!batch.length) break;
-      for (const item of batch) this.addPending(item);
-      resumed += batch.length;
-      if (batch.length < 1000) break;
-    }
-    if (resumed) this.log.info('resuming queued messages', { resumed, wereRunning: requeued });
+    const resumed = this.coord ? await this.startShared(this.coord) : await this.resumeAlone();
     // Finished items are kept a day (platforms redeliver within hours), then forgotten.
     const prune = async () => {
       try {
@@ -100,18 +108,84 @@ export class InboundQueue<P extends QueuePayload = QueuePayload> {
     return { resumed };
   }
 
+  /** This gateway alone on its database: everything open is its own. */
+  private async resumeAlone(): Promise<number> {
+    const requeued = await this.store.queue.requeueRunning();
+    let resumed = 0;
+    for (;;) {
+      const batch = (await this.store.queue.open<P>(1000)).filter((i) => !this.isKnown(i));
+      if (!batch.length) break;
+      for (const item of batch) this.addPending(item);
+      resumed += batch.length;
+      if (batch.length < 1000) break;
+    }
+    if (resumed) this.log.info('resuming queued messages', { resumed, wereRunning: requeued });
+    return resumed;
+  }
+
+  /** Sharing the database: work is what this gateway claims, now, when told, and every second. */
+  private async startShared(coord: StoreCoordination): Promise<number> {
+    this.unlisten = coord.onNotice((topic) => {
+      if (topic === 'queue' || topic === 'live') void this.pull();
+    });
+    this.claimTimer = setInterval(() => void this.pull(), CLAIM_INTERVAL_MS);
+    this.claimTimer.unref();
+    const before = this.pendingCount();
+    await this.pull();
+    const resumed = this.pendingCount() - before;
+    if (resumed) this.log.info('took up queued messages', { resumed });
+    return resumed;
+  }
+
+  /** Claims what this gateway may work on (one claim at a time; asked again while running, it runs once more). */
+  private pull(): Promise<void> {
+    const coord = this.coord;
+    if (!coord || this.stopped) return Promise.resolve();
+    if (this.pulling) {
+      this.pullAgain = true;
+      return this.pulling;
+    }
+    this.pulling = (async () => {
+      do {
+        this.pullAgain = false;
+        try {
+          const items = await coord.claim<P>(200);
+          for (const item of items) if (!this.isKnown(item)) this.accept(item);
+          if (items.length >= 200) this.pullAgain = true;
+          this.claimFailureLogged = false;
+        } catch (err) {
+          if (!this.claimFailureLogged) this.log.warn('could not look for queued messages in the shared database; trying again', { err });
+          this.claimFailureLogged = true;
+        }
+      } while (this.pullAgain && !this.stopped);
+    })().finally(() => {
+      this.pulling = undefined;
+      this.pump();
+    });
+    return this.pulling;
+  }
+
+  /** Schedules an item this gateway is to process; `interrupt` aborts the session's running turn. */
+  private accept(item: QueueItem<P>): void {
+    const running = this.active.get(item.sessionKey);
+    if (running && item.payload.queueMode === 'interrupt') {
+      this.addPending(item, true);
+      running.controller.abort(new Error('interrupted by a newer message'));
+    } else this.addPending(item);
+  }
+
   /** Write the message durably, then schedule it. Duplicates (same dedupe key) are not run twice. */
   async ingest(req: IngestRequest<P>, nowMs = Date.now()): Promise<IngestResult> {
     const r = await this.store.queue.enqueue({ ...req, enqueuedAtMs: nowMs });
     if (r.duplicate) return { id: r.id, runId: r.existing!.runId, duplicate: true, queued: false };
-    // Exactly the row just written: no need to read it back.
-    const item: QueueItem<P> = { ...req, id: r.id, status: 'pending', attempts: 0, enqueuedAtMs: nowMs };
     const busy = this.active.has(req.sessionKey);
-    const mode = req.payload.queueMode ?? 'followup';
-    if (busy && mode === 'interrupt') {
-      this.addPending(item, true);
-      this.active.get(req.sessionKey)!.controller.abort(new Error('interrupted by a newer message'));
-    } else this.addPending(item);
+    if (this.coord) {
+      // Whoever owns the session takes it (this gateway, if nobody does).
+      await this.pull();
+      return { id: r.id, runId: req.runId, duplicate: false, queued: busy };
+    }
+    // Exactly the row just written: no need to read it back.
+    this.accept({ ...req, id: r.id, status: 'pending', attempts: 0, enqueuedAtMs: nowMs });
     this.pump();
     return { id: r.id, runId: req.runId, duplicate: false, queued: busy };
   }
@@ -142,7 +216,7 @@ export class InboundQueue<P extends QueuePayload = QueuePayload> {
 
   /** Resolves when nothing is pending or running. */
   idle(): Promise<void> {
-    if (!this.active.size && !this.pendingCount()) return Promise.resolve();
+    if (!this.active.size && !this.pendingCount() && !this.pulling) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -150,6 +224,8 @@ export class InboundQueue<P extends QueuePayload = QueuePayload> {
   async stop(timeoutMs = 5000): Promise<void> {
     this.stopped = true;
     clearInterval(this.pruneTimer);
+    clearInterval(this.claimTimer);
+    this.unlisten?.();
     for (const a of this.active.values()) a.controller.abort(new Error('gateway stopping'));
     await Promise.race([Promise.allSettled([...this.active.values()].map((a) => a.done)), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   }
@@ -187,7 +263,7 @@ export class InboundQueue<P extends QueuePayload = QueuePayload> {
       if (!batch.length) continue;
       this.run(sessionKey, batch);
     }
-    if (!this.active.size && !this.pendingCount()) {
+    if (!this.active.size && !this.pendingCount() && !this.pulling) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();
@@ -218,6 +294,12 @@ export class InboundQueue<P extends QueuePayload = QueuePayload> {
       try {
         await this.processor(batch, run);
       } catch (err) {
+        if (isQueueClaimLost(err)) {
+          // Another gateway took this conversation over (this one was seen dead): it answers; nothing of ours was recorded.
+          this.log.warn('another gateway took over this conversation; leaving it to that gateway', { sessionKey, runId: run.runId });
+          this.pending.delete(sessionKey);
+          return;
+        }
         this.log.error('processing a queued message failed', { sessionKey, runId: run.runId, err });
         const now = Date.now();
         const message = err instanceof Error ? err.message : String(err);
@@ -227,8 +309,19 @@ export class InboundQueue<P extends QueuePayload = QueuePayload> {
       } finally {
         this.active.delete(sessionKey);
         if (this.pending.has(sessionKey)) this.ready.push(sessionKey);
+        else if (this.coord) this.letGo(this.coord, sessionKey);
         this.pump();
       }
     })();
+  }
+
+  /** Nothing left here for the session: let another gateway have it, unless messages arrived meanwhile. */
+  private letGo(coord: StoreCoordination, sessionKey: string): void {
+    coord.release(sessionKey).then(
+      (released) => {
+        if (!released) void this.pull();
+      },
+      (err: unknown) => this.log.debug('could not release a conversation; it stays ours until this gateway stops', { sessionKey, err }),
+    );
   }
 }

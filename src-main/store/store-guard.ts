@@ -146,6 +146,7 @@ export function guardStore(inner: Store, opts: StoreGuardOptions): GuardedStore 
     close: () => inner.close(),
     backup: inner.backup?.bind(inner),
     ...(inner.lease ? { lease: inner.lease.bind(inner) } : {}),
+    ...(inner.coordination ? { coordination: inner.coordination } : {}),
     devices: wrapRepo(inner.devices, 'devices'),
     deviceTokens: wrapRepo(inner.deviceTokens, 'deviceTokens'),
     sessions: wrapRepo(inner.sessions, 'sessions'),

@@ -125,7 +125,9 @@ export interface QueueRepo {
   byRunId<P = unknown>(runId: string): Promise<QueueItem<P> | undefined>;
   /** Pending and running items in arrival order. */
   open<P = unknown>(limit: number): Promise<QueueItem<P>[]>;
+  /** @throws {QueueClaimLostError} where gateways share the database and another one owns the message now */
   markRunning(id: number, nowMs: number): Promise<void>;
+  /** @throws {QueueClaimLostError} as `markRunning` */
   finish(id: number, status: 'done' | 'failed' | 'dropped', nowMs: number, error?: string): Promise<void>;
   /** After a crash: running items go back to pending. Returns how many. */
   requeueRunning(): Promise<number>;
@@ -366,6 +368,11 @@ export interface Store extends StoreRepos {
    * connection of its own. Absent where only one gateway can use the database anyway (SQLite's instance lock).
    */
   lease?(name: string, opts?: { retryMs?: number }): StoreLease;
+  /**
+   * Where several gateways share the database: who works on which session's messages, and what they tell
+   * each other. Absent where one gateway has the database to itself.
+   */
+  readonly coordination?: StoreCoordination;
   /** Closes the database; idempotent. */
   close(): Promise<void>;
 }
@@ -384,6 +391,71 @@ export interface StoreLease {
   /** Gives it up (another gateway may take it) and stops trying. */
   release(): Promise<void>;
 }
+
+/** A gateway that shares the database, as the others see it. */
+export interface GatewayInstance {
+  instanceId: string;
+  host: string;
+  pid: number;
+  port?: number;
+  startedAtMs: number;
+  /** When it last said it was alive (its own clock). */
+  seenAtMs: number;
+  /** What it does: `primary` (runs the chat channels) or `standby`. */
+  role: string;
+  /** Its coordination connection is open on the server: false once it died or lost the database. */
+  alive: boolean;
+  /** This gateway. */
+  self: boolean;
+}
+
+/** What gateways sharing one database tell each other. */
+export type CoordinationTopic = 'event' | 'abort';
+
+/**
+ * Gateways working together on one database. Each session's messages are worked on by one gateway at a
+ * time (the session's owner, claimed with `FOR UPDATE SKIP LOCKED`); a gateway that dies (its coordination
+ * connection closes on the server) leaves its sessions to be claimed by another, and a turn is recorded only
+ * while its gateway still owns the message (`QueueClaimLostError` otherwise), so each message is answered once.
+ */
+export interface StoreCoordination {
+  readonly instanceId: string;
+  /** Announces this gateway and keeps it announced (a connection of its own, re-opened after failures). */
+  join(info: { host: string; pid: number; port?: number; role: string }): Promise<void>;
+  setRole(role: string): void;
+  /** True while this gateway's coordination connection is up (the others see it alive). */
+  live(): boolean;
+  /**
+   * Takes work, oldest first: messages of sessions nobody owns (new, released, or left by a gateway that
+   * died; their running messages run again) and new messages of the sessions this gateway owns.
+   */
+  claim<P = unknown>(limit: number): Promise<QueueItem<P>[]>;
+  /** Lets go of a session; false (and kept) when it has open messages, which the caller should claim. */
+  release(sessionKey: string): Promise<boolean>;
+  /** Tells the other gateways (not this one). */
+  notify(topic: CoordinationTopic, payload: unknown): Promise<void>;
+  /**
+   * Hears the others: their notes, `queue` when messages arrived anywhere, `outbox` when replies were
+   * written anywhere, and `live` when this gateway's connection came back (work may have been missed).
+   */
+  onNotice(fn: (topic: CoordinationTopic | 'queue' | 'outbox' | 'live', payload: unknown) => void): () => void;
+  /** Every gateway registered, this one included, as last read (refreshed about every second). */
+  peers(): GatewayInstance[];
+  /** Leaves: the others see this gateway gone at once; idempotent. */
+  close(): Promise<void>;
+}
+
+/** A turn tried to record a message that another gateway took over (this one was seen dead): nothing was written. */
+export class QueueClaimLostError extends Error {
+  override readonly name = 'QueueClaimLostError';
+  readonly code = 'QUEUE_CLAIM_LOST';
+  constructor(readonly queueId: number) {
+    super(`message ${queueId} is now handled by another gateway`);
+  }
+}
+
+/** Recognised by name: a storage plugin bundles its own copy of the class. */
+export const isQueueClaimLost = (err: unknown): boolean => err instanceof Error && err.name === 'QueueClaimLostError';
 
 /**
  * One schema change, written once per dialect. `version` equals the number in the

@@ -2,6 +2,11 @@ import pg from 'pg';
 import type { PluginLogger } from '../../../src-shared/plugin/api.js';
 import type { StoreLease } from '../../../src-shared/store/types.js';
 
+const CHECK_EVERY_MS = 1000;
+const CHECK_TIMEOUT_MS = 2500;
+/** The server gives up on a silent connection (and so frees the lock) after about 2 + 3 × 1 s. */
+const SERVER_KEEPALIVE = 'SET tcp_keepalives_idle = 2; SET tcp_keepalives_interval = 1; SET tcp_keepalives_count = 3';
+
 /**
  * A lease as a PostgreSQL session-level advisory lock on a connection of its own: the server releases
  * it the moment that connection dies, so a gateway that lost the connection also lost the lease, and says
@@ -12,6 +17,7 @@ export function createAdvisoryLease(name: string, client: () => pg.Client, log: 
   let held = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  let check: NodeJS.Timeout | undefined;
   const listeners = new Set<(held: boolean) => void>();
   const set = (next: boolean) => {
     if (next === held) return;
@@ -28,9 +34,25 @@ export function createAdvisoryLease(name: string, client: () => pg.Client, log: 
   const drop = (c: pg.Client) => {
     if (conn !== c) return;
     conn = undefined;
+    clearInterval(check);
     set(false);
+    // A connection that stopped answering may never finish a polite end: cut it.
+    (c as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
     c.end().catch(() => undefined);
     retry();
+  };
+  // Fencing: the holder asks every second whether its connection still answers and gives the lease up
+  // after CHECK_TIMEOUT_MS of silence, sooner than the server drops a silent connection (SERVER_KEEPALIVE),
+  // so it has stopped acting on the lease before anyone else can win it.
+  const watch = (c: pg.Client) => {
+    clearInterval(check);
+    check = setInterval(() => {
+      c.query({ text: 'SELECT 1', query_timeout: CHECK_TIMEOUT_MS } as pg.QueryConfig).catch((err: unknown) => {
+        log.warn('the lease connection stopped answering', { lease: name, err: (err as Error).message });
+        drop(c);
+      });
+    }, CHECK_EVERY_MS);
+    check.unref();
   };
   const attempt = async (): Promise<void> => {
     if (stopped) return;
@@ -44,11 +66,14 @@ export function createAdvisoryLease(name: string, client: () => pg.Client, log: 
         c.on('end', () => drop(c));
         conn = c;
         await c.connect();
+        await c.query(SERVER_KEEPALIVE);
       }
       const r = await conn.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`openclaw.lease.${name}`]);
       if (stopped) return;
-      if (r.rows[0]?.ok) set(true);
-      else retry();
+      if (r.rows[0]?.ok) {
+        watch(conn);
+        set(true);
+      } else retry();
     } catch (err) {
       log.debug('lease not taken yet', { lease: name, err: (err as Error).message });
       if (conn) drop(conn);
@@ -66,6 +91,7 @@ export function createAdvisoryLease(name: string, client: () => pg.Client, log: 
     async release() {
       stopped = true;
       clearTimeout(timer);
+      clearInterval(check);
       const c = conn;
       conn = undefined;
       set(false);

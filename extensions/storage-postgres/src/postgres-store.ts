@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import pg from 'pg';
 import type { PluginLogger } from '../../../src-shared/plugin/api.js';
-import { SchemaTooNewError, StoreOpenError, type Store, type StoreLease, type StoreMigration, type StoreRepos, type StoreTx } from '../../../src-shared/store/types.js';
+import { SchemaTooNewError, StoreOpenError, type Store, type StoreCoordination, type StoreLease, type StoreMigration, type StoreRepos, type StoreTx } from '../../../src-shared/store/types.js';
 import { isConnectionFailure, toOpenError, toRequestError } from './pg-errors.js';
+import { createCoordination } from './coordination.js';
 import { createAdvisoryLease } from './lease.js';
-import { createRepos, type Queryable } from './repos.js';
+import { createRepos, type Atomic, type Queryable } from './repos.js';
 
 /** `storage.postgres`, as the config schema and the plugin manifest describe it. */
 export interface PostgresStoreConfig {
@@ -86,7 +89,12 @@ export async function openPostgresStore(config: PostgresStoreConfig, migrations:
     if (err instanceof SchemaTooNewError) throw err;
     throw toOpenError(err, target);
   }
-  return new PostgresStore(pool, target.redacted, target.where, (name, retryMs) => createAdvisoryLease(name, () => new pg.Client(connection), log, retryMs));
+  // This gateway among the others on the database, for as long as this process runs.
+  const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  return new PostgresStore(pool, target.redacted, target.where, instanceId, {
+    newLease: (name, retryMs) => createAdvisoryLease(name, () => new pg.Client(connection), log, retryMs),
+    coordination: (atomic) => createCoordination({ instanceId, client: () => new pg.Client(connection), atomic, log }),
+  });
 }
 
 /**
@@ -148,19 +156,22 @@ class PostgresStore implements Store {
   readonly outbox: Store['outbox'];
   readonly usage: Store['usage'];
   readonly nodeApprovals: Store['nodeApprovals'];
+  readonly coordination: StoreCoordination;
   private closed = false;
   private readonly leases = new Set<StoreLease>();
+  private readonly newLease: (name: string, retryMs?: number) => StoreLease;
 
   constructor(
     private readonly pool: pg.Pool,
     readonly path: string,
     private readonly where: string,
-    private readonly newLease: (name: string, retryMs?: number) => StoreLease,
+    private readonly instanceId: string,
+    parts: { newLease: (name: string, retryMs?: number) => StoreLease; coordination: (atomic: Atomic) => StoreCoordination },
   ) {
-    const repos = translated(
-      createRepos(pool, (fn) => this.inTransaction(fn)),
-      where,
-    );
+    const atomic: Atomic = (fn) => this.inTransaction(fn);
+    const repos = translated(createRepos(pool, atomic, instanceId), where);
+    this.newLease = parts.newLease;
+    this.coordination = parts.coordination(atomic);
     this.getMeta = repos.getMeta;
     this.setMeta = repos.setMeta;
     this.devices = repos.devices;
@@ -205,7 +216,7 @@ class PostgresStore implements Store {
     };
     // Inside a transaction a repository's own multi-statement steps need no transaction of their own.
     const repos = translated(
-      createRepos(client, (fn) => fn(client)),
+      createRepos(client, (fn) => fn(client), this.instanceId),
       this.where,
     );
     const tx: StoreTx = { ...repos, transaction: (fn) => savepoint(() => fn(tx)) };
@@ -245,6 +256,7 @@ class PostgresStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.leases].map((l) => l.release()));
+    await this.coordination.close();
     await this.pool.end();
   }
 }

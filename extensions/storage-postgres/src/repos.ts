@@ -21,7 +21,7 @@ import {
   type SessionRow,
   type TranscriptRow,
 } from '../../../src-shared/store/rows.js';
-import { UnknownDeviceError, type QueueItem, type QueueStatus, type StoreRepos } from '../../../src-shared/store/types.js';
+import { QueueClaimLostError, UnknownDeviceError, type QueueItem, type QueueStatus, type StoreRepos } from '../../../src-shared/store/types.js';
 
 /** Something that runs a query: the pool (any connection) or one transaction's client. */
 export interface Queryable {
@@ -41,7 +41,14 @@ const changes = async (db: Queryable, sql: string, params: unknown[]): Promise<n
  * The repositories in PostgreSQL's dialect, over `db`. The rows and their conversion to records are the
  * shared ones (`src-shared/store/rows.ts`), so both backends return the same records.
  */
-export function createRepos(db: Queryable, atomic: Atomic): StoreRepos {
+export function createRepos(db: Queryable, atomic: Atomic, instanceId: string): StoreRepos {
+  // Every gateway on the database hears that work arrived (the sender's id lets it skip its own note).
+  const note = (topic: 'queue' | 'outbox', about: string) => db.query('SELECT pg_notify($1, $2)', [`openclaw_${topic}`, `${instanceId}\u001f${about}`]);
+  // A message is marked only by the gateway that owns it (or before anyone claimed it): a gateway taken for
+  // dead, whose sessions another one took over, records nothing.
+  const fenced = async (sql: string, params: unknown[], id: number) => {
+    if (!(await changes(db, sql, params))) throw new QueueClaimLostError(id);
+  };
   return {
     getMeta: async (key) => (await one<{ value: string }>(db, 'SELECT value FROM meta WHERE key = $1', [key]))?.value,
     setMeta: async (key, value) => void (await db.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value])),
@@ -221,7 +228,11 @@ export function createRepos(db: Queryable, atomic: Atomic): StoreRepos {
           "INSERT INTO inbound_queue (dedupe_key, session_key, agent_id, run_id, payload_json, status, enqueued_at_ms) VALUES ($1, $2, $3, $4, $5, 'pending', $6) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
           [item.dedupeKey, item.sessionKey, item.agentId, item.runId, JSON.stringify(item.payload), item.enqueuedAtMs],
         );
-        if (inserted) return { id: inserted.id, duplicate: false };
+        if (inserted) {
+          await db.query('INSERT INTO queue_session_owner (session_key) VALUES ($1) ON CONFLICT DO NOTHING', [item.sessionKey]);
+          await note('queue', item.sessionKey);
+          return { id: inserted.id, duplicate: false };
+        }
         const existing = toQueueItem((await one<QueueRow>(db, 'SELECT * FROM inbound_queue WHERE dedupe_key = $1', [item.dedupeKey]))!) as QueueItem<P>;
         return { id: existing.id, duplicate: true, existing };
       },
@@ -234,8 +245,10 @@ export function createRepos(db: Queryable, atomic: Atomic): StoreRepos {
         return r ? (toQueueItem(r) as QueueItem<P>) : undefined;
       },
       open: async <P>(limit: number) => (await all<QueueRow>(db, "SELECT * FROM inbound_queue WHERE status IN ('pending', 'running') ORDER BY id LIMIT $1", [limit])).map((r) => toQueueItem(r) as QueueItem<P>),
-      markRunning: async (id, nowMs) => void (await db.query("UPDATE inbound_queue SET status = 'running', attempts = attempts + 1, started_at_ms = $1 WHERE id = $2", [nowMs, id])),
-      finish: async (id, status, nowMs, error) => void (await db.query('UPDATE inbound_queue SET status = $1, finished_at_ms = $2, error = $3 WHERE id = $4', [status, nowMs, error ?? null, id])),
+      markRunning: (id, nowMs) =>
+        fenced("UPDATE inbound_queue SET status = 'running', attempts = attempts + 1, started_at_ms = $1 WHERE id = $2 AND (owner IS NULL OR owner = $3)", [nowMs, id, instanceId], id),
+      finish: (id, status, nowMs, error) =>
+        fenced('UPDATE inbound_queue SET status = $1, finished_at_ms = $2, error = $3 WHERE id = $4 AND (owner IS NULL OR owner = $5)', [status, nowMs, error ?? null, id, instanceId], id),
       requeueRunning: () => changes(db, "UPDATE inbound_queue SET status = 'pending' WHERE status = 'running'", []),
       counts: async () => {
         const out: Record<QueueStatus, number> = { pending: 0, running: 0, done: 0, failed: 0, dropped: 0 };
@@ -290,12 +303,15 @@ export function createRepos(db: Queryable, atomic: Atomic): StoreRepos {
     },
 
     outbox: {
-      add: async (i) =>
-        (await one<{ id: number }>(
+      add: async (i) => {
+        const id = (await one<{ id: number }>(
           db,
           "INSERT INTO outbox (target_key, reply_json, session_key, status, next_attempt_at_ms, created_at_ms) VALUES ($1, $2, $3, 'pending', $4, $4) RETURNING id",
           [i.targetKey, JSON.stringify(i.reply), i.sessionKey ?? null, i.nowMs],
-        ))!.id,
+        ))!.id;
+        await note('outbox', String(id));
+        return id;
+      },
       heads: async (limit) =>
         (await all<OutboxRow>(db, "SELECT o.* FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox WHERE status = 'pending' GROUP BY target_key) h ON o.id = h.id ORDER BY o.id LIMIT $1", [limit])).map(toOutboxItem),
       get: async (id) => {

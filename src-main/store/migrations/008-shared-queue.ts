@@ -6,13 +6,15 @@ import type { Migration } from './types.js';
  * claimed with `FOR UPDATE SKIP LOCKED`), the owner recorded on each message it
  * took (a finished turn is recorded only while its gateway still owns it), and
  * the gateways that share the database (`gateway_instances`, for status and for
- * telling a dead owner from a live one). A lone gateway writes the same rows.
+ * telling a dead owner from a live one), and events too large for a notification
+ * (`gateway_events`, read once by the other gateways, then pruned).
  */
 export const migration008: Migration = {
   version: 8,
   name: 'shared-queue',
   sqlite: `
       ALTER TABLE inbound_queue ADD COLUMN owner TEXT;
+      CREATE INDEX inbound_queue_session_open ON inbound_queue (session_key, id) WHERE status IN ('pending', 'running');
       CREATE TABLE queue_session_owner (
         session_key    TEXT PRIMARY KEY,
         owner          TEXT,
@@ -28,9 +30,15 @@ export const migration008: Migration = {
         role           TEXT NOT NULL,
         liveness       TEXT
       ) STRICT;
+      CREATE TABLE gateway_events (
+        id             INTEGER PRIMARY KEY,
+        payload_json   TEXT NOT NULL,
+        created_at_ms  INTEGER NOT NULL
+      ) STRICT;
     `,
   postgres: `
       ALTER TABLE inbound_queue ADD COLUMN owner TEXT;
+      CREATE INDEX inbound_queue_session_open ON inbound_queue (session_key, id) WHERE status IN ('pending', 'running');
       CREATE TABLE queue_session_owner (
         session_key    TEXT PRIMARY KEY,
         owner          TEXT,
@@ -45,6 +53,11 @@ export const migration008: Migration = {
         seen_at_ms     BIGINT NOT NULL,
         role           TEXT NOT NULL,
         liveness       TEXT
+      );
+      CREATE TABLE gateway_events (
+        id             BIGSERIAL PRIMARY KEY,
+        payload_json   TEXT NOT NULL,
+        created_at_ms  BIGINT NOT NULL
       );
     `,
 };

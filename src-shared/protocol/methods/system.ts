@@ -39,6 +39,27 @@ export const ModelsHealthSchema = Type.Object({
   problems: Type.Array(Type.String()),
 });
 
+/** Where several gateways share one database: this gateway's role and the others as it last saw them. */
+export const ClusterSchema = Type.Object({
+  instanceId: Type.String(),
+  /** `primary` runs the chat channels (it holds the channels lease); `standby` serves clients and turns and waits. */
+  role: Type.String(),
+  /** This gateway's coordination connection is up (the others see it alive). */
+  live: Type.Boolean(),
+  peers: Type.Array(
+    Type.Object({
+      instanceId: Type.String(),
+      host: Type.String(),
+      pid: Type.Integer(),
+      port: Type.Optional(Type.Integer()),
+      role: Type.String(),
+      alive: Type.Boolean(),
+      /** How long ago it last said it was alive. */
+      seenAgoMs: Type.Integer(),
+    }),
+  ),
+});
+
 /** `health` result: cached or live snapshot. */
 export const HealthSnapshotSchema = Type.Object({
   ok: Type.Boolean(),
@@ -57,6 +78,7 @@ export const HealthSnapshotSchema = Type.Object({
   plugins: Type.Optional(PluginsHealthSchema),
   /** Model setup. The gateway itself stays `ok` without a model (it still serves clients, channels and nodes). */
   models: Type.Optional(ModelsHealthSchema),
+  cluster: Type.Optional(ClusterSchema),
   uptimeMs: Type.Integer(),
   version: Type.String(),
 });
@@ -91,6 +113,7 @@ export const StatusSchema = Type.Object({
   /** Plugin counts and failed critical plugins. */
   plugins: Type.Optional(PluginsHealthSchema),
   models: Type.Optional(ModelsHealthSchema),
+  cluster: Type.Optional(ClusterSchema),
   /** Admin-only details: paths, pid, memory. */
   host: Type.Optional(
     Type.Object({

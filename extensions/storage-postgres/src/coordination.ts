@@ -1,0 +1,272 @@
+import pg from 'pg';
+import type { PluginLogger } from '../../../src-shared/plugin/api.js';
+import { toQueueItem, type QueueRow } from '../../../src-shared/store/rows.js';
+import type { CoordinationTopic, GatewayInstance, QueueItem, StoreCoordination } from '../../../src-shared/store/types.js';
+import type { Atomic } from './repos.js';
+
+/** How often this gateway says it is alive and reads the others. */
+const HEARTBEAT_MS = 1000;
+/** A heartbeat unanswered this long means the connection is gone (the server's own keep-alive gives up later, see below). */
+const HEARTBEAT_TIMEOUT_MS = 2500;
+/** A notification's payload limit is 8000 bytes; larger notes travel through `gateway_events`. */
+const INLINE_NOTE_BYTES = 7000;
+/** Notes kept in `gateway_events` this long for the others to read. */
+const NOTE_RETENTION_MS = 60_000;
+const LISTENED = ['openclaw_queue', 'openclaw_outbox', 'openclaw_event', 'openclaw_abort'] as const;
+
+// The server gives up on a connection it hears nothing from after about 2 + 3 × 1 s; this gateway gives up
+// on its own side sooner (HEARTBEAT_TIMEOUT_MS), so it stops acting as an owner before the others can see it dead.
+const SERVER_KEEPALIVE = 'SET tcp_keepalives_idle = 2; SET tcp_keepalives_interval = 1; SET tcp_keepalives_count = 3';
+
+// A gateway is alive while the server still has its coordination connection: the same backend pid, started at the same time.
+const LIVENESS_OF_ME = "(SELECT a.pid::text || '@' || extract(epoch from a.backend_start)::text FROM pg_stat_activity a WHERE a.pid = pg_backend_pid())";
+const ALIVE = "EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid::text || '@' || extract(epoch from a.backend_start)::text = i.liveness)";
+
+interface InstanceRow {
+  instance_id: string;
+  host: string;
+  pid: number;
+  port: number | null;
+  started_at_ms: number;
+  seen_at_ms: number;
+  role: string;
+  alive: boolean;
+}
+
+export interface CoordinationDeps {
+  instanceId: string;
+  /** A new client for the coordination connection (the store's connection settings). */
+  client: () => pg.Client;
+  atomic: Atomic;
+  log: PluginLogger;
+}
+
+/**
+ * Gateways sharing one PostgreSQL database. This gateway's coordination connection (its own, outside the
+ * pool) registers it in `gateway_instances` with the identity of that server backend, LISTENs for the
+ * others' notes and says every second that it is alive. When the connection dies the server forgets the
+ * backend, and the other gateways see this one dead at once: its sessions can be claimed.
+ */
+export function createCoordination(deps: CoordinationDeps): StoreCoordination {
+  const { instanceId: me, log } = deps;
+  const listeners = new Set<(topic: CoordinationTopic | 'queue' | 'outbox' | 'live', payload: unknown) => void>();
+  let info: { host: string; pid: number; port?: number; role: string } | undefined;
+  let startedAtMs = Date.now();
+  let conn: pg.Client | undefined;
+  let live = false;
+  let closed = false;
+  let peers: GatewayInstance[] = [];
+  let beat: NodeJS.Timeout | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let lastPruneMs = 0;
+
+  const emit = (topic: CoordinationTopic | 'queue' | 'outbox' | 'live', payload: unknown) => {
+    for (const fn of [...listeners]) {
+      try {
+        fn(topic, payload);
+      } catch (err) {
+        log.warn('a coordination listener failed', { topic, err: (err as Error).message });
+      }
+    }
+  };
+
+  const setLive = (next: boolean) => {
+    if (next === live) return;
+    live = next;
+    log.info(next ? 'joined the gateways sharing the database' : 'lost the coordination connection; the other gateways may take over this one’s conversations', { instanceId: me });
+    if (next) emit('live', true);
+  };
+
+  const drop = (c: pg.Client, why: string) => {
+    if (conn !== c) return;
+    conn = undefined;
+    clearInterval(beat);
+    setLive(false);
+    log.warn('the coordination connection failed', { err: why });
+    // A connection that stopped answering may never finish a polite end: cut it.
+    (c as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    c.end().catch(() => undefined);
+    scheduleConnect();
+  };
+
+  const scheduleConnect = () => {
+    if (closed) return;
+    clearTimeout(retry);
+    retry = setTimeout(() => void connect(), HEARTBEAT_MS);
+    retry.unref();
+  };
+
+  const onNotification = (n: pg.Notification) => {
+    const raw = n.payload ?? '';
+    if (n.channel === 'openclaw_queue' || n.channel === 'openclaw_outbox') {
+      const cut = raw.indexOf('\u001f');
+      if (raw.slice(0, cut) === me) return;
+      emit(n.channel === 'openclaw_queue' ? 'queue' : 'outbox', raw.slice(cut + 1));
+      return;
+    }
+    const topic: CoordinationTopic = n.channel === 'openclaw_event' ? 'event' : 'abort';
+    let note: { from: string; data?: unknown; ref?: number };
+    try {
+      note = JSON.parse(raw) as typeof note;
+    } catch {
+      return;
+    }
+    if (note.from === me) return;
+    if (note.ref === undefined) return emit(topic, note.data);
+    void deps
+      .atomic((db) => db.query<{ payload_json: string }>('SELECT payload_json FROM gateway_events WHERE id = $1', [note.ref]))
+      .then((r) => {
+        const row = r.rows[0];
+        if (row) emit(topic, JSON.parse(row.payload_json));
+      })
+      .catch((err: unknown) => log.warn('a large note from another gateway could not be read', { err: (err as Error).message }));
+  };
+
+  const heartbeat = async (c: pg.Client) => {
+    const now = Date.now();
+    const q = (text: string, values: unknown[]) => c.query({ text, values, query_timeout: HEARTBEAT_TIMEOUT_MS } as pg.QueryConfig);
+    try {
+      await q('UPDATE gateway_instances SET seen_at_ms = $2, role = $3, port = $4 WHERE instance_id = $1', [me, now, info!.role, info!.port ?? null]);
+      const rows = (await q(`SELECT i.*, ${ALIVE} AS alive FROM gateway_instances i ORDER BY i.started_at_ms, i.instance_id`, [])).rows as InstanceRow[];
+      peers = rows.map((r) => ({
+        instanceId: r.instance_id,
+        host: r.host,
+        pid: r.pid,
+        ...(r.port ? { port: r.port } : {}),
+        startedAtMs: r.started_at_ms,
+        seenAtMs: r.seen_at_ms,
+        role: r.role,
+        alive: r.alive,
+        self: r.instance_id === me,
+      }));
+      if (now - lastPruneMs > 30_000) {
+        lastPruneMs = now;
+        // Gateways gone for an hour are forgotten; notes older than a minute were read by everyone who was there.
+        await q(`DELETE FROM gateway_instances i WHERE NOT ${ALIVE} AND i.seen_at_ms < $1`, [now - 3_600_000]);
+        await q('DELETE FROM gateway_events WHERE created_at_ms < $1', [now - NOTE_RETENTION_MS]);
+      }
+    } catch (err) {
+      drop(c, (err as Error).message);
+    }
+  };
+
+  const connect = async (): Promise<void> => {
+    if (closed || conn || !info) return;
+    const c = deps.client();
+    conn = c;
+    c.on('error', (err) => drop(c, err.message));
+    c.on('end', () => drop(c, 'the server closed it'));
+    c.on('notification', onNotification);
+    try {
+      await c.connect();
+      await c.query(SERVER_KEEPALIVE);
+      for (const ch of LISTENED) await c.query(`LISTEN ${ch}`);
+      await c.query(
+        `INSERT INTO gateway_instances (instance_id, host, pid, port, started_at_ms, seen_at_ms, role, liveness) VALUES ($1, $2, $3, $4, $5, $6, $7, ${LIVENESS_OF_ME})
+         ON CONFLICT (instance_id) DO UPDATE SET seen_at_ms = EXCLUDED.seen_at_ms, role = EXCLUDED.role, port = EXCLUDED.port, liveness = EXCLUDED.liveness`,
+        [me, info.host, info.pid, info.port ?? null, startedAtMs, Date.now(), info.role],
+      );
+      if (conn !== c) return;
+      await heartbeat(c);
+      if (conn !== c) return;
+      setLive(true);
+      beat = setInterval(() => void heartbeat(c), HEARTBEAT_MS);
+      beat.unref();
+    } catch (err) {
+      drop(c, (err as Error).message);
+    }
+  };
+
+  return {
+    instanceId: me,
+    async join(i) {
+      info = { ...i };
+      startedAtMs = Date.now();
+      await connect();
+    },
+    setRole(role) {
+      if (info) info.role = role;
+    },
+    live: () => live,
+
+    claim<P>(limit: number) {
+      return deps.atomic(async (db) => {
+        const now = Date.now();
+        // Sessions with open messages that nobody alive owns: locked rows are being claimed by another gateway right now, skipped.
+        const claimed = (
+          await db.query<{ session_key: string }>(
+            `UPDATE queue_session_owner o SET owner = $1, claimed_at_ms = $2
+             WHERE o.session_key IN (
+               SELECT s.session_key FROM queue_session_owner s
+               WHERE s.session_key IN (SELECT q.session_key FROM inbound_queue q WHERE q.status IN ('pending', 'running'))
+                 AND (s.owner IS NULL OR (s.owner <> $1 AND NOT EXISTS (SELECT 1 FROM gateway_instances i WHERE i.instance_id = s.owner AND ${ALIVE})))
+               ORDER BY s.session_key LIMIT $3
+               FOR UPDATE SKIP LOCKED)
+             RETURNING o.session_key`,
+            [me, now, limit],
+          )
+        ).rows.map((r) => r.session_key);
+        // Their open messages, and new ones of sessions held already; what a dead owner was running runs again.
+        const rows = (
+          await db.query<QueueRow>(
+            `UPDATE inbound_queue q SET owner = $1, status = 'pending'
+             FROM queue_session_owner o
+             WHERE o.session_key = q.session_key AND o.owner = $1 AND q.status IN ('pending', 'running')
+               AND q.owner IS DISTINCT FROM $1
+             RETURNING q.*`,
+            [me],
+          )
+        ).rows;
+        if (claimed.length) log.debug('claimed conversations', { sessions: claimed.length, messages: rows.length });
+        return rows.map((r) => toQueueItem(r) as QueueItem<P>).sort((a, b) => a.id - b.id);
+      });
+    },
+
+    release(sessionKey) {
+      return deps.atomic(async (db) => {
+        const r = await db.query(
+          `UPDATE queue_session_owner SET owner = NULL, claimed_at_ms = NULL
+           WHERE session_key = $2 AND owner = $1
+             AND NOT EXISTS (SELECT 1 FROM inbound_queue WHERE session_key = $2 AND status IN ('pending', 'running'))`,
+          [me, sessionKey],
+        );
+        if (r.rowCount) return true;
+        const owner = (await db.query<{ owner: string | null }>('SELECT owner FROM queue_session_owner WHERE session_key = $1', [sessionKey])).rows[0]?.owner;
+        return owner !== me;
+      });
+    },
+
+    async notify(topic, data) {
+      const channel = `openclaw_${topic}`;
+      const inline = JSON.stringify({ from: me, data });
+      await deps.atomic(async (db) => {
+        if (Buffer.byteLength(inline) <= INLINE_NOTE_BYTES) {
+          await db.query('SELECT pg_notify($1, $2)', [channel, inline]);
+          return;
+        }
+        const id = (await db.query<{ id: number }>('INSERT INTO gateway_events (payload_json, created_at_ms) VALUES ($1, $2) RETURNING id', [JSON.stringify(data), Date.now()])).rows[0]!.id;
+        await db.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify({ from: me, ref: id })]);
+      });
+    },
+
+    onNotice(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    peers: () => peers,
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearTimeout(retry);
+      clearInterval(beat);
+      const c = conn;
+      conn = undefined;
+      live = false;
+      if (!c) return;
+      // Leaving on purpose: marked gone, so status elsewhere says so rather than waiting for it.
+      await c.query("UPDATE gateway_instances SET liveness = NULL, role = 'stopped', seen_at_ms = $2 WHERE instance_id = $1", [me, Date.now()]).catch(() => undefined);
+      await c.end().catch(() => undefined);
+    },
+  };
+}
