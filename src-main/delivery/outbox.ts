@@ -14,9 +14,9 @@ export interface OutboxOptions {
   maxAgeMs?: number;
 }
 
-/** Replies to one chat go out in order: they share a key. */
+/** Replies to one chat go out in order: they share a key (joined by the unit separator: PostgreSQL text cannot hold NUL). */
 export function outboxTargetKey(r: OutboundReply): string {
-  return [r.channel, r.accountId, r.to.kind, r.to.id, r.threadId ?? r.topicId ?? ''].join('\u0000');
+  return [r.channel, r.accountId, r.to.kind, r.to.id, r.threadId ?? r.topicId ?? ''].join('\u001f');
 }
 
 /**
