@@ -13,6 +13,7 @@ import { runHealth } from './commands/health.js';
 import { runLogs } from './commands/logs.js';
 import { memoryForget, memoryList, memorySearch, memoryShare, memoryStats } from './commands/memory.js';
 import { runStatus } from './commands/status.js';
+import { storageMigrate } from './commands/storage.js';
 import { reportFailure } from './output.js';
 import { installCliChannelChecker, pluginsDoctor, pluginsInfo, pluginsInstall, pluginsList, pluginsSetEnabled, pluginsUninstall } from './commands/plugins.js';
 
@@ -186,6 +187,16 @@ export function buildProgram(): Command {
     .option('--agent <id>', 'agent (default: look in every agent)')
     .option('--off', 'make it private to its owner again')
     .action(async (id: string, _o, cmd: Command) => memoryShare(id, globals(cmd)));
+
+  const storage = program.command('storage').description("the gateway's state database (SQLite in the state dir, or PostgreSQL)");
+  storage
+    .command('migrate')
+    .description('copy this install into another backend (empty), verifying every table\'s row count; the gateway must be stopped')
+    .option('--from <backend>', 'sqlite or postgres', 'sqlite')
+    .option('--to <backend>', 'sqlite or postgres', 'postgres')
+    .option('--to-url <url>', 'the PostgreSQL to copy to (default: storage.postgres.url from the config)')
+    .option('--json', 'JSON output')
+    .action(async (_o, cmd: Command) => storageMigrate(globals(cmd)));
 
   const config = program.command('config').description('read and edit the config file (validated before writing)');
   config

@@ -6,6 +6,7 @@ import { createQueueRepo, createSessionsRepo, createTranscriptRepo } from './con
 import { migrate, readSchemaVersion } from './migrate.js';
 import { createChannelPairingRepo } from './pairing-repo.js';
 import { createOutboxRepo } from './outbox-repo.js';
+import { sqliteTables } from './sqlite-tables.js';
 import { createUsageRepo } from './usage-repo.js';
 import { createNodeApprovalsRepo } from './node-approvals-repo.js';
 import type { SyncOf } from './sync.js';
@@ -188,6 +189,7 @@ class SqliteStore implements Store {
   readonly outbox: Store['outbox'];
   readonly usage: Store['usage'];
   readonly nodeApprovals: Store['nodeApprovals'];
+  readonly tables: Store['tables'];
   /** Settles when the open transaction ends; undefined when none is open. */
   private txDone: Promise<void> | undefined;
   private readonly tx: StoreTx;
@@ -211,6 +213,7 @@ class SqliteStore implements Store {
     this.outbox = outside.outbox;
     this.usage = outside.usage;
     this.nodeApprovals = outside.nodeApprovals;
+    this.tables = sqliteTables(db);
     this.tx = { ...inside, transaction: (fn) => this.savepoint(fn) };
   }
 

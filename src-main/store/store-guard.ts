@@ -147,6 +147,7 @@ export function guardStore(inner: Store, opts: StoreGuardOptions): GuardedStore 
     backup: inner.backup?.bind(inner),
     ...(inner.lease ? { lease: inner.lease.bind(inner) } : {}),
     ...(inner.coordination ? { coordination: inner.coordination } : {}),
+    ...(inner.tables ? { tables: inner.tables } : {}),
     devices: wrapRepo(inner.devices, 'devices'),
     deviceTokens: wrapRepo(inner.deviceTokens, 'deviceTokens'),
     sessions: wrapRepo(inner.sessions, 'sessions'),

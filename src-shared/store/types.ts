@@ -373,6 +373,8 @@ export interface Store extends StoreRepos {
    * each other. Absent where one gateway has the database to itself.
    */
   readonly coordination?: StoreCoordination;
+  /** Whole tables, for moving an install from one backend to another (`openclaw storage migrate`). */
+  readonly tables?: StoreTables;
   /** Closes the database; idempotent. */
   close(): Promise<void>;
 }
@@ -390,6 +392,20 @@ export interface StoreLease {
   onChange(listener: (held: boolean) => void): () => void;
   /** Gives it up (another gateway may take it) and stops trying. */
   release(): Promise<void>;
+}
+
+/** A row as stored: column name to value (numbers, text, bytes, null). */
+export type StoredRow = Record<string, unknown>;
+
+/** Table-level access for copying an install between backends; the tables and columns are the migrations' own. */
+export interface StoreTables {
+  /** The gateway's tables in creation order (a table comes after those it refers to). */
+  names(): Promise<string[]>;
+  count(table: string): Promise<number>;
+  /** Every row, in batches of at most `batchSize`, in insertion order. */
+  read(table: string, batchSize: number): AsyncIterable<StoredRow[]>;
+  /** Adds rows as they are (ids included), in one transaction per call, skipping rows already there (written by a trigger); counters continue after the highest id. */
+  write(table: string, rows: StoredRow[]): Promise<void>;
 }
 
 /** A gateway that shares the database, as the others see it. */

@@ -8,6 +8,7 @@ import { isConnectionFailure, toOpenError, toRequestError } from './pg-errors.js
 import { createCoordination } from './coordination.js';
 import { createAdvisoryLease } from './lease.js';
 import { createRepos, type Atomic, type Queryable } from './repos.js';
+import { postgresTables } from './tables.js';
 
 /** `storage.postgres`, as the config schema and the plugin manifest describe it. */
 export interface PostgresStoreConfig {
@@ -157,6 +158,7 @@ class PostgresStore implements Store {
   readonly usage: Store['usage'];
   readonly nodeApprovals: Store['nodeApprovals'];
   readonly coordination: StoreCoordination;
+  readonly tables: Store['tables'];
   private closed = false;
   private readonly leases = new Set<StoreLease>();
   private readonly newLease: (name: string, retryMs?: number) => StoreLease;
@@ -172,6 +174,7 @@ class PostgresStore implements Store {
     const repos = translated(createRepos(pool, atomic, instanceId), where);
     this.newLease = parts.newLease;
     this.coordination = parts.coordination(atomic);
+    this.tables = postgresTables(pool, atomic);
     this.getMeta = repos.getMeta;
     this.setMeta = repos.setMeta;
     this.devices = repos.devices;
