@@ -81,6 +81,46 @@ describe.skipIf(unavailable !== undefined)(`a gateway on PostgreSQL${unavailable
     }
   }, 60_000);
 
+  it('loses nothing it accepted when the database restarts in the middle of a burst', async () => {
+    await pg.createDatabase('restart');
+    const s = makeTempState(withModel(config(pg.url('restart'))));
+    const gw = await startGateway({ port: 0, env: s.env });
+    try {
+      const c = await GatewayClient.connect({ url: gw.wsUrl, token, device: generateDeviceKeys(), scopes: [...CLI_DEFAULT_SCOPES] });
+      let finals = 0;
+      const someDone = new Promise<void>((resolve) => c.on((event, p: any) => event === 'chat' && p.state === 'final' && ++finals === 20 && resolve()));
+      const TOTAL = 120;
+      const send = (i: number) => c.call('chat.send', { sessionKey: `agent:main:r${i % 12}`, message: `burst ${i}`, idempotencyKey: `burst-${i}` });
+      const first = await Promise.allSettled(Array.from({ length: TOTAL }, (_, i) => send(i)));
+      expect(first.every((r) => r.status === 'fulfilled')).toBe(true);
+      await someDone;
+      // The server goes down mid-burst and comes back: turns in flight cannot record, new sends are refused as UNAVAILABLE.
+      await pg.kill();
+      const during = await send(TOTAL).then(
+        () => 'accepted',
+        (err: unknown) => (err as { code?: string }).code,
+      );
+      expect(during).toBe('UNAVAILABLE');
+      await pg.start();
+      // The refused one is sent again by its client (same idempotency key); everything accepted is answered once.
+      await expect(send(TOTAL)).resolves.toMatchObject({ runId: `burst-${TOTAL}` });
+      const outcomes = await Promise.all(Array.from({ length: TOTAL + 1 }, (_, i) => c.call<any>('agent.wait', { runId: `burst-${i}`, timeoutMs: 60_000 }, { timeoutMs: 70_000 })));
+      expect(outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
+      const users = new Map<string, number>();
+      for (let k = 0; k < 12; k++) {
+        const h = await c.call<any>('chat.history', { sessionKey: `agent:main:r${k}`, limit: 1000 });
+        for (const m of h.messages) if (m.role === 'user') users.set(m.content[0].text, (users.get(m.content[0].text) ?? 0) + 1);
+        expect(h.messages.filter((m: any) => m.role === 'assistant').length).toBe(h.messages.filter((m: any) => m.role === 'user').length);
+      }
+      expect(users.size).toBe(TOTAL + 1);
+      expect([...users.values()].every((n) => n === 1)).toBe(true);
+      c.close();
+    } finally {
+      await gw.close('test done');
+      s.cleanup();
+    }
+  }, 120_000);
+
   it('refuses to start with the reason when PostgreSQL refuses the password', async () => {
     const bad = makeTempState(withModel(config(`postgres://${pg.user}:not-the-password@127.0.0.1:${pg.port}/gateway`)));
     try {

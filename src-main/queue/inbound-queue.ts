@@ -4,6 +4,17 @@ import type { Logger } from '../logging/index.js';
 /** Where gateways share the database: how often work is looked for besides the notes (a peer that died leaves no note). */
 export const CLAIM_INTERVAL_MS = 1000;
 
+/** A turn the shared database failed under runs again after this pause. */
+const STORE_RETRY_MS = 1000;
+
+/** The database could not serve (recognised by name: a storage plugin bundles its own copy of the class). */
+const isStoreUnavailable = (err: unknown): boolean => {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e.name === 'StoreUnavailableError') return true;
+  }
+  return false;
+};
+
 /** How long finished items stay for dedupe (platform redelivery, repeated idempotency keys). */
 export const FINISHED_RETENTION_MS = 24 * 60 * 60_000;
 
@@ -294,6 +305,13 @@ export class InboundQueue<P extends QueuePayload = QueuePayload> {
       try {
         await this.processor(batch, run);
       } catch (err) {
+        if (this.coord && isStoreUnavailable(err)) {
+          // The shared database went away mid-turn (a restart, a network cut): nothing was recorded, so the
+          // turn runs again once it is back, here or (if this gateway is taken for dead meanwhile) elsewhere.
+          this.log.warn('the database was unavailable during a turn; it runs again when the database is back', { sessionKey, runId: run.runId, err });
+          this.retryLater(entry.batch);
+          return;
+        }
         if (isQueueClaimLost(err)) {
           // Another gateway took this conversation over (this one was seen dead): it answers; nothing of ours was recorded.
           this.log.warn('another gateway took over this conversation; leaving it to that gateway', { sessionKey, runId: run.runId });
@@ -313,6 +331,16 @@ export class InboundQueue<P extends QueuePayload = QueuePayload> {
         this.pump();
       }
     })();
+  }
+
+  /** Puts a batch back after a pause (the items stay claimed by this gateway in the database meanwhile). */
+  private retryLater(batch: QueueItem<P>[]): void {
+    const timer = setTimeout(() => {
+      if (this.stopped) return;
+      for (const item of batch) if (!this.isKnown(item)) this.accept(item);
+      this.pump();
+    }, STORE_RETRY_MS);
+    timer.unref();
   }
 
   /** Nothing left here for the session: let another gateway have it, unless messages arrived meanwhile. */

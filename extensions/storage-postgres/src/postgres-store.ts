@@ -234,6 +234,9 @@ class PostgresStore implements Store {
       throw toRequestError(err, this.where);
     }
     let broken: Error | undefined;
+    // The server can end the connection between two statements (a restart): heard here, not as an uncaught error.
+    const onError = (err: Error) => (broken = err);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await fn(client);
@@ -244,7 +247,9 @@ class PostgresStore implements Store {
       else await client.query('ROLLBACK').catch((e: unknown) => (broken = e as Error));
       throw toRequestError(err, this.where);
     } finally {
-      // A connection that failed mid-transaction is dropped, not handed to the next request.
+      // A connection that failed mid-transaction is dropped, not handed to the next request (and may still
+      // report its end: it keeps the listener); a healthy one goes back to the pool, which listens while it idles.
+      if (!broken) client.off('error', onError);
       client.release(broken);
     }
   }
