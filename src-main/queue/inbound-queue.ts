@@ -88,6 +88,7 @@ export class InboundQueue<P extends QueuePayload = QueuePayload> {
   private unlisten?: () => void;
   private pulling?: Promise<void>;
   private pullAgain = false;
+  private readonly toRelease = new Set<string>();
   private claimFailureLogged = false;
   private readonly coord?: StoreCoordination;
 
@@ -160,7 +161,10 @@ export class InboundQueue<P extends QueuePayload = QueuePayload> {
       do {
         this.pullAgain = false;
         try {
-          const items = await coord.claim<P>(200);
+          // Sessions go back in the claim's own transaction: a claim never skips a row a release of this gateway holds.
+          const releasing = [...this.toRelease].filter((k) => !this.active.has(k) && !this.pending.has(k));
+          this.toRelease.clear();
+          const items = await coord.claim<P>(200, releasing);
           for (const item of items) if (!this.isKnown(item)) this.accept(item);
           if (items.length >= 200) this.pullAgain = true;
           this.claimFailureLogged = false;
@@ -327,7 +331,7 @@ export class InboundQueue<P extends QueuePayload = QueuePayload> {
       } finally {
         this.active.delete(sessionKey);
         if (this.pending.has(sessionKey)) this.ready.push(sessionKey);
-        else if (this.coord) this.letGo(this.coord, sessionKey);
+        else if (this.coord) this.letGo(sessionKey);
         this.pump();
       }
     })();
@@ -343,13 +347,9 @@ export class InboundQueue<P extends QueuePayload = QueuePayload> {
     timer.unref();
   }
 
-  /** Nothing left here for the session: let another gateway have it, unless messages arrived meanwhile. */
-  private letGo(coord: StoreCoordination, sessionKey: string): void {
-    coord.release(sessionKey).then(
-      (released) => {
-        if (!released) void this.pull();
-      },
-      (err: unknown) => this.log.debug('could not release a conversation; it stays ours until this gateway stops', { sessionKey, err }),
-    );
+  /** Nothing left here for the session: let another gateway have it (unless messages arrived meanwhile: claimed right after). */
+  private letGo(sessionKey: string): void {
+    this.toRelease.add(sessionKey);
+    void this.pull();
   }
 }

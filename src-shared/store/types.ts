@@ -443,11 +443,11 @@ export interface StoreCoordination {
   live(): boolean;
   /**
    * Takes work, oldest first: messages of sessions nobody owns (new, released, or left by a gateway that
-   * died; their running messages run again) and new messages of the sessions this gateway owns.
+   * died; their running messages run again) and new messages of the sessions this gateway owns. First, in
+   * the same transaction, lets go of the `releasing` sessions this gateway is done with (those with open
+   * messages stay its own, and their new messages come back with the rest).
    */
-  claim<P = unknown>(limit: number): Promise<QueueItem<P>[]>;
-  /** Lets go of a session; false (and kept) when it has open messages, which the caller should claim. */
-  release(sessionKey: string): Promise<boolean>;
+  claim<P = unknown>(limit: number, releasing?: readonly string[]): Promise<QueueItem<P>[]>;
   /** Tells the other gateways (not this one). */
   notify(topic: CoordinationTopic, payload: unknown): Promise<void>;
   /**

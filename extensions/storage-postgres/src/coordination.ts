@@ -189,9 +189,18 @@ export function createCoordination(deps: CoordinationDeps): StoreCoordination {
     },
     live: () => live,
 
-    claim<P>(limit: number) {
+    claim<P>(limit: number, releasing: readonly string[] = []) {
       return deps.atomic(async (db) => {
         const now = Date.now();
+        // Sessions this gateway is done with go back first (only those with nothing open: new messages keep them here).
+        if (releasing.length) {
+          await db.query(
+            `UPDATE queue_session_owner o SET owner = NULL, claimed_at_ms = NULL
+             WHERE o.session_key = ANY($2) AND o.owner = $1
+               AND NOT EXISTS (SELECT 1 FROM inbound_queue q WHERE q.session_key = o.session_key AND q.status IN ('pending', 'running'))`,
+            [me, releasing],
+          );
+        }
         // Sessions with open messages that nobody alive owns: locked rows are being claimed by another gateway right now, skipped.
         const claimed = (
           await db.query<{ session_key: string }>(
@@ -219,20 +228,6 @@ export function createCoordination(deps: CoordinationDeps): StoreCoordination {
         ).rows;
         if (claimed.length) log.debug('claimed conversations', { sessions: claimed.length, messages: rows.length });
         return rows.map((r) => toQueueItem(r) as QueueItem<P>).sort((a, b) => a.id - b.id);
-      });
-    },
-
-    release(sessionKey) {
-      return deps.atomic(async (db) => {
-        const r = await db.query(
-          `UPDATE queue_session_owner SET owner = NULL, claimed_at_ms = NULL
-           WHERE session_key = $2 AND owner = $1
-             AND NOT EXISTS (SELECT 1 FROM inbound_queue WHERE session_key = $2 AND status IN ('pending', 'running'))`,
-          [me, sessionKey],
-        );
-        if (r.rowCount) return true;
-        const owner = (await db.query<{ owner: string | null }>('SELECT owner FROM queue_session_owner WHERE session_key = $1', [sessionKey])).rows[0]?.owner;
-        return owner !== me;
       });
     },
 

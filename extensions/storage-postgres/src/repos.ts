@@ -223,16 +223,18 @@ export function createRepos(db: Queryable, atomic: Atomic, instanceId: string): 
 
     queue: {
       enqueue: async <P>(item: { dedupeKey: string; sessionKey: string; agentId: string; runId: string; payload: P; enqueuedAtMs: number }) => {
+        // One round trip: the message, its session's owner row (for claiming), and the note to every gateway.
         const inserted = await one<{ id: number }>(
           db,
-          "INSERT INTO inbound_queue (dedupe_key, session_key, agent_id, run_id, payload_json, status, enqueued_at_ms) VALUES ($1, $2, $3, $4, $5, 'pending', $6) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
-          [item.dedupeKey, item.sessionKey, item.agentId, item.runId, JSON.stringify(item.payload), item.enqueuedAtMs],
+          `WITH ins AS (
+             INSERT INTO inbound_queue (dedupe_key, session_key, agent_id, run_id, payload_json, status, enqueued_at_ms) VALUES ($1, $2, $3, $4, $5, 'pending', $6)
+             ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, session_key),
+           own AS (INSERT INTO queue_session_owner (session_key) SELECT session_key FROM ins ON CONFLICT DO NOTHING),
+           noted AS (SELECT pg_notify('openclaw_queue', $7) FROM ins)
+           SELECT ins.id, (SELECT COUNT(*) FROM noted) AS noted FROM ins`,
+          [item.dedupeKey, item.sessionKey, item.agentId, item.runId, JSON.stringify(item.payload), item.enqueuedAtMs, `${instanceId}\u001f${item.sessionKey}`],
         );
-        if (inserted) {
-          await db.query('INSERT INTO queue_session_owner (session_key) VALUES ($1) ON CONFLICT DO NOTHING', [item.sessionKey]);
-          await note('queue', item.sessionKey);
-          return { id: inserted.id, duplicate: false };
-        }
+        if (inserted) return { id: inserted.id, duplicate: false };
         const existing = toQueueItem((await one<QueueRow>(db, 'SELECT * FROM inbound_queue WHERE dedupe_key = $1', [item.dedupeKey]))!) as QueueItem<P>;
         return { id: existing.id, duplicate: true, existing };
       },
