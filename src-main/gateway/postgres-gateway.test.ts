@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
 import { CLI_DEFAULT_SCOPES } from '../../src-shared/protocol/index.js';
 import { FakeOpenAIServer } from '../../test-support/fake-openai.js';
+import { FaultProxy } from '../../test-support/fault-proxy.js';
 import { REPO_ROOT } from '../../test-support/gateway.js';
 import { postgresUnavailableReason, startTestPostgres, type TestPostgres } from '../../test-support/postgres.js';
 import { makeTempState, type TempState } from '../../test-support/state-dir.js';
@@ -120,6 +121,59 @@ describe.skipIf(unavailable !== undefined)(`a gateway on PostgreSQL${unavailable
       s.cleanup();
     }
   }, 120_000);
+
+  it('fences: a primary cut off from the database stops its channels before the standby can start them', async () => {
+    await pg.createDatabase('fencing');
+    const proxy = await new FaultProxy(pg.port).start();
+    const events: { who: string; what: 'start' | 'stop'; at: number }[] = [];
+    let heard: () => void = () => undefined;
+    const recording = (who: string): ChannelPlugin => ({
+      id: 'telegram',
+      label: 'Telegram',
+      capabilities: { textLimit: 4096, format: 'plain', media: false, threads: false, livenessMs: 60_000 },
+      checkConfig: () => ({ ok: true }),
+      create: () => ({
+        start: async () => void (events.push({ who, what: 'start', at: Date.now() }), heard()),
+        stop: async () => void (events.push({ who, what: 'stop', at: Date.now() }), heard()),
+        send: async () => ({ messageId: '1' }),
+      }),
+    });
+    const until = (pred: () => boolean, ms: number, what: string) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}: ${JSON.stringify(events)}`)), ms);
+        heard = () => pred() && (clearTimeout(timer), resolve());
+        heard();
+      });
+    const channels = { telegram: { botToken: '123456:test-token' } };
+    // A reaches the database through the proxy; B directly.
+    const stateA = makeTempState({ ...withModel(config(`postgres://${pg.user}:${pg.password}@127.0.0.1:${proxy.port}/fencing`)), channels });
+    const stateB = makeTempState({ ...withModel(config(pg.url('fencing'))), channels });
+    const a = await startGateway({ port: 0, env: stateA.env, channelPlugins: [recording('a')] });
+    let b: Awaited<ReturnType<typeof startGateway>> | undefined;
+    try {
+      await until(() => events.some((e) => e.who === 'a' && e.what === 'start'), 10_000, 'a to run the channel');
+      b = await startGateway({ port: 0, env: stateB.env, channelPlugins: [recording('b')] });
+      // The cable is cut: nothing passes, nobody is told. The server would notice after its keep-alive (about 5 s).
+      const cutAt = Date.now();
+      proxy.partition();
+      await until(() => events.some((e) => e.who === 'a' && e.what === 'stop'), 10_000, 'a to stop its channel');
+      const stoppedAfterMs = events.find((e) => e.who === 'a' && e.what === 'stop')!.at - cutAt;
+      expect(stoppedAfterMs).toBeLessThan(5000);
+      expect(events.some((e) => e.who === 'b' && e.what === 'start')).toBe(false);
+      // Now the server gives up on A's connections, freeing the lease: B takes the channel over.
+      proxy.closeServerSide();
+      await until(() => events.some((e) => e.who === 'b' && e.what === 'start'), 10_000, 'b to take the channel over');
+      const aStop = events.find((e) => e.who === 'a' && e.what === 'stop')!.at;
+      const bStart = events.find((e) => e.who === 'b' && e.what === 'start')!.at;
+      expect(aStop).toBeLessThan(bStart);
+    } finally {
+      await proxy.close();
+      await b?.close('test done');
+      await a.close('test done');
+      stateA.cleanup();
+      stateB.cleanup();
+    }
+  }, 60_000);
 
   it('refuses to start with the reason when PostgreSQL refuses the password', async () => {
     const bad = makeTempState(withModel(config(`postgres://${pg.user}:not-the-password@127.0.0.1:${pg.port}/gateway`)));
