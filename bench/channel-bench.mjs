@@ -1,0 +1,196 @@
+// What every channel's end-to-end benchmark shares: simulated users in closed loop against the
+// platform's local fake (or real) server, first with a bare echo bot written with the platform's
+// SDK (the platform + SDK floor), then with the real gateway in its own process, its channel
+// plugin pointed at a fresh copy of the same server and an instant fake model answering. Each
+// channel's file says only what is particular to its platform:
+//
+//   runChannelBench({ id, start, echoBot }, { quick })
+//     start(role)      → a platform: { users, send(user, text), replies(user), waitFor(user, check, timeoutMs),
+//                        channelConfig(), close() }; `role` is 'echo' or 'gateway'
+//     echoBot(platform) → a function that stops the bot
+//
+// Result (bench/results/<id>.json): machine, quick, users, echoBotBaseline and gateway
+// { messages, messagesPerSec, p50Ms, p99Ms } (gateway also rssMiBAfter), and ratioToEchoBot.
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { ROOT, connect, freePort, percentile, rssBytes, spawnGateway, tempState } from './lib.mjs';
+
+export const round = (n, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+
+/** Simulated users per run. */
+export const USERS = 8;
+const REPLY_TIMEOUT_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 30_000;
+
+/**
+ * Bundles TypeScript test-support modules (fakes, drivers) into out/bench/<name>.mjs and imports
+ * them, so benchmarks run under plain Node with the code the tests use. Packages stay external.
+ */
+export async function loadTs(entries) {
+  await build({
+    entryPoints: Object.fromEntries(Object.entries(entries).map(([name, path]) => [name, join(ROOT, path)])),
+    outdir: join(ROOT, 'out/bench'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
+  });
+  const modules = {};
+  for (const name of Object.keys(entries)) modules[name] = await import(pathToFileURL(join(ROOT, 'out/bench', `${name}.mjs`)).href);
+  return modules;
+}
+
+/**
+ * Counts items of a growing list by key, reading only what was added since the last look, so
+ * waiting on replies costs the same at the ten-thousandth message as at the first.
+ */
+export function keyCounter(list, keyOf) {
+  const counts = new Map();
+  let scanned = 0;
+  return (key) => {
+    const items = list();
+    for (; scanned < items.length; scanned++) {
+      const k = keyOf(items[scanned]);
+      if (k !== undefined) counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    return counts.get(key) ?? 0;
+  };
+}
+
+/**
+ * A `waitFor` for fakes that can only say "something changed": look, and when the check fails,
+ * wait for the next change (`nextChange(leftMs)`, which may reject on its own timeout) and look again.
+ */
+export function waitByChanges(nextChange) {
+  return async (_user, check, timeoutMs) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!check()) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no reply within ${timeoutMs} ms`);
+      await nextChange(left).catch(() => undefined);
+    }
+  };
+}
+
+/** Closed loop per user: send a DM, wait until the bot's reply to that user arrives, repeat. */
+export async function closedLoop(platform, durationMs) {
+  const lat = [];
+  let n = 0;
+  const end = performance.now() + durationMs;
+  const t0 = performance.now();
+  await Promise.all(
+    platform.users.map(async (user) => {
+      let seen = platform.replies(user);
+      while (performance.now() < end) {
+        const s0 = performance.now();
+        await platform.send(user, `m${n}`);
+        await platform.waitFor(user, () => platform.replies(user) > seen, REPLY_TIMEOUT_MS);
+        seen = platform.replies(user);
+        lat.push(performance.now() - s0);
+        n++;
+      }
+    }),
+  );
+  lat.sort((a, b) => a - b);
+  const secs = (performance.now() - t0) / 1000;
+  return { messages: n, messagesPerSec: round(n / secs, 1), p50Ms: round(percentile(lat, 50)), p99Ms: round(percentile(lat, 99)) };
+}
+
+/** The real gateway with one channel configured, an instant model, DMs open to everyone. */
+async function startGateway(id, channelConfig, model) {
+  const s = tempState();
+  writeFileSync(
+    join(s.stateDir, 'openclaw.json'),
+    JSON.stringify({
+      gateway: { auth: { mode: 'token', token: s.token } },
+      logging: { file: join(s.dir, 'gateway.log'), level: 'warn' },
+      models: { providers: { fake: { baseUrl: `${model.baseUrl}/v1`, apiKey: 'x', api: 'openai-completions', models: [{ id: 'instant' }] } } },
+      agents: { defaults: { model: { primary: 'fake/instant' } } },
+      session: { dmScope: 'per-channel-peer' },
+      channels: { [id]: { ...channelConfig, dmPolicy: 'open', allowFrom: ['*'] } },
+    }),
+  );
+  const port = await freePort();
+  const child = spawnGateway(s.env, port);
+  const c = await connect(`ws://127.0.0.1:${port}`, s.token, { retryUntil: Date.now() + 20_000 });
+  const deadline = Date.now() + CONNECT_TIMEOUT_MS;
+  for (;;) {
+    const st = await c.call('channels.status');
+    const account = st.ok ? st.payload.channelAccounts[id]?.[0] : undefined;
+    if (account?.connected) break;
+    if (Date.now() > deadline) throw new Error(`${id} did not connect within ${CONNECT_TIMEOUT_MS} ms: ${JSON.stringify(account ?? st)}`);
+    // The gateway announces no event for this; status is what a user would look at.
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    rssMiB: () => {
+      const r = rssBytes(child.pid);
+      return r === null ? null : round(r / 1048576, 1);
+    },
+    async stop() {
+      c.close();
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+      s.cleanup();
+    },
+  };
+}
+
+/** Echo bot, then gateway, on fresh platforms; the same closed loop times both. */
+export async function runChannelBench({ id, start, echoBot, warmupMs = 1000 }, { quick = false } = {}) {
+  const { 'fake-openai': fakeModel } = await loadTs({ 'fake-openai': 'test-support/fake-openai.ts' });
+  const model = new fakeModel.FakeOpenAIServer({ script: () => ({ text: 'ok' }) });
+  await model.start();
+  const durationMs = quick ? 3000 : 10_000;
+  const out = {
+    benchmark: id,
+    when: new Date().toISOString(),
+    machine: { cpus: cpus().length, memGiB: round(totalmem() / 2 ** 30, 1), node: process.version },
+    quick,
+    users: USERS,
+  };
+  try {
+    {
+      const platform = await start('echo');
+      const stop = await echoBot(platform);
+      await closedLoop(platform, warmupMs);
+      out.echoBotBaseline = await closedLoop(platform, durationMs);
+      await stop();
+      await platform.close();
+    }
+    {
+      const platform = await start('gateway');
+      const gateway = await startGateway(id, await platform.channelConfig(), model);
+      await closedLoop(platform, warmupMs);
+      out.gateway = await closedLoop(platform, durationMs);
+      out.gateway.rssMiBAfter = gateway.rssMiB();
+      await gateway.stop();
+      await platform.close();
+    }
+  } finally {
+    await model.close();
+  }
+  out.ratioToEchoBot = {
+    messagesPerSec: round(out.gateway.messagesPerSec / out.echoBotBaseline.messagesPerSec, 3),
+    p50: round(out.gateway.p50Ms / out.echoBotBaseline.p50Ms, 2),
+    p99: round(out.gateway.p99Ms / out.echoBotBaseline.p99Ms, 2),
+  };
+  return out;
+}
+
+/** `node bench/<id>.mjs [--quick]`: run one channel's benchmark and write bench/results/<id>.json. */
+export async function runAsScript(moduleUrl, id, run) {
+  if (moduleUrl !== pathToFileURL(process.argv[1] ?? '').href) return;
+  const result = await run({ quick: process.argv.includes('--quick') });
+  const file = join(ROOT, 'bench', 'results', `${id}.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  process.stdout.write(`written to ${file}\n`);
+}
