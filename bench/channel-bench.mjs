@@ -129,13 +129,14 @@ async function startGateway(id, channelConfig, model) {
     // The gateway announces no event for this; status is what a user would look at.
     await new Promise((r) => setTimeout(r, 50));
   }
+  // Only the channel's users are measured: an operator client left connected would get every turn's events.
+  c.close();
   return {
     rssMiB: () => {
       const r = rssBytes(child.pid);
       return r === null ? null : round(r / 1048576, 1);
     },
     async stop() {
-      c.close();
       child.kill('SIGTERM');
       await once(child, 'exit');
       s.cleanup();
