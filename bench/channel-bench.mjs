@@ -1,15 +1,17 @@
 // What every channel's end-to-end benchmark shares: simulated users in closed loop against the
-// platform's local fake (or real) server, first with a bare echo bot written with the platform's
-// SDK (the platform + SDK floor), then with the real gateway in its own process, its channel
-// plugin pointed at a fresh copy of the same server and an instant fake model answering. Each
-// channel's file says only what is particular to its platform:
+// platform's local fake (or real) server, once through a bare echo bot written with the platform's
+// SDK (the platform + SDK floor) and once through the real gateway in its own process, its channel
+// plugin pointed at its own copy of the same server and an instant fake model answering. Both run
+// side by side and are measured in alternating slices, so a machine shared with other work loads
+// both alike and the ratio stays meaningful. Each channel's file says only what is particular to
+// its platform:
 //
 //   runChannelBench({ id, start, echoBot }, { quick })
 //     start(role)      → a platform: { users, send(user, text), replies(user), waitFor(user, check, timeoutMs),
 //                        channelConfig(), close() }; `role` is 'echo' or 'gateway'
 //     echoBot(platform) → a function that stops the bot
 //
-// Result (bench/results/<id>.json): machine, quick, users, echoBotBaseline and gateway
+// Result (bench/results/<id>.json): machine, quick, users, rounds, echoBotBaseline and gateway
 // { messages, messagesPerSec, p50Ms, p99Ms } (gateway also rssMiBAfter), and ratioToEchoBot.
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
@@ -79,10 +81,9 @@ export function waitByChanges(nextChange) {
   };
 }
 
-/** Closed loop per user: send a DM, wait until the bot's reply to that user arrives, repeat. */
-export async function closedLoop(platform, durationMs) {
+/** Closed loop per user for `durationMs`: send a DM, wait until the bot's reply to that user arrives, repeat. */
+async function closedLoop(platform, durationMs) {
   const lat = [];
-  let n = 0;
   const end = performance.now() + durationMs;
   const t0 = performance.now();
   await Promise.all(
@@ -90,17 +91,21 @@ export async function closedLoop(platform, durationMs) {
       let seen = platform.replies(user);
       while (performance.now() < end) {
         const s0 = performance.now();
-        await platform.send(user, `m${n}`);
+        await platform.send(user, `m${lat.length}`);
         await platform.waitFor(user, () => platform.replies(user) > seen, REPLY_TIMEOUT_MS);
         seen = platform.replies(user);
         lat.push(performance.now() - s0);
-        n++;
       }
     }),
   );
-  lat.sort((a, b) => a - b);
-  const secs = (performance.now() - t0) / 1000;
-  return { messages: n, messagesPerSec: round(n / secs, 1), p50Ms: round(percentile(lat, 50)), p99Ms: round(percentile(lat, 99)) };
+  return { lat, secs: (performance.now() - t0) / 1000 };
+}
+
+/** Figures over several closed-loop slices. */
+function summarize(slices) {
+  const lat = slices.flatMap((s) => s.lat).sort((a, b) => a - b);
+  const secs = slices.reduce((t, s) => t + s.secs, 0);
+  return { messages: lat.length, messagesPerSec: round(lat.length / secs, 1), p50Ms: round(percentile(lat, 50)), p99Ms: round(percentile(lat, 99)) };
 }
 
 /** The real gateway with one channel configured, an instant model, DMs open to everyone. */
@@ -144,39 +149,42 @@ async function startGateway(id, channelConfig, model) {
   };
 }
 
-/** Echo bot, then gateway, on fresh platforms; the same closed loop times both. */
+/** Echo bot and gateway on platforms of their own, warmed up, then timed in alternating slices. */
 export async function runChannelBench({ id, start, echoBot, warmupMs = 1000 }, { quick = false } = {}) {
   const { 'fake-openai': fakeModel } = await loadTs({ 'fake-openai': 'test-support/fake-openai.ts' });
   const model = new fakeModel.FakeOpenAIServer({ script: () => ({ text: 'ok' }) });
   await model.start();
-  const durationMs = quick ? 3000 : 10_000;
+  const rounds = quick ? 3 : 5;
+  const sliceMs = (quick ? 3000 : 10_000) / rounds;
   const out = {
     benchmark: id,
     when: new Date().toISOString(),
     machine: { cpus: cpus().length, memGiB: round(totalmem() / 2 ** 30, 1), node: process.version },
     quick,
     users: USERS,
+    rounds,
   };
+  const stops = [() => model.close()];
   try {
-    {
-      const platform = await start('echo');
-      const stop = await echoBot(platform);
-      await closedLoop(platform, warmupMs);
-      out.echoBotBaseline = await closedLoop(platform, durationMs);
-      await stop();
-      await platform.close();
+    const echo = await start('echo');
+    stops.unshift(() => echo.close());
+    stops.unshift(await echoBot(echo));
+    const viaGateway = await start('gateway');
+    stops.unshift(() => viaGateway.close());
+    const gateway = await startGateway(id, await viaGateway.channelConfig(), model);
+    stops.unshift(() => gateway.stop());
+    await closedLoop(echo, warmupMs);
+    await closedLoop(viaGateway, warmupMs);
+    const slices = { echo: [], gateway: [] };
+    for (let r = 0; r < rounds; r++) {
+      // Which goes first alternates, so neither is always measured right after the other.
+      const order = r % 2 ? ['gateway', 'echo'] : ['echo', 'gateway'];
+      for (const who of order) slices[who].push(await closedLoop(who === 'echo' ? echo : viaGateway, sliceMs));
     }
-    {
-      const platform = await start('gateway');
-      const gateway = await startGateway(id, await platform.channelConfig(), model);
-      await closedLoop(platform, warmupMs);
-      out.gateway = await closedLoop(platform, durationMs);
-      out.gateway.rssMiBAfter = gateway.rssMiB();
-      await gateway.stop();
-      await platform.close();
-    }
+    out.echoBotBaseline = summarize(slices.echo);
+    out.gateway = { ...summarize(slices.gateway), rssMiBAfter: gateway.rssMiB() };
   } finally {
-    await model.close();
+    for (const stop of stops) await stop();
   }
   out.ratioToEchoBot = {
     messagesPerSec: round(out.gateway.messagesPerSec / out.echoBotBaseline.messagesPerSec, 3),
