@@ -1,10 +1,10 @@
 // Nostr end to end with an instant model: people send NIP-17 gift-wrapped DMs with nostr-tools to
-// two real relays on loopback (@nostr-relay/core, on their own thread: bench/nostr-relays.mjs); the
-// real gateway (its own process) reads both relays, de-duplicates, unwraps, runs the turn and
-// publishes a gift-wrapped reply to both. We time from publishing the DM until a relay passes the
-// reply on to its addressee. Baseline in the same run: a bare echo bot with nostr-tools doing the
-// same platform work (subscribe on both relays, verify, de-duplicate, unwrap, wrap the answer,
-// publish it to both).
+// two real relays on loopback (@nostr-relay/core, on a thread of their own); the real gateway (its
+// own process) reads both relays, de-duplicates, unwraps, runs the turn and publishes a
+// gift-wrapped reply to both. We time from publishing the DM until a relay passes the reply on to
+// its addressee. Baseline in the same run: a bare echo bot with nostr-tools on a thread of its own
+// doing the same platform work (subscribe on both relays, verify, de-duplicate, unwrap, wrap the
+// answer, publish it to both). See bench/nostr-threads.mjs.
 //
 //   node scripts/build-node.mjs && node bench/nostr.mjs [--quick]        → bench/results/nostr.json
 import { once } from 'node:events';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AbstractRelay } from 'nostr-tools/abstract-relay';
-import { unwrapEvent, wrapEvent } from 'nostr-tools/nip17';
+import { wrapEvent } from 'nostr-tools/nip17';
 import * as nip19 from 'nostr-tools/nip19';
 import { generateSecretKey, getPublicKey } from 'nostr-tools/pure';
 import { Relay, useWebSocketImplementation } from 'nostr-tools/relay';
@@ -27,17 +27,23 @@ const person = () => {
   return { secretKey, pubkey: getPublicKey(secretKey) };
 };
 
-async function startRelays() {
-  await loadTs({ 'nostr-relay': 'test-support/nostr-relay/relay.ts' });
-  const worker = new Worker(new URL('./nostr-relays.mjs', import.meta.url), { workerData: { module: pathToFileURL(join(ROOT, 'out/bench/nostr-relay.mjs')).href } });
-  const [urls] = await once(worker, 'message');
+/** A thread of bench/nostr-threads.mjs; resolves with its first message and a way to stop it. */
+async function startThread(data) {
+  const worker = new Worker(new URL('./nostr-threads.mjs', import.meta.url), { workerData: data });
+  const [first] = await once(worker, 'message');
   return {
-    urls,
+    first,
     async close() {
       worker.postMessage('close');
       await once(worker, 'exit');
     },
   };
+}
+
+async function startRelays() {
+  await loadTs({ 'nostr-relay': 'test-support/nostr-relay/relay.ts' });
+  const thread = await startThread({ role: 'relays', module: pathToFileURL(join(ROOT, 'out/bench/nostr-relay.mjs')).href });
+  return { urls: thread.first, close: thread.close };
 }
 
 async function startNostr() {
@@ -97,22 +103,10 @@ async function startNostr() {
   };
 }
 
-/** The floor: one subscription per relay, each gift wrap opened once, the answer wrapped and published to every relay. */
-async function echoBot({ bot, relays: urls }) {
-  const relays = await Promise.all(urls.map((url) => Relay.connect(url)));
-  const seen = new Set();
-  const onevent = (event) => {
-    if (seen.has(event.id)) return;
-    seen.add(event.id);
-    const rumor = unwrapEvent(event, bot.secretKey);
-    const reply = wrapEvent(bot.secretKey, { publicKey: rumor.pubkey }, `echo: ${rumor.content}`);
-    for (const relay of relays) relay.publish(reply).catch(() => undefined);
-  };
-  const subs = relays.map((relay) => relay.subscribe([{ kinds: [1059], '#p': [bot.pubkey] }], { onevent }));
-  return async () => {
-    for (const sub of subs) sub.close();
-    for (const relay of relays) relay.close();
-  };
+/** The floor: see bench/nostr-threads.mjs. */
+async function echoBot({ bot, relays }) {
+  const thread = await startThread({ role: 'echo', secretKey: [...bot.secretKey], pubkey: bot.pubkey, relays });
+  return thread.close;
 }
 
 export const runNostrBench = (opts) => runChannelBench({ id: 'nostr', start: startNostr, echoBot }, opts);
