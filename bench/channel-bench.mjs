@@ -12,9 +12,9 @@
 //     echoBot(platform) → a function that stops the bot
 //
 // Result (bench/results/<id>.json): machine, quick, users, rounds, echoBotBaseline and gateway
-// { messages, messagesPerSec, p50Ms, p99Ms } (gateway also rssMiBAfter), and ratioToEchoBot.
+// { messages, messagesPerSec, p50Ms, p99Ms } (gateway also cpuMsPerMessage and rssMiBAfter), and ratioToEchoBot.
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -108,6 +108,16 @@ function summarize(slices) {
   return { messages: lat.length, messagesPerSec: round(lat.length / secs, 1), p50Ms: round(percentile(lat, 50)), p99Ms: round(percentile(lat, 99)) };
 }
 
+/** CPU time (user + system) a process has used, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 /** The real gateway with one channel configured, an instant model, DMs open to everyone. */
 async function startGateway(id, channelConfig, model) {
   const s = tempState();
@@ -137,6 +147,7 @@ async function startGateway(id, channelConfig, model) {
   // Only the channel's users are measured: an operator client left connected would get every turn's events.
   c.close();
   return {
+    cpuMs: () => cpuMs(child.pid),
     rssMiB: () => {
       const r = rssBytes(child.pid);
       return r === null ? null : round(r / 1048576, 1);
@@ -176,13 +187,21 @@ export async function runChannelBench({ id, start, echoBot, warmupMs = 1000 }, {
     await closedLoop(echo, warmupMs);
     await closedLoop(viaGateway, warmupMs);
     const slices = { echo: [], gateway: [] };
+    let gatewayCpuMs = 0;
     for (let r = 0; r < rounds; r++) {
       // Which goes first alternates, so neither is always measured right after the other.
       const order = r % 2 ? ['gateway', 'echo'] : ['echo', 'gateway'];
-      for (const who of order) slices[who].push(await closedLoop(who === 'echo' ? echo : viaGateway, sliceMs));
+      for (const who of order) {
+        const cpu0 = gateway.cpuMs();
+        slices[who].push(await closedLoop(who === 'echo' ? echo : viaGateway, sliceMs));
+        if (who === 'gateway') gatewayCpuMs += gateway.cpuMs() - cpu0;
+      }
     }
     out.echoBotBaseline = summarize(slices.echo);
-    out.gateway = { ...summarize(slices.gateway), rssMiBAfter: gateway.rssMiB() };
+    out.gateway = summarize(slices.gateway);
+    // Less sensitive than throughput to other work on the machine: what one message costs the gateway process.
+    out.gateway.cpuMsPerMessage = round(gatewayCpuMs / out.gateway.messages, 1);
+    out.gateway.rssMiBAfter = gateway.rssMiB();
   } finally {
     for (const stop of stops) await stop();
   }
