@@ -21,7 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { ROOT, connect, freePort, percentile, rssBytes, spawnGateway, tempState } from './lib.mjs';
 
-export const round = (n, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+const round = (n, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
 /** Simulated users per run. */
 export const USERS = 8;
@@ -134,18 +134,24 @@ async function startGateway(id, channelConfig, model) {
   );
   const port = await freePort();
   const child = spawnGateway(s.env, port);
-  const c = await connect(`ws://127.0.0.1:${port}`, s.token, { retryUntil: Date.now() + 20_000 });
-  const deadline = Date.now() + CONNECT_TIMEOUT_MS;
-  for (;;) {
-    const st = await c.call('channels.status');
-    const account = st.ok ? st.payload.channelAccounts[id]?.[0] : undefined;
-    if (account?.connected) break;
-    if (Date.now() > deadline) throw new Error(`${id} did not connect within ${CONNECT_TIMEOUT_MS} ms: ${JSON.stringify(account ?? st)}`);
-    // The gateway announces no event for this; status is what a user would look at.
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    const c = await connect(`ws://127.0.0.1:${port}`, s.token, { retryUntil: Date.now() + 20_000 });
+    const deadline = Date.now() + CONNECT_TIMEOUT_MS;
+    for (;;) {
+      const st = await c.call('channels.status');
+      const account = st.ok ? st.payload.channelAccounts[id]?.[0] : undefined;
+      if (account?.connected) break;
+      if (Date.now() > deadline) throw new Error(`${id} did not connect within ${CONNECT_TIMEOUT_MS} ms: ${JSON.stringify(account ?? st)}`);
+      // The gateway announces no event for this; status is what a user would look at.
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // Only the channel's users are measured: an operator client left connected would get every turn's events.
+    c.close();
+  } catch (err) {
+    child.kill('SIGKILL');
+    s.cleanup();
+    throw err;
   }
-  // Only the channel's users are measured: an operator client left connected would get every turn's events.
-  c.close();
   return {
     cpuMs: () => cpuMs(child.pid),
     rssMiB: () => {
