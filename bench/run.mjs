@@ -3,6 +3,9 @@
 //  - `health` RPC throughput and p50/p99 with 1 and 16 clients, beside a bare ws echo server in the same run
 //  - `telegram`: Telegram end to end through the fake Bot API (messages/s, p50/p99) beside a bare grammY echo bot
 //  - `msteams`: Microsoft Teams end to end through the fake Bot Framework beside a bare echo bot on the same fake
+//  - `mattermost`, `matrix`, `signal`, `line`, `nostr`, `twitch`, `zalo`: each plugin channel end to end against its local
+//    server (fake, or a real relay / IRC server) beside a bare echo bot with the same SDK (bench/channel-bench.mjs)
+//  - `channels`: every channel section above (Telegram, Teams and the seven plugin channels), one after another
 //  - `ui`: Control UI bundle size (gzip), login to interactive, the Sessions page with 10,000 sessions and the Chat page with
 //    a 2,000-message conversation (render and scroll frame times), in Chromium
 //  - `plugins`: cold start with 0 and 20 plugins, and a plugin tool call in and out of process (bench/results/plugins.json)
@@ -104,18 +107,25 @@ function round(n, d = 2) {
   return Math.round(n * 10 ** d) / 10 ** d;
 }
 
-/** The benchmarks after `core`, each in its own module writing `bench/results/<name>.json` (pipeline writes its own). */
+/** The benchmarks after `core`, each in its own module writing `bench/results/<name>.json` (pipeline writes its own); `channel` ones also run under `channels`. */
 const SECTIONS = [
   { name: 'pipeline', module: './pipeline.mjs', run: 'runPipelineBench', writesItself: true },
-  { name: 'telegram', module: './telegram.mjs', run: 'runTelegramBench' },
-  { name: 'msteams', module: './msteams.mjs', run: 'runMsTeamsBench' },
+  { name: 'telegram', module: './telegram.mjs', run: 'runTelegramBench', channel: true },
+  { name: 'msteams', module: './msteams.mjs', run: 'runMsTeamsBench', channel: true },
+  { name: 'mattermost', module: './mattermost.mjs', run: 'runMattermostBench', channel: true },
+  { name: 'matrix', module: './matrix.mjs', run: 'runMatrixBench', channel: true },
+  { name: 'signal', module: './signal.mjs', run: 'runSignalBench', channel: true },
+  { name: 'line', module: './line.mjs', run: 'runLineBench', channel: true },
+  { name: 'nostr', module: './nostr.mjs', run: 'runNostrBench', channel: true },
+  { name: 'twitch', module: './twitch.mjs', run: 'runTwitchBench', channel: true },
+  { name: 'zalo', module: './zalo.mjs', run: 'runZaloBench', channel: true },
   { name: 'ui', module: './ui.mjs', run: 'runUiBench' },
   { name: 'nodes', module: './nodes.mjs', run: 'runNodesBench' },
   { name: 'plugins', module: './plugins.mjs', run: 'runPluginsBench' },
   { name: 'memory', module: './memory.mjs', run: 'runMemoryBench', writesItself: true },
   { name: 'storage', module: './storage.mjs', run: 'runStorageBench', writesItself: true },
 ];
-const only = process.argv.slice(2).find((a) => a === 'core' || SECTIONS.some((s) => s.name === a));
+const only = process.argv.slice(2).find((a) => a === 'core' || a === 'channels' || SECTIONS.some((s) => s.name === a));
 
 if (!only || only === 'core') {
   const result = {
@@ -134,7 +144,7 @@ if (!only || only === 'core') {
 }
 
 for (const section of SECTIONS) {
-  if (only && only !== section.name) continue;
+  if (only && only !== section.name && !(only === 'channels' && section.channel)) continue;
   const run = (await import(section.module))[section.run];
   const result = await run({ quick });
   const file = join(ROOT, 'bench', 'results', `${section.name}.json`);
