@@ -24,6 +24,7 @@ export async function runStatus(opts: GlobalOptions & { json?: boolean; all?: bo
     `Agents: ${s.agents.map((a) => `${a.agentId}${a.isDefault ? ' (default)' : ''}`).join(', ')}`,
     `Channels: ${Object.keys(s.channels).length ? Object.keys(s.channels).join(', ') : 'none configured'}`,
     ...modelLines(s.models),
+    ...clusterLines(s.cluster),
   ];
   if (s.plugins) {
     const p = s.plugins.plugins;
@@ -41,6 +42,14 @@ export async function runStatus(opts: GlobalOptions & { json?: boolean; all?: bo
     );
   }
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** Gateways sharing the database: `Role: primary (runs the chat channels) · peer gw-b standby, seen 0.4 s ago`. */
+export function clusterLines(c: MethodResult<'status'>['cluster']): string[] {
+  if (!c) return [];
+  const role = c.role === 'primary' ? 'primary (runs the chat channels)' : `${c.role} (serves clients and turns; takes the channels over if the primary goes)`;
+  const peers = c.peers.map((p) => `peer ${p.host}${p.port ? `:${p.port}` : ''} (pid ${p.pid}) ${p.alive ? p.role : 'gone'}, seen ${(p.seenAgoMs / 1000).toFixed(1)} s ago`);
+  return [`Role: ${[role, ...peers].join(' · ')}${c.live ? '' : ' · not in touch with the database: another gateway may take over'}`];
 }
 
 /** With the gateway down, the config file it would start with: its path, and why it is invalid (every problem, in full). */
