@@ -81,7 +81,10 @@ export async function startTwitchWorld(): Promise<TwitchWorld> {
   };
 }
 
-export function createTwitchDriver(): ChannelTestDriver {
+/** The Twitch driver, with its servers reachable for tests that need more than the common faults. */
+export type TwitchDriver = ChannelTestDriver & { world(): TwitchWorld | undefined };
+
+export function createTwitchDriver(): TwitchDriver {
   let world: TwitchWorld | undefined;
   const people = new Map<string, IrcUser>();
   const held: { user: string; target: string; text: string }[] = [];
@@ -126,6 +129,7 @@ export function createTwitchDriver(): ChannelTestDriver {
 
   return {
     channel: 'twitch',
+    world: () => world,
     ids: { users: USERS, group: ROOM },
     async start() {
       world = await startTwitchWorld();

@@ -61,3 +61,10 @@ export function normalizeTwitchLine(line: IrcLine, ctx: { channel: string; accou
   };
   return { kind: 'message', msg };
 }
+
+/** A USERSTATE's tags say the bot is a moderator or the broadcaster of that room (Twitch's higher chat limit). */
+export function isModeratorState(tags: Record<string, unknown>): boolean {
+  if (unescapeTag(tags.mod) === '1') return true;
+  const badges = unescapeTag(tags.badges) ?? '';
+  return badges.split(',').some((b) => /^(broadcaster|moderator)\//.test(b));
+}
