@@ -4,6 +4,8 @@
  * trips prove the connection both ways: on a timer for liveness, and after
  * each send, so a send resolves only once the server has read it (IRC
  * answers in order). The token is checked with Twitch at start and hourly.
+ * Room messages keep within Twitch's chat budget (`rate-budget.ts`); whispers
+ * go through EventSub and the Twitch API when the token allows (`whispers.ts`).
  */
 import tmi from 'tmi.js';
 import { ChannelAuthError, ChannelPermanentError, ChannelRateLimitError, type ChannelAdapter, type ChannelContext, type ChannelSend } from '../../../src-shared/domain/channel.js';
@@ -11,6 +13,7 @@ import { isModeratorState, normalizeTwitchLine, unescapeTag, type IrcLine } from
 import { ChatRateBudget, MODERATOR_LIMIT, USER_LIMIT } from './rate-budget.js';
 import type { TwitchSettings } from './settings.js';
 import { validateToken, type TokenInfo } from './validate.js';
+import { TwitchWhispers } from './whispers.js';
 
 const REVALIDATE_MS = 60 * 60_000;
 // Logging in and joining take a few round trips (and servers pace new connections); not tied to liveness.
@@ -29,6 +32,7 @@ export class TwitchAdapter implements ChannelAdapter {
   /** Rooms where Twitch says the bot is a moderator (USERSTATE); its own room it always may moderate. */
   private readonly moderatorIn = new Set<string>();
   private readonly budget = new ChatRateBudget();
+  private whispers?: TwitchWhispers;
   private pingSeq = 0;
   private lastLineAt = 0;
   private idSeq = 0;
@@ -80,6 +84,10 @@ export class TwitchAdapter implements ChannelAdapter {
     await this.deadline(client.connect(), 'did not finish logging in', LOGIN_TIMEOUT_MS);
     await this.deadline(this.until(() => rooms.every((r) => this.joined.has(r))), `could not join ${rooms.join(', ')}`, LOGIN_TIMEOUT_MS);
     if (this.stopped) return;
+    const whispers = new TwitchWhispers(this.ctx, s, this.token, this.timeoutMs, (msg) => this.queue(msg));
+    this.whispers = whispers;
+    await whispers.start();
+    if (this.stopped) return;
     this.live = true;
     this.ctx.heartbeat();
     this.ctx.log.info('Twitch chat connected', { login, rooms });
@@ -93,6 +101,7 @@ export class TwitchAdapter implements ChannelAdapter {
       this.stopped = true;
       this.live = false;
       for (const t of this.timers) clearInterval(t);
+      this.whispers?.stop();
       const client = this.client;
       if (client && client.readyState() !== 'CLOSED') await client.disconnect().catch(() => undefined);
       await this.emitting;
@@ -114,6 +123,7 @@ export class TwitchAdapter implements ChannelAdapter {
       .filter((l) => l !== '')
       .join(' ');
     if (!line) return { messageId: `${target}:empty` };
+    if (msg.to.kind === 'direct' && this.whispers?.sending) return this.whispers.send(target, line);
     const privileged = target.startsWith('#') && (this.moderatorIn.has(target) || target === `#${this.token?.login}`);
     const budget = this.budget.take(privileged);
     if (!budget.ok) {
@@ -154,7 +164,7 @@ export class TwitchAdapter implements ChannelAdapter {
   }
 
   describe(): Record<string, unknown> {
-    return { login: this.token?.login, userId: this.token?.userId, rooms: [...this.joined], moderatorIn: [...this.moderatorIn], chatMessagesLast30s: this.budget.used() };
+    return { login: this.token?.login, userId: this.token?.userId, rooms: [...this.joined], moderatorIn: [...this.moderatorIn], chatMessagesLast30s: this.budget.used(), whispers: this.whispers?.describe() ?? 'off' };
   }
 
   private onLine(line: IrcLine): void {
@@ -192,10 +202,13 @@ export class TwitchAdapter implements ChannelAdapter {
     }
     const result = normalizeTwitchLine(line, { channel: this.ctx.channel, accountId: this.ctx.accountId, botLogin: login, nextId: () => `irc-${Date.now()}-${++this.idSeq}` });
     if (result.kind === 'ignored') return;
-    // One at a time, in the order the server sent them.
-    this.emitting = this.emitting.then(() =>
-      this.ctx.emit(result.msg).catch((err: unknown) => this.ctx.log.error('could not queue a Twitch message', { error: String(err) })),
-    );
+    this.queue(result.msg);
+  }
+
+  /** One at a time, in the order the server sent them. */
+  private queue(msg: Parameters<ChannelContext['emit']>[0]): void {
+    if (this.stopped) return;
+    this.emitting = this.emitting.then(() => this.ctx.emit(msg).catch((err: unknown) => this.ctx.log.error('could not queue a Twitch message', { error: String(err) })));
   }
 
   private async probe(): Promise<void> {
