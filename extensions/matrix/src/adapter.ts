@@ -209,12 +209,7 @@ export class MatrixAdapter implements ChannelAdapter {
     this.checkpoints = this.checkpoints.then(async () => {
       const results = await Promise.allSettled(before);
       if (this.failed || results.some((r) => r.status === 'rejected')) return;
-      // Crypto state first: a room key that came with this sync must be saved before the position passes it.
-      try {
-        await this.encryption.store?.save();
-      } catch (err) {
-        return this.ctx.log.warn('matrix crypto store not saved; keeping the old sync position', { error: String(err) });
-      }
+      // The crypto store is written through (crypto-store.ts): a room key that came with this sync is on disk already.
       await this.files!.writeSyncToken(nextBatch).catch((err: unknown) => this.ctx.log.warn('matrix sync position not saved', { error: String(err) }));
     });
   }

@@ -4,10 +4,13 @@
  * The SDK persists crypto state (the device's identity keys, Olm and Megolm
  * sessions, tracked devices) only to IndexedDB, which Node lacks. We give it
  * fake-indexeddb (an in-memory IndexedDB) and keep its databases in a file in
- * the account's data folder: read back into fresh databases before the
- * crypto starts, written after each `/sync` is processed (before the sync
- * position is saved, so a room key that arrived is never behind the position)
- * and when the account stops. The file is tied to the user and device it was
+ * the account's data folder, read back into fresh databases before the
+ * crypto starts. The file is written through: the SDK hears that a write
+ * transaction completed only once the file holds it, so nothing it sends
+ * afterwards (an Olm message, a shared room key) can be ahead of what a
+ * restart, even after a kill, brings back; an older Olm ratchet would make
+ * the other side's devices reject everything the bot sends. Writes that come
+ * together share one save. The file is tied to the user and device it was
  * made for, written atomically with mode 0600 like the session file.
  */
 import { randomUUID } from 'node:crypto';
@@ -101,10 +104,36 @@ const txDone = (tx: Tx): Promise<void> =>
     tx.onerror = tx.onabort = () => reject(tx.error instanceof Error ? tx.error : new Error(String(tx.error ?? 'transaction aborted')));
   });
 
+/** Stores by database prefix, for the write-through hook. */
+const stores = new Map<string, PersistentCryptoStore>();
+let hooked = false;
+
+/**
+ * Holds back the `complete` event of every write transaction on a store's databases until the
+ * store has saved (fake-indexeddb commits in memory first; the event is what the SDK waits for).
+ */
+function hookWriteCompletion(): void {
+  if (hooked) return;
+  hooked = true;
+  const proto = (fakeIndexedDB as unknown as { IDBTransaction: { prototype: { dispatchEvent(e: { type: string }): boolean } } }).IDBTransaction.prototype;
+  const dispatch = proto.dispatchEvent;
+  proto.dispatchEvent = function (this: { mode?: string; db?: { name?: string; _rawDatabase?: { processTransactions?(): void } } }, event: { type: string }): boolean {
+    const name = this.db?.name ?? '';
+    const store = event.type === 'complete' && this.mode === 'readwrite' ? [...stores.values()].find((s) => s.owns(name)) : undefined;
+    if (!store) return dispatch.call(this, event);
+    // fake-indexeddb starts the next waiting transaction from this event; with the event held back,
+    // start it now, or the save's own read would wait for it forever.
+    this.db?._rawDatabase?.processTransactions?.();
+    void store.persistWrite().finally(() => dispatch.call(this, event));
+    return true;
+  };
+}
+
 /** The SDK finds IndexedDB on `globalThis`; Node has none, so fake-indexeddb's is installed (never over a real one). */
 export function installIndexedDB(): Factory {
   const g = globalThis as Record<string, unknown>;
   if (!g.indexedDB) {
+    hookWriteCompletion();
     const api = fakeIndexedDB as unknown as Record<string, unknown>;
     for (const name of ['IDBCursor', 'IDBCursorWithValue', 'IDBDatabase', 'IDBFactory', 'IDBIndex', 'IDBKeyRange', 'IDBObjectStore', 'IDBOpenDBRequest', 'IDBRequest', 'IDBTransaction', 'IDBVersionChangeEvent']) {
       if (!g[name]) Object.defineProperty(globalThis, name, { value: api[name], configurable: true, writable: true });
@@ -188,12 +217,32 @@ export class PersistentCryptoStore {
   readonly prefix = `openclaw-matrix-${randomUUID()}`;
   private readonly factory = installIndexedDB();
   private saving: Promise<void> = Promise.resolve();
+  private queued?: Promise<void>;
+  private writeThrough = false;
 
   constructor(
     private readonly file: string,
     private readonly userId: string,
     private readonly deviceId: string,
+    private readonly onSaveError: (err: Error) => void = () => undefined,
   ) {}
+
+  /** Whether a database belongs to this store. */
+  owns(name: string): boolean {
+    return name.startsWith(this.prefix);
+  }
+
+  /** Save every write from now on before the SDK learns it completed (after `restore`). */
+  startWriteThrough(): void {
+    this.writeThrough = true;
+    stores.set(this.prefix, this);
+  }
+
+  /** A write transaction completed: resolves once a save that began after it has finished (or failed). */
+  persistWrite(): Promise<void> {
+    if (!this.writeThrough) return Promise.resolve();
+    return this.save().catch((err: unknown) => this.onSaveError(err instanceof Error ? err : new Error(String(err))));
+  }
 
   /** Put the saved databases back; false when there is nothing saved for this user and device. */
   async restore(): Promise<boolean> {
@@ -209,15 +258,25 @@ export class PersistentCryptoStore {
     return true;
   }
 
-  /** Write the databases to the file (one save at a time, in order). */
+  /**
+   * Write the databases to the file. One save runs at a time; a call while one runs gets the
+   * next one, which every call until it starts shares (it will include all their writes).
+   */
   save(): Promise<void> {
-    const next = this.saving.then(() => this.saveNow());
+    if (this.queued) return this.queued;
+    const next = this.saving.then(() => {
+      this.queued = undefined;
+      return this.saveNow();
+    });
+    this.queued = next;
     this.saving = next.catch(() => undefined);
     return next;
   }
 
   /** Forget this run's in-memory databases (after the SDK let go of them). */
   async dispose(): Promise<void> {
+    this.writeThrough = false;
+    stores.delete(this.prefix);
     for (const name of await this.names()) {
       const req = this.factory.deleteDatabase(name);
       // A connection the SDK still holds blocks the delete until it closes; do not wait for that.

@@ -24,13 +24,15 @@ export async function setUpEncryption(client: MatrixClient, opts: { dataDir: str
   if (typeof (globalThis as { WebAssembly?: unknown }).WebAssembly !== 'object') return { enabled: false, problem: 'this Node.js has no WebAssembly' };
   if (!globalThis.crypto?.subtle) return { enabled: false, problem: 'this Node.js has no WebCrypto (globalThis.crypto.subtle)' };
   const file = join(opts.dataDir, CRYPTO_STORE_FILE);
-  let store = new PersistentCryptoStore(file, opts.userId, opts.deviceId);
+  const onSaveError = (err: Error) => opts.log.warn('matrix crypto store not saved', { error: err.message });
+  let store = new PersistentCryptoStore(file, opts.userId, opts.deviceId, onSaveError);
   let restored = false;
   try {
     restored = await store.restore();
   } catch (err) {
     opts.log.warn('matrix crypto store not restored; starting a new one', { error: (err as Error).message });
   }
+  store.startWriteThrough();
   try {
     await client.initRustCrypto({ useIndexedDB: true, cryptoDatabasePrefix: store.prefix });
   } catch (err) {
@@ -38,14 +40,14 @@ export async function setUpEncryption(client: MatrixClient, opts: { dataDir: str
     // A saved store the SDK cannot open must not keep encryption off for good: start a new one, and say so.
     opts.log.warn('matrix crypto store could not be opened; starting a new one (messages encrypted for the old keys stay unreadable)', { error: describeMatrixError(err) });
     await store.dispose();
-    store = new PersistentCryptoStore(file, opts.userId, opts.deviceId);
+    store = new PersistentCryptoStore(file, opts.userId, opts.deviceId, onSaveError);
+    store.startWriteThrough();
     try {
       await client.initRustCrypto({ useIndexedDB: true, cryptoDatabasePrefix: store.prefix });
     } catch (again) {
       return { enabled: false, problem: describeMatrixError(again) };
     }
   }
-  // Keys made just now are kept even if the first /sync never completes.
   await store.save();
   opts.log.info('matrix crypto store ready', { restored });
   return { enabled: true, store };
