@@ -99,6 +99,22 @@ describe('Signal cliPath: what signal-cli says on stderr', () => {
   beforeAll(() => signal.listen());
   afterAll(() => signal.close());
 
+  it('a message signal-cli receives as it starts, before the account listens, is not lost', async () => {
+    const program = writeFakeSignalProgram(signal.httpUrl);
+    signal.say({ from: signal.humans[1]!.number, text: 'sent while the gateway was down' });
+    const h = createAdapterHarness(asChannelPlugin(signalChannel), { cliPath: program.path, account: signal.account, livenessMs: 3000 });
+    try {
+      const arrived = h.nextInbound(1);
+      await h.adapter.start();
+      const [msg] = await arrived;
+      expect(msg).toMatchObject({ senderId: signal.humans[1]!.number, text: 'sent while the gateway was down' });
+      expect(h.adapter.describe?.()).toMatchObject({ daemon: 'spawned', daemonPid: expect.any(Number) });
+    } finally {
+      await h.close();
+      program.remove();
+    }
+  });
+
   it('a signal-cli that cannot start fails the start with its own words', async () => {
     const program = writeFakeSignalProgram(signal.httpUrl, { FAKE_SIGNAL_FAIL: 'Config file is in use by another instance, waiting…' });
     const h = createAdapterHarness(asChannelPlugin(signalChannel), { cliPath: program.path, account: signal.account, livenessMs: 3000 });

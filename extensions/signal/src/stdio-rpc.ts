@@ -26,6 +26,8 @@ export class StdioSignalCli implements SignalClient {
   private readonly child: ChildProcess;
   private readonly pending = new Map<string, Pending>();
   private readonly listeners = new Set<EventStreamOptions>();
+  /** Messages signal-cli received before anyone listened (it receives from the start and acknowledges them to Signal). */
+  private early: unknown[] = [];
   private stderr = '';
   private exitError?: Error;
   /** Resolves with the reason once the program has ended (or could not start). */
@@ -85,6 +87,7 @@ export class StdioSignalCli implements SignalClient {
     if (this.exitError) return Promise.reject(this.exitError);
     this.listeners.add(opts);
     opts.signal.addEventListener('abort', () => this.listeners.delete(opts), { once: true });
+    for (const params of this.early.splice(0)) opts.onEvent(params, undefined);
     return Promise.resolve();
   }
 
@@ -116,6 +119,7 @@ export class StdioSignalCli implements SignalClient {
       return;
     }
     if (msg.method === 'receive') {
+      if (!this.listeners.size) return void this.early.push(msg.params);
       for (const l of this.listeners) {
         try {
           l.onEvent(msg.params, undefined);
