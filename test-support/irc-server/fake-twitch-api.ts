@@ -42,6 +42,15 @@ export interface FakeTwitchId extends StartedServer {
   limitWhispers(count: number, resetInSec: number): void;
   /** Cut every EventSub connection. */
   dropEventSub(): void;
+  /**
+   * Twitch moves the sessions to another edge: each gets `session_reconnect` with a URL; a
+   * connection there is welcomed with the same session's subscriptions, and the old one closes.
+   */
+  reconnectEventSub(): void;
+  /** Ids of the sessions with a whisper subscription. */
+  subscribedSessionIds(): string[];
+  /** EventSub connections open now. */
+  openSessions(): number;
   /** EventSub sessions with an enabled whisper subscription. */
   subscribedSessions(): number;
   /** Resolves once `check` holds, re-checked on every change. */
@@ -147,6 +156,14 @@ export async function startFakeTwitchApi(token: string, login: string, people: s
     wss.handleUpgrade(req, socket, head, (ws) => {
       const asked = Number(url.searchParams.get('keepalive_timeout_seconds') ?? 10);
       const session: Session = { id: randomUUID(), ws, keepaliveSec: Math.min(600, Math.max(10, Number.isFinite(asked) ? Math.round(asked) : 10)) };
+      // A reconnect URL carries the old session's subscriptions over; the old connection then ends.
+      const from = sessions.get(url.searchParams.get('reconnect') ?? '');
+      if (from) {
+        session.whisperSub = from.whisperSub;
+        session.keepaliveSec = from.keepaliveSec;
+        from.whisperSub = undefined;
+        setTimeout(() => from.ws.close(4004, 'reconnect grace time expired'), 100).unref();
+      }
       sessions.set(session.id, session);
       send(session, 'session_welcome', {
         session: { id: session.id, status: 'connected', keepalive_timeout_seconds: session.keepaliveSec, reconnect_url: null, connected_at: new Date().toISOString() },
@@ -209,6 +226,14 @@ export async function startFakeTwitchApi(token: string, login: string, people: s
     dropEventSub() {
       for (const s of sessions.values()) s.ws.terminate();
     },
+    reconnectEventSub() {
+      for (const s of [...sessions.values()]) {
+        const reconnectUrl = `${server.baseUrl.replace(/^http/, 'ws')}/ws?reconnect=${s.id}`;
+        send(s, 'session_reconnect', { session: { id: s.id, status: 'reconnecting', keepalive_timeout_seconds: null, reconnect_url: reconnectUrl, connected_at: new Date().toISOString() } });
+      }
+    },
+    subscribedSessionIds: () => subscribed().map((s) => s.id),
+    openSessions: () => sessions.size,
     subscribedSessions: () => subscribed().length,
     until: (check, timeoutMs, what) => waiters.until(check, timeoutMs, what),
     async close() {

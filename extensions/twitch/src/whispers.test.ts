@@ -63,6 +63,21 @@ describe('Twitch whispers', () => {
     expect(world.id.whispersSent).toEqual([{ to: 'ann', text: 'y' }]);
   });
 
+  it('follows an EventSub session_reconnect to the new URL without losing the subscription or failing', async () => {
+    const h = await start(WHISPER_SCOPES);
+    const [before] = world.id.subscribedSessionIds();
+    world.id.reconnectEventSub();
+    await world.id.until(() => {
+      const ids = world.id.subscribedSessionIds();
+      // The client closes the old connection itself once the new one is welcomed.
+      return ids.length === 1 && ids[0] !== before && world.id.openSessions() === 1 ? true : undefined;
+    }, 5000, 'the subscription on the new session, and the old connection gone');
+    const next = h.nextInbound(1);
+    await world.id.whisper('cat', 'after the move');
+    expect((await next)[0]).toMatchObject({ senderId: 'cat', text: 'after the move' });
+    expect(h.failures).toEqual([]);
+  });
+
   it('a lost EventSub connection fails the account so the supervisor reconnects', async () => {
     const h = await start(WHISPER_SCOPES);
     const failed = h.nextFailure(5000);
