@@ -43,6 +43,17 @@ describe('Twitch whispers', () => {
     await expect(h.adapter.send({ to: { kind: 'direct', id: 'nobody' }, text: 'x' })).rejects.toMatchObject({ name: 'ChannelPermanentError' });
   });
 
+  it('keeps to 3 whispers a second: the fourth waits as a rate limit', async () => {
+    const h = await start(WHISPER_SCOPES);
+    const to = { kind: 'direct' as const, id: 'ann' };
+    for (const text of ['a', 'b', 'c']) await h.adapter.send({ to, text });
+    const err = (await h.adapter.send({ to, text: 'd' }).catch((e: unknown) => e)) as { name: string; retryAfterMs: number };
+    expect(err.name).toBe('ChannelRateLimitError');
+    expect(err.retryAfterMs).toBeGreaterThan(0);
+    expect(err.retryAfterMs).toBeLessThanOrEqual(1000);
+    expect(world.id.whispersSent.map((w) => w.text)).toEqual(['a', 'b', 'c']);
+  });
+
   it('a notification Twitch sends twice is one message', async () => {
     const h = await start(WHISPER_SCOPES);
     const got = h.nextInbound(2);

@@ -6,12 +6,13 @@
  * `user:manage:whispers` (receiving alone: `user:read:whispers`); without it
  * whispers stay off and `channels status` says why.
  */
-import { ChannelPermanentError, type ChannelContext } from '../../../src-shared/domain/channel.js';
+import { ChannelPermanentError, ChannelRateLimitError, type ChannelContext } from '../../../src-shared/domain/channel.js';
 import { EventSubSession, keepaliveSecondsFor } from './eventsub.js';
 import { HelixClient } from './helix.js';
 import { normalizeWhisper, type WhisperEvent } from './normalize.js';
 import type { TwitchSettings } from './settings.js';
 import type { TokenInfo } from './validate.js';
+import { WhisperBudget } from './whisper-budget.js';
 
 export const READ_SCOPES = ['user:read:whispers', 'user:manage:whispers'];
 export const SEND_SCOPE = 'user:manage:whispers';
@@ -23,6 +24,7 @@ export class TwitchWhispers {
   /** login → user id, from whispers received (Helix whispers to an id). */
   private readonly userIds = new Map<string, string>();
   private state = 'off';
+  private readonly budget = new WhisperBudget();
   private idSeq = 0;
 
   constructor(
@@ -81,6 +83,8 @@ export class TwitchWhispers {
     const to = this.userIds.get(login) ?? (await this.helix.userId(login));
     if (!to) throw new ChannelPermanentError(`Twitch has no user "${login}" to whisper to.`);
     this.remember(login, to);
+    const budget = this.budget.take(login);
+    if (!budget.ok) throw new ChannelRateLimitError(budget.retryAfterMs, `Twitch whisper limit (3 a second, 100 a minute, 40 people a day); the next may go in ${Math.ceil(budget.retryAfterMs / 1000)} s`);
     await this.helix.whisper(this.token.userId, to, text);
     return { messageId: `whisper:${login}:${Date.now()}:${++this.idSeq}` };
   }
