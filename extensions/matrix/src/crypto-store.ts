@@ -225,6 +225,7 @@ export class PersistentCryptoStore {
     private readonly userId: string,
     private readonly deviceId: string,
     private readonly onSaveError: (err: Error) => void = () => undefined,
+    private readonly onSaved: (facts: { bytes: number; ms: number }) => void = () => undefined,
   ) {}
 
   /** Whether a database belongs to this store. */
@@ -294,12 +295,15 @@ export class PersistentCryptoStore {
   }
 
   private async saveNow(): Promise<void> {
+    const started = performance.now();
     const databases: SavedDatabase[] = [];
     for (const name of await this.names()) databases.push(await dump(this.factory, name, name.slice(this.prefix.length)));
     if (!databases.length) return;
     const body: SavedFile = { format: 1, userId: this.userId, deviceId: this.deviceId, databases };
     const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, serialize(body), { mode: 0o600 });
+    const bytes = serialize(body);
+    await writeFile(tmp, bytes, { mode: 0o600 });
     await rename(tmp, this.file);
+    this.onSaved({ bytes: bytes.length, ms: Math.round((performance.now() - started) * 10) / 10 });
   }
 }

@@ -25,7 +25,8 @@ export async function setUpEncryption(client: MatrixClient, opts: { dataDir: str
   if (!globalThis.crypto?.subtle) return { enabled: false, problem: 'this Node.js has no WebCrypto (globalThis.crypto.subtle)' };
   const file = join(opts.dataDir, CRYPTO_STORE_FILE);
   const onSaveError = (err: Error) => opts.log.warn('matrix crypto store not saved', { error: err.message });
-  let store = new PersistentCryptoStore(file, opts.userId, opts.deviceId, onSaveError);
+  const onSaved = (facts: { bytes: number; ms: number }) => opts.log.debug('matrix crypto store saved', facts);
+  let store = new PersistentCryptoStore(file, opts.userId, opts.deviceId, onSaveError, onSaved);
   let restored = false;
   try {
     restored = await store.restore();
@@ -40,7 +41,7 @@ export async function setUpEncryption(client: MatrixClient, opts: { dataDir: str
     // A saved store the SDK cannot open must not keep encryption off for good: start a new one, and say so.
     opts.log.warn('matrix crypto store could not be opened; starting a new one (messages encrypted for the old keys stay unreadable)', { error: describeMatrixError(err) });
     await store.dispose();
-    store = new PersistentCryptoStore(file, opts.userId, opts.deviceId, onSaveError);
+    store = new PersistentCryptoStore(file, opts.userId, opts.deviceId, onSaveError, onSaved);
     store.startWriteThrough();
     try {
       await client.initRustCrypto({ useIndexedDB: true, cryptoDatabasePrefix: store.prefix });
