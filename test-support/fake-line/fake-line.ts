@@ -28,6 +28,14 @@ export interface LineSent {
   via: 'reply' | 'push';
 }
 
+/** One image message the bot sent (LINE fetches the picture from the URL). */
+export interface LineSentImage {
+  peer: string;
+  originalContentUrl: string;
+  previewImageUrl: string;
+  via: 'reply' | 'push';
+}
+
 /** Options for a message event. */
 export interface LineEventOptions {
   /** The group (C…) or room (R…) the message is said in; a DM otherwise. */
@@ -56,6 +64,8 @@ export interface FakeLine {
   drained(timeoutMs?: number): Promise<void>;
   sign(body: string): string;
   sent: LineSent[];
+  /** Image messages the bot sent. */
+  images: LineSentImage[];
   waitForSent(count: number, timeoutMs?: number): Promise<LineSent[]>;
   counters: { botInfo: number; reply: number; push: number; deliveries: number; redeliveries: number };
   /** Reply tokens issued so far stop working, as if a minute had passed. */
@@ -87,11 +97,22 @@ export async function startFakeLine(): Promise<FakeLine> {
   const unstalled = () => until(() => (!faults.stall || closed ? true : undefined), 2 ** 31 - 1, 'stall to end');
   const sign = (body: string) => createHmac('sha256', channelSecret).update(body).digest('base64');
 
-  const textMessages = (body: unknown): string[] | undefined => {
-    const messages = (body as { messages?: { type?: string; text?: string }[] } | undefined)?.messages;
+  type Msg = { type?: string; text?: string; originalContentUrl?: string; previewImageUrl?: string };
+  // Image URLs as the Messaging API reference requires: HTTPS, at most 2,000 characters.
+  const imageUrl = (u: unknown) => typeof u === 'string' && u.length <= 2000 && u.startsWith('https://');
+  const validMessages = (body: unknown): Msg[] | undefined => {
+    const messages = (body as { messages?: Msg[] } | undefined)?.messages;
     if (!Array.isArray(messages) || messages.length === 0 || messages.length > 5) return undefined;
-    if (!messages.every((m) => m.type === 'text' && typeof m.text === 'string' && m.text.length > 0 && m.text.length <= 5000)) return undefined;
-    return messages.map((m) => m.text as string);
+    const ok = (m: Msg) =>
+      (m.type === 'text' && typeof m.text === 'string' && m.text.length > 0 && m.text.length <= 5000) || (m.type === 'image' && imageUrl(m.originalContentUrl) && imageUrl(m.previewImageUrl));
+    return messages.every(ok) ? messages : undefined;
+  };
+  const images: LineSentImage[] = [];
+  const record = (peer: string, messages: Msg[], via: 'reply' | 'push') => {
+    for (const m of messages) {
+      if (m.type === 'text') sent.push({ peer, text: m.text!, via });
+      else images.push({ peer, originalContentUrl: m.originalContentUrl!, previewImageUrl: m.previewImageUrl!, via });
+    }
   };
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
@@ -110,29 +131,29 @@ export async function startFakeLine(): Promise<FakeLine> {
     if (req.method === 'POST' && url.pathname === '/v2/bot/message/reply') {
       counters.reply++;
       const body = (await readJsonBody(req)) as { replyToken?: string };
-      const texts = textMessages(body);
-      if (!texts) return lineError(res, 400, 'The request body has 1 error(s)');
+      const messages = validMessages(body);
+      if (!messages) return lineError(res, 400, 'The request body has 1 error(s)');
       const entry = replyTokens.get(body.replyToken ?? '');
       if (!entry || entry.used || Date.now() - entry.issuedAt > REPLY_TOKEN_TTL_MS) return lineError(res, 400, 'Invalid reply token');
       entry.used = true;
-      for (const text of texts) sent.push({ peer: entry.peer, text, via: 'reply' });
+      record(entry.peer, messages, 'reply');
       notify();
-      return sendJson(res, 200, { sentMessages: texts.map(() => ({ id: String(Date.now()) + String(sent.length), quoteToken: randomBytes(8).toString('hex') })) });
+      return sendJson(res, 200, { sentMessages: messages.map(() => ({ id: String(Date.now()) + String(sent.length), quoteToken: randomBytes(8).toString('hex') })) });
     }
     if (req.method === 'POST' && url.pathname === '/v2/bot/message/push') {
       counters.push++;
       const key = req.headers['x-line-retry-key'];
       const body = (await readJsonBody(req)) as { to?: string };
-      const texts = textMessages(body);
-      if (!texts || typeof body.to !== 'string') return lineError(res, 400, 'The request body has 1 error(s)');
+      const messages = validMessages(body);
+      if (!messages || typeof body.to !== 'string') return lineError(res, 400, 'The request body has 1 error(s)');
       if (!/^[UCR][0-9a-f]{32}$/.test(body.to)) return lineError(res, 400, 'Failed to send messages');
       if (typeof key === 'string') {
         if (retryKeys.has(key)) return sendJson(res, 409, { message: 'The retry key is already accepted' }, { 'x-line-accepted-request-id': key });
         retryKeys.add(key);
       }
-      for (const text of texts) sent.push({ peer: body.to, text, via: 'push' });
+      record(body.to, messages, 'push');
       notify();
-      return sendJson(res, 200, { sentMessages: texts.map(() => ({ id: String(Date.now()) + String(sent.length), quoteToken: randomBytes(8).toString('hex') })) });
+      return sendJson(res, 200, { sentMessages: messages.map(() => ({ id: String(Date.now()) + String(sent.length), quoteToken: randomBytes(8).toString('hex') })) });
     }
     lineError(res, 404, 'Not found');
   };
@@ -245,6 +266,7 @@ export async function startFakeLine(): Promise<FakeLine> {
     drained: (timeoutMs = 5000) => until(() => (queue.length === 0 ? true : undefined), timeoutMs, 'webhooks to be delivered').then(() => undefined),
     sign,
     sent,
+    images,
     waitForSent: (count, timeoutMs = 5000) => until(() => (sent.length >= count ? sent.slice(0, count) : undefined), timeoutMs, `${count} sent message(s)`),
     counters,
     expireReplyTokens() {

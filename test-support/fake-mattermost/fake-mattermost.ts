@@ -76,6 +76,8 @@ export class FakeMattermost {
   readonly users = new Map<string, FakeUser>();
   readonly channels = new Map<string, FakeChannel>();
   readonly posts: FakePost[] = [];
+  /** Uploaded files: FileInfo and bytes. */
+  readonly files = new Map<string, { info: Record<string, unknown>; bytes: Buffer }>();
   /** user_typing actions and REST typing calls: channel and parent ids. */
   readonly typing: { channelId: string; parentId: string; via: 'ws' | 'rest' }[] = [];
   /** Every REST call and its status. */
@@ -127,9 +129,22 @@ export class FakeMattermost {
     return channel;
   }
 
-  /** A user posts; mentions are computed as the server does (`@username` in the text). */
-  say(opts: { from: string; channelId: string; text: string; rootId?: string }): FakePost {
-    return this.createPost(opts.from, { channel_id: opts.channelId, message: opts.text, root_id: opts.rootId ?? '' });
+  /**
+   * A user posts; mentions are computed as the server does (`@username` in the text). `files` are
+   * uploaded first, as clients do (`POST /files`, then the post with their `file_ids`); the post then
+   * carries their FileInfo in `metadata.files`, and `GET /files/{id}` serves the bytes.
+   */
+  say(opts: { from: string; channelId: string; text: string; rootId?: string; files?: { name: string; mimeType: string; bytes: Buffer }[] }): FakePost {
+    const fileIds = (opts.files ?? []).map((f) => this.storeFile(opts.from, opts.channelId, f));
+    return this.createPost(opts.from, { channel_id: opts.channelId, message: opts.text, root_id: opts.rootId ?? '', file_ids: fileIds });
+  }
+
+  private storeFile(userId: string, channelId: string, f: { name: string; mimeType: string; bytes: Buffer }): string {
+    const id = mattermostId();
+    const at = this.now();
+    const info = { id, user_id: userId, channel_id: channelId, post_id: '', create_at: at, update_at: at, delete_at: 0, name: f.name, extension: f.name.split('.').pop() ?? '', size: f.bytes.length, mime_type: f.mimeType, has_preview_image: f.mimeType.startsWith('image/') };
+    this.files.set(id, { info, bytes: f.bytes });
+    return id;
   }
 
   /** Posts the bot made in a channel, oldest first. */
@@ -209,6 +224,9 @@ export class FakeMattermost {
       reply_count: 0,
       metadata: {},
     };
+    const files = (body.file_ids ?? []).map((id) => this.files.get(id)).filter((f) => f !== undefined);
+    for (const f of files) f.info.post_id = post.id;
+    if (files.length) post.metadata = { files: files.map((f) => f.info) };
     this.posts.push(post);
     this.broadcastPosted(post);
     this.changes.emit('change');
@@ -271,6 +289,14 @@ export class FakeMattermost {
     let m: RegExpExecArray | null;
 
     if (method === 'GET' && path === '/api/v4/users/me') return reply(200, this.profile(this.bot));
+    if (method === 'GET' && (m = /^\/api\/v4\/files\/([a-z0-9]{26})$/.exec(path))) {
+      const file = this.files.get(m[1]!);
+      if (!file) return error(404, 'app.file_info.get.app_error', 'Unable to get the file info.');
+      this.calls.push({ method, path, status: 200 });
+      res.writeHead(200, { 'content-type': String(file.info.mime_type), 'content-length': file.bytes.length });
+      res.end(file.bytes);
+      return;
+    }
     if (method === 'GET' && (m = /^\/api\/v4\/users\/([a-z0-9]{26})$/.exec(path))) {
       const user = this.users.get(m[1]!);
       return user ? reply(200, this.profile(user)) : error(404, 'app.user.missing_account.const', 'Unable to find the user.');

@@ -33,6 +33,8 @@ export interface PostedActivity {
   textFormat?: string;
   /** The activity replied to (`/activities/{id}`), when it was a reply. */
   replyTo?: string;
+  /** Attachments by URL (images Teams fetches itself). */
+  attachments?: { contentType: string; contentUrl: string; name?: string }[];
   id: string;
 }
 
@@ -153,6 +155,7 @@ export async function startFakeTeams(opts: { tenantId?: string; conversations?: 
       text: typeof body.text === 'string' ? body.text : '',
       ...(typeof body.textFormat === 'string' ? { textFormat: body.textFormat } : {}),
       ...(replyTo ? { replyTo } : {}),
+      ...(Array.isArray(body.attachments) && body.attachments.length ? { attachments: body.attachments as NonNullable<PostedActivity['attachments']> } : {}),
       id,
     });
     notify();
@@ -187,6 +190,10 @@ export async function startFakeTeams(opts: { tenantId?: string; conversations?: 
     if (base === '19:forbidden@thread.tacv2') return connectorError(res, 403, 'BotNotInConversationRoster', 'The bot is not part of the conversation roster.');
     if (body.type !== 'message' && body.type !== 'typing') return connectorError(res, 400, 'BadArgument', 'Unknown activity type');
     if (body.type === 'message' && typeof body.text === 'string' && body.text.length > 28_000) return connectorError(res, 413, 'MessageSizeTooBig', 'Message size too big.');
+    const attachments = Array.isArray(body.attachments) ? (body.attachments as { contentType?: unknown; contentUrl?: unknown }[]) : [];
+    if (attachments.some((a) => typeof a.contentType !== 'string' || (a.contentUrl !== undefined && (typeof a.contentUrl !== 'string' || !a.contentUrl.startsWith('https://'))))) {
+      return connectorError(res, 400, 'BadArgument', 'Invalid attachment');
+    }
     const id = record(conversationId, body, m[2] ? decodeURIComponent(m[2]) : undefined);
     sendJson(res, 201, { id });
   };

@@ -112,6 +112,16 @@ export interface IrcWebSocketGateway {
   drop(): void;
   /** Stop passing anything either way (connections stay open) until turned off. */
   stall(on: boolean): void;
+  /**
+   * Refuse the next `count` room messages as Twitch does when an account
+   * sends too fast: the line is not passed on, and its sender gets the
+   * `msg_ratelimit` NOTICE instead.
+   */
+  refuseChat(count: number): void;
+  /** Room messages refused so far. */
+  refused(): number;
+  /** Send a Twitch-only line (e.g. `@mod=1 :tmi.twitch.tv USERSTATE #room`) to every client, in order with the server's lines. */
+  toClients(line: string): void;
   close(): Promise<void>;
 }
 
@@ -121,6 +131,9 @@ export async function startIrcWebSocketGateway(irc: { host: string; port: number
   const live = new Set<{ ws: WebSocket; tcp: Socket }>();
   const waiters = new Waiters();
   let stalled = false;
+  let toRefuse = 0;
+  let refusedCount = 0;
+  const toClientQueues = new Set<(line: string) => void>();
   const unstalled = () => waiters.until(() => (!stalled ? true : undefined), 2 ** 31 - 1, 'stall to end');
 
   wss.on('connection', (ws) => {
@@ -130,6 +143,13 @@ export async function startIrcWebSocketGateway(irc: { host: string; port: number
     let toClient = Promise.resolve();
     let toServer = Promise.resolve();
     let partial = '';
+    const sendToClient = (lines: string) => {
+      toClient = toClient.then(async () => {
+        if (stalled) await unstalled();
+        if (ws.readyState === ws.OPEN) ws.send(lines);
+      });
+    };
+    toClientQueues.add(sendToClient);
     tcp.setEncoding('utf8');
     tcp.on('data', (chunk: string) => {
       partial += chunk;
@@ -137,13 +157,17 @@ export async function startIrcWebSocketGateway(irc: { host: string; port: number
       if (end < 0) return;
       const lines = partial.slice(0, end + 2);
       partial = partial.slice(end + 2);
-      toClient = toClient.then(async () => {
-        if (stalled) await unstalled();
-        if (ws.readyState === ws.OPEN) ws.send(lines);
-      });
+      sendToClient(lines);
     });
     ws.on('message', (data) => {
       const text = data.toString().replace(/\r?\n$/, '');
+      const room = /^PRIVMSG (#\S+) :/.exec(text)?.[1];
+      if (room && toRefuse > 0) {
+        toRefuse--;
+        refusedCount++;
+        sendToClient(`@msg-id=msg_ratelimit :tmi.twitch.tv NOTICE ${room} :Your message was not sent because you are sending messages too quickly.\r\n`);
+        return;
+      }
       toServer = toServer.then(async () => {
         if (stalled) await unstalled();
         if (!tcp.destroyed) tcp.write(`${text}\r\n`);
@@ -151,6 +175,7 @@ export async function startIrcWebSocketGateway(irc: { host: string; port: number
     });
     const end = () => {
       live.delete(pair);
+      toClientQueues.delete(sendToClient);
       tcp.destroy();
       ws.terminate();
     };
@@ -176,6 +201,13 @@ export async function startIrcWebSocketGateway(irc: { host: string; port: number
     stall(on) {
       stalled = on;
       waiters.notify();
+    },
+    refuseChat(count) {
+      toRefuse = count;
+    },
+    refused: () => refusedCount,
+    toClients(line) {
+      for (const send of toClientQueues) send(`${line}\r\n`);
     },
     async close() {
       stalled = false;

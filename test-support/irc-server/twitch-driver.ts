@@ -2,16 +2,16 @@
  * `ChannelTestDriver` for Twitch: a real IRC server (ngIRCd) behind a Twitch-
  * style IRC-over-WebSocket gateway, with the bundled Twitch plugin (tmi.js)
  * pointed at it, three people on plain IRC connections in one room, and a fake
- * of the only Twitch HTTP endpoint the plugin calls, `GET /oauth2/validate`.
+ * of the Twitch HTTP endpoints the plugin calls (the token check, and Helix
+ * with the EventSub WebSocket for whispers: `fake-twitch-api.ts`).
  *
  * IRC keeps nothing for a client that is not connected, so to model "the
  * platform holds messages during a fault" the people wait: what they say while
  * the bot is away (dropped, stalled, restarting) is said once they see the bot
  * join the room again.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { waitForPeerTexts, type ChannelTestDriver } from '../channel-driver.js';
-import { sendJson, startHttpServer, type StartedServer } from '../http-server.js';
+import { startFakeTwitchApi, type FakeTwitchId } from './fake-twitch-api.js';
 import { IrcUser } from './irc-user.js';
 import { startIrcWebSocketGateway, startNgircd, type IrcServer, type IrcWebSocketGateway } from './ngircd.js';
 
@@ -19,38 +19,11 @@ export const TWITCH_BOT_LOGIN = 'openclawbot';
 const USERS: [string, string, string] = ['ann', 'bob', 'cat'];
 const ROOM = '#openclawtv';
 
-/** Twitch's token check for one bot token; `revoke()` makes it answer 401. */
-export interface FakeTwitchId extends StartedServer {
-  token: string;
-  calls: number;
-  revoke(): void;
-  scopes: string[];
-}
+export type { FakeTwitchId } from './fake-twitch-api.js';
 
-export async function startFakeTwitchId(token: string, login = TWITCH_BOT_LOGIN): Promise<FakeTwitchId> {
-  let revoked = false;
-  const state = { calls: 0, scopes: ['chat:read', 'chat:edit'] };
-  const server = await startHttpServer((req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'GET' || req.url !== '/oauth2/validate') return sendJson(res, 404, { status: 404, message: 'Not Found' });
-    state.calls++;
-    if (revoked || req.headers.authorization !== `OAuth ${token}`) return sendJson(res, 401, { status: 401, message: 'invalid access token' });
-    sendJson(res, 200, { client_id: 'fakeclientid0123456789', login, scopes: state.scopes, user_id: '90000001', expires_in: 5_000_000 });
-  });
-  return {
-    baseUrl: server.baseUrl,
-    close: () => server.close(),
-    token,
-    get calls() {
-      return state.calls;
-    },
-    revoke: () => void (revoked = true),
-    get scopes() {
-      return state.scopes;
-    },
-    set scopes(v: string[]) {
-      state.scopes = v;
-    },
-  };
+/** Twitch's token check, Helix and EventSub for one bot token; `revoke()` makes it answer 401. */
+export function startFakeTwitchId(token: string, login = TWITCH_BOT_LOGIN): Promise<FakeTwitchId> {
+  return startFakeTwitchApi(token, login, USERS);
 }
 
 /** Everything a Twitch test needs: the IRC server, the WebSocket gateway, the token check. */
@@ -72,7 +45,7 @@ export async function startTwitchWorld(): Promise<TwitchWorld> {
     irc,
     gateway,
     id,
-    config: { accessToken: token, channels: [ROOM], chatUrl: `ws://${gateway.host}:${gateway.port}`, apiRoot: id.baseUrl },
+    config: { accessToken: token, channels: [ROOM], chatUrl: `ws://${gateway.host}:${gateway.port}`, apiRoot: id.baseUrl, eventSubUrl: id.eventSubUrl },
     async close() {
       await gateway.close();
       await id.close();
@@ -81,7 +54,11 @@ export async function startTwitchWorld(): Promise<TwitchWorld> {
   };
 }
 
-export function createTwitchDriver(): ChannelTestDriver {
+/** The Twitch driver, with its servers reachable for tests that need more than the common faults. */
+export type TwitchDriver = ChannelTestDriver & { world(): TwitchWorld | undefined };
+
+/** `scopes`: the bot token's scopes (chat only by default, so direct messages are IRC private messages). */
+export function createTwitchDriver(opts: { scopes?: string[] } = {}): TwitchDriver {
   let world: TwitchWorld | undefined;
   const people = new Map<string, IrcUser>();
   const held: { user: string; target: string; text: string }[] = [];
@@ -126,9 +103,11 @@ export function createTwitchDriver(): ChannelTestDriver {
 
   return {
     channel: 'twitch',
+    world: () => world,
     ids: { users: USERS, group: ROOM },
     async start() {
       world = await startTwitchWorld();
+      if (opts.scopes) world.id.scopes = opts.scopes;
       for (const nick of USERS) {
         const person = new IrcUser(nick, { host: world.irc.host, port: world.irc.port, password: `oauth:${world.id.token}` });
         await person.login();

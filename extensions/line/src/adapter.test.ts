@@ -86,6 +86,20 @@ describe('LINE adapter against the fake Messaging API', () => {
     expect(fake.counters.reply).toBe(1);
   });
 
+  it('sends pictures as image messages LINE fetches itself, by reply and by push; other files as links', async () => {
+    const h = await started();
+    await h.adapter.start();
+    fake.deliver(fake.textEvent(ANN, 'show me'));
+    const [msg] = await h.nextInbound(1);
+    await h.adapter.send({ to: msg!.peer, text: 'here it is', mediaUrls: ['https://example.com/cat.jpg', 'https://example.com/report.pdf'] });
+    await h.adapter.send({ to: msg!.peer, text: '', mediaUrls: ['https://example.com/dog.PNG?size=large'] });
+    expect(fake.sent).toEqual([{ peer: ANN, text: 'here it is\nhttps://example.com/report.pdf', via: 'reply' }]);
+    expect(fake.images).toEqual([
+      { peer: ANN, originalContentUrl: 'https://example.com/cat.jpg', previewImageUrl: 'https://example.com/cat.jpg', via: 'reply' },
+      { peer: ANN, originalContentUrl: 'https://example.com/dog.PNG?size=large', previewImageUrl: 'https://example.com/dog.PNG?size=large', via: 'push' },
+    ]);
+  });
+
   it('maps LINE errors: 429 is a rate limit, a bad target is permanent, a revoked token stops the account', async () => {
     const h = await started();
     await h.adapter.start();

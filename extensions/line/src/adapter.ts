@@ -11,6 +11,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { ChannelPermanentError, type ChannelAdapter, type ChannelContext, type ChannelSend } from '../../../src-shared/domain/channel.js';
 import { isInvalidReplyToken, LineApi, type LineBotInfo } from './line-api.js';
 import { normalizeLineEvent, webhookEvents } from './normalize.js';
+import { lineMessages } from './outgoing.js';
 import type { LineSettings } from './settings.js';
 import { verifyLineSignature } from './signature.js';
 import { startWebhookServer, type WebhookReply, type WebhookServer } from '../../../plugin-kit/webhook-server.js';
@@ -85,22 +86,24 @@ export class LineAdapter implements ChannelAdapter {
     if (!/^[UCR][0-9a-f]{32}$/.test(msg.to.id)) {
       throw new ChannelPermanentError(`LINE cannot send to "${msg.to.id}": expected a user (U…), group (C…) or room (R…) id.`);
     }
+    const messages = lineMessages(msg.text, msg.mediaUrls ?? []);
+    if (!messages.length) throw new ChannelPermanentError('Nothing to send: the message has no text and no media.');
     const fresh = this.takeReplyToken(msg.to.id);
     if (fresh) {
       try {
-        return { messageId: await api.reply(fresh, msg.text) };
+        return { messageId: await api.reply(fresh, messages) };
       } catch (err) {
         // Spent or expired after all (LINE's clock, a redelivered event): the push API still reaches them.
         if (!isInvalidReplyToken(err)) throw err;
         this.ctx.log.debug('LINE reply token no longer valid; pushing instead', { to: msg.to.id });
       }
     }
-    const slot = `${msg.to.id}\n${msg.text}`;
+    const slot = `${msg.to.id}\n${JSON.stringify(messages)}`;
     const now = Date.now();
     for (const [k, v] of this.retryKeys) if (now - v.at > RETRY_KEY_TTL_MS) this.retryKeys.delete(k);
     const key = this.retryKeys.get(slot)?.key ?? randomUUID();
     this.retryKeys.set(slot, { key, at: this.retryKeys.get(slot)?.at ?? now });
-    const messageId = await api.push(msg.to.id, msg.text, key);
+    const messageId = await api.push(msg.to.id, messages, key);
     this.retryKeys.delete(slot);
     return { messageId };
   }

@@ -6,6 +6,7 @@
  */
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
 import { ChannelAuthError, ChannelPermanentError, ChannelRateLimitError } from '../../../src-shared/domain/channel.js';
+import type { LineOutMessage } from './outgoing.js';
 
 /** Said whenever LINE refuses the channel access token. */
 export const BAD_TOKEN_MESSAGE =
@@ -74,16 +75,16 @@ export class LineApi {
     return { userId: info.userId, basicId: info.basicId, displayName: info.displayName };
   }
 
-  /** `POST /v2/bot/message/reply` with one text message; the token is spent either way. */
-  async reply(replyToken: string, text: string): Promise<string> {
-    const res = await this.call('POST /v2/bot/message/reply', () => this.client.replyMessage({ replyToken, messages: [{ type: 'text', text }] }));
+  /** `POST /v2/bot/message/reply` with up to five messages; the token is spent either way. */
+  async reply(replyToken: string, messages: LineOutMessage[]): Promise<string> {
+    const res = await this.call('POST /v2/bot/message/reply', () => this.client.replyMessage({ replyToken, messages }));
     return res.sentMessages?.[0]?.id ?? `reply-${replyToken.slice(0, 8)}`;
   }
 
-  /** `POST /v2/bot/message/push` with one text message; `retryKey` makes a repeat of the same push harmless. */
-  async push(to: string, text: string, retryKey: string): Promise<string> {
+  /** `POST /v2/bot/message/push` with up to five messages; `retryKey` makes a repeat of the same push harmless. */
+  async push(to: string, messages: LineOutMessage[], retryKey: string): Promise<string> {
     try {
-      const res = await this.call('POST /v2/bot/message/push', () => this.client.pushMessage({ to, messages: [{ type: 'text', text }] }, retryKey));
+      const res = await this.call('POST /v2/bot/message/push', () => this.client.pushMessage({ to, messages }, retryKey));
       return res.sentMessages?.[0]?.id ?? `push-${retryKey}`;
     } catch (err) {
       // 409: LINE already accepted a push with this retry key (an earlier attempt timed out after it got through).

@@ -15,7 +15,7 @@ import {
 } from 'matrix-js-sdk';
 import type { ChannelAdapter, ChannelContext, ChannelSend } from '../../../src-shared/domain/channel.js';
 import { ChannelAuthError } from '../../../src-shared/domain/channel.js';
-import { setUpEncryption } from './crypto.js';
+import { setUpEncryption, type EncryptionState } from './crypto.js';
 import { describeMatrixError, isUnknownToken, scrubSecrets, tokenRejected } from './errors.js';
 import { normalizeMatrixEvent } from './normalize.js';
 import { RoomDirectory } from './rooms.js';
@@ -51,7 +51,7 @@ export class MatrixAdapter implements ChannelAdapter {
   private rooms?: RoomDirectory;
   private deviceId?: string;
   private displayName?: string;
-  private encryption: { enabled: boolean; problem?: string } = { enabled: false };
+  private encryption: EncryptionState = { enabled: false };
   private stopped = false;
   private failed = false;
   private stopping?: Promise<void>;
@@ -96,7 +96,7 @@ export class MatrixAdapter implements ChannelAdapter {
     this.client = client;
     this.rooms = new RoomDirectory(client, settings.userId);
     if (settings.encryption) {
-      this.encryption = await setUpEncryption(client, this.ctx.dataDir);
+      this.encryption = await setUpEncryption(client, { dataDir: this.ctx.dataDir, userId: settings.userId, deviceId: session.deviceId, log: this.ctx.log });
       if (this.encryption.problem) this.ctx.log.warn('matrix encryption is not available', { reason: this.encryption.problem });
     }
     this.throwIfStopped();
@@ -119,6 +119,11 @@ export class MatrixAdapter implements ChannelAdapter {
       this.client?.removeAllListeners();
       await Promise.allSettled([...this.pending]);
       await this.checkpoints;
+      const store = this.encryption.store;
+      if (store) {
+        await store.save().catch((err: unknown) => this.ctx.log.warn('matrix crypto store not saved', { error: String(err) }));
+        await store.dispose();
+      }
     })();
     return this.stopping;
   }
@@ -204,6 +209,7 @@ export class MatrixAdapter implements ChannelAdapter {
     this.checkpoints = this.checkpoints.then(async () => {
       const results = await Promise.allSettled(before);
       if (this.failed || results.some((r) => r.status === 'rejected')) return;
+      // The crypto store is written through (crypto-store.ts): a room key that came with this sync is on disk already.
       await this.files!.writeSyncToken(nextBatch).catch((err: unknown) => this.ctx.log.warn('matrix sync position not saved', { error: String(err) }));
     });
   }

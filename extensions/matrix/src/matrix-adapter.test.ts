@@ -63,6 +63,18 @@ describe('Matrix adapter against a fake homeserver', () => {
     expect(first.inbound.map((m) => m.text)).toEqual(['one']);
   });
 
+  it('an image or file a person sends arrives as an attachment with its mxc:// URL, type, name and size', async () => {
+    driver = createMatrixDriver();
+    const h = await start(await driver.start());
+    const [alice] = driver.ids.users;
+    const room = driver.dmRoom(alice);
+    driver.fake().say(alice, room, { msgtype: 'm.image', body: 'cat.png', url: 'mxc://fake.local/cat1', info: { mimetype: 'image/png', size: 2048, w: 64, h: 64 } });
+    driver.fake().say(alice, room, { msgtype: 'm.file', body: 'notes.pdf', url: 'mxc://fake.local/notes1', info: { mimetype: 'application/pdf', size: 10 } });
+    const [image, file] = await h.nextInbound(2);
+    expect(image).toMatchObject({ senderId: alice, peer: { kind: 'direct', id: alice }, attachments: [{ kind: 'image', url: 'mxc://fake.local/cat1', mimeType: 'image/png', name: 'cat.png', sizeBytes: 2048 }] });
+    expect(file).toMatchObject({ attachments: [{ kind: 'file', url: 'mxc://fake.local/notes1', mimeType: 'application/pdf', name: 'notes.pdf', sizeBytes: 10 }] });
+  });
+
   it('logs in with a password once and keeps the token in the data folder (0600), never in the log', async () => {
     driver = createMatrixDriver();
     const config = await driver.start();

@@ -4,7 +4,7 @@
  * Encrypted rooms are encrypted by the SDK; without encryption the message
  * is refused in plain words rather than sent in the clear.
  */
-import type { MatrixClient } from 'matrix-js-sdk';
+import type { MatrixClient, MatrixEvent, Room } from 'matrix-js-sdk';
 import type { ChannelSend } from '../../../src-shared/domain/channel.js';
 import { ChannelPermanentError } from '../../../src-shared/domain/channel.js';
 import { toSendError } from './errors.js';
@@ -16,6 +16,19 @@ export interface SendDeps {
   rooms: RoomDirectory;
   userId: string;
   encryption: { enabled: boolean; problem?: string };
+}
+
+/** Put the room's current state (members, encryption) into the SDK's room and tell the crypto the room is encrypted. */
+async function loadRoomState(client: MatrixClient, roomId: string): Promise<void> {
+  const room = client.getRoom(roomId);
+  if (!room) return;
+  const mapper = client.getEventMapper();
+  const events = (await client.roomState(roomId)).map((e) => mapper(e));
+  room.currentState.setStateEvents(events);
+  const encryption = room.currentState.getStateEvents('m.room.encryption', '');
+  // The SDK's sync loop does this for state it syncs (its `SyncCryptoCallbacks`); state loaded here needs the same.
+  const crypto = client.getCrypto() as unknown as { onCryptoEvent?(room: Room, event: MatrixEvent): Promise<void> } | undefined;
+  if (encryption && crypto?.onCryptoEvent) await crypto.onCryptoEvent(room, encryption);
 }
 
 export async function sendMatrixMessage(deps: SendDeps, msg: ChannelSend): Promise<{ messageId: string }> {
@@ -30,6 +43,8 @@ export async function sendMatrixMessage(deps: SendDeps, msg: ChannelSend): Promi
       }
       // The SDK encrypts only for rooms it knows the state of; never let it fall back to sending in the clear.
       if (!client.getRoom(roomId)?.hasEncryptionStateEvent()) await client.joinRoom(roomId);
+      // After a resumed sync the SDK may know the room only from its new events: load its state from the homeserver.
+      if (!client.getRoom(roomId)?.hasEncryptionStateEvent()) await loadRoomState(client, roomId);
       if (!client.getRoom(roomId)?.hasEncryptionStateEvent()) throw new Error(`Room ${roomId} is encrypted but its state is not loaded yet; will retry.`);
     }
     const threadId = msg.threadId ?? msg.topicId;

@@ -48,6 +48,23 @@ describe('mattermost adapter', () => {
     expect(reply).toMatchObject({ threadId: root.id, mentioned: false });
   });
 
+  it('files posted with a message arrive as attachments whose URL serves them to the bot', async () => {
+    await start();
+    const [alice] = mm.humans;
+    const dm = mm.directChannel(mm.bot.id, alice!.id);
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    mm.say({ from: alice!.id, channelId: dm.id, text: 'see attached', files: [{ name: 'chart.png', mimeType: 'image/png', bytes: png }, { name: 'notes.pdf', mimeType: 'application/pdf', bytes: Buffer.from('%PDF-1.4') }] });
+    mm.say({ from: alice!.id, channelId: dm.id, text: '', files: [{ name: 'only.png', mimeType: 'image/png', bytes: png }] });
+    const [withText, fileOnly] = await h.nextInbound(2);
+    const [image, pdf] = withText!.attachments!;
+    expect(withText).toMatchObject({ text: 'see attached', attachments: [{ kind: 'image', mimeType: 'image/png', name: 'chart.png', sizeBytes: png.length }, { kind: 'file', mimeType: 'application/pdf', name: 'notes.pdf' }] });
+    expect(image!.url).toMatch(new RegExp(`^${mm.serverUrl}/api/v4/files/[a-z0-9]{26}$`));
+    expect(fileOnly).toMatchObject({ text: '', attachments: [{ kind: 'image', name: 'only.png' }] });
+    // The URL is the server's own, readable with the bot's token.
+    const res = await fetch(pdf!.url!, { headers: { authorization: `Bearer ${mm.token}` } });
+    expect(Buffer.from(await res.arrayBuffer()).toString()).toBe('%PDF-1.4');
+  });
+
   it('its own posts are not echoed back as inbound', async () => {
     await start();
     await h.adapter.send({ to: { kind: 'channel', id: mm.town.id }, text: 'from the bot' });

@@ -58,8 +58,8 @@ describe('Teams settings and credentials', () => {
     expect(h.adapter.describe?.()).toMatchObject({ tenantId: FAKE_TENANT_ID });
   });
 
-  it('capabilities: Markdown, 28000 characters, threads', () => {
-    expect(MSTEAMS_CAPABILITIES).toMatchObject({ textLimit: 28000, format: 'markdown', threads: true });
+  it('capabilities: Markdown, 28000 characters, threads, media', () => {
+    expect(MSTEAMS_CAPABILITIES).toMatchObject({ textLimit: 28000, format: 'markdown', threads: true, media: true });
   });
 });
 
@@ -161,6 +161,19 @@ describe('Teams outbound', () => {
     expect(fake.posted).toEqual([
       expect.objectContaining({ type: 'typing', conversationId: `${CHANNEL};messageid=${root.id}` }),
       { type: 'message', conversationId: `${CHANNEL};messageid=${root.id}`, conversation: CHANNEL, text: '**done**', textFormat: 'markdown', replyTo: root.id, id: sent.messageId },
+    ]);
+  });
+
+  it('sends pictures as attachments Teams fetches by URL; other files as links in the text', async () => {
+    const h = await startAdapter();
+    const dm = fake.dmActivity('29:1001', 'a chart please', { displayName: 'Ann' });
+    await fake.postActivity(dm);
+    const [msg] = h.inbound;
+    await h.adapter.send({ to: msg!.peer, text: 'here', mediaUrls: ['https://example.com/charts/q3%20sales.png', 'https://example.com/q3.xlsx'] });
+    await h.adapter.send({ to: msg!.peer, text: '', mediaUrls: ['https://example.com/pic.JPG'] });
+    expect(fake.posted.map((p) => ({ text: p.text, attachments: p.attachments }))).toEqual([
+      { text: 'here\n\nhttps://example.com/q3.xlsx', attachments: [{ contentType: 'image/png', contentUrl: 'https://example.com/charts/q3%20sales.png', name: 'q3 sales.png' }] },
+      { text: '', attachments: [{ contentType: 'image/jpeg', contentUrl: 'https://example.com/pic.JPG', name: 'pic.JPG' }] },
     ]);
   });
 

@@ -11,6 +11,7 @@ import { createActivityVerifier, type ActivityVerifier } from './activity-verifi
 import { Connector, type ConnectorTarget } from './connector.js';
 import { ConversationStore } from './conversation-store.js';
 import { normalizeActivity, threadConversationId } from './normalize.js';
+import { teamsMessage } from './outgoing.js';
 import type { TeamsSettings } from './settings.js';
 import { startWebhookServer, type WebhookReply, type WebhookServer } from '../../../plugin-kit/webhook-server.js';
 
@@ -84,7 +85,9 @@ export class TeamsAdapter implements ChannelAdapter {
   async send(msg: ChannelSend): Promise<{ messageId: string }> {
     const connector = this.running();
     const target = await this.targetFor(msg.to, msg.threadId);
-    return { messageId: await connector.sendText(target, msg.text, msg.replyToMessageId) };
+    const { text, attachments } = teamsMessage(msg.text, msg.mediaUrls ?? []);
+    if (!text && !attachments.length) throw new ChannelPermanentError('Nothing to send: the message has no text and no media.');
+    return { messageId: await connector.sendText(target, text, msg.replyToMessageId, attachments) };
   }
 
   async sendTyping(to: ChannelSend['to'], threadId?: string): Promise<void> {

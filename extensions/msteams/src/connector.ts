@@ -4,7 +4,7 @@
  * time limit and cut short when the account stops, and with the connector's
  * answers mapped to channel errors.
  */
-import { Activity, ActivityTypes } from '@microsoft/agents-activity';
+import { Activity, ActivityTypes, type Attachment } from '@microsoft/agents-activity';
 import { ConnectorClient, HttpClient, MessageFactory, type HttpRequestConfig, type HttpResponse } from '@microsoft/agents-hosting';
 import { ChannelAuthError, ChannelPermanentError, ChannelRateLimitError } from '../../../src-shared/domain/channel.js';
 import { describeFetchError, retryAfterMs, type AccessTokenSource } from './access-token.js';
@@ -47,9 +47,9 @@ export class Connector {
     private readonly stop: AbortSignal,
   ) {}
 
-  /** Post a Markdown message; as a reply to `replyToId` when given. Returns the new activity id. */
-  async sendText(target: ConnectorTarget, text: string, replyToId?: string): Promise<string> {
-    const activity = MessageFactory.text(text);
+  /** Post a Markdown message (with image attachments); as a reply to `replyToId` when given. Returns the new activity id. */
+  async sendText(target: ConnectorTarget, text: string, replyToId?: string, attachments: Attachment[] = []): Promise<string> {
+    const activity = attachments.length ? MessageFactory.list(attachments, text || undefined) : MessageFactory.text(text);
     activity.textFormat = 'markdown';
     const res = await this.call(target.conversationId, (c) => {
       if (!replyToId) return c.sendToConversation(target.conversationId, activity);

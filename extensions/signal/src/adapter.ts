@@ -1,10 +1,13 @@
 /**
- * One Signal account through signal-cli's HTTP daemon: JSON-RPC for sends
- * and typing, the server-sent event stream for everything received. A broken
- * stream is reopened in place with backoff and the id of the last event
- * handled (`Last-Event-ID`), so the daemon replays what came meanwhile; the
- * id is kept on disk across restarts. Keep-alives and events are the proof
- * of life; delivery and read receipts are acknowledgements of what was sent.
+ * One Signal account through signal-cli: JSON-RPC for sends and typing, and
+ * `receive` events for everything received, either from a daemon the user
+ * runs (`httpUrl`: a server-sent event stream) or from a child the account
+ * runs over stdio (`cliPath`). A broken HTTP stream is reopened in place with
+ * backoff and the id of the last event handled (`Last-Event-ID`), so the
+ * daemon replays what came meanwhile; the id is kept on disk across restarts.
+ * A child that dies fails the account, and the supervisor starts a new one.
+ * Keep-alives, events and (for the child) answered `version` calls are the
+ * proof of life; delivery and read receipts acknowledge what was sent.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,7 +16,7 @@ import { readLinkedAccount } from './account-file.js';
 import { openDaemon, type SignalDaemon, type SignalSettings } from './daemon.js';
 import { notLinkedMessage } from './errors.js';
 import { normalizeReceive, parseMessageId, type NormalizeContext } from './normalize.js';
-import { SignalRpc } from './rpc.js';
+import type { SignalClient } from './rpc.js';
 import { markdownToSignal, textStyleParam } from './styles.js';
 
 const RECONNECT_MIN_MS = 250;
@@ -23,7 +26,8 @@ const CURSOR_FILE = 'signal-events.json';
 export class SignalAdapter implements ChannelAdapter {
   private state: 'idle' | 'starting' | 'running' | 'stopped' = 'idle';
   private daemon?: SignalDaemon;
-  private rpc?: SignalRpc;
+  private rpc?: SignalClient;
+  private probeTimer?: NodeJS.Timeout;
   private nc?: NormalizeContext;
   private stream?: AbortController;
   private reconnectTimer?: NodeJS.Timeout;
@@ -49,9 +53,13 @@ export class SignalAdapter implements ChannelAdapter {
     const account = this.settings.account ?? linked?.number;
     if (!account) throw new ChannelAuthError(notLinkedMessage(undefined));
     this.lastEventId = await this.readCursor();
-    this.daemon = await openDaemon(this.settings, this.ctx.dataDir, this.ctx.log, this.settings.livenessMs);
+    const daemon = await openDaemon(this.settings, this.ctx.dataDir, this.ctx.log, account);
+    this.daemon = daemon;
     if (this.stopping) throw new Error('Signal adapter stopped while starting');
-    this.rpc = new SignalRpc(this.daemon.httpUrl, account);
+    this.rpc = daemon.client;
+    void daemon.exited.then((reason) => {
+      if (this.state === 'running') this.fail(reason);
+    });
     // Proves the daemon holds the account (a -32602 here means it is not linked).
     await this.rpc.call('listGroups', {}, { timeoutMs: this.settings.livenessMs });
     this.nc = {
@@ -65,13 +73,15 @@ export class SignalAdapter implements ChannelAdapter {
     await this.openStream();
     if (this.state !== 'starting') throw new Error('Signal adapter stopped while starting');
     this.state = 'running';
-    this.ctx.log.info('signal connected', { account, daemon: new URL(this.daemon.httpUrl).host });
+    if (daemon.kind === 'spawned') this.startProbes();
+    this.ctx.log.info('signal connected', { account, daemon: this.settings.httpUrl ? new URL(this.settings.httpUrl).host : `signal-cli pid ${daemon.pid}` });
   }
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.state = 'stopped';
       clearTimeout(this.reconnectTimer);
+      clearInterval(this.probeTimer);
       this.stream?.abort();
       await this.queue.catch(() => undefined);
       await this.flushCursor();
@@ -104,6 +114,7 @@ export class SignalAdapter implements ChannelAdapter {
     return {
       ...(this.nc ? { account: this.nc.account } : {}),
       daemon: this.settings.httpUrl ? 'external' : 'spawned',
+      ...(this.daemon?.pid ? { daemonPid: this.daemon.pid } : {}),
       stream: this.stream && !this.stream.signal.aborted ? 'open' : this.state === 'running' ? 'reconnecting' : 'closed',
       reconnects: this.reconnects,
       receiptsDelivered: this.receipts.delivered,
@@ -144,6 +155,8 @@ export class SignalAdapter implements ChannelAdapter {
   private onStreamEnd(controller: AbortController, reason: Error): void {
     if (this.state === 'stopped' || this.failed || controller !== this.stream) return;
     controller.abort();
+    // A child's events end only with the child: the supervisor starts a new account (and child).
+    if (this.daemon?.kind === 'spawned') return this.fail(reason);
     this.ctx.log.warn('signal event stream lost; reconnecting', { reason: reason.message });
     this.scheduleReconnect();
   }
@@ -196,6 +209,20 @@ export class SignalAdapter implements ChannelAdapter {
     });
   }
 
+  /** A child sends no keep-alives: a `version` call it answers proves it is alive and responsive. */
+  private startProbes(): void {
+    const every = Math.max(250, Math.floor(this.settings.livenessMs / 3));
+    this.probeTimer = setInterval(() => {
+      this.rpc?.call('version', {}, { timeoutMs: every }).then(
+        () => {
+          if (this.state === 'running') this.ctx.heartbeat();
+        },
+        (err: unknown) => this.ctx.log.warn('signal-cli did not answer a liveness check', { error: err instanceof Error ? err.message : String(err) }),
+      );
+    }, every);
+    this.probeTimer.unref();
+  }
+
   // ---- the event cursor ------------------------------------------------------------
 
   private async readCursor(): Promise<string | undefined> {
@@ -233,7 +260,7 @@ export class SignalAdapter implements ChannelAdapter {
 
   // ---- outbound ------------------------------------------------------------------
 
-  private usable(): SignalRpc {
+  private usable(): SignalClient {
     if (this.state !== 'running' || !this.rpc) throw new Error('The Signal channel is not running.');
     return this.rpc;
   }

@@ -6,10 +6,11 @@
 import { channelFactsFromManifest, defineChannel, type ChannelDefinition } from '../../../src-shared/plugin/api.js';
 import manifest from '../openclaw.plugin.json' with { type: 'json' };
 import { SignalAdapter } from './adapter.js';
-import type { SignalSettings } from './daemon.js';
+import { cliPathProblem, type SignalSettings } from './daemon.js';
 import { loginSignal, logoutSignal } from './login.js';
 
 const facts = channelFactsFromManifest(manifest, 'signal');
+const DEFAULT_CLI = 'signal-cli';
 
 /** What Signal can do (from the manifest). */
 export const SIGNAL_CAPABILITIES = facts.capabilities;
@@ -22,6 +23,7 @@ function configProblem(config: Record<string, unknown>): string | undefined {
   if (config.account !== undefined && (typeof config.account !== 'string' || !/^\+[1-9][0-9]{6,14}$/.test(config.account))) {
     return 'channels.signal.account must be your number in international form, e.g. +15551234567.';
   }
+  if (httpUrl === undefined) return cliPathProblem(typeof config.cliPath === 'string' ? config.cliPath : DEFAULT_CLI);
   return undefined;
 }
 
@@ -30,7 +32,7 @@ function resolveSettings(config: Record<string, unknown>): SignalSettings {
   return {
     ...(typeof config.account === 'string' ? { account: config.account } : {}),
     ...(httpUrl ? { httpUrl } : {}),
-    cliPath: typeof config.cliPath === 'string' ? config.cliPath : 'signal-cli',
+    cliPath: typeof config.cliPath === 'string' ? config.cliPath : DEFAULT_CLI,
     deviceName: typeof config.deviceName === 'string' ? config.deviceName : 'OpenClaw',
     livenessMs: typeof config.livenessMs === 'number' && config.livenessMs > 0 ? config.livenessMs : SIGNAL_CAPABILITIES.livenessMs,
   };

@@ -1,20 +1,25 @@
 /**
- * Where signal-cli answers: a daemon the user runs (`httpUrl`), or one this
- * account runs itself: `cliPath --config <data folder> daemon --http
- * 127.0.0.1:<port>`, spawned as an argv array (never a shell), in
- * multi-account mode so QR linking works, receiving only while a client
- * listens so Signal's server keeps what arrives while the gateway is down.
+ * Where signal-cli answers: a daemon the user runs (`httpUrl`, JSON-RPC over
+ * HTTP with a server-sent event stream), or a child this account runs itself
+ * in JSON-RPC stdio mode (`cliPath`, see stdio-rpc.ts), with its data in the
+ * account's private folder.
  */
-import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { delimiter, isAbsolute, join } from 'node:path';
 import type { ChannelLogger } from '../../../src-shared/domain/channel.js';
+import { SignalRpc, type SignalClient } from './rpc.js';
+import { StdioSignalCli } from './stdio-rpc.js';
 
-/** A reachable daemon and how to let go of it. */
+/** A reachable signal-cli and how to let go of it. */
 export interface SignalDaemon {
-  httpUrl: string;
-  /** Stops a daemon this account started; nothing for one given by `httpUrl`. */
+  client: SignalClient;
+  kind: 'external' | 'spawned';
+  /** The child's process id, when spawned. */
+  pid?: number;
+  /** Resolves with the reason when a spawned child ends; never for an external daemon. */
+  exited: Promise<Error>;
+  /** Stops a child this account started; nothing for one given by `httpUrl`. */
   close(): Promise<void>;
 }
 
@@ -28,53 +33,32 @@ export interface SignalSettings {
   livenessMs: number;
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
+const executable = (file: string): boolean => {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Why `cliPath` cannot be run, in plain words; undefined when it can (a path, or a name found on PATH). */
+export function cliPathProblem(cliPath: string, path = process.env.PATH ?? ''): string | undefined {
+  const found = cliPath.includes('/') || isAbsolute(cliPath) ? executable(cliPath) : path.split(delimiter).some((dir) => dir && executable(join(dir, cliPath)));
+  if (found) return undefined;
+  return `signal-cli was not found at "${cliPath}"${cliPath.includes('/') ? '' : ' on the PATH'} (or is not executable). Install signal-cli, or set channels.signal.cliPath to it, or channels.signal.httpUrl to a running daemon.`;
 }
 
-/** The daemon for these settings: the configured one, or a child started now (resolves once it answers). */
-export async function openDaemon(settings: SignalSettings, dataDir: string, log: ChannelLogger, timeoutMs: number): Promise<SignalDaemon> {
-  if (settings.httpUrl) return { httpUrl: settings.httpUrl, close: async () => {} };
+/**
+ * The signal-cli for these settings: the configured daemon, or a child
+ * started now. With `account` the child runs for that account alone
+ * (`-a <account> jsonRpc`); without, in multi-account mode (for linking).
+ */
+export async function openDaemon(settings: SignalSettings, dataDir: string, log: ChannelLogger, account: string | undefined): Promise<SignalDaemon> {
+  if (settings.httpUrl) return { client: new SignalRpc(settings.httpUrl, account), kind: 'external', exited: new Promise(() => undefined), close: async () => {} };
   const configDir = join(dataDir, 'signal-cli');
   await mkdir(configDir, { recursive: true, mode: 0o700 });
-  const port = await freePort();
-  const argv = ['--config', configDir, 'daemon', '--http', `127.0.0.1:${port}`, '--receive-mode', 'on-connection', '--no-receive-stdout'];
-  const child = spawn(settings.cliPath, argv, { stdio: ['ignore', 'ignore', 'pipe'], shell: false });
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-    stderr = (stderr + d).slice(-2000);
-  });
-  const exited = new Promise<Error>((resolve) => {
-    child.once('error', (err) => resolve(new Error(`Could not run ${settings.cliPath}: ${err.message}. Install signal-cli or set channels.signal.cliPath (or httpUrl).`)));
-    child.once('exit', (code, sig) => resolve(new Error(`signal-cli exited (${sig ?? `code ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').at(-1)}` : ''}.`)));
-  });
-  const close = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(killer);
-  };
-  const httpUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + timeoutMs;
-  // The JVM takes a moment to listen; ask /api/v1/check until it answers, it dies, or time runs out.
-  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
-    const ready = await fetch(`${httpUrl}/api/v1/check`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
-    if (ready) break;
-    const died = await Promise.race([exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), delay))]);
-    if (died) throw died;
-    if (Date.now() > deadline) {
-      await close();
-      throw new Error(`signal-cli did not start answering within ${Math.round(timeoutMs / 1000)} s.`);
-    }
-  }
-  log.info('signal-cli daemon started', { pid: child.pid, port });
-  return { httpUrl, close };
+  const cli = new StdioSignalCli(settings.cliPath, configDir, account, log);
+  log.info('signal-cli started', { pid: cli.pid, mode: account ? 'single account' : 'linking' });
+  return { client: cli, kind: 'spawned', ...(cli.pid ? { pid: cli.pid } : {}), exited: cli.exited, close: () => cli.close() };
 }

@@ -6,15 +6,14 @@
 import type { ChannelContext, ChannelLoginEvents } from '../../../src-shared/domain/channel.js';
 import { forgetLinkedAccount, readLinkedAccount, writeLinkedAccount } from './account-file.js';
 import { openDaemon, type SignalSettings } from './daemon.js';
-import { SignalRpc } from './rpc.js';
 
 type LoginContext = Omit<ChannelContext, 'emit' | 'heartbeat' | 'fail'>;
 
 /** Shows link QR codes until the phone scans one; resolves with the linked number. */
 export async function loginSignal(settings: SignalSettings, ctx: LoginContext, events: ChannelLoginEvents): Promise<{ linkedAs?: string }> {
-  const daemon = await openDaemon(settings, ctx.dataDir, ctx.log, settings.livenessMs);
+  const daemon = await openDaemon(settings, ctx.dataDir, ctx.log, undefined);
   try {
-    const rpc = new SignalRpc(daemon.httpUrl, undefined);
+    const rpc = daemon.client;
     if (settings.account) {
       const accounts = await rpc.call<{ number?: string }[]>('listAccounts', {}, { withAccount: false, signal: events.signal }).catch(() => []);
       if (accounts.some((a) => a.number === settings.account)) return { linkedAs: settings.account };
@@ -46,9 +45,9 @@ export async function logoutSignal(settings: SignalSettings, ctx: LoginContext):
   const account = settings.account ?? (await readLinkedAccount(ctx.dataDir))?.number;
   if (account) {
     try {
-      const daemon = await openDaemon(settings, ctx.dataDir, ctx.log, settings.livenessMs);
+      const daemon = await openDaemon(settings, ctx.dataDir, ctx.log, account);
       try {
-        await new SignalRpc(daemon.httpUrl, account).call('unregister', {}, { timeoutMs: 15_000 });
+        await daemon.client.call('unregister', {}, { timeoutMs: 15_000 });
       } finally {
         await daemon.close();
       }

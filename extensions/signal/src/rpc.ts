@@ -8,8 +8,25 @@ import { randomUUID } from 'node:crypto';
 import { rpcError, type RpcErrorBody } from './errors.js';
 import { SseParser } from './sse.js';
 
+/** What the event stream calls back with. */
+export interface EventStreamOptions {
+  lastEventId?: string;
+  signal: AbortSignal;
+  onEvent(payload: unknown, id: string | undefined): void;
+  onActivity(): void;
+  onEnd(reason: Error): void;
+}
+
+/** A way to talk JSON-RPC with signal-cli: its HTTP daemon, or a child over stdio. */
+export interface SignalClient {
+  /** Call `method`; `withAccount: false` for the daemon-wide methods (`startLink`, `finishLink`, `listAccounts`). */
+  call<T>(method: string, params?: Record<string, unknown>, opts?: { withAccount?: boolean; signal?: AbortSignal; timeoutMs?: number }): Promise<T>;
+  /** Start receiving; resolves once events flow. */
+  openEvents(opts: EventStreamOptions): Promise<void>;
+}
+
 /** One client of one daemon, optionally bound to one account (multi-account mode needs `account` on each call). */
-export class SignalRpc {
+export class SignalRpc implements SignalClient {
   constructor(
     readonly httpUrl: string,
     readonly account: string | undefined,
@@ -51,13 +68,7 @@ export class SignalRpc {
    * gets each `receive` payload with its event id, `onActivity` every chunk
    * (keep-alives too), `onEnd` the reason the stream ended (not after `signal` aborts).
    */
-  async openEvents(opts: {
-    lastEventId?: string;
-    signal: AbortSignal;
-    onEvent(payload: unknown, id: string | undefined): void;
-    onActivity(): void;
-    onEnd(reason: Error): void;
-  }): Promise<void> {
+  async openEvents(opts: EventStreamOptions): Promise<void> {
     let res: Response;
     try {
       res = await fetch(this.url('/api/v1/events'), {

@@ -81,6 +81,33 @@ describe('Twitch adapter on a real IRC server', () => {
     await expect(h.adapter.start()).rejects.toMatchObject({ name: 'ChannelAuthError', message: expect.stringContaining('channels.twitch.accessToken') });
   });
 
+  it('a msg_ratelimit refusal fails the send as a rate limit, and the next send goes out', async () => {
+    const h = await start();
+    world.gateway.refuseChat(1);
+    await expect(h.adapter.send({ to: { kind: 'group', id: ROOM }, text: 'too soon' })).rejects.toMatchObject({ name: 'ChannelRateLimitError', retryAfterMs: 1000 });
+    expect(world.gateway.refused()).toBe(1);
+    await h.adapter.send({ to: { kind: 'group', id: ROOM }, text: 'later' });
+    await ann.until(() => (botMessages().length >= 1 ? true : undefined), 5000, 'the bot message');
+    expect(botMessages().map((m) => m.text)).toEqual(['later']);
+  });
+
+  it('keeps within 20 messages per 30 s, and 100 once Twitch says the bot moderates the room', async () => {
+    const h = await start();
+    const to = { kind: 'group' as const, id: ROOM };
+    for (let i = 1; i <= 20; i++) await h.adapter.send({ to, text: `n${i}` });
+    const over = await h.adapter.send({ to, text: 'n21' }).catch((err: unknown) => err as { name: string; retryAfterMs: number });
+    expect(over).toMatchObject({ name: 'ChannelRateLimitError' });
+    expect((over as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(20_000);
+    expect((over as { retryAfterMs: number }).retryAfterMs).toBeLessThanOrEqual(30_000);
+    // Twitch tells a client its room status in USERSTATE (after JOIN and after each of its messages).
+    world.gateway.toClients(`@badges=moderator/1;mod=1 :tmi.twitch.tv USERSTATE ${ROOM}`);
+    while (!(h.adapter.describe?.().moderatorIn as string[]).includes(ROOM)) await h.nextHeartbeats(1);
+    await h.adapter.send({ to, text: 'n21' });
+    await ann.until(() => (botMessages().length >= 21 ? true : undefined), 5000, '21 bot messages');
+    expect(botMessages().map((m) => m.text)).toEqual(Array.from({ length: 21 }, (_, i) => `n${i + 1}`));
+    expect(h.adapter.describe?.()).toMatchObject({ chatMessagesLast30s: 21 });
+  });
+
   it('refuses a token of another account', async () => {
     h = createAdapterHarness(asChannelPlugin(twitchChannel), { ...world.config, username: 'someoneelse', livenessMs: 3000 });
     await expect(h.adapter.start()).rejects.toMatchObject({ name: 'ChannelAuthError', message: expect.stringContaining('"openclawbot"') });

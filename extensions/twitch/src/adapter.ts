@@ -4,12 +4,16 @@
  * trips prove the connection both ways: on a timer for liveness, and after
  * each send, so a send resolves only once the server has read it (IRC
  * answers in order). The token is checked with Twitch at start and hourly.
+ * Room messages keep within Twitch's chat budget (`rate-budget.ts`); whispers
+ * go through EventSub and the Twitch API when the token allows (`whispers.ts`).
  */
 import tmi from 'tmi.js';
-import { ChannelAuthError, ChannelPermanentError, type ChannelAdapter, type ChannelContext, type ChannelSend } from '../../../src-shared/domain/channel.js';
-import { normalizeTwitchLine, type IrcLine } from './normalize.js';
+import { ChannelAuthError, ChannelPermanentError, ChannelRateLimitError, type ChannelAdapter, type ChannelContext, type ChannelSend } from '../../../src-shared/domain/channel.js';
+import { isModeratorState, normalizeTwitchLine, unescapeTag, type IrcLine } from './normalize.js';
+import { ChatRateBudget, MODERATOR_LIMIT, USER_LIMIT } from './rate-budget.js';
 import type { TwitchSettings } from './settings.js';
 import { validateToken, type TokenInfo } from './validate.js';
+import { TwitchWhispers } from './whispers.js';
 
 const REVALIDATE_MS = 60 * 60_000;
 // Logging in and joining take a few round trips (and servers pace new connections); not tied to liveness.
@@ -24,6 +28,11 @@ export class TwitchAdapter implements ChannelAdapter {
   private readonly joined = new Set<string>();
   private readonly pongWaiters = new Map<string, () => void>();
   private readonly changeWaiters = new Set<() => void>();
+  private readonly noticeWatchers = new Set<(room: string, msgId: string) => void>();
+  /** Rooms where Twitch says the bot is a moderator (USERSTATE); its own room it always may moderate. */
+  private readonly moderatorIn = new Set<string>();
+  private readonly budget = new ChatRateBudget();
+  private whispers?: TwitchWhispers;
   private pingSeq = 0;
   private lastLineAt = 0;
   private idSeq = 0;
@@ -75,6 +84,10 @@ export class TwitchAdapter implements ChannelAdapter {
     await this.deadline(client.connect(), 'did not finish logging in', LOGIN_TIMEOUT_MS);
     await this.deadline(this.until(() => rooms.every((r) => this.joined.has(r))), `could not join ${rooms.join(', ')}`, LOGIN_TIMEOUT_MS);
     if (this.stopped) return;
+    const whispers = new TwitchWhispers(this.ctx, s, this.token, this.timeoutMs, (msg) => this.queue(msg));
+    this.whispers = whispers;
+    await whispers.start();
+    if (this.stopped) return;
     this.live = true;
     this.ctx.heartbeat();
     this.ctx.log.info('Twitch chat connected', { login, rooms });
@@ -88,6 +101,7 @@ export class TwitchAdapter implements ChannelAdapter {
       this.stopped = true;
       this.live = false;
       for (const t of this.timers) clearInterval(t);
+      this.whispers?.stop();
       const client = this.client;
       if (client && client.readyState() !== 'CLOSED') await client.disconnect().catch(() => undefined);
       await this.emitting;
@@ -109,7 +123,35 @@ export class TwitchAdapter implements ChannelAdapter {
       .filter((l) => l !== '')
       .join(' ');
     if (!line) return { messageId: `${target}:empty` };
-    await client.raw(`PRIVMSG ${target} :${COMMAND_START.test(line) ? `\u200b${line}` : line}`);
+    if (msg.to.kind === 'direct' && this.whispers?.sending) return this.whispers.send(target, line);
+    const privileged = target.startsWith('#') && (this.moderatorIn.has(target) || target === `#${this.token?.login}`);
+    const budget = this.budget.take(privileged);
+    if (!budget.ok) {
+      const limit = privileged ? MODERATOR_LIMIT : USER_LIMIT;
+      throw new ChannelRateLimitError(budget.retryAfterMs, `Twitch allows ${limit} chat messages per 30 s here; the next one may go in ${Math.ceil(budget.retryAfterMs / 1000)} s`);
+    }
+    // Twitch refuses a message it finds too fast with a NOTICE, before it answers the PING that follows.
+    let refused = false;
+    const onNotice = (room: string, msgId: string) => {
+      if (room === target && msgId === 'msg_ratelimit') refused = true;
+    };
+    this.noticeWatchers.add(onNotice);
+    try {
+      await this.confirmLine(client, target, `PRIVMSG ${target} :${COMMAND_START.test(line) ? `\u200b${line}` : line}`);
+    } finally {
+      this.noticeWatchers.delete(onNotice);
+    }
+    if (refused) {
+      const waitMs = this.budget.refused(privileged);
+      throw new ChannelRateLimitError(waitMs, `Twitch refused a message to ${target} as sent too quickly; retry after ${Math.ceil(waitMs / 1000)} s`);
+    }
+    this.budget.accepted();
+    return { messageId: `${target}:${Date.now()}:${++this.idSeq}` };
+  }
+
+  /** Write one line and wait until the server has read it. */
+  private async confirmLine(client: tmi.Client, target: string, raw: string): Promise<void> {
+    await client.raw(raw);
     // The server answers in order: its PONG means it has read the line. Servers pace busy clients, so allow time.
     // A connection that closes meanwhile most likely carried the line already: sending it again would say it
     // twice, so only silence on an open connection (a stall, where the line is stuck) counts as not sent.
@@ -119,11 +161,10 @@ export class TwitchAdapter implements ChannelAdapter {
       client.removeListener('disconnected', onClosed!),
     );
     if (outcome === 'closed') this.ctx.log.debug('Twitch chat closed before confirming a sent line; counted as sent', { target });
-    return { messageId: `${target}:${Date.now()}:${++this.idSeq}` };
   }
 
   describe(): Record<string, unknown> {
-    return { login: this.token?.login, userId: this.token?.userId, rooms: [...this.joined] };
+    return { login: this.token?.login, userId: this.token?.userId, rooms: [...this.joined], moderatorIn: [...this.moderatorIn], chatMessagesLast30s: this.budget.used(), whispers: this.whispers?.describe() ?? 'off' };
   }
 
   private onLine(line: IrcLine): void {
@@ -142,6 +183,17 @@ export class TwitchAdapter implements ChannelAdapter {
       for (const w of [...this.changeWaiters]) w();
       return;
     }
+    if (line.command === 'USERSTATE') {
+      const room = line.params?.[0]?.toLowerCase();
+      if (room && isModeratorState(line.tags ?? {})) this.moderatorIn.add(room);
+      else if (room) this.moderatorIn.delete(room);
+      return;
+    }
+    if (line.command === 'NOTICE') {
+      const room = line.params?.[0]?.toLowerCase() ?? '';
+      const msgId = unescapeTag(line.tags?.['msg-id']) ?? '';
+      for (const w of [...this.noticeWatchers]) w(room, msgId);
+    }
     if (line.command === 'NOTICE' || line.command === 'RECONNECT') {
       this.ctx.log.info('Twitch chat notice', { command: line.command, params: line.params, msgId: line.tags?.['msg-id'] });
       // Twitch announces maintenance with RECONNECT: leave now so the supervisor reconnects at once.
@@ -150,10 +202,13 @@ export class TwitchAdapter implements ChannelAdapter {
     }
     const result = normalizeTwitchLine(line, { channel: this.ctx.channel, accountId: this.ctx.accountId, botLogin: login, nextId: () => `irc-${Date.now()}-${++this.idSeq}` });
     if (result.kind === 'ignored') return;
-    // One at a time, in the order the server sent them.
-    this.emitting = this.emitting.then(() =>
-      this.ctx.emit(result.msg).catch((err: unknown) => this.ctx.log.error('could not queue a Twitch message', { error: String(err) })),
-    );
+    this.queue(result.msg);
+  }
+
+  /** One at a time, in the order the server sent them. */
+  private queue(msg: Parameters<ChannelContext['emit']>[0]): void {
+    if (this.stopped) return;
+    this.emitting = this.emitting.then(() => this.ctx.emit(msg).catch((err: unknown) => this.ctx.log.error('could not queue a Twitch message', { error: String(err) })));
   }
 
   private async probe(): Promise<void> {

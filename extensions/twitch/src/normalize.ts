@@ -61,3 +61,53 @@ export function normalizeTwitchLine(line: IrcLine, ctx: { channel: string; accou
   };
   return { kind: 'message', msg };
 }
+
+/** A USERSTATE's tags say the bot is a moderator or the broadcaster of that room (Twitch's higher chat limit). */
+export function isModeratorState(tags: Record<string, unknown>): boolean {
+  if (unescapeTag(tags.mod) === '1') return true;
+  const badges = unescapeTag(tags.badges) ?? '';
+  return badges.split(',').some((b) => /^(broadcaster|moderator)\//.test(b));
+}
+
+/** The `user.whisper.message` EventSub event, as Twitch sends it. */
+export interface WhisperEvent {
+  from_user_id?: unknown;
+  from_user_login?: unknown;
+  from_user_name?: unknown;
+  to_user_id?: unknown;
+  whisper_id?: unknown;
+  whisper?: { text?: unknown };
+}
+
+/**
+ * A whisper to the bot → a direct message. The sender is known by login, as
+ * in chat, so pairing and allowlists name the same person either way; the
+ * numeric id comes back with it for the reply (Helix whispers by user id).
+ */
+export function normalizeWhisper(
+  event: WhisperEvent,
+  ctx: { channel: string; accountId: string; botUserId: string; nextId: () => string },
+): { kind: 'message'; msg: InboundMessage; fromUserId: string } | { kind: 'ignored'; reason: string } {
+  const login = typeof event.from_user_login === 'string' ? event.from_user_login.toLowerCase() : '';
+  const fromId = typeof event.from_user_id === 'string' ? event.from_user_id : '';
+  const text = typeof event.whisper?.text === 'string' ? event.whisper.text : '';
+  if (!login || !fromId) return { kind: 'ignored', reason: 'whisper without a sender' };
+  if (typeof event.to_user_id === 'string' && event.to_user_id !== ctx.botUserId) return { kind: 'ignored', reason: 'whisper for another user' };
+  if (fromId === ctx.botUserId) return { kind: 'ignored', reason: 'sent by the bot' };
+  if (!text.trim()) return { kind: 'ignored', reason: 'no text' };
+  const name = typeof event.from_user_name === 'string' && event.from_user_name ? event.from_user_name : undefined;
+  return {
+    kind: 'message',
+    fromUserId: fromId,
+    msg: {
+      channel: ctx.channel,
+      accountId: ctx.accountId,
+      messageId: typeof event.whisper_id === 'string' && event.whisper_id ? event.whisper_id : ctx.nextId(),
+      senderId: login,
+      ...(name ? { senderName: name } : {}),
+      peer: { kind: 'direct', id: login },
+      text,
+      timestampMs: Date.now(),
+    },
+  };
+}

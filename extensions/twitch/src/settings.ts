@@ -4,6 +4,9 @@
 export const DEFAULT_ID_ROOT = 'https://id.twitch.tv';
 export const DEFAULT_CHAT_URL = 'wss://irc-ws.chat.twitch.tv:443';
 
+import { DEFAULT_EVENTSUB_URL } from './eventsub.js';
+import { DEFAULT_HELIX_URL } from './helix.js';
+
 /** Settings with defaults applied. */
 export interface TwitchSettings {
   /** The token without its `oauth:` prefix. */
@@ -13,6 +16,12 @@ export interface TwitchSettings {
   channels: string[];
   chat: { server: string; port: number; secure: boolean };
   idRoot: string;
+  /** Twitch API (Helix) base, e.g. `https://api.twitch.tv/helix`. */
+  helixUrl: string;
+  /** EventSub WebSocket endpoint (whispers to the bot arrive there). */
+  eventSubUrl: string;
+  /** Receive and answer whispers, when the token's scopes allow. */
+  whispers: boolean;
   livenessMs: number;
 }
 
@@ -34,6 +43,13 @@ export function checkTwitchConfig(config: Record<string, unknown>): string | und
     return 'channels.twitch.chatUrl must be a ws:// or wss:// URL.';
   }
   if (config.apiRoot !== undefined && (typeof config.apiRoot !== 'string' || !URL.canParse(config.apiRoot))) return 'channels.twitch.apiRoot must be a URL.';
+  if (config.helixUrl !== undefined && (typeof config.helixUrl !== 'string' || !/^https?:\/\//.test(config.helixUrl) || !URL.canParse(config.helixUrl))) {
+    return 'channels.twitch.helixUrl must be an http:// or https:// URL.';
+  }
+  if (config.eventSubUrl !== undefined && (typeof config.eventSubUrl !== 'string' || !/^wss?:\/\//.test(config.eventSubUrl) || !URL.canParse(config.eventSubUrl))) {
+    return 'channels.twitch.eventSubUrl must be a ws:// or wss:// URL.';
+  }
+  if (config.whispers !== undefined && typeof config.whispers !== 'boolean') return 'channels.twitch.whispers must be true or false.';
   return undefined;
 }
 
@@ -47,6 +63,10 @@ export function resolveTwitchSettings(config: Record<string, unknown>, defaultLi
     channels: Array.isArray(config.channels) ? [...new Set((config.channels as string[]).map((c) => `#${c.replace(/^#/, '').toLowerCase()}`))] : [],
     chat: { server: url.hostname, port: url.port ? Number(url.port) : secure ? 443 : 80, secure },
     idRoot: (nonEmpty(config.apiRoot) ? config.apiRoot : DEFAULT_ID_ROOT).replace(/\/+$/, ''),
+    // One API root override (a self-hosted proxy, tests) serves the token check and Helix alike.
+    helixUrl: (nonEmpty(config.helixUrl) ? config.helixUrl : nonEmpty(config.apiRoot) ? `${config.apiRoot.replace(/\/+$/, '')}/helix` : DEFAULT_HELIX_URL).replace(/\/+$/, ''),
+    eventSubUrl: nonEmpty(config.eventSubUrl) ? config.eventSubUrl : DEFAULT_EVENTSUB_URL,
+    whispers: config.whispers !== false,
     livenessMs: typeof config.livenessMs === 'number' && config.livenessMs > 0 ? config.livenessMs : defaultLivenessMs,
   };
 }
