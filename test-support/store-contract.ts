@@ -233,6 +233,22 @@ export function describeStoreContract(backend: string, sut: StoreUnderTest): voi
       });
     });
 
+    describe('channel state', () => {
+      it('keeps text by key per account: replaces, deletes, lists by prefix (no wildcards), clears', async () => {
+        await store.channelState.set('whatsapp', 'default', { creds: '{"me":1}', 'key:pre-key:1': 'a', 'key:pre-key:2': 'b', 'key%x': 'c' }, 1);
+        await store.channelState.set('whatsapp', 'other', { creds: 'theirs' }, 1);
+        expect(await store.channelState.get('whatsapp', 'default', 'creds')).toBe('{"me":1}');
+        await store.channelState.set('whatsapp', 'default', { creds: '{"me":2}', 'key:pre-key:1': undefined }, 2);
+        expect(await store.channelState.get('whatsapp', 'default', 'creds')).toBe('{"me":2}');
+        expect(await store.channelState.list('whatsapp', 'default', 'key:')).toEqual([['key:pre-key:2', 'b']]);
+        expect(await store.channelState.list('whatsapp', 'default', 'key%')).toEqual([['key%x', 'c']]);
+        expect((await store.channelState.list('whatsapp', 'default', '')).map(([k]) => k)).toEqual(['creds', 'key%x', 'key:pre-key:2']);
+        expect(await store.channelState.clear('whatsapp', 'default')).toBe(3);
+        expect(await store.channelState.get('whatsapp', 'default', 'creds')).toBeUndefined();
+        expect(await store.channelState.get('whatsapp', 'other', 'creds')).toBe('theirs');
+      });
+    });
+
     describe('node approvals', () => {
       it('approves commands per node and keeps one request per node', async () => {
         await store.devices.upsert(device({ deviceId: 'node-1', role: 'node', scopes: [] }));

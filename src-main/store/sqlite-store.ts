@@ -6,6 +6,7 @@ import { createQueueRepo, createSessionsRepo, createTranscriptRepo } from './con
 import { migrate, readSchemaVersion } from './migrate.js';
 import { createChannelPairingRepo } from './pairing-repo.js';
 import { createOutboxRepo } from './outbox-repo.js';
+import { createChannelStateRepo } from './channel-state-repo.js';
 import { sqliteTables } from './sqlite-tables.js';
 import { createUsageRepo } from './usage-repo.js';
 import { createNodeApprovalsRepo } from './node-approvals-repo.js';
@@ -163,6 +164,7 @@ function createSyncRepos(db: Database.Database): SyncRepos {
     queue: createQueueRepo(db),
     channelPairing: createChannelPairingRepo(db),
     outbox: createOutboxRepo(db),
+    channelState: createChannelStateRepo(db),
     usage: createUsageRepo(db),
     nodeApprovals: createNodeApprovalsRepo(db),
   };
@@ -187,6 +189,7 @@ class SqliteStore implements Store {
   readonly queue: Store['queue'];
   readonly channelPairing: Store['channelPairing'];
   readonly outbox: Store['outbox'];
+  readonly channelState: Store['channelState'];
   readonly usage: Store['usage'];
   readonly nodeApprovals: Store['nodeApprovals'];
   readonly tables: Store['tables'];
@@ -211,6 +214,7 @@ class SqliteStore implements Store {
     this.queue = outside.queue;
     this.channelPairing = outside.channelPairing;
     this.outbox = outside.outbox;
+    this.channelState = outside.channelState;
     this.usage = outside.usage;
     this.nodeApprovals = outside.nodeApprovals;
     this.tables = sqliteTables(db);

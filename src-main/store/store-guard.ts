@@ -157,6 +157,7 @@ export function guardStore(inner: Store, opts: StoreGuardOptions): GuardedStore 
     outbox: wrapRepo(inner.outbox, 'outbox'),
     usage: wrapRepo(inner.usage, 'usage'),
     nodeApprovals: wrapRepo(inner.nodeApprovals, 'nodeApprovals'),
+    channelState: wrapRepo(inner.channelState, 'channelState'),
   };
 
   const timer = file ? setInterval(checkFile, opts.checkIntervalMs ?? 2000) : undefined;

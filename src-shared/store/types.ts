@@ -320,6 +320,17 @@ export interface DeviceTokensRepo {
   revoke(deviceId: string, role?: string): Promise<number>;
 }
 
+/** Per channel account, what its adapter keeps between runs (credentials, positions): text values by key. */
+export interface ChannelStateRepo {
+  get(channel: string, accountId: string, key: string): Promise<string | undefined>;
+  /** Writes each entry; `undefined` deletes the key. */
+  set(channel: string, accountId: string, entries: Record<string, string | undefined>, nowMs: number): Promise<void>;
+  /** Keys starting with `prefix`, in key order. */
+  list(channel: string, accountId: string, prefix: string): Promise<[key: string, value: string][]>;
+  /** Forgets everything of the account (logout); returns how many keys went. */
+  clear(channel: string, accountId: string): Promise<number>;
+}
+
 /** The repositories: what a caller reads and writes, inside a transaction or not. */
 export interface StoreRepos {
   getMeta(key: string): Promise<string | undefined>;
@@ -337,6 +348,8 @@ export interface StoreRepos {
   usage: UsageRepo;
   /** Node capability approval: approved commands per node and pending requests. */
   nodeApprovals: NodeApprovalsRepo;
+  /** Channel accounts' credentials and positions. */
+  channelState: ChannelStateRepo;
 }
 
 /** The repositories bound to one open transaction; `transaction` nests as a savepoint. */

@@ -157,6 +157,7 @@ class PostgresStore implements Store {
   readonly outbox: Store['outbox'];
   readonly usage: Store['usage'];
   readonly nodeApprovals: Store['nodeApprovals'];
+  readonly channelState: Store['channelState'];
   readonly coordination: StoreCoordination;
   readonly tables: Store['tables'];
   private closed = false;
@@ -186,6 +187,7 @@ class PostgresStore implements Store {
     this.outbox = repos.outbox;
     this.usage = repos.usage;
     this.nodeApprovals = repos.nodeApprovals;
+    this.channelState = repos.channelState;
   }
 
   async schemaVersion(): Promise<number> {

@@ -304,6 +304,33 @@ export function createRepos(db: Queryable, atomic: Atomic, instanceId: string): 
         ).map(toPairedSender),
     },
 
+    channelState: {
+      get: async (channel, accountId, key) =>
+        (await one<{ value: string }>(db, 'SELECT value FROM channel_state WHERE channel = $1 AND account_id = $2 AND key = $3', [channel, accountId, key]))?.value,
+      set: (channel, accountId, entries, nowMs) =>
+        atomic(async (tx) => {
+          for (const [key, value] of Object.entries(entries)) {
+            if (value === undefined) await tx.query('DELETE FROM channel_state WHERE channel = $1 AND account_id = $2 AND key = $3', [channel, accountId, key]);
+            else {
+              await tx.query(
+                'INSERT INTO channel_state (channel, account_id, key, value, updated_at_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (channel, account_id, key) DO UPDATE SET value = EXCLUDED.value, updated_at_ms = EXCLUDED.updated_at_ms',
+                [channel, accountId, key, value, nowMs],
+              );
+            }
+          }
+        }),
+      list: async (channel, accountId, prefix) =>
+        (
+          await all<{ key: string; value: string }>(
+            db,
+            // Prefix match without LIKE's wildcards (keys compare in C order).
+            prefix ? 'SELECT key, value FROM channel_state WHERE channel = $1 AND account_id = $2 AND key >= $3 AND key < $4 ORDER BY key' : 'SELECT key, value FROM channel_state WHERE channel = $1 AND account_id = $2 ORDER BY key',
+            prefix ? [channel, accountId, prefix, prefix + '\uffff'] : [channel, accountId],
+          )
+        ).map((r) => [r.key, r.value] as [string, string]),
+      clear: (channel, accountId) => changes(db, 'DELETE FROM channel_state WHERE channel = $1 AND account_id = $2', [channel, accountId]),
+    },
+
     outbox: {
       add: async (i) => {
         const id = (await one<{ id: number }>(

@@ -7,7 +7,9 @@ import type { Migration } from './types.js';
  * took (a finished turn is recorded only while its gateway still owns it), and
  * the gateways that share the database (`gateway_instances`, for status and for
  * telling a dead owner from a live one), and events too large for a notification
- * (`gateway_events`, read once by the other gateways, then pruned).
+ * (`gateway_events`, read once by the other gateways, then pruned). Channel
+ * accounts keep their credentials and positions in `channel_state`, so whichever
+ * gateway runs the channels has them (a standby takes WhatsApp over without a new QR).
  */
 export const migration008: Migration = {
   version: 8,
@@ -35,6 +37,14 @@ export const migration008: Migration = {
         payload_json   TEXT NOT NULL,
         created_at_ms  INTEGER NOT NULL
       ) STRICT;
+      CREATE TABLE channel_state (
+        channel        TEXT NOT NULL,
+        account_id     TEXT NOT NULL,
+        key            TEXT NOT NULL,
+        value          TEXT NOT NULL,
+        updated_at_ms  INTEGER NOT NULL,
+        PRIMARY KEY (channel, account_id, key)
+      ) STRICT;
     `,
   postgres: `
       ALTER TABLE inbound_queue ADD COLUMN owner TEXT;
@@ -58,6 +68,14 @@ export const migration008: Migration = {
         id             BIGSERIAL PRIMARY KEY,
         payload_json   TEXT NOT NULL,
         created_at_ms  BIGINT NOT NULL
+      );
+      CREATE TABLE channel_state (
+        channel        TEXT NOT NULL,
+        account_id     TEXT NOT NULL,
+        key            TEXT COLLATE "C" NOT NULL,
+        value          TEXT NOT NULL,
+        updated_at_ms  BIGINT NOT NULL,
+        PRIMARY KEY (channel, account_id, key)
       );
     `,
 };
