@@ -43,7 +43,7 @@ export function MemoryPage({ client, canWrite }: { client: GatewayClient; canWri
             </pre>
             {source.candidates.map((c) => (
               <p key={c.id}>
-                {c.name}: {c.reason}.
+                {c.name} is installed but off: <Reason text={c.reason} />.
               </p>
             ))}
           </EmptyState>
@@ -62,6 +62,23 @@ export function MemoryPage({ client, canWrite }: { client: GatewayClient; canWri
         ) : null}
       </section>
       {source?.kind === 'active' ? <MemoryBrowser key={source.plugin.id} client={client} pluginId={source.plugin.id} canWrite={canWrite} /> : null}
+    </>
+  );
+}
+
+/** A plugin's reason in words, its quoted names (ids, config keys) kept on one line each. */
+function Reason({ text }: { text: string }) {
+  return (
+    <>
+      {text.split(/("[^"]+")/).map((part, i) =>
+        part.startsWith('"') ? (
+          <code key={i} className="memory-nowrap">
+            {part.slice(1, -1)}
+          </code>
+        ) : (
+          part
+        ),
+      )}
     </>
   );
 }
