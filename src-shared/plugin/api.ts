@@ -247,6 +247,12 @@ export interface PluginApi<Config = unknown> {
   registerMemory(memory: PluginMemory): void;
   /** Requires kind `storage`. */
   registerStore(factory: PluginStoreFactory): void;
+  /**
+   * Runs when the plugin is unloaded (the gateway stops, the plugin is disabled or reloaded): hang up,
+   * close servers, flush. Handlers run in registration order, each within a few seconds; a failure
+   * is logged and the unload goes on.
+   */
+  onStop(handler: () => void | Promise<void>): void;
 }
 
 /** A plugin's entry: the default export of its entry file. */
