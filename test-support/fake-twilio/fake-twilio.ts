@@ -20,6 +20,8 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 /** Twilio's REST API, the calls resource only. */
 export class FakeTwilioRest {
   readonly calls: Record<string, string>[] = [];
+  /** Updates of existing calls (`POST …/Calls/<sid>.json`), e.g. `{ sid, Status: 'completed' }` for a hang-up. */
+  readonly updates: Record<string, string>[] = [];
   baseUrl = '';
   private server?: StartedServer;
   private n = 0;
@@ -46,6 +48,12 @@ export class FakeTwilioRest {
       this.calls.push(form);
       const sid = `CA${String(++this.n).padStart(32, '0')}`;
       return sendJson(res, 201, { sid, account_sid: this.accountSid, to: form.To, from: form.From, status: 'queued', direction: 'outbound-api', api_version: '2010-04-01' });
+    }
+    const update = new RegExp(`^/2010-04-01/Accounts/${this.accountSid}/Calls/(CA[0-9a-f]{32})\\.json$`).exec(req.url ?? '');
+    if (req.method === 'POST' && update) {
+      const form = Object.fromEntries(new URLSearchParams((await readBody(req)).toString('utf8')));
+      this.updates.push({ sid: update[1]!, ...form });
+      return sendJson(res, 200, { sid: update[1], account_sid: this.accountSid, status: form.Status ?? 'in-progress', api_version: '2010-04-01' });
     }
     sendJson(res, 404, { code: 20404, message: 'not found', status: 404 });
   }
@@ -81,6 +89,10 @@ export class FakeSpeechServer {
   readonly syntheses: { text: string; seconds: number }[] = [];
   /** What the next transcriptions answer, in order. */
   transcripts: string[] = [];
+  /** Speech-to-text is gone: transcription requests are dropped unanswered. */
+  transcriptionDown = false;
+  /** Transcription requests dropped while down. */
+  dropped = 0;
   readonly waiters = new Waiters();
   private server?: StartedServer;
 
@@ -94,6 +106,11 @@ export class FakeSpeechServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
+    if (req.method === 'POST' && req.url === '/v1/audio/transcriptions' && this.transcriptionDown) {
+      this.dropped++;
+      this.waiters.notify();
+      return void req.socket.destroy();
+    }
     if (req.method === 'POST' && req.url === '/v1/audio/transcriptions') {
       const form = await new Request('http://x/', { method: 'POST', headers: { 'content-type': String(req.headers['content-type']) }, body }).formData();
       const file = form.get('file');
@@ -119,14 +136,28 @@ export class FakeSpeechServer {
 export class SimulatedCaller {
   readonly received: Buffer[] = [];
   readonly marks: string[] = [];
+  /** `clear` messages: the gateway told Twilio to drop buffered audio (barge-in). */
+  clears = 0;
+  /** Whether the gateway closed the stream. */
+  closed = false;
   readonly waiters = new Waiters();
   private constructor(private readonly ws: WebSocket) {
     ws.on('message', (data) => {
       const f = JSON.parse(String(data)) as { event: string; media?: { payload: string }; mark?: { name: string } };
       if (f.event === 'media' && f.media) this.received.push(Buffer.from(f.media.payload, 'base64'));
       if (f.event === 'mark' && f.mark) this.marks.push(f.mark.name);
+      if (f.event === 'clear') this.clears++;
       this.waiters.notify();
     });
+    ws.on('close', () => {
+      this.closed = true;
+      this.waiters.notify();
+    });
+  }
+
+  /** Bytes of audio received so far. */
+  receivedBytes(): number {
+    return this.received.reduce((n, b) => n + b.length, 0);
   }
 
   static async connect(url: string, headers: Record<string, string>): Promise<SimulatedCaller> {

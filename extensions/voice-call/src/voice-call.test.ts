@@ -112,11 +112,15 @@ describe('voice-call', () => {
       expect(speech.syntheses).toEqual([{ text: 'Hello, you reached the assistant.', seconds: expect.any(Number) }]);
       expect(greetingSeconds).toBeCloseTo(speech.syntheses[0]!.seconds, 0);
 
+      // The caller talks while the greeting still plays (Twilio plays it in real time): barge-in
+      // makes the gateway tell Twilio to drop the rest of it.
+      expect(caller.clears).toBe(0);
       const words = espeakMulaw('I would like to book a table for two at seven tonight');
       const spokenSeconds = words.length / 8000;
       speech.transcripts.push('I would like to book a table for two at seven tonight.');
       caller.say(words);
       await speech.waiters.until(() => speech.transcriptions[0], 20_000, 'a transcription');
+      expect(caller.clears).toBe(1);
       expect(speech.transcriptions[0]).toMatchObject({ sampleRate: 8000, model: 'whisper-fake' });
       // The utterance sent is the speech plus the trailing quiet that ended it, not the whole line.
       expect(speech.transcriptions[0]!.seconds).toBeGreaterThan(spokenSeconds * 0.7);
