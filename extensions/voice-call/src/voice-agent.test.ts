@@ -12,7 +12,7 @@ import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import { espeakMulaw, FakeSpeechServer, FakeTwilioRest, SimulatedCaller, twilioSignature } from '../../../test-support/fake-twilio/fake-twilio.js';
 import { lastUserText } from '../../../test-support/channel-gateway.js';
 import { FakeOpenAIServer } from '../../../test-support/fake-openai.js';
-import { startTestGateway, type TestGateway } from '../../../test-support/gateway.js';
+import { runCli, startTestGateway, type TestGateway } from '../../../test-support/gateway.js';
 import { STT_APOLOGY } from './calls.js';
 
 const accountSid = `AC${'0123456789abcdef'.repeat(2)}`;
@@ -174,6 +174,26 @@ describe('a phone call with the agent', () => {
       caller.stop();
       caller.close();
     }
+  });
+
+  it('openclaw voicecall call places an outbound call that says the message; bad input is refused before any call', async () => {
+    const env = { ...t.state.env, OPENCLAW_GATEWAY_PORT: String(t.gw.port) };
+    const before = rest.calls.length;
+    const r = await runCli(['voicecall', 'call', '--to', '+15551234567', '--message', 'The deploy finished.', '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ callSid: expect.stringMatching(/^CA/), status: 'queued' });
+    expect(rest.calls.at(-1)).toMatchObject({ To: '+15551234567', From: '+15550100', Twiml: '<Response><Say>The deploy finished.</Say></Response>' });
+
+    const bad = await runCli(['voicecall', 'call', '--to', '555-1234', '--message', 'hi'], env);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/E\.164/);
+    expect(rest.calls.length).toBe(before + 1);
+
+    const status = await runCli(['voicecall', 'status'], env);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain(webhookUrl);
+    // The previous test left speech-to-text failing, and no call since has shown it recovered.
+    expect(status.stdout).toMatch(/Speech to text: failing \(.+; 2 failures\)/);
   });
 
   it('stopping the gateway hangs up a live call and closes its stream', async () => {
