@@ -21,6 +21,7 @@ import {
   type PluginMethodHandler,
   type PluginStoreFactory,
   type PluginTool,
+  type PluginWebSocketRoute,
 } from '../../src-shared/plugin/api.js';
 import { PluginApiError } from './errors.js';
 
@@ -50,6 +51,7 @@ export interface Collected {
   tools: PluginTool[];
   methods: CollectedMethod[];
   routes: PluginHttpRoute[];
+  wsRoutes: PluginWebSocketRoute[];
   hooks: CollectedHook[];
   memory?: PluginMemory;
   stores: PluginStoreFactory[];
@@ -96,7 +98,7 @@ export async function runStopHandlers(handlers: readonly (() => void | Promise<v
 /** Creates the api for one `register` call; `seal()` once it has settled so late registrations are refused loudly. */
 export function createApiCollector(opts: CollectorOptions): { api: PluginApi; collected: Collected; seal(): void } {
   const { id } = opts;
-  const collected: Collected = { channels: [], tools: [], methods: [], routes: [], hooks: [], stores: [], stopHandlers: [] };
+  const collected: Collected = { channels: [], tools: [], methods: [], routes: [], wsRoutes: [], hooks: [], stores: [], stopHandlers: [] };
   let sealed = false;
   const fail = (message: string): never => {
     throw new PluginApiError(id, message);
@@ -159,6 +161,19 @@ export function createApiCollector(opts: CollectorOptions): { api: PluginApi; co
       if (collected.routes.some((r) => r.method === route.method && r.path === route.path)) fail(`${where} is registered twice`);
       needFunction(route.handler, `${where} handler`);
       collected.routes.push({ ...route, public: route.public === true });
+    },
+    registerWebSocketRoute(route) {
+      open('registerWebSocketRoute');
+      const where = `WebSocket route ${String(route?.path)}`;
+      if (!route || typeof route.path !== 'string' || !ROUTE_PATH_PATTERN.test(route.path) || route.path.includes('//') || route.path.split('/').some((s) => s === '..' || s === '.')) {
+        fail(`${where}: path must start with / and use only letters, digits and . _ ~ - / (no . or .. segments)`);
+      }
+      if (collected.wsRoutes.some((r) => r.path === route.path)) fail(`${where} is registered twice`);
+      needFunction(route.onConnection, `${where} onConnection`);
+      if (route.verify !== undefined) needFunction(route.verify, `${where} verify`);
+      // Reachable without the gateway token: the plugin must say how it tells its platform from strangers.
+      if (route.public === true && route.verify === undefined) fail(`${where} is public, so it needs a verify(req) that checks the caller (a signature)`);
+      collected.wsRoutes.push({ ...route, public: route.public === true });
     },
     on(hook, handler) {
       open('on');

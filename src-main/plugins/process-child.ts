@@ -274,6 +274,8 @@ async function initialize(p: InitializeParams): Promise<Registrations> {
   if (collected) throw new Error('already initialized');
   const { api, collected: c, seal } = createApiCollector({ id: p.pluginId, kinds: p.kinds, channelIds: p.channelIds, config: p.config, log, dataDir: p.dataDir });
   await loadAndRegister({ pluginId: p.pluginId, entry: p.entry, timeoutMs: p.registerTimeoutMs, makeApi: () => api, seal });
+  // An accepted socket lives in the gateway process and cannot be handed over here.
+  if (c.wsRoutes.length) throw new Error(`it registers WebSocket routes (${c.wsRoutes.map((r) => r.path).join(', ')}), which only plugins running in the gateway process can serve; set plugins.entries.${p.pluginId}.isolation to "inprocess" if you trust it`);
   collected = c;
   return {
     tools: c.tools.map((t) => ({ name: t.name, description: t.description, ...(t.group ? { group: t.group } : {}), schema: t.schema })),

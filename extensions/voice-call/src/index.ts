@@ -11,18 +11,17 @@
  *   utterances and transcribed (calls.ts), replies are synthesised and streamed back;
  * - `voice-call.calls` / `voice-call.status`; on stop, live calls are hung up and the server closed.
  */
-import type { IncomingMessage } from 'node:http';
 import twilio from 'twilio';
 import { definePlugin, type PluginApi } from '../../../src-shared/plugin/api.js';
 import { createVoiceCalls, STT_APOLOGY } from './calls.js';
 import { voiceChannel } from './channel.js';
-import { MEDIA_PATH, startMediaStreamServer, type MediaStreamServer } from './media-stream.js';
+import { handleMediaStream, MEDIA_ROUTE } from './media-stream.js';
 import { synthesize, transcribe } from './speech.js';
 
 export interface VoiceCallSettings {
   twilio: { accountSid: string; authToken: string; fromNumber: string; apiBaseUrl?: string };
   publicUrl: string;
-  stream?: { host?: string; port?: number; publicUrl?: string };
+  stream?: { publicUrl?: string };
   stt?: { baseUrl: string; apiKey?: string; model: string };
   tts?: { baseUrl: string; apiKey?: string; model: string; voice?: string };
   greeting?: string;
@@ -45,7 +44,7 @@ function register(api: PluginApi<VoiceCallSettings>): void {
   const s = api.config;
   const publicUrl = s.publicUrl.replace(/\/+$/, '');
   const webhookUrl = `${publicUrl}/plugins/voice-call/webhook`;
-  const streamUrl = s.stream?.publicUrl ?? `${publicUrl.replace(/^http/, 'ws')}${MEDIA_PATH}`;
+  const streamUrl = s.stream?.publicUrl ?? `${publicUrl.replace(/^http/, 'ws')}/plugins/voice-call${MEDIA_ROUTE}`;
   const client = twilio(s.twilio.accountSid, s.twilio.authToken, { httpClient: httpClientFor(s.twilio.apiBaseUrl) });
   const calls = createVoiceCalls({
     log: api.log,
@@ -123,42 +122,34 @@ function register(api: PluginApi<VoiceCallSettings>): void {
     },
   });
 
-  // The WebSocket upgrade is signed for the public wss URL with no form fields.
-  const verifyUpgrade = (req: IncomingMessage) => {
-    const sig = req.headers['x-twilio-signature'];
-    return typeof sig === 'string' && twilio.validateRequest(s.twilio.authToken, sig, streamUrl, {});
-  };
-  let server: MediaStreamServer | undefined;
-  let stopped = false;
-  const startStream = async () => {
-    const started = await startMediaStreamServer({
-      host: s.stream?.host ?? '127.0.0.1',
-      port: s.stream?.port ?? 18790,
-      verify: verifyUpgrade,
-      onSpeech: (u) => {
-        calls.onSpeech(u).catch((err: unknown) => api.log.warn('a caller’s words could not be handed to the agent', { callSid: u.callSid, error: (err as Error).message }));
-      },
-      onStreamEvent: (e) => (e.event === 'start' ? calls.onStreamStart(e.line) : calls.onStreamStop(e.callSid)),
-      onError: (e) => api.log.warn('voice stream problem', e),
-    });
-    if (stopped) return void (await started.close());
-    server = started;
-    api.log.info('media streams listening', { port: server.port, publicUrl: streamUrl });
-  };
-  const starting = startStream().catch((err: unknown) => api.log.error('the media streams server could not start; calls connect without audio', { error: (err as Error).message }));
+  // Twilio opens the media stream on the gateway's own port; it signs the upgrade for the public wss
+  // URL with no form fields, and a stream that does not verify is refused before it is accepted.
+  api.registerWebSocketRoute({
+    path: MEDIA_ROUTE,
+    public: true,
+    verify(req) {
+      const sig = req.headers['x-twilio-signature'];
+      const ok = typeof sig === 'string' && twilio.validateRequest(s.twilio.authToken, sig, streamUrl, {});
+      if (!ok) api.log.warn('refused a media stream without a valid Twilio signature');
+      return ok;
+    },
+    onConnection(socket) {
+      handleMediaStream(socket, {
+        onSpeech: (u) => {
+          calls.onSpeech(u).catch((err: unknown) => api.log.warn('a caller’s words could not be handed to the agent', { callSid: u.callSid, error: (err as Error).message }));
+        },
+        onStreamEvent: (e) => (e.event === 'start' ? calls.onStreamStart(e.line) : calls.onStreamStop(e.callSid)),
+      });
+    },
+  });
   api.registerMethod(
     'voice-call.status',
     'operator.read',
-    () => ({ webhookUrl, streamUrl, streamPort: server?.port ?? null, calls: calls.list().length, live: calls.list().filter((c) => c.status === 'in-progress').length, speechToText: calls.sttHealth() }),
+    () => ({ webhookUrl, streamUrl, calls: calls.list().length, live: calls.list().filter((c) => c.status === 'in-progress').length, speechToText: calls.sttHealth() }),
     { paramsSchema: { type: 'object', additionalProperties: false, properties: {} } },
   );
-  // Gateway stop, disable or reload: hang up live calls and close the audio server.
-  api.onStop(async () => {
-    stopped = true;
-    await starting;
-    await calls.hangUpAll();
-    await server?.close();
-  });
+  // Gateway stop, disable or reload: hang up live calls.
+  api.onStop(() => calls.hangUpAll());
 }
 
 export default definePlugin<VoiceCallSettings>({ id: 'voice-call', register });

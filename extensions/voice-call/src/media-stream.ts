@@ -1,20 +1,19 @@
 /**
- * The Twilio Media Streams WebSocket server. The plugin API has no WebSocket routes yet, so this
- * listens on its own port (`stream.port`). Twilio signs the upgrade request like a webhook, so
- * every connection's `X-Twilio-Signature` is checked before the socket is accepted.
+ * One Twilio Media Stream: the WebSocket Twilio opens to `/plugins/voice-call/media` on the gateway's
+ * own port once a call is connected (the upgrade's `X-Twilio-Signature` is checked before the socket
+ * is accepted, see index.ts).
  *
- * Per call: the caller's 8 kHz μ-law audio is cut into utterances by energy (speech, then 700 ms of
- * quiet, or the end of the stream), each utterance goes to speech-to-text, and what the plugin says
- * is converted to μ-law and streamed back in 20 ms frames, then a `mark` naming it. When the caller
- * starts speaking while something is being said (barge-in), the playback stops and Twilio is told
- * to drop what it buffered (`clear`).
+ * The caller's 8 kHz μ-law audio is cut into utterances by energy (speech, then 700 ms of quiet, or
+ * the end of the stream), each handed on as a WAV file; what the plugin says is converted to μ-law and
+ * streamed back in 20 ms frames, then a `mark` naming it. When the caller starts speaking while the
+ * assistant is still audible (barge-in), the playback stops and Twilio is told to drop what it
+ * buffered (`clear`).
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { PluginWebSocket } from '../../../src-shared/plugin/api.js';
 import { mulawToPcm, pcmFromWav, pcmToMulaw, resample, rms, wavFromPcm } from './audio.js';
 
-export const MEDIA_PATH = '/voice-call/media';
+/** The route's path below the plugin's mount point (`/plugins/voice-call`). */
+export const MEDIA_ROUTE = '/media';
 const FRAME_BYTES = 160; // 20 ms at 8 kHz
 const SPEECH_RMS = 500;
 const QUIET_FRAMES_TO_END = 35; // 700 ms
@@ -32,48 +31,9 @@ export interface CallLine {
 }
 
 export interface MediaStreamOptions {
-  host: string;
-  port: number;
-  /** Checks `X-Twilio-Signature` of the upgrade request. */
-  verify(req: IncomingMessage): boolean;
   /** A caller's utterance as a WAV file, once they stopped speaking. */
   onSpeech(u: { callSid: string; wav: Buffer; audioMs: number }): void;
   onStreamEvent(e: { callSid: string; event: 'start'; line: CallLine } | { callSid: string; event: 'stop' }): void;
-  onError(e: { callSid?: string; error: string }): void;
-}
-
-export interface MediaStreamServer {
-  readonly port: number;
-  close(): Promise<void>;
-}
-
-export async function startMediaStreamServer(o: MediaStreamOptions): Promise<MediaStreamServer> {
-  const http: Server = createServer((_req, res) => {
-    res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket only\n');
-  });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  http.on('upgrade', (req, socket, head) => {
-    const path = (req.url ?? '').split('?')[0];
-    if (path !== MEDIA_PATH || !o.verify(req)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => handleCall(ws, o));
-  });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(o.port, o.host, () => resolve());
-  });
-  return {
-    port: (http.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const c of wss.clients) c.terminate();
-        wss.close();
-        http.close(() => resolve());
-        http.closeAllConnections();
-      }),
-  };
 }
 
 interface TwilioFrame {
@@ -83,7 +43,8 @@ interface TwilioFrame {
   media?: { payload?: string; track?: string };
 }
 
-function handleCall(ws: WebSocket, o: MediaStreamOptions): void {
+/** Serves one accepted media stream socket until it closes. */
+export function handleMediaStream(ws: PluginWebSocket, o: MediaStreamOptions): void {
   let callSid: string | undefined;
   let streamSid: string | undefined;
   let speech: Uint8Array[] = [];
@@ -94,6 +55,7 @@ function handleCall(ws: WebSocket, o: MediaStreamOptions): void {
   let playback = 0;
   /** Twilio plays what it is sent in real time: until then the caller is still hearing us. */
   let audibleUntil = 0;
+  let stopped = false;
   const flush = () => {
     const frames = speech;
     const spoken = speechFrames;
@@ -104,9 +66,7 @@ function handleCall(ws: WebSocket, o: MediaStreamOptions): void {
     const mulaw = Buffer.concat(frames);
     o.onSpeech({ callSid, wav: wavFromPcm(mulawToPcm(mulaw), 8000), audioMs: Math.round(mulaw.length / 8) });
   };
-  const send = (frame: unknown) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
-  };
+  const send = (frame: unknown) => ws.send(JSON.stringify(frame));
   const line = (sid: string): CallLine => ({
     callSid: sid,
     async say(wav, mark) {
@@ -115,7 +75,7 @@ function handleCall(ws: WebSocket, o: MediaStreamOptions): void {
       const mine = ++playback;
       audibleUntil = Math.max(audibleUntil, Date.now()) + mulaw.length / 8;
       for (let i = 0; i < mulaw.length; i += FRAME_BYTES) {
-        if (ws.readyState !== ws.OPEN || mine !== playback) return;
+        if (!ws.open || mine !== playback) return;
         send({ event: 'media', streamSid, media: { payload: Buffer.from(mulaw.subarray(i, i + FRAME_BYTES)).toString('base64') } });
         // Let inbound frames (a caller talking over us) be read between bursts of outbound ones.
         if ((i / FRAME_BYTES) % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
@@ -124,10 +84,10 @@ function handleCall(ws: WebSocket, o: MediaStreamOptions): void {
     },
     close: () => ws.close(1000, 'call ended'),
   });
-  ws.on('message', (data) => {
+  ws.onMessage((data) => {
     let f: TwilioFrame;
     try {
-      f = JSON.parse(String(data)) as TwilioFrame;
+      f = JSON.parse(data) as TwilioFrame;
     } catch {
       return;
     }
@@ -163,12 +123,14 @@ function handleCall(ws: WebSocket, o: MediaStreamOptions): void {
       pending = joined.slice(off);
     } else if (f.event === 'stop') {
       flush();
+      stopped = true;
       if (callSid) o.onStreamEvent({ callSid, event: 'stop' });
     }
   });
-  ws.on('close', () => {
+  ws.onClose(() => {
     if (speechFrames) flush();
     playback++;
+    // A stream that ends without Twilio's `stop` (the connection dropped) ends the call all the same.
+    if (callSid && !stopped) o.onStreamEvent({ callSid, event: 'stop' });
   });
-  ws.on('error', (err) => o.onError({ ...(callSid ? { callSid } : {}), error: err.message }));
 }

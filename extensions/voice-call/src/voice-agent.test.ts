@@ -19,7 +19,7 @@ const accountSid = `AC${'0123456789abcdef'.repeat(2)}`;
 const authToken = 'twilio-auth-token-0123456789abcdef';
 const publicUrl = 'https://voice.example.test';
 const webhookUrl = `${publicUrl}/plugins/voice-call/webhook`;
-const streamUrl = 'wss://voice.example.test/voice-call/media';
+const streamUrl = 'wss://voice.example.test/plugins/voice-call/media';
 const OWNER = '+15550123';
 const STRANGER = '+15550666';
 
@@ -28,7 +28,6 @@ let rest: FakeTwilioRest;
 let speech: FakeSpeechServer;
 let model: FakeOpenAIServer;
 let base: string;
-let streamPort: number;
 let callCounter = 0;
 
 const call = async <T>(method: string, params: unknown = {}): Promise<T> => {
@@ -48,7 +47,7 @@ async function ring(from: string): Promise<{ callSid: string; caller: SimulatedC
   });
   expect(res.status).toBe(200);
   expect(await res.text()).toContain('<Connect><Stream');
-  const caller = await SimulatedCaller.connect(`ws://127.0.0.1:${streamPort}/voice-call/media`, { 'x-twilio-signature': twilioSignature(authToken, streamUrl) });
+  const caller = await SimulatedCaller.connect(`${t.gw.wsUrl}/plugins/voice-call/media`, { 'x-twilio-signature': twilioSignature(authToken, streamUrl) });
   caller.start(callSid, `MZ${callSid.slice(2)}`);
   return { callSid, caller };
 }
@@ -76,7 +75,7 @@ beforeAll(async () => {
             config: {
               twilio: { accountSid, authToken, fromNumber: '+15550100', apiBaseUrl: rest.baseUrl },
               publicUrl,
-              stream: { port: 0, publicUrl: streamUrl },
+              stream: { publicUrl: streamUrl },
               stt: { baseUrl: speechUrl, model: 'whisper-fake' },
               tts: { baseUrl: speechUrl, model: 'tts-fake' },
             },
@@ -90,12 +89,8 @@ beforeAll(async () => {
     const list = await call<MethodResult<'plugins.list'>>('plugins.list');
     const state = list.plugins.find((p) => p.id === 'voice-call');
     if (state?.state === 'failed') throw new Error(`voice-call failed: ${state.error}`);
-    const status = state?.state === 'loaded' ? await call<{ streamPort: number | null }>('voice-call.status') : undefined;
     const channel = (await call<MethodResult<'channels.status'>>('channels.status')).channelAccounts.voice?.[0];
-    if (status?.streamPort && channel?.running) {
-      streamPort = status.streamPort;
-      break;
-    }
+    if (state?.state === 'loaded' && channel?.running) break;
     if (Date.now() > deadline) throw new Error(`voice-call did not start: ${JSON.stringify(channel)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -39,7 +39,6 @@ export async function voicecallCall(opts: Opts): Promise<void> {
 interface Status {
   webhookUrl: string;
   streamUrl: string;
-  streamPort: number | null;
   calls: number;
   live: number;
   speechToText: { ok: boolean; failures: number; lastError?: string };
@@ -50,7 +49,7 @@ export async function voicecallStatus(opts: Opts): Promise<void> {
   const r = await call<Status>(opts, 'status', {});
   if (opts.json) return printJson(r);
   process.stdout.write(`Webhook (give Twilio this URL): ${r.webhookUrl}\n`);
-  process.stdout.write(`Media streams: ${r.streamUrl} ${r.streamPort ? `(listening on port ${r.streamPort})` : '(not listening)'}\n`);
+  process.stdout.write(`Media streams (Twilio connects here, on the gateway's port): ${r.streamUrl}\n`);
   process.stdout.write(`Calls: ${r.calls} recent, ${r.live} live\n`);
   process.stdout.write(`Speech to text: ${r.speechToText.ok ? 'ok' : `failing (${r.speechToText.lastError ?? 'unknown error'}; ${r.speechToText.failures} failures)`}\n`);
 }
