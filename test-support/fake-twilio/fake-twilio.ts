@@ -85,6 +85,11 @@ export function wavSeconds(wav: Buffer): number {
 
 /** OpenAI-compatible speech endpoints: transcription answers a scripted text; speech is espeak-ng. */
 export class FakeSpeechServer {
+  /**
+   * `audio`: what every speech request answers (a WAV made once), so synthesis is instant, for
+   * benchmarks; by default each request runs espeak-ng on its text.
+   */
+  constructor(private readonly opts: { audio?: Buffer } = {}) {}
   readonly transcriptions: { seconds: number; sampleRate: number; model: string }[] = [];
   readonly syntheses: { text: string; seconds: number }[] = [];
   /** What the next transcriptions answer, in order. */
@@ -123,7 +128,7 @@ export class FakeSpeechServer {
     }
     if (req.method === 'POST' && req.url === '/v1/audio/speech') {
       const { input } = JSON.parse(body.toString('utf8')) as { input: string };
-      const wav = espeakWav(input);
+      const wav = this.opts.audio ?? espeakWav(input);
       this.syntheses.push({ text: input, seconds: wavSeconds(wav) });
       res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': wav.length });
       return void res.end(wav);
