@@ -3,13 +3,13 @@
  * - the `voice` channel (channel.ts): a caller's number is a chat sender, so the gateway's durable
  *   queue, DM access policy and pairing decide who reaches the agent, and the agent's reply is spoken
  *   back on the call;
- * - tool `voice_call` and method `voice-call.call` (`openclaw voicecall call`): an outbound call that
- *   says a message;
+ * - tool `voice_call` (only to the numbers the owner lists in `agentCallsTo`) and method
+ *   `voice-call.call` (`openclaw voicecall call`): an outbound call that says a message;
  * - `POST /plugins/voice-call/webhook` (public, every request's `X-Twilio-Signature` verified):
  *   answers an inbound call with TwiML that connects the call's audio to the Media Streams server;
  * - the Media Streams WebSocket server (media-stream.ts), signature-checked too: speech is cut into
  *   utterances and transcribed (calls.ts), replies are synthesised and streamed back;
- * - `voice-call.calls` / `voice-call.status`; on stop, live calls are hung up and the server closed.
+ * - `voice-call.calls` / `voice-call.status`; on stop, live calls are hung up.
  */
 import twilio from 'twilio';
 import { definePlugin, type PluginApi } from '../../../src-shared/plugin/api.js';
@@ -26,6 +26,8 @@ export interface VoiceCallSettings {
   tts?: { baseUrl: string; apiKey?: string; model: string; voice?: string };
   greeting?: string;
   sttApology?: string;
+  /** Numbers the agent may phone with `voice_call` (`*`: any); none unless the owner lists them. */
+  agentCallsTo?: string[];
 }
 
 const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
@@ -80,6 +82,14 @@ function register(api: PluginApi<VoiceCallSettings>): void {
       properties: { to: { type: 'string', pattern: '^\\+[1-9][0-9]{6,14}$' }, message: { type: 'string', minLength: 1, maxLength: 1000 } },
     },
     async execute(p) {
+      // A prompt-injected agent must not ring up strangers (or premium numbers): only where the owner said.
+      const allowed = s.agentCallsTo ?? [];
+      if (!allowed.includes('*') && !allowed.includes(p.to)) {
+        return {
+          content: `Calling ${p.to} is not allowed: the owner lets the assistant phone only the numbers listed in plugins.entries.voice-call.config.agentCallsTo${allowed.length ? ` (${allowed.join(', ')})` : ', which lists none'}.`,
+          isError: true,
+        };
+      }
       try {
         const r = await placeCall(p.to, p.message);
         return { content: `Calling ${p.to} (call ${r.callSid}, ${r.status}).`, details: r };

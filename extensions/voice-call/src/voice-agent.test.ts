@@ -63,7 +63,8 @@ beforeAll(async () => {
   await model.start();
   t = await startTestGateway({
     config: {
-      gateway: { auth: { mode: 'token', token: 'voice-agent-token-0123456789' } },
+      // The owner lets the voice_call tool be run directly, so the test can act as the agent.
+      gateway: { auth: { mode: 'token', token: 'voice-agent-token-0123456789' }, tools: { allow: ['voice_call'] } },
       models: { providers: { fake: { baseUrl: `${model.baseUrl}/v1`, apiKey: 'x', api: 'openai-completions', models: [{ id: 'm' }] } } },
       agents: { defaults: { model: { primary: 'fake/m' } } },
       // Callers are senders of the voice channel: the owner's number may talk to the agent, anyone else pairs.
@@ -78,6 +79,7 @@ beforeAll(async () => {
               stream: { publicUrl: streamUrl },
               stt: { baseUrl: speechUrl, model: 'whisper-fake' },
               tts: { baseUrl: speechUrl, model: 'tts-fake' },
+              agentCallsTo: [OWNER],
             },
           },
         },
@@ -189,6 +191,16 @@ describe('a phone call with the agent', () => {
     expect(status.stdout).toContain(webhookUrl);
     // The previous test left speech-to-text failing, and no call since has shown it recovered.
     expect(status.stdout).toMatch(/Speech to text: failing \(.+; 2 failures\)/);
+  });
+
+  it('the agent may phone only the numbers the owner listed', async () => {
+    const before = rest.calls.length;
+    const ok = await call<{ result: { content: { text: string }[]; isError?: boolean } }>('tools.invoke', { tool: 'voice_call', args: { to: OWNER, message: 'The build failed.' } });
+    expect(ok.result.isError).toBeUndefined();
+    expect(ok.result.content[0]!.text).toMatch(new RegExp(`^Calling \\${OWNER}`));
+    const refused = await call<{ result: { content: { text: string }[]; isError?: boolean } }>('tools.invoke', { tool: 'voice_call', args: { to: '+19005550199', message: 'Hi' } });
+    expect(refused.result).toMatchObject({ isError: true, content: [{ text: expect.stringContaining('not allowed') }] });
+    expect(rest.calls.slice(before).map((c) => c.To)).toEqual([OWNER]);
   });
 
   it('stopping the gateway hangs up a live call and closes its stream', async () => {
