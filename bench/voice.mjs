@@ -1,7 +1,7 @@
 // `node bench/run.mjs voice` (or `node bench/voice.mjs [--quick]`): a phone call with the agent
 // (bench/results/voice.json). A real gateway with the voice-call plugin, the fake Twilio, an instant
-// OpenAI-compatible model and an instant speech server (transcription answers at once, speech is one
-// WAV made beforehand). A caller on the Media Stream says a real espeak-ng utterance (8 kHz μ-law)
+// OpenAI-compatible model and an instant speech server (transcription recognises the taught utterance,
+// speech is one WAV made beforehand). A caller on the Media Stream says a real espeak-ng utterance (8 kHz μ-law)
 // followed by the quiet that ends a turn, sent as fast as the socket takes it; the figure is the time
 // from the last frame of that quiet leaving the caller to the first frame of the reply's audio
 // arriving: end-of-turn detection, transcription over HTTP, the queue, access policy, the agent turn,
@@ -109,14 +109,14 @@ async function measure({ twilio, speech, port, s, turns, quick }) {
   const caller = await twilio.SimulatedCaller.connect(`ws://127.0.0.1:${port}/plugins/voice-call/media`, { 'x-twilio-signature': twilio.twilioSignature(AUTH, STREAM_URL) });
   caller.start(callSid);
   const words = twilio.espeakMulaw('Please turn off the lights in the kitchen');
+  speech.learn('Please turn off the lights in the kitchen.', words);
 
   const samples = [];
   for (let i = 0; i < turns + 2; i++) {
-    speech.transcripts.push('Please turn off the lights in the kitchen.');
     const before = caller.received.length;
     caller.say(words, QUIET_MS);
     const t0 = performance.now();
-    await caller.waiters.until(() => (caller.received.length > before ? true : undefined), 20_000, 'the first audio of the reply');
+    await caller.waiters.until(() => (caller.received.length > before ? true : undefined), 20_000, `the first audio of reply ${i + 1} (${speech.transcriptions.length} transcribed)`);
     const ms = performance.now() - t0;
     await caller.waiters.until(() => (caller.marks.includes(`reply-${i + 1}`) ? true : undefined), 20_000, 'the end of the reply');
     // The first two turns warm up (session creation, first model call).

@@ -110,7 +110,7 @@ describe('voice-call', () => {
       expect(caller.clears).toBe(0);
       const words = espeakMulaw('I would like to book a table for two at seven tonight');
       const spokenSeconds = words.length / 8000;
-      speech.transcripts.push('I would like to book a table for two at seven tonight.');
+      speech.learn('I would like to book a table for two at seven tonight.', words);
       caller.say(words);
       await speech.waiters.until(() => speech.transcriptions[0], 20_000, 'a transcription');
       expect(caller.clears).toBe(1);
