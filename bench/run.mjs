@@ -12,6 +12,7 @@
 //  - `memory`: the memory plugin's LanceDB store: search p50/p99 over 100,000 memories, recall@5 on paraphrases (bench/results/memory.json)
 //  - `storage`: turns/s with 8 sessions on SQLite, PostgreSQL and two gateways sharing PostgreSQL beside the OpenAI SDK
 //    alone, and failover time (primary killed → reply from the standby) (bench/results/storage.json)
+//  - `voice`: a phone call with the agent, end of the caller's speech → first audio of the reply, p50/p99 with instant fakes (bench/results/voice.json)
 //  - `nodes`: 5,000 connected idle nodes (gateway RSS and CPU) and node.invoke p50/p99 (bench/results/nodes.json)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -124,6 +125,7 @@ const SECTIONS = [
   { name: 'plugins', module: './plugins.mjs', run: 'runPluginsBench' },
   { name: 'memory', module: './memory.mjs', run: 'runMemoryBench', writesItself: true },
   { name: 'storage', module: './storage.mjs', run: 'runStorageBench', writesItself: true },
+  { name: 'voice', module: './voice.mjs', run: 'runVoiceBench' },
 ];
 const only = process.argv.slice(2).find((a) => a === 'core' || a === 'channels' || SECTIONS.some((s) => s.name === a));
 

@@ -10,6 +10,7 @@ import { ChannelsPage } from './features/channels/ChannelsPage.js';
 import { ChatPage } from './features/chat/ChatPage.js';
 import { ConfigPage } from './features/config/ConfigPage.js';
 import { LogsPage } from './features/logs/LogsPage.js';
+import { MemoryPage } from './features/memory/MemoryPage.js';
 import { NodesPage } from './features/nodes/NodesPage.js';
 import { PairingPage } from './features/pairing/PairingPage.js';
 import { PluginsPage } from './features/plugins/PluginsPage.js';
@@ -133,6 +134,7 @@ export function App({ store, origin }: { store: AppStore; origin: string }) {
             {page === 'pairing' ? <PairingPage client={client} /> : null}
             {page === 'plugins' ? <PluginsPage client={client} canAdmin={hasScope(state.scopes, 'operator.admin')} /> : null}
             {page === 'usage' ? <UsagePage client={client} /> : null}
+            {page === 'memory' ? <MemoryPage client={client} canWrite={hasScope(state.scopes, 'operator.write')} /> : null}
           </main>
         </div>
       ) : (

@@ -10,6 +10,7 @@ export const PAGES = [
   { id: 'pairing', label: 'Pairing' },
   { id: 'plugins', label: 'Plugins' },
   { id: 'usage', label: 'Usage' },
+  { id: 'memory', label: 'Memory' },
 ] as const;
 export type PageId = (typeof PAGES)[number]['id'];
 

@@ -12,6 +12,7 @@ import { addGatewayRunOptions, runGatewayForeground } from './commands/gateway.j
 import { runHealth } from './commands/health.js';
 import { runLogs } from './commands/logs.js';
 import { memoryForget, memoryList, memorySearch, memoryShare, memoryStats } from './commands/memory.js';
+import { voicecallCall, voicecallCalls, voicecallStatus } from './commands/voicecall.js';
 import { runStatus } from './commands/status.js';
 import { storageMigrate } from './commands/storage.js';
 import { reportFailure } from './output.js';
@@ -197,6 +198,14 @@ export function buildProgram(): Command {
     .option('--to-url <url>', 'the PostgreSQL to copy to (default: storage.postgres.url from the config)')
     .option('--json', 'JSON output')
     .action(async (_o, cmd: Command) => storageMigrate(globals(cmd)));
+  const voicecall = program.command('voicecall').description('phone calls through the voice-call plugin: place one, see status and recent calls');
+  conn(voicecall.command('call').description('phone a number and say a message'))
+    .requiredOption('--to <number>', 'phone number in E.164 form, e.g. +15551234567')
+    .requiredOption('--message <text>', 'what to say')
+    .option('--json', 'JSON output')
+    .action(async (_o, cmd: Command) => voicecallCall(globals(cmd)));
+  conn(voicecall.command('status').description('webhook and media-stream URLs, live calls, speech-to-text health')).option('--json', 'JSON output').action(async (_o, cmd: Command) => voicecallStatus(globals(cmd)));
+  conn(voicecall.command('calls').description('recent calls, newest first')).option('--json', 'JSON output').action(async (_o, cmd: Command) => voicecallCalls(globals(cmd)));
 
   const config = program.command('config').description('read and edit the config file (validated before writing)');
   config

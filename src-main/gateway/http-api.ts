@@ -32,7 +32,8 @@ export interface HttpApiDeps extends ToolInvokeDeps {
   pluginRoutes?(): readonly RegisteredRoute[];
 }
 
-class HttpError extends Error {
+/** A refusal with its HTTP status; the plugin upgrade path reuses it. */
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly type: string,
@@ -53,7 +54,7 @@ function same(a: string, b: string): boolean {
 }
 
 /** Bearer auth with the shared token or password; failures count toward the same per-source lockout as WS. */
-function authorize(req: IncomingMessage, deps: HttpApiDeps): void {
+export function authorize(req: IncomingMessage, deps: Pick<HttpApiDeps, 'auth' | 'limiter'>): void {
   const source = { address: req.socket.remoteAddress ?? 'unknown' };
   const wait = deps.limiter.retryAfterMs(source);
   if (wait > 0) throw new HttpError(429, 'rate_limited', 'too many failed authentication attempts', { 'Retry-After': String(Math.ceil(wait / 1000)) });

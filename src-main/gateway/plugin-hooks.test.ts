@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChannelGateway, type ChannelGateway } from '../../test-support/channel-gateway.js';
 import { createTelegramDriver } from '../../test-support/fake-telegram/driver.js';
+import { FakeOpenAIServer } from '../../test-support/fake-openai.js';
+import { startTestGateway } from '../../test-support/gateway.js';
 import { fixtureDir } from '../../test-support/plugin-fixtures/index.js';
 
 /**
@@ -28,5 +30,35 @@ describe('plugin turn hooks', () => {
       replies = (await env.call<{ replies: typeof replies }>('good.replies')).replies;
     }
     expect(replies).toEqual([{ agentId: 'main', sessionKey: expect.stringMatching(/^agent:main:/), text: 'reply: hello there', channel: 'telegram' }]);
+  });
+});
+
+/**
+ * Plugins load in the background after the gateway starts. A turn that arrives before a plugin has
+ * finished loading waits for it, so the first conversations after a start get its hooks too.
+ */
+describe('a turn right after start', () => {
+  it('waits for plugins still loading, and their before_agent context reaches the model', async () => {
+    const model = new FakeOpenAIServer({ script: () => ({ text: 'ok' }) });
+    await model.start();
+    const t = await startTestGateway({
+      config: {
+        models: { providers: { fake: { baseUrl: `${model.baseUrl}/v1`, apiKey: 'x', api: 'openai-completions', models: [{ id: 'm' }] } } },
+        agents: { defaults: { model: { primary: 'fake/m' } } },
+        plugins: { load: { paths: [fixtureDir('good')] } },
+      },
+    });
+    try {
+      const local = t.gw.createLocalClient();
+      const sent = await local.call('chat.send', { sessionKey: 'agent:main:main', message: 'first words', idempotencyKey: 'first-after-start' });
+      if (!sent.ok) throw new Error(JSON.stringify(sent.error));
+      const runId = (sent.value as { runId: string }).runId;
+      const done = await local.call('agent.wait', { runId, timeoutMs: 20_000 });
+      expect(done.ok).toBe(true);
+      expect(JSON.stringify(model.requests.at(-1)?.body)).toContain('hello from good');
+    } finally {
+      await t.close();
+      await model.close();
+    }
   });
 });

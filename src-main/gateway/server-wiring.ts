@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { TICK_INTERVAL_MS } from '../../src-shared/protocol/index.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Logger } from '../logging/index.js';
-import type { RegisteredRoute } from '../plugins/contributions.js';
+import type { RegisteredRoute, RegisteredWebSocketRoute } from '../plugins/contributions.js';
 import type { NodesRuntime } from '../nodes/runtime-types.js';
 import type { Store } from '../store/types.js';
 import { VERSION } from '../version.js';
@@ -26,6 +26,7 @@ import type { Listener } from './listener.js';
 import { gatewayTokenPath } from './gateway-token.js';
 import { createLoginHintRoute } from './login-hint.js';
 import { createNodePageRoute } from './node-page.js';
+import { createPluginUpgrade } from './plugin-upgrade.js';
 import type { Reloader } from './reload.js';
 import { GatewayServer, handshakeTimeoutFromEnv } from './server.js';
 import type { Snapshots } from './snapshots.js';
@@ -54,6 +55,7 @@ export interface GatewayServerParts {
   conversation: ReturnType<typeof createConversation>;
   extraRoute?: HttpRoute;
   pluginRoutes(): readonly RegisteredRoute[];
+  pluginWebSocketRoutes(): readonly RegisteredWebSocketRoute[];
   isReady(): boolean;
 }
 
@@ -61,13 +63,15 @@ export function createGatewayServer(p: GatewayServerParts): GatewayServer {
   const { config, auth, listener, nodes, conversation } = p;
   const bootId = randomUUID();
   const tickIntervalMs = p.tickIntervalMs ?? TICK_INTERVAL_MS;
+  const originPolicy = () => ({ port: listener.port, allowedOrigins: config().gateway.controlUi?.allowedOrigins ?? [], lanBind: !listener.loopbackOnly });
   return new GatewayServer({
     dispatcher: p.dispatcher,
     connections: p.connections,
     log: p.log.child('ws'),
     tickIntervalMs,
     handshakeTimeoutMs: handshakeTimeoutFromEnv(p.env.OPENCLAW_HANDSHAKE_TIMEOUT_MS),
-    originPolicy: () => ({ port: listener.port, allowedOrigins: config().gateway.controlUi?.allowedOrigins ?? [], lanBind: !listener.loopbackOnly }),
+    originPolicy,
+    pluginUpgrade: createPluginUpgrade({ routes: p.pluginWebSocketRoutes, originPolicy, auth: auth.current, limiter: p.limiter, log: p.log.child('plugins') }),
     authenticate: (params, conn) =>
       authenticateConnect({ params, remoteAddress: conn.remoteAddress, isLoopback: conn.isLoopback, challengeNonce: conn.nonce, nowMs: Date.now(), auth: auth.current(), store: p.store, limiter: p.limiter, autoApproveCidrs: config().gateway.nodes?.pairing?.autoApproveCidrs ?? [], ...nodes.handshake }),
     hello: (conn) =>

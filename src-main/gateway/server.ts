@@ -8,6 +8,7 @@ import { GatewayConnection } from './connection.js';
 import type { ConnectionSet } from './connections.js';
 import type { HandshakeGrant } from './handshake.js';
 import { addressBucket, checkRequestSource, isLoopbackAddress, type OriginPolicy, type SourceRefusal } from './origin.js';
+import type { PluginUpgrade } from './plugin-upgrade.js';
 
 const PING_INTERVAL_MS = 25_000;
 /**
@@ -40,6 +41,8 @@ export interface GatewayServerOptions {
    * bodies) do not apply; a platform posts its own body type through a tunnel that names its own host.
    */
   isPublicRoute?(req: IncomingMessage): boolean;
+  /** Upgrades to `/plugins/…` (plugins' WebSocket routes), with their own door rules. */
+  pluginUpgrade?: PluginUpgrade;
   tickIntervalMs?: number;
   handshakeTimeoutMs?: number;
   /** Where authenticated connections are kept; the parts that follow them watch it. */
@@ -138,6 +141,7 @@ export class GatewayServer {
     this.broadcast('shutdown', { reason });
     for (const c of this.opts.connections.list()) c.close(CloseCodes.GOING_AWAY, reason);
     for (const ws of this.wss.clients) ws.terminate();
+    this.opts.pluginUpgrade?.close();
     this.opts.connections.clear({ quiet: true });
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await new Promise<void>((resolve) => {
@@ -173,6 +177,7 @@ export class GatewayServer {
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.opts.pluginUpgrade?.handle(req, socket, head)) return;
     const refusal = checkRequestSource(req, this.opts.originPolicy());
     if (refusal) {
       this.logRefusal(refusal, req);

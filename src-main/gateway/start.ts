@@ -104,6 +104,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     ...{ packageRoot: PACKAGE_ROOT, rendererDir: opts.rendererDir, tickIntervalMs: opts.tickIntervalMs, env, paths, startedAtMs, config, log, dispatcher, connections, listener },
     ...{ auth, limiter, store, nodes, feed, snapshots, reloader, bus, conversation, extraRoute: ext.extraRoute },
     pluginRoutes: () => plugins.runtime.registry.routes(),
+    pluginWebSocketRoutes: () => plugins.runtime.registry.webSocketRoutes(),
     isReady: () => ready,
   });
   bus.attachBroadcast((event, payload) => connections.broadcast(event, payload));

@@ -2,7 +2,7 @@ import type { Store } from '../../src-shared/store/types.js';
 import { describe, expect, it } from 'vitest';
 import type { PluginKind } from '../../src-shared/plugin/api.js';
 import { memoryLogger } from '../../test-support/plugin-fixtures/index.js';
-import { createApiCollector } from './api-collector.js';
+import { createApiCollector, runStopHandlers } from './api-collector.js';
 
 const collector = (kinds: PluginKind[] = ['skill'], channelIds: string[] = []) =>
   createApiCollector({ id: 'acme', kinds, channelIds, config: { a: 1 }, log: memoryLogger(), dataDir: '/data/acme' });
@@ -57,5 +57,23 @@ describe('createApiCollector', () => {
     seal();
     expect(() => api.registerTool(tool('late'))).toThrow(/after register\(\) finished/);
     expect(collected.tools).toEqual([]);
+  });
+
+  it('collects onStop handlers, and runs them in order with a deadline, reporting failures without throwing', async () => {
+    const { api, collected, seal } = collector();
+    const ran: string[] = [];
+    api.onStop(() => void ran.push('first'));
+    api.onStop(() => {
+      throw new Error('socket already gone');
+    });
+    api.onStop(() => new Promise<void>(() => ran.push('never settles')));
+    api.onStop(async () => void ran.push('last'));
+    expect(() => api.onStop('nope' as never)).toThrow(/onStop handler must be a function/);
+    seal();
+    expect(() => api.onStop(() => {})).toThrow(/after register\(\) finished/);
+    const problems: string[] = [];
+    await runStopHandlers(collected.stopHandlers, (p) => problems.push(p), 50);
+    expect(ran).toEqual(['first', 'never settles', 'last']);
+    expect(problems).toEqual(['an onStop handler failed: socket already gone', 'an onStop handler did not finish within 50 ms']);
   });
 });

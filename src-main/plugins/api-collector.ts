@@ -21,6 +21,7 @@ import {
   type PluginMethodHandler,
   type PluginStoreFactory,
   type PluginTool,
+  type PluginWebSocketRoute,
 } from '../../src-shared/plugin/api.js';
 import { PluginApiError } from './errors.js';
 
@@ -50,9 +51,12 @@ export interface Collected {
   tools: PluginTool[];
   methods: CollectedMethod[];
   routes: PluginHttpRoute[];
+  wsRoutes: PluginWebSocketRoute[];
   hooks: CollectedHook[];
   memory?: PluginMemory;
   stores: PluginStoreFactory[];
+  /** `onStop` handlers, in registration order. */
+  stopHandlers: (() => void | Promise<void>)[];
 }
 
 /** What the collector needs to know about the plugin. */
@@ -66,10 +70,35 @@ export interface CollectorOptions {
   dataDir: string;
 }
 
+/** How long one `onStop` handler may take before the unload goes on without it. */
+export const STOP_HANDLER_TIMEOUT_MS = 5000;
+
+/**
+ * Runs a plugin's `onStop` handlers one after another, each with a deadline; failures and overruns are
+ * reported to `onProblem`, never thrown, so an unload always finishes.
+ */
+export async function runStopHandlers(handlers: readonly (() => void | Promise<void>)[], onProblem: (message: string) => void, timeoutMs = STOP_HANDLER_TIMEOUT_MS): Promise<void> {
+  for (const handler of handlers) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const overrun = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      timer.unref?.();
+    });
+    try {
+      const outcome = await Promise.race([Promise.resolve().then(handler), overrun]);
+      if (outcome === 'timeout') onProblem(`an onStop handler did not finish within ${timeoutMs} ms`);
+    } catch (err) {
+      onProblem(`an onStop handler failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
 /** Creates the api for one `register` call; `seal()` once it has settled so late registrations are refused loudly. */
 export function createApiCollector(opts: CollectorOptions): { api: PluginApi; collected: Collected; seal(): void } {
   const { id } = opts;
-  const collected: Collected = { channels: [], tools: [], methods: [], routes: [], hooks: [], stores: [] };
+  const collected: Collected = { channels: [], tools: [], methods: [], routes: [], wsRoutes: [], hooks: [], stores: [], stopHandlers: [] };
   let sealed = false;
   const fail = (message: string): never => {
     throw new PluginApiError(id, message);
@@ -133,6 +162,19 @@ export function createApiCollector(opts: CollectorOptions): { api: PluginApi; co
       needFunction(route.handler, `${where} handler`);
       collected.routes.push({ ...route, public: route.public === true });
     },
+    registerWebSocketRoute(route) {
+      open('registerWebSocketRoute');
+      const where = `WebSocket route ${String(route?.path)}`;
+      if (!route || typeof route.path !== 'string' || !ROUTE_PATH_PATTERN.test(route.path) || route.path.includes('//') || route.path.split('/').some((s) => s === '..' || s === '.')) {
+        fail(`${where}: path must start with / and use only letters, digits and . _ ~ - / (no . or .. segments)`);
+      }
+      if (collected.wsRoutes.some((r) => r.path === route.path)) fail(`${where} is registered twice`);
+      needFunction(route.onConnection, `${where} onConnection`);
+      if (route.verify !== undefined) needFunction(route.verify, `${where} verify`);
+      // Reachable without the gateway token: the plugin must say how it tells its platform from strangers.
+      if (route.public === true && route.verify === undefined) fail(`${where} is public, so it needs a verify(req) that checks the caller (a signature)`);
+      collected.wsRoutes.push({ ...route, public: route.public === true });
+    },
     on(hook, handler) {
       open('on');
       if (!PLUGIN_HOOK_NAMES.includes(hook)) fail(`unknown hook "${String(hook)}" (one of ${PLUGIN_HOOK_NAMES.join(', ')})`);
@@ -153,6 +195,11 @@ export function createApiCollector(opts: CollectorOptions): { api: PluginApi; co
       if (collected.stores.some((s) => s.id === factory.id)) fail(`store "${factory.id}" is registered twice`);
       needFunction(factory.create, `store "${factory.id}" create`);
       collected.stores.push(factory);
+    },
+    onStop(handler) {
+      open('onStop');
+      needFunction(handler, 'onStop handler');
+      collected.stopHandlers.push(handler);
     },
   };
   return { api: Object.freeze(api), collected, seal: () => void (sealed = true) };

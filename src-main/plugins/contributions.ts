@@ -17,6 +17,7 @@ import type {
   PluginHookHandlers,
   PluginHookName,
   PluginHttpRequest,
+  PluginWebSocket,
   PluginHttpResponse,
   PluginLogger,
   PluginMethodContext,
@@ -73,6 +74,17 @@ export interface RegisteredRoute {
   handle(req: PluginHttpRequest): Promise<PluginHttpResponse>;
 }
 
+/** A WebSocket route; `path` is the full path (`/plugins/<id>/…`). */
+export interface RegisteredWebSocketRoute {
+  pluginId: string;
+  path: string;
+  public: boolean;
+  /** The plugin's check of the upgrade request; a failing or slow check refuses it. */
+  verify(req: PluginHttpRequest): Promise<boolean>;
+  /** Hands an accepted socket to the plugin; a throw closes the socket and counts against the plugin. */
+  connect(socket: PluginWebSocket, req: PluginHttpRequest): void;
+}
+
 /** Result type of a hook. */
 export type HookResult<K extends PluginHookName> = Awaited<ReturnType<PluginHookHandlers[K]>>;
 
@@ -107,6 +119,8 @@ export interface PluginContributions {
   tools: RegisteredTool[];
   methods: RegisteredMethod[];
   routes: RegisteredRoute[];
+  /** In-process plugins only: a socket cannot be handed across a process boundary. */
+  wsRoutes: RegisteredWebSocketRoute[];
   hooks: RegisteredHook[];
   memory?: RegisteredMemory;
   stores: RegisteredStore[];
@@ -277,6 +291,27 @@ export function wrapCollected(collected: Collected, guard: CallGuard, log: Plugi
       path: routeMountPath(pluginId, r.path),
       public: r.public === true,
       handle: (req) => call(`route ${r.method} ${r.path}`, timeouts.routeMs, async () => normalizeHttpResponse(await r.handler(req))),
+    })),
+    wsRoutes: collected.wsRoutes.map((r) => ({
+      pluginId,
+      path: routeMountPath(pluginId, r.path),
+      public: r.public === true,
+      verify: async (req) => {
+        if (!r.verify) return true;
+        try {
+          return (await call(`WebSocket route ${r.path} verify`, timeouts.routeMs, () => r.verify!(req))) === true;
+        } catch {
+          return false;
+        }
+      },
+      connect(socket, req) {
+        try {
+          r.onConnection(socket, req);
+        } catch (err) {
+          socket.close(1011, 'the plugin failed');
+          guard.onCallError(new PluginCallError(pluginId, `WebSocket route ${r.path}`, err instanceof Error ? err.message : String(err)));
+        }
+      },
     })),
     hooks: collected.hooks.map((h) => ({
       pluginId,

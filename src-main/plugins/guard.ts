@@ -9,7 +9,7 @@
  * (an endless loop) cannot be stopped from here. Plugins the user did not
  * ship with the app therefore run in their own process by default.
  */
-import { createApiCollector } from './api-collector.js';
+import { createApiCollector, runStopHandlers } from './api-collector.js';
 import { wrapCollected } from './contributions.js';
 import { apiVersionProblem, loadAndRegister, DEFAULT_REGISTER_TIMEOUT_MS } from './entry-loader.js';
 import { errorMessage } from './errors.js';
@@ -43,6 +43,10 @@ export function createInProcessLoader(opts: InProcessLoaderOptions = {}): Plugin
     } catch (err) {
       return { ok: false, error: errorMessage(err) };
     }
-    return { ok: true, contributions: wrapCollected(collected, guard, req.log), stop: async () => {} };
+    return {
+      ok: true,
+      contributions: wrapCollected(collected, guard, req.log),
+      stop: () => runStopHandlers(collected.stopHandlers, (problem) => req.log.warn(`${problem}; the plugin is unloaded anyway`)),
+    };
   };
 }

@@ -5,7 +5,7 @@
  * this surface only.
  */
 import type { PluginHookName, PluginLogger } from '../../src-shared/plugin/api.js';
-import type { CallGuard, PluginContributions, RegisteredChannel, RegisteredHook, RegisteredMemory, RegisteredMethod, RegisteredRoute, RegisteredStore, RegisteredTool } from './contributions.js';
+import type { CallGuard, PluginContributions, RegisteredChannel, RegisteredHook, RegisteredMemory, RegisteredMethod, RegisteredRoute, RegisteredStore, RegisteredTool, RegisteredWebSocketRoute } from './contributions.js';
 import type { DiscoveryResult } from './discovery.js';
 import type { ChannelProvider } from './plugin-config.js';
 import type { PluginCandidate, PluginRecord, PluginState, PluginsConfig } from './types.js';
@@ -73,6 +73,8 @@ export interface PluginRegistry {
   tools(): RegisteredTool[];
   methods(): RegisteredMethod[];
   routes(): RegisteredRoute[];
+  /** WebSocket routes of loaded plugins, mounted under `/plugins/<id>/`. */
+  webSocketRoutes(): RegisteredWebSocketRoute[];
   channels(): RegisteredChannel[];
   hooks<K extends PluginHookName>(name: K): RegisteredHook<K>[];
   /** The memory of the plugin chosen in `plugins.slots.memory`, when loaded. */

@@ -5,7 +5,7 @@
  * JSON-RPC on stdin/stdout. stdout carries only protocol lines: anything the
  * plugin prints is turned into `log` notifications.
  */
-import { createApiCollector, type Collected } from './api-collector.js';
+import { createApiCollector, runStopHandlers, type Collected } from './api-collector.js';
 import type {
   ChannelCreateParams,
   ChannelCreateResult,
@@ -36,6 +36,8 @@ import type { PluginLogger } from '../../src-shared/plugin/api.js';
 
 const protocolWrite = process.stdout.write.bind(process.stdout);
 let collected: Collected | undefined;
+/** Each `onStop` handler's share of the second the parent gives a stopping child. */
+const CHILD_STOP_HANDLER_TIMEOUT_MS = 800;
 
 const peer = createRpcPeer({
   input: process.stdin,
@@ -83,6 +85,9 @@ async function handle(method: string, params: unknown, signal: AbortSignal): Pro
   if (method === 'ping') return 'pong';
   if (method === 'initialize') return initialize(params as InitializeParams);
   if (method === 'shutdown') {
+    // The plugin's own clean-up first (hang up, close servers), inside the second the parent waits
+    // before it kills a child that lingers.
+    if (collected) await runStopHandlers(collected.stopHandlers, (problem) => send('warn', problem), CHILD_STOP_HANDLER_TIMEOUT_MS);
     setImmediate(() => process.exit(0));
     return null;
   }
@@ -269,6 +274,8 @@ async function initialize(p: InitializeParams): Promise<Registrations> {
   if (collected) throw new Error('already initialized');
   const { api, collected: c, seal } = createApiCollector({ id: p.pluginId, kinds: p.kinds, channelIds: p.channelIds, config: p.config, log, dataDir: p.dataDir });
   await loadAndRegister({ pluginId: p.pluginId, entry: p.entry, timeoutMs: p.registerTimeoutMs, makeApi: () => api, seal });
+  // An accepted socket lives in the gateway process and cannot be handed over here.
+  if (c.wsRoutes.length) throw new Error(`it registers WebSocket routes (${c.wsRoutes.map((r) => r.path).join(', ')}), which only plugins running in the gateway process can serve; set plugins.entries.${p.pluginId}.isolation to "inprocess" if you trust it`);
   collected = c;
   return {
     tools: c.tools.map((t) => ({ name: t.name, description: t.description, ...(t.group ? { group: t.group } : {}), schema: t.schema })),

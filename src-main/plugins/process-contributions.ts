@@ -121,6 +121,8 @@ export function buildProcessContributions(req: PluginLoadRequest, reg: Registrat
         return guardCall(guard, target, timeouts.methodMs, (signal) => proc.call('method.call', { name: m.name, params, ctx: { clientId: ctx.clientId, scopes: [...ctx.scopes] } }, signal));
       },
     })),
+    // WebSocket routes are refused in a plugin process (see process-child.ts).
+    wsRoutes: [],
     routes: reg.routes.map((r, index) => ({
       pluginId,
       method: r.method,

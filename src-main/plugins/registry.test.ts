@@ -17,7 +17,7 @@ function candidate(id: string, over: Partial<PluginManifest> = {}, source: Plugi
 
 function contributions(pluginId: string, toolNames: string[] = [], extra: Partial<PluginContributions> = {}): PluginContributions {
   const tools: RegisteredTool[] = toolNames.map((name) => ({ pluginId, name, description: '', schema: {}, execute: async () => ({ content: name }) }));
-  return { channels: [], tools, methods: [], routes: [], hooks: [], stores: [], ...extra };
+  return { channels: [], tools, methods: [], routes: [], wsRoutes: [], hooks: [], stores: [], ...extra };
 }
 
 /** A loader answering from a table; `delays` lets a test finish loads out of order. */

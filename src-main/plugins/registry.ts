@@ -273,6 +273,7 @@ export function createPluginRegistry(opts: RegistryOptions): PluginRegistry {
     tools: () => loadedSlots().flatMap((s) => s.contributions!.tools),
     methods: () => loadedSlots().flatMap((s) => s.contributions!.methods),
     routes: () => loadedSlots().flatMap((s) => s.contributions!.routes),
+    webSocketRoutes: () => loadedSlots().flatMap((s) => s.contributions!.wsRoutes),
     channels: () => loadedSlots().flatMap((s) => s.contributions!.channels),
     hooks: <K extends PluginHookName>(name: K) => loadedSlots().flatMap((s) => s.contributions!.hooks.filter((h) => h.name === name)) as RegisteredHook<K>[],
     memory() {

@@ -68,8 +68,9 @@ export interface PluginsRuntime {
   /** Why agent turns must not run now (a critical plugin failed), or undefined. */
   turnBlocker(): string | undefined;
   /**
-   * Before an agent turn: critical plugins are loaded first (so lazy loading leaves no gap), a failed one
-   * refuses the turn, and `before_agent` hooks may add context.
+   * Before an agent turn: critical plugins and those that load at start are loaded first (so a turn
+   * right after start misses no hook), a failed critical one refuses the turn, and `before_agent`
+   * hooks may add context.
    */
   beforeTurn(e: { agentId: string; sessionKey: string; text: string }): Promise<{ refuse?: string; context?: string[] }>;
   /** After a reply went out: `after_reply` hooks run in the background; their failures are logged, never the turn's. */
@@ -191,8 +192,10 @@ export function createPluginsRuntime(opts: PluginsRuntimeOptions): PluginsRuntim
     },
     async beforeTurn(e) {
       if (!hasPlugins()) return {};
-      const critical = registry.list().filter((r) => r.critical && r.enabled && r.state === 'not-loaded');
-      if (critical.length) await Promise.all(critical.map((r) => registry.ensureLoaded(r.id)));
+      // Critical plugins, and every plugin that loads at start (not channel-only) but may still be
+      // loading when the first turns arrive: a turn runs with their hooks and tools, never before them.
+      const pending = registry.list().filter((r) => r.enabled && r.state === 'not-loaded' && (r.critical || !r.kind.every((k) => k === 'channel')));
+      if (pending.length) await Promise.all(pending.map((r) => registry.ensureLoaded(r.id)));
       const refuse = this.turnBlocker();
       if (refuse) return { refuse };
       const context = await hooks.beforeAgent(e);

@@ -151,6 +151,35 @@ export interface PluginHttpRoute {
   handler(req: PluginHttpRequest): Promise<PluginHttpResponse> | PluginHttpResponse;
 }
 
+// ---- WebSocket routes ------------------------------------------------------------
+
+/** One accepted WebSocket as a plugin sees it: text messages in and out. */
+export interface PluginWebSocket {
+  /** Whether messages can still be sent. */
+  readonly open: boolean;
+  send(text: string): void;
+  close(code?: number, reason?: string): void;
+  onMessage(handler: (text: string) => void): void;
+  onClose(handler: (code: number) => void): void;
+}
+
+/**
+ * A WebSocket route, mounted at `/plugins/<id><path>` on the gateway's own port. Without `public`
+ * the client needs the gateway token (`Authorization: Bearer`) and must pass the same Host and
+ * Origin rules as every other upgrade; a `public` route (a platform's media stream) is reachable
+ * without the token and must check the caller itself in `verify` (a signature) before the socket
+ * is accepted. Only plugins running in the gateway process (isolation `inprocess`) can serve them.
+ */
+export interface PluginWebSocketRoute {
+  /** Exact path below the plugin's mount point, e.g. `/media`. */
+  path: string;
+  public?: boolean;
+  /** Checks the upgrade request (its body is empty); false refuses it with 403. Required for public routes. */
+  verify?(req: PluginHttpRequest): boolean | Promise<boolean>;
+  /** A socket was accepted; `req` is the upgrade request that `verify` saw. */
+  onConnection(socket: PluginWebSocket, req: PluginHttpRequest): void;
+}
+
 // ---- hooks -----------------------------------------------------------------------
 
 /** Before an agent turn starts. */
@@ -242,11 +271,18 @@ export interface PluginApi<Config = unknown> {
   /** `name` must start with `<plugin id>.`; callers need `scope`. */
   registerMethod(name: string, scope: OperatorScope, handler: PluginMethodHandler, options?: { paramsSchema?: JsonSchema }): void;
   registerHttpRoute(route: PluginHttpRoute): void;
+  registerWebSocketRoute(route: PluginWebSocketRoute): void;
   on<K extends PluginHookName>(hook: K, handler: PluginHookHandlers[K]): void;
   /** Requires kind `memory`; at most one per plugin. */
   registerMemory(memory: PluginMemory): void;
   /** Requires kind `storage`. */
   registerStore(factory: PluginStoreFactory): void;
+  /**
+   * Runs when the plugin is unloaded (the gateway stops, the plugin is disabled or reloaded): hang up,
+   * close servers, flush. Handlers run in registration order, each within a few seconds; a failure
+   * is logged and the unload goes on.
+   */
+  onStop(handler: () => void | Promise<void>): void;
 }
 
 /** A plugin's entry: the default export of its entry file. */

@@ -28,7 +28,8 @@ export type FixtureName =
   | 'channel'
   | 'process-channel'
   | 'package-entry'
-  | 'weather';
+  | 'weather'
+  | 'sockets';
 
 /** Absolute folder of a fixture. */
 export function fixtureDir(name: FixtureName): string {

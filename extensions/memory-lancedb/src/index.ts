@@ -1,13 +1,15 @@
 /**
  * memory-lancedb: long-term memory for agents. Registers the memory slot, the `memory_store`,
  * `memory_search` and `memory_forget` tools, the operator methods behind `openclaw memory …`
- * (`memory-lancedb.search|list|stats|forget|share`), and a `before_agent` hook that recalls (and,
+ * (`memory-lancedb.search|list|people|stats|forget|share`, schemas in `src-shared/protocol/methods/memory.ts`), and a `before_agent` hook that recalls (and,
  * when turned on, captures) memories around each turn.
  */
 import { join } from 'node:path';
 import { definePlugin, type PluginApi } from '../../../src-shared/plugin/api.js';
+import type { MemoryMethodName, MemoryMethodParams, MemoryMethodResult } from '../../../src-shared/protocol/methods/memory.js';
 import { resolveSettings, type MemorySettings } from './config.js';
 import { createEmbedder } from './embeddings.js';
+import { METHOD_SPECS } from './method-params.js';
 import { createMemoryService, SecretRefusedError, type MemoryService } from './memory.js';
 import { createMemoryStore, type MemoryRecord } from './store.js';
 
@@ -74,72 +76,41 @@ function registerTools(api: PluginApi<MemorySettings>, memory: MemoryService): v
 
 function registerMethods(api: PluginApi<MemorySettings>, memory: MemoryService): void {
   const store = memory.store_;
-  const object = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', additionalProperties: false, required, properties });
-  const agent = { type: 'string', minLength: 1, maxLength: 64 };
-  api.registerMethod(
-    'memory-lancedb.search',
-    'operator.read',
-    async (params) => {
-      const p = params as { query: string; agentId?: string; owner?: string; limit?: number; minScore?: number };
-      const results = await memory.search({ agentId: str(p.agentId, 'main'), text: p.query, limit: num(p.limit, 10), ...(p.owner ? { owner: p.owner } : {}), ...(p.minScore !== undefined ? { minScore: p.minScore } : {}) });
-      return { results: results.map((r) => ({ ...publicRecord(r), score: r.score })) };
-    },
-    {
-      paramsSchema: object(
-        { query: { type: 'string', minLength: 1, maxLength: 2000 }, agentId: agent, owner: { type: 'string', minLength: 1 }, limit: { type: 'integer', minimum: 1, maximum: 100 }, minScore: { type: 'number', minimum: -1, maximum: 1 } },
-        ['query'],
-      ),
-    },
-  );
-  api.registerMethod(
-    'memory-lancedb.list',
-    'operator.read',
-    async (params) => {
-      const p = params as { agentId?: string; owner?: string; limit?: number; offset?: number };
-      const r = await store.list({ agentId: str(p.agentId, 'main'), limit: num(p.limit, 50), offset: num(p.offset, 0), ...(p.owner ? { owner: p.owner } : {}) });
-      return { total: r.total, items: r.items.map(publicRecord) };
-    },
-    { paramsSchema: object({ agentId: agent, owner: { type: 'string', minLength: 1 }, limit: { type: 'integer', minimum: 1, maximum: 10_000 }, offset: { type: 'integer', minimum: 0 } }) },
-  );
-  api.registerMethod(
-    'memory-lancedb.stats',
-    'operator.read',
-    async () => {
-      const s = await store.stats();
-      const settings = resolveSettings(api.config);
-      return {
-        ...s,
-        provider: { baseUrl: settings.embedding.baseUrl, ...memory.health() },
-        autoRecall: settings.autoRecall,
-        autoCapture: settings.autoCapture,
-        dataDir: api.dataDir,
-      };
-    },
-    { paramsSchema: object({}) },
-  );
-  const idParams = (extra: Record<string, unknown> = {}) => ({ paramsSchema: object({ id: { type: 'string', minLength: 1, maxLength: 100 }, agentId: agent, ...extra }, ['id']) });
-  api.registerMethod(
-    'memory-lancedb.forget',
-    'operator.write',
-    async (params) => {
-      const p = params as { id: string; agentId?: string };
-      const removed = await memory.forget(p.id, p.agentId ? { agentId: p.agentId } : {});
-      if (!removed) throw new Error(`no memory has id ${p.id}`);
-      return { removed: publicRecord(removed) };
-    },
-    idParams(),
-  );
-  api.registerMethod(
-    'memory-lancedb.share',
-    'operator.write',
-    async (params) => {
-      const p = params as { id: string; agentId?: string; shared?: boolean };
-      const updated = await store.setShared(p.id, p.shared ?? true, p.agentId);
-      if (!updated) throw new Error(`no memory has id ${p.id}`);
-      return { memory: publicRecord(updated) };
-    },
-    idParams({ shared: { type: 'boolean' } }),
-  );
+  /** Registers `<plugin id>.<name>` with the scope and params schema of the shared memory method contract. */
+  const method = <M extends MemoryMethodName>(name: M, handler: (p: MemoryMethodParams<M>) => Promise<MemoryMethodResult<M>>) => {
+    const spec = METHOD_SPECS[name];
+    api.registerMethod(`${api.id}.${name}`, spec.scope, (params) => handler(params as MemoryMethodParams<M>), { paramsSchema: spec.params });
+  };
+  method('search', async (p) => {
+    const results = await memory.search({ agentId: str(p.agentId, 'main'), text: p.query, limit: num(p.limit, 10), ...(p.owner ? { owner: p.owner } : {}), ...(p.minScore !== undefined ? { minScore: p.minScore } : {}) });
+    return { results: results.map((r) => ({ ...publicRecord(r), score: r.score })) };
+  });
+  method('list', async (p) => {
+    const r = await store.list({ agentId: str(p.agentId, 'main'), limit: num(p.limit, 50), offset: num(p.offset, 0), ...(p.owner ? { owner: p.owner } : {}) });
+    return { total: r.total, items: r.items.map(publicRecord) };
+  });
+  method('people', async (p) => ({ people: await store.people(str(p.agentId, 'main')) }));
+  method('stats', async () => {
+    const s = await store.stats();
+    const settings = resolveSettings(api.config);
+    return {
+      ...s,
+      provider: { baseUrl: settings.embedding.baseUrl, ...memory.health() },
+      autoRecall: settings.autoRecall,
+      autoCapture: settings.autoCapture,
+      dataDir: api.dataDir,
+    };
+  });
+  method('forget', async (p) => {
+    const removed = await memory.forget(p.id, p.agentId ? { agentId: p.agentId } : {});
+    if (!removed) throw new Error(`no memory has id ${p.id}`);
+    return { removed: publicRecord(removed) };
+  });
+  method('share', async (p) => {
+    const updated = await store.setShared(p.id, p.shared ?? true, p.agentId);
+    if (!updated) throw new Error(`no memory has id ${p.id}`);
+    return { memory: publicRecord(updated) };
+  });
 }
 
 export default definePlugin<MemorySettings>({

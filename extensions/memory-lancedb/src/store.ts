@@ -88,6 +88,8 @@ export interface MemoryStore {
   /** Removes a memory; with `owner`, only one of theirs. */
   remove(id: string, opts?: { agentId?: string; owner?: string }): Promise<MemoryRecord | undefined>;
   setShared(id: string, shared: boolean, agentId?: string): Promise<MemoryRecord | undefined>;
+  /** The owners an agent has memories of, with counts, most memories first. */
+  people(agentId: string): Promise<{ owner: string; count: number; shared: number }[]>;
   /** Agents with a memory table for the current model. */
   agents(): Promise<string[]>;
   stats(): Promise<StoreStats>;
@@ -272,6 +274,18 @@ export function createMemoryStore(o: MemoryStoreOptions): MemoryStore {
       return { ...toRecord(found.agentId, found.row), shared };
     },
     agents: listAgents,
+    async people(agentId) {
+      const table = await open(agentId);
+      if (!table) return [];
+      const byOwner = new Map<string, { owner: string; count: number; shared: number }>();
+      for (const r of (await table.query().select(['owner', 'shared']).toArray()) as { owner: string; shared: boolean }[]) {
+        const e = byOwner.get(r.owner) ?? { owner: r.owner, count: 0, shared: 0 };
+        e.count++;
+        if (r.shared) e.shared++;
+        byOwner.set(r.owner, e);
+      }
+      return [...byOwner.values()].sort((a, b) => b.count - a.count || a.owner.localeCompare(b.owner));
+    },
     async stats() {
       const meta = readMeta();
       const out: StoreStats = { model: o.embedder.model, agents: [] };

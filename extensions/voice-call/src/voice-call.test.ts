@@ -12,13 +12,12 @@ const accountSid = `AC${'0123456789abcdef'.repeat(2)}`;
 const authToken = 'twilio-auth-token-0123456789abcdef';
 const publicUrl = 'https://voice.example.test';
 const webhookUrl = `${publicUrl}/plugins/voice-call/webhook`;
-const streamUrl = 'wss://voice.example.test/voice-call/media';
+const streamUrl = 'wss://voice.example.test/plugins/voice-call/media';
 
 let t: TestGateway;
 let rest: FakeTwilioRest;
 let speech: FakeSpeechServer;
 let base: string;
-let streamPort: number;
 
 const call = async <T>(method: string, params: unknown = {}): Promise<T> => {
   const r = await t.gw.createLocalClient().call(method, params);
@@ -43,7 +42,7 @@ beforeAll(async () => {
             config: {
               twilio: { accountSid, authToken, fromNumber: '+15550100', apiBaseUrl: rest.baseUrl },
               publicUrl,
-              stream: { port: 0, publicUrl: streamUrl },
+              stream: { publicUrl: streamUrl },
               stt: { baseUrl: speechUrl, model: 'whisper-fake' },
               tts: { baseUrl: speechUrl, model: 'tts-fake', voice: 'alloy' },
               greeting: 'Hello, you reached the assistant.',
@@ -54,18 +53,12 @@ beforeAll(async () => {
     },
   });
   base = t.gw.wsUrl.replace(/^ws/, 'http');
-  // Polls what a user would look at until the plugin has loaded and its stream server listens.
+  // Polls what a user would look at until the plugin has loaded.
   for (const deadline = Date.now() + 15_000; ; ) {
     const list = await call<MethodResult<'plugins.list'>>('plugins.list');
     const state = list.plugins.find((p) => p.id === 'voice-call');
     if (state?.state === 'failed') throw new Error(`voice-call failed: ${state.error}`);
-    if (state?.state === 'loaded') {
-      const status = await call<{ streamPort: number | null }>('voice-call.status');
-      if (status.streamPort) {
-        streamPort = status.streamPort;
-        break;
-      }
-    }
+    if (state?.state === 'loaded') break;
     if (Date.now() > deadline) throw new Error('voice-call did not start');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -100,10 +93,10 @@ describe('voice-call', () => {
 
   it('streams a caller’s real speech to speech-to-text and speaks the greeting back as 8 kHz μ-law', async () => {
     const callSid = 'CA00000000000000000000000000000999';
-    await expect(SimulatedCaller.connect(`ws://127.0.0.1:${streamPort}/voice-call/media`, {})).rejects.toThrow(/403/);
-    await expect(SimulatedCaller.connect(`ws://127.0.0.1:${streamPort}/voice-call/media`, { 'x-twilio-signature': twilioSignature('wrong-token-0123456789', streamUrl) })).rejects.toThrow(/403/);
+    await expect(SimulatedCaller.connect(`${t.gw.wsUrl}/plugins/voice-call/media`, {})).rejects.toThrow(/403/);
+    await expect(SimulatedCaller.connect(`${t.gw.wsUrl}/plugins/voice-call/media`, { 'x-twilio-signature': twilioSignature('wrong-token-0123456789', streamUrl) })).rejects.toThrow(/403/);
 
-    const caller = await SimulatedCaller.connect(`ws://127.0.0.1:${streamPort}/voice-call/media`, { 'x-twilio-signature': twilioSignature(authToken, streamUrl) });
+    const caller = await SimulatedCaller.connect(`${t.gw.wsUrl}/plugins/voice-call/media`, { 'x-twilio-signature': twilioSignature(authToken, streamUrl) });
     try {
       caller.start(callSid);
       // The greeting arrives as media frames, then a mark.
@@ -112,11 +105,15 @@ describe('voice-call', () => {
       expect(speech.syntheses).toEqual([{ text: 'Hello, you reached the assistant.', seconds: expect.any(Number) }]);
       expect(greetingSeconds).toBeCloseTo(speech.syntheses[0]!.seconds, 0);
 
+      // The caller talks while the greeting still plays (Twilio plays it in real time): barge-in
+      // makes the gateway tell Twilio to drop the rest of it.
+      expect(caller.clears).toBe(0);
       const words = espeakMulaw('I would like to book a table for two at seven tonight');
       const spokenSeconds = words.length / 8000;
-      speech.transcripts.push('I would like to book a table for two at seven tonight.');
+      speech.learn('I would like to book a table for two at seven tonight.', words);
       caller.say(words);
       await speech.waiters.until(() => speech.transcriptions[0], 20_000, 'a transcription');
+      expect(caller.clears).toBe(1);
       expect(speech.transcriptions[0]).toMatchObject({ sampleRate: 8000, model: 'whisper-fake' });
       // The utterance sent is the speech plus the trailing quiet that ended it, not the whole line.
       expect(speech.transcriptions[0]!.seconds).toBeGreaterThan(spokenSeconds * 0.7);

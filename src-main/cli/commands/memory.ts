@@ -3,22 +3,12 @@
  * (`<plugin>.search` and friends, `memory-lancedb` by default) over the gateway. The operator sees
  * every person's memories; `--owner` narrows to one (`main`, `direct:<peer>`, `group:<channel>:<peer>`).
  */
+import type { MemoryItem, MemoryMethodResult } from '../../../src-shared/protocol/methods/memory.js';
 import { callOnce, type GlobalOptions } from '../connect.js';
 import { CliError, printJson } from '../output.js';
 import { table } from './devices.js';
 
 type Opts = GlobalOptions & { json?: boolean; agent?: string; owner?: string; limit?: string; offset?: string; plugin?: string };
-
-interface MemoryItem {
-  id: string;
-  agentId: string;
-  owner: string;
-  shared: boolean;
-  text: string;
-  createdAt: number;
-  origin: string;
-  score?: number;
-}
 
 const DEFAULT_PLUGIN = 'memory-lancedb';
 
@@ -66,14 +56,7 @@ export async function memoryList(opts: Opts): Promise<void> {
   if (r.total > r.items.length) process.stdout.write(`${r.items.length} of ${r.total} shown (--limit, --offset for more).\n`);
 }
 
-interface Stats {
-  model: string;
-  agents: { agentId: string; model: string; dimensions?: number; count: number; owners: number; shared: number }[];
-  provider: { baseUrl: string; ok: boolean; lastError?: string; failures: number };
-  autoRecall: boolean;
-  autoCapture: boolean;
-  dataDir: string;
-}
+type Stats = MemoryMethodResult<'stats'>;
 
 /** `openclaw memory stats`. */
 export async function memoryStats(opts: Opts): Promise<void> {
