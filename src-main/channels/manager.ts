@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChannelLoginEvents, ChannelPlugin, ChannelSend } from '../../src-shared/domain/channel.js';
+import type { ChannelLoginEvents, ChannelPlugin, ChannelSend, ChannelState } from '../../src-shared/domain/channel.js';
 import type { InboundMessage } from '../../src-shared/domain/inbound.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Logger } from '../logging/index.js';
@@ -24,6 +24,8 @@ export interface ChannelManagerOptions {
   skip?: boolean;
   /** The channel catalog (every channel comes from a plugin), read on each lookup. */
   catalog?(): readonly ChannelCatalogEntry[];
+  /** The account's state in the store (absent: adapters keep files in their data folder). */
+  state?(channel: string, accountId: string): ChannelState;
 }
 
 /** `channels.status` result. */
@@ -181,6 +183,7 @@ export class ChannelManager {
       plugin,
       account,
       dataDir: this.dataDir(account.channel, account.accountId),
+      state: this.opts.state?.(account.channel, account.accountId),
       log: this.opts.log.child(account.channel),
       ingest: this.opts.ingest,
       onChange: this.opts.onChange,
@@ -253,8 +256,10 @@ export class ChannelManager {
     await e.supervisor?.stop();
     const plugin = await this.loadPlugin(channel);
     const dataDir = this.dataDir(channel, e.account.accountId);
-    if (plugin.logout) await plugin.logout({ channel, accountId: e.account.accountId, config: e.account.config, dataDir, log: this.opts.log.child(channel), signal: new AbortController().signal });
+    const state = this.opts.state?.(channel, e.account.accountId);
+    if (plugin.logout) await plugin.logout({ channel, accountId: e.account.accountId, config: e.account.config, dataDir, ...(state ? { state } : {}), log: this.opts.log.child(channel), signal: new AbortController().signal });
     rmSync(dataDir, { recursive: true, force: true });
+    await state?.clear();
     return { cleared: true };
   }
 
@@ -265,7 +270,8 @@ export class ChannelManager {
     const account = this.account(channel, accountId) ?? { channel, accountId: accountId ?? 'default', enabled: true, config: {} };
     const e = this.entries.get(key(channel, account.accountId));
     await e?.supervisor?.stop();
-    const res = await plugin.login({ channel, accountId: account.accountId, config: account.config, dataDir: this.dataDir(channel, account.accountId), log: this.opts.log.child(channel), signal: events.signal }, events);
+    const state = this.opts.state?.(channel, account.accountId);
+    const res = await plugin.login({ channel, accountId: account.accountId, config: account.config, dataDir: this.dataDir(channel, account.accountId), ...(state ? { state } : {}), log: this.opts.log.child(channel), signal: events.signal }, events);
     if (e) {
       e.supervisor = undefined;
       await this.launch(e);

@@ -58,6 +58,12 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps): ChannelsRuntim
     backoff: deps.backoff,
     skip: deps.skip,
     platform: deps.platform,
+    state: (channel, accountId) => ({
+      get: (key) => deps.store.channelState.get(channel, accountId, key),
+      set: (entries) => deps.store.channelState.set(channel, accountId, entries, Date.now()),
+      list: (prefix) => deps.store.channelState.list(channel, accountId, prefix),
+      clear: async () => void (await deps.store.channelState.clear(channel, accountId)),
+    }),
   });
   const deliver = createDelivery({
     target: {

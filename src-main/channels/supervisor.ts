@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { isChannelAuthError, type ChannelAdapter, type ChannelPlugin, type ChannelSend } from '../../src-shared/domain/channel.js';
+import { isChannelAuthError, type ChannelAdapter, type ChannelPlugin, type ChannelSend, type ChannelState } from '../../src-shared/domain/channel.js';
 import type { InboundMessage } from '../../src-shared/domain/inbound.js';
 import { redactText, type Logger } from '../logging/index.js';
 import type { ChannelAccount } from './account-config.js';
@@ -37,6 +37,7 @@ export interface SupervisorOptions {
   plugin: ChannelPlugin;
   account: ChannelAccount;
   dataDir: string;
+  state?: ChannelState;
   log: Logger;
   /** Hand a message to core; resolves once it is durably queued (`duplicate`: it already was). */
   ingest(msg: InboundMessage): Promise<IngestOutcome> | IngestOutcome;
@@ -153,6 +154,7 @@ export class AccountSupervisor {
         accountId: account.accountId,
         config: account.config,
         dataDir: this.opts.dataDir,
+        ...(this.opts.state ? { state: this.opts.state } : {}),
         platform: this.opts.platform ?? process.platform,
         log,
         signal: abort.signal,

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,8 +78,17 @@ describe('WhatsApp QR login through the gateway', () => {
     const done = await waiting;
     expect(done).toMatchObject({ connected: true, linkedAs: '+15550009999' });
     await until(async () => ((await account()).connected ? true : undefined), 'connected');
-    // Credentials live in the state dir, so restarts and updates never force a new scan.
-    expect(existsSync(join(t.gw.stateDir, 'credentials', 'whatsapp', 'default', 'creds.json'))).toBe(true);
+    // Credentials live in the gateway's store (not a file in the folder), so restarts, updates and a
+    // standby gateway taking over never force a new scan.
+    const db = new Database(join(t.gw.stateDir, 'state', 'openclaw.sqlite'), { readonly: true });
+    try {
+      const keys = db.prepare("SELECT key FROM channel_state WHERE channel = 'whatsapp' AND account_id = 'default'").pluck().all() as string[];
+      expect(keys).toContain('creds');
+      expect(keys.some((k) => k.startsWith('key:'))).toBe(true);
+    } finally {
+      db.close();
+    }
+    expect(existsSync(join(t.gw.stateDir, 'credentials', 'whatsapp', 'default', 'creds.json'))).toBe(false);
   });
 
   it('a restarted account reconnects from the stored credentials without a new QR', async () => {

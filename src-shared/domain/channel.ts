@@ -41,6 +41,20 @@ export interface ChannelLogger {
 }
 
 /** What the gateway gives an adapter instance for one account. */
+/**
+ * What an account keeps between runs (credentials, resume positions) in the gateway's store, as text by
+ * key: every gateway sharing the database reads the same, so the one that takes the channels over has
+ * them (WhatsApp without a new QR). Writes of one `set` land together.
+ */
+export interface ChannelState {
+  get(key: string): Promise<string | undefined>;
+  /** `undefined` deletes the key. */
+  set(entries: Record<string, string | undefined>): Promise<void>;
+  /** Keys starting with `prefix`, in key order. */
+  list(prefix: string): Promise<[key: string, value: string][]>;
+  clear(): Promise<void>;
+}
+
 export interface ChannelContext {
   channel: string;
   accountId: string;
@@ -51,6 +65,11 @@ export interface ChannelContext {
   config: Record<string, unknown>;
   /** A private folder for this account's credentials (`<state>/channels/<id>/<accountId>`). */
   dataDir: string;
+  /**
+   * The account's state in the gateway's store; prefer it to files in `dataDir` for anything another
+   * gateway would need to take over. Absent for plugins running in their own process (they use `dataDir`).
+   */
+  state?: ChannelState;
   /** The operating system the gateway runs on (`process.platform`; tests may pretend to be another). */
   platform?: string;
   log: ChannelLogger;

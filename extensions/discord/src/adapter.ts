@@ -54,7 +54,7 @@ export class DiscordAdapter implements ChannelAdapter {
     private readonly ctx: ChannelContext,
     private readonly settings: DiscordSettings,
   ) {
-    this.cursors = new CursorStore(ctx.dataDir, (err) => ctx.log.warn('discord cursor file could not be used', { error: String(err) }));
+    this.cursors = new CursorStore(ctx.dataDir, (err) => ctx.log.warn('discord cursors could not be saved or read', { error: String(err) }), ctx.state);
   }
 
   async start(): Promise<void> {

@@ -4,10 +4,12 @@
  * invalidated session) gets no replay from Discord, so the adapter reads the
  * channels' history after these ids instead. A cursor moves only after core
  * has queued the message, so a crash can repeat messages (core dedupes by
- * id) but not skip them.
+ * id) but not skip them. Where the gateway offers a store (`ctx.state`) they are kept there, so a
+ * gateway taking the channels over resumes from them; a file from before is read once.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ChannelState } from '../../../src-shared/domain/channel.js';
 
 /** One channel's position. */
 export interface ChannelCursor {
@@ -17,6 +19,7 @@ export interface ChannelCursor {
 }
 
 const FILE = 'discord-cursors.json';
+const STATE_KEY = 'cursors';
 /** Channels remembered; the least recently active are forgotten first. */
 const MAX_CHANNELS = 200;
 const FLUSH_DELAY_MS = 1000;
@@ -34,12 +37,14 @@ export class CursorStore {
   constructor(
     private readonly dir: string,
     private readonly onError: (err: unknown) => void,
+    private readonly state?: ChannelState,
   ) {}
 
-  /** Read the saved cursors; a missing or unreadable file means none. */
+  /** Read the saved cursors; missing or unreadable ones mean none. */
   async load(): Promise<void> {
     try {
-      const parsed = JSON.parse(await readFile(join(this.dir, FILE), 'utf8')) as Record<string, Partial<ChannelCursor>>;
+      const raw = (await this.state?.get(STATE_KEY)) ?? (await readFile(join(this.dir, FILE), 'utf8'));
+      const parsed = JSON.parse(raw) as Record<string, Partial<ChannelCursor>>;
       for (const [channelId, c] of Object.entries(parsed)) {
         if (/^\d+$/.test(channelId) && typeof c.lastMessageId === 'string' && /^\d+$/.test(c.lastMessageId) && typeof c.seenAt === 'number') {
           this.cursors.set(channelId, { lastMessageId: c.lastMessageId, seenAt: c.seenAt });
@@ -72,7 +77,7 @@ export class CursorStore {
     }, FLUSH_DELAY_MS);
   }
 
-  /** Write pending changes now (atomically: temp file, then rename). */
+  /** Write pending changes now (to the store, or atomically to the file: temp file, then rename). */
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -81,6 +86,7 @@ export class CursorStore {
     const data = JSON.stringify(Object.fromEntries(this.cursors));
     this.writing = this.writing.then(async () => {
       try {
+        if (this.state) return await this.state.set({ [STATE_KEY]: data });
         await mkdir(this.dir, { recursive: true, mode: 0o700 });
         const tmp = join(this.dir, `${FILE}.tmp`);
         await writeFile(tmp, data, { mode: 0o600 });

@@ -55,7 +55,7 @@ export class MattermostAdapter implements ChannelAdapter {
     this.rest = createRestClient(settings.serverUrl, settings.botToken, (err) => {
       if (isChannelAuthError(err) && this.state === 'running') this.fail(err);
     });
-    this.cursors = new CursorStore(ctx.dataDir, (err) => ctx.log.warn('mattermost cursor file could not be used', { error: String(err) }));
+    this.cursors = new CursorStore(ctx.dataDir, (err) => ctx.log.warn('mattermost cursors could not be saved or read', { error: String(err) }), ctx.state);
   }
 
   async start(): Promise<void> {

@@ -7,6 +7,7 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ChannelState } from '../../../src-shared/domain/channel.js';
 
 /** One channel's position. */
 export interface ChannelCursor {
@@ -17,6 +18,8 @@ export interface ChannelCursor {
 }
 
 const FILE = 'mattermost-cursors.json';
+/** In the gateway's store when it offers one (a gateway taking the channels over resumes from them); the file is read once. */
+const STATE_KEY = 'cursors';
 /** Channels remembered; the least recently active are forgotten first. */
 const MAX_CHANNELS = 200;
 const FLUSH_DELAY_MS = 1000;
@@ -30,12 +33,14 @@ export class CursorStore {
   constructor(
     private readonly dir: string,
     private readonly onError: (err: unknown) => void,
+    private readonly state?: ChannelState,
   ) {}
 
-  /** Read the saved cursors; a missing or unreadable file means none. */
+  /** Read the saved cursors; missing or unreadable ones mean none. */
   async load(): Promise<void> {
     try {
-      const parsed = JSON.parse(await readFile(join(this.dir, FILE), 'utf8')) as Record<string, Partial<ChannelCursor>>;
+      const raw = (await this.state?.get(STATE_KEY)) ?? (await readFile(join(this.dir, FILE), 'utf8'));
+      const parsed = JSON.parse(raw) as Record<string, Partial<ChannelCursor>>;
       for (const [channelId, c] of Object.entries(parsed)) {
         if (/^[a-z0-9]{26}$/.test(channelId) && typeof c.lastCreateAt === 'number' && typeof c.seenAt === 'number') {
           this.cursors.set(channelId, { lastCreateAt: c.lastCreateAt, seenAt: c.seenAt });
@@ -72,7 +77,7 @@ export class CursorStore {
     }, FLUSH_DELAY_MS);
   }
 
-  /** Write pending changes now (atomically: temp file, then rename). */
+  /** Write pending changes now (to the store, or atomically to the file: temp file, then rename). */
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -81,6 +86,7 @@ export class CursorStore {
     const data = JSON.stringify(Object.fromEntries(this.cursors));
     this.writing = this.writing.then(async () => {
       try {
+        if (this.state) return await this.state.set({ [STATE_KEY]: data });
         await mkdir(this.dir, { recursive: true, mode: 0o700 });
         const tmp = join(this.dir, `${FILE}.tmp`);
         await writeFile(tmp, data, { mode: 0o600 });

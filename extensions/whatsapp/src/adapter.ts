@@ -55,8 +55,8 @@ export class WhatsAppAdapter implements ChannelAdapter {
   /** Connects with the stored link; rejects when there is none or WhatsApp refuses it. */
   async start(): Promise<void> {
     if (this.stopping) throw new Error('WhatsApp adapter was stopped');
-    if (!(await readLinkedAccount(this.settings.authDir))) throw new ChannelAuthError(NOT_LINKED_MESSAGE);
-    this.store = await openAuthStore(this.settings.authDir, this.ctx.log);
+    if (!(await readLinkedAccount(this.settings.auth))) throw new ChannelAuthError(NOT_LINKED_MESSAGE);
+    this.store = await openAuthStore(this.settings.auth, this.ctx.log);
     this.version = await this.rt.resolveVersion();
     if (this.stopping) throw new Error('WhatsApp adapter was stopped before it connected');
     await new Promise<void>((resolve, reject) => {

@@ -5,8 +5,8 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BufferJSON, useMultiFileAuthState, type AuthenticationState } from '@whiskeysockets/baileys';
-import type { ChannelLogger } from '../../../src-shared/domain/channel.js';
+import { BufferJSON, initAuthCreds, proto, useMultiFileAuthState, type AuthenticationState, type SignalDataTypeMap } from '@whiskeysockets/baileys';
+import type { ChannelLogger, ChannelState } from '../../../src-shared/domain/channel.js';
 
 const CREDS_FILE = 'creds.json';
 
@@ -27,10 +27,20 @@ export interface AuthStore {
   flush(): Promise<void>;
 }
 
-/** The account the folder is linked to, without creating or changing anything; undefined when not linked. */
-export async function readLinkedAccount(dir: string): Promise<LinkedAccount | undefined> {
+/**
+ * Where an account's credentials live: in the gateway's store when it offers one (every gateway sharing
+ * the database can then run the account without a new QR scan), else in the folder.
+ */
+export interface AuthLocation {
+  dir: string;
+  state?: ChannelState;
+}
+
+/** The account the credentials are linked to, without creating or changing anything; undefined when not linked. */
+export async function readLinkedAccount(where: AuthLocation): Promise<LinkedAccount | undefined> {
   try {
-    const creds = JSON.parse(await readFile(join(dir, CREDS_FILE), 'utf8'), BufferJSON.reviver) as { me?: { id?: unknown; lid?: unknown; name?: unknown } };
+    const raw = where.state ? ((await where.state.get(CREDS_KEY)) ?? (await readFile(join(where.dir, CREDS_FILE), 'utf8'))) : await readFile(join(where.dir, CREDS_FILE), 'utf8');
+    const creds = JSON.parse(raw, BufferJSON.reviver) as { me?: { id?: unknown; lid?: unknown; name?: unknown } };
     const id = creds?.me?.id;
     if (typeof id !== 'string' || !id.includes('@')) return undefined;
     return {
@@ -43,8 +53,10 @@ export async function readLinkedAccount(dir: string): Promise<LinkedAccount | un
   }
 }
 
-/** Opens (creating when missing) the credential folder. */
-export async function openAuthStore(dir: string, log: ChannelLogger): Promise<AuthStore> {
+/** Opens (creating when missing) the account's credentials. */
+export async function openAuthStore(where: AuthLocation, log: ChannelLogger): Promise<AuthStore> {
+  if (where.state) return openStateAuthStore(where.state, where.dir, log);
+  const dir = where.dir;
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const { state } = await useMultiFileAuthState(dir);
   let chain: Promise<void> = Promise.resolve();
@@ -57,10 +69,78 @@ export async function openAuthStore(dir: string, log: ChannelLogger): Promise<Au
   return { dir, state, save, flush: () => chain };
 }
 
-/** Deletes everything in the credential folder (the folder itself stays). */
-export async function clearAuthDir(dir: string): Promise<void> {
-  const entries = await readdir(dir).catch(() => [] as string[]);
-  await Promise.all(entries.map((e) => rm(join(dir, e), { recursive: true, force: true })));
+/** Deletes the credentials (in the store, and everything in the folder; the folder itself stays). */
+export async function clearAuth(where: AuthLocation): Promise<void> {
+  await where.state?.clear();
+  const entries = await readdir(where.dir).catch(() => [] as string[]);
+  await Promise.all(entries.map((e) => rm(join(where.dir, e), { recursive: true, force: true })));
+}
+
+const CREDS_KEY = 'creds';
+const KEY_PREFIX = 'key:';
+
+/**
+ * Baileys' auth state in the gateway's store: `creds` and one `key:<type>:<id>` entry per signal key,
+ * values as Baileys' BufferJSON. Credentials from a folder linked before (creds.json and its key files)
+ * are taken into the store the first time, so nobody scans the QR code again; the files stay as they were.
+ */
+async function openStateAuthStore(state: ChannelState, dir: string, log: ChannelLogger): Promise<AuthStore> {
+  if ((await state.get(CREDS_KEY)) === undefined) await importFolder(state, dir, log);
+  const stored = await state.get(CREDS_KEY);
+  const creds = stored ? (JSON.parse(stored, BufferJSON.reviver) as AuthenticationState['creds']) : initAuthCreds();
+  const keyName = (type: string, id: string) => `${KEY_PREFIX}${type}:${id}`;
+  let chain: Promise<void> = Promise.resolve();
+  const queue = (write: () => Promise<void>, what: string) => {
+    chain = chain.then(write).catch((err: unknown) => log.warn(`could not save WhatsApp ${what}`, { error: err instanceof Error ? err.message : String(err) }));
+    return chain;
+  };
+  const authState: AuthenticationState = {
+    creds,
+    keys: {
+      get: async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {
+        const out: { [id: string]: SignalDataTypeMap[T] } = {};
+        for (const id of ids) {
+          const raw = await state.get(keyName(type, id));
+          if (raw === undefined) continue;
+          let value = JSON.parse(raw, BufferJSON.reviver) as SignalDataTypeMap[T];
+          if (type === 'app-state-sync-key') value = proto.Message.AppStateSyncKeyData.fromObject(value as object) as unknown as SignalDataTypeMap[T];
+          out[id] = value;
+        }
+        return out;
+      },
+      // Baileys waits for key writes: they land before it sends anything that depends on them.
+      set: (data) => {
+        const entries: Record<string, string | undefined> = {};
+        for (const [type, byId] of Object.entries(data)) {
+          for (const [id, value] of Object.entries(byId ?? {})) entries[keyName(type, id)] = value ? JSON.stringify(value, BufferJSON.replacer) : undefined;
+        }
+        return queue(() => state.set(entries), 'keys');
+      },
+    },
+  };
+  return { dir, state: authState, save: () => queue(() => state.set({ [CREDS_KEY]: JSON.stringify(authState.creds, BufferJSON.replacer) }), 'credentials'), flush: () => chain };
+}
+
+/** Copies a folder's linked credentials (creds.json, `<type>-<id>.json` key files) into the store, creds last. */
+async function importFolder(state: ChannelState, dir: string, log: ChannelLogger): Promise<void> {
+  let creds: string;
+  try {
+    creds = await readFile(join(dir, CREDS_FILE), 'utf8');
+  } catch {
+    return; // nothing linked there
+  }
+  const entries: Record<string, string> = {};
+  for (const file of await readdir(dir)) {
+    const m = /^(.+?)-(.+)\.json$/.exec(file);
+    if (!m || file === CREDS_FILE) continue;
+    // Baileys wrote `/` as `__` and `:` as `-` in file names.
+    const type = m[1]!;
+    const id = m[2]!.replace(/__/g, '/');
+    entries[`${KEY_PREFIX}${type}:${id}`] = await readFile(join(dir, file), 'utf8');
+  }
+  await state.set(entries);
+  await state.set({ [CREDS_KEY]: creds });
+  log.info('WhatsApp credentials moved into the gateway store', { keys: Object.keys(entries).length });
 }
 
 async function writeCredsAtomically(dir: string, creds: AuthenticationState['creds']): Promise<void> {

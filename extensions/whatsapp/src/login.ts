@@ -5,7 +5,7 @@
  * required" close with the new credentials, and resolves once connected.
  */
 import type { ChannelContext, ChannelLoginEvents } from '../../../src-shared/domain/channel.js';
-import { clearAuthDir, openAuthStore, readLinkedAccount, type AuthStore } from './auth-store.js';
+import { clearAuth, openAuthStore, readLinkedAccount, type AuthStore } from './auth-store.js';
 import { maskNumber, phoneJidToE164 } from './jid.js';
 import { readSettings, type WhatsAppRuntime, type WhatsAppSettings } from './settings.js';
 import { buildSocketConfig, describeClose, statusCodeOf, type WhatsAppSocket } from './socket.js';
@@ -24,15 +24,15 @@ export async function loginWhatsApp(rt: WhatsAppRuntime, ctx: LoginContext, even
   const cancelled = () => (events.signal.aborted ? new Error('WhatsApp login was cancelled') : new Error(`WhatsApp login timed out after ${formatDuration(rt.loginTimeoutMs)} without a scan`));
   try {
     const version = await rt.resolveVersion();
-    if (await readLinkedAccount(settings.authDir)) {
-      const store = await openAuthStore(settings.authDir, ctx.log);
+    if (await readLinkedAccount(settings.auth)) {
+      const store = await openAuthStore(settings.auth, ctx.log);
       const outcome = await session(rt, ctx, settings, store, version, 'verify', events, signal, cancelled);
       if (outcome.kind === 'linked') return { linkedAs: outcome.linkedAs };
       ctx.log.info('the stored WhatsApp link is no longer valid; showing a new QR code');
     }
     // Leftovers of an unfinished or revoked pairing would only confuse the next one.
-    await clearAuthDir(settings.authDir);
-    const store = await openAuthStore(settings.authDir, ctx.log);
+    await clearAuth(settings.auth);
+    const store = await openAuthStore(settings.auth, ctx.log);
     const outcome = await session(rt, ctx, settings, store, version, 'pair', events, signal, cancelled);
     if (outcome.kind !== 'linked') throw new Error('WhatsApp did not accept the new link; try the login again');
     return { linkedAs: outcome.linkedAs };
@@ -44,8 +44,8 @@ export async function loginWhatsApp(rt: WhatsAppRuntime, ctx: LoginContext, even
 /** Unlinks this device on WhatsApp when it can, then deletes the stored credentials. */
 export async function logoutWhatsApp(rt: WhatsAppRuntime, ctx: LoginContext): Promise<void> {
   const settings = readSettings(ctx);
-  if (await readLinkedAccount(settings.authDir)) {
-    const store = await openAuthStore(settings.authDir, ctx.log);
+  if (await readLinkedAccount(settings.auth)) {
+    const store = await openAuthStore(settings.auth, ctx.log);
     const deadline = AbortSignal.timeout(15_000);
     const signal = AbortSignal.any([ctx.signal, deadline]);
     try {
@@ -57,7 +57,7 @@ export async function logoutWhatsApp(rt: WhatsAppRuntime, ctx: LoginContext): Pr
       ctx.log.warn('could not unlink on WhatsApp; deleting the local link anyway', { error: err instanceof Error ? err.message : String(err) });
     }
   }
-  await clearAuthDir(settings.authDir);
+  await clearAuth(settings.auth);
 }
 
 type Outcome = { kind: 'linked'; linkedAs?: string } | { kind: 'revoked' };

@@ -1,3 +1,4 @@
+import type { AuthLocation } from './auth-store.js';
 /**
  * One account's WhatsApp settings, read from the merged account config with
  * defaults applied, plus the plug-in wide knobs tests and the driver tune.
@@ -28,6 +29,8 @@ export interface WhatsAppRuntime {
 /** Settings of one account. */
 export interface WhatsAppSettings {
   authDir: string;
+  /** Where the credentials live: the gateway's store (the default), or only the folder when `authDir` is set. */
+  auth: AuthLocation;
   livenessMs: number;
   markOnline: boolean;
   deviceName: string;
@@ -35,13 +38,16 @@ export interface WhatsAppSettings {
 }
 
 /** Reads an account's settings; `authDir` defaults to the account's data folder. */
-export function readSettings(ctx: Pick<ChannelContext, 'config' | 'dataDir'>): WhatsAppSettings {
+export function readSettings(ctx: Pick<ChannelContext, 'config' | 'dataDir' | 'state'>): WhatsAppSettings {
   const c = ctx.config;
-  const authDir = typeof c.authDir === 'string' && c.authDir.trim() ? c.authDir.trim() : ctx.dataDir;
+  const ownDir = typeof c.authDir === 'string' && c.authDir.trim() ? c.authDir.trim() : undefined;
+  const authDir = ownDir ?? ctx.dataDir;
+  const dir = isAbsolute(authDir) ? authDir : resolve(authDir);
   const liveness = Number(c.livenessMs);
   const url = typeof c.apiRoot === 'string' && c.apiRoot ? c.apiRoot : typeof c.baseUrl === 'string' && c.baseUrl ? c.baseUrl : undefined;
   return {
-    authDir: isAbsolute(authDir) ? authDir : resolve(authDir),
+    authDir: dir,
+    auth: { dir, ...(ctx.state && !ownDir ? { state: ctx.state } : {}) },
     livenessMs: Number.isFinite(liveness) && liveness > 0 ? liveness : DEFAULT_LIVENESS_MS,
     markOnline: c.markOnline === true,
     deviceName: typeof c.deviceName === 'string' && c.deviceName.trim() ? c.deviceName.trim() : 'OpenClaw',
