@@ -53,6 +53,8 @@ export interface GatewayServerParts {
   bus: EventBus;
   conversation: ReturnType<typeof createConversation>;
   extraRoute?: HttpRoute;
+  /** The certificate for `https://` and `wss://` on the port, when TLS is on. */
+  tls?: { cert: string; key: string };
   pluginRoutes(): readonly RegisteredRoute[];
   isReady(): boolean;
 }
@@ -64,6 +66,7 @@ export function createGatewayServer(p: GatewayServerParts): GatewayServer {
   return new GatewayServer({
     dispatcher: p.dispatcher,
     connections: p.connections,
+    tls: p.tls,
     log: p.log.child('ws'),
     tickIntervalMs,
     handshakeTimeoutMs: handshakeTimeoutFromEnv(p.env.OPENCLAW_HANDSHAKE_TIMEOUT_MS),

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CloseCodes, HANDSHAKE_TIMEOUT_MS, MAX_PREAUTH_PAYLOAD_BYTES, TICK_INTERVAL_MS, type ConnectParams, type HelloOk } from '../../src-shared/protocol/index.js';
@@ -44,6 +45,8 @@ export interface GatewayServerOptions {
   handshakeTimeoutMs?: number;
   /** Where authenticated connections are kept; the parts that follow them watch it. */
   connections: ConnectionSet;
+  /** Serve `https://` and `wss://` with this PEM certificate and key instead of plain text. */
+  tls?: { cert: string; key: string };
 }
 
 /**
@@ -62,7 +65,10 @@ export class GatewayServer {
     // Nobody is authenticated while sending headers: a request (an upgrade included) that has not
     // finished its headers within the handshake time is dropped, checked every second.
     const headersTimeout = opts.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
-    this.http = createServer({ headersTimeout, requestTimeout: Math.max(30_000, headersTimeout), connectionsCheckingInterval: 1000 }, (req, res) => this.onRequest(req, res));
+    const httpOptions = { headersTimeout, requestTimeout: Math.max(30_000, headersTimeout), connectionsCheckingInterval: 1000 };
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
+    // With TLS the handshake counts toward the same limit; a failed one closes just that socket.
+    this.http = opts.tls ? createTlsServer({ ...httpOptions, cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: headersTimeout, minVersion: 'TLSv1.2' }, onRequest) : createServer(httpOptions, onRequest);
     this.http.keepAliveTimeout = 5_000;
     // The limit before `connect`, enforced by ws from each frame's header; raised per connection after hello-ok.
     // One message per event-loop turn: a read full of pipelined requests is answered request by request,

@@ -9,6 +9,7 @@ import { VERSION } from '../version.js';
 import type { AuthState } from './auth-state.js';
 import type { ConnectionSet } from './connections.js';
 import type { Listener } from './listener.js';
+import type { GatewayTls } from './tls.js';
 import type { GatewayPlugins } from './plugin-wiring.js';
 import type { Reloader } from './reload.js';
 import { cachedSessionCounts, createSnapshots, type Snapshots } from './snapshots.js';
@@ -24,6 +25,8 @@ export async function createGatewaySnapshots(o: {
   modelSetup(): ModelSetup;
   ext: GatewayExtensions;
   listener: Listener;
+  /** The certificate the port serves, when TLS is on. */
+  tls?: Pick<GatewayTls, 'fingerprint' | 'source' | 'notAfter'>;
   auth: AuthState;
   connections: ConnectionSet;
   paths: ConfigPaths;
@@ -46,7 +49,7 @@ export async function createGatewaySnapshots(o: {
     plugins: () => o.plugins.runtime.health(),
     models: o.modelSetup,
     sections: o.ext.sections,
-    gateway: () => ({ port: listener.port, bind: config().gateway.bind, host: listener.host, url: listener.wsUrl(), authMode: auth.current().mode, controlUiUrl: listener.httpUrl() }),
+    gateway: () => ({ port: listener.port, bind: config().gateway.bind, host: listener.host, url: listener.wsUrl(), authMode: auth.current().mode, controlUiUrl: listener.httpUrl(), ...(o.tls ? { tls: { fingerprint: o.tls.fingerprint, source: o.tls.source, notAfter: o.tls.notAfter } } : {}) }),
     connections: () => o.connections.list().map((c) => c.grant?.role ?? ''),
     host: () => ({
       stateDir: paths.stateDir,

@@ -13,6 +13,7 @@ import { gatewayHandlers } from './handlers/index.js';
 import { serveStatic } from './http.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { createListener } from './listener.js';
+import { loadGatewayTls } from './tls.js';
 import { createLocalClient } from './local-client.js';
 import { createReloader } from './reload.js';
 import { createGatewaySnapshots } from './snapshots-wiring.js';
@@ -45,7 +46,8 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   for (const w of loaded.warnings) log.warn(w);
 
   // Fail closed before anything listens.
-  const listener = createListener({ config: loaded.resolved, overrides: opts, log });
+  const tls = await loadGatewayTls(loaded.resolved.gateway.tls, paths.stateDir, [opts.host ?? '', loaded.resolved.gateway.customBindHost ?? '']);
+  const listener = createListener({ config: loaded.resolved, overrides: opts, log, secure: tls !== undefined });
   const auth = createAuthState(loaded.resolved, paths.stateDir);
   listener.assertAuth(auth.current());
   const lock = acquireInstanceLock({ stateDir: paths.stateDir, port: listener.port });
@@ -89,7 +91,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   });
   channels.connect({ inbound: async (msg, o) => ({ duplicate: (await conversation.ingestInbound(msg, o)).duplicate }), policy: access });
 
-  const snapshots = await createGatewaySnapshots({ reloader, startedAtMs, store, storeGuard, channels, plugins, modelSetup, ext, listener, auth, connections, paths, starterConfigWritten });
+  const snapshots = await createGatewaySnapshots({ reloader, startedAtMs, store, storeGuard, channels, plugins, modelSetup, ext, listener, tls, auth, connections, paths, starterConfigWritten });
   feed.onHealthChanged((o) => (o.localOnly ? bus.publishLocal : bus.publish)('health', snapshots.health()));
   const dispatcher = createDispatcher(
     gatewayHandlers({ conversation, channels, access, channelIds, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema() }),
@@ -100,7 +102,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   let ready = false;
   const server = createGatewayServer({
     ...{ packageRoot: PACKAGE_ROOT, rendererDir: opts.rendererDir, tickIntervalMs: opts.tickIntervalMs, env, paths, startedAtMs, config, log, dispatcher, connections, listener },
-    ...{ auth, limiter, store, nodes, feed, snapshots, reloader, bus, conversation, extraRoute: ext.extraRoute },
+    ...{ auth, limiter, store, nodes, feed, snapshots, reloader, bus, conversation, extraRoute: ext.extraRoute, tls },
     pluginRoutes: () => plugins.runtime.registry.routes(),
     isReady: () => ready,
   });
@@ -116,7 +118,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     await plugins.close();
     throw err;
   }
-  const legacyCanvas = await listenLegacyCanvas(nodes, config().canvasHost?.port, listener.host, log);
+  const legacyCanvas = await listenLegacyCanvas(nodes, config().canvasHost?.port, listener.host, log, tls);
   const { resumed } = await conversation.queue.start();
   const stopMaintenance = conversation.startMaintenance();
   // Channels connect in the background; `channels.status` shows their progress. Replies left
@@ -140,7 +142,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     onError: (err) => log.warn('config watcher problem', { err }),
   });
   await watcher.ready;
-  log.info('gateway listening', { url: listener.wsUrl(), bind: listener.host, authMode: auth.current().mode, pid: process.pid, startupMs: Date.now() - startedAtMs, resumedMessages: resumed });
+  log.info('gateway listening', { url: listener.wsUrl(), bind: listener.host, ...(tls ? { tlsFingerprint: tls.fingerprint, tlsCertificate: tls.source } : {}), authMode: auth.current().mode, pid: process.pid, startupMs: Date.now() - startedAtMs, resumedMessages: resumed });
 
   // Stopped in this order: nothing new comes in, work in flight finishes, then the listener and the store.
   const shutdown: ((reason: string) => unknown)[] = [() => watcher.close(), stopMaintenance, () => channelsLease?.release(), () => channels.close(), () => conversation.queue.stop(), () => plugins.close()];
@@ -148,7 +150,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   let closing: Promise<void> | undefined;
   return {
     ...{ port: listener.port, host: listener.host, httpUrl: listener.httpUrl(), wsUrl: listener.wsUrl(), stateDir: paths.stateDir, configPath: paths.configPath },
-    ...{ tokenPath: auth.generatedToken?.path, authMode: auth.current().mode },
+    ...{ tokenPath: auth.generatedToken?.path, authMode: auth.current().mode, tlsFingerprint: tls?.fingerprint },
     async queueIdle() {
       await conversation.queue.idle();
       await channels.outboxIdle();

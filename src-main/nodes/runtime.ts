@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { join } from 'node:path';
 import type { ConnectParams } from '../../src-shared/protocol/index.js';
 import type { CanvasServices } from '../agents/tools/types.js';
@@ -152,13 +153,14 @@ export async function createNodesRuntime(deps: NodesRuntimeDeps): Promise<NodesR
         }),
     },
     canvasRoute,
-    async listenLegacyCanvas(port, host) {
-      const server = createServer((req, res) => {
+    async listenLegacyCanvas(port, host, tls) {
+      const onRequest = (req: IncomingMessage, res: ServerResponse) => {
         const pathname = new URL(req.url ?? '/', 'http://canvas.invalid').pathname;
         if ((req.method === 'GET' || req.method === 'HEAD') && canvasRoute(req, res, pathname)) return;
         res.writeHead(404, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
         res.end(JSON.stringify({ ok: false, error: { type: 'not_found', message: 'this port only serves /__openclaw__/canvas/' } }));
-      });
+      };
+      const server = tls ? createTlsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, onRequest) : createServer(onRequest);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen({ port, host, exclusive: true }, () => resolve());
