@@ -44,6 +44,8 @@ export interface ConnectOptions {
   headers?: Record<string, string>;
   /** SHA-256 fingerprint the `wss://` certificate must have (replaces the certificate authority check). */
   tlsFingerprint?: string;
+  /** The local address to connect from (tests reach a loopback gateway from this machine's LAN address). */
+  localAddress?: string;
 }
 
 export interface CallOptions {
@@ -85,7 +87,7 @@ export class GatewayClient {
   /** Open a socket and complete the handshake. Rejects with GatewayCallError on refusal. */
   static async connect(opts: ConnectOptions): Promise<GatewayClient> {
     const timeoutMs = opts.timeoutMs ?? 10_000;
-    const ws = new WebSocket(opts.url, { headers: opts.headers, perMessageDeflate: false, handshakeTimeout: timeoutMs, ...tlsOptions(opts) });
+    const ws = new WebSocket(opts.url, { headers: opts.headers, perMessageDeflate: false, handshakeTimeout: timeoutMs, localAddress: opts.localAddress, ...tlsOptions(opts) });
     const client = new GatewayClient(ws);
     const challenge = await new Promise<{ nonce: string; ts: number }>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -4,6 +4,7 @@
  * plugin routes).
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { TICK_INTERVAL_MS } from '../../src-shared/protocol/index.js';
 import type { ResolvedConfig } from '../config/resolve.js';
@@ -25,6 +26,7 @@ import { createHttpApi } from './http-api.js';
 import type { Listener } from './listener.js';
 import { gatewayTokenPath } from './gateway-token.js';
 import { createLoginHintRoute } from './login-hint.js';
+import { parseTrustedProxies, resolveClientAddress, type TrustedProxies } from './client-address.js';
 import { createNodePageRoute } from './node-page.js';
 import type { Reloader } from './reload.js';
 import { GatewayServer, handshakeTimeoutFromEnv } from './server.js';
@@ -61,12 +63,15 @@ export interface GatewayServerParts {
 
 export function createGatewayServer(p: GatewayServerParts): GatewayServer {
   const { config, auth, listener, nodes, conversation } = p;
+  const trustedProxies = trustedProxiesOf(config, p.log);
+  const clientAddress = (req: IncomingMessage) => resolveClientAddress(req, trustedProxies());
   const bootId = randomUUID();
   const tickIntervalMs = p.tickIntervalMs ?? TICK_INTERVAL_MS;
   return new GatewayServer({
     dispatcher: p.dispatcher,
     connections: p.connections,
     tls: p.tls,
+    clientAddress,
     log: p.log.child('ws'),
     tickIntervalMs,
     handshakeTimeoutMs: handshakeTimeoutFromEnv(p.env.OPENCLAW_HANDSHAKE_TIMEOUT_MS),
@@ -101,7 +106,7 @@ export function createGatewayServer(p: GatewayServerParts): GatewayServer {
     handleHttp: createHttpHandler({
       rendererDir: p.rendererDir ?? join(p.packageRoot, 'out', 'renderer'),
       isReady: p.isReady,
-      routes: [createNodePageRoute(join(p.packageRoot, 'out', 'node-page')), nodes.canvasRoute, createLoginHintRoute(gatewayTokenPath(p.paths.stateDir))],
+      routes: [createNodePageRoute(join(p.packageRoot, 'out', 'node-page')), nodes.canvasRoute, createLoginHintRoute(gatewayTokenPath(p.paths.stateDir), undefined, clientAddress)],
       extraRoute: p.extraRoute,
       api: createHttpApi({
         config,
@@ -113,9 +118,25 @@ export function createGatewayServer(p: GatewayServerParts): GatewayServer {
         queue: conversation.queue,
         runs: conversation.runs,
         log: p.log.child('http'),
+        clientAddress,
         onEvent: p.bus.subscribe,
         pluginRoutes: p.pluginRoutes,
       }),
     }),
   });
+}
+
+/** `gateway.trustedProxies` as a matcher, parsed again only when the setting changes (it reloads live). */
+function trustedProxiesOf(config: () => ResolvedConfig, log: Logger): () => TrustedProxies {
+  let key: string | undefined;
+  let parsed: TrustedProxies | undefined;
+  return () => {
+    const entries = config().gateway.trustedProxies ?? [];
+    const k = entries.join('\n');
+    if (parsed && k === key) return parsed;
+    key = k;
+    parsed = parseTrustedProxies(entries);
+    if (parsed.invalid.length) log.warn('gateway.trustedProxies entries that are not an address or CIDR are ignored', { invalid: parsed.invalid });
+    return parsed;
+  };
 }

@@ -8,7 +8,8 @@ import type { Dispatcher } from './dispatcher.js';
 import { GatewayConnection } from './connection.js';
 import type { ConnectionSet } from './connections.js';
 import type { HandshakeGrant } from './handshake.js';
-import { addressBucket, checkRequestSource, isLoopbackAddress, type OriginPolicy, type SourceRefusal } from './origin.js';
+import { addressBucket, checkRequestSource, type OriginPolicy, type SourceRefusal } from './origin.js';
+import { NO_TRUSTED_PROXIES, resolveClientAddress, type ClientAddress } from './client-address.js';
 
 const PING_INTERVAL_MS = 25_000;
 /**
@@ -45,6 +46,8 @@ export interface GatewayServerOptions {
   handshakeTimeoutMs?: number;
   /** Where authenticated connections are kept; the parts that follow them watch it. */
   connections: ConnectionSet;
+  /** The client behind a request (`gateway.trustedProxies`); default: the socket's address, relay headers distrusted. */
+  clientAddress?(req: IncomingMessage): ClientAddress;
   /** Serve `https://` and `wss://` with this PEM certificate and key instead of plain text. */
   tls?: { cert: string; key: string };
 }
@@ -152,6 +155,10 @@ export class GatewayServer {
     });
   }
 
+  private clientAddress(req: IncomingMessage): ClientAddress {
+    return this.opts.clientAddress?.(req) ?? resolveClientAddress(req, NO_TRUSTED_PROXIES);
+  }
+
   private startTimers(): void {
     this.tickTimer = setInterval(() => this.broadcast('tick', { ts: Date.now() }), this.opts.tickIntervalMs ?? TICK_INTERVAL_MS);
     this.tickTimer.unref();
@@ -185,18 +192,17 @@ export class GatewayServer {
       socket.end(`HTTP/1.1 ${refusal.status} ${refusal.status === 415 ? 'Unsupported Media Type' : 'Forbidden'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refusal.message}\n`);
       return;
     }
-    const release = this.preauth.acquire(req.socket.remoteAddress);
+    const client = this.clientAddress(req);
+    const release = this.preauth.acquire(client.address);
     if (!release) {
-      this.warnThrottled('preauth-full', 'refused a WebSocket: too many connections still in the handshake', { remote: req.socket.remoteAddress, source: addressBucket(req.socket.remoteAddress) });
+      this.warnThrottled('preauth-full', 'refused a WebSocket: too many connections still in the handshake', { remote: client.address, peer: client.peer, source: addressBucket(client.address) });
       socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\ntoo many connections in the handshake; retry shortly\n');
       return;
     }
     socket.once('close', release);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const remote = req.socket.remoteAddress ?? 'unknown';
-      // Behind a local reverse proxy every peer looks like loopback; forwarded requests are not direct.
-      const forwarded = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined || req.headers['x-real-ip'] !== undefined;
-      const conn = new GatewayConnection(ws, remote, isLoopbackAddress(remote) && !forwarded, {
+      // Behind a local reverse proxy every peer looks like loopback: only a direct local client is loopback.
+      const conn = new GatewayConnection(ws, client.address, client.loopback, {
         dispatcher: this.opts.dispatcher,
         log: this.opts.log,
         handshakeTimeoutMs: this.opts.handshakeTimeoutMs,
@@ -217,7 +223,8 @@ export class GatewayServer {
 
   private logRefusal(refusal: SourceRefusal, req: IncomingMessage): void {
     const what = req.headers.upgrade ? 'a WebSocket' : `HTTP ${req.method} ${req.url?.split('?')[0]}`;
-    this.warnThrottled(refusal.type, `refused ${what}: ${refusal.message}`, { host: req.headers.host, origin: req.headers.origin, remote: req.socket.remoteAddress });
+    const client = this.clientAddress(req);
+    this.warnThrottled(refusal.type, `refused ${what}: ${refusal.message}`, { host: req.headers.host, origin: req.headers.origin, remote: client.address, ...(client.forwarded ? { peer: client.peer } : {}) });
   }
 
   /** A warn line per kind at most every REFUSAL_LOG_INTERVAL_MS, with the number left out since. */

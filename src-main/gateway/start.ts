@@ -12,7 +12,7 @@ import { createEventBus } from './event-bus.js';
 import { gatewayHandlers } from './handlers/index.js';
 import { serveStatic } from './http.js';
 import { acquireInstanceLock } from './instance-lock.js';
-import { createListener } from './listener.js';
+import { createListener, publicReach } from './listener.js';
 import { loadGatewayTls } from './tls.js';
 import { createLocalClient } from './local-client.js';
 import { createReloader } from './reload.js';
@@ -65,7 +65,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const limiter = new AuthRateLimiter(() => config().gateway.auth.rateLimit);
 
   const nodes = await createNodesRuntime({
-    reachableUrls: () => ({ urls: listener.lanUrls(), loopbackOnly: listener.loopbackOnly }),
+    reachableUrls: () => publicReach(config().gateway.publicUrl, listener),
     store,
     publish: bus.publish,
     connections,
