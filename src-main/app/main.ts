@@ -10,7 +10,8 @@ import { startGateway, type LocalClient, type RunningGateway } from '../gateway/
 import { createLogger } from '../logging/index.js';
 import { createApprovalsController, type ApprovalsController } from './approvals-controller.js';
 import { approvalNotification, approvalPage, approvalTitle, type PendingApproval } from './approvals-model.js';
-import { IPC_CHANNELS, parseCallRequest, toIpcResult, type IpcResult } from '../../src-shared/protocol/ipc.js';
+import { IPC_CHANNELS, type IpcResult } from '../../src-shared/protocol/ipc.js';
+import { handleIpcCall } from './ipc-call.js';
 import { TRAY_ICON_DATA_URL } from './tray-icon.js';
 import { buildTrayMenuModel, type TrayAction, type TrayState } from './tray-model.js';
 import { isAllowedNavigation, isExternalLinkAllowed, windowOptions } from './window-options.js';
@@ -136,16 +137,9 @@ function onTrayAction(action: TrayAction): void {
 }
 
 function registerIpc(): void {
-  ipcMain.handle(IPC_CHANNELS.call, async (event, arg: unknown): Promise<IpcResult> => {
-    if (!mainWindow || event.sender !== mainWindow.webContents) {
-      return { ok: false, error: { code: 'FORBIDDEN', message: 'unknown IPC sender' } };
-    }
-    const req = parseCallRequest(arg);
-    if (!('method' in req)) return { ok: false, error: req };
-    const c = await clientReady;
-    if (!c) return { ok: false, error: { code: 'UNAVAILABLE', message: 'gateway is not running' } };
-    return toIpcResult(c.call(req.method, req.params));
-  });
+  ipcMain.handle(IPC_CHANNELS.call, (event, arg: unknown): Promise<IpcResult> =>
+    handleIpcCall({ fromAppWindow: !!mainWindow && event.sender === mainWindow.webContents && event.senderFrame === mainWindow.webContents.mainFrame, arg, client: () => clientReady }),
+  );
 }
 
 async function boot(): Promise<void> {
