@@ -13,6 +13,7 @@ import { approvalNotification, approvalPage, approvalTitle, type PendingApproval
 import { IPC_CHANNELS, type IpcResult } from '../../src-shared/protocol/ipc.js';
 import { handleIpcCall } from './ipc-call.js';
 import { TRAY_ICON_DATA_URL } from './tray-icon.js';
+import { DEEP_LINK_SCHEME, deepLinkFromArgv, deepLinkPage, DeepLinkError, parseDeepLink } from './deep-link.js';
 import { buildTrayMenuModel, type TrayAction, type TrayState } from './tray-model.js';
 import { isAllowedNavigation, isExternalLinkAllowed, windowOptions } from './window-options.js';
 
@@ -52,7 +53,7 @@ function showWindow(): void {
 }
 
 /** Show the window on a page of the renderer (the hash names a page and nothing else). */
-function showPage(page: 'pairing' | 'nodes'): void {
+function showPage(page: 'pairing' | 'nodes' | 'chat'): void {
   showWindow();
   const wc = mainWindow?.webContents;
   if (!wc) return;
@@ -128,6 +129,19 @@ function onApprovalsChange(pending: PendingApproval[]): void {
   updateTray({ approvals: pending.map((a) => ({ key: a.key, title: approvalTitle(a), page: approvalPage(a) })) });
 }
 
+/** An `openclaw://` link only opens a page for the user to act on; a bad one is logged and shown, never followed. */
+function openDeepLink(raw: string): void {
+  try {
+    const link = parseDeepLink(raw);
+    log.info('opening link', { kind: link.kind });
+    showPage(deepLinkPage(link));
+  } catch (err) {
+    const message = err instanceof DeepLinkError ? err.message : String(err);
+    log.warn('ignored an openclaw:// link', { error: message });
+    notify({ title: 'OpenClaw could not open the link', body: message });
+  }
+}
+
 function onTrayAction(action: TrayAction): void {
   if (action === 'open') showWindow();
   else if (action === 'open-pairing') showPage('pairing');
@@ -176,6 +190,8 @@ async function boot(): Promise<void> {
   });
   await approvals.start();
   log.info('desktop ready', { httpUrl: gateway.httpUrl });
+  const launchLink = deepLinkFromArgv(process.argv);
+  if (launchLink) openDeepLink(launchLink);
 }
 
 async function shutdown(): Promise<void> {
@@ -195,7 +211,19 @@ if (!app.requestSingleInstanceLock()) {
   // Another instance owns the gateway; it focuses its window on 'second-instance'.
   app.quit();
 } else {
-  app.on('second-instance', () => showWindow());
+  // Windows and Linux hand a clicked openclaw:// link to a new process, which passes it on here.
+  app.on('second-instance', (_e, argv) => {
+    const link = deepLinkFromArgv(argv);
+    if (link) openDeepLink(link);
+    else showWindow();
+  });
+  app.on('open-url', (e, url) => {
+    e.preventDefault();
+    void app.whenReady().then(() => openDeepLink(url));
+  });
+  app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+  // Notifications on Windows show only for an app with its user model id (the installer's appId).
+  if (process.platform === 'win32') app.setAppUserModelId('ai.openclaw.desktop');
   app.on('activate', () => showWindow());
   // A tray app keeps running with no window open.
   app.on('window-all-closed', () => undefined);
