@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, session, shell } from 'electron';
+import electronUpdater from 'electron-updater';
 import { startGateway, type LocalClient, type RunningGateway } from '../gateway/start.js';
 import { createLogger } from '../logging/index.js';
 import { createApprovalsController, type ApprovalsController } from './approvals-controller.js';
@@ -13,6 +14,8 @@ import { approvalNotification, approvalPage, approvalTitle, type PendingApproval
 import { IPC_CHANNELS, type IpcResult } from '../../src-shared/protocol/ipc.js';
 import { handleIpcCall } from './ipc-call.js';
 import { TRAY_ICON_DATA_URL } from './tray-icon.js';
+import { createTurnWatch } from './turn-watch.js';
+import { createUpdateController, type UpdateController } from './update-controller.js';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv, deepLinkPage, DeepLinkError, parseDeepLink } from './deep-link.js';
 import { buildTrayMenuModel, type TrayAction, type TrayState } from './tray-model.js';
 import { isAllowedNavigation, isExternalLinkAllowed, windowOptions } from './window-options.js';
@@ -33,6 +36,8 @@ let tray: Tray | undefined;
 let gateway: RunningGateway | undefined;
 let client: LocalClient | undefined;
 let approvals: ApprovalsController | undefined;
+let updates: UpdateController | undefined;
+const turns = createTurnWatch();
 // Shown notifications, held so their click handlers survive garbage collection.
 const notifications = new Set<Notification>();
 let quitting = false;
@@ -147,6 +152,8 @@ function onTrayAction(action: TrayAction): void {
   else if (action === 'open-pairing') showPage('pairing');
   else if (action === 'open-nodes') showPage('nodes');
   else if (action === 'open-in-browser' && gateway) void shell.openExternal(gateway.httpUrl);
+  else if (action === 'restart-to-update') updates?.restartToUpdate();
+  else if (action === 'cancel-update-restart') updates?.cancelRestart();
   else if (action === 'quit') app.quit();
 }
 
@@ -177,6 +184,7 @@ async function boot(): Promise<void> {
   }
   client = gateway.createLocalClient();
   client.onEvent((name, payload) => {
+    turns.onEvent(name, payload);
     const wc = mainWindow?.webContents;
     if (wc && !wc.isDestroyed()) wc.send(IPC_CHANNELS.event, { event: name, payload });
   });
@@ -189,12 +197,24 @@ async function boot(): Promise<void> {
     onError: (message, err) => log.warn(message, { error: String(err) }),
   });
   await approvals.start();
+  startUpdates();
   log.info('desktop ready', { httpUrl: gateway.httpUrl });
   const launchLink = deepLinkFromArgv(process.argv);
   if (launchLink) openDeepLink(launchLink);
 }
 
+/** Updates come from the feed in the packaged app's publish settings; a development run has none. */
+function startUpdates(): void {
+  if (!app.isPackaged) return;
+  const { autoUpdater } = electronUpdater;
+  autoUpdater.autoDownload = true;
+  autoUpdater.autoInstallOnAppQuit = true;
+  updates = createUpdateController({ updater: autoUpdater, turns, onState: (update) => updateTray({ update }), log: log.child('update') });
+  updates.start();
+}
+
 async function shutdown(): Promise<void> {
+  updates?.stop();
   updateTray({ gateway: 'stopping' });
   approvals?.stop();
   client?.close();

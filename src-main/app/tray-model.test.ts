@@ -77,3 +77,22 @@ describe('buildTrayMenuModel', () => {
     expect(mixed.items).toContainEqual({ kind: 'action', action: 'open-pairing', label: 'Open the Pairing page…', enabled: true });
   });
 });
+
+describe('updates in the tray', () => {
+  const base = { gateway: 'running' as const, windowVisible: false };
+  it('shows the download, then offers the restart, then says what it waits for', () => {
+    expect(labels(buildTrayMenuModel({ ...base, update: { phase: 'downloading', version: '2.0.0', percent: 42 } }).items)).toContain('Downloading update 2.0.0 (42 %)');
+    const ready = buildTrayMenuModel({ ...base, update: { phase: 'ready', version: '2.0.0' } });
+    expect(ready.items).toContainEqual({ kind: 'action', action: 'restart-to-update', label: 'Restart to update to 2.0.0', enabled: true });
+    const waiting = buildTrayMenuModel({ ...base, update: { phase: 'waiting-for-turns', version: '2.0.0', running: 2 } });
+    expect(labels(waiting.items)).toContain('Update 2.0.0 installs when 2 running turns finish');
+    expect(actions(waiting.items)).toContain('cancel-update-restart');
+    expect(actions(waiting.items)).not.toContain('restart-to-update');
+  });
+
+  it('says nothing about updates while idle, checking or after a failed check', () => {
+    for (const update of [{ phase: 'idle' as const }, { phase: 'checking' as const }, { phase: 'error' as const, message: 'offline' }]) {
+      expect(actions(buildTrayMenuModel({ ...base, update }).items)).toEqual(['open', 'quit']);
+    }
+  });
+});

@@ -1,5 +1,9 @@
+import type { UpdateState } from './update-controller.js';
+
 /** What the tray shows, as data; `main.ts` maps it onto Electron's Menu. */
 export interface TrayState {
+  /** Where the app is with updates (see update-controller). */
+  update?: UpdateState;
   gateway: 'starting' | 'running' | 'stopping' | 'failed';
   /** Where the Control UI answers, once the gateway listens. */
   httpUrl?: string;
@@ -19,7 +23,7 @@ export interface TrayApproval {
   page?: 'pairing' | 'nodes';
 }
 
-export type TrayAction = 'open' | 'open-pairing' | 'open-nodes' | 'open-in-browser' | 'quit';
+export type TrayAction = 'open' | 'open-pairing' | 'open-nodes' | 'open-in-browser' | 'restart-to-update' | 'cancel-update-restart' | 'quit';
 
 export type TrayMenuItem =
   | { kind: 'action'; action: TrayAction; label: string; enabled: boolean }
@@ -80,8 +84,29 @@ export function buildTrayMenuModel(state: TrayState): TrayMenuModel {
   if (state.gateway === 'running' && state.httpUrl) {
     items.push({ kind: 'action', action: 'open-in-browser', label: 'Open Control UI in browser', enabled: true });
   }
+  items.push(...updateItems(state.update));
   if (items.at(-1)?.kind !== 'separator') items.push({ kind: 'separator' });
   items.push({ kind: 'action', action: 'quit', label: 'Quit OpenClaw', enabled: state.gateway !== 'stopping' });
   const tooltip = pending > 0 ? `OpenClaw: ${status.toLowerCase()}, ${approvalsLabel(pending)}` : `OpenClaw: ${status.toLowerCase()}`;
   return { tooltip, badge: pending > 99 ? '99+' : pending > 0 ? String(pending) : '', pending, items };
+}
+
+/** The update's items: progress, "Restart to update", or what the restart waits for. */
+function updateItems(u: UpdateState | undefined): TrayMenuItem[] {
+  if (!u) return [];
+  switch (u.phase) {
+    case 'downloading':
+      return [{ kind: 'info', label: `Downloading update ${u.version} (${u.percent} %)` }];
+    case 'ready':
+      return [{ kind: 'action', action: 'restart-to-update', label: `Restart to update to ${u.version}`, enabled: true }];
+    case 'waiting-for-turns':
+      return [
+        { kind: 'info', label: `Update ${u.version} installs when ${u.running === 1 ? 'the running turn finishes' : `${u.running} running turns finish`}` },
+        { kind: 'action', action: 'cancel-update-restart', label: "Don't restart yet", enabled: true },
+      ];
+    case 'installing':
+      return [{ kind: 'info', label: `Installing update ${u.version}…` }];
+    default:
+      return [];
+  }
 }
