@@ -15,6 +15,9 @@ import { IPC_CHANNELS, type IpcResult } from '../../src-shared/protocol/ipc.js';
 import { handleIpcCall } from './ipc-call.js';
 import { TRAY_ICON_DATA_URL } from './tray-icon.js';
 import { createTurnWatch } from './turn-watch.js';
+import { readDesktopSettings, updateDesktopSettings } from './desktop-settings.js';
+import { applyAutostartFile, HIDDEN_ARG, planLoginItem } from './login-item.js';
+import { resolveConfigPaths } from '../config/paths.js';
 import { createUpdateController, type UpdateController } from './update-controller.js';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv, deepLinkPage, DeepLinkError, parseDeepLink } from './deep-link.js';
 import { buildTrayMenuModel, type TrayAction, type TrayState } from './tray-model.js';
@@ -38,6 +41,9 @@ let client: LocalClient | undefined;
 let approvals: ApprovalsController | undefined;
 let updates: UpdateController | undefined;
 const turns = createTurnWatch();
+const desktopStateDir = resolveConfigPaths({ env: process.env }).stateDir;
+// Started by the OS at login: open to the tray, without the window.
+const startHidden = process.argv.includes(HIDDEN_ARG);
 // Shown notifications, held so their click handlers survive garbage collection.
 const notifications = new Set<Notification>();
 let quitting = false;
@@ -107,7 +113,9 @@ function updateTray(patch: Partial<TrayState>): void {
             ? { label: item.label, enabled: false }
             : item.kind === 'approval'
               ? { label: item.label, click: () => void decide(item.key, item.decision) }
-              : { label: item.label, enabled: item.enabled, click: () => onTrayAction(item.action) },
+              : item.kind === 'toggle'
+                ? { label: item.label, type: 'checkbox' as const, checked: item.checked, click: () => onTrayAction(item.action) }
+                : { label: item.label, enabled: item.enabled, click: () => onTrayAction(item.action) },
       ),
     ),
   );
@@ -154,6 +162,7 @@ function onTrayAction(action: TrayAction): void {
   else if (action === 'open-in-browser' && gateway) void shell.openExternal(gateway.httpUrl);
   else if (action === 'restart-to-update') updates?.restartToUpdate();
   else if (action === 'cancel-update-restart') updates?.cancelRestart();
+  else if (action === 'toggle-start-at-login') setStartAtLogin(!trayState.startAtLogin);
   else if (action === 'quit') app.quit();
 }
 
@@ -168,8 +177,10 @@ async function boot(): Promise<void> {
   registerIpc();
   tray = new Tray(nativeImage.createFromDataURL(TRAY_ICON_DATA_URL));
   tray.on('click', showWindow);
-  updateTray({});
-  mainWindow = createWindow();
+  const desktop = readDesktopSettings(desktopStateDir);
+  if (desktop.problem) log.warn('desktop settings unreadable; using the defaults', { problem: desktop.problem });
+  updateTray({ startAtLogin: desktop.settings.startAtLogin });
+  if (!startHidden) mainWindow = createWindow();
 
   try {
     gateway = await startGateway({ rendererDir });
@@ -201,6 +212,20 @@ async function boot(): Promise<void> {
   log.info('desktop ready', { httpUrl: gateway.httpUrl });
   const launchLink = deepLinkFromArgv(process.argv);
   if (launchLink) openDeepLink(launchLink);
+}
+
+/** Applies the start-at-login setting to the OS (login item, or the Linux autostart file) and keeps it. */
+function setStartAtLogin(enabled: boolean): void {
+  try {
+    const plan = planLoginItem(enabled, { platform: process.platform, execPath: process.execPath, env: process.env });
+    if (plan.kind === 'electron') app.setLoginItemSettings(plan.settings);
+    else applyAutostartFile(plan);
+    updateDesktopSettings(desktopStateDir, { startAtLogin: enabled });
+    updateTray({ startAtLogin: enabled });
+  } catch (err) {
+    log.warn('could not change start at login', { error: String(err) });
+    notify({ title: 'Could not change "Start at login"', body: err instanceof Error ? err.message : String(err) });
+  }
 }
 
 /** Updates come from the feed in the packaged app's publish settings; a development run has none. */

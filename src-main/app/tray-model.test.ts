@@ -96,3 +96,11 @@ describe('updates in the tray', () => {
     }
   });
 });
+
+describe('start at login in the tray', () => {
+  it('is a check item showing the setting', () => {
+    const m = buildTrayMenuModel({ gateway: 'running', windowVisible: false, startAtLogin: true });
+    expect(m.items).toContainEqual({ kind: 'toggle', action: 'toggle-start-at-login', label: 'Start at login', checked: true });
+    expect(buildTrayMenuModel({ gateway: 'running', windowVisible: false }).items.some((i) => i.kind === 'toggle')).toBe(false);
+  });
+});

@@ -4,6 +4,8 @@ import type { UpdateState } from './update-controller.js';
 export interface TrayState {
   /** Where the app is with updates (see update-controller). */
   update?: UpdateState;
+  /** The start-at-login setting, shown as a check item. */
+  startAtLogin?: boolean;
   gateway: 'starting' | 'running' | 'stopping' | 'failed';
   /** Where the Control UI answers, once the gateway listens. */
   httpUrl?: string;
@@ -23,10 +25,11 @@ export interface TrayApproval {
   page?: 'pairing' | 'nodes';
 }
 
-export type TrayAction = 'open' | 'open-pairing' | 'open-nodes' | 'open-in-browser' | 'restart-to-update' | 'cancel-update-restart' | 'quit';
+export type TrayAction = 'open' | 'open-pairing' | 'open-nodes' | 'open-in-browser' | 'restart-to-update' | 'cancel-update-restart' | 'toggle-start-at-login' | 'quit';
 
 export type TrayMenuItem =
   | { kind: 'action'; action: TrayAction; label: string; enabled: boolean }
+  | { kind: 'toggle'; action: TrayAction; label: string; checked: boolean }
   | { kind: 'approval'; decision: 'approve' | 'reject'; key: string; label: string }
   | { kind: 'info'; label: string }
   | { kind: 'separator' };
@@ -85,6 +88,7 @@ export function buildTrayMenuModel(state: TrayState): TrayMenuModel {
     items.push({ kind: 'action', action: 'open-in-browser', label: 'Open Control UI in browser', enabled: true });
   }
   items.push(...updateItems(state.update));
+  if (state.startAtLogin !== undefined) items.push({ kind: 'toggle', action: 'toggle-start-at-login', label: 'Start at login', checked: state.startAtLogin });
   if (items.at(-1)?.kind !== 'separator') items.push({ kind: 'separator' });
   items.push({ kind: 'action', action: 'quit', label: 'Quit OpenClaw', enabled: state.gateway !== 'stopping' });
   const tooltip = pending > 0 ? `OpenClaw: ${status.toLowerCase()}, ${approvalsLabel(pending)}` : `OpenClaw: ${status.toLowerCase()}`;
