@@ -8,6 +8,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, session, shell } from 'electron';
 import electronUpdater from 'electron-updater';
 import { startGateway, type LocalClient, type RunningGateway } from '../gateway/start.js';
+import { connectCli, resolveTarget, type CliTarget } from '../cli/connect.js';
+import { createRemoteClient } from './remote-client.js';
 import { createLogger } from '../logging/index.js';
 import { createApprovalsController, type ApprovalsController } from './approvals-controller.js';
 import { approvalNotification, approvalPage, approvalTitle, type PendingApproval } from './approvals-model.js';
@@ -182,25 +184,63 @@ async function boot(): Promise<void> {
   updateTray({ startAtLogin: desktop.settings.startAtLogin });
   if (!startHidden) mainWindow = createWindow();
 
+  let target: CliTarget;
+  try {
+    target = resolveTarget({});
+  } catch (err) {
+    return failStart(err);
+  }
+  if (target.remote) return bootRemote(target.url);
   try {
     gateway = await startGateway({ rendererDir });
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    log.error('gateway failed to start', { error: message });
-    updateTray({ gateway: 'failed' });
-    resolveClient(undefined);
-    dialog.showErrorBox('OpenClaw gateway failed to start', message);
-    app.quit();
-    return;
+    return failStart(err);
   }
-  client = gateway.createLocalClient();
+  attachClient(gateway.createLocalClient());
+  updateTray({ gateway: 'running', httpUrl: gateway.httpUrl });
+  await startApprovals();
+  log.info('desktop ready', { httpUrl: gateway.httpUrl });
+  const launchLink = deepLinkFromArgv(process.argv);
+  if (launchLink) openDeepLink(launchLink);
+}
+
+function failStart(err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  log.error('gateway failed to start', { error: message });
+  updateTray({ gateway: 'failed' });
+  resolveClient(undefined);
+  dialog.showErrorBox('OpenClaw gateway failed to start', message);
+  app.quit();
+}
+
+/** The window and the bridge are served by `c`: the in-process gateway, or a remote one. */
+function attachClient(c: LocalClient): void {
+  client = c;
   client.onEvent((name, payload) => {
     turns.onEvent(name, payload);
     const wc = mainWindow?.webContents;
     if (wc && !wc.isDestroyed()) wc.send(IPC_CHANNELS.event, { event: name, payload });
   });
   resolveClient(client);
-  updateTray({ gateway: 'running', httpUrl: gateway.httpUrl });
+}
+
+/** `gateway.mode: "remote"`: no gateway starts here; the app uses the one at `url` and says so in the tray. */
+async function bootRemote(url: string): Promise<void> {
+  log.info('remote mode: using the gateway at the configured address; none starts here', { url });
+  updateTray({ gateway: 'remote', remote: { url } });
+  const remote = createRemoteClient({
+    connect: () => connectCli({}, { id: process.platform === 'darwin' ? 'openclaw-macos' : process.platform === 'linux' ? 'openclaw-linux' : 'openclaw-control-ui', mode: 'ui' }),
+    onState: (s) => updateTray({ remote: { url, ...(s.phase === 'disconnected' ? { error: s.error } : {}) } }),
+  });
+  attachClient(remote);
+  await remote.connected;
+  await startApprovals();
+  const launchLink = deepLinkFromArgv(process.argv);
+  if (launchLink) openDeepLink(launchLink);
+}
+
+async function startApprovals(): Promise<void> {
+  if (!client) return;
   approvals = createApprovalsController({
     client,
     onChange: onApprovalsChange,
@@ -209,9 +249,6 @@ async function boot(): Promise<void> {
   });
   await approvals.start();
   startUpdates();
-  log.info('desktop ready', { httpUrl: gateway.httpUrl });
-  const launchLink = deepLinkFromArgv(process.argv);
-  if (launchLink) openDeepLink(launchLink);
 }
 
 /** Applies the start-at-login setting to the OS (login item, or the Linux autostart file) and keeps it. */

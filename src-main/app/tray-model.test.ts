@@ -104,3 +104,11 @@ describe('start at login in the tray', () => {
     expect(buildTrayMenuModel({ gateway: 'running', windowVisible: false }).items.some((i) => i.kind === 'toggle')).toBe(false);
   });
 });
+
+describe('remote mode in the tray', () => {
+  it('names the gateway in use and why it is not connected', () => {
+    const m = buildTrayMenuModel({ gateway: 'remote', windowVisible: false, remote: { url: 'wss://gw.example', error: 'ECONNREFUSED' } });
+    expect(labels(m.items)).toEqual(expect.arrayContaining(['Using the gateway at wss://gw.example (none runs here)', 'Not connected: ECONNREFUSED']));
+    expect(m.tooltip).toBe('OpenClaw: using a remote gateway');
+  });
+});

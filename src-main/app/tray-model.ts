@@ -6,7 +6,9 @@ export interface TrayState {
   update?: UpdateState;
   /** The start-at-login setting, shown as a check item. */
   startAtLogin?: boolean;
-  gateway: 'starting' | 'running' | 'stopping' | 'failed';
+  gateway: 'starting' | 'running' | 'stopping' | 'failed' | 'remote';
+  /** In remote mode: the gateway used, and why it is not connected when it is not. */
+  remote?: { url: string; error?: string };
   /** Where the Control UI answers, once the gateway listens. */
   httpUrl?: string;
   /** Pending approvals when only their number is known; `approvals` wins when given. */
@@ -51,6 +53,7 @@ const STATUS_LABEL: Record<TrayState['gateway'], string> = {
   running: 'Gateway running',
   stopping: 'Gateway stopping…',
   failed: 'Gateway failed to start',
+  remote: 'Using a remote gateway',
 };
 
 function approvalsLabel(n: number): string {
@@ -64,8 +67,9 @@ export function buildTrayMenuModel(state: TrayState): TrayMenuModel {
   const status = STATUS_LABEL[state.gateway];
   const items: TrayMenuItem[] = [
     { kind: 'action', action: 'open', label: 'Open OpenClaw', enabled: true },
-    { kind: 'info', label: state.gateway === 'running' && state.httpUrl ? `${status} on ${state.httpUrl}` : status },
+    { kind: 'info', label: state.gateway === 'running' && state.httpUrl ? `${status} on ${state.httpUrl}` : state.gateway === 'remote' && state.remote ? `Using the gateway at ${state.remote.url} (none runs here)` : status },
   ];
+  if (state.gateway === 'remote' && state.remote?.error) items.push({ kind: 'info', label: `Not connected: ${state.remote.error.slice(0, 120)}` });
   if (pending > 0) {
     items.push({ kind: 'separator' }, { kind: 'info', label: approvalsLabel(pending) });
     for (const a of listed.slice(0, MAX_TRAY_APPROVALS)) {

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CLI_DEFAULT_SCOPES, DEFAULT_GATEWAY_PORT } from '../../src-shared/protocol/index.js';
+import { CLI_DEFAULT_SCOPES, DEFAULT_GATEWAY_PORT, type ClientInfo } from '../../src-shared/protocol/index.js';
 import { parseConfigText, readConfigText } from '../config/load.js';
 import { resolveConfigPaths, type ConfigPaths } from '../config/paths.js';
 import { readGatewayToken } from '../gateway/gateway-token.js';
@@ -123,9 +123,9 @@ function storeDeviceAuth(stateDir: string, value: StoredDeviceAuth): void {
 /**
  * Connect as the CLI: signed device identity from the state dir, the shared
  * secret when one is known, else the stored device token. A fresh device token
- * from `hello-ok` is kept for next time.
+ * from `hello-ok` is kept for next time. `as` names the client (the desktop app uses this too).
  */
-export async function connectCli(opts: GlobalOptions): Promise<GatewayClient> {
+export async function connectCli(opts: GlobalOptions, as: Partial<ClientInfo> = { id: 'cli', mode: 'cli' }): Promise<GatewayClient> {
   const { paths, url, token, password, tlsFingerprint } = resolveTarget(opts);
   const device = loadOrCreateDeviceKeys(join(paths.stateDir, 'identity', 'device.json'));
   const stored = readStoredDeviceAuth(paths.stateDir);
@@ -139,7 +139,7 @@ export async function connectCli(opts: GlobalOptions): Promise<GatewayClient> {
       deviceToken,
       device,
       scopes: [...CLI_DEFAULT_SCOPES],
-      client: { id: 'cli', mode: 'cli', version: VERSION, platform: process.platform },
+      client: { version: VERSION, platform: process.platform, ...as },
       timeoutMs,
       tlsFingerprint,
     });
