@@ -54,16 +54,6 @@ export function lanUrls(host: string, port: number, scheme: 'ws' | 'wss' = 'ws')
     .map((i) => `${scheme}://${i.address}:${port}`);
 }
 
-/**
- * Where a phone reaches the gateway: `gateway.publicUrl` first (a reverse proxy, Tailscale Serve, a
- * tunnel), then the LAN addresses; loopback-only counts as unreachable unless a public URL is set.
- */
-export function publicReach(publicUrl: string | undefined, listener: Pick<Listener, 'lanUrls' | 'loopbackOnly'>): { urls: string[]; loopbackOnly: boolean } {
-  const lan = listener.lanUrls();
-  if (!publicUrl) return { urls: lan, loopbackOnly: listener.loopbackOnly };
-  return { urls: [publicUrl, ...lan.filter((u) => u !== publicUrl)], loopbackOnly: false };
-}
-
 /** What the listener binds with: the gateway server (or a test double). */
 export interface BindTarget {
   listen(port: number, host: string): Promise<{ port: number }>;

@@ -12,7 +12,8 @@ import { createEventBus } from './event-bus.js';
 import { gatewayHandlers } from './handlers/index.js';
 import { serveStatic } from './http.js';
 import { acquireInstanceLock } from './instance-lock.js';
-import { createListener, publicReach } from './listener.js';
+import { createListener } from './listener.js';
+import { publicReach } from '../nodes/reach.js';
 import { loadGatewayTls } from './tls.js';
 import { createLocalClient } from './local-client.js';
 import { createReloader } from './reload.js';
@@ -65,7 +66,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const limiter = new AuthRateLimiter(() => config().gateway.auth.rateLimit);
 
   const nodes = await createNodesRuntime({
-    reachableUrls: () => publicReach(config().gateway.publicUrl, listener),
+    reachableUrls: () => publicReach(config().gateway.publicUrl, listener, tls?.source === 'generated' ? tls.fingerprint : undefined),
     store,
     publish: bus.publish,
     connections,

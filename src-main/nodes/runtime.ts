@@ -11,6 +11,7 @@ import { CANVAS_CSP, CanvasHost } from './canvas-host.js';
 import { DevicePairing } from './device-pairing.js';
 import { NodeApprovals, type NodeCommandPolicy } from './node-approvals.js';
 import { NodeInvokeError, NodeRegistry } from './node-registry.js';
+import type { GatewayReach } from './reach.js';
 import type { NodesRuntime } from './runtime-types.js';
 
 export type { NodesRuntime, NodeView, NodesHandshakePort } from './runtime-types.js';
@@ -33,7 +34,7 @@ export interface NodeConnectionsPort {
 
 export interface NodesRuntimeDeps {
   /** Where a phone can reach this gateway, or why it cannot (loopback only). */
-  reachableUrls(): { urls: string[]; loopbackOnly: boolean };
+  reachableUrls(): GatewayReach;
   store: Store;
   publish(event: string, payload: unknown): void;
   connections: NodeConnectionsPort;
