@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSetupCode } from '../../src-shared/protocol/index.js';
 import { formatFingerprint } from '../../src-shared/protocol/tls-fingerprint.js';
-import { runCli, startTestGateway, type TestGateway } from '../../test-support/gateway.js';
+import { runCli, spawnGatewayWithState, startTestGateway, stopGatewayWithState, type TestGateway } from '../../test-support/gateway.js';
 import { nginxUnavailableReason, startNginx, type NginxProxy } from '../../test-support/nginx.js';
 import { makeTempState, type TempState } from '../../test-support/state-dir.js';
 
@@ -110,5 +110,20 @@ describe('remote mode over TLS with a pinned certificate', () => {
     const r = await runCli(['status'], { ...t.state.env, OPENCLAW_GATEWAY_PORT: String(t.gw.port) });
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain(`Gateway: running at ${t.gw.wsUrl}`);
+  });
+});
+
+describe('openclaw gateway with TLS, as its own process', () => {
+  it('generates its certificate, prints the fingerprint, and the CLI beside it connects over wss', async () => {
+    const { s, g, env } = await spawnGatewayWithState({ gateway: { auth: { mode: 'token', token: TOKEN }, tls: { enabled: true } } });
+    try {
+      const fingerprint = /TLS fingerprint \(SHA-256\): ([0-9A-F:]{95})/.exec(g.stdout())?.[1];
+      expect(g.stdout()).toMatch(/listening on wss:\/\/127\.0\.0\.1:\d+/);
+      const r = await runCli(['status'], env);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain(`TLS fingerprint (SHA-256): ${fingerprint}`);
+    } finally {
+      await stopGatewayWithState(g, s);
+    }
   });
 });

@@ -117,7 +117,9 @@ async function writeSelfSigned(paths: { certPath: string; keyPath: string }, nam
   }
   const notBeforeDate = new Date(Date.now() - 60_000);
   // Loaded only here: the CLI reads fingerprints through this module and never generates.
-  const { generate } = await import('selfsigned');
+  const selfsigned = await import('selfsigned');
+  // A CommonJS package: bundled, its exports arrive under `default`.
+  const generate = selfsigned.generate ?? (selfsigned as unknown as { default: typeof selfsigned }).default.generate;
   const pems = await generate([{ name: 'commonName', value: 'OpenClaw gateway' }], {
     keyType: 'ec',
     curve: 'P-256',
