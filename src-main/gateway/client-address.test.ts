@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { classifyReload } from '../../src-shared/domain/config-reload.js';
+import { validateConfig } from '../config/validate.js';
 import { authPolicyViolation } from './auth-policy.js';
 import { NO_TRUSTED_PROXIES, normalizeAddress, parseTrustedProxies, resolveClientAddress } from './client-address.js';
 
@@ -52,5 +54,20 @@ describe('auth behind a proxy', () => {
     expect(authPolicyViolation({ mode: 'none' }, ['127.0.0.1'])).toBeUndefined();
     expect(authPolicyViolation({ mode: 'none' }, ['127.0.0.1'], ['127.0.0.1'])).toMatch(/refusing to serve a reverse proxy \(gateway.trustedProxies\) without authentication/);
     expect(authPolicyViolation({ mode: 'token', token: 'short' }, ['127.0.0.1'], ['127.0.0.1'])).toMatch(/token is too short to serve a reverse proxy/);
+  });
+});
+
+describe('the settings', () => {
+  it('a name instead of an address is refused with the path; the list and publicUrl reload live', () => {
+    const r = validateConfig({ gateway: { trustedProxies: ['127.0.0.1', 'nginx.local'], publicUrl: 'https://gw.example' } });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.issues).toContainEqual({ path: 'gateway.trustedProxies[1]', message: 'expected an IP address or CIDR (127.0.0.1, 10.0.0.0/8, fd00::/8), got "nginx.local"' });
+      expect(r.issues).toContainEqual({ path: 'gateway.publicUrl', message: 'expected a ws:// or wss:// URL, got "https://gw.example"' });
+    }
+    expect(validateConfig({ gateway: { trustedProxies: ['127.0.0.1', '10.0.0.0/8', '::1'], publicUrl: 'wss://gw.example' } }).ok).toBe(true);
+    expect(classifyReload('gateway.trustedProxies')).toBe('hot');
+    expect(classifyReload('gateway.publicUrl')).toBe('hot');
+    expect(classifyReload('gateway.tls.enabled')).toBe('restart');
   });
 });
