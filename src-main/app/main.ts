@@ -44,8 +44,6 @@ let approvals: ApprovalsController | undefined;
 let updates: UpdateController | undefined;
 const turns = createTurnWatch();
 const desktopStateDir = resolveConfigPaths({ env: process.env }).stateDir;
-// Started by the OS at login: open to the tray, without the window.
-const startHidden = process.argv.includes(HIDDEN_ARG);
 // Shown notifications, held so their click handlers survive garbage collection.
 const notifications = new Set<Notification>();
 let quitting = false;
@@ -170,7 +168,7 @@ function onTrayAction(action: TrayAction): void {
 
 function registerIpc(): void {
   ipcMain.handle(IPC_CHANNELS.call, (event, arg: unknown): Promise<IpcResult> =>
-    handleIpcCall({ fromAppWindow: !!mainWindow && event.sender === mainWindow.webContents && event.senderFrame === mainWindow.webContents.mainFrame, arg, client: () => clientReady }),
+    handleIpcCall({ fromAppWindow: !!mainWindow && event.sender === mainWindow.webContents, arg, client: () => clientReady }),
   );
 }
 
@@ -182,6 +180,8 @@ async function boot(): Promise<void> {
   const desktop = readDesktopSettings(desktopStateDir);
   if (desktop.problem) log.warn('desktop settings unreadable; using the defaults', { problem: desktop.problem });
   updateTray({ startAtLogin: desktop.settings.startAtLogin });
+  // Started by the OS at login: open to the tray, without the window (macOS passes no arguments to login items).
+  const startHidden = process.argv.includes(HIDDEN_ARG) || (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
   if (!startHidden) mainWindow = createWindow();
 
   let target: CliTarget;
