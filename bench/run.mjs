@@ -8,6 +8,7 @@
 //  - `plugins`: cold start with 0 and 20 plugins, and a plugin tool call in and out of process (bench/results/plugins.json)
 //  - `memory`: the memory plugin's LanceDB store: search p50/p99 over 100,000 memories, recall@5 on paraphrases (bench/results/memory.json)
 //  - `nodes`: 5,000 connected idle nodes (gateway RSS and CPU) and node.invoke p50/p99 (bench/results/nodes.json)
+//  - `remote`: what TLS on the gateway port costs: connect time and `health` RPC over ws and wss (bench/results/remote.json)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
@@ -111,6 +112,7 @@ const SECTIONS = [
   { name: 'nodes', module: './nodes.mjs', run: 'runNodesBench' },
   { name: 'plugins', module: './plugins.mjs', run: 'runPluginsBench' },
   { name: 'memory', module: './memory.mjs', run: 'runMemoryBench', writesItself: true },
+  { name: 'remote', module: './remote.mjs', run: 'runRemoteBench' },
 ];
 const only = process.argv.slice(2).find((a) => a === 'core' || SECTIONS.some((s) => s.name === a));
 
