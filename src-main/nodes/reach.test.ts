@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../../test-support/gateway.js';
 import { decodeSetupCode, encodeSetupCode, SetupCodeError } from '../../src-shared/protocol/setup-code.js';
 import { pinFor, publicReach } from './reach.js';
 
@@ -28,5 +29,22 @@ describe('where a phone reaches the gateway', () => {
     const bad = encodeSetupCode({ url: 'wss://x', urls: [], bootstrapToken: 't', expiresAtMs: 1, tlsFingerprint: 'nope' });
     expect(() => decodeSetupCode(bad)).toThrow(SetupCodeError);
     expect(decodeSetupCode(encodeSetupCode({ url: 'ws://x', urls: [], bootstrapToken: 't', expiresAtMs: 1 }))).not.toHaveProperty('tlsFingerprint');
+  });
+});
+
+describe('setup codes from a gateway with a public URL', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway({ config: { gateway: { auth: { mode: 'token', token: 'reach-test-token-0123456789abcdef' }, tls: { enabled: true }, publicUrl: 'wss://gw.example' } } });
+  });
+  afterAll(async () => t?.close());
+
+  it('lead with the public URL even on loopback, without the pin of a certificate the proxy does not serve', async () => {
+    const c = await t.operator({ tlsFingerprint: t.gw.tlsFingerprint, url: t.gw.wsUrl });
+    const r = await c.call('device.pair.setupCode', {});
+    expect(r.url).toBe('wss://gw.example');
+    const payload = decodeSetupCode(r.setupCode);
+    expect(payload.url).toBe('wss://gw.example');
+    expect(payload).not.toHaveProperty('tlsFingerprint');
   });
 });
