@@ -126,6 +126,12 @@ export class GatewayServer {
     }
   }
 
+  /** Serves a renewed certificate to new TLS connections (open ones keep theirs). */
+  renewTls(tls: { cert: string; key: string }): void {
+    if (!this.opts.tls) throw new Error('this listener does not serve TLS');
+    (this.http as unknown as import('node:tls').Server).setSecureContext({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' });
+  }
+
   /** Open (authenticated) connections. */
   connections(): GatewayConnection[] {
     return this.opts.connections.list();

@@ -25,8 +25,8 @@ export async function createGatewaySnapshots(o: {
   modelSetup(): ModelSetup;
   ext: GatewayExtensions;
   listener: Listener;
-  /** The certificate the port serves, when TLS is on. */
-  tls?: Pick<GatewayTls, 'fingerprint' | 'source' | 'notAfter'>;
+  /** The certificate the port serves, when TLS is on (it can be renewed while running). */
+  tls?(): Pick<GatewayTls, 'fingerprint' | 'source' | 'notAfter'> | undefined;
   auth: AuthState;
   connections: ConnectionSet;
   paths: ConfigPaths;
@@ -49,7 +49,7 @@ export async function createGatewaySnapshots(o: {
     plugins: () => o.plugins.runtime.health(),
     models: o.modelSetup,
     sections: o.ext.sections,
-    gateway: () => ({ port: listener.port, bind: config().gateway.bind, host: listener.host, url: listener.wsUrl(), authMode: auth.current().mode, controlUiUrl: listener.httpUrl(), ...(o.tls ? { tls: { fingerprint: o.tls.fingerprint, source: o.tls.source, notAfter: o.tls.notAfter } } : {}) }),
+    gateway: () => ({ port: listener.port, bind: config().gateway.bind, host: listener.host, url: listener.wsUrl(), authMode: auth.current().mode, controlUiUrl: listener.httpUrl(), ...tlsStatus(o.tls?.()) }),
     connections: () => o.connections.list().map((c) => c.grant?.role ?? ''),
     host: () => ({
       stateDir: paths.stateDir,
@@ -61,4 +61,8 @@ export async function createGatewaySnapshots(o: {
       firstStart: o.starterConfigWritten || Boolean(auth.generatedToken?.created),
     }),
   });
+}
+
+function tlsStatus(tls: Pick<GatewayTls, 'fingerprint' | 'source' | 'notAfter'> | undefined) {
+  return tls ? { tls: { fingerprint: tls.fingerprint, source: tls.source, notAfter: tls.notAfter } } : {};
 }

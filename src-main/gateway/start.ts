@@ -14,7 +14,7 @@ import { serveStatic } from './http.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { createListener } from './listener.js';
 import { publicReach } from '../nodes/reach.js';
-import { loadGatewayTls } from './tls.js';
+import { loadGatewayTls, watchCertificateFiles } from './tls.js';
 import { createLocalClient } from './local-client.js';
 import { createReloader } from './reload.js';
 import { createGatewaySnapshots } from './snapshots-wiring.js';
@@ -49,6 +49,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   // Fail closed before anything listens.
   const tls = await loadGatewayTls(loaded.resolved.gateway.tls, paths.stateDir, [opts.host ?? '', loaded.resolved.gateway.customBindHost ?? '']);
   const listener = createListener({ config: loaded.resolved, overrides: opts, log, secure: tls !== undefined });
+  const certificates = tls?.source === 'files' ? watchCertificateFiles(tls, { log: log.child('tls') }) : undefined;
   const auth = createAuthState(loaded.resolved, paths.stateDir);
   listener.assertAuth(auth.current());
   const lock = acquireInstanceLock({ stateDir: paths.stateDir, port: listener.port });
@@ -92,7 +93,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   });
   channels.connect({ inbound: async (msg, o) => ({ duplicate: (await conversation.ingestInbound(msg, o)).duplicate }), policy: access });
 
-  const snapshots = await createGatewaySnapshots({ reloader, startedAtMs, store, storeGuard, channels, plugins, modelSetup, ext, listener, tls, auth, connections, paths, starterConfigWritten });
+  const snapshots = await createGatewaySnapshots({ reloader, startedAtMs, store, storeGuard, channels, plugins, modelSetup, ext, listener, tls: () => certificates?.current() ?? tls, auth, connections, paths, starterConfigWritten });
   feed.onHealthChanged((o) => (o.localOnly ? bus.publishLocal : bus.publish)('health', snapshots.health()));
   const dispatcher = createDispatcher(
     gatewayHandlers({ conversation, channels, access, channelIds, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema() }),
@@ -108,11 +109,13 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     isReady: () => ready,
   });
   bus.attachBroadcast((event, payload) => connections.broadcast(event, payload));
+  certificates?.onRenewed((next) => server.renewTls(next));
   ext.onDispatcher?.(dispatcher);
 
   try {
     await listener.listen(server, (port) => lock.update(port));
   } catch (err) {
+    certificates?.close();
     storeGuard.dispose();
     await store.close();
     lock.release();
@@ -146,7 +149,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   log.info('gateway listening', { url: listener.wsUrl(), bind: listener.host, ...(tls ? { tlsFingerprint: tls.fingerprint, tlsCertificate: tls.source } : {}), authMode: auth.current().mode, pid: process.pid, startupMs: Date.now() - startedAtMs, resumedMessages: resumed });
 
   // Stopped in this order: nothing new comes in, work in flight finishes, then the listener and the store.
-  const shutdown: ((reason: string) => unknown)[] = [() => watcher.close(), stopMaintenance, () => channelsLease?.release(), () => channels.close(), () => conversation.queue.stop(), () => plugins.close()];
+  const shutdown: ((reason: string) => unknown)[] = [() => watcher.close(), () => certificates?.close(), stopMaintenance, () => channelsLease?.release(), () => channels.close(), () => conversation.queue.stop(), () => plugins.close()];
   shutdown.push((reason) => server.close(reason), () => feed.close(), () => legacyCanvas?.close(), () => storeGuard.dispose(), () => store.close(), () => lock.release());
   let closing: Promise<void> | undefined;
   return {

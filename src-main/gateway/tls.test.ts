@@ -1,4 +1,4 @@
-import { statSync, writeFileSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { statSync, writeFileSync, readFileSync, mkdtempSync, rmSync, renameSync } from 'node:fs';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { GatewayClient, GatewayConnectionError } from '../cli/gateway-client.js'
 import { pinnedTlsConnection, TlsFingerprintMismatchError } from '../cli/tls-pin.js';
 import { freePort } from '../../test-support/free-port.js';
 import { generateDeviceKeys, startTestGateway, type TestGateway } from '../../test-support/gateway.js';
+import { waitForLogLine } from '../../test-support/log-wait.js';
 import { StartupError } from './listener.js';
 import { certificateFingerprint, generatedTlsPaths, loadGatewayTls, localCertificateFingerprint } from './tls.js';
 
@@ -181,5 +182,46 @@ describe('a gateway serving the operator\'s PEM files', () => {
     const socket = tlsConnect({ host: '127.0.0.1', port: t.gw.port, rejectUnauthorized: false, maxVersion: 'TLSv1.1', minVersion: 'TLSv1' });
     await expect(new Promise((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject))).rejects.toThrow();
     socket.destroy();
+  });
+});
+
+describe('a renewed certificate', () => {
+  let t: TestGateway;
+  let dir: string;
+  let files: Awaited<ReturnType<typeof selfSignedFiles>>;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'openclaw-tls-renew-'));
+    files = await selfSignedFiles(dir, 'live');
+    t = await startTestGateway({ config: { gateway: { auth: { mode: 'token', token: 'renew-test-token-0123456789abcdef' }, tls: { enabled: true, certPath: files.certPath, keyPath: files.keyPath } } } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const connectPinned = (fingerprint: string) =>
+    GatewayClient.connect({ url: t.gw.wsUrl, token: t.token, device: generateDeviceKeys(), scopes: [...CLI_DEFAULT_SCOPES], tlsFingerprint: fingerprint, timeoutMs: 5000 });
+
+  it('replacing the files (as certbot does) serves the new certificate without a restart; a broken pair is ignored', async () => {
+    const before = certificateFingerprint(files.cert);
+    // A key that does not belong to the certificate: logged, the current certificate stays.
+    const stray = await selfSignedFiles(dir, 'stray');
+    writeFileSync(`${files.keyPath}.new`, readFileSync(stray.keyPath));
+    renameSync(`${files.keyPath}.new`, files.keyPath);
+    await waitForLogLine(t.state.logFile, /cannot be used yet; still serving the current certificate/);
+    (await connectPinned(before)).close();
+
+    const next = await selfSignedFiles(dir, 'next');
+    writeFileSync(`${files.certPath}.new`, next.cert);
+    renameSync(`${files.certPath}.new`, files.certPath);
+    writeFileSync(`${files.keyPath}.new`, readFileSync(next.keyPath));
+    renameSync(`${files.keyPath}.new`, files.keyPath);
+    await waitForLogLine(t.state.logFile, /TLS certificate renewed from its files/);
+
+    const after = certificateFingerprint(next.cert);
+    const c = await connectPinned(after);
+    expect((await c.call('status', {})).gateway.tls?.fingerprint).toBe(after);
+    c.close();
+    await expect(connectPinned(before)).rejects.toThrow(/does not match the pinned fingerprint/);
   });
 });

@@ -4,7 +4,7 @@
  * pin its SHA-256 fingerprint, which `openclaw status` prints.
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isIP } from 'node:net';
@@ -137,4 +137,63 @@ async function writeSelfSigned(paths: { certPath: string; keyPath: string }, nam
   writeFileSync(paths.keyPath, pems.private, { mode: 0o600 });
   chmodSync(paths.keyPath, 0o600);
   writeFileSync(paths.certPath, pems.cert, { mode: 0o644 });
+}
+
+/** The certificate in use, renewed in place when the operator's files change. */
+export interface CertificateWatch {
+  current(): GatewayTls;
+  /** Hears every renewal; told at once when one happened before it subscribed. */
+  onRenewed(fn: (next: GatewayTls) => void): void;
+  close(): void;
+}
+
+/**
+ * Watches the operator's PEM files (a certbot renewal replaces them): a pair that loads and matches
+ * replaces the served certificate without a restart (`onRenewed`); a half-written or mismatched pair is
+ * logged and the current certificate stays.
+ */
+export function watchCertificateFiles(initial: GatewayTls, o: { log: { info(m: string, f?: Record<string, unknown>): void; warn(m: string, f?: Record<string, unknown>): void }; debounceMs?: number }): CertificateWatch {
+  let current = initial;
+  let timer: NodeJS.Timeout | undefined;
+  const listeners = new Set<(next: GatewayTls) => void>();
+  const check = () => {
+    let next: GatewayTls;
+    try {
+      next = readPair(initial.certPath, initial.keyPath, 'files');
+    } catch (err) {
+      o.log.warn('TLS certificate files changed but cannot be used yet; still serving the current certificate', { error: (err as Error).message });
+      return;
+    }
+    if (next.fingerprint === current.fingerprint) return;
+    current = next;
+    o.log.info('TLS certificate renewed from its files', { fingerprint: next.fingerprint, notAfter: next.notAfter });
+    for (const fn of listeners) fn(next);
+  };
+  const onChange = () => {
+    clearTimeout(timer);
+    timer = setTimeout(check, o.debounceMs ?? 250);
+    timer.unref();
+  };
+  const dirs = new Set([dirname(initial.certPath), dirname(initial.keyPath)]);
+  const watchers: FSWatcher[] = [];
+  for (const dir of dirs) {
+    try {
+      // Not persistent: the watch never keeps a stopping (or failed) gateway process alive.
+      watchers.push(watch(dir, { persistent: false }, onChange));
+    } catch (err) {
+      o.log.warn('cannot watch the TLS certificate folder; a renewed certificate needs a restart', { dir, error: (err as Error).message });
+    }
+  }
+  return {
+    current: () => current,
+    onRenewed(fn) {
+      listeners.add(fn);
+      if (current !== initial) fn(current);
+    },
+    close() {
+      clearTimeout(timer);
+      listeners.clear();
+      for (const w of watchers) w.close();
+    },
+  };
 }
