@@ -123,6 +123,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     throw err;
   }
   const legacyCanvas = await listenLegacyCanvas(nodes, config().canvasHost?.port, listener.host, log, tls);
+  certificates?.onRenewed((next) => legacyCanvas?.renewTls(next));
   const { resumed } = await conversation.queue.start();
   const stopMaintenance = conversation.startMaintenance();
   // Channels connect in the background; `channels.status` shows their progress. Replies left

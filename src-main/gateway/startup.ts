@@ -5,7 +5,7 @@ import { formatConfig, loadConfigFile, resolveConfigPaths, writeConfigAtomic, ty
 import type { ResolvedConfig } from '../config/resolve.js';
 import { createLogger, type Logger, type LoggingSettings } from '../logging/index.js';
 import { createModelSetupReporter, describeModelSetup, type ModelSetup } from '../agents/model-setup.js';
-import type { NodesRuntime } from '../nodes/runtime-types.js';
+import type { LegacyCanvasListener, NodesRuntime } from '../nodes/runtime-types.js';
 import { installEarlyPluginCheck } from './plugin-wiring.js';
 import { StartupError } from './listener.js';
 import type { StartGatewayOptions } from './start-types.js';
@@ -118,7 +118,7 @@ export async function listenLegacyCanvas(
   host: string,
   log: Logger,
   tls?: { cert: string; key: string },
-): Promise<{ close(): Promise<void> } | undefined> {
+): Promise<LegacyCanvasListener | undefined> {
   if (!port) return undefined;
   try {
     return await nodes.listenLegacyCanvas(port, host, tls);

@@ -189,10 +189,12 @@ describe('a renewed certificate', () => {
   let t: TestGateway;
   let dir: string;
   let files: Awaited<ReturnType<typeof selfSignedFiles>>;
+  let canvasPort: number;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'openclaw-tls-renew-'));
     files = await selfSignedFiles(dir, 'live');
-    t = await startTestGateway({ config: { gateway: { auth: { mode: 'token', token: 'renew-test-token-0123456789abcdef' }, tls: { enabled: true, certPath: files.certPath, keyPath: files.keyPath } } } });
+    canvasPort = await freePort();
+    t = await startTestGateway({ config: { gateway: { auth: { mode: 'token', token: 'renew-test-token-0123456789abcdef' }, tls: { enabled: true, certPath: files.certPath, keyPath: files.keyPath } }, canvasHost: { port: canvasPort } } });
   });
   afterAll(async () => {
     await t?.close();
@@ -223,5 +225,6 @@ describe('a renewed certificate', () => {
     expect((await c.call('status', {})).gateway.tls?.fingerprint).toBe(after);
     c.close();
     await expect(connectPinned(before)).rejects.toThrow(/does not match the pinned fingerprint/);
+    expect((await httpsGet(`https://127.0.0.1:${canvasPort}/elsewhere`, pinned(after))).status).toBe(404);
   });
 });

@@ -43,5 +43,13 @@ export interface NodesRuntime {
   /** GET route of the canvas host on the gateway port. */
   canvasRoute(req: IncomingMessage, res: ServerResponse, pathname: string): boolean;
   /** The legacy canvas port (`canvasHost.port`): only the canvas, on its own listener. */
-  listenLegacyCanvas(port: number, host: string, tls?: { cert: string; key: string }): Promise<{ port: number; close(): Promise<void> }>;
+  listenLegacyCanvas(port: number, host: string, tls?: { cert: string; key: string }): Promise<LegacyCanvasListener>;
+}
+
+/** The legacy canvas port while it listens. */
+export interface LegacyCanvasListener {
+  port: number;
+  /** Serves a renewed certificate to new connections (TLS only). */
+  renewTls(tls: { cert: string; key: string }): void;
+  close(): Promise<void>;
 }

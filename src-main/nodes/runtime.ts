@@ -169,6 +169,9 @@ export async function createNodesRuntime(deps: NodesRuntimeDeps): Promise<NodesR
       const addr = server.address();
       return {
         port: typeof addr === 'object' && addr ? addr.port : port,
+        renewTls(next) {
+          if (tls) (server as unknown as import('node:tls').Server).setSecureContext({ cert: next.cert, key: next.key, minVersion: 'TLSv1.2' });
+        },
         close: () =>
           new Promise<void>((resolve) => {
             server.close(() => resolve());
