@@ -57,6 +57,10 @@ describe.skipIf(nginxUnavailableReason())('remote mode through nginx', () => {
       const r = await runCli(['status'], bare.env);
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('gateway.mode is "remote" but gateway.remote.url is not set');
+      // The fix itself still works.
+      const fix = await runCli(['config', 'set', 'gateway.remote.url', 'wss://gw.example'], bare.env);
+      expect(fix.stderr).toBe('');
+      expect(fix.code).toBe(0);
     } finally {
       bare.cleanup();
     }
