@@ -35,14 +35,14 @@ export function freePort() {
   });
 }
 
-/** Minimal protocol client: challenge → connect with token → hello-ok; then id-matched calls. */
-export function connect(url, token, { retryUntil = 0, scopes = ['operator.read', 'operator.write'] } = {}) {
+/** Minimal protocol client: challenge → connect with token → hello-ok; then id-matched calls. `wsOptions` go to ws (TLS settings). */
+export function connect(url, token, { retryUntil = 0, scopes = ['operator.read', 'operator.write'], wsOptions = {} } = {}) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const ws = new WebSocket(url, { perMessageDeflate: false, ...wsOptions });
     const pending = new Map();
     let next = 1;
     ws.on('error', (err) => {
-      if (retryUntil && Date.now() < retryUntil) setTimeout(() => connect(url, token, { retryUntil, scopes }).then(resolve, reject), 2);
+      if (retryUntil && Date.now() < retryUntil) setTimeout(() => connect(url, token, { retryUntil, scopes, wsOptions }).then(resolve, reject), 2);
       else reject(err);
     });
     ws.on('message', (data) => {

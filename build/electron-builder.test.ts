@@ -77,7 +77,7 @@ describe('electron-builder config', () => {
   });
 
   it('builds a dmg for Intel and Apple silicon, an NSIS installer, an AppImage and a deb', () => {
-    expect(targets(config.mac.target)).toMatchObject({ dmg: expect.arrayContaining(['x64', 'arm64']) });
+    expect(targets(config.mac.target)).toMatchObject({ dmg: expect.arrayContaining(['x64', 'arm64']), zip: expect.arrayContaining(['x64', 'arm64']) });
     expect(targets(config.win.target)).toMatchObject({ nsis: expect.arrayContaining(['x64']) });
     expect(Object.keys(targets(config.linux.target)).sort()).toEqual(['AppImage', 'deb']);
   });
@@ -199,5 +199,12 @@ describe('electron-builder config', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('updates', () => {
+  it('publish to a generic HTTPS feed named at packaging time', () => {
+    const publish = (config as unknown as { publish: { provider: string; url: string }[] }).publish;
+    expect(publish).toEqual([expect.objectContaining({ provider: 'generic', url: '${env.OPENCLAW_UPDATE_FEED_URL}' })]);
   });
 });

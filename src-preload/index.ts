@@ -1,7 +1,7 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { IPC_CHANNELS, type IpcResult } from '../src-shared/protocol/ipc.js';
 import type { TypedIpcCall } from '../src-shared/protocol/method-table.js';
-import { isAllowedMethod, isOpenClawChannel, isValidEventName } from './allow-list.js';
+import { isAllowedMethod, isOpenClawChannel, isValidEventName } from '../src-shared/protocol/ipc-allow-list.js';
 
 // The bridge only ever touches this app's own channels.
 for (const channel of Object.values(IPC_CHANNELS)) {

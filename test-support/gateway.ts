@@ -101,7 +101,7 @@ export async function untilListening(child: ChildProcess): Promise<SpawnedGatewa
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (d) => {
       out += d;
-      const m = /listening on ws:\/\/\S*:(\d+)/.exec(out);
+      const m = /listening on wss?:\/\/\S*:(\d+)/.exec(out);
       if (m) resolve(Number(m[1]));
     });
     child.stderr!.on('data', (d) => (err += d));

@@ -6,12 +6,22 @@
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, session, shell } from 'electron';
+import electronUpdater from 'electron-updater';
 import { startGateway, type LocalClient, type RunningGateway } from '../gateway/start.js';
+import { connectCli, resolveTarget, type CliTarget } from '../cli/connect.js';
+import { createRemoteClient } from './remote-client.js';
 import { createLogger } from '../logging/index.js';
 import { createApprovalsController, type ApprovalsController } from './approvals-controller.js';
 import { approvalNotification, approvalPage, approvalTitle, type PendingApproval } from './approvals-model.js';
-import { IPC_CHANNELS, parseCallRequest, toIpcResult, type IpcResult } from '../../src-shared/protocol/ipc.js';
+import { IPC_CHANNELS, type IpcResult } from '../../src-shared/protocol/ipc.js';
+import { handleIpcCall } from './ipc-call.js';
 import { TRAY_ICON_DATA_URL } from './tray-icon.js';
+import { createTurnWatch } from './turn-watch.js';
+import { readDesktopSettings, updateDesktopSettings } from './desktop-settings.js';
+import { applyAutostartFile, HIDDEN_ARG, planLoginItem } from './login-item.js';
+import { resolveConfigPaths } from '../config/paths.js';
+import { createUpdateController, type UpdateController } from './update-controller.js';
+import { DEEP_LINK_SCHEME, deepLinkFromArgv, deepLinkPage, DeepLinkError, parseDeepLink } from './deep-link.js';
 import { buildTrayMenuModel, type TrayAction, type TrayState } from './tray-model.js';
 import { isAllowedNavigation, isExternalLinkAllowed, windowOptions } from './window-options.js';
 
@@ -31,6 +41,9 @@ let tray: Tray | undefined;
 let gateway: RunningGateway | undefined;
 let client: LocalClient | undefined;
 let approvals: ApprovalsController | undefined;
+let updates: UpdateController | undefined;
+const turns = createTurnWatch();
+const desktopStateDir = resolveConfigPaths({ env: process.env }).stateDir;
 // Shown notifications, held so their click handlers survive garbage collection.
 const notifications = new Set<Notification>();
 let quitting = false;
@@ -51,7 +64,7 @@ function showWindow(): void {
 }
 
 /** Show the window on a page of the renderer (the hash names a page and nothing else). */
-function showPage(page: 'pairing' | 'nodes'): void {
+function showPage(page: 'pairing' | 'nodes' | 'chat'): void {
   showWindow();
   const wc = mainWindow?.webContents;
   if (!wc) return;
@@ -100,7 +113,9 @@ function updateTray(patch: Partial<TrayState>): void {
             ? { label: item.label, enabled: false }
             : item.kind === 'approval'
               ? { label: item.label, click: () => void decide(item.key, item.decision) }
-              : { label: item.label, enabled: item.enabled, click: () => onTrayAction(item.action) },
+              : item.kind === 'toggle'
+                ? { label: item.label, type: 'checkbox' as const, checked: item.checked, click: () => onTrayAction(item.action) }
+                : { label: item.label, enabled: item.enabled, click: () => onTrayAction(item.action) },
       ),
     ),
   );
@@ -127,25 +142,34 @@ function onApprovalsChange(pending: PendingApproval[]): void {
   updateTray({ approvals: pending.map((a) => ({ key: a.key, title: approvalTitle(a), page: approvalPage(a) })) });
 }
 
+/** An `openclaw://` link only opens a page for the user to act on; a bad one is logged and shown, never followed. */
+function openDeepLink(raw: string): void {
+  try {
+    const link = parseDeepLink(raw);
+    log.info('opening link', { kind: link.kind });
+    showPage(deepLinkPage(link));
+  } catch (err) {
+    const message = err instanceof DeepLinkError ? err.message : String(err);
+    log.warn('ignored an openclaw:// link', { error: message });
+    notify({ title: 'OpenClaw could not open the link', body: message });
+  }
+}
+
 function onTrayAction(action: TrayAction): void {
   if (action === 'open') showWindow();
   else if (action === 'open-pairing') showPage('pairing');
   else if (action === 'open-nodes') showPage('nodes');
   else if (action === 'open-in-browser' && gateway) void shell.openExternal(gateway.httpUrl);
+  else if (action === 'restart-to-update') updates?.restartToUpdate();
+  else if (action === 'cancel-update-restart') updates?.cancelRestart();
+  else if (action === 'toggle-start-at-login') setStartAtLogin(!trayState.startAtLogin);
   else if (action === 'quit') app.quit();
 }
 
 function registerIpc(): void {
-  ipcMain.handle(IPC_CHANNELS.call, async (event, arg: unknown): Promise<IpcResult> => {
-    if (!mainWindow || event.sender !== mainWindow.webContents) {
-      return { ok: false, error: { code: 'FORBIDDEN', message: 'unknown IPC sender' } };
-    }
-    const req = parseCallRequest(arg);
-    if (!('method' in req)) return { ok: false, error: req };
-    const c = await clientReady;
-    if (!c) return { ok: false, error: { code: 'UNAVAILABLE', message: 'gateway is not running' } };
-    return toIpcResult(c.call(req.method, req.params));
-  });
+  ipcMain.handle(IPC_CHANNELS.call, (event, arg: unknown): Promise<IpcResult> =>
+    handleIpcCall({ fromAppWindow: !!mainWindow && event.sender === mainWindow.webContents, arg, client: () => clientReady }),
+  );
 }
 
 async function boot(): Promise<void> {
@@ -153,27 +177,70 @@ async function boot(): Promise<void> {
   registerIpc();
   tray = new Tray(nativeImage.createFromDataURL(TRAY_ICON_DATA_URL));
   tray.on('click', showWindow);
-  updateTray({});
-  mainWindow = createWindow();
+  const desktop = readDesktopSettings(desktopStateDir);
+  if (desktop.problem) log.warn('desktop settings unreadable; using the defaults', { problem: desktop.problem });
+  updateTray({ startAtLogin: desktop.settings.startAtLogin });
+  // Started by the OS at login: open to the tray, without the window (macOS passes no arguments to login items).
+  const startHidden = process.argv.includes(HIDDEN_ARG) || (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
+  if (!startHidden) mainWindow = createWindow();
 
+  let target: CliTarget;
+  try {
+    target = resolveTarget({});
+  } catch (err) {
+    return failStart(err);
+  }
+  if (target.remote) return bootRemote(target.url);
   try {
     gateway = await startGateway({ rendererDir });
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    log.error('gateway failed to start', { error: message });
-    updateTray({ gateway: 'failed' });
-    resolveClient(undefined);
-    dialog.showErrorBox('OpenClaw gateway failed to start', message);
-    app.quit();
-    return;
+    return failStart(err);
   }
-  client = gateway.createLocalClient();
+  attachClient(gateway.createLocalClient());
+  updateTray({ gateway: 'running', httpUrl: gateway.httpUrl });
+  await startApprovals();
+  log.info('desktop ready', { httpUrl: gateway.httpUrl });
+  const launchLink = deepLinkFromArgv(process.argv);
+  if (launchLink) openDeepLink(launchLink);
+}
+
+function failStart(err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  log.error('gateway failed to start', { error: message });
+  updateTray({ gateway: 'failed' });
+  resolveClient(undefined);
+  dialog.showErrorBox('OpenClaw gateway failed to start', message);
+  app.quit();
+}
+
+/** The window and the bridge are served by `c`: the in-process gateway, or a remote one. */
+function attachClient(c: LocalClient): void {
+  client = c;
   client.onEvent((name, payload) => {
+    turns.onEvent(name, payload);
     const wc = mainWindow?.webContents;
     if (wc && !wc.isDestroyed()) wc.send(IPC_CHANNELS.event, { event: name, payload });
   });
   resolveClient(client);
-  updateTray({ gateway: 'running', httpUrl: gateway.httpUrl });
+}
+
+/** `gateway.mode: "remote"`: no gateway starts here; the app uses the one at `url` and says so in the tray. */
+async function bootRemote(url: string): Promise<void> {
+  log.info('remote mode: using the gateway at the configured address; none starts here', { url });
+  updateTray({ gateway: 'remote', remote: { url } });
+  const remote = createRemoteClient({
+    connect: () => connectCli({}, { id: process.platform === 'darwin' ? 'openclaw-macos' : process.platform === 'linux' ? 'openclaw-linux' : 'openclaw-control-ui', mode: 'ui' }),
+    onState: (s) => updateTray({ remote: { url, ...(s.phase === 'disconnected' ? { error: s.error } : {}) } }),
+  });
+  attachClient(remote);
+  await remote.connected;
+  await startApprovals();
+  const launchLink = deepLinkFromArgv(process.argv);
+  if (launchLink) openDeepLink(launchLink);
+}
+
+async function startApprovals(): Promise<void> {
+  if (!client) return;
   approvals = createApprovalsController({
     client,
     onChange: onApprovalsChange,
@@ -181,10 +248,35 @@ async function boot(): Promise<void> {
     onError: (message, err) => log.warn(message, { error: String(err) }),
   });
   await approvals.start();
-  log.info('desktop ready', { httpUrl: gateway.httpUrl });
+  startUpdates();
+}
+
+/** Applies the start-at-login setting to the OS (login item, or the Linux autostart file) and keeps it. */
+function setStartAtLogin(enabled: boolean): void {
+  try {
+    const plan = planLoginItem(enabled, { platform: process.platform, execPath: process.execPath, env: process.env });
+    if (plan.kind === 'electron') app.setLoginItemSettings(plan.settings);
+    else applyAutostartFile(plan);
+    updateDesktopSettings(desktopStateDir, { startAtLogin: enabled });
+    updateTray({ startAtLogin: enabled });
+  } catch (err) {
+    log.warn('could not change start at login', { error: String(err) });
+    notify({ title: 'Could not change "Start at login"', body: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+/** Updates come from the feed in the packaged app's publish settings; a development run has none. */
+function startUpdates(): void {
+  if (!app.isPackaged) return;
+  const { autoUpdater } = electronUpdater;
+  autoUpdater.autoDownload = true;
+  autoUpdater.autoInstallOnAppQuit = true;
+  updates = createUpdateController({ updater: autoUpdater, turns, onState: (update) => updateTray({ update }), log: log.child('update') });
+  updates.start();
 }
 
 async function shutdown(): Promise<void> {
+  updates?.stop();
   updateTray({ gateway: 'stopping' });
   approvals?.stop();
   client?.close();
@@ -201,7 +293,19 @@ if (!app.requestSingleInstanceLock()) {
   // Another instance owns the gateway; it focuses its window on 'second-instance'.
   app.quit();
 } else {
-  app.on('second-instance', () => showWindow());
+  // Windows and Linux hand a clicked openclaw:// link to a new process, which passes it on here.
+  app.on('second-instance', (_e, argv) => {
+    const link = deepLinkFromArgv(argv);
+    if (link) openDeepLink(link);
+    else showWindow();
+  });
+  app.on('open-url', (e, url) => {
+    e.preventDefault();
+    void app.whenReady().then(() => openDeepLink(url));
+  });
+  app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+  // Notifications on Windows show only for an app with its user model id (the installer's appId).
+  if (process.platform === 'win32') app.setAppUserModelId('ai.openclaw.desktop');
   app.on('activate', () => showWindow());
   // A tray app keeps running with no window open.
   app.on('window-all-closed', () => undefined);

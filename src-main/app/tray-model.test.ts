@@ -77,3 +77,38 @@ describe('buildTrayMenuModel', () => {
     expect(mixed.items).toContainEqual({ kind: 'action', action: 'open-pairing', label: 'Open the Pairing page…', enabled: true });
   });
 });
+
+describe('updates in the tray', () => {
+  const base = { gateway: 'running' as const, windowVisible: false };
+  it('shows the download, then offers the restart, then says what it waits for', () => {
+    expect(labels(buildTrayMenuModel({ ...base, update: { phase: 'downloading', version: '2.0.0', percent: 42 } }).items)).toContain('Downloading update 2.0.0 (42 %)');
+    const ready = buildTrayMenuModel({ ...base, update: { phase: 'ready', version: '2.0.0' } });
+    expect(ready.items).toContainEqual({ kind: 'action', action: 'restart-to-update', label: 'Restart to update to 2.0.0', enabled: true });
+    const waiting = buildTrayMenuModel({ ...base, update: { phase: 'waiting-for-turns', version: '2.0.0', running: 2 } });
+    expect(labels(waiting.items)).toContain('Update 2.0.0 installs when 2 running turns finish');
+    expect(actions(waiting.items)).toContain('cancel-update-restart');
+    expect(actions(waiting.items)).not.toContain('restart-to-update');
+  });
+
+  it('says nothing about updates while idle, checking or after a failed check', () => {
+    for (const update of [{ phase: 'idle' as const }, { phase: 'checking' as const }, { phase: 'error' as const, message: 'offline' }]) {
+      expect(actions(buildTrayMenuModel({ ...base, update }).items)).toEqual(['open', 'quit']);
+    }
+  });
+});
+
+describe('start at login in the tray', () => {
+  it('is a check item showing the setting', () => {
+    const m = buildTrayMenuModel({ gateway: 'running', windowVisible: false, startAtLogin: true });
+    expect(m.items).toContainEqual({ kind: 'toggle', action: 'toggle-start-at-login', label: 'Start at login', checked: true });
+    expect(buildTrayMenuModel({ gateway: 'running', windowVisible: false }).items.some((i) => i.kind === 'toggle')).toBe(false);
+  });
+});
+
+describe('remote mode in the tray', () => {
+  it('names the gateway in use and why it is not connected', () => {
+    const m = buildTrayMenuModel({ gateway: 'remote', windowVisible: false, remote: { url: 'wss://gw.example', error: 'ECONNREFUSED' } });
+    expect(labels(m.items)).toEqual(expect.arrayContaining(['Using the gateway at wss://gw.example (none runs here)', 'Not connected: ECONNREFUSED']));
+    expect(m.tooltip).toBe('OpenClaw: using a remote gateway');
+  });
+});

@@ -1,6 +1,14 @@
+import type { UpdateState } from './update-controller.js';
+
 /** What the tray shows, as data; `main.ts` maps it onto Electron's Menu. */
 export interface TrayState {
-  gateway: 'starting' | 'running' | 'stopping' | 'failed';
+  /** Where the app is with updates (see update-controller). */
+  update?: UpdateState;
+  /** The start-at-login setting, shown as a check item. */
+  startAtLogin?: boolean;
+  gateway: 'starting' | 'running' | 'stopping' | 'failed' | 'remote';
+  /** In remote mode: the gateway used, and why it is not connected when it is not. */
+  remote?: { url: string; error?: string };
   /** Where the Control UI answers, once the gateway listens. */
   httpUrl?: string;
   /** Pending approvals when only their number is known; `approvals` wins when given. */
@@ -19,10 +27,11 @@ export interface TrayApproval {
   page?: 'pairing' | 'nodes';
 }
 
-export type TrayAction = 'open' | 'open-pairing' | 'open-nodes' | 'open-in-browser' | 'quit';
+export type TrayAction = 'open' | 'open-pairing' | 'open-nodes' | 'open-in-browser' | 'restart-to-update' | 'cancel-update-restart' | 'toggle-start-at-login' | 'quit';
 
 export type TrayMenuItem =
   | { kind: 'action'; action: TrayAction; label: string; enabled: boolean }
+  | { kind: 'toggle'; action: TrayAction; label: string; checked: boolean }
   | { kind: 'approval'; decision: 'approve' | 'reject'; key: string; label: string }
   | { kind: 'info'; label: string }
   | { kind: 'separator' };
@@ -44,6 +53,7 @@ const STATUS_LABEL: Record<TrayState['gateway'], string> = {
   running: 'Gateway running',
   stopping: 'Gateway stopping…',
   failed: 'Gateway failed to start',
+  remote: 'Using a remote gateway',
 };
 
 function approvalsLabel(n: number): string {
@@ -57,8 +67,9 @@ export function buildTrayMenuModel(state: TrayState): TrayMenuModel {
   const status = STATUS_LABEL[state.gateway];
   const items: TrayMenuItem[] = [
     { kind: 'action', action: 'open', label: 'Open OpenClaw', enabled: true },
-    { kind: 'info', label: state.gateway === 'running' && state.httpUrl ? `${status} on ${state.httpUrl}` : status },
+    { kind: 'info', label: state.gateway === 'running' && state.httpUrl ? `${status} on ${state.httpUrl}` : state.gateway === 'remote' && state.remote ? `Using the gateway at ${state.remote.url} (none runs here)` : status },
   ];
+  if (state.gateway === 'remote' && state.remote?.error) items.push({ kind: 'info', label: `Not connected: ${state.remote.error.slice(0, 120)}` });
   if (pending > 0) {
     items.push({ kind: 'separator' }, { kind: 'info', label: approvalsLabel(pending) });
     for (const a of listed.slice(0, MAX_TRAY_APPROVALS)) {
@@ -80,8 +91,30 @@ export function buildTrayMenuModel(state: TrayState): TrayMenuModel {
   if (state.gateway === 'running' && state.httpUrl) {
     items.push({ kind: 'action', action: 'open-in-browser', label: 'Open Control UI in browser', enabled: true });
   }
+  items.push(...updateItems(state.update));
+  if (state.startAtLogin !== undefined) items.push({ kind: 'toggle', action: 'toggle-start-at-login', label: 'Start at login', checked: state.startAtLogin });
   if (items.at(-1)?.kind !== 'separator') items.push({ kind: 'separator' });
   items.push({ kind: 'action', action: 'quit', label: 'Quit OpenClaw', enabled: state.gateway !== 'stopping' });
   const tooltip = pending > 0 ? `OpenClaw: ${status.toLowerCase()}, ${approvalsLabel(pending)}` : `OpenClaw: ${status.toLowerCase()}`;
   return { tooltip, badge: pending > 99 ? '99+' : pending > 0 ? String(pending) : '', pending, items };
+}
+
+/** The update's items: progress, "Restart to update", or what the restart waits for. */
+function updateItems(u: UpdateState | undefined): TrayMenuItem[] {
+  if (!u) return [];
+  switch (u.phase) {
+    case 'downloading':
+      return [{ kind: 'info', label: `Downloading update ${u.version} (${u.percent} %)` }];
+    case 'ready':
+      return [{ kind: 'action', action: 'restart-to-update', label: `Restart to update to ${u.version}`, enabled: true }];
+    case 'waiting-for-turns':
+      return [
+        { kind: 'info', label: `Update ${u.version} installs when ${u.running === 1 ? 'the running turn finishes' : `${u.running} running turns finish`}` },
+        { kind: 'action', action: 'cancel-update-restart', label: "Don't restart yet", enabled: true },
+      ];
+    case 'installing':
+      return [{ kind: 'info', label: `Installing update ${u.version}…` }];
+    default:
+      return [];
+  }
 }

@@ -1,4 +1,4 @@
-import WebSocket from 'ws';
+import WebSocket, { type ClientOptions } from 'ws';
 import {
   PROTOCOL_VERSION,
   type ClientInfo,
@@ -10,6 +10,7 @@ import {
 import type { MethodName, MethodResult, NotAMethod, ParamsArg } from '../../src-shared/protocol/index.js';
 import { GatewayCallError } from '../../src-shared/protocol/call-error.js';
 import { signDeviceProof, type DeviceKeys } from '../nodes/device-keys.js';
+import { describeTlsError, pinnedTlsConnection } from './tls-pin.js';
 
 export { GatewayCallError };
 
@@ -41,10 +42,22 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** Extra headers on the upgrade request (tests use Origin). */
   headers?: Record<string, string>;
+  /** SHA-256 fingerprint the `wss://` certificate must have (replaces the certificate authority check). */
+  tlsFingerprint?: string;
+  /** The local address to connect from (tests reach a loopback gateway from this machine's LAN address). */
+  localAddress?: string;
 }
 
 export interface CallOptions {
   timeoutMs?: number;
+}
+
+/** A pinned fingerprint checks the certificate itself; it makes no sense (and is refused) without TLS. */
+function tlsOptions(opts: ConnectOptions): Pick<ClientOptions, 'createConnection'> {
+  if (opts.tlsFingerprint === undefined) return {};
+  if (!/^wss:\/\//i.test(opts.url)) throw new GatewayConnectionError(`a TLS fingerprint is pinned but ${opts.url} is not a wss:// address; use wss:// (the gateway serves TLS with gateway.tls.enabled)`);
+  // ws hands this to Node's http client, which also takes the callback form (ws's typing knows only net's).
+  return { createConnection: pinnedTlsConnection(opts.tlsFingerprint) as unknown as ClientOptions['createConnection'] };
 }
 
 /**
@@ -74,7 +87,7 @@ export class GatewayClient {
   /** Open a socket and complete the handshake. Rejects with GatewayCallError on refusal. */
   static async connect(opts: ConnectOptions): Promise<GatewayClient> {
     const timeoutMs = opts.timeoutMs ?? 10_000;
-    const ws = new WebSocket(opts.url, { headers: opts.headers, perMessageDeflate: false, handshakeTimeout: timeoutMs });
+    const ws = new WebSocket(opts.url, { headers: opts.headers, perMessageDeflate: false, handshakeTimeout: timeoutMs, localAddress: opts.localAddress, ...tlsOptions(opts) });
     const client = new GatewayClient(ws);
     const challenge = await new Promise<{ nonce: string; ts: number }>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -83,7 +96,8 @@ export class GatewayClient {
       }, timeoutMs);
       const onErr = (err: Error) => {
         clearTimeout(timer);
-        reject(new GatewayConnectionError(`cannot reach the gateway at ${opts.url}: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
+        const tls = describeTlsError(err);
+        reject(new GatewayConnectionError(`cannot reach the gateway at ${opts.url}: ${tls ?? (err as NodeJS.ErrnoException).code ?? err.message}`));
       };
       ws.once('error', onErr);
       ws.once('unexpected-response', (_req, res) => {

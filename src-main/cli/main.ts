@@ -35,6 +35,7 @@ export function buildProgram(): Command {
       .option('--url <ws-url>', 'gateway WebSocket URL (default ws://127.0.0.1:<gateway.port>)')
       .option('--token <token>', 'gateway token (default OPENCLAW_GATEWAY_TOKEN, config, or the stored token)')
       .option('--password <password>', 'gateway password (default OPENCLAW_GATEWAY_PASSWORD)')
+      .option('--tls-fingerprint <sha256>', "pin the gateway's TLS certificate (wss://): its SHA-256 fingerprint as `openclaw status` prints it")
       .option('--timeout <ms>', 'request timeout in milliseconds');
 
   const gateway = addGatewayRunOptions(program.command('gateway').description('run the gateway in the foreground (Ctrl-C stops it)')).action(async (_o, cmd: Command) =>
@@ -103,6 +104,7 @@ export function buildProgram(): Command {
     .option('--public-url <ws-url>', 'the same as --url')
     .option('--token <token>', 'gateway token (default OPENCLAW_GATEWAY_TOKEN, config, or the stored token)')
     .option('--password <password>', 'gateway password (default OPENCLAW_GATEWAY_PASSWORD)')
+    .option('--tls-fingerprint <sha256>', "pin the gateway's TLS certificate (wss://)")
     .option('--timeout <ms>', 'request timeout in milliseconds')
     .option('--json', 'JSON output')
     .action(async (_o, cmd: Command) => {

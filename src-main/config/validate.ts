@@ -58,6 +58,8 @@ function describeSchema(schema: TSchema): string {
     if (max !== undefined) return `${schema.type} <= ${max}`;
     return String(schema.type);
   }
+  // A pattern says what it wants in its title (a regular expression is no help to a person).
+  if (schema.type === 'string' && typeof schema.pattern === 'string') return typeof schema.title === 'string' ? schema.title : `string matching ${schema.pattern}`;
   if (schema.type === 'array') return 'array';
   if (schema.type === 'object') return 'object';
   return typeof schema.type === 'string' ? schema.type : 'a valid value';

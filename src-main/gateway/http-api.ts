@@ -7,6 +7,7 @@ import type { Logger } from '../logging/index.js';
 import type { InboundQueue } from '../queue/inbound-queue.js';
 import type { QueuedInbound } from '../routing/inbound-pipeline.js';
 import type { AuthRateLimiter } from './auth-rate-limit.js';
+import type { ClientAddress } from './client-address.js';
 import { RpcError, toErrorShape } from './errors.js';
 import type { AuthSettings } from './handshake.js';
 import { resolveClientSessionKey } from './handlers/chat.js';
@@ -28,6 +29,8 @@ export interface HttpApiDeps extends ToolInvokeDeps {
   log: Logger;
   /** Subscribe to gateway events (for streaming replies). */
   onEvent(fn: (event: string, payload: unknown) => void): () => void;
+  /** The client behind a request (the socket's address, or a trusted proxy's report of it). */
+  clientAddress(req: IncomingMessage): ClientAddress;
   /** HTTP routes plugins registered, mounted under `/plugins/<id>/`. */
   pluginRoutes?(): readonly RegisteredRoute[];
 }
@@ -54,8 +57,8 @@ function same(a: string, b: string): boolean {
 }
 
 /** Bearer auth with the shared token or password; failures count toward the same per-source lockout as WS. */
-export function authorize(req: IncomingMessage, deps: Pick<HttpApiDeps, 'auth' | 'limiter'>): void {
-  const source = { address: req.socket.remoteAddress ?? 'unknown' };
+export function authorize(req: IncomingMessage, deps: Pick<HttpApiDeps, 'auth' | 'limiter' | 'clientAddress'>): void {
+  const source = { address: deps.clientAddress(req).address };
   const wait = deps.limiter.retryAfterMs(source);
   if (wait > 0) throw new HttpError(429, 'rate_limited', 'too many failed authentication attempts', { 'Retry-After': String(Math.ceil(wait / 1000)) });
   const a = deps.auth();

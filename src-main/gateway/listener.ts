@@ -45,13 +45,13 @@ export function urlHost(host: string): string {
 }
 
 /** WebSocket URLs other machines can use: the bound address, or every non-internal IPv4 address when bound to all. */
-export function lanUrls(host: string, port: number): string[] {
+export function lanUrls(host: string, port: number, scheme: 'ws' | 'wss' = 'ws'): string[] {
   if (isLoopbackHost(host)) return [];
-  if (host !== '0.0.0.0' && host !== '::') return [`ws://${urlHost(host)}:${port}`];
+  if (host !== '0.0.0.0' && host !== '::') return [`${scheme}://${urlHost(host)}:${port}`];
   return Object.values(networkInterfaces())
     .flat()
     .filter((i): i is NonNullable<typeof i> => !!i && i.family === 'IPv4' && !i.internal)
-    .map((i) => `ws://${i.address}:${port}`);
+    .map((i) => `${scheme}://${i.address}:${port}`);
 }
 
 /** What the listener binds with: the gateway server (or a test double). */
@@ -96,6 +96,8 @@ export interface ListenerDeps {
   config: ResolvedConfig;
   overrides?: ListenerOverrides;
   log: Logger;
+  /** The port serves TLS: addresses are `wss://` and `https://`. */
+  secure?: boolean;
 }
 
 export function createListener(deps: ListenerDeps): Listener {
@@ -105,6 +107,7 @@ export function createListener(deps: ListenerDeps): Listener {
   let port = overrides.port ?? deps.config.gateway.port;
   let target: BindTarget | undefined;
   let onBound: ((port: number) => void) | undefined;
+  const [ws, http] = deps.secure ? (['wss', 'https'] as const) : (['ws', 'http'] as const);
 
   const wantedHost = (next: ResolvedConfig): string | undefined => {
     try {
@@ -125,9 +128,9 @@ export function createListener(deps: ListenerDeps): Listener {
       return isLoopbackHost(host);
     },
     pinned,
-    wsUrl: () => `ws://${urlHost(host)}:${port}`,
-    httpUrl: () => `http://${urlHost(host)}:${port}/`,
-    lanUrls: () => lanUrls(host, port),
+    wsUrl: () => `${ws}://${urlHost(host)}:${port}`,
+    httpUrl: () => `${http}://${urlHost(host)}:${port}/`,
+    lanUrls: () => lanUrls(host, port, ws),
     hostsFor(next) {
       if (pinned) return [host];
       const want = wantedHost(next);
@@ -135,7 +138,7 @@ export function createListener(deps: ListenerDeps): Listener {
       return moves ? [host, want] : [host];
     },
     assertAuth(auth) {
-      const violation = authPolicyViolation(auth, [host]);
+      const violation = authPolicyViolation(auth, [host], deps.config.gateway.trustedProxies);
       if (violation) throw new StartupError(violation);
     },
     async listen(t, bound) {
@@ -176,7 +179,7 @@ export function createListener(deps: ListenerDeps): Listener {
         port = (await target.rebind(wantPort, wantHost)).port;
         host = wantHost;
         onBound?.(port);
-        deps.log.info('gateway moved to a new address', { url: `ws://${urlHost(host)}:${port}` });
+        deps.log.info('gateway moved to a new address', { url: `${ws}://${urlHost(host)}:${port}` });
         return { kind: 'moved' };
       } catch (err) {
         deps.log.error('could not move the listener; kept the old address', { host: wantHost, port: wantPort, err: (err as Error).message });

@@ -18,7 +18,7 @@ import { checkRequestSource, type OriginPolicy } from './origin.js';
 /** A plugin's frames are small (a media stream sends 20 ms of audio per message). */
 const MAX_PLUGIN_FRAME_BYTES = 256 * 1024;
 
-export interface PluginUpgradeDeps extends Pick<HttpApiDeps, 'auth' | 'limiter'> {
+export interface PluginUpgradeDeps extends Pick<HttpApiDeps, 'auth' | 'limiter' | 'clientAddress'> {
   routes(): readonly RegisteredWebSocketRoute[];
   originPolicy(): OriginPolicy;
   log: Logger;

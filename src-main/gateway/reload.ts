@@ -136,7 +136,7 @@ export function createReloader(deps: ReloaderDeps): Reloader {
       }
       const nextAuth = deps.auth.fromConfig(next.resolved);
       // The same rule as at start, for the address we listen on and the one this config would move us to.
-      const violation = authPolicyViolation(nextAuth, deps.listener.hostsFor(next.resolved));
+      const violation = authPolicyViolation(nextAuth, deps.listener.hostsFor(next.resolved), next.resolved.gateway.trustedProxies);
       if (violation) {
         const message = `config reload refused: ${violation}; the running gateway keeps its current authentication`;
         log.error(message);

@@ -4,6 +4,7 @@
  * plugin routes).
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { TICK_INTERVAL_MS } from '../../src-shared/protocol/index.js';
 import type { ResolvedConfig } from '../config/resolve.js';
@@ -25,6 +26,7 @@ import { createHttpApi } from './http-api.js';
 import type { Listener } from './listener.js';
 import { gatewayTokenPath } from './gateway-token.js';
 import { createLoginHintRoute } from './login-hint.js';
+import { parseTrustedProxies, resolveClientAddress, type TrustedProxies } from './client-address.js';
 import { createNodePageRoute } from './node-page.js';
 import { createPluginUpgrade } from './plugin-upgrade.js';
 import type { Reloader } from './reload.js';
@@ -54,6 +56,8 @@ export interface GatewayServerParts {
   bus: EventBus;
   conversation: ReturnType<typeof createConversation>;
   extraRoute?: HttpRoute;
+  /** The certificate for `https://` and `wss://` on the port, when TLS is on. */
+  tls?: { cert: string; key: string };
   pluginRoutes(): readonly RegisteredRoute[];
   pluginWebSocketRoutes(): readonly RegisteredWebSocketRoute[];
   isReady(): boolean;
@@ -61,17 +65,21 @@ export interface GatewayServerParts {
 
 export function createGatewayServer(p: GatewayServerParts): GatewayServer {
   const { config, auth, listener, nodes, conversation } = p;
+  const trustedProxies = trustedProxiesOf(config, p.log);
+  const clientAddress = (req: IncomingMessage) => resolveClientAddress(req, trustedProxies());
   const bootId = randomUUID();
   const tickIntervalMs = p.tickIntervalMs ?? TICK_INTERVAL_MS;
   const originPolicy = () => ({ port: listener.port, allowedOrigins: config().gateway.controlUi?.allowedOrigins ?? [], lanBind: !listener.loopbackOnly });
   return new GatewayServer({
     dispatcher: p.dispatcher,
     connections: p.connections,
+    tls: p.tls,
+    clientAddress,
     log: p.log.child('ws'),
     tickIntervalMs,
     handshakeTimeoutMs: handshakeTimeoutFromEnv(p.env.OPENCLAW_HANDSHAKE_TIMEOUT_MS),
     originPolicy,
-    pluginUpgrade: createPluginUpgrade({ routes: p.pluginWebSocketRoutes, originPolicy, auth: auth.current, limiter: p.limiter, log: p.log.child('plugins') }),
+    pluginUpgrade: createPluginUpgrade({ routes: p.pluginWebSocketRoutes, originPolicy, auth: auth.current, limiter: p.limiter, clientAddress, log: p.log.child('plugins') }),
     authenticate: (params, conn) =>
       authenticateConnect({ params, remoteAddress: conn.remoteAddress, isLoopback: conn.isLoopback, challengeNonce: conn.nonce, nowMs: Date.now(), auth: auth.current(), store: p.store, limiter: p.limiter, autoApproveCidrs: config().gateway.nodes?.pairing?.autoApproveCidrs ?? [], ...nodes.handshake }),
     hello: (conn) =>
@@ -102,7 +110,7 @@ export function createGatewayServer(p: GatewayServerParts): GatewayServer {
     handleHttp: createHttpHandler({
       rendererDir: p.rendererDir ?? join(p.packageRoot, 'out', 'renderer'),
       isReady: p.isReady,
-      routes: [createNodePageRoute(join(p.packageRoot, 'out', 'node-page')), nodes.canvasRoute, createLoginHintRoute(gatewayTokenPath(p.paths.stateDir))],
+      routes: [createNodePageRoute(join(p.packageRoot, 'out', 'node-page')), nodes.canvasRoute, createLoginHintRoute(gatewayTokenPath(p.paths.stateDir), undefined, clientAddress)],
       extraRoute: p.extraRoute,
       api: createHttpApi({
         config,
@@ -114,9 +122,25 @@ export function createGatewayServer(p: GatewayServerParts): GatewayServer {
         queue: conversation.queue,
         runs: conversation.runs,
         log: p.log.child('http'),
+        clientAddress,
         onEvent: p.bus.subscribe,
         pluginRoutes: p.pluginRoutes,
       }),
     }),
   });
+}
+
+/** `gateway.trustedProxies` as a matcher, parsed again only when the setting changes (it reloads live). */
+function trustedProxiesOf(config: () => ResolvedConfig, log: Logger): () => TrustedProxies {
+  let key: string | undefined;
+  let parsed: TrustedProxies | undefined;
+  return () => {
+    const entries = config().gateway.trustedProxies ?? [];
+    const k = entries.join('\n');
+    if (parsed && k === key) return parsed;
+    key = k;
+    parsed = parseTrustedProxies(entries);
+    if (parsed.invalid.length) log.warn('gateway.trustedProxies entries that are not an address or CIDR are ignored', { invalid: parsed.invalid });
+    return parsed;
+  };
 }

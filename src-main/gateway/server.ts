@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CloseCodes, HANDSHAKE_TIMEOUT_MS, MAX_PREAUTH_PAYLOAD_BYTES, TICK_INTERVAL_MS, type ConnectParams, type HelloOk } from '../../src-shared/protocol/index.js';
@@ -7,8 +8,9 @@ import type { Dispatcher } from './dispatcher.js';
 import { GatewayConnection } from './connection.js';
 import type { ConnectionSet } from './connections.js';
 import type { HandshakeGrant } from './handshake.js';
-import { addressBucket, checkRequestSource, isLoopbackAddress, type OriginPolicy, type SourceRefusal } from './origin.js';
+import { addressBucket, checkRequestSource, type OriginPolicy, type SourceRefusal } from './origin.js';
 import type { PluginUpgrade } from './plugin-upgrade.js';
+import { NO_TRUSTED_PROXIES, resolveClientAddress, type ClientAddress } from './client-address.js';
 
 const PING_INTERVAL_MS = 25_000;
 /**
@@ -47,6 +49,10 @@ export interface GatewayServerOptions {
   handshakeTimeoutMs?: number;
   /** Where authenticated connections are kept; the parts that follow them watch it. */
   connections: ConnectionSet;
+  /** The client behind a request (`gateway.trustedProxies`); default: the socket's address, relay headers distrusted. */
+  clientAddress?(req: IncomingMessage): ClientAddress;
+  /** Serve `https://` and `wss://` with this PEM certificate and key instead of plain text. */
+  tls?: { cert: string; key: string };
 }
 
 /**
@@ -65,7 +71,10 @@ export class GatewayServer {
     // Nobody is authenticated while sending headers: a request (an upgrade included) that has not
     // finished its headers within the handshake time is dropped, checked every second.
     const headersTimeout = opts.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
-    this.http = createServer({ headersTimeout, requestTimeout: Math.max(30_000, headersTimeout), connectionsCheckingInterval: 1000 }, (req, res) => this.onRequest(req, res));
+    const httpOptions = { headersTimeout, requestTimeout: Math.max(30_000, headersTimeout), connectionsCheckingInterval: 1000 };
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
+    // With TLS the handshake counts toward the same limit; a failed one closes just that socket.
+    this.http = opts.tls ? createTlsServer({ ...httpOptions, cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: headersTimeout, minVersion: 'TLSv1.2' }, onRequest) : createServer(httpOptions, onRequest);
     this.http.keepAliveTimeout = 5_000;
     // The limit before `connect`, enforced by ws from each frame's header; raised per connection after hello-ok.
     // One message per event-loop turn: a read full of pipelined requests is answered request by request,
@@ -120,6 +129,12 @@ export class GatewayServer {
     }
   }
 
+  /** Serves a renewed certificate to new TLS connections (open ones keep theirs). */
+  renewTls(tls: { cert: string; key: string }): void {
+    if (!this.opts.tls) throw new Error('this listener does not serve TLS');
+    (this.http as unknown as import('node:tls').Server).setSecureContext({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' });
+  }
+
   /** Open (authenticated) connections. */
   connections(): GatewayConnection[] {
     return this.opts.connections.list();
@@ -148,6 +163,10 @@ export class GatewayServer {
       this.http.close(() => resolve());
       this.http.closeAllConnections();
     });
+  }
+
+  private clientAddress(req: IncomingMessage): ClientAddress {
+    return this.opts.clientAddress?.(req) ?? resolveClientAddress(req, NO_TRUSTED_PROXIES);
   }
 
   private startTimers(): void {
@@ -184,18 +203,17 @@ export class GatewayServer {
       socket.end(`HTTP/1.1 ${refusal.status} ${refusal.status === 415 ? 'Unsupported Media Type' : 'Forbidden'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refusal.message}\n`);
       return;
     }
-    const release = this.preauth.acquire(req.socket.remoteAddress);
+    const client = this.clientAddress(req);
+    const release = this.preauth.acquire(client.address);
     if (!release) {
-      this.warnThrottled('preauth-full', 'refused a WebSocket: too many connections still in the handshake', { remote: req.socket.remoteAddress, source: addressBucket(req.socket.remoteAddress) });
+      this.warnThrottled('preauth-full', 'refused a WebSocket: too many connections still in the handshake', { remote: client.address, peer: client.peer, source: addressBucket(client.address) });
       socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\ntoo many connections in the handshake; retry shortly\n');
       return;
     }
     socket.once('close', release);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const remote = req.socket.remoteAddress ?? 'unknown';
-      // Behind a local reverse proxy every peer looks like loopback; forwarded requests are not direct.
-      const forwarded = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined || req.headers['x-real-ip'] !== undefined;
-      const conn = new GatewayConnection(ws, remote, isLoopbackAddress(remote) && !forwarded, {
+      // Behind a local reverse proxy every peer looks like loopback: only a direct local client is loopback.
+      const conn = new GatewayConnection(ws, client.address, client.loopback, {
         dispatcher: this.opts.dispatcher,
         log: this.opts.log,
         handshakeTimeoutMs: this.opts.handshakeTimeoutMs,
@@ -216,7 +234,8 @@ export class GatewayServer {
 
   private logRefusal(refusal: SourceRefusal, req: IncomingMessage): void {
     const what = req.headers.upgrade ? 'a WebSocket' : `HTTP ${req.method} ${req.url?.split('?')[0]}`;
-    this.warnThrottled(refusal.type, `refused ${what}: ${refusal.message}`, { host: req.headers.host, origin: req.headers.origin, remote: req.socket.remoteAddress });
+    const client = this.clientAddress(req);
+    this.warnThrottled(refusal.type, `refused ${what}: ${refusal.message}`, { host: req.headers.host, origin: req.headers.origin, remote: client.address, ...(client.forwarded ? { peer: client.peer } : {}) });
   }
 
   /** A warn line per kind at most every REFUSAL_LOG_INTERVAL_MS, with the number left out since. */

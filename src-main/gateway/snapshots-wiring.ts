@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import type { AuthState } from './auth-state.js';
 import type { ConnectionSet } from './connections.js';
 import type { Listener } from './listener.js';
+import type { GatewayTls } from './tls.js';
 import type { GatewayPlugins } from './plugin-wiring.js';
 import type { Reloader } from './reload.js';
 import { cachedSessionCounts, createSnapshots, type Snapshots } from './snapshots.js';
@@ -26,6 +27,8 @@ export async function createGatewaySnapshots(o: {
   modelSetup(): ModelSetup;
   ext: GatewayExtensions;
   listener: Listener;
+  /** The certificate the port serves, when TLS is on (it can be renewed while running). */
+  tls?(): Pick<GatewayTls, 'fingerprint' | 'source' | 'notAfter'> | undefined;
   auth: AuthState;
   connections: ConnectionSet;
   paths: ConfigPaths;
@@ -49,7 +52,7 @@ export async function createGatewaySnapshots(o: {
     models: o.modelSetup,
     cluster: o.cluster,
     sections: o.ext.sections,
-    gateway: () => ({ port: listener.port, bind: config().gateway.bind, host: listener.host, url: listener.wsUrl(), authMode: auth.current().mode, controlUiUrl: listener.httpUrl() }),
+    gateway: () => ({ port: listener.port, bind: config().gateway.bind, host: listener.host, url: listener.wsUrl(), authMode: auth.current().mode, controlUiUrl: listener.httpUrl(), ...tlsStatus(o.tls?.()) }),
     connections: () => o.connections.list().map((c) => c.grant?.role ?? ''),
     host: () => ({
       stateDir: paths.stateDir,
@@ -61,4 +64,8 @@ export async function createGatewaySnapshots(o: {
       firstStart: o.starterConfigWritten || Boolean(auth.generatedToken?.created),
     }),
   });
+}
+
+function tlsStatus(tls: Pick<GatewayTls, 'fingerprint' | 'source' | 'notAfter'> | undefined) {
+  return tls ? { tls: { fingerprint: tls.fingerprint, source: tls.source, notAfter: tls.notAfter } } : {};
 }

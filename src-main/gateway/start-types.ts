@@ -56,6 +56,8 @@ export interface RunningGateway {
   /** Where the generated token is stored, when one was generated. */
   tokenPath?: string;
   authMode: string;
+  /** SHA-256 fingerprint of the certificate the port serves, when TLS is on. */
+  tlsFingerprint?: string;
   createLocalClient(): LocalClient;
   /** Resolves when no inbound message is queued or being answered, and no reply is due to go out. */
   queueIdle(): Promise<void>;

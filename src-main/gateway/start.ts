@@ -13,6 +13,8 @@ import { gatewayHandlers } from './handlers/index.js';
 import { serveStatic } from './http.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { createListener } from './listener.js';
+import { publicReach } from '../nodes/reach.js';
+import { loadGatewayTls, watchCertificateFiles } from './tls.js';
 import { createLocalClient } from './local-client.js';
 import { createReloader } from './reload.js';
 import { wirePeers, type Peers } from './peers-wiring.js';
@@ -46,7 +48,9 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   for (const w of loaded.warnings) log.warn(w);
 
   // Fail closed before anything listens.
-  const listener = createListener({ config: loaded.resolved, overrides: opts, log });
+  const tls = await loadGatewayTls(loaded.resolved.gateway.tls, paths.stateDir, [opts.host ?? '', loaded.resolved.gateway.customBindHost ?? '']);
+  const listener = createListener({ config: loaded.resolved, overrides: opts, log, secure: tls !== undefined });
+  const certificates = tls?.source === 'files' ? watchCertificateFiles(tls, { log: log.child('tls') }) : undefined;
   const auth = createAuthState(loaded.resolved, paths.stateDir);
   listener.assertAuth(auth.current());
   const lock = acquireInstanceLock({ stateDir: paths.stateDir, port: listener.port });
@@ -64,7 +68,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const limiter = new AuthRateLimiter(() => config().gateway.auth.rateLimit);
 
   const nodes = await createNodesRuntime({
-    reachableUrls: () => ({ urls: listener.lanUrls(), loopbackOnly: listener.loopbackOnly }),
+    reachableUrls: () => publicReach(config().gateway.publicUrl, listener, tls?.source === 'generated' ? tls.fingerprint : undefined),
     store,
     publish: bus.publish,
     connections,
@@ -90,8 +94,9 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   });
   channels.connect({ inbound: async (msg, o) => ({ duplicate: (await conversation.ingestInbound(msg, o)).duplicate }), policy: access });
 
-  let peers: Peers | undefined;
-  const snapshots = await createGatewaySnapshots({ cluster: () => peers?.cluster(), reloader, startedAtMs, store, storeGuard, channels, plugins, modelSetup, ext, listener, auth, connections, paths, starterConfigWritten });
+  // Set once the gateways sharing the database know this one (after the listener is up).
+  const sharing: { peers?: Peers } = {};
+  const snapshots = await createGatewaySnapshots({ cluster: () => sharing.peers?.cluster(), reloader, startedAtMs, store, storeGuard, channels, plugins, modelSetup, ext, listener, tls: () => certificates?.current() ?? tls, auth, connections, paths, starterConfigWritten });
   feed.onHealthChanged((o) => (o.localOnly ? bus.publishLocal : bus.publish)('health', snapshots.health()));
   const dispatcher = createDispatcher(
     gatewayHandlers({ conversation, channels, access, channelIds, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema() }),
@@ -102,24 +107,27 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   let ready = false;
   const server = createGatewayServer({
     ...{ packageRoot: PACKAGE_ROOT, rendererDir: opts.rendererDir, tickIntervalMs: opts.tickIntervalMs, env, paths, startedAtMs, config, log, dispatcher, connections, listener },
-    ...{ auth, limiter, store, nodes, feed, snapshots, reloader, bus, conversation, extraRoute: ext.extraRoute },
+    ...{ auth, limiter, store, nodes, feed, snapshots, reloader, bus, conversation, extraRoute: ext.extraRoute, tls },
     pluginRoutes: () => plugins.runtime.registry.routes(),
     pluginWebSocketRoutes: () => plugins.runtime.registry.webSocketRoutes(),
     isReady: () => ready,
   });
   bus.attachBroadcast((event, payload) => connections.broadcast(event, payload));
+  certificates?.onRenewed((next) => server.renewTls(next));
   ext.onDispatcher?.(dispatcher);
 
   try {
     await listener.listen(server, (port) => lock.update(port));
   } catch (err) {
+    certificates?.close();
     storeGuard.dispose();
     await store.close();
     lock.release();
     await plugins.close();
     throw err;
   }
-  const legacyCanvas = await listenLegacyCanvas(nodes, config().canvasHost?.port, listener.host, log);
+  const legacyCanvas = await listenLegacyCanvas(nodes, config().canvasHost?.port, listener.host, log, tls);
+  certificates?.onRenewed((next) => legacyCanvas?.renewTls(next));
   // Channels connect in the background; `channels.status` shows their progress. Replies left
   // in the outbox by a previous run go out as their channels come up. Where gateways share the
   // database, only the holder of the channels lease runs them; one that loses it stops at once.
@@ -131,7 +139,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     else void channels.standBy();
   });
   // Announced among the gateways sharing the database before taking any of the queued work.
-  peers = store.coordination && (await wirePeers({ coordination: store.coordination, lease: channelsLease, bus, channels, queue: conversation.queue, port: listener.port, log: log.child('peers') }));
+  sharing.peers = store.coordination && (await wirePeers({ coordination: store.coordination, lease: channelsLease, bus, channels, queue: conversation.queue, port: listener.port, log: log.child('peers') }));
   const { resumed } = await conversation.queue.start();
   const stopMaintenance = conversation.startMaintenance();
   // A plugin that loads or fails changes health: clients hear it at once.
@@ -145,15 +153,15 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     onError: (err) => log.warn('config watcher problem', { err }),
   });
   await watcher.ready;
-  log.info('gateway listening', { url: listener.wsUrl(), bind: listener.host, authMode: auth.current().mode, pid: process.pid, startupMs: Date.now() - startedAtMs, resumedMessages: resumed });
+  log.info('gateway listening', { url: listener.wsUrl(), bind: listener.host, ...(tls ? { tlsFingerprint: tls.fingerprint, tlsCertificate: tls.source } : {}), authMode: auth.current().mode, pid: process.pid, startupMs: Date.now() - startedAtMs, resumedMessages: resumed });
 
   // Stopped in this order: nothing new comes in, work in flight finishes, then the listener and the store.
-  const shutdown: ((reason: string) => unknown)[] = [() => watcher.close(), stopMaintenance, () => channelsLease?.release(), () => channels.close(), () => conversation.queue.stop(), () => peers?.close(), () => plugins.close()];
+  const shutdown: ((reason: string) => unknown)[] = [() => watcher.close(), () => certificates?.close(), stopMaintenance, () => channelsLease?.release(), () => channels.close(), () => conversation.queue.stop(), () => sharing.peers?.close(), () => plugins.close()];
   shutdown.push((reason) => server.close(reason), () => feed.close(), () => legacyCanvas?.close(), () => storeGuard.dispose(), () => store.close(), () => lock.release());
   let closing: Promise<void> | undefined;
   return {
     ...{ port: listener.port, host: listener.host, httpUrl: listener.httpUrl(), wsUrl: listener.wsUrl(), stateDir: paths.stateDir, configPath: paths.configPath },
-    ...{ tokenPath: auth.generatedToken?.path, authMode: auth.current().mode },
+    ...{ tokenPath: auth.generatedToken?.path, authMode: auth.current().mode, tlsFingerprint: tls?.fingerprint },
     async queueIdle() {
       await conversation.queue.idle();
       await channels.outboxIdle();

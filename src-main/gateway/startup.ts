@@ -5,8 +5,9 @@ import { formatConfig, loadConfigFile, resolveConfigPaths, writeConfigAtomic, ty
 import type { ResolvedConfig } from '../config/resolve.js';
 import { createLogger, type Logger, type LoggingSettings } from '../logging/index.js';
 import { createModelSetupReporter, describeModelSetup, type ModelSetup } from '../agents/model-setup.js';
-import type { NodesRuntime } from '../nodes/runtime-types.js';
+import type { LegacyCanvasListener, NodesRuntime } from '../nodes/runtime-types.js';
 import { installEarlyPluginCheck } from './plugin-wiring.js';
+import { StartupError } from './listener.js';
 import type { StartGatewayOptions } from './start-types.js';
 import { loadStorageBackend } from '../plugins/storage-loader.js';
 import { MIGRATIONS } from '../store/migrations/index.js';
@@ -26,7 +27,18 @@ export function loadStartupConfig(opts: StartGatewayOptions, env: NodeJS.Process
   const loaded = loadConfigFile(paths.configPath, env, { legacyConfigPath: paths.legacyConfigPath });
   removeEarlyCheck();
   if (!loaded.ok) throw loaded.error;
+  assertLocalMode(loaded.resolved.gateway);
   return { paths, loaded, starterConfigWritten };
+}
+
+/**
+ * `gateway.mode: "remote"` means this machine uses a gateway elsewhere: starting one here as well would
+ * split the user's sessions and channels between two gateways, so it is refused with the way out.
+ */
+export function assertLocalMode(gateway: Pick<ResolvedConfig['gateway'], 'mode' | 'remote'>): void {
+  if (gateway.mode !== 'remote') return;
+  const where = gateway.remote?.url ? `the gateway at ${gateway.remote.url}` : 'a remote gateway (gateway.remote.url is not set yet)';
+  throw new StartupError(`gateway.mode is "remote": this machine uses ${where} and starts no gateway of its own. To run one here, set gateway.mode to "local" (openclaw config set gateway.mode local).`);
 }
 
 /**
@@ -99,16 +111,17 @@ async function openPluginStore(backend: string, o: { stateDir: string; packageRo
   }
 }
 
-/** The legacy separate canvas port, only when configured (the canvas is always on the gateway port too). */
+/** The legacy separate canvas port, only when configured (the canvas is always on the gateway port too), with the gateway port's TLS. */
 export async function listenLegacyCanvas(
   nodes: Pick<NodesRuntime, 'listenLegacyCanvas'>,
   port: number | undefined,
   host: string,
   log: Logger,
-): Promise<{ close(): Promise<void> } | undefined> {
+  tls?: { cert: string; key: string },
+): Promise<LegacyCanvasListener | undefined> {
   if (!port) return undefined;
   try {
-    return await nodes.listenLegacyCanvas(port, host);
+    return await nodes.listenLegacyCanvas(port, host, tls);
   } catch (err) {
     log.error('could not listen on canvasHost.port; the canvas stays on the gateway port', { port, err: (err as Error).message });
     return undefined;

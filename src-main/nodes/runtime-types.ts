@@ -4,6 +4,7 @@ import type { CanvasServices } from '../agents/tools/types.js';
 import type { BootstrapTokens } from './bootstrap-tokens.js';
 import type { DevicePairing } from './device-pairing.js';
 import type { NodeApprovals } from './node-approvals.js';
+import type { GatewayReach } from './reach.js';
 import type { NodeInfo, NodeRegistry } from './node-registry.js';
 
 /** A node as `node.list` shows it: registry facts plus its approved commands and any pending request. */
@@ -36,11 +37,19 @@ export interface NodesRuntime {
   readonly handshake: NodesHandshakePort;
   listNodes(): Promise<NodeView[]>;
   /** Where a phone can reach this gateway, or why it cannot (loopback only). */
-  reachableUrls(): { urls: string[]; loopbackOnly: boolean };
+  reachableUrls(): GatewayReach;
   /** Node events (`node.event`) go to operators. */
   publishNodeEvent(nodeId: string, event: string, payload: unknown): void;
   /** GET route of the canvas host on the gateway port. */
   canvasRoute(req: IncomingMessage, res: ServerResponse, pathname: string): boolean;
   /** The legacy canvas port (`canvasHost.port`): only the canvas, on its own listener. */
-  listenLegacyCanvas(port: number, host: string): Promise<{ port: number; close(): Promise<void> }>;
+  listenLegacyCanvas(port: number, host: string, tls?: { cert: string; key: string }): Promise<LegacyCanvasListener>;
+}
+
+/** The legacy canvas port while it listens. */
+export interface LegacyCanvasListener {
+  port: number;
+  /** Serves a renewed certificate to new connections (TLS only). */
+  renewTls(tls: { cert: string; key: string }): void;
+  close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { join } from 'node:path';
 import type { ConnectParams } from '../../src-shared/protocol/index.js';
 import type { CanvasServices } from '../agents/tools/types.js';
@@ -10,6 +11,7 @@ import { CANVAS_CSP, CanvasHost } from './canvas-host.js';
 import { DevicePairing } from './device-pairing.js';
 import { NodeApprovals, type NodeCommandPolicy } from './node-approvals.js';
 import { NodeInvokeError, NodeRegistry } from './node-registry.js';
+import type { GatewayReach } from './reach.js';
 import type { NodesRuntime } from './runtime-types.js';
 
 export type { NodesRuntime, NodeView, NodesHandshakePort } from './runtime-types.js';
@@ -32,7 +34,7 @@ export interface NodeConnectionsPort {
 
 export interface NodesRuntimeDeps {
   /** Where a phone can reach this gateway, or why it cannot (loopback only). */
-  reachableUrls(): { urls: string[]; loopbackOnly: boolean };
+  reachableUrls(): GatewayReach;
   store: Store;
   publish(event: string, payload: unknown): void;
   connections: NodeConnectionsPort;
@@ -152,13 +154,14 @@ export async function createNodesRuntime(deps: NodesRuntimeDeps): Promise<NodesR
         }),
     },
     canvasRoute,
-    async listenLegacyCanvas(port, host) {
-      const server = createServer((req, res) => {
+    async listenLegacyCanvas(port, host, tls) {
+      const onRequest = (req: IncomingMessage, res: ServerResponse) => {
         const pathname = new URL(req.url ?? '/', 'http://canvas.invalid').pathname;
         if ((req.method === 'GET' || req.method === 'HEAD') && canvasRoute(req, res, pathname)) return;
         res.writeHead(404, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
         res.end(JSON.stringify({ ok: false, error: { type: 'not_found', message: 'this port only serves /__openclaw__/canvas/' } }));
-      });
+      };
+      const server = tls ? createTlsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, onRequest) : createServer(onRequest);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen({ port, host, exclusive: true }, () => resolve());
@@ -166,6 +169,9 @@ export async function createNodesRuntime(deps: NodesRuntimeDeps): Promise<NodesR
       const addr = server.address();
       return {
         port: typeof addr === 'object' && addr ? addr.port : port,
+        renewTls(next) {
+          if (tls) (server as unknown as import('node:tls').Server).setSecureContext({ cert: next.cert, key: next.key, minVersion: 'TLSv1.2' });
+        },
         close: () =>
           new Promise<void>((resolve) => {
             server.close(() => resolve());

@@ -34,6 +34,8 @@ export const RELOAD_RULES: ReadonlyArray<ReloadRule> = [
   { prefix: 'gateway.http', kind: 'hot' },
   { prefix: 'gateway.nodes', kind: 'hot' },
   { prefix: 'gateway.remote', kind: 'none' },
+  { prefix: 'gateway.trustedProxies', kind: 'hot' },
+  { prefix: 'gateway.publicUrl', kind: 'hot' },
   { prefix: 'channels', kind: 'hot' },
   { prefix: 'agents', kind: 'hot' },
   { prefix: 'defaultAgentId', kind: 'hot' },

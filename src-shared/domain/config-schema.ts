@@ -126,6 +126,13 @@ export const GatewayConfigSchema = Obj(
         { description: 'TLS for the gateway port.' },
       ),
     ),
+    trustedProxies: Opt(
+      Type.Array(Type.String({ pattern: '^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$', title: 'an IP address or CIDR (127.0.0.1, 10.0.0.0/8, fd00::/8)' }), {
+        description:
+          'Reverse proxies (addresses or CIDRs, e.g. 127.0.0.1 or 10.0.0.0/8) whose X-Forwarded-For or Forwarded header names the client, for rate limits, pairing and the loopback rules. From any other address those headers are ignored.',
+      }),
+    ),
+    publicUrl: Opt(Str('The address other machines reach this gateway at (wss://… through a reverse proxy, Tailscale Serve or a tunnel); setup codes for phones carry it.', { pattern: '^wss?://', title: 'a ws:// or wss:// URL' })),
     remote: Opt(
       Obj(
         {

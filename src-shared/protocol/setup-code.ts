@@ -1,4 +1,5 @@
 import { fromBase64Url, toBase64Url } from './device-auth.js';
+import { formatFingerprint } from './tls-fingerprint.js';
 
 /**
  * The setup code a phone scans (`openclaw qr`, `device.pair.setupCode`): base64url JSON with the
@@ -11,6 +12,8 @@ export interface SetupPayload {
   expiresAtMs: number;
   /** The gateway's browser node page for phones, when the gateway can tell where a phone reaches it. */
   pageUrl?: string;
+  /** SHA-256 fingerprint of the self-signed certificate `url` serves (`wss://`), for the device to pin. */
+  tlsFingerprint?: string;
 }
 
 /** A malformed setup code. */
@@ -44,5 +47,14 @@ export function decodeSetupCode(code: string): SetupPayload {
     bootstrapToken: p.bootstrapToken,
     expiresAtMs: Number(p.expiresAtMs ?? 0),
     ...(typeof p.pageUrl === 'string' ? { pageUrl: p.pageUrl } : {}),
+    ...(p.tlsFingerprint !== undefined ? { tlsFingerprint: setupFingerprint(p.tlsFingerprint) } : {}),
   };
+}
+
+function setupFingerprint(value: unknown): string {
+  try {
+    return formatFingerprint(String(value));
+  } catch {
+    throw new SetupCodeError('setup code has a malformed tlsFingerprint');
+  }
 }

@@ -45,6 +45,7 @@ export async function runGatewayForeground(opts: GatewayRunOptions): Promise<voi
           `OpenClaw gateway listening on ${running.wsUrl} (pid ${process.pid})`,
           `Control UI: ${running.httpUrl}`,
           `Auth: ${running.authMode}${running.tokenPath ? ` (token in ${running.tokenPath})` : ''}`,
+          ...(running.tlsFingerprint ? [`TLS fingerprint (SHA-256): ${running.tlsFingerprint}`] : []),
           `Config: ${running.configPath}`,
           '',
         ].join('\n'),

@@ -20,6 +20,8 @@ interface SavedNodeAuth {
   deviceId: string;
   url: string;
   token: string;
+  /** The certificate pin the setup code carried (a self-signed gateway), kept for every reconnect. */
+  tlsFingerprint?: string;
 }
 
 function authFile(stateDir: string): string {
@@ -98,7 +100,7 @@ export async function runNodeHost(opts: NodeRunOptions): Promise<void> {
   } catch {
     saved = undefined;
   }
-  let bootstrap: { url: string; token: string } | undefined;
+  let bootstrap: { url: string; token: string; tlsFingerprint?: string } | undefined;
   if (opts.pair) {
     let payload;
     try {
@@ -106,10 +108,12 @@ export async function runNodeHost(opts: NodeRunOptions): Promise<void> {
     } catch (err) {
       throw new CliError((err as Error).message);
     }
-    bootstrap = { url: opts.url ?? payload.url, token: payload.bootstrapToken };
+    const url = opts.url ?? payload.url;
+    bootstrap = { url, token: payload.bootstrapToken, ...(payload.tlsFingerprint && url === payload.url ? { tlsFingerprint: payload.tlsFingerprint } : {}) };
   }
   const target = resolveTarget(opts);
   const url = bootstrap?.url ?? opts.url ?? saved?.url ?? target.url;
+  const tlsFingerprint = opts.tlsFingerprint ?? (bootstrap ? bootstrap.tlsFingerprint : url === saved?.url ? saved.tlsFingerprint : target.tlsFingerprint);
   if (!bootstrap && !saved && !target.token) throw new CliError('not paired yet: run `openclaw qr` on the gateway and then `openclaw node run --pair <setup code>`');
   const allowRun = (opts.allowRun ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const commands = commandsFor(allowRun, paths.stateDir);
@@ -139,10 +143,11 @@ export async function runNodeHost(opts: NodeRunOptions): Promise<void> {
         client: { id: 'node-host', mode: 'node', version: VERSION, platform: process.platform, displayName: opts.name ?? hostname() },
         caps: ['device', 'system'],
         commands: Object.keys(commands),
+        tlsFingerprint,
       }), stop.signal);
       const token = client.hello.auth.deviceToken;
       if (token) {
-        saved = { deviceId: device.deviceId, url, token };
+        saved = { deviceId: device.deviceId, url, token, ...(tlsFingerprint ? { tlsFingerprint } : {}) };
         save(file, saved);
       }
       bootstrap = undefined;

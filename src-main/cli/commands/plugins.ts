@@ -10,7 +10,8 @@ import { initialRecord } from '../../plugins/registry.js';
 import { installPlugin, uninstallPlugin } from '../../plugins/install.js';
 import { staticChannelChecker, staticChannelProviders } from '../../plugins/static-check.js';
 import type { PluginRecord, PluginsConfig } from '../../plugins/types.js';
-import { connectCli, resolveTarget, type GlobalOptions } from '../connect.js';
+import { connectCli, type GlobalOptions } from '../connect.js';
+import { resolveConfigPaths } from '../../config/paths.js';
 import { GatewayCallError, GatewayConnectionError, type GatewayClient } from '../gateway-client.js';
 import { CliError, printJson } from '../output.js';
 import { table } from './devices.js';
@@ -26,7 +27,7 @@ export function bundledExtensionsDir(): string {
 
 
 function localContext(opts: Opts) {
-  const { paths } = resolveTarget(opts);
+  const paths = resolveConfigPaths({ profile: opts.profile });
   const parsed = parseConfigText(readConfigText(paths.configPath));
   const config = parsed.ok ? (parsed.value as { plugins?: PluginsConfig; channels?: Record<string, unknown> }) : {};
   return { paths, plugins: config.plugins ?? {}, channels: config.channels, bundledDir: bundledExtensionsDir() };
@@ -162,7 +163,7 @@ export async function pluginsSetEnabled(id: string, enabled: boolean, opts: Opts
     async (c) => (await c.call<MethodResult<'plugins.enable'>>(enabled ? 'plugins.enable' : 'plugins.disable', { id })).plugin,
     () => {
       if (!offlineRecords(opts).some((r) => r.id === id)) throw new CliError(`unknown plugin "${id}" (openclaw plugins list shows what is installed)`);
-      const { paths } = resolveTarget(opts);
+      const paths = resolveConfigPaths({ profile: opts.profile });
       editConfigFile(paths.configPath, process.env, (c) => {
         const plugins = { ...c.plugins, entries: { ...c.plugins?.entries, [id]: { ...c.plugins?.entries?.[id], enabled } } };
         if (enabled && plugins.deny?.includes(id)) plugins.deny = plugins.deny.filter((d) => d !== id);

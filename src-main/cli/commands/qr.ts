@@ -1,5 +1,5 @@
 import type { MethodResult } from '../../../src-shared/protocol/index.js';
-import { callOnce, type GlobalOptions } from '../connect.js';
+import { callOnce, resolveTarget, type GlobalOptions } from '../connect.js';
 import { printJson, terminalQr } from '../output.js';
 
 /**
@@ -9,8 +9,11 @@ import { printJson, terminalQr } from '../output.js';
  */
 export async function runQr(opts: Omit<GlobalOptions, 'url'> & { json?: boolean; payloadUrl?: string }): Promise<void> {
   // The CLI itself connects to the gateway of this state dir (OPENCLAW_GATEWAY_URL/PORT, its lock); `payloadUrl` is for the device.
+  // In remote mode the address this computer uses (gateway.remote.url) is the public one: the phone gets it too.
   const { payloadUrl, ...conn } = opts;
-  const r = await callOnce<MethodResult<'device.pair.setupCode'>>(conn, 'device.pair.setupCode', payloadUrl ? { url: payloadUrl } : {});
+  const target = resolveTarget(conn);
+  const url = payloadUrl ?? (target.remote ? target.url : undefined);
+  const r = await callOnce<MethodResult<'device.pair.setupCode'>>(conn, 'device.pair.setupCode', url ? { url } : {});
   if (opts.json) return printJson(r);
   const qr = await terminalQr(r.pairingPageUrl ?? r.setupCode);
   const page = r.pairingPageUrl

@@ -19,6 +19,7 @@ export async function runStatus(opts: GlobalOptions & { json?: boolean; all?: bo
   const lines = [
     `Gateway: ${s.ok ? 'running' : s.config.hotReloadStatus === 'invalid' ? 'running, config invalid' : 'running, not healthy'} at ${s.gateway.url} (bind ${s.gateway.bind}, auth ${s.gateway.authMode}), version ${s.version}, up ${duration(s.uptimeMs)}`,
     `Control UI: ${s.gateway.controlUiUrl ?? '-'}`,
+    ...(s.gateway.tls ? [`TLS: ${s.gateway.tls.source === 'generated' ? 'self-signed certificate' : 'certificate from gateway.tls.certPath'}, valid until ${s.gateway.tls.notAfter.slice(0, 10)}`, `TLS fingerprint (SHA-256): ${s.gateway.tls.fingerprint}`] : []),
     `Connections: ${s.connections.total} (${s.connections.operators} operators, ${s.connections.nodes} nodes)`,
     ...configReloadLines(s.config),
     `Agents: ${s.agents.map((a) => `${a.agentId}${a.isDefault ? ' (default)' : ''}`).join(', ')}`,

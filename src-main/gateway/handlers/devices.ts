@@ -4,6 +4,7 @@ import type { PairingCaller } from '../../nodes/device-pairing.js';
 import type { NodesRuntime } from '../../nodes/runtime-types.js';
 import type { CallContext, Handlers } from '../dispatcher.js';
 import { InvalidRequestError } from '../errors.js';
+import { pinFor } from '../../nodes/reach.js';
 import { nodePageUrl } from '../node-page.js';
 
 export const callerOf = (ctx: CallContext): PairingCaller => ({ scopes: ctx.scopes, deviceId: ctx.deviceId, role: ctx.role, connId: ctx.connId });
@@ -38,7 +39,8 @@ export function deviceHandlers(nodes: Pick<NodesRuntime, 'devices' | 'bootstrap'
       }
       const { token, expiresAtMs } = nodes.bootstrap.issue();
       const pageUrl = nodePageUrl(urls[0]!);
-      const setupCode = encodeSetupCode({ url: urls[0]!, urls, bootstrapToken: token, expiresAtMs, pageUrl });
+      const pin = pinFor(urls[0]!, reach);
+      const setupCode = encodeSetupCode({ url: urls[0]!, urls, bootstrapToken: token, expiresAtMs, pageUrl, ...(pin ? { tlsFingerprint: pin } : {}) });
       return { setupCode, url: urls[0]!, urls, expiresAtMs, pairingPageUrl: nodePageUrl(urls[0]!, setupCode) };
     },
   };

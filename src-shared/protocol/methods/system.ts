@@ -104,6 +104,8 @@ export const StatusSchema = Type.Object({
     url: Type.String(),
     authMode: Type.String(),
     controlUiUrl: Type.Optional(Type.String()),
+    /** The port serves TLS with this certificate; clients pin `fingerprint` (SHA-256) when no authority vouches for it. */
+    tls: Type.Optional(Type.Object({ fingerprint: Type.String(), source: Type.Union([Type.Literal('files'), Type.Literal('generated')]), notAfter: Type.String() })),
   }),
   connections: Type.Object({ total: Type.Integer(), operators: Type.Integer(), nodes: Type.Integer() }),
   config: ConfigReloadStatusSchema,

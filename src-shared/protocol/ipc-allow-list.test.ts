@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IPC_CHANNELS } from '../src-shared/protocol/ipc.js';
-import { isAllowedMethod, isOpenClawChannel, isValidEventName } from './allow-list.js';
+import { IPC_CHANNELS } from './ipc.js';
+import { isAllowedMethod, isOpenClawChannel, isValidEventName } from './ipc-allow-list.js';
 
 describe('isAllowedMethod', () => {
   it.each([
