@@ -4,7 +4,7 @@ import { formatUptime, summarizeHealth } from './health-summary.js';
 describe('summarizeHealth', () => {
   it('reads ok, reload status and ts from health', () => {
     const s = summarizeHealth({ health: { ok: true, ts: 99, configReload: { hotReloadStatus: 'ok' } }, now: 0 });
-    expect(s).toEqual({ ok: true, uptimeMs: undefined, version: undefined, configReload: 'ok', checkedAt: 99, noModel: undefined });
+    expect(s).toEqual({ ok: true, uptimeMs: undefined, version: undefined, configReload: 'ok', checkedAt: 99, noModel: undefined, cluster: undefined });
   });
 
   it('ages the health uptime by the time since it arrived', () => {
@@ -60,4 +60,15 @@ describe('formatUptime', () => {
     [3_720_000, '1h 2m'],
     [93_784_000, '1d 2h 3m'],
   ])('%j → %s', (ms, text) => expect(formatUptime(ms)).toBe(text));
+
+  it('says the role and the peers where gateways share a database', () => {
+    const cluster = { instanceId: 'a', role: 'standby', live: true, peers: [{ instanceId: 'b', host: 'db-b', port: 18789, pid: 42, role: 'primary', alive: true, seenAgoMs: 400 }] };
+    expect(summarizeHealth({ health: { ok: true, cluster }, now: 0 }).cluster).toBe(
+      'standby (serves clients and turns; takes the channels over if the primary goes) · peer db-b:18789 (pid 42) primary, seen 0.4 s ago',
+    );
+    const alone = { ...cluster, role: 'primary', live: false, peers: [{ ...cluster.peers[0]!, alive: false }] };
+    expect(summarizeHealth({ health: { cluster: alone }, now: 0 }).cluster).toBe(
+      'primary (runs the chat channels) · peer db-b:18789 (pid 42) gone, seen 0.4 s ago · not in touch with the database: another gateway may take over',
+    );
+  });
 });

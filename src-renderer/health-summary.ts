@@ -1,3 +1,4 @@
+import { describeCluster, type ClusterFacts } from '../src-shared/domain/cluster-text.js';
 /** What the health panel shows, picked tolerantly out of `health`, `status` and `hello-ok`. */
 export interface HealthSummary {
   ok: boolean | undefined;
@@ -8,6 +9,8 @@ export interface HealthSummary {
   checkedAt: number | undefined;
   /** Set while an agent has no usable model: what `health.models` says is wrong, with the fix. */
   noModel: string | undefined;
+  /** Where gateways share one database: this one's role and its peers, in words. */
+  cluster: string | undefined;
 }
 
 export interface HealthInputs {
@@ -49,6 +52,11 @@ function describeNoModel(v: unknown): string | undefined {
   return text || 'No model is set up, so the agent cannot answer.';
 }
 
+function describeClusterField(v: unknown): string | undefined {
+  if (!v || typeof v !== 'object' || typeof field(v, 'role') !== 'string' || !Array.isArray(field(v, 'peers'))) return undefined;
+  return describeCluster(v as ClusterFacts);
+}
+
 const aged = (ms: number | undefined, at: number | undefined, now: number) =>
   ms === undefined ? undefined : ms + Math.max(0, now - (at ?? now));
 
@@ -68,6 +76,7 @@ export function summarizeHealth({ health, status, hello, helloAt, healthAt, now 
     configReload: describeReload(field(health, 'configReload')),
     checkedAt: num(field(health, 'ts')),
     noModel: describeNoModel(field(health, 'models')),
+    cluster: describeClusterField(field(health, 'cluster')),
   };
 }
 

@@ -41,6 +41,12 @@ export function HealthPanel({ summary, error, onRefresh }: HealthPanelProps) {
           <dd data-testid="health-version">{summary.version ?? '—'}</dd>
           <dt>Config reload</dt>
           <dd data-testid="health-config-reload">{summary.configReload ?? '—'}</dd>
+          {summary.cluster ? (
+            <>
+              <dt>Role</dt>
+              <dd data-testid="health-cluster">{summary.cluster}</dd>
+            </>
+          ) : null}
         </dl>
       ) : error ? null : (
         <p className="muted">Loading…</p>

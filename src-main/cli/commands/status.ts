@@ -1,5 +1,6 @@
 import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import { callOnce, resolveTarget, type GlobalOptions } from '../connect.js';
+import { describeCluster } from '../../../src-shared/domain/cluster-text.js';
 import { CliError, printJson } from '../output.js';
 import { configReloadLines, duration, modelLines } from './health.js';
 import { loadConfigFile } from '../../config/index.js';
@@ -47,10 +48,7 @@ export async function runStatus(opts: GlobalOptions & { json?: boolean; all?: bo
 
 /** Gateways sharing the database: `Role: primary (runs the chat channels) · peer gw-b standby, seen 0.4 s ago`. */
 export function clusterLines(c: MethodResult<'status'>['cluster']): string[] {
-  if (!c) return [];
-  const role = c.role === 'primary' ? 'primary (runs the chat channels)' : `${c.role} (serves clients and turns; takes the channels over if the primary goes)`;
-  const peers = c.peers.map((p) => `peer ${p.host}${p.port ? `:${p.port}` : ''} (pid ${p.pid}) ${p.alive ? p.role : 'gone'}, seen ${(p.seenAgoMs / 1000).toFixed(1)} s ago`);
-  return [`Role: ${[role, ...peers].join(' · ')}${c.live ? '' : ' · not in touch with the database: another gateway may take over'}`];
+  return c ? [`Role: ${describeCluster(c)}`] : [];
 }
 
 /** With the gateway down, the config file it would start with: its path, and why it is invalid (every problem, in full). */
