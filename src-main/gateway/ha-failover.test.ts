@@ -119,7 +119,6 @@ describe.skipIf(skipReason)('two gateways on one PostgreSQL behind HAProxy', () 
         const killedAt = Date.now();
     primary.child.kill('SIGKILL');
     await primary.exited;
-    const sentWhenDead = replies().length;
     await posting;
 
     // The standby takes the channel over (the dead one's lease connection is gone from the server) and answers the rest.
@@ -156,15 +155,13 @@ describe.skipIf(skipReason)('two gateways on one PostgreSQL behind HAProxy', () 
       expect(new Set(texts).size).toBe(texts.length);
     }
     viaStandby.close();
-    // Sending is at least once: a reply the dead gateway had handed to Telegram but not yet recorded as sent
-    // (in flight at the instant of the kill, at most one per chat) goes out again. Nothing else is sent twice.
-    const counts = new Map<string, number[]>();
-    replies().forEach((m, i) => counts.set(m.text, [...(counts.get(m.text) ?? []), i]));
-    const twice = [...counts.entries()].filter(([, at]) => at.length > 1);
-    for (const [, at] of twice) {
-      expect(at.length).toBe(2);
-      expect(at[0]).toBeLessThan(sentWhenDead);
-    }
+    // Sending is at least once: a reply handed to Telegram whose success was not recorded (in flight at the
+    // instant of the kill, or its answer lost on a loaded machine) goes out again. Never more than twice, and
+    // at most a few: one per chat.
+    const counts = new Map<string, number>();
+    for (const m of replies()) counts.set(m.text, (counts.get(m.text) ?? 0) + 1);
+    const twice = [...counts.entries()].filter(([, n]) => n > 1);
+    expect(twice.every(([, n]) => n === 2)).toBe(true);
     expect(twice.length).toBeLessThanOrEqual(USERS);
     expect(replies().length).toBe(total + twice.length);
 
