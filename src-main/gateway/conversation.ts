@@ -132,7 +132,7 @@ export function createConversation(deps: ConversationDeps) {
     ...chatHandlers(chatDeps),
     ...agentHandlers(chatDeps),
     ...sessionHandlers({ ...chatDeps, emit: deps.emit, compact: (key) => processor.compact(key) }),
-    ...modelAndToolHandlers({ config: deps.config, stateDir: deps.stateDir, tools, services }),
+    ...modelAndToolHandlers({ config: deps.config, stateDir: deps.stateDir, tools, services, store: deps.store }),
   };
   /**
    * The entry point for chat channels: route, then enqueue durably. Returns once

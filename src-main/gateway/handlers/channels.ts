@@ -1,3 +1,4 @@
+import { PAIRING_MAX_PENDING, PAIRING_TTL_MS } from '../../../src-shared/domain/access-policy.js';
 import { OperatorScopes, hasScope } from '../../../src-shared/protocol/index.js';
 import type { ChannelsRuntime, SendResult } from '../../channels/runtime-types.js';
 import type { ChannelAccess } from '../../routing/channel-access.js';
@@ -41,7 +42,11 @@ export function channelHandlers(channels: ChannelsRuntime, access: Pick<ChannelA
       await channels.logout(p.channel, p.accountId);
       return { channel: p.channel, accountId: p.accountId ?? 'default', cleared: true };
     },
-    'channels.pairing.list': async (p) => ({ ...(p.channel ? { channel: p.channel } : {}), requests: await access.list(known(p)) }),
+    'channels.pairing.list': async (p) => ({
+      ...(p.channel ? { channel: p.channel } : {}),
+      requests: await access.list(known(p)),
+      limits: { pendingPerAccount: PAIRING_MAX_PENDING, ttlMs: PAIRING_TTL_MS },
+    }),
     'channels.pairing.approve': (p, ctx) => access.approve(known(p), { mayWriteConfig: hasScope(ctx.scopes, OperatorScopes.ADMIN) }),
     'channels.pairing.dismiss': async (p) => access.dismiss(known(p)),
     'web.login.start': (p) => channels.loginStart(p),

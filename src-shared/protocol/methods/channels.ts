@@ -113,7 +113,12 @@ export const channelsPairingListMethod = defineMethod({
   description: 'Pending DM pairing requests (unknown senders waiting for approval).',
   scope: OperatorScopes.PAIRING,
   params: Type.Object({ channel: Opt(Type.String()), accountId: Opt(Type.String()) }, { additionalProperties: false }),
-  result: Type.Object({ channel: Opt(Type.String()), requests: Type.Array(PairingRequestSchema) }),
+  result: Type.Object({
+    channel: Opt(Type.String()),
+    requests: Type.Array(PairingRequestSchema),
+    /** How many requests one account keeps waiting at once (more are ignored), and how long one lives. */
+    limits: Type.Object({ pendingPerAccount: Type.Integer({ minimum: 0 }), ttlMs: Type.Integer({ minimum: 0 }) }),
+  }),
 });
 
 export const channelsPairingApproveMethod = defineMethod({

@@ -29,6 +29,24 @@ export const ChatMessageSchema = Type.Object({
   usage: Type.Optional(Type.Unknown()),
 });
 
+/** What became of a sent message: still waiting for its turn, or taken into the transcript as the entry `consumedByEventId` (its seq). */
+export const ChatInputReceiptSchema = Type.Union([
+  Type.Object({ runId: Type.String(), state: Type.Literal('pending') }),
+  Type.Object({ runId: Type.String(), state: Type.Literal('consumed'), consumedByEventId: Type.String() }),
+]);
+
+export const ChatHistoryResultSchema = Type.Object({
+  sessionKey: Type.String(),
+  sessionId: Type.Union([Type.String(), Type.Null()]),
+  messages: Type.Array(ChatMessageSchema),
+  nextCursor: Type.Optional(Type.String()),
+  /** True when older messages exist (`nextCursor` reads them). */
+  hasMore: Type.Optional(Type.Boolean()),
+  inputReceipts: Type.Optional(Type.Array(ChatInputReceiptSchema)),
+  /** The consumed receipts alone, as older clients read them. */
+  inputConsumptions: Type.Optional(Type.Array(Type.Object({ runId: Type.String(), consumedByEventId: Type.String() }))),
+});
+
 export const chatSendMethod = defineMethod({
   description: 'Send a user message into a session; the reply streams as `chat` events.',
   scope: OperatorScopes.WRITE,
@@ -58,15 +76,16 @@ export const chatHistoryMethod = defineMethod({
       cursor: Type.Optional(Type.String({ maxLength: 64 })),
       /** An earlier transcript of this session, from `sessions.archives`. */
       sessionId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+      /** The agent the key belongs to, when the key is a short one (`main`). */
+      agentId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      /** Keep the page under this many bytes of JSON by leaving out its oldest messages. */
+      maxBytes: Type.Optional(Type.Integer({ minimum: 1024 })),
+      /** Runs (the `chat.send` idempotency keys) to report in `inputReceipts`: still queued, or taken into the transcript. */
+      inputRunIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { minItems: 1, maxItems: 50, uniqueItems: true })),
     },
     { additionalProperties: false },
   ),
-  result: Type.Object({
-    sessionKey: Type.String(),
-    sessionId: Type.Union([Type.String(), Type.Null()]),
-    messages: Type.Array(ChatMessageSchema),
-    nextCursor: Type.Optional(Type.String()),
-  }),
+  result: ChatHistoryResultSchema,
 });
 
 export const chatAbortMethod = defineMethod({

@@ -3,9 +3,18 @@ import { OperatorScopes } from '../scopes.js';
 import { defineMethod } from './define.js';
 
 export const modelsListMethod = defineMethod({
-  description: 'Models configured under models.providers.',
+  description: 'Models configured under models.providers; `defaultModel` is the model the given session or agent answers with.',
   scope: OperatorScopes.READ,
-  params: Type.Object({ view: Type.Optional(Type.String()) }, { additionalProperties: false }),
+  params: Type.Object(
+    {
+      view: Type.Optional(Type.String()),
+      /** Report the model this session answers with (its override, else its agent's). */
+      sessionKey: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+      /** Report the model this agent answers with. */
+      agentId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    },
+    { additionalProperties: false },
+  ),
   result: Type.Object({
     models: Type.Array(
       Type.Object({
