@@ -23,6 +23,7 @@ import { createGatewayPlugins } from './plugin-wiring.js';
 import { createGatewayChannels } from './channels-wiring.js';
 import { createGatewayServer } from './server-wiring.js';
 import type { RunningGateway, StartGatewayOptions } from './start-types.js';
+import { createSessionSubscriptions, subscribedBroadcast } from './session-subscriptions.js';
 
 export { StartupError } from './listener.js';
 export type { LocalClient } from './local-client.js';
@@ -89,10 +90,11 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   });
   channels.connect({ inbound: async (msg, o) => ({ duplicate: (await conversation.ingestInbound(msg, o)).duplicate }), policy: access });
 
+  const subscriptions = createSessionSubscriptions();
   const snapshots = await createGatewaySnapshots({ reloader, startedAtMs, store, storeGuard, channels, plugins, modelSetup, ext, listener, auth, connections, paths, starterConfigWritten });
   feed.onHealthChanged((o) => (o.localOnly ? bus.publishLocal : bus.publish)('health', snapshots.health()));
   const dispatcher = createDispatcher(
-    gatewayHandlers({ conversation, channels, access, channelIds, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema() }),
+    gatewayHandlers({ conversation, subscriptions, channels, access, channelIds, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema() }),
   );
   dispatcher.add(pluginHandlers({ plugins: plugins.runtime, configPath: paths.configPath, legacyConfigPath: paths.legacyConfigPath, env, reloadNow }));
   plugins.attach(dispatcher);
@@ -104,7 +106,8 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     pluginRoutes: () => plugins.runtime.registry.routes(),
     isReady: () => ready,
   });
-  bus.attachBroadcast((event, payload) => connections.broadcast(event, payload));
+  bus.attachBroadcast(subscribedBroadcast(subscriptions, () => connections.list()));
+  connections.watch({ onClose: (c) => subscriptions.forget(c.connId) });
   ext.onDispatcher?.(dispatcher);
 
   try {

@@ -68,6 +68,7 @@ export async function readChatHistory(deps: Pick<ChatHandlerDeps, 'store' | 'con
     content: e.content,
     timestamp: e.createdAtMs,
     seq: e.seq,
+    messageId: String(e.seq),
     ...(e.runId ? { runId: e.runId } : {}),
     ...(e.usage ? { usage: e.usage } : {}),
   }));

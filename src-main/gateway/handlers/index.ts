@@ -15,11 +15,16 @@ import { tailLogFile } from './logs.js';
 import { nodeHandlers } from './nodes.js';
 import { systemHandlers } from './system.js';
 import { usageHandlers } from './usage.js';
+import { sessionWatchHandlers } from './session-watch.js';
+import type { SessionListDeps } from './sessions.js';
+import type { SessionSubscriptions } from '../session-subscriptions.js';
 
 /** What the built-in method families are built over. */
 export interface GatewayHandlerDeps {
   /** The conversation's own families (chat, agent, sessions, models, tools). */
-  conversation: { handlers: Handlers };
+  conversation: { handlers: Handlers; queue: SessionListDeps['queue'] };
+  /** Which connections watch which sessions. */
+  subscriptions: SessionSubscriptions;
   channels: ChannelsRuntime;
   access: Pick<ChannelAccess, 'list' | 'approve' | 'dismiss'>;
   /** Every channel id the gateway knows (built in and from plugins), configured or not. */
@@ -41,6 +46,7 @@ export function gatewayHandlers(deps: GatewayHandlerDeps): Handlers {
   const config = configHandlers({ configPath: deps.configPath, env: deps.env, appliedHash: deps.appliedHash, reloadNow: deps.reloadNow, channelsSchema: deps.channelsSchema });
   return {
     ...deps.conversation.handlers,
+    ...sessionWatchHandlers({ store: deps.store, config: deps.config, queue: deps.conversation.queue, subscriptions: deps.subscriptions }),
     ...channelHandlers(deps.channels, deps.access, deps.channelIds),
     ...deviceHandlers(deps.nodes),
     ...nodeHandlers(deps.nodes),

@@ -16,7 +16,7 @@ export function modelAndToolHandlers(deps: ToolInvokeDeps & { store: Pick<Store,
           ref: `${provider}/${m.id}`,
           provider,
           api: p.api ?? (provider === 'anthropic' ? 'anthropic-messages' : 'openai-completions'),
-          ...(m.name ? { name: m.name } : {}),
+          name: m.name ?? m.id,
           ...(m.contextWindow ? { contextWindow: m.contextWindow } : {}),
           ...(m.maxTokens ? { maxTokens: m.maxTokens } : {}),
         })),
@@ -36,6 +36,19 @@ export function modelAndToolHandlers(deps: ToolInvokeDeps & { store: Pick<Store,
       }
       const defaultModel = override ?? primary;
       return { models, ...(defaultModel ? { defaultModel } : {}) };
+    },
+    'models.authStatus': (params) => {
+      const cfg = deps.config();
+      if (params.agentId && !cfg.agents.entries[params.agentId]) throw new InvalidRequestError(`unknown agent "${params.agentId}"`, { code: 'UNKNOWN_AGENT' });
+      const providers = Object.entries(cfg.models?.providers ?? {}).map(([provider, p]) => ({
+        provider,
+        authProvider: provider,
+        displayName: provider,
+        status: typeof p.apiKey === 'string' && p.apiKey.trim() ? ('static' as const) : ('missing' as const),
+        profiles: [],
+        models: (p.models ?? []).map((m) => `${provider}/${m.id}`),
+      }));
+      return { ts: Date.now(), providers };
     },
     'tools.invoke': (params) => invokeTool(deps, params),
   };

@@ -1,11 +1,12 @@
 import { parseSessionKey } from '../../../src-shared/domain/session-key.js';
 import { textOf } from '../../sessions/transcript-messages.js';
 import { GLOBAL_SESSION_KEY } from '../../../src-shared/domain/session-key.js';
-import { SESSIONS_LIST_MAX_LIMIT } from '../../../src-shared/protocol/index.js';
+import { SESSIONS_LIST_MAX_LIMIT, type MethodParams, type MethodResult } from '../../../src-shared/protocol/index.js';
 import type { SessionRecord, Store } from '../../store/types.js';
 import type { Handlers } from '../dispatcher.js';
 import { InvalidRequestError } from '../errors.js';
 import { resolveClientSessionKey, type ChatHandlerDeps } from './chat.js';
+import { sessionDefaults } from './session-defaults.js';
 import { randomUUID } from 'node:crypto';
 
 export interface SessionHandlerDeps extends ChatHandlerDeps {
@@ -52,6 +53,35 @@ function row(s: SessionRecord, running: boolean) {
   };
 }
 
+/** A session as `sessions.list` and `sessions.describe` show it, with the derived title and last message when asked for. */
+export async function presentSession(store: Store, s: SessionRecord, running: boolean, opts: { includeDerivedTitles?: boolean; includeLastMessage?: boolean }) {
+  return {
+    ...row(s, running),
+    ...(opts.includeDerivedTitles ? optional('derivedTitle', await deriveTitle(store, s.sessionId)) : {}),
+    ...(opts.includeLastMessage ? optional('lastMessagePreview', s.lastPreview) : {}),
+  };
+}
+
+/** `sessions.list`: a page of sessions, most recently active first, filtered as the parameters ask. */
+/** What listing sessions reads: the store, the config, and which sessions are answering now. */
+export type SessionListDeps = Pick<ChatHandlerDeps, 'store' | 'config'> & { queue: Pick<ChatHandlerDeps['queue'], 'isRunning'> };
+
+export async function listSessions(deps: SessionListDeps, params: MethodParams<'sessions.list'>): Promise<MethodResult<'sessions.list'>> {
+  const limit = Math.min(params.limit ?? 100, SESSIONS_LIST_MAX_LIMIT);
+  const { sessions, total } = await deps.store.sessions.list({ agentId: params.agentId, search: params.search, limit, offset: params.offset });
+  const configured = deps.config().agents.entries;
+  const keep = (s: SessionRecord) =>
+    !(params.includeGlobal === false && s.sessionKey === GLOBAL_SESSION_KEY) &&
+    !(params.includeUnknown === false && s.sessionKey === 'unknown') &&
+    !(params.configuredAgentsOnly && s.sessionKey !== GLOBAL_SESSION_KEY && !configured[s.agentId]) &&
+    // No session here is started by another one, so a spawnedBy filter matches none.
+    params.spawnedBy === undefined;
+  const kept = sessions.filter(keep);
+  let rows = await Promise.all(kept.map((s) => presentSession(deps.store, s, deps.queue.isRunning(s.sessionKey), params)));
+  if (params.kinds?.length) rows = rows.filter((r) => params.kinds!.includes(r.kind));
+  return { sessions: rows, count: rows.length, total: total - (sessions.length - kept.length), defaults: sessionDefaults(deps.config(), params.agentId && deps.config().agents.entries[params.agentId] ? params.agentId : undefined) };
+}
+
 /** `sessions.*`: list, preview, patch, reset, delete, archives, compact. */
 export function sessionHandlers(deps: SessionHandlerDeps): Handlers {
   const mustGet = async (raw: string) => {
@@ -61,27 +91,7 @@ export function sessionHandlers(deps: SessionHandlerDeps): Handlers {
     return s;
   };
   return {
-    'sessions.list': async (params) => {
-      const limit = Math.min(params.limit ?? 100, SESSIONS_LIST_MAX_LIMIT);
-      const { sessions, total } = await deps.store.sessions.list({ agentId: params.agentId, search: params.search, limit, offset: params.offset });
-      const configured = deps.config().agents.entries;
-      const keep = (s: SessionRecord) =>
-        !(params.includeGlobal === false && s.sessionKey === GLOBAL_SESSION_KEY) &&
-        !(params.includeUnknown === false && s.sessionKey === 'unknown') &&
-        !(params.configuredAgentsOnly && s.sessionKey !== GLOBAL_SESSION_KEY && !configured[s.agentId]) &&
-        // No session here is started by another one, so a spawnedBy filter matches none.
-        params.spawnedBy === undefined;
-      const kept = sessions.filter(keep);
-      let rows = await Promise.all(
-        kept.map(async (s) => ({
-          ...row(s, deps.queue.isRunning(s.sessionKey)),
-          ...(params.includeDerivedTitles ? optional('derivedTitle', await deriveTitle(deps.store, s.sessionId)) : {}),
-          ...(params.includeLastMessage ? optional('lastMessagePreview', s.lastPreview) : {}),
-        })),
-      );
-      if (params.kinds?.length) rows = rows.filter((r) => params.kinds!.includes(r.kind));
-      return { sessions: rows, count: rows.length, total: total - (sessions.length - kept.length) };
-    },
+    'sessions.list': (params) => listSessions(deps, params),
     'sessions.preview': async (params) => ({
       previews: await Promise.all(
         params.keys.map(async (raw) => {

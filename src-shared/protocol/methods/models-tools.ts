@@ -31,6 +31,27 @@ export const modelsListMethod = defineMethod({
   }),
 });
 
+export const modelsAuthStatusMethod = defineMethod({
+  description: 'Whether each configured model provider has credentials: `static` (an API key in the config) or `missing`.',
+  scope: OperatorScopes.READ,
+  params: Type.Object({ refresh: Type.Optional(Type.Boolean()), agentId: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }),
+  result: Type.Object({
+    ts: Type.Integer(),
+    providers: Type.Array(
+      Type.Object({
+        provider: Type.String(),
+        authProvider: Type.String(),
+        displayName: Type.String(),
+        status: Type.Union([Type.Literal('static'), Type.Literal('missing')]),
+        /** Sign-in profiles (OAuth and the like): none here, providers use API keys. */
+        profiles: Type.Array(Type.Unknown()),
+        /** The models of this provider the agent may use. */
+        models: Type.Array(Type.String()),
+      }),
+    ),
+  }),
+});
+
 export const ToolInvokeParamsSchema = Type.Object(
   {
     tool: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),

@@ -29,6 +29,20 @@ export const SessionRowSchema = Type.Object({
   lastMessagePreview: Type.Optional(Type.String()),
 });
 
+/** What a chat or a session list starts from: the agent, its main session and the model a turn uses. */
+export const SessionDefaultsSchema = Type.Object({
+  defaultAgentId: Type.String(),
+  agentId: Type.String(),
+  mainKey: Type.String(),
+  mainSessionKey: Type.String(),
+  scope: Type.Union([Type.Literal('per-sender'), Type.Literal('global')]),
+  /** The model id and its provider a turn uses now (a session override, else the agent's primary). */
+  model: Type.Optional(Type.String()),
+  modelProvider: Type.Optional(Type.String()),
+  /** Where a model chosen in a client is kept: on the session. */
+  modelSelectionTarget: Type.Literal('session'),
+});
+
 export const sessionsListMethod = defineMethod({
   description: 'Sessions, most recently active first.',
   scope: OperatorScopes.READ,
@@ -55,7 +69,7 @@ export const sessionsListMethod = defineMethod({
     },
     { additionalProperties: false },
   ),
-  result: Type.Object({ sessions: Type.Array(SessionRowSchema), count: Type.Integer(), total: Type.Integer() }),
+  result: Type.Object({ sessions: Type.Array(SessionRowSchema), count: Type.Integer(), total: Type.Integer(), defaults: SessionDefaultsSchema }),
 });
 
 export const sessionsPreviewMethod = defineMethod({
