@@ -149,6 +149,14 @@ describe('sessions.describe, chat.startup, chat.metadata, models.authStatus', ()
     ]);
   });
 
+  it('health lists each agent\'s most recent sessions and where they are kept (the reference CLI prints them)', async () => {
+    // Health answers from a cache the store refreshes in the background.
+    await expect.poll(async () => (await c.call('health', {})).agents.find((a) => a.agentId === 'main')?.sessions.recent.map((r) => r.key) ?? [], { timeout: 10_000 }).toContain('agent:main:main');
+    const h = await c.call('health', {});
+    expect(h.sessions).toMatchObject({ count: expect.any(Number), path: expect.stringContaining(t.state.stateDir) });
+    expect(h.sessions!.recent[0]).toMatchObject({ key: expect.any(String), updatedAt: expect.any(Number), age: expect.any(Number) });
+  });
+
   it('hello advertises the new methods', async () => {
     const probe = await t.operator();
     expect(probe.hello.features.methods).toEqual(expect.arrayContaining(['agents.list', 'agent.identity.get', 'chat.startup', 'chat.metadata', 'sessions.subscribe', 'sessions.messages.subscribe', 'sessions.describe', 'models.authStatus']));

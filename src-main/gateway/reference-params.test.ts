@@ -65,8 +65,13 @@ describe('sessions.list with the reference parameters', () => {
     expect(plain.sessions[0]).not.toHaveProperty('derivedTitle');
   });
 
-  it('spawnedBy matches no session: none is started by another here', async () => {
+  it('spawnedBy, archived and hasBoard filters match no session here; their negations keep all', async () => {
     expect((await c.call('sessions.list', { spawnedBy: 'agent:main:main' })).sessions).toEqual([]);
+    expect((await c.call('sessions.list', { archived: true })).sessions).toEqual([]);
+    expect((await c.call('sessions.list', { hasBoard: true })).sessions).toEqual([]);
+    const all = (await c.call('sessions.list', {})).sessions.length;
+    expect((await c.call('sessions.list', { archived: 'all', hasBoard: false })).sessions).toHaveLength(all);
+    expect((await c.call('sessions.list', { archived: false })).sessions).toHaveLength(all);
   });
 });
 

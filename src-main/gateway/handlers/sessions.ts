@@ -74,8 +74,10 @@ export async function listSessions(deps: SessionListDeps, params: MethodParams<'
     !(params.includeGlobal === false && s.sessionKey === GLOBAL_SESSION_KEY) &&
     !(params.includeUnknown === false && s.sessionKey === 'unknown') &&
     !(params.configuredAgentsOnly && s.sessionKey !== GLOBAL_SESSION_KEY && !configured[s.agentId]) &&
-    // No session here is started by another one, so a spawnedBy filter matches none.
-    params.spawnedBy === undefined;
+    // No session here is started by another one, archived, or given a dashboard: those filters match none.
+    params.spawnedBy === undefined &&
+    params.archived !== true &&
+    params.hasBoard !== true;
   const kept = sessions.filter(keep);
   let rows = await Promise.all(kept.map((s) => presentSession(deps.store, s, deps.queue.isRunning(s.sessionKey), params)));
   if (params.kinds?.length) rows = rows.filter((r) => params.kinds!.includes(r.kind));

@@ -66,6 +66,10 @@ export const sessionsListMethod = defineMethod({
       includeLastMessage: Type.Optional(Type.Boolean()),
       /** Only sessions started by this session (sub-agent runs); this gateway records none, so the answer is empty. */
       spawnedBy: Type.Optional(Type.String({ maxLength: 512 })),
+      /** `true` lists archived sessions, `"all"` every session, `false` the active ones. Sessions here are never archived (a reset keeps the old transcript under the same session). */
+      archived: Type.Optional(Type.Union([Type.Boolean(), Type.Literal('all')])),
+      /** Only sessions that have (true) or lack (false) a saved dashboard; this gateway keeps no session dashboards. */
+      hasBoard: Type.Optional(Type.Boolean()),
     },
     { additionalProperties: false },
   ),

@@ -20,7 +20,13 @@ export const AgentHealthSchema = Type.Object({
   agentId: Type.String(),
   isDefault: Type.Boolean(),
   heartbeat: Type.Object({ enabled: Type.Boolean(), everySeconds: Type.Optional(Type.Integer()) }),
-  sessions: Type.Object({ count: Type.Integer() }),
+  sessions: Type.Object({
+    count: Type.Integer(),
+    /** Where the sessions are kept. */
+    path: Type.Optional(Type.String()),
+    /** The most recently active few; `age` in ms. */
+    recent: Type.Array(Type.Object({ key: Type.String(), updatedAt: Type.Integer(), age: Type.Integer() })),
+  }),
 });
 
 /** The state database as health reports it. */
@@ -51,6 +57,8 @@ export const HealthSnapshotSchema = Type.Object({
   defaultAgentId: Type.String(),
   agents: Type.Array(AgentHealthSchema),
   configReload: ConfigReloadStatusSchema,
+  /** The default agent's sessions (as in `agents`). */
+  sessions: Type.Optional(AgentHealthSchema.properties.sessions),
   /** The gateway's own database: false while it cannot serve (file lost, locked, full, damaged). */
   storage: Type.Optional(StorageHealthSchema),
   /** Plugin states; `ok` false (and so health false) only while a critical plugin failed. */
