@@ -89,6 +89,9 @@ test('connects, and a chat message from its composer round-trips through the age
   await composer.fill('hello parity');
   await composer.press('Enter');
   await expect(page.getByText('You said: hello parity').first()).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('live.png') });
+  const live = await page.getByText('You said: hello parity').count();
+  test.info().annotations.push({ type: 'live reply copies', description: String(live) });
   expect(model.calls).toBeGreaterThan(0);
   // After a reload the transcript comes back from the gateway.
   await page.reload();

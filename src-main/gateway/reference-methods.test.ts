@@ -94,7 +94,7 @@ describe('live session subscriptions', () => {
       ['agent:main:main', 'user', 'hello watcher'],
       ['agent:main:main', 'assistant', 'echo: hello watcher'],
     ]);
-    expect(messages[0]).toMatchObject({ runId: 'watch-1', messageId: String(messages[0].messageSeq), message: { messageId: String(messages[0].messageSeq) } });
+    expect(messages[0]).toMatchObject({ runId: 'watch-1', hasActiveRun: true, messageId: String(messages[0].messageSeq), message: { messageId: String(messages[0].messageSeq) } });
     const changed = events.filter((e) => e.event === 'sessions.changed' && e.payload.phase === 'message').map((e) => e.payload.sessionKey);
     expect(new Set(changed)).toEqual(new Set(['agent:main:main', 'agent:main:other']));
 
@@ -157,9 +157,19 @@ describe('sessions.describe, chat.startup, chat.metadata, models.authStatus', ()
     expect(h.sessions!.recent[0]).toMatchObject({ key: expect.any(String), updatedAt: expect.any(Number), age: expect.any(Number) });
   });
 
+  it('system.info reports this host and process, for admins only', async () => {
+    const info = await c.call('system.info', {});
+    expect(info).toMatchObject({ pid: process.pid, nodeVersion: process.version, port: Number(new URL(t.url).port), diskPath: t.state.stateDir });
+    expect(info.cpuCount).toBeGreaterThan(0);
+    expect(info.processMemory.rssBytes).toBeGreaterThan(0);
+    expect(info.diskAvailableBytes).toBeGreaterThan(0);
+    const reader = await t.operator({ scopes: ['operator.read'] });
+    await expect(reader.call('system.info', {})).rejects.toThrow(/operator.admin/);
+  });
+
   it('hello advertises the new methods', async () => {
     const probe = await t.operator();
-    expect(probe.hello.features.methods).toEqual(expect.arrayContaining(['agents.list', 'agent.identity.get', 'chat.startup', 'chat.metadata', 'sessions.subscribe', 'sessions.messages.subscribe', 'sessions.describe', 'models.authStatus']));
+    expect(probe.hello.features.methods).toEqual(expect.arrayContaining(['agents.list', 'agent.identity.get', 'chat.startup', 'chat.metadata', 'sessions.subscribe', 'sessions.messages.subscribe', 'sessions.describe', 'models.authStatus', 'system.info']));
     expect(probe.hello.features.methods).not.toContain('cron.list');
   });
 });

@@ -94,7 +94,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const snapshots = await createGatewaySnapshots({ reloader, startedAtMs, store, storeGuard, channels, plugins, modelSetup, ext, listener, auth, connections, paths, starterConfigWritten });
   feed.onHealthChanged((o) => (o.localOnly ? bus.publishLocal : bus.publish)('health', snapshots.health()));
   const dispatcher = createDispatcher(
-    gatewayHandlers({ conversation, subscriptions, channels, access, channelIds, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema() }),
+    gatewayHandlers({ conversation, subscriptions, channels, access, channelIds, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema(), host: { stateDir: paths.stateDir, startedAtMs, port: () => listener.port } }),
   );
   dispatcher.add(pluginHandlers({ plugins: plugins.runtime, configPath: paths.configPath, legacyConfigPath: paths.legacyConfigPath, env, reloadNow }));
   plugins.attach(dispatcher);

@@ -92,11 +92,11 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
   const history = new HistoryCache(deps.store);
   const chatEvent = (ctx: Ctx, state: string, extra: Record<string, unknown>) =>
     deps.emit('chat', { runId: ctx.run.runId, sessionKey: ctx.sessionKey, agentId: ctx.agentId, seq: ctx.seq++, state, ...extra });
-  /** Transcript entries written by a committed transaction, told to clients watching the session (`sessions.messages.subscribe`). */
+  /** Transcript entries written by a committed transaction, told to clients watching the session (`sessions.messages.subscribe`); the turn is still running (its `chat` final follows). */
   const announce = (ctx: Ctx, sessionId: string, written: { entry: NewTranscriptEntry; seq: number }[]) => {
     for (const { entry, seq } of written) {
       const message = { role: entry.role, content: entry.content, timestamp: entry.createdAtMs, seq, messageId: String(seq), ...(entry.runId ? { runId: entry.runId } : {}) };
-      deps.emit('session.message', { sessionKey: ctx.sessionKey, agentId: ctx.agentId, sessionId, messageSeq: seq, messageId: String(seq), message, ...(entry.runId ? { runId: entry.runId } : {}) });
+      deps.emit('session.message', { sessionKey: ctx.sessionKey, agentId: ctx.agentId, sessionId, messageSeq: seq, messageId: String(seq), message, ...(entry.runId ? { runId: entry.runId } : {}), hasActiveRun: true });
     }
   };
   let agentSeq = 0;

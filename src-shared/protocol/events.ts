@@ -95,6 +95,8 @@ export const EVENTS = {
       messageId: Type.String(),
       message: ChatMessageSchema,
       runId: Type.Optional(Type.String()),
+      /** The session's turn is still running when the entry is written (its `chat` final follows). */
+      hasActiveRun: Type.Boolean(),
     }),
     scope: 'operator.read',
   },

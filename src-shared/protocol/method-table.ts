@@ -58,7 +58,7 @@ import {
   webLoginStartMethod,
   webLoginWaitMethod,
 } from './methods/channels.js';
-import { healthMethod, logsTailMethod, statusMethod, systemPresenceMethod } from './methods/system.js';
+import { healthMethod, logsTailMethod, statusMethod, systemInfoMethod, systemPresenceMethod } from './methods/system.js';
 import { usageCostMethod } from './methods/usage.js';
 import { pluginsDisableMethod, pluginsDoctorMethod, pluginsEnableMethod, pluginsInfoMethod, pluginsListMethod, pluginsRefreshMethod } from './methods/plugins.js';
 
@@ -70,6 +70,7 @@ export const METHODS = {
   health: healthMethod,
   status: statusMethod,
   'system-presence': systemPresenceMethod,
+  'system.info': systemInfoMethod,
   'logs.tail': logsTailMethod,
   'config.get': configGetMethod,
   'config.set': configSetMethod,

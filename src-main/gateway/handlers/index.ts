@@ -14,6 +14,7 @@ import { modelSetupHandlers } from './model-setup.js';
 import { tailLogFile } from './logs.js';
 import { nodeHandlers } from './nodes.js';
 import { systemHandlers } from './system.js';
+import { readSystemInfo } from './system-info.js';
 import { usageHandlers } from './usage.js';
 import { sessionWatchHandlers } from './session-watch.js';
 import type { SessionListDeps } from './sessions.js';
@@ -39,6 +40,8 @@ export interface GatewayHandlerDeps {
   appliedHash(): string;
   reloadNow(): void;
   channelsSchema?(): unknown;
+  /** Where `system.info` reads the port and uptime. */
+  host: { stateDir: string; startedAtMs: number; port(): number | undefined };
 }
 
 /** Every built-in RPC method family, one table. */
@@ -54,6 +57,7 @@ export function gatewayHandlers(deps: GatewayHandlerDeps): Handlers {
     ...config,
     ...modelSetupHandlers({ configPath: deps.configPath, ollamaUrl: deps.env.OPENCLAW_OLLAMA_URL, patchConfig: (params, ctx) => config['config.patch']!(params, ctx) }),
     'logs.tail': (params) => tailLogFile(currentLogFile(), params),
+    'system.info': () => readSystemInfo({ stateDir: deps.host.stateDir, startedAtMs: deps.host.startedAtMs, port: deps.host.port() }),
     ...usageHandlers({ store: deps.store, agentIds: () => Object.keys(deps.config().agents.entries) }),
   };
 }

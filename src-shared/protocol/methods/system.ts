@@ -158,3 +158,32 @@ export const logsTailMethod = defineMethod({
   params: LogsTailParamsSchema,
   result: LogsTailResultSchema,
 });
+
+export const systemInfoMethod = defineMethod({
+  description: 'The gateway host: machine, OS, Node, process uptime and memory, CPUs, load, memory and the disk holding the state directory. Admins only, like the host part of `status`.',
+  scope: OperatorScopes.ADMIN,
+  params: Type.Object({}, { additionalProperties: false }),
+  result: Type.Object({
+    machineName: Type.String(),
+    hostname: Type.String(),
+    platform: Type.String(),
+    release: Type.String(),
+    arch: Type.String(),
+    osLabel: Type.String(),
+    port: Type.Optional(Type.Integer()),
+    nodeVersion: Type.String(),
+    pid: Type.Integer(),
+    /** This gateway process's start, for clients to notice a restart. */
+    processInstanceId: Type.String(),
+    uptimeMs: Type.Integer(),
+    cpuCount: Type.Integer(),
+    cpuModel: Type.Optional(Type.String()),
+    loadAverage: Type.Tuple([Type.Number(), Type.Number(), Type.Number()]),
+    memoryTotalBytes: Type.Integer(),
+    memoryFreeBytes: Type.Integer(),
+    processMemory: Type.Object({ rssBytes: Type.Integer(), heapUsedBytes: Type.Integer(), heapTotalBytes: Type.Integer(), externalBytes: Type.Integer(), arrayBuffersBytes: Type.Integer() }),
+    diskPath: Type.Optional(Type.String()),
+    diskTotalBytes: Type.Optional(Type.Integer()),
+    diskAvailableBytes: Type.Optional(Type.Integer()),
+  }),
+});
