@@ -140,6 +140,12 @@ test.describe('the reference CLI', () => {
     expect(qr.stdout).toContain('Setup code:');
   });
 
+  test('agent runs a turn through this gateway and prints the reply', async () => {
+    const agent = await cli(['agent', '--message', 'hi from the cli', '--agent', 'main']);
+    expect(agent.code, agent.stderr).toBe(0);
+    expect(agent.stdout).toContain('You said: hi from the cli');
+  });
+
   test('methods this gateway does not have get the unknown-method answer', async () => {
     const cron = await cli(['cron', 'list']);
     expect(cron.code).not.toBe(0);

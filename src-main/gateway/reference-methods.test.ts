@@ -121,6 +121,21 @@ describe('sessions.describe, chat.startup, chat.metadata, models.authStatus', ()
     expect(await c.call('sessions.describe', { key: 'nothing-here' })).toEqual({ key: 'agent:main:nothing-here', session: null });
   });
 
+  it("a reply's final event names the transcript entry it was recorded as", async () => {
+    const final = new Promise<any>((resolve) => {
+      const off = c.on((event, p: any) => {
+        if (event === 'chat' && p.runId === 'final-id' && p.state === 'final') {
+          off();
+          resolve(p);
+        }
+      });
+    });
+    await c.call('chat.send', { sessionKey: 'agent:main:ids', message: 'who am I', idempotencyKey: 'final-id' });
+    const f = await final;
+    const last = (await c.call('chat.history', { sessionKey: 'agent:main:ids' })).messages.at(-1)!;
+    expect(f.message).toMatchObject({ messageId: last.messageId, seq: last.seq, content: [{ text: 'echo: who am I' }] });
+  });
+
   it('chat.startup opens a chat: history, session row and defaults in one answer', async () => {
     const r = await c.call('chat.startup', { sessionKey: 'agent:main:main', limit: 80, maxBytes: 262_144 });
     expect(r.messages.at(-1)).toMatchObject({ role: 'assistant', content: [{ text: 'echo: after unsubscribe' }] });

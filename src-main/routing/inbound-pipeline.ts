@@ -315,7 +315,9 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
     });
     announce(ctx, session.sessionId, entries.map((entry, i) => ({ entry, seq: seqs[i]! })));
     if (replied) deps.flushReplies?.();
-    const message = { role: 'assistant', content: [{ type: 'text', text: turn.replyText }], timestamp: now };
+    // The reply as recorded: its identity lets a client put the streamed copy and the transcript's in one place.
+    const lastSeq = last ? seqs[entries.indexOf(last)] : undefined;
+    const message = { role: 'assistant', content: [{ type: 'text', text: turn.replyText }], timestamp: now, ...(lastSeq !== undefined ? { seq: lastSeq, messageId: String(lastSeq) } : {}) };
     if (turn.status === 'ok') chatEvent(ctx, 'final', { message, usage: turn.usage, stopReason: turn.stopReason });
     else if (turn.status === 'aborted') chatEvent(ctx, 'aborted', { message });
     else chatEvent(ctx, 'error', { errorKind: turn.error?.kind === 'rate_limit' || turn.error?.kind === 'timeout' || turn.error?.kind === 'context_length' ? turn.error.kind : turn.status === 'timeout' ? 'timeout' : 'unknown', errorMessage: turn.error?.message ?? 'failed' });
