@@ -1,6 +1,7 @@
 import { expect, test, type Page, type WebSocket } from '@playwright/test';
 import { lastUserText } from '../test-support/fake-model-script.js';
 import { FakeOpenAIServer } from '../test-support/fake-openai.js';
+import { FakeTelegram } from '../test-support/fake-telegram/fake-telegram.js';
 import { startGatewayProcess, type GatewayProcess } from './gateway-process.js';
 import { findReference, runReferenceCli, serveStatic, type ReferenceInstall, type StaticSite } from './reference-client.js';
 
@@ -15,6 +16,8 @@ test.skip(!ref, 'missing' in found ? found.missing : '');
 let gateway: GatewayProcess;
 let model: FakeOpenAIServer;
 let site: StaticSite;
+let telegram: FakeTelegram;
+const FRIEND = { id: 4242, first_name: 'Ada', username: 'ada' };
 let advertised: string[] = [];
 
 test.beforeAll(async () => {
@@ -22,11 +25,14 @@ test.beforeAll(async () => {
   model = new FakeOpenAIServer({ script: (req) => ({ text: `You said: ${lastUserText(req)}` }), chunkDelayMs: 0 });
   await model.start();
   site = await serveStatic(ref.controlUiDir);
+  telegram = await FakeTelegram.start();
+  telegram.api.addUser({ ...FRIEND });
   gateway = await startGatewayProcess({
     config: {
       gateway: { controlUi: { allowedOrigins: [site.origin] } },
       models: { providers: { fake: { baseUrl: `${model.baseUrl}/v1`, apiKey: 'sk-test', api: 'openai-completions', models: [{ id: 'small', name: 'Small' }] } } },
       agents: { defaults: { model: { primary: 'fake/small' } } },
+      channels: { telegram: { botToken: telegram.token, apiRoot: telegram.apiRoot, dmPolicy: 'pairing', allowFrom: [String(FRIEND.id)] } },
     },
   });
 });
@@ -35,6 +41,7 @@ test.afterAll(async () => {
   await gateway?.stop();
   await site?.close();
   await model?.close();
+  await telegram?.close();
 });
 
 interface Failure {
@@ -144,6 +151,24 @@ test.describe('the reference CLI', () => {
     const agent = await cli(['agent', '--message', 'hi from the cli', '--agent', 'main']);
     expect(agent.code, agent.stderr).toBe(0);
     expect(agent.stdout).toContain('You said: hi from the cli');
+  });
+
+  test('message send delivers through the channel (message.action)', async () => {
+    // Telegram lets a bot write only to people who wrote to it first.
+    await telegram.post({ chat: FRIEND.id, from: FRIEND.id, text: 'hi bot' });
+    await telegram.waitUntil(() => (telegram.api.sentTo(FRIEND.id).length ? true : undefined), 15_000, 'the reply to the first message');
+    const sent = await cli(['message', 'send', '--channel', 'telegram', '--target', String(FRIEND.id), '--message', 'hello from the reference cli']);
+    expect(sent.code, sent.stdout + sent.stderr).toBe(0);
+    expect(telegram.api.sentTo(FRIEND.id).map((m) => m.text)).toContain('hello from the reference cli');
+    expect(sent.stdout).toContain('Sent via telegram');
+    // Pairing requests and the accounts they can come from, in the reference's shape.
+    const pairing = await cli(['gateway', 'call', 'channels.pairing.list', '--params', '{}', '--json']);
+    expect(pairing.code, pairing.stderr).toBe(0);
+    expect(JSON.parse(pairing.stdout.slice(pairing.stdout.indexOf('{')))).toMatchObject({
+      requests: [],
+      accounts: [{ channel: 'telegram', channelLabel: 'Telegram', accountId: 'default' }],
+      limits: { pendingPerAccount: 3, ttlMs: 3_600_000 },
+    });
   });
 
   test('methods this gateway does not have get the unknown-method answer', async () => {

@@ -102,6 +102,14 @@ describe('chat.history inputRunIds', () => {
   });
 });
 
+describe('message.action', () => {
+  it('refuses an action no channel here has, and a send without a target, in plain words', async () => {
+    await expect(c.call('message.action', { channel: 'telegram', action: 'react', params: { emoji: '👍' }, idempotencyKey: 'a1' })).rejects.toThrow('Channel telegram does not support action react.');
+    await expect(c.call('message.action', { channel: 'telegram', action: 'send', params: { message: 'hi' }, idempotencyKey: 'a2' })).rejects.toThrow(/needs params.to/);
+    await expect(c.call('message.action', { channel: 'nochannel', action: 'send', params: { to: '1', message: 'hi' }, idempotencyKey: 'a3' })).rejects.toThrow(/unknown channel "nochannel"/);
+  });
+});
+
 describe('models.list for a session or an agent', () => {
   it("reports the agent's model, and a session's override over it", async () => {
     expect((await c.call('models.list', { view: 'configured' })).defaultModel).toBe('fake/small');
@@ -117,5 +125,7 @@ describe('channels.pairing.list', () => {
   it('carries the pairing limits', async () => {
     const r = await c.call('channels.pairing.list', {});
     expect(r.limits).toEqual({ pendingPerAccount: 3, ttlMs: 3_600_000 });
+    // No chat channel is configured here, so no account takes pairing requests.
+    expect(r.accounts).toEqual([]);
   });
 });

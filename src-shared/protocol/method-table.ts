@@ -12,7 +12,7 @@ import {
   sessionsSubscribeMethod,
   sessionsUnsubscribeMethod,
 } from './methods/session-watch.js';
-import { modelsAuthStatusMethod, modelsListMethod, sendMethod, toolsInvokeMethod } from './methods/models-tools.js';
+import { messageActionMethod, modelsAuthStatusMethod, modelsListMethod, sendMethod, toolsInvokeMethod } from './methods/models-tools.js';
 import { modelsSetupDetectMethod, modelsSetupSaveMethod, modelsSetupTestMethod } from './methods/model-setup.js';
 import {
   sessionsArchivesMethod,
@@ -77,6 +77,7 @@ export const METHODS = {
   'config.patch': configPatchMethod,
   'config.schema': configSchemaMethod,
   send: sendMethod,
+  'message.action': messageActionMethod,
   agent: agentMethod,
   'agent.wait': agentWaitMethod,
   'chat.send': chatSendMethod,

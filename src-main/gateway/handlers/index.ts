@@ -27,7 +27,7 @@ export interface GatewayHandlerDeps {
   /** Which connections watch which sessions. */
   subscriptions: SessionSubscriptions;
   channels: ChannelsRuntime;
-  access: Pick<ChannelAccess, 'list' | 'approve' | 'dismiss'>;
+  access: Pick<ChannelAccess, 'list' | 'approve' | 'dismiss' | 'pairingAccounts'>;
   /** Every channel id the gateway knows (built in and from plugins), configured or not. */
   channelIds(): string[];
   nodes: NodesRuntime;

@@ -102,3 +102,30 @@ export const sendMethod = defineMethod({
     to: Type.String(),
   }),
 });
+
+export const messageActionMethod = defineMethod({
+  description: "A message action on a channel, as the reference CLI's `message send` asks for it. `send` delivers `params.message` to `params.to` (or `params.target`) like `send`; channels here support no other action.",
+  scope: OperatorScopes.WRITE,
+  params: Type.Object(
+    {
+      channel: Type.String({ minLength: 1 }),
+      action: Type.String({ minLength: 1 }),
+      params: Type.Record(Type.String(), Type.Unknown()),
+      accountId: Type.Optional(Type.String()),
+      sessionKey: Type.Optional(Type.String()),
+      sessionId: Type.Optional(Type.String()),
+      agentId: Type.Optional(Type.String()),
+      // Who asked, as the reference's agent tools describe it; a client call is the operator's own.
+      reply: Type.Optional(Type.Unknown()),
+      requesterAccountId: Type.Optional(Type.String()),
+      requesterSenderId: Type.Optional(Type.String()),
+      senderIsOwner: Type.Optional(Type.Boolean()),
+      inboundTurnKind: Type.Optional(Type.String()),
+      toolContext: Type.Optional(Type.Unknown()),
+      conversationReadOrigin: Type.Optional(Type.Literal('direct-operator')),
+      idempotencyKey: Type.String({ minLength: 1, maxLength: 256 }),
+    },
+    { additionalProperties: false },
+  ),
+  result: sendMethod.result,
+});
