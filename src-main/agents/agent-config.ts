@@ -43,6 +43,12 @@ function modelRefs(model: unknown): string[] {
   return [];
 }
 
+/** The agent's `provider/model` refs (primary first): its own, else `agents.defaults.model`. */
+export function agentModelRefs(cfg: ResolvedConfig, agentId: string): string[] {
+  const own = modelRefs(cfg.agents.entries[agentId]?.model);
+  return own.length ? own : modelRefs(cfg.agents.defaults?.model);
+}
+
 /** Resolve one agent: per-agent settings over `agents.defaults` over built-in defaults. */
 export function resolveAgentSettings(cfg: ResolvedConfig, agentId: string, stateDir: string): AgentSettings | undefined {
   const entry = cfg.agents.entries[agentId];
@@ -51,14 +57,13 @@ export function resolveAgentSettings(cfg: ResolvedConfig, agentId: string, state
   const isDefault = agentId === cfg.defaultAgentId;
   const configured = entry.workspace ?? (isDefault ? defaults.workspace : undefined);
   const workspace = configured ? resolve(stateDir, expandHome(configured)) : join(stateDir, isDefault ? 'workspace' : `workspace-${agentId}`);
-  const ownModels = modelRefs(entry.model);
   const sandbox = { ...(defaults.sandbox ?? {}), ...(entry.sandbox ?? {}) };
   return {
     agentId,
     name: entry.name ?? agentId,
     isDefault,
     workspace: isAbsolute(workspace) ? workspace : resolve(workspace),
-    modelRefs: ownModels.length ? ownModels : modelRefs(defaults.model),
+    modelRefs: agentModelRefs(cfg, agentId),
     toolPolicy: [cfg.tools ?? {}, entry.tools ?? {}].map((p) => ({ allow: p.allow, deny: p.deny })),
     sandbox: { mode: sandbox.mode, scope: sandbox.scope ?? 'agent', workspaceAccess: sandbox.workspaceAccess ?? (sandbox.mode ? 'none' : 'rw') },
     maxSteps: defaults.maxSteps ?? DEFAULT_MAX_STEPS,

@@ -23,6 +23,8 @@ import { agentHandlers } from './handlers/agent.js';
 import { chatHandlers, resolveClientSessionKey } from './handlers/chat.js';
 import { modelAndToolHandlers } from './handlers/models-tools.js';
 import { sessionHandlers } from './handlers/sessions.js';
+import { chatStartupHandlers } from './handlers/chat-startup.js';
+import { agentDirectoryHandlers } from './handlers/agents.js';
 
 export interface ConversationDeps {
   store: Store;
@@ -132,7 +134,9 @@ export function createConversation(deps: ConversationDeps) {
     ...chatHandlers(chatDeps),
     ...agentHandlers(chatDeps),
     ...sessionHandlers({ ...chatDeps, emit: deps.emit, compact: (key) => processor.compact(key) }),
-    ...modelAndToolHandlers({ config: deps.config, stateDir: deps.stateDir, tools, services }),
+    ...chatStartupHandlers(chatDeps),
+    ...agentDirectoryHandlers({ config: deps.config, stateDir: deps.stateDir }),
+    ...modelAndToolHandlers({ config: deps.config, stateDir: deps.stateDir, tools, services, store: deps.store }),
   };
   /**
    * The entry point for chat channels: route, then enqueue durably. Returns once

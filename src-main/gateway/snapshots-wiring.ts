@@ -13,7 +13,7 @@ import type { Listener } from './listener.js';
 import type { GatewayTls } from './tls.js';
 import type { GatewayPlugins } from './plugin-wiring.js';
 import type { Reloader } from './reload.js';
-import { cachedSessionCounts, createSnapshots, type Snapshots } from './snapshots.js';
+import { cachedRead, cachedSessionCounts, createSnapshots, type Snapshots } from './snapshots.js';
 import type { GatewayExtensions } from './start-types.js';
 
 export async function createGatewaySnapshots(o: {
@@ -39,13 +39,16 @@ export async function createGatewaySnapshots(o: {
   const config = reloader.config;
   // Read once before the gateway answers: later reads come from the cache, refreshed in the background.
   const sessionCounts = cachedSessionCounts(() => store.sessions.countByAgent());
-  const [storeSchemaVersion] = await Promise.all([store.schemaVersion(), sessionCounts.refresh()]);
+  const recentSessions = cachedRead(async () => (await store.sessions.list({ limit: 50 })).sessions.map((s) => ({ key: s.sessionKey, agentId: s.agentId, updatedAtMs: s.updatedAtMs })), []);
+  const [storeSchemaVersion] = await Promise.all([store.schemaVersion(), sessionCounts.refresh(), recentSessions.refresh()]);
   return createSnapshots({
     config,
     reload: reloader.state,
     startedAtMs: o.startedAtMs,
     version: VERSION,
     sessionCounts,
+    recentSessions,
+    ...(store.path ? { sessionStorePath: store.path } : {}),
     channels: () => o.channels.status(),
     storage: () => o.storeGuard.health(),
     plugins: () => o.plugins.runtime.health(),

@@ -19,6 +19,10 @@ export interface SnapshotInput {
   version: string;
   /** Sessions per agent id. */
   sessionCounts?(): Record<string, number>;
+  /** The most recently active sessions, newest first (health lists a few per agent, as the reference clients show them). */
+  recentSessions?(): readonly { key: string; agentId: string; updatedAtMs: number }[];
+  /** Where the sessions are kept. */
+  sessionStorePath?: string;
   /** Live channel state (from the channel manager). */
   channels?(): ChannelsStatus;
   /** The state database's own health. */
@@ -63,6 +67,17 @@ function reloadStatus(r: ReloadState): MethodResult<'health'>['configReload'] {
   return out;
 }
 
+const RECENT_PER_AGENT = 5;
+
+/** An agent's sessions as health shows them: how many, where they are kept, the few most recently active. */
+function sessionSummary(input: SnapshotInput, agentId: string, count: number, now: number) {
+  const recent = (input.recentSessions?.() ?? [])
+    .filter((r) => r.agentId === agentId)
+    .slice(0, RECENT_PER_AGENT)
+    .map((r) => ({ key: r.key, updatedAt: r.updatedAtMs, age: Math.max(0, now - r.updatedAtMs) }));
+  return { count, ...(input.sessionStorePath ? { path: input.sessionStorePath } : {}), recent };
+}
+
 function agents(cfg: ResolvedConfig) {
   return Object.keys(cfg.agents.entries).map((agentId) => ({ agentId, isDefault: agentId === cfg.defaultAgentId }));
 }
@@ -88,8 +103,9 @@ export function buildHealth(input: SnapshotInput): MethodResult<'health'> {
     channelLabels: ch.channelLabels,
     heartbeatSeconds: 0,
     defaultAgentId: input.cfg.defaultAgentId,
-    agents: agents(input.cfg).map((a) => ({ ...a, heartbeat: { enabled: false }, sessions: { count: counts[a.agentId] ?? 0 } })),
+    agents: agents(input.cfg).map((a) => ({ ...a, heartbeat: { enabled: false }, sessions: sessionSummary(input, a.agentId, counts[a.agentId] ?? 0, now) })),
     configReload: reloadStatus(input.reload),
+    sessions: sessionSummary(input, input.cfg.defaultAgentId, counts[input.cfg.defaultAgentId] ?? 0, now),
     uptimeMs: now - input.startedAtMs,
     version: input.version,
   };
@@ -162,7 +178,13 @@ export function buildStatus(input: StatusInput): MethodResult<'status'> {
 
 /** Sessions per agent for health: one grouped count, reused for a second (health is polled, and often). */
 export function cachedSessionCounts(count: () => Promise<Record<string, number>>, maxAgeMs = 1000): (() => Record<string, number>) & { refresh(): Promise<void> } {
-  let counts: { at: number; value: Record<string, number> } = { at: 0, value: {} };
+  return cachedRead(count, {}, maxAgeMs);
+}
+
+/** A store read answered at once from its last value, refreshed in the background once older than `maxAgeMs`. */
+export function cachedRead<T>(load: () => Promise<T>, initial: T, maxAgeMs = 1000): (() => T) & { refresh(): Promise<void> } {
+  const count = load;
+  let counts: { at: number; value: T } = { at: 0, value: initial };
   let refreshing: Promise<void> | undefined;
   const refresh = (): Promise<void> =>
     (refreshing ??= count()

@@ -26,6 +26,7 @@ import { createGatewayPlugins } from './plugin-wiring.js';
 import { createGatewayChannels } from './channels-wiring.js';
 import { createGatewayServer } from './server-wiring.js';
 import type { RunningGateway, StartGatewayOptions } from './start-types.js';
+import { createSessionSubscriptions, subscribedBroadcast } from './session-subscriptions.js';
 
 export { StartupError } from './listener.js';
 export type { LocalClient } from './local-client.js';
@@ -96,10 +97,11 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
 
   // Set once the gateways sharing the database know this one (after the listener is up).
   const sharing: { peers?: Peers } = {};
+  const subscriptions = createSessionSubscriptions();
   const snapshots = await createGatewaySnapshots({ cluster: () => sharing.peers?.cluster(), reloader, startedAtMs, store, storeGuard, channels, plugins, modelSetup, ext, listener, tls: () => certificates?.current() ?? tls, auth, connections, paths, starterConfigWritten });
   feed.onHealthChanged((o) => (o.localOnly ? bus.publishLocal : bus.publish)('health', snapshots.health()));
   const dispatcher = createDispatcher(
-    gatewayHandlers({ conversation, channels, access, channelIds, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema() }),
+    gatewayHandlers({ conversation, subscriptions, channels, access, channelIds, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema(), host: { stateDir: paths.stateDir, startedAtMs, port: () => listener.port } }),
   );
   dispatcher.add(pluginHandlers({ plugins: plugins.runtime, configPath: paths.configPath, legacyConfigPath: paths.legacyConfigPath, env, reloadNow }));
   plugins.attach(dispatcher);
@@ -112,7 +114,8 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     pluginWebSocketRoutes: () => plugins.runtime.registry.webSocketRoutes(),
     isReady: () => ready,
   });
-  bus.attachBroadcast((event, payload) => connections.broadcast(event, payload));
+  bus.attachBroadcast(subscribedBroadcast(subscriptions, () => connections.list()));
+  connections.watch({ onClose: (c) => subscriptions.forget(c.connId) });
   certificates?.onRenewed((next) => server.renewTls(next));
   ext.onDispatcher?.(dispatcher);
 

@@ -9,7 +9,7 @@ import {
   type AccessSettings,
 } from '../../src-shared/domain/access-policy.js';
 import type { InboundMessage, OutboundReply, PeerKind } from '../../src-shared/domain/inbound.js';
-import { accessSettingsFor, findChannelAccount } from '../channels/account-config.js';
+import { accessSettingsFor, findChannelAccount, listChannelAccounts } from '../channels/account-config.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Logger } from '../logging/index.js';
 import type { PairingRequestRecord, Store } from '../store/types.js';
@@ -193,6 +193,15 @@ export function createChannelAccess(deps: ChannelAccessDeps): ChannelAccess {
     async canSendTo(channel: string, accountId: string, to: { kind: PeerKind; id: string }): Promise<boolean> {
       return decideOutbound(settings(channel, accountId), to, await pairedSet(channel, accountId), deps.ownerOf?.(channel, accountId));
     },
+
+    pairingAccounts(channels: readonly string[]) {
+      const cfg = deps.config();
+      return channels.flatMap((channel) =>
+        listChannelAccounts(cfg, channel)
+          .filter((a) => a.enabled && settings(channel, a.accountId).dmPolicy === 'pairing')
+          .map((a) => ({ channel, channelLabel: deps.channelInfo(channel).label, accountId: a.accountId })),
+      );
+    },
   };
 }
 
@@ -219,4 +228,6 @@ export interface ChannelAccess {
   dismiss(p: { channel: string; code?: string; id?: string; accountId?: string }): Promise<{ channel: string; accountId: string; id: string; dismissed: true }>;
   /** Whether `send` may message this peer (the inbound rules without pairing). */
   canSendTo(channel: string, accountId: string, to: { kind: PeerKind; id: string }): Promise<boolean>;
+  /** The enabled accounts of these channels whose DMs go through pairing (where pairing requests can come from). */
+  pairingAccounts(channels: readonly string[]): { channel: string; channelLabel: string; accountId: string }[];
 }

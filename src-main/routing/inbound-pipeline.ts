@@ -16,7 +16,7 @@ import { HistoryCache } from '../sessions/history-cache.js';
 import { isResetCommand, shouldAutoReset } from '../sessions/reset-policy.js';
 import { applySummaries, compactionSettings, entriesToCompact, needsCompaction, summaryEntry, summaryMessages, summaryRequest } from '../sessions/compaction.js';
 import { entriesToMessages, messagesToEntries } from '../sessions/transcript-messages.js';
-import type { QueueItem as StoredItem, SessionRecord, Store, StoreTx } from '../store/types.js';
+import type { NewTranscriptEntry, QueueItem as StoredItem, SessionRecord, Store, StoreTx } from '../store/types.js';
 import { compose, type Middleware } from './middleware.js';
 
 /** What a queue item carries: the normalised message and how to treat its reply. */
@@ -92,6 +92,13 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
   const history = new HistoryCache(deps.store);
   const chatEvent = (ctx: Ctx, state: string, extra: Record<string, unknown>) =>
     deps.emit('chat', { runId: ctx.run.runId, sessionKey: ctx.sessionKey, agentId: ctx.agentId, seq: ctx.seq++, state, ...extra });
+  /** Transcript entries written by a committed transaction, told to clients watching the session (`sessions.messages.subscribe`); the turn is still running (its `chat` final follows). */
+  const announce = (ctx: Ctx, sessionId: string, written: { entry: NewTranscriptEntry; seq: number }[]) => {
+    for (const { entry, seq } of written) {
+      const message = { role: entry.role, content: entry.content, timestamp: entry.createdAtMs, seq, messageId: String(seq), ...(entry.runId ? { runId: entry.runId } : {}) };
+      deps.emit('session.message', { sessionKey: ctx.sessionKey, agentId: ctx.agentId, sessionId, messageSeq: seq, messageId: String(seq), message, ...(entry.runId ? { runId: entry.runId } : {}), hasActiveRun: true });
+    }
+  };
   let agentSeq = 0;
   const agentEvent = (ctx: Ctx, stream: string, data: Record<string, unknown>) =>
     deps.emit('agent', { runId: ctx.run.runId, seq: agentSeq++, stream, ts: Date.now(), sessionKey: ctx.sessionKey, data });
@@ -178,6 +185,7 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
     ensureWorkspace(agent.workspace);
     const now = Date.now();
     const inbound = ctx.first.inbound;
+    const written: { entry: NewTranscriptEntry; seq: number }[] = [];
     await deps.store.transaction(async (tx) => {
       let session = await tx.sessions.ensure(ctx.sessionKey, agent.agentId, now, randomUUID);
       if (session.messageCount > 0 && shouldAutoReset(cfg.session?.reset, session.updatedAtMs, now)) {
@@ -197,15 +205,14 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
           continue;
         }
         const itemInbound = item.payload.inbound;
-        const [seq] = await history.append(
-          session.sessionId,
-          [{ role: 'user', content: userContent(itemInbound.text, itemInbound), runId: item.runId, queueId: item.id, createdAtMs: now }],
-          tx,
-        );
+        const entry: NewTranscriptEntry = { role: 'user', content: userContent(itemInbound.text, itemInbound), runId: item.runId, queueId: item.id, createdAtMs: now };
+        const [seq] = await history.append(session.sessionId, [entry], tx);
+        written.push({ entry, seq: seq! });
         ctx.firstUserSeq ??= seq;
       }
       ctx.session = session;
     });
+    announce(ctx, ctx.session!.sessionId, written);
     await next();
   };
 
@@ -255,16 +262,16 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
         const steered = ctx.run.takeSteer();
         if (!steered.length) return [];
         const now = Date.now();
+        const written: { entry: NewTranscriptEntry; seq: number }[] = [];
         await deps.store.transaction(async (tx) => {
           for (const item of steered) {
             await tx.queue.markRunning(item.id, now);
-            await history.append(
-              session.sessionId,
-              [{ role: 'user', content: userContent(item.payload.inbound.text, item.payload.inbound), runId: item.runId, queueId: item.id, createdAtMs: now }],
-              tx,
-            );
+            const entry: NewTranscriptEntry = { role: 'user', content: userContent(item.payload.inbound.text, item.payload.inbound), runId: item.runId, queueId: item.id, createdAtMs: now };
+            const [seq] = await history.append(session.sessionId, [entry], tx);
+            written.push({ entry, seq: seq! });
           }
         });
+        announce(ctx, session.sessionId, written);
         return steered.map((item) => {
           const m = item.payload.inbound;
           return { role: 'user' as const, content: userContent(sanitizeInboundText(m.text), m) };
@@ -292,8 +299,9 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
     if (turn.status === 'error' && !entries.length) {
       entries.push({ role: 'assistant', content: [{ type: 'text', text: `⚠️ ${turn.error?.message ?? 'the model call failed'}` }], runId: ctx.run.runId, createdAtMs: now });
     }
+    let seqs: number[] = [];
     const replied = await deps.store.transaction(async (tx) => {
-      await history.append(session.sessionId, entries, tx);
+      seqs = await history.append(session.sessionId, entries, tx);
       await tx.sessions.addUsage(ctx.sessionKey, {
         messages: ctx.batch.length + entries.length,
         inputTokens: turn.usage.inputTokens,
@@ -305,8 +313,11 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
       await finishAll(tx, ctx, turn.status === 'error' ? 'failed' : 'done', turn.error?.message);
       return turn.status === 'ok' && turn.replyText ? enqueueReply(tx, ctx, turn.replyText) : false;
     });
+    announce(ctx, session.sessionId, entries.map((entry, i) => ({ entry, seq: seqs[i]! })));
     if (replied) deps.flushReplies?.();
-    const message = { role: 'assistant', content: [{ type: 'text', text: turn.replyText }], timestamp: now };
+    // The reply as recorded: its identity lets a client put the streamed copy and the transcript's in one place.
+    const lastSeq = last ? seqs[entries.indexOf(last)] : undefined;
+    const message = { role: 'assistant', content: [{ type: 'text', text: turn.replyText }], timestamp: now, ...(lastSeq !== undefined ? { seq: lastSeq, messageId: String(lastSeq) } : {}) };
     if (turn.status === 'ok') chatEvent(ctx, 'final', { message, usage: turn.usage, stopReason: turn.stopReason });
     else if (turn.status === 'aborted') chatEvent(ctx, 'aborted', { message });
     else chatEvent(ctx, 'error', { errorKind: turn.error?.kind === 'rate_limit' || turn.error?.kind === 'timeout' || turn.error?.kind === 'context_length' ? turn.error.kind : turn.status === 'timeout' ? 'timeout' : 'unknown', errorMessage: turn.error?.message ?? 'failed' });

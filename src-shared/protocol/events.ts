@@ -3,6 +3,7 @@ import { ChannelAccountStatusSchema } from './methods/channels.js';
 import { ConfigReloadStatusSchema, HealthSnapshotSchema } from './methods/system.js';
 import { ConnectChallengeSchema, PresenceEntrySchema } from './frames.js';
 import { NodePairRequestSchema } from './methods/nodes.js';
+import { ChatMessageSchema } from './methods/chat.js';
 
 /** Server events: payload schema and the scope a client needs to receive it (null: every authenticated client). */
 export const EVENTS = {
@@ -70,7 +71,35 @@ export const EVENTS = {
   },
   /** A channel account changed state (connected, restarting, failed…). */
   'channels.changed': { payload: ChannelAccountStatusSchema, scope: 'operator.read' },
-  'sessions.changed': { payload: Type.Object({ sessionKey: Type.String(), reason: Type.String() }), scope: 'operator.read' },
+  /**
+   * A session changed (`reason`: patch, reset, delete, …). Connections that called `sessions.subscribe` also get one with
+   * `phase: "message"` whenever a transcript entry is written in any session.
+   */
+  'sessions.changed': {
+    payload: Type.Object({
+      sessionKey: Type.String(),
+      reason: Type.String(),
+      agentId: Type.Optional(Type.String()),
+      phase: Type.Optional(Type.String()),
+      ts: Type.Optional(Type.Integer()),
+    }),
+    scope: 'operator.read',
+  },
+  /** A transcript entry was written (a user message from any client or channel, a reply, a tool step): only to connections watching the session (`sessions.messages.subscribe`). */
+  'session.message': {
+    payload: Type.Object({
+      sessionKey: Type.String(),
+      agentId: Type.Optional(Type.String()),
+      sessionId: Type.String(),
+      messageSeq: Type.Integer(),
+      messageId: Type.String(),
+      message: ChatMessageSchema,
+      runId: Type.Optional(Type.String()),
+      /** The session's turn is still running when the entry is written (its `chat` final follows). */
+      hasActiveRun: Type.Boolean(),
+    }),
+    scope: 'operator.read',
+  },
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -14,6 +14,8 @@ export * from './methods/config.js';
 export * from './methods/chat.js';
 export * from './methods/agent.js';
 export * from './methods/sessions.js';
+export * from './methods/session-watch.js';
+export * from './methods/agents.js';
 export * from './methods/models-tools.js';
 export * from './methods/devices.js';
 export * from './methods/nodes.js';

@@ -3,8 +3,16 @@ import type { IpcResult } from './ipc.js';
 import { configGetMethod, configPatchMethod, configSchemaMethod, configSetMethod } from './methods/config.js';
 import type { MethodSpec } from './methods/define.js';
 import { agentMethod, agentWaitMethod } from './methods/agent.js';
-import { chatAbortMethod, chatHistoryMethod, chatMediaMethod, chatSendMethod } from './methods/chat.js';
-import { modelsListMethod, sendMethod, toolsInvokeMethod } from './methods/models-tools.js';
+import { chatAbortMethod, chatHistoryMethod, chatMediaMethod, chatMetadataMethod, chatSendMethod, chatStartupMethod } from './methods/chat.js';
+import { agentIdentityGetMethod, agentsListMethod } from './methods/agents.js';
+import {
+  sessionsDescribeMethod,
+  sessionsMessagesSubscribeMethod,
+  sessionsMessagesUnsubscribeMethod,
+  sessionsSubscribeMethod,
+  sessionsUnsubscribeMethod,
+} from './methods/session-watch.js';
+import { messageActionMethod, modelsAuthStatusMethod, modelsListMethod, sendMethod, toolsInvokeMethod } from './methods/models-tools.js';
 import { modelsSetupDetectMethod, modelsSetupSaveMethod, modelsSetupTestMethod } from './methods/model-setup.js';
 import {
   sessionsArchivesMethod,
@@ -50,7 +58,7 @@ import {
   webLoginStartMethod,
   webLoginWaitMethod,
 } from './methods/channels.js';
-import { healthMethod, logsTailMethod, statusMethod, systemPresenceMethod } from './methods/system.js';
+import { healthMethod, logsTailMethod, statusMethod, systemInfoMethod, systemPresenceMethod } from './methods/system.js';
 import { usageCostMethod } from './methods/usage.js';
 import { pluginsDisableMethod, pluginsDoctorMethod, pluginsEnableMethod, pluginsInfoMethod, pluginsListMethod, pluginsRefreshMethod } from './methods/plugins.js';
 
@@ -62,18 +70,22 @@ export const METHODS = {
   health: healthMethod,
   status: statusMethod,
   'system-presence': systemPresenceMethod,
+  'system.info': systemInfoMethod,
   'logs.tail': logsTailMethod,
   'config.get': configGetMethod,
   'config.set': configSetMethod,
   'config.patch': configPatchMethod,
   'config.schema': configSchemaMethod,
   send: sendMethod,
+  'message.action': messageActionMethod,
   agent: agentMethod,
   'agent.wait': agentWaitMethod,
   'chat.send': chatSendMethod,
   'chat.history': chatHistoryMethod,
   'chat.abort': chatAbortMethod,
   'chat.media': chatMediaMethod,
+  'chat.startup': chatStartupMethod,
+  'chat.metadata': chatMetadataMethod,
   'sessions.list': sessionsListMethod,
   'sessions.preview': sessionsPreviewMethod,
   'sessions.patch': sessionsPatchMethod,
@@ -81,7 +93,15 @@ export const METHODS = {
   'sessions.delete': sessionsDeleteMethod,
   'sessions.compact': sessionsCompactMethod,
   'sessions.archives': sessionsArchivesMethod,
+  'sessions.describe': sessionsDescribeMethod,
+  'sessions.subscribe': sessionsSubscribeMethod,
+  'sessions.unsubscribe': sessionsUnsubscribeMethod,
+  'sessions.messages.subscribe': sessionsMessagesSubscribeMethod,
+  'sessions.messages.unsubscribe': sessionsMessagesUnsubscribeMethod,
+  'agents.list': agentsListMethod,
+  'agent.identity.get': agentIdentityGetMethod,
   'models.list': modelsListMethod,
+  'models.authStatus': modelsAuthStatusMethod,
   'models.setup.detect': modelsSetupDetectMethod,
   'models.setup.test': modelsSetupTestMethod,
   'models.setup.save': modelsSetupSaveMethod,

@@ -14,14 +14,20 @@ import { modelSetupHandlers } from './model-setup.js';
 import { tailLogFile } from './logs.js';
 import { nodeHandlers } from './nodes.js';
 import { systemHandlers } from './system.js';
+import { readSystemInfo } from './system-info.js';
 import { usageHandlers } from './usage.js';
+import { sessionWatchHandlers } from './session-watch.js';
+import type { SessionListDeps } from './sessions.js';
+import type { SessionSubscriptions } from '../session-subscriptions.js';
 
 /** What the built-in method families are built over. */
 export interface GatewayHandlerDeps {
   /** The conversation's own families (chat, agent, sessions, models, tools). */
-  conversation: { handlers: Handlers };
+  conversation: { handlers: Handlers; queue: SessionListDeps['queue'] };
+  /** Which connections watch which sessions. */
+  subscriptions: SessionSubscriptions;
   channels: ChannelsRuntime;
-  access: Pick<ChannelAccess, 'list' | 'approve' | 'dismiss'>;
+  access: Pick<ChannelAccess, 'list' | 'approve' | 'dismiss' | 'pairingAccounts'>;
   /** Every channel id the gateway knows (built in and from plugins), configured or not. */
   channelIds(): string[];
   nodes: NodesRuntime;
@@ -34,6 +40,8 @@ export interface GatewayHandlerDeps {
   appliedHash(): string;
   reloadNow(): void;
   channelsSchema?(): unknown;
+  /** Where `system.info` reads the port and uptime. */
+  host: { stateDir: string; startedAtMs: number; port(): number | undefined };
 }
 
 /** Every built-in RPC method family, one table. */
@@ -41,6 +49,7 @@ export function gatewayHandlers(deps: GatewayHandlerDeps): Handlers {
   const config = configHandlers({ configPath: deps.configPath, env: deps.env, appliedHash: deps.appliedHash, reloadNow: deps.reloadNow, channelsSchema: deps.channelsSchema });
   return {
     ...deps.conversation.handlers,
+    ...sessionWatchHandlers({ store: deps.store, config: deps.config, queue: deps.conversation.queue, subscriptions: deps.subscriptions }),
     ...channelHandlers(deps.channels, deps.access, deps.channelIds),
     ...deviceHandlers(deps.nodes),
     ...nodeHandlers(deps.nodes),
@@ -48,6 +57,7 @@ export function gatewayHandlers(deps: GatewayHandlerDeps): Handlers {
     ...config,
     ...modelSetupHandlers({ configPath: deps.configPath, ollamaUrl: deps.env.OPENCLAW_OLLAMA_URL, patchConfig: (params, ctx) => config['config.patch']!(params, ctx) }),
     'logs.tail': (params) => tailLogFile(currentLogFile(), params),
+    'system.info': () => readSystemInfo({ stateDir: deps.host.stateDir, startedAtMs: deps.host.startedAtMs, port: deps.host.port() }),
     ...usageHandlers({ store: deps.store, agentIds: () => Object.keys(deps.config().agents.entries) }),
   };
 }

@@ -1,15 +1,35 @@
 import { parseSessionKey } from '../../../src-shared/domain/session-key.js';
 import { textOf } from '../../sessions/transcript-messages.js';
-import type { SessionRecord } from '../../store/types.js';
+import { GLOBAL_SESSION_KEY } from '../../../src-shared/domain/session-key.js';
+import { SESSIONS_LIST_MAX_LIMIT, type MethodParams, type MethodResult } from '../../../src-shared/protocol/index.js';
+import type { SessionRecord, Store } from '../../store/types.js';
 import type { Handlers } from '../dispatcher.js';
 import { InvalidRequestError } from '../errors.js';
 import { resolveClientSessionKey, type ChatHandlerDeps } from './chat.js';
+import { sessionDefaults } from './session-defaults.js';
 import { randomUUID } from 'node:crypto';
 
 export interface SessionHandlerDeps extends ChatHandlerDeps {
   emit(event: string, payload: unknown): void;
   /** Summarise older turns now (serialised with the session's turns by the caller). */
   compact(sessionKey: string): Promise<{ compacted: boolean; coveredEntries: number; reason?: string }>;
+}
+
+const TITLE_MAX_CHARS = 80;
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value ? { [key]: value } : {}) as { [P in K]?: string };
+}
+
+/** A title from the first user message of a transcript: one line, shortened on a word boundary. */
+async function deriveTitle(store: Store, sessionId: string): Promise<string | undefined> {
+  const head = await store.transcript.since(sessionId, 1, 8);
+  const text = textOf(head.find((e) => e.role === 'user')?.content ?? []).replace(/\s+/g, ' ').trim();
+  if (!text) return undefined;
+  if (text.length <= TITLE_MAX_CHARS) return text;
+  const cut = text.slice(0, TITLE_MAX_CHARS);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > TITLE_MAX_CHARS / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 function row(s: SessionRecord, running: boolean) {
@@ -33,6 +53,37 @@ function row(s: SessionRecord, running: boolean) {
   };
 }
 
+/** A session as `sessions.list` and `sessions.describe` show it, with the derived title and last message when asked for. */
+export async function presentSession(store: Store, s: SessionRecord, running: boolean, opts: { includeDerivedTitles?: boolean; includeLastMessage?: boolean }) {
+  return {
+    ...row(s, running),
+    ...(opts.includeDerivedTitles ? optional('derivedTitle', await deriveTitle(store, s.sessionId)) : {}),
+    ...(opts.includeLastMessage ? optional('lastMessagePreview', s.lastPreview) : {}),
+  };
+}
+
+/** `sessions.list`: a page of sessions, most recently active first, filtered as the parameters ask. */
+/** What listing sessions reads: the store, the config, and which sessions are answering now. */
+export type SessionListDeps = Pick<ChatHandlerDeps, 'store' | 'config'> & { queue: Pick<ChatHandlerDeps['queue'], 'isRunning'> };
+
+export async function listSessions(deps: SessionListDeps, params: MethodParams<'sessions.list'>): Promise<MethodResult<'sessions.list'>> {
+  const limit = Math.min(params.limit ?? 100, SESSIONS_LIST_MAX_LIMIT);
+  const { sessions, total } = await deps.store.sessions.list({ agentId: params.agentId, search: params.search, limit, offset: params.offset });
+  const configured = deps.config().agents.entries;
+  const keep = (s: SessionRecord) =>
+    !(params.includeGlobal === false && s.sessionKey === GLOBAL_SESSION_KEY) &&
+    !(params.includeUnknown === false && s.sessionKey === 'unknown') &&
+    !(params.configuredAgentsOnly && s.sessionKey !== GLOBAL_SESSION_KEY && !configured[s.agentId]) &&
+    // No session here is started by another one, archived, or given a dashboard: those filters match none.
+    params.spawnedBy === undefined &&
+    params.archived !== true &&
+    params.hasBoard !== true;
+  const kept = sessions.filter(keep);
+  let rows = await Promise.all(kept.map((s) => presentSession(deps.store, s, deps.queue.isRunning(s.sessionKey), params)));
+  if (params.kinds?.length) rows = rows.filter((r) => params.kinds!.includes(r.kind));
+  return { sessions: rows, count: rows.length, total: total - (sessions.length - kept.length), defaults: sessionDefaults(deps.config(), params.agentId && deps.config().agents.entries[params.agentId] ? params.agentId : undefined) };
+}
+
 /** `sessions.*`: list, preview, patch, reset, delete, archives, compact. */
 export function sessionHandlers(deps: SessionHandlerDeps): Handlers {
   const mustGet = async (raw: string) => {
@@ -42,12 +93,7 @@ export function sessionHandlers(deps: SessionHandlerDeps): Handlers {
     return s;
   };
   return {
-    'sessions.list': async (params) => {
-      const { sessions, total } = await deps.store.sessions.list({ agentId: params.agentId, search: params.search, limit: params.limit ?? 100, offset: params.offset });
-      let rows = sessions.map((s) => row(s, deps.queue.isRunning(s.sessionKey)));
-      if (params.kinds?.length) rows = rows.filter((r) => params.kinds!.includes(r.kind));
-      return { sessions: rows, count: rows.length, total };
-    },
+    'sessions.list': (params) => listSessions(deps, params),
     'sessions.preview': async (params) => ({
       previews: await Promise.all(
         params.keys.map(async (raw) => {

@@ -113,7 +113,14 @@ export const channelsPairingListMethod = defineMethod({
   description: 'Pending DM pairing requests (unknown senders waiting for approval).',
   scope: OperatorScopes.PAIRING,
   params: Type.Object({ channel: Opt(Type.String()), accountId: Opt(Type.String()) }, { additionalProperties: false }),
-  result: Type.Object({ channel: Opt(Type.String()), requests: Type.Array(PairingRequestSchema) }),
+  result: Type.Object({
+    channel: Opt(Type.String()),
+    requests: Type.Array(PairingRequestSchema),
+    /** The enabled accounts whose DMs go through pairing: where requests can come from. */
+    accounts: Type.Array(Type.Object({ channel: Type.String(), channelLabel: Type.String(), accountId: Type.String() })),
+    /** How many requests one account keeps waiting at once (more are ignored), and how long one lives. */
+    limits: Type.Object({ pendingPerAccount: Type.Integer({ minimum: 0 }), ttlMs: Type.Integer({ minimum: 0 }) }),
+  }),
 });
 
 export const channelsPairingApproveMethod = defineMethod({

@@ -3,9 +3,18 @@ import { OperatorScopes } from '../scopes.js';
 import { defineMethod } from './define.js';
 
 export const modelsListMethod = defineMethod({
-  description: 'Models configured under models.providers.',
+  description: 'Models configured under models.providers; `defaultModel` is the model the given session or agent answers with.',
   scope: OperatorScopes.READ,
-  params: Type.Object({ view: Type.Optional(Type.String()) }, { additionalProperties: false }),
+  params: Type.Object(
+    {
+      view: Type.Optional(Type.String()),
+      /** Report the model this session answers with (its override, else its agent's). */
+      sessionKey: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+      /** Report the model this agent answers with. */
+      agentId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    },
+    { additionalProperties: false },
+  ),
   result: Type.Object({
     models: Type.Array(
       Type.Object({
@@ -19,6 +28,27 @@ export const modelsListMethod = defineMethod({
       }),
     ),
     defaultModel: Type.Optional(Type.String()),
+  }),
+});
+
+export const modelsAuthStatusMethod = defineMethod({
+  description: 'Whether each configured model provider has credentials: `static` (an API key in the config) or `missing`.',
+  scope: OperatorScopes.READ,
+  params: Type.Object({ refresh: Type.Optional(Type.Boolean()), agentId: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }),
+  result: Type.Object({
+    ts: Type.Integer(),
+    providers: Type.Array(
+      Type.Object({
+        provider: Type.String(),
+        authProvider: Type.String(),
+        displayName: Type.String(),
+        status: Type.Union([Type.Literal('static'), Type.Literal('missing')]),
+        /** Sign-in profiles (OAuth and the like): none here, providers use API keys. */
+        profiles: Type.Array(Type.Unknown()),
+        /** The models of this provider the agent may use. */
+        models: Type.Array(Type.String()),
+      }),
+    ),
   }),
 });
 
@@ -71,4 +101,31 @@ export const sendMethod = defineMethod({
     accountId: Type.String(),
     to: Type.String(),
   }),
+});
+
+export const messageActionMethod = defineMethod({
+  description: "A message action on a channel, as the reference CLI's `message send` asks for it. `send` delivers `params.message` to `params.to` (or `params.target`) like `send`; channels here support no other action.",
+  scope: OperatorScopes.WRITE,
+  params: Type.Object(
+    {
+      channel: Type.String({ minLength: 1 }),
+      action: Type.String({ minLength: 1 }),
+      params: Type.Record(Type.String(), Type.Unknown()),
+      accountId: Type.Optional(Type.String()),
+      sessionKey: Type.Optional(Type.String()),
+      sessionId: Type.Optional(Type.String()),
+      agentId: Type.Optional(Type.String()),
+      // Who asked, as the reference's agent tools describe it; a client call is the operator's own.
+      reply: Type.Optional(Type.Unknown()),
+      requesterAccountId: Type.Optional(Type.String()),
+      requesterSenderId: Type.Optional(Type.String()),
+      senderIsOwner: Type.Optional(Type.Boolean()),
+      inboundTurnKind: Type.Optional(Type.String()),
+      toolContext: Type.Optional(Type.Unknown()),
+      conversationReadOrigin: Type.Optional(Type.Literal('direct-operator')),
+      idempotencyKey: Type.String({ minLength: 1, maxLength: 256 }),
+    },
+    { additionalProperties: false },
+  ),
+  result: sendMethod.result,
 });

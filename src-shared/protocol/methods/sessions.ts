@@ -4,6 +4,9 @@ import { defineMethod } from './define.js';
 
 const Key = Type.String({ minLength: 1, maxLength: 512 });
 
+/** The most rows one `sessions.list` page carries. */
+export const SESSIONS_LIST_MAX_LIMIT = 5000;
+
 export const SessionRowSchema = Type.Object({
   key: Type.String(),
   sessionId: Type.String(),
@@ -20,6 +23,24 @@ export const SessionRowSchema = Type.Object({
   costUsd: Type.Number(),
   preview: Type.Optional(Type.String()),
   running: Type.Boolean(),
+  /** The first user message, shortened (asked for with `includeDerivedTitles`). */
+  derivedTitle: Type.Optional(Type.String()),
+  /** The latest user or assistant text, shortened (asked for with `includeLastMessage`). */
+  lastMessagePreview: Type.Optional(Type.String()),
+});
+
+/** What a chat or a session list starts from: the agent, its main session and the model a turn uses. */
+export const SessionDefaultsSchema = Type.Object({
+  defaultAgentId: Type.String(),
+  agentId: Type.String(),
+  mainKey: Type.String(),
+  mainSessionKey: Type.String(),
+  scope: Type.Union([Type.Literal('per-sender'), Type.Literal('global')]),
+  /** The model id and its provider a turn uses now (a session override, else the agent's primary). */
+  model: Type.Optional(Type.String()),
+  modelProvider: Type.Optional(Type.String()),
+  /** Where a model chosen in a client is kept: on the session. */
+  modelSelectionTarget: Type.Literal('session'),
 });
 
 export const sessionsListMethod = defineMethod({
@@ -27,15 +48,32 @@ export const sessionsListMethod = defineMethod({
   scope: OperatorScopes.READ,
   params: Type.Object(
     {
-      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+      /** At most this many rows (larger values are served as {@link SESSIONS_LIST_MAX_LIMIT}). */
+      limit: Type.Optional(Type.Integer({ minimum: 1 })),
       offset: Type.Optional(Type.Integer({ minimum: 0 })),
       agentId: Type.Optional(Type.String()),
       search: Type.Optional(Type.String({ maxLength: 200 })),
       kinds: Type.Optional(Type.Array(Type.String())),
+      /** The shared `global` session: listed unless this is false. */
+      includeGlobal: Type.Optional(Type.Boolean()),
+      /** Sessions whose key could not be attributed (`unknown`): listed unless this is false. */
+      includeUnknown: Type.Optional(Type.Boolean()),
+      /** Only sessions of agents present in the config now. */
+      configuredAgentsOnly: Type.Optional(Type.Boolean()),
+      /** Add `derivedTitle`, from the first user message of each transcript. */
+      includeDerivedTitles: Type.Optional(Type.Boolean()),
+      /** Add `lastMessagePreview`, the latest user or assistant text. */
+      includeLastMessage: Type.Optional(Type.Boolean()),
+      /** Only sessions started by this session (sub-agent runs); this gateway records none, so the answer is empty. */
+      spawnedBy: Type.Optional(Type.String({ maxLength: 512 })),
+      /** `true` lists archived sessions, `"all"` every session, `false` the active ones. Sessions here are never archived (a reset keeps the old transcript under the same session). */
+      archived: Type.Optional(Type.Union([Type.Boolean(), Type.Literal('all')])),
+      /** Only sessions that have (true) or lack (false) a saved dashboard; this gateway keeps no session dashboards. */
+      hasBoard: Type.Optional(Type.Boolean()),
     },
     { additionalProperties: false },
   ),
-  result: Type.Object({ sessions: Type.Array(SessionRowSchema), count: Type.Integer(), total: Type.Integer() }),
+  result: Type.Object({ sessions: Type.Array(SessionRowSchema), count: Type.Integer(), total: Type.Integer(), defaults: SessionDefaultsSchema }),
 });
 
 export const sessionsPreviewMethod = defineMethod({

@@ -20,7 +20,13 @@ export const AgentHealthSchema = Type.Object({
   agentId: Type.String(),
   isDefault: Type.Boolean(),
   heartbeat: Type.Object({ enabled: Type.Boolean(), everySeconds: Type.Optional(Type.Integer()) }),
-  sessions: Type.Object({ count: Type.Integer() }),
+  sessions: Type.Object({
+    count: Type.Integer(),
+    /** Where the sessions are kept. */
+    path: Type.Optional(Type.String()),
+    /** The most recently active few; `age` in ms. */
+    recent: Type.Array(Type.Object({ key: Type.String(), updatedAt: Type.Integer(), age: Type.Integer() })),
+  }),
 });
 
 /** The state database as health reports it. */
@@ -72,6 +78,8 @@ export const HealthSnapshotSchema = Type.Object({
   defaultAgentId: Type.String(),
   agents: Type.Array(AgentHealthSchema),
   configReload: ConfigReloadStatusSchema,
+  /** The default agent's sessions (as in `agents`). */
+  sessions: Type.Optional(AgentHealthSchema.properties.sessions),
   /** The gateway's own database: false while it cannot serve (file lost, locked, full, damaged). */
   storage: Type.Optional(StorageHealthSchema),
   /** Plugin states; `ok` false (and so health false) only while a critical plugin failed. */
@@ -174,4 +182,33 @@ export const logsTailMethod = defineMethod({
   scope: OperatorScopes.READ,
   params: LogsTailParamsSchema,
   result: LogsTailResultSchema,
+});
+
+export const systemInfoMethod = defineMethod({
+  description: 'The gateway host: machine, OS, Node, process uptime and memory, CPUs, load, memory and the disk holding the state directory. Admins only, like the host part of `status`.',
+  scope: OperatorScopes.ADMIN,
+  params: Type.Object({}, { additionalProperties: false }),
+  result: Type.Object({
+    machineName: Type.String(),
+    hostname: Type.String(),
+    platform: Type.String(),
+    release: Type.String(),
+    arch: Type.String(),
+    osLabel: Type.String(),
+    port: Type.Optional(Type.Integer()),
+    nodeVersion: Type.String(),
+    pid: Type.Integer(),
+    /** This gateway process's start, for clients to notice a restart. */
+    processInstanceId: Type.String(),
+    uptimeMs: Type.Integer(),
+    cpuCount: Type.Integer(),
+    cpuModel: Type.Optional(Type.String()),
+    loadAverage: Type.Tuple([Type.Number(), Type.Number(), Type.Number()]),
+    memoryTotalBytes: Type.Integer(),
+    memoryFreeBytes: Type.Integer(),
+    processMemory: Type.Object({ rssBytes: Type.Integer(), heapUsedBytes: Type.Integer(), heapTotalBytes: Type.Integer(), externalBytes: Type.Integer(), arrayBuffersBytes: Type.Integer() }),
+    diskPath: Type.Optional(Type.String()),
+    diskTotalBytes: Type.Optional(Type.Integer()),
+    diskAvailableBytes: Type.Optional(Type.Integer()),
+  }),
 });

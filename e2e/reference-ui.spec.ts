@@ -1,0 +1,179 @@
+import { expect, test, type Page, type WebSocket } from '@playwright/test';
+import { lastUserText } from '../test-support/fake-model-script.js';
+import { FakeOpenAIServer } from '../test-support/fake-openai.js';
+import { FakeTelegram } from '../test-support/fake-telegram/fake-telegram.js';
+import { startGatewayProcess, type GatewayProcess } from './gateway-process.js';
+import { findReference, runReferenceCli, serveStatic, type ReferenceInstall, type StaticSite } from './reference-client.js';
+
+// The reference OpenClaw Control UI and CLI (the pinned npm release, installed outside the repository by
+// scripts/install-reference.mjs) against our gateway and the fake model. Skipped, with the reason, when the
+// reference is not installed.
+
+const found = findReference();
+const ref = 'missing' in found ? undefined : found;
+test.skip(!ref, 'missing' in found ? found.missing : '');
+
+let gateway: GatewayProcess;
+let model: FakeOpenAIServer;
+let site: StaticSite;
+let telegram: FakeTelegram;
+const FRIEND = { id: 4242, first_name: 'Ada', username: 'ada' };
+let advertised: string[] = [];
+
+test.beforeAll(async () => {
+  if (!ref) return;
+  model = new FakeOpenAIServer({ script: (req) => ({ text: `You said: ${lastUserText(req)}` }), chunkDelayMs: 0 });
+  await model.start();
+  site = await serveStatic(ref.controlUiDir);
+  telegram = await FakeTelegram.start();
+  telegram.api.addUser({ ...FRIEND });
+  gateway = await startGatewayProcess({
+    config: {
+      gateway: { controlUi: { allowedOrigins: [site.origin] } },
+      models: { providers: { fake: { baseUrl: `${model.baseUrl}/v1`, apiKey: 'sk-test', api: 'openai-completions', models: [{ id: 'small', name: 'Small' }] } } },
+      agents: { defaults: { model: { primary: 'fake/small' } } },
+      channels: { telegram: { botToken: telegram.token, apiRoot: telegram.apiRoot, dmPolicy: 'pairing', allowFrom: [String(FRIEND.id)] } },
+    },
+  });
+});
+
+test.afterAll(async () => {
+  await gateway?.stop();
+  await site?.close();
+  await model?.close();
+  await telegram?.close();
+});
+
+interface Failure {
+  method: string;
+  params: string;
+  message: string;
+}
+
+/** Every request the page sends and every error it gets back, read off its WebSocket. */
+function recordCalls(page: Page) {
+  const methods = new Set<string>();
+  const failures: Failure[] = [];
+  const pending = new Map<string, { method: string; params: string }>();
+  page.on('websocket', (ws: WebSocket) => {
+    ws.on('framesent', (f) => {
+      const m = JSON.parse(String(f.payload)) as { type: string; id: string; method: string; params?: unknown };
+      if (m.type !== 'req') return;
+      methods.add(m.method);
+      pending.set(m.id, { method: m.method, params: JSON.stringify(m.params ?? {}).slice(0, 300) });
+    });
+    ws.on('framereceived', (f) => {
+      const m = JSON.parse(String(f.payload)) as { type: string; id: string; ok?: boolean; payload?: { type?: string; features?: { methods?: string[] } }; error?: { message: string } };
+      if (m.type !== 'res') return;
+      if (m.ok && m.payload?.type === 'hello-ok') advertised = m.payload.features?.methods ?? [];
+      const req = pending.get(m.id);
+      if (req && m.ok === false) failures.push({ ...req, message: m.error?.message ?? '' });
+    });
+  });
+  return { methods, failures };
+}
+
+/** Methods that failed although hello advertised them: each is a defect. Unadvertised ones must get the unknown-method answer. */
+function checkFailures(failures: Failure[]) {
+  const advertisedFailures = failures.filter((f) => advertised.includes(f.method));
+  expect(advertisedFailures, 'advertised methods must not fail').toEqual([]);
+  for (const f of failures) expect(f.message, f.method).toBe(`unknown method: ${f.method}`);
+}
+
+async function openUi(page: Page): Promise<void> {
+  await page.goto(`${site.origin}/?gatewayUrl=${encodeURIComponent(`ws://127.0.0.1:${gateway.port}`)}#token=${gateway.token}`);
+  // The UI asks before it talks to a gateway other than the page's own.
+  await page.getByRole('button', { name: /^Switch to 127\.0\.0\.1:/ }).click();
+}
+
+test('connects, and a chat message from its composer round-trips through the agent', async ({ page }) => {
+  const calls = recordCalls(page);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await openUi(page);
+  const composer = page.getByRole('textbox', { name: 'Chat composer' });
+  await expect(composer).toBeVisible();
+  await composer.fill('hello parity');
+  await composer.press('Enter');
+  await expect(page.getByText('You said: hello parity').first()).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('live.png') });
+  const live = await page.getByText('You said: hello parity').count();
+  test.info().annotations.push({ type: 'live reply copies', description: String(live) });
+  expect(model.calls).toBeGreaterThan(0);
+  // After a reload the transcript comes back from the gateway.
+  await page.reload();
+  await expect(page.getByText('You said: hello parity')).toHaveCount(1);
+  expect([...calls.methods]).toEqual(expect.arrayContaining(['connect', 'sessions.subscribe', 'sessions.list', 'agents.list', 'chat.startup', 'sessions.messages.subscribe', 'chat.send', 'chat.history']));
+  expect(pageErrors).toEqual([]);
+  checkFailures(calls.failures);
+  test.info().annotations.push({ type: 'unanswered methods', description: [...new Set(calls.failures.map((f) => f.method))].sort().join(', ') });
+});
+
+for (const name of ['Agents', 'Dashboards', 'Systems', 'Automations', 'Plugins']) {
+  test(`the ${name} page renders; advertised methods answer`, async ({ page }) => {
+    const calls = recordCalls(page);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await openUi(page);
+    await page.getByRole('link', { name, exact: true }).first().click();
+    await expect(page).toHaveURL(new RegExp(`/${name.toLowerCase()}`));
+    await expect(page.locator('main, [role="main"]').first()).toBeVisible();
+    // Let the page's own requests settle: wait until nothing new has been sent for a moment.
+    await expect.poll(async () => {
+      const before = calls.methods.size;
+      await page.waitForLoadState('networkidle');
+      return calls.methods.size === before;
+    }).toBe(true);
+    expect(pageErrors).toEqual([]);
+    checkFailures(calls.failures);
+    test.info().annotations.push({ type: 'unanswered methods', description: [...new Set(calls.failures.map((f) => f.method))].sort().join(', ') || 'none' });
+  });
+}
+
+test.describe('the reference CLI', () => {
+  const cli = (args: string[]) => runReferenceCli(ref as ReferenceInstall, gateway, args);
+
+  test('health, gateway call, devices and qr work against this gateway', async () => {
+    const health = await cli(['health']);
+    expect(health.code, health.stdout + health.stderr).toBe(0);
+    expect(health.stdout).toContain('Agents: main (default)');
+    const call = await cli(['gateway', 'call', 'health', '--params', '{}', '--json']);
+    expect(call.code, call.stderr).toBe(0);
+    expect(JSON.parse(call.stdout.slice(call.stdout.indexOf('{')))).toMatchObject({ ok: true, defaultAgentId: 'main' });
+    const devices = await cli(['devices', 'list']);
+    expect(devices.code, devices.stderr).toBe(0);
+    const qr = await cli(['qr', '--url', `ws://127.0.0.1:${gateway.port}`]);
+    expect(qr.code, qr.stderr).toBe(0);
+    expect(qr.stdout).toContain('Setup code:');
+  });
+
+  test('agent runs a turn through this gateway and prints the reply', async () => {
+    const agent = await cli(['agent', '--message', 'hi from the cli', '--agent', 'main']);
+    expect(agent.code, agent.stderr).toBe(0);
+    expect(agent.stdout).toContain('You said: hi from the cli');
+  });
+
+  test('message send delivers through the channel (message.action)', async () => {
+    // Telegram lets a bot write only to people who wrote to it first.
+    await telegram.post({ chat: FRIEND.id, from: FRIEND.id, text: 'hi bot' });
+    await telegram.waitUntil(() => (telegram.api.sentTo(FRIEND.id).length ? true : undefined), 15_000, 'the reply to the first message');
+    const sent = await cli(['message', 'send', '--channel', 'telegram', '--target', String(FRIEND.id), '--message', 'hello from the reference cli']);
+    expect(sent.code, sent.stdout + sent.stderr).toBe(0);
+    expect(telegram.api.sentTo(FRIEND.id).map((m) => m.text)).toContain('hello from the reference cli');
+    expect(sent.stdout).toContain('Sent via telegram');
+    // Pairing requests and the accounts they can come from, in the reference's shape.
+    const pairing = await cli(['gateway', 'call', 'channels.pairing.list', '--params', '{}', '--json']);
+    expect(pairing.code, pairing.stderr).toBe(0);
+    expect(JSON.parse(pairing.stdout.slice(pairing.stdout.indexOf('{')))).toMatchObject({
+      requests: [],
+      accounts: [{ channel: 'telegram', channelLabel: 'Telegram', accountId: 'default' }],
+      limits: { pendingPerAccount: 3, ttlMs: 3_600_000 },
+    });
+  });
+
+  test('methods this gateway does not have get the unknown-method answer', async () => {
+    const cron = await cli(['cron', 'list']);
+    expect(cron.code).not.toBe(0);
+    expect(cron.stdout + cron.stderr).toContain('unknown method: cron.list');
+  });
+});
