@@ -5,6 +5,11 @@ import type { ChannelPlugin } from '../../src-shared/domain/channel.js';
 import { CLI_DEFAULT_SCOPES } from '../../src-shared/protocol/index.js';
 import { FakeOpenAIServer } from '../../test-support/fake-openai.js';
 import { FaultProxy } from '../../test-support/fault-proxy.js';
+import { asChannelPlugin } from '../../test-support/channel-plugin.js';
+import { sentText } from '../../test-support/fake-whatsapp/driver.js';
+import { FakeWhatsApp } from '../../test-support/fake-whatsapp/fake-whatsapp.js';
+import { text } from '../../test-support/fake-whatsapp/messages.js';
+import { createWhatsAppChannel } from '../../extensions/whatsapp/src/index.js';
 import { REPO_ROOT } from '../../test-support/gateway.js';
 import { postgresUnavailableReason, startTestPostgres, type TestPostgres } from '../../test-support/postgres.js';
 import { makeTempState, type TempState } from '../../test-support/state-dir.js';
@@ -170,6 +175,53 @@ describe.skipIf(unavailable !== undefined)(`a gateway on PostgreSQL${unavailable
       await proxy.close();
       await b?.close('test done');
       await a.close('test done');
+      stateA.cleanup();
+      stateB.cleanup();
+    }
+  }, 60_000);
+
+  it('lets the standby take WhatsApp over with the linked credentials: no new QR scan', async () => {
+    await pg.createDatabase('whatsapp');
+    const wa = new FakeWhatsApp();
+    const plugin = () => asChannelPlugin(createWhatsAppChannel({ makeSocket: wa.makeSocket, resolveVersion: async () => undefined }));
+    const shared = { ...withModel(config(pg.url('whatsapp'))), channels: { whatsapp: {} } };
+    const stateA = makeTempState(shared);
+    const stateB = makeTempState(shared);
+    const a = await startGateway({ port: 0, env: stateA.env, channelPlugins: [plugin()], channelBackoff: { initialMs: 50, maxMs: 200 } });
+    let b: Awaited<ReturnType<typeof startGateway>> | undefined;
+    const callOn = async <T>(gw: { createLocalClient(): ReturnType<typeof a.createLocalClient> }, method: string, params: unknown = {}) => {
+      const r = await gw.createLocalClient().call(method, params);
+      if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+      return r.value as T;
+    };
+    const connectedOn = async (gw: typeof a) => (await callOn<any>(gw, 'channels.status')).channelAccounts.whatsapp?.[0]?.connected === true;
+    const until = async (probe: () => Promise<boolean>, what: string) => {
+      for (const deadline = Date.now() + 20_000; !(await probe()); ) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    };
+    try {
+      // Linked once, on the gateway that runs the channels.
+      await until(async () => (await callOn<any>(a, 'status')).cluster?.role === 'primary', 'a to hold the channels lease');
+      await callOn(a, 'web.login.start', {});
+      const waiting = callOn<any>(a, 'web.login.wait', { timeoutMs: 10_000 });
+      await wa.scanQr();
+      expect(await waiting).toMatchObject({ connected: true });
+      await until(() => connectedOn(a), 'a connected');
+      const qrs = wa.qrShown.length;
+      b = await startGateway({ port: 0, env: stateB.env, channelPlugins: [plugin()], channelBackoff: { initialMs: 50, maxMs: 200 } });
+      // A goes; B runs WhatsApp from the credentials in the shared store, and answers the owner.
+      await a.close('failover');
+      await until(() => connectedOn(b!), 'b connected with the stored link');
+      expect(wa.qrShown.length).toBe(qrs);
+      wa.sendSelf(text('still there?'));
+      const [reply] = await wa.waitForSent('15550009999@s.whatsapp.net', 1);
+      expect(sentText(reply!)).toBe('stored in postgres');
+    } finally {
+      await b?.close('test done');
+      await a.close('test done');
+      wa.close();
       stateA.cleanup();
       stateB.cleanup();
     }
