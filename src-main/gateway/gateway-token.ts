@@ -31,3 +31,12 @@ export function ensureGatewayToken(stateDir: string): { token: string; created: 
   chmodSync(path, 0o600);
   return { token, created: true, path };
 }
+
+/** Replaces the stored token (0600): this host's CLI then reads the one the gateway uses. */
+export function writeGatewayToken(stateDir: string, token: string): string {
+  const path = gatewayTokenPath(stateDir);
+  mkdirSync(join(stateDir, 'credentials'), { recursive: true, mode: 0o700 });
+  writeFileSync(path, token + '\n', { mode: 0o600, flag: 'w' });
+  chmodSync(path, 0o600);
+  return path;
+}

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -222,6 +223,31 @@ describe.skipIf(unavailable !== undefined)(`a gateway on PostgreSQL${unavailable
       await b?.close('test done');
       await a.close('test done');
       wa.close();
+      stateA.cleanup();
+      stateB.cleanup();
+    }
+  }, 60_000);
+
+  it('uses one generated token on every gateway sharing the database, so a client is let in by any of them', async () => {
+    await pg.createDatabase('token');
+    const noToken = () => {
+      const c = withModel(config(pg.url('token')));
+      return { ...c, gateway: { auth: { mode: 'token' } } };
+    };
+    const stateA = makeTempState(noToken());
+    const stateB = makeTempState(noToken());
+    const a = await startGateway({ port: 0, env: stateA.env });
+    const b = await startGateway({ port: 0, env: stateB.env });
+    try {
+      const tokenA = readFileSync(a.tokenPath!, 'utf8').trim();
+      // B had generated its own before it saw the database; it now uses (and keeps on file) A's.
+      expect(readFileSync(b.tokenPath!, 'utf8').trim()).toBe(tokenA);
+      const c = await GatewayClient.connect({ url: b.wsUrl, token: tokenA, device: generateDeviceKeys(), scopes: [...CLI_DEFAULT_SCOPES] });
+      expect((await c.call<any>('health', {})).ok).toBeDefined();
+      c.close();
+    } finally {
+      await b.close('test done');
+      await a.close('test done');
       stateA.cleanup();
       stateB.cleanup();
     }

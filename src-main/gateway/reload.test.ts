@@ -22,6 +22,7 @@ function setup(initial = loaded({}), move: MoveOutcome = { kind: 'moved' }) {
     fromConfig: (c) => ({ mode: c.gateway.auth.mode, token: c.gateway.auth.token, password: c.gateway.auth.password }),
     set: (a) => void (auth = a),
     generatedToken: undefined,
+    shareThrough: async () => undefined,
   };
   const moves: number[] = [];
   const listener: Pick<Listener, 'hostsFor' | 'move'> = {

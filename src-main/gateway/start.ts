@@ -60,6 +60,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   connections.watch({ onPresenceChange: () => feed.presenceChanged() });
   const storeGuard = await openStateStore({ stateDir: paths.stateDir, packageRoot: PACKAGE_ROOT, config: loaded.resolved }, { onHealthChange: () => feed.healthChanged(), onFail: () => lock.release() });
   const store = storeGuard.store;
+  if (store.coordination) await auth.shareThrough(store);
   const bus = createEventBus();
   const reloader = createReloader({ initial: loaded, log, auth, listener, connections, reconfigureLogging: (c) => configureLogging(logSettings(c)), healthChanged: feed.healthChanged, publish: bus.publish });
   const config = reloader.config;
