@@ -85,7 +85,13 @@ export interface ChannelCreateParams {
   dataDir: string;
   /** The OS the gateway tells adapters they run on. */
   platform?: string;
+  /** The gateway keeps the account's state in its store: the adapter's `ctx.state` asks for it by `channel.state`. */
+  state?: boolean;
 }
+
+/** `channel.state` params (child → parent request): one operation on the account's state in the gateway's store. */
+export type ChannelStateOp = { op: 'get'; key: string } | { op: 'set'; entries: Record<string, string | null> } | { op: 'list'; prefix: string } | { op: 'clear' };
+export type ChannelStateParams = { handle: string } & ChannelStateOp;
 
 /** `channel.login` / `channel.logout` params: an account's settings and folder, and (login) an id for its QR notifications. */
 export interface ChannelLoginParams extends ChannelCreateParams {

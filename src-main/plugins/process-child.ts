@@ -8,6 +8,8 @@
 import { createApiCollector, runStopHandlers, type Collected } from './api-collector.js';
 import type {
   ChannelCreateParams,
+  ChannelStateOp,
+  ChannelStateParams,
   ChannelCreateResult,
   ChannelEmitParams,
   ChannelErrorData,
@@ -31,7 +33,7 @@ import type {
 import { loadAndRegister } from './entry-loader.js';
 import { errorMessage } from './errors.js';
 import { createRpcPeer, RpcHandlerError, RpcMethodNotFoundError } from './rpc.js';
-import type { ChannelAdapter, ChannelContext, ChannelLogger } from '../../src-shared/domain/channel.js';
+import type { ChannelAdapter, ChannelContext, ChannelLogger, ChannelState } from '../../src-shared/domain/channel.js';
 import type { PluginLogger } from '../../src-shared/plugin/api.js';
 
 const protocolWrite = process.stdout.write.bind(process.stdout);
@@ -193,6 +195,17 @@ function accountCtx(p: ChannelCreateParams, signal: AbortSignal) {
   return { channel: p.channelId, accountId: p.accountId, config: p.config, dataDir: p.dataDir, log, signal };
 }
 
+/** The account's state in the gateway's store, asked for across the process boundary (JSON has no `undefined`: deletes travel as null). */
+function remoteState(handle: string): ChannelState {
+  const ask = <T>(params: ChannelStateOp) => peer.request('channel.state', { handle, ...params } as ChannelStateParams) as Promise<T>;
+  return {
+    get: async (key) => (await ask<string | null>({ op: 'get', key })) ?? undefined,
+    set: async (entries) => void (await ask({ op: 'set', entries: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, v ?? null])) })),
+    list: (prefix) => ask<[string, string][]>({ op: 'list', prefix }),
+    clear: async () => void (await ask({ op: 'clear' })),
+  };
+}
+
 function createChannel(c: Collected, p: ChannelCreateParams): ChannelCreateResult {
   const def = channelDef(c, p.channelId);
   const handle = `ch${nextHandle++}`;
@@ -210,6 +223,7 @@ function createChannel(c: Collected, p: ChannelCreateParams): ChannelCreateResul
     dataDir: p.dataDir,
     ...(p.platform ? { platform: p.platform } : {}),
     log: channelLog,
+    ...(p.state ? { state: remoteState(handle) } : {}),
     // Answered once the gateway queued the message: the adapter acknowledges the platform after.
     emit: async (msg) => {
       await peer.request('channel.emit', { handle, msg } satisfies ChannelEmitParams);

@@ -20,6 +20,7 @@ import {
 import type { ChannelDefinition, PluginHttpResponse, PluginToolResult } from '../../src-shared/plugin/api.js';
 import type {
   ChannelCreateParams,
+  ChannelStateParams,
   ChannelCreateResult,
   ChannelEmitParams,
   ChannelErrorData,
@@ -190,7 +191,7 @@ export class ProcessChannels implements ChildEvents {
       throw channelError(this.pluginId, target(what), err);
     };
     const dataDir = this.accountDir(channelId, ctx.accountId);
-    const params: ChannelCreateParams = { channelId, accountId: ctx.accountId, config, dataDir, ...(ctx.platform ? { platform: ctx.platform } : {}) };
+    const params: ChannelCreateParams = { channelId, accountId: ctx.accountId, config, dataDir, ...(ctx.platform ? { platform: ctx.platform } : {}), ...(ctx.state ? { state: true } : {}) };
     let liveEntry: LiveAdapter | undefined;
     const facts = () => liveEntry?.facts;
     const created = this.proc.call<ChannelCreateResult>('channel.create', params).then(
@@ -244,11 +245,32 @@ export class ProcessChannels implements ChildEvents {
   }
 
   async request(method: string, params: unknown): Promise<unknown> {
+    if (method === 'channel.state') return this.stateRequest(params as ChannelStateParams);
     if (method !== 'channel.emit') throw new Error(`no method ${method}`);
     const p = params as ChannelEmitParams;
     const entry = this.entry(p?.handle);
     await entry.ctx.emit(p.msg);
     return null;
+  }
+
+  /** An adapter in the child reading or writing its account's state in the gateway's store. */
+  private async stateRequest(p: ChannelStateParams): Promise<unknown> {
+    const state = this.entry(p?.handle).ctx.state;
+    if (!state) throw new Error('this account has no state in the gateway store');
+    switch (p.op) {
+      case 'get':
+        return (await state.get(String(p.key))) ?? null;
+      case 'set':
+        await state.set(Object.fromEntries(Object.entries(p.entries ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : undefined])));
+        return null;
+      case 'list':
+        return state.list(String(p.prefix ?? ''));
+      case 'clear':
+        await state.clear();
+        return null;
+      default:
+        throw new Error('unknown channel.state operation');
+    }
   }
 
   /** The account's folder for the child: inside the plugin's data folder, the only place it may write. */

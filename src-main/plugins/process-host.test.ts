@@ -1,3 +1,4 @@
+import { openSqliteStore } from '../store/sqlite-store.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -156,7 +157,7 @@ describe('out-of-process plugins', () => {
 });
 
 /** A channel context that records what the adapter does; `emit` waits for `release` when `hold` is set. */
-function channelContext(dataDir: string, waiters: Waiters, channel = 'procchat') {
+function channelContext(dataDir: string, waiters: Waiters, channel = 'procchat', state?: ChannelContext['state']) {
   const rec = { emitted: [] as InboundMessage[], heartbeats: 0, failures: [] as Error[], log: memoryLogger('channels/procchat'), hold: false };
   let release: () => void = () => {};
   const ctx: ChannelContext = {
@@ -164,6 +165,7 @@ function channelContext(dataDir: string, waiters: Waiters, channel = 'procchat')
     accountId: 'work',
     config: { token: 't' },
     dataDir,
+    ...(state ? { state } : {}),
     log: rec.log,
     emit: async (msg) => {
       rec.emitted.push(msg);
@@ -245,11 +247,23 @@ describe('out-of-process channels', () => {
     await expect(adapter.send({ to: { kind: 'direct', id: 'u:1' }, text: 'lost' })).rejects.toThrow(/plugin "procchat" channel "procchat" send failed: plugin process exited/);
     await expect(adapter.stop()).resolves.toBeUndefined();
 
-    // Once the host restarted the child, a new adapter starts and delivers.
+    // Once the host restarted the child, a new adapter starts and delivers; its state lives in the gateway's store.
     await waiters.until(() => events.restarts[0], 10_000, 'a restart');
-    const second = channelContext(accountDir, waiters);
+    const store = openSqliteStore(':memory:');
+    const state: NonNullable<ChannelContext['state']> = {
+      get: (key) => store.channelState.get('procchat', 'work', key),
+      set: (entries) => store.channelState.set('procchat', 'work', entries, Date.now()),
+      list: (prefix) => store.channelState.list('procchat', 'work', prefix),
+      clear: async () => void (await store.channelState.clear('procchat', 'work')),
+    };
+    const second = channelContext(accountDir, waiters, 'procchat', state);
     const again = plugin.create(second.ctx);
     await again.start();
+    await expect(post(`${platform(accountDir)}/remember`, { entries: { cursor: '42', creds: '{"me":1}' } })).resolves.toEqual({ remembered: true });
+    expect(await store.channelState.get('procchat', 'work', 'cursor')).toBe('42');
+    await post(`${platform(accountDir)}/remember`, { entries: { creds: null } });
+    expect(await fetch(`${platform(accountDir)}/recall`).then((r) => r.json())).toEqual({ cursor: '42' });
+    await store.close();
     await expect(post(`${platform(accountDir)}/inbound`, { id: 'm2', text: 'back' })).resolves.toEqual({ acked: 'm2' });
     expect(second.rec.emitted).toEqual([expect.objectContaining({ messageId: 'm2', text: 'back' })]);
     expect(first.rec.emitted).toHaveLength(2);

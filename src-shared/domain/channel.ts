@@ -66,8 +66,9 @@ export interface ChannelContext {
   /** A private folder for this account's credentials (`<state>/channels/<id>/<accountId>`). */
   dataDir: string;
   /**
-   * The account's state in the gateway's store; prefer it to files in `dataDir` for anything another
-   * gateway would need to take over. Absent for plugins running in their own process (they use `dataDir`).
+   * The account's state in the gateway's store (also for plugins in their own process, across the boundary);
+   * prefer it to files in `dataDir` for anything another gateway would need to take over. Absent where a
+   * harness gives none: adapters then keep files in `dataDir`.
    */
   state?: ChannelState;
   /** The operating system the gateway runs on (`process.platform`; tests may pretend to be another). */

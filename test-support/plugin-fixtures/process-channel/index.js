@@ -4,6 +4,8 @@
 //   GET  /state               the message ids acknowledged so far
 //   POST /fail                reports a dead connection through ctx.fail
 //   POST /crash               exits the process
+//   POST /remember {entries}  writes them to the account's state in the gateway store (ctx.state)
+//   GET  /recall              what ctx.state holds (every key), or {none: true} without one
 // describe() reports the bot name and how many messages came in. A send of the text "hang" never answers.
 // Sends are appended to `<dataDir>/sent.jsonl`. QR login shows two codes, then links (writing
 // `<dataDir>/creds.json`), or with `config.waitForever` waits until it is cancelled; logout removes the file.
@@ -57,6 +59,11 @@ export default {
         const handle = async (req, res) => {
           if (req.method === 'GET' && req.url === '/state') return reply(res, 200, { acked, aborted: ctx.signal.aborted });
           if (req.method === 'POST' && req.url === '/crash') process.exit(5);
+          if (req.method === 'POST' && req.url === '/remember') {
+            await ctx.state.set((await readBody(req)).entries);
+            return reply(res, 200, { remembered: true });
+          }
+          if (req.method === 'GET' && req.url === '/recall') return reply(res, 200, ctx.state ? Object.fromEntries(await ctx.state.list('')) : { none: true });
           if (req.method === 'POST' && req.url === '/fail') {
             ctx.fail(new Error('socket closed by the platform'));
             return reply(res, 200, { failed: true });
