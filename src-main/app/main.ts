@@ -3,9 +3,10 @@
  * the gateway's local client. The logic lives in pure modules beside this one (window-options,
  * tray-model, approvals-model, approvals-controller); this file is only the Electron glue.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, session, shell } from 'electron';
+import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, safeStorage, session, shell } from 'electron';
 import electronUpdater from 'electron-updater';
 import { startGateway, type LocalClient, type RunningGateway } from '../gateway/start.js';
 import { connectCli, resolveTarget, type CliTarget } from '../cli/connect.js';
@@ -20,6 +21,8 @@ import { createTurnWatch } from './turn-watch.js';
 import { readDesktopSettings, updateDesktopSettings } from './desktop-settings.js';
 import { applyAutostartFile, HIDDEN_ARG, planLoginItem } from './login-item.js';
 import { resolveConfigPaths } from '../config/paths.js';
+import { exportSecrets, loadSecretEnv, migrateSecrets, secretEnvName, secretsFilePath, type SecretCipher } from '../config/secret-store.js';
+import { planSecretStorage, SECRETS_EXPORT_ARG } from './secrets-plan.js';
 import { createUpdateController, type UpdateController } from './update-controller.js';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv, deepLinkPage, DeepLinkError, parseDeepLink } from './deep-link.js';
 import { buildTrayMenuModel, type TrayAction, type TrayState } from './tray-model.js';
@@ -43,7 +46,9 @@ let client: LocalClient | undefined;
 let approvals: ApprovalsController | undefined;
 let updates: UpdateController | undefined;
 const turns = createTurnWatch();
-const desktopStateDir = resolveConfigPaths({ env: process.env }).stateDir;
+const configPaths = resolveConfigPaths({ env: process.env });
+const desktopStateDir = configPaths.stateDir;
+const keychain: SecretCipher = { encrypt: (plain) => safeStorage.encryptString(plain), decrypt: (data) => safeStorage.decryptString(data) };
 // Shown notifications, held so their click handlers survive garbage collection.
 const notifications = new Set<Notification>();
 let quitting = false;
@@ -185,14 +190,17 @@ async function boot(): Promise<void> {
   if (!startHidden) mainWindow = createWindow();
 
   let target: CliTarget;
+  let secretEnv: Record<string, string>;
   try {
+    secretEnv = prepareSecrets(desktop.settings.secretsInKeychain);
     target = resolveTarget({});
   } catch (err) {
     return failStart(err);
   }
-  if (target.remote) return bootRemote(target.url);
+  if (target.remote) return bootRemote(target.url, secretEnv[secretEnvName(['gateway', 'remote', 'token'])]);
   try {
-    gateway = await startGateway({ rendererDir });
+    // The decrypted secrets go to the gateway's config loader only, never into process.env (children inherit that).
+    gateway = await startGateway({ rendererDir, env: { ...process.env, ...secretEnv } });
   } catch (err) {
     return failStart(err);
   }
@@ -202,6 +210,42 @@ async function boot(): Promise<void> {
   log.info('desktop ready', { httpUrl: gateway.httpUrl });
   const launchLink = deepLinkFromArgv(process.argv);
   if (launchLink) openDeepLink(launchLink);
+}
+
+/**
+ * Moves the config's plaintext secrets into the keychain-encrypted store (when the OS offers one) and
+ * returns them decrypted, as the environment names the config now refers to them by.
+ */
+function prepareSecrets(enabled: boolean): Record<string, string> {
+  const secretsPath = secretsFilePath(desktopStateDir);
+  const plan = planSecretStorage({
+    encryptionAvailable: safeStorage.isEncryptionAvailable(),
+    linuxBackend: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : undefined,
+    enabled,
+    storeExists: existsSync(secretsPath),
+  });
+  if (plan.kind === 'unavailable') throw new Error(plan.message);
+  if (plan.kind === 'plaintext') {
+    log.info('secrets stay in the config file', { reason: plan.reason });
+    return {};
+  }
+  if (plan.migrate) {
+    const { moved } = migrateSecrets({ configPath: configPaths.configPath, secretsPath, cipher: keychain });
+    if (moved.length > 0) log.info('moved secrets from the config into the keychain store', { paths: moved });
+  }
+  return loadSecretEnv(secretsPath, keychain);
+}
+
+/** `OpenClaw --secrets-export`: the secrets go back into the config as plaintext, and stay there. */
+function runSecretsExport(): void {
+  try {
+    const { restored } = exportSecrets({ configPath: configPaths.configPath, secretsPath: secretsFilePath(desktopStateDir), cipher: keychain });
+    updateDesktopSettings(desktopStateDir, { secretsInKeychain: false });
+    dialog.showMessageBoxSync({ type: 'info', message: 'Secrets written back to the config file', detail: `${restored.length} secret(s) are in ${configPaths.configPath} again as plaintext (0600). OpenClaw will keep them there.` });
+  } catch (err) {
+    dialog.showErrorBox('Could not export the secrets', err instanceof Error ? err.message : String(err));
+  }
+  app.quit();
 }
 
 function failStart(err: unknown): void {
@@ -225,11 +269,11 @@ function attachClient(c: LocalClient): void {
 }
 
 /** `gateway.mode: "remote"`: no gateway starts here; the app uses the one at `url` and says so in the tray. */
-async function bootRemote(url: string): Promise<void> {
+async function bootRemote(url: string, token: string | undefined): Promise<void> {
   log.info('remote mode: using the gateway at the configured address; none starts here', { url });
   updateTray({ gateway: 'remote', remote: { url } });
   const remote = createRemoteClient({
-    connect: () => connectCli({}, { id: process.platform === 'darwin' ? 'openclaw-macos' : process.platform === 'linux' ? 'openclaw-linux' : 'openclaw-control-ui', mode: 'ui' }),
+    connect: () => connectCli(token ? { token } : {}, { id: process.platform === 'darwin' ? 'openclaw-macos' : process.platform === 'linux' ? 'openclaw-linux' : 'openclaw-control-ui', mode: 'ui' }),
     onState: (s) => updateTray({ remote: { url, ...(s.phase === 'disconnected' ? { error: s.error } : {}) } }),
   });
   attachClient(remote);
@@ -295,6 +339,10 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   // Windows and Linux hand a clicked openclaw:// link to a new process, which passes it on here.
   app.on('second-instance', (_e, argv) => {
+    if (argv.includes(SECRETS_EXPORT_ARG)) {
+      notify({ title: 'OpenClaw is running', body: `Quit OpenClaw first, then run it again with ${SECRETS_EXPORT_ARG} to write the secrets back into the config.` });
+      return;
+    }
     const link = deepLinkFromArgv(argv);
     if (link) openDeepLink(link);
     else showWindow();
@@ -323,7 +371,7 @@ if (!app.requestSingleInstanceLock()) {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
   app
     .whenReady()
-    .then(boot)
+    .then(() => (process.argv.includes(SECRETS_EXPORT_ARG) ? runSecretsExport() : boot()))
     .catch((err: unknown) => {
       log.error('desktop start failed', { error: String(err) });
       app.exit(1);
