@@ -8,10 +8,12 @@
 // only the gateway's own work lands on the measured loop.
 //
 //   node scripts/build-node.mjs && node bench/run.mjs mainloop [--quick] [--profile]
-//   --profile also writes a CPU profile of the host (`--cpu-prof`) to out/bench/mainloop-prof/.
+//   --profile also writes a CPU profile of the host (`--cpu-prof`) to out/bench/mainloop-prof/ and adds a
+//   summary to the results: where the host's CPU time went (by package), and how often the profiler's own
+//   sampling thread was not scheduled for 30 ms or more (the machine's other work taking the CPU).
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,6 +25,7 @@ import { runAsScript } from './channel-bench.mjs';
 import { ROOT, connect, freePort, tempState } from './lib.mjs';
 
 const FRAME_MS = 1000 / 60;
+const PROFILE_DIR = join(ROOT, 'out/bench/mainloop-prof');
 const SESSIONS = 8;
 const round = (n, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
@@ -68,8 +71,11 @@ async function buildGatewayModule() {
 
 /** Fork the host with the gateway's config; resolves once it listens. */
 async function startHost(s, port, profile) {
-  const execArgv = profile ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'out/bench/mainloop-prof')] : [];
-  if (profile) mkdirSync(join(ROOT, 'out/bench/mainloop-prof'), { recursive: true });
+  const execArgv = profile ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [];
+  if (profile) {
+    rmSync(PROFILE_DIR, { recursive: true, force: true });
+    mkdirSync(PROFILE_DIR, { recursive: true });
+  }
   const child = fork(fileURLToPath(import.meta.url), ['--host', String(port)], { env: s.env, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let next = 0;
   const pending = new Map();
@@ -100,6 +106,32 @@ async function startHost(s, port, profile) {
       await ask('stop');
       if (child.exitCode === null) await once(child, 'exit');
     },
+  };
+}
+
+/** Self time by package (gateway code, each dependency, Node internals, GC, idle) and the sampler's gaps. */
+function summariseProfile() {
+  const file = readdirSync(PROFILE_DIR).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) return { error: 'no profile was written' };
+  const p = JSON.parse(readFileSync(join(PROFILE_DIR, file), 'utf8'));
+  const nodes = new Map(p.nodes.map((n) => [n.id, n.callFrame]));
+  const byPackage = new Map();
+  let total = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    const dt = p.timeDeltas[i + 1] ?? 0;
+    total += dt;
+    const cf = nodes.get(p.samples[i]);
+    const pkg = cf.url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1]
+      ?? (cf.url.includes('/out/bench/gateway-start') ? 'gateway' : cf.url.includes('/extensions/') ? 'channel plugins' : cf.url.startsWith('node:') ? 'node internals' : cf.functionName || 'other');
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + dt);
+  }
+  const gaps = p.timeDeltas.filter((d) => d >= 30_000);
+  return {
+    file: `out/bench/mainloop-prof/${file}`,
+    totalMs: round(total / 1000, 0),
+    selfMsByPackage: Object.fromEntries([...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => [k, round(v / 1000, 0)])),
+    samplerGapsOver30Ms: gaps.length,
+    longestSamplerGapMs: round(Math.max(0, ...p.timeDeltas) / 1000, 1),
   };
 }
 
@@ -188,7 +220,7 @@ export async function runMainloopBench({ quick = false, profile = process.argv.i
     s.cleanup();
   }
   out.machine.loadAvg1mAtEnd = round(loadavg()[0]);
-  if (profile) out.cpuProfileDir = 'out/bench/mainloop-prof';
+  if (profile) out.profile = summariseProfile();
   return out;
 }
 
