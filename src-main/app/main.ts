@@ -21,6 +21,7 @@ import { createTurnWatch } from './turn-watch.js';
 import { readDesktopSettings, updateDesktopSettings } from './desktop-settings.js';
 import { applyAutostartFile, HIDDEN_ARG, planLoginItem } from './login-item.js';
 import { resolveConfigPaths } from '../config/paths.js';
+import { ConfigError } from '../config/errors.js';
 import { exportSecrets, loadSecretEnv, migrateSecrets, secretEnvName, secretsFilePath, type SecretCipher } from '../config/secret-store.js';
 import { planSecretStorage, SECRETS_EXPORT_ARG } from './secrets-plan.js';
 import { createUpdateController, type UpdateController } from './update-controller.js';
@@ -311,8 +312,14 @@ function prepareSecrets(enabled: boolean): Record<string, string> {
     return {};
   }
   if (plan.migrate) {
-    const { moved } = migrateSecrets({ configPath: configPaths.configPath, secretsPath, cipher: keychain });
-    if (moved.length > 0) log.info('moved secrets from the config into the keychain store', { paths: moved });
+    try {
+      const { moved } = migrateSecrets({ configPath: configPaths.configPath, secretsPath, cipher: keychain });
+      if (moved.length > 0) log.info('moved secrets from the config into the keychain store', { paths: moved });
+    } catch (err) {
+      // A config that does not validate is left as it is; the gateway's start reports what is wrong with it.
+      if (!(err instanceof ConfigError)) throw err;
+      log.warn('secrets stay in the config until it is valid', { error: err.message });
+    }
   }
   return loadSecretEnv(secretsPath, keychain);
 }

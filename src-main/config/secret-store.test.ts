@@ -6,6 +6,7 @@ import { FakeTelegram } from '../../test-support/fake-telegram/fake-telegram.js'
 import { FakeOpenAIServer } from '../../test-support/fake-openai.js';
 import { configureLogging } from '../logging/index.js';
 import { startGateway, type RunningGateway } from '../gateway/start.js';
+import { ConfigError } from './errors.js';
 import { loadConfigFile } from './load.js';
 import { exportSecrets, loadSecretEnv, migrateSecrets, secretEnvName, secretsFilePath, SecretStoreError, type SecretCipher } from './secret-store.js';
 
@@ -112,6 +113,15 @@ describe('secret store', () => {
     expect(() => migrateSecrets({ configPath: s!.configPath, secretsPath, cipher: aesCipher(), env: s!.env })).toThrow(/not valid JSON; it was left as it is/);
     expect(readFileSync(s.configPath, 'utf8')).toBe(before);
     expect(readFileSync(secretsPath, 'utf8')).toBe('{ not json');
+  });
+
+  it('leaves a config that does not validate as it is, and moves nothing', () => {
+    s = makeTempState(plaintextConfig({ gateway: { auth: { mode: 'token', token: GATEWAY_TOKEN }, port: 'not a port' } }));
+    const secretsPath = secretsFilePath(s.stateDir);
+    const before = readFileSync(s.configPath, 'utf8');
+    expect(() => migrateSecrets({ configPath: s!.configPath, secretsPath, cipher: aesCipher(), env: s!.env })).toThrow(ConfigError);
+    expect(readFileSync(s.configPath, 'utf8')).toBe(before);
+    expect(existsSync(secretsPath)).toBe(false);
   });
 
   it('exports the secrets back into the config as plaintext and removes the encrypted file', () => {

@@ -122,10 +122,14 @@ function readConfigObject(configPath: string): { raw: string | null; value: Reco
   return { raw, value: parsed.value };
 }
 
-/** Writes the edited config, keeping comments and layout, with no `.bak` (the old text held the secrets). */
-function writeConfig(configPath: string, raw: string | null, after: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+/** The edited config must load with the same rules as any write. */
+function checkConfig(configPath: string, after: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   const final = finalizeConfig(after, env, { forWrite: true });
   if (!final.ok) throw new ConfigError(configPath, final.issues);
+}
+
+/** Writes the edited config, keeping comments and layout, with no `.bak` (the old text held the secrets). */
+function writeConfig(configPath: string, raw: string | null, after: Record<string, unknown>): void {
   writeConfigAtomic(configPath, (raw && editJson5Text(raw, after)) || formatConfig(after), { backup: false });
 }
 
@@ -139,8 +143,9 @@ export interface MigrateSecretsOptions {
 
 /**
  * Moves every plaintext secret of the config into the encrypted file and leaves a reference in its place.
- * Runs at each app start and does nothing when nothing is left to move. The secrets are written (and read
- * back) before the config changes, so a failure part way loses nothing. The config's `.bak` is removed,
+ * Runs at each app start and does nothing when nothing is left to move. The edited config is validated
+ * first, and the secrets are written (and read back) before the config changes, so a failure part way
+ * loses nothing. The config's `.bak` is removed,
  * since it holds the old plaintext. Values that already use `${VAR}` are left alone.
  * @returns the config paths moved (`channels.telegram.botToken`, …).
  */
@@ -157,6 +162,8 @@ export function migrateSecrets(opts: MigrateSecretsOptions): { moved: string[] }
     return `\${${name}}`;
   }) as Record<string, unknown>;
   if (found.length === 0) return { moved: [] };
+  const env = opts.env ?? process.env;
+  checkConfig(opts.configPath, after, { ...env, ...Object.fromEntries(found.map((f) => [f.name, f.plain])) });
   const next = { ...stored };
   for (const f of found) next[f.name] = opts.cipher.encrypt(f.plain).toString('base64');
   writeSecretsFile(opts.secretsPath, next);
@@ -165,7 +172,7 @@ export function migrateSecrets(opts: MigrateSecretsOptions): { moved: string[] }
   for (const f of found) {
     if (secretEnv[f.name] !== f.plain) throw new SecretStoreError(opts.secretsPath, `${f.name} did not read back as written; the config was left as it is`);
   }
-  writeConfig(opts.configPath, raw, after, { ...(opts.env ?? process.env), ...secretEnv });
+  writeConfig(opts.configPath, raw, after);
   fs.rmSync(`${opts.configPath}.bak`, { force: true });
   return { moved: found.map((f) => f.at) };
 }
@@ -193,7 +200,10 @@ export function exportSecrets(opts: MigrateSecretsOptions): { restored: string[]
     return plain;
   }) as Record<string, unknown>;
   if (missing.length > 0) throw new SecretStoreError(opts.secretsPath, `no stored value for ${missing.join(', ')}; nothing was changed`);
-  if (restored.length > 0) writeConfig(opts.configPath, raw, after, opts.env ?? process.env);
+  if (restored.length > 0) {
+    checkConfig(opts.configPath, after, opts.env ?? process.env);
+    writeConfig(opts.configPath, raw, after);
+  }
   fs.rmSync(opts.secretsPath, { force: true });
   return { restored };
 }
