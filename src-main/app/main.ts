@@ -1,7 +1,8 @@
 /**
  * Electron shell: single instance, the gateway in-process, one window, a tray, and the IPC bridge onto
  * the gateway's local client. The logic lives in pure modules beside this one (window-options,
- * tray-model, approvals-model, approvals-controller); this file is only the Electron glue.
+ * tray-model, approvals-model, approvals-controller, crash-policy, web-contents-guard, app-menu, tray-badge,
+ * gateway-attach, secrets-plan and config/secret-store); this file is only the Electron glue.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
