@@ -13,12 +13,14 @@ export const DesktopSettingsSchema = Type.Object(
   {
     /** Start the app (to the tray) when the user logs in. */
     startAtLogin: Type.Boolean({ default: false }),
+    /** Keep the config's secrets encrypted with the OS keychain; `--secrets-export` turns it off. */
+    secretsInKeychain: Type.Boolean({ default: true }),
   },
   { additionalProperties: false },
 );
 export type DesktopSettings = Static<typeof DesktopSettingsSchema>;
 
-export const DEFAULT_DESKTOP_SETTINGS: DesktopSettings = { startAtLogin: false };
+export const DEFAULT_DESKTOP_SETTINGS: DesktopSettings = { startAtLogin: false, secretsInKeychain: true };
 const validator = compile(DesktopSettingsSchema);
 
 export function desktopSettingsPath(stateDir: string): string {

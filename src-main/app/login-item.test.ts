@@ -13,8 +13,8 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('start-at-login setting', () => {
   it('defaults to off, and a change is kept', () => {
-    expect(readDesktopSettings(dir)).toEqual({ settings: { startAtLogin: false } });
-    expect(updateDesktopSettings(dir, { startAtLogin: true })).toEqual({ startAtLogin: true });
+    expect(readDesktopSettings(dir)).toEqual({ settings: { startAtLogin: false, secretsInKeychain: true } });
+    expect(updateDesktopSettings(dir, { startAtLogin: true })).toEqual({ startAtLogin: true, secretsInKeychain: true });
     expect(readDesktopSettings(dir).settings.startAtLogin).toBe(true);
     expect(statSync(desktopSettingsPath(dir)).mode & 0o777).toBe(0o600);
   });

@@ -1,11 +1,13 @@
 /**
  * Electron shell: single instance, the gateway in-process, one window, a tray, and the IPC bridge onto
  * the gateway's local client. The logic lives in pure modules beside this one (window-options,
- * tray-model, approvals-model, approvals-controller); this file is only the Electron glue.
+ * tray-model, approvals-model, approvals-controller, crash-policy, web-contents-guard, app-menu, tray-badge,
+ * gateway-attach, secrets-plan and config/secret-store); this file is only the Electron glue.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, session, shell } from 'electron';
+import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, safeStorage, session, shell, type MenuItemConstructorOptions, type NativeImage, type RenderProcessGoneDetails, type WebContents } from 'electron';
 import electronUpdater from 'electron-updater';
 import { startGateway, type LocalClient, type RunningGateway } from '../gateway/start.js';
 import { connectCli, resolveTarget, type CliTarget } from '../cli/connect.js';
@@ -20,10 +22,18 @@ import { createTurnWatch } from './turn-watch.js';
 import { readDesktopSettings, updateDesktopSettings } from './desktop-settings.js';
 import { applyAutostartFile, HIDDEN_ARG, planLoginItem } from './login-item.js';
 import { resolveConfigPaths } from '../config/paths.js';
+import { ConfigError } from '../config/errors.js';
+import { exportSecrets, loadSecretEnv, migrateSecrets, secretEnvName, secretsFilePath, type SecretCipher } from '../config/secret-store.js';
+import { planSecretStorage, SECRETS_EXPORT_ARG } from './secrets-plan.js';
 import { createUpdateController, type UpdateController } from './update-controller.js';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv, deepLinkPage, DeepLinkError, parseDeepLink } from './deep-link.js';
 import { buildTrayMenuModel, type TrayAction, type TrayState } from './tray-model.js';
-import { isAllowedNavigation, isExternalLinkAllowed, windowOptions } from './window-options.js';
+import { windowOptions } from './window-options.js';
+import { crashPageUrl, createCrashPolicy } from './crash-policy.js';
+import { decideWebContents } from './web-contents-guard.js';
+import { buildAppMenuModel, type AppMenuAction, type AppMenuItem } from './app-menu.js';
+import { drawBadgeDot } from './tray-badge.js';
+import { planGatewayStart } from './gateway-attach.js';
 
 const log = createLogger('app');
 
@@ -43,7 +53,14 @@ let client: LocalClient | undefined;
 let approvals: ApprovalsController | undefined;
 let updates: UpdateController | undefined;
 const turns = createTurnWatch();
-const desktopStateDir = resolveConfigPaths({ env: process.env }).stateDir;
+const crashes = createCrashPolicy();
+// The plain tray icon and, made on first need, the one with the pending-approvals dot (not on macOS: the count is the tray title there).
+let trayIcon: NativeImage | undefined;
+let trayIconBadged: NativeImage | undefined;
+let trayIconShowsBadge = false;
+const configPaths = resolveConfigPaths({ env: process.env });
+const desktopStateDir = configPaths.stateDir;
+const keychain: SecretCipher = { encrypt: (plain) => safeStorage.encryptString(plain), decrypt: (data) => safeStorage.decryptString(data) };
 // Shown notifications, held so their click handlers survive garbage collection.
 const notifications = new Set<Notification>();
 let quitting = false;
@@ -57,6 +74,11 @@ const clientReady = new Promise<LocalClient | undefined>((resolve) => {
 });
 
 function showWindow(): void {
+  // A window left on the error page after repeated renderer crashes is replaced by a fresh one.
+  if (crashes.failed && mainWindow && !mainWindow.isDestroyed()) {
+    mainWindow.destroy();
+    crashes.onUserRetry();
+  }
   if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createWindow();
   if (mainWindow.isMinimized()) mainWindow.restore();
   mainWindow.show();
@@ -84,17 +106,72 @@ function createWindow(): BrowserWindow {
     e.preventDefault();
     win.hide();
   });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (isExternalLinkAllowed(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (e, url) => {
-    if (!isAllowedNavigation(url, rendererUrl)) e.preventDefault();
-  });
+  // New windows, navigation and webviews: the web-contents-created guard (guardWebContents) covers this window too.
+  win.webContents.on('render-process-gone', (_e, details) => onRenderGone(win, details));
+  loadRenderer(win);
+  return win;
+}
+
+function loadRenderer(win: BrowserWindow): void {
   void (devRendererUrl ? win.loadURL(devRendererUrl) : win.loadFile(join(rendererDir, 'index.html'))).catch((err: unknown) =>
     log.error('renderer failed to load', { error: String(err) }),
   );
-  return win;
+}
+
+/** Reload once; if it dies again soon, an error page (see crash-policy). Either way it is logged and shown. */
+function onRenderGone(win: BrowserWindow, details: RenderProcessGoneDetails): void {
+  const d = crashes.onRenderGone(details);
+  if (d.action === 'ignore' || win.isDestroyed()) return;
+  log.error('window renderer gone', { reason: details.reason, exitCode: details.exitCode, action: d.action });
+  notify({ title: d.report.title, body: d.report.detail }, showWindow);
+  if (d.action === 'reload') loadRenderer(win);
+  else void win.loadURL(crashPageUrl(d.report)).catch((err: unknown) => log.error('error page failed to load', { error: String(err) }));
+}
+
+/** Every web contents, the window's and any other: no new windows, no navigation off the app's page, no webviews. */
+function guardWebContents(contents: WebContents): void {
+  contents.setWindowOpenHandler(({ url }) => {
+    const d = decideWebContents({ kind: 'window-open', url }, rendererUrl);
+    if (!d.allow && d.openExternal) void shell.openExternal(d.openExternal);
+    return { action: 'deny' };
+  });
+  const onNavigate = (e: { preventDefault(): void }, url: string) => {
+    const d = decideWebContents({ kind: 'navigate', url }, rendererUrl);
+    if (d.allow) return;
+    e.preventDefault();
+    if (d.openExternal) void shell.openExternal(d.openExternal);
+    else log.warn('navigation refused', { reason: d.reason });
+  };
+  contents.on('will-navigate', onNavigate);
+  contents.on('will-redirect', onNavigate);
+  contents.on('will-attach-webview', (e) => {
+    const d = decideWebContents({ kind: 'attach-webview' }, rendererUrl);
+    if (d.allow) return;
+    e.preventDefault();
+    log.warn('webview refused', { reason: d.reason });
+  });
+}
+
+function setApplicationMenu(): void {
+  const item = (i: AppMenuItem): MenuItemConstructorOptions =>
+    'type' in i ? { type: 'separator' } : 'role' in i ? { role: i.role } : { label: i.label, click: () => onMenuAction(i.action) };
+  const model = buildAppMenuModel({ platform: process.platform, packaged: app.isPackaged, appName: app.name });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(model.map((section) => ({ label: section.label, ...(section.role ? { role: section.role } : {}), submenu: section.submenu.map(item) }))));
+}
+
+function onMenuAction(action: AppMenuAction): void {
+  if (action === 'open-control-ui-in-browser') onTrayAction('open-in-browser');
+}
+
+/** The tray icon with or without the pending-approvals dot (Windows and Linux). */
+function setTrayIconBadge(badged: boolean): void {
+  if (!tray || !trayIcon || process.platform === 'darwin' || badged === trayIconShowsBadge) return;
+  if (badged && !trayIconBadged) {
+    const size = trayIcon.getSize();
+    trayIconBadged = nativeImage.createFromBitmap(drawBadgeDot(trayIcon.toBitmap(), size), size);
+  }
+  tray.setImage(badged && trayIconBadged ? trayIconBadged : trayIcon);
+  trayIconShowsBadge = badged;
 }
 
 function updateTray(patch: Partial<TrayState>): void {
@@ -103,6 +180,7 @@ function updateTray(patch: Partial<TrayState>): void {
   const model = buildTrayMenuModel(trayState);
   tray.setToolTip(model.tooltip);
   if (process.platform === 'darwin') tray.setTitle(model.badge);
+  setTrayIconBadge(model.iconBadge);
   app.setBadgeCount(model.pending);
   tray.setContextMenu(
     Menu.buildFromTemplate(
@@ -175,7 +253,9 @@ function registerIpc(): void {
 async function boot(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   registerIpc();
-  tray = new Tray(nativeImage.createFromDataURL(TRAY_ICON_DATA_URL));
+  setApplicationMenu();
+  trayIcon = nativeImage.createFromDataURL(TRAY_ICON_DATA_URL);
+  tray = new Tray(trayIcon);
   tray.on('click', showWindow);
   const desktop = readDesktopSettings(desktopStateDir);
   if (desktop.problem) log.warn('desktop settings unreadable; using the defaults', { problem: desktop.problem });
@@ -185,15 +265,26 @@ async function boot(): Promise<void> {
   if (!startHidden) mainWindow = createWindow();
 
   let target: CliTarget;
+  let secretEnv: Record<string, string>;
   try {
+    secretEnv = prepareSecrets(desktop.settings.secretsInKeychain);
     target = resolveTarget({});
   } catch (err) {
     return failStart(err);
   }
-  if (target.remote) return bootRemote(target.url);
+  if (target.remote) return useGatewayAt(target.url, 'remote', secretEnv[secretEnvName(['gateway', 'remote', 'token'])]);
+  const localToken = secretEnv[secretEnvName(['gateway', 'auth', 'token'])];
+  // A gateway already running here (a headless one on this state dir, or any on the port) is used, not fought.
+  const plan = await planGatewayStart({ stateDir: target.paths.stateDir, url: target.url });
+  if (plan.kind === 'attach') return useGatewayAt(plan.url, 'attached', localToken, plan.reason);
+  if (plan.kind === 'blocked') return failStart(new Error(plan.message));
   try {
-    gateway = await startGateway({ rendererDir });
+    // The decrypted secrets go to the gateway's config loader only, never into process.env (children inherit that).
+    gateway = await startGateway({ rendererDir, env: { ...process.env, ...secretEnv } });
   } catch (err) {
+    // Another gateway may have started between the probe and the listen.
+    const again = await planGatewayStart({ stateDir: target.paths.stateDir, url: target.url });
+    if (again.kind === 'attach') return useGatewayAt(again.url, 'attached', localToken, again.reason);
     return failStart(err);
   }
   attachClient(gateway.createLocalClient());
@@ -202,6 +293,48 @@ async function boot(): Promise<void> {
   log.info('desktop ready', { httpUrl: gateway.httpUrl });
   const launchLink = deepLinkFromArgv(process.argv);
   if (launchLink) openDeepLink(launchLink);
+}
+
+/**
+ * Moves the config's plaintext secrets into the keychain-encrypted store (when the OS offers one) and
+ * returns them decrypted, as the environment names the config now refers to them by.
+ */
+function prepareSecrets(enabled: boolean): Record<string, string> {
+  const secretsPath = secretsFilePath(desktopStateDir);
+  const plan = planSecretStorage({
+    encryptionAvailable: safeStorage.isEncryptionAvailable(),
+    linuxBackend: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : undefined,
+    enabled,
+    storeExists: existsSync(secretsPath),
+  });
+  if (plan.kind === 'unavailable') throw new Error(plan.message);
+  if (plan.kind === 'plaintext') {
+    log.info('secrets stay in the config file', { reason: plan.reason });
+    return {};
+  }
+  if (plan.migrate) {
+    try {
+      const { moved } = migrateSecrets({ configPath: configPaths.configPath, secretsPath, cipher: keychain });
+      if (moved.length > 0) log.info('moved secrets from the config into the keychain store', { paths: moved });
+    } catch (err) {
+      // A config that does not validate is left as it is; the gateway's start reports what is wrong with it.
+      if (!(err instanceof ConfigError)) throw err;
+      log.warn('secrets stay in the config until it is valid', { error: err.message });
+    }
+  }
+  return loadSecretEnv(secretsPath, keychain);
+}
+
+/** `OpenClaw --secrets-export`: the secrets go back into the config as plaintext, and stay there. */
+function runSecretsExport(): void {
+  try {
+    const { restored } = exportSecrets({ configPath: configPaths.configPath, secretsPath: secretsFilePath(desktopStateDir), cipher: keychain });
+    updateDesktopSettings(desktopStateDir, { secretsInKeychain: false });
+    dialog.showMessageBoxSync({ type: 'info', message: 'Secrets written back to the config file', detail: `${restored.length} secret(s) are in ${configPaths.configPath} again as plaintext (0600). OpenClaw will keep them there.` });
+  } catch (err) {
+    dialog.showErrorBox('Could not export the secrets', err instanceof Error ? err.message : String(err));
+  }
+  app.quit();
 }
 
 function failStart(err: unknown): void {
@@ -224,12 +357,16 @@ function attachClient(c: LocalClient): void {
   resolveClient(client);
 }
 
-/** `gateway.mode: "remote"`: no gateway starts here; the app uses the one at `url` and says so in the tray. */
-async function bootRemote(url: string): Promise<void> {
-  log.info('remote mode: using the gateway at the configured address; none starts here', { url });
-  updateTray({ gateway: 'remote', remote: { url } });
+/**
+ * No gateway starts here: the app uses the one at `url` and says so in the tray. `remote`: `gateway.mode:
+ * "remote"`; `attached`: a gateway was already running on this machine.
+ */
+async function useGatewayAt(url: string, kind: 'remote' | 'attached', token: string | undefined, reason?: string): Promise<void> {
+  if (kind === 'remote') log.info('remote mode: using the gateway at the configured address; none starts here', { url });
+  else log.info('using the gateway already running; none starts here', { url, reason });
+  updateTray({ gateway: kind, remote: { url } });
   const remote = createRemoteClient({
-    connect: () => connectCli({}, { id: process.platform === 'darwin' ? 'openclaw-macos' : process.platform === 'linux' ? 'openclaw-linux' : 'openclaw-control-ui', mode: 'ui' }),
+    connect: () => connectCli({ url, ...(token ? { token } : {}) }, { id: process.platform === 'darwin' ? 'openclaw-macos' : process.platform === 'linux' ? 'openclaw-linux' : 'openclaw-control-ui', mode: 'ui' }),
     onState: (s) => updateTray({ remote: { url, ...(s.phase === 'disconnected' ? { error: s.error } : {}) } }),
   });
   attachClient(remote);
@@ -295,6 +432,10 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   // Windows and Linux hand a clicked openclaw:// link to a new process, which passes it on here.
   app.on('second-instance', (_e, argv) => {
+    if (argv.includes(SECRETS_EXPORT_ARG)) {
+      notify({ title: 'OpenClaw is running', body: `Quit OpenClaw first, then run it again with ${SECRETS_EXPORT_ARG} to write the secrets back into the config.` });
+      return;
+    }
     const link = deepLinkFromArgv(argv);
     if (link) openDeepLink(link);
     else showWindow();
@@ -307,6 +448,11 @@ if (!app.requestSingleInstanceLock()) {
   // Notifications on Windows show only for an app with its user model id (the installer's appId).
   if (process.platform === 'win32') app.setAppUserModelId('ai.openclaw.desktop');
   app.on('activate', () => showWindow());
+  app.on('web-contents-created', (_e, contents) => guardWebContents(contents));
+  app.on('child-process-gone', (_e, details) => {
+    const d = crashes.onChildGone(details);
+    if (d.action === 'report') log.warn(d.report.title, { detail: d.report.detail });
+  });
   // A tray app keeps running with no window open.
   app.on('window-all-closed', () => undefined);
   app.on('before-quit', () => {
@@ -323,7 +469,7 @@ if (!app.requestSingleInstanceLock()) {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
   app
     .whenReady()
-    .then(boot)
+    .then(() => (process.argv.includes(SECRETS_EXPORT_ARG) ? runSecretsExport() : boot()))
     .catch((err: unknown) => {
       log.error('desktop start failed', { error: String(err) });
       app.exit(1);

@@ -45,6 +45,7 @@ describe('buildTrayMenuModel', () => {
     ];
     const m = buildTrayMenuModel({ gateway: 'running', httpUrl: 'http://x/', windowVisible: false, approvals });
     expect(m.badge).toBe('2');
+    expect(m.iconBadge).toBe(true);
     expect(m.items.filter((i) => i.kind === 'approval')).toEqual([
       { kind: 'approval', decision: 'approve', key: approvals[0]!.key, label: 'Approve Telegram: Ada (4242), code ABCD2345' },
       { kind: 'approval', decision: 'reject', key: approvals[0]!.key, label: 'Reject Telegram: Ada (4242), code ABCD2345' },
@@ -62,6 +63,8 @@ describe('buildTrayMenuModel', () => {
 
     const none = buildTrayMenuModel({ gateway: 'running', windowVisible: false, approvals: [] });
     expect(none.badge).toBe('');
+    expect(none.iconBadge).toBe(false);
+    expect(buildTrayMenuModel({ gateway: 'running', windowVisible: false, pendingApprovals: 3 }).iconBadge).toBe(true);
     expect(none.items.some((i) => i.kind === 'approval')).toBe(false);
     // Never two separators in a row.
     expect(none.items.some((i, k) => i.kind === 'separator' && none.items[k + 1]?.kind === 'separator')).toBe(false);
@@ -110,5 +113,13 @@ describe('remote mode in the tray', () => {
     const m = buildTrayMenuModel({ gateway: 'remote', windowVisible: false, remote: { url: 'wss://gw.example', error: 'ECONNREFUSED' } });
     expect(labels(m.items)).toEqual(expect.arrayContaining(['Using the gateway at wss://gw.example (none runs here)', 'Not connected: ECONNREFUSED']));
     expect(m.tooltip).toBe('OpenClaw: using a remote gateway');
+  });
+
+  it('says when it uses a gateway that was already running here', () => {
+    const m = buildTrayMenuModel({ gateway: 'attached', windowVisible: false, remote: { url: 'ws://127.0.0.1:18789' } });
+    expect(labels(m.items)).toContain('Using the gateway already running at ws://127.0.0.1:18789');
+    expect(m.tooltip).toBe('OpenClaw: using the gateway already running');
+    const down = buildTrayMenuModel({ gateway: 'attached', windowVisible: false, remote: { url: 'ws://127.0.0.1:18789', error: 'gateway closed' } });
+    expect(labels(down.items)).toContain('Not connected: gateway closed');
   });
 });

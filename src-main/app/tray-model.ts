@@ -6,8 +6,8 @@ export interface TrayState {
   update?: UpdateState;
   /** The start-at-login setting, shown as a check item. */
   startAtLogin?: boolean;
-  gateway: 'starting' | 'running' | 'stopping' | 'failed' | 'remote';
-  /** In remote mode: the gateway used, and why it is not connected when it is not. */
+  gateway: 'starting' | 'running' | 'stopping' | 'failed' | 'remote' | 'attached';
+  /** In remote mode, or attached to a gateway already running here: the gateway used, and why it is not connected when it is not. */
   remote?: { url: string; error?: string };
   /** Where the Control UI answers, once the gateway listens. */
   httpUrl?: string;
@@ -42,6 +42,8 @@ export interface TrayMenuModel {
   badge: string;
   /** Pending approvals, for the dock/launcher badge count. */
   pending: number;
+  /** Show the icon with its badge dot (tray-badge.ts) where the tray has no title beside it (not macOS). */
+  iconBadge: boolean;
   items: TrayMenuItem[];
 }
 
@@ -54,6 +56,7 @@ const STATUS_LABEL: Record<TrayState['gateway'], string> = {
   stopping: 'Gateway stopping…',
   failed: 'Gateway failed to start',
   remote: 'Using a remote gateway',
+  attached: 'Using the gateway already running',
 };
 
 function approvalsLabel(n: number): string {
@@ -67,9 +70,9 @@ export function buildTrayMenuModel(state: TrayState): TrayMenuModel {
   const status = STATUS_LABEL[state.gateway];
   const items: TrayMenuItem[] = [
     { kind: 'action', action: 'open', label: 'Open OpenClaw', enabled: true },
-    { kind: 'info', label: state.gateway === 'running' && state.httpUrl ? `${status} on ${state.httpUrl}` : state.gateway === 'remote' && state.remote ? `Using the gateway at ${state.remote.url} (none runs here)` : status },
+    { kind: 'info', label: statusLine(state, status) },
   ];
-  if (state.gateway === 'remote' && state.remote?.error) items.push({ kind: 'info', label: `Not connected: ${state.remote.error.slice(0, 120)}` });
+  if ((state.gateway === 'remote' || state.gateway === 'attached') && state.remote?.error) items.push({ kind: 'info', label: `Not connected: ${state.remote.error.slice(0, 120)}` });
   if (pending > 0) {
     items.push({ kind: 'separator' }, { kind: 'info', label: approvalsLabel(pending) });
     for (const a of listed.slice(0, MAX_TRAY_APPROVALS)) {
@@ -96,7 +99,14 @@ export function buildTrayMenuModel(state: TrayState): TrayMenuModel {
   if (items.at(-1)?.kind !== 'separator') items.push({ kind: 'separator' });
   items.push({ kind: 'action', action: 'quit', label: 'Quit OpenClaw', enabled: state.gateway !== 'stopping' });
   const tooltip = pending > 0 ? `OpenClaw: ${status.toLowerCase()}, ${approvalsLabel(pending)}` : `OpenClaw: ${status.toLowerCase()}`;
-  return { tooltip, badge: pending > 99 ? '99+' : pending > 0 ? String(pending) : '', pending, items };
+  return { tooltip, badge: pending > 99 ? '99+' : pending > 0 ? String(pending) : '', pending, iconBadge: pending > 0, items };
+}
+
+function statusLine(state: TrayState, status: string): string {
+  if (state.gateway === 'running' && state.httpUrl) return `${status} on ${state.httpUrl}`;
+  if (state.gateway === 'remote' && state.remote) return `Using the gateway at ${state.remote.url} (none runs here)`;
+  if (state.gateway === 'attached' && state.remote) return `Using the gateway already running at ${state.remote.url}`;
+  return status;
 }
 
 /** The update's items: progress, "Restart to update", or what the restart waits for. */

@@ -13,6 +13,15 @@ function isProviderKeyPath(path: ConfigPathSegment[]): boolean {
   return path.length === 4 && path[0] === 'models' && path[1] === 'providers' && path[3] === 'apiKey';
 }
 
+// Names the desktop app gives the secrets it moved into its encrypted store (config/secret-store.ts).
+const DESKTOP_SECRET_PREFIX = 'OPENCLAW_SECRET_';
+
+function missingVariableMessage(name: string): string {
+  const base = `missing environment variable ${name} (referenced as \${${name}})`;
+  if (!name.startsWith(DESKTOP_SECRET_PREFIX)) return base;
+  return `${base}: the desktop app keeps this secret encrypted in its keychain store; start the app, or run it once with --secrets-export to put the secrets back in this file`;
+}
+
 /**
  * Replaces `${VAR}` in every string value (not keys) with `env.VAR`. A missing
  * or empty variable is reported as an issue at the value's path and left as is,
@@ -25,7 +34,7 @@ export function substituteEnvVars(value: unknown, env: NodeJS.ProcessEnv, issues
       if (escaped) return match.slice(1);
       const replacement = env[name];
       if (replacement === undefined || replacement === '') {
-        if (!isProviderKeyPath(path)) issues.push({ path: formatConfigPath(path), message: `missing environment variable ${name} (referenced as \${${name}})` });
+        if (!isProviderKeyPath(path)) issues.push({ path: formatConfigPath(path), message: missingVariableMessage(name) });
         return match;
       }
       return replacement;
