@@ -2,7 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { runAgent, runSessions } from './commands/agent.js';
 import { runCall } from './commands/call.js';
-import { channelsLogin, channelsLogout, channelsStatus, messageSend, pairingApprove, pairingDismiss, pairingList } from './commands/channels.js';
+import { channelsLogin, channelsLogout, channelsStatus, messageSend, pairingAllowed, pairingApprove, pairingDismiss, pairingList, pairingRemove } from './commands/channels.js';
+import { sessionsDelete } from './commands/sessions.js';
 import { runNodeHost } from './commands/node-host.js';
 import { runQr } from './commands/qr.js';
 import { devicesApprove, devicesList, devicesReject, devicesRemove, nodesInvoke, nodesList } from './commands/devices.js';
@@ -73,11 +74,15 @@ export function buildProgram(): Command {
     .option('--image <file>', 'attach an image (PNG, JPEG, GIF or WebP, up to 5 MB); repeat for more', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--json', 'print the final result as JSON')
     .action(async (_o, cmd: Command) => runAgent(globals(cmd)));
-  conn(program.command('sessions').description('list sessions'))
+  const sessions = conn(program.command('sessions').description('list sessions (and delete one)'))
     .option('--json', 'JSON output')
     .option('--agent <id>', 'only this agent')
     .option('--limit <n>', 'how many', '100')
     .action(async (_o, cmd: Command) => runSessions(globals(cmd)));
+  conn(sessions.command('delete <key>').description('delete a session and its transcript'))
+    .option('--forget-memories', "also forget what the session's person told the assistant (their memories with its agent)")
+    .option('--json', 'JSON output')
+    .action(async (key: string, _o, cmd: Command) => sessionsDelete(key, globals(cmd)));
 
   const devices = program.command('devices').description('pair and manage devices (phones, computers, the CLI)');
   conn(devices.command('list').description('pending requests and paired devices')).option('--json', 'JSON output').action(async (_o, cmd: Command) => devicesList(globals(cmd)));
@@ -138,6 +143,15 @@ export function buildProgram(): Command {
   conn(pairing.command('dismiss <channel> <code>').description('drop a request and its held messages'))
     .option('--account <id>', 'account id')
     .action(async (channel: string, code: string, _o, cmd: Command) => pairingDismiss(channel, code, globals(cmd)));
+  conn(pairing.command('allowed [channel]').description('senders approved by pairing, with how many memories the assistant keeps of each'))
+    .option('--account <id>', 'account id')
+    .option('--json', 'JSON output')
+    .action(async (channel: string | undefined, _o, cmd: Command) => pairingAllowed(channel, globals(cmd)));
+  conn(pairing.command('remove <channel> <sender>').description('take an approved sender off the pairing allowlist'))
+    .option('--account <id>', 'account id')
+    .option('--forget-memories', 'also forget what they told the assistant (with every agent)')
+    .option('--json', 'JSON output')
+    .action(async (channel: string, sender: string, _o, cmd: Command) => pairingRemove(channel, sender, globals(cmd)));
   const message = program.command('message').description('send messages through a channel');
   conn(message.command('send').description('send a message (obeys the channel access policy)'))
     .option('--channel <id>', 'channel (needed when several are configured)')
