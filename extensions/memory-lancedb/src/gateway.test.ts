@@ -3,7 +3,8 @@
  * embeddings server, a fake OpenAI-compatible model): the user says a fact in one conversation, and a
  * later conversation of the same person gets it before the turn; another person does not; the
  * operator searches, lists and forgets it with `openclaw memory`; with the embeddings server gone
- * turns still answer and the outage is logged once.
+ * turns still answer and the outage is logged once. Deleting a session or removing a paired sender
+ * forgets that person's memories only when asked, and nobody else's.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -157,6 +158,12 @@ describe('memory-lancedb in the gateway', () => {
     expect(await c.call('sessions.memories', { key: erin })).toMatchObject({ count: 1 });
     const people = (await c.call('memory-lancedb.people', { agentId: 'main' })) as { people: { owner: string }[] };
     expect(people.people.map((p) => p.owner)).not.toContain('direct:carlos');
+
+    // Deleted without the flag, the CLI says what stays and how to forget it too.
+    const kept = await runCli(['sessions', 'delete', erin], cliEnv);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stdout).toContain(`Deleted session ${erin}.\nThe assistant keeps 1 memory of direct:erin; they stay. To forget them too: openclaw sessions delete ${erin} --forget-memories\n`);
+    expect(await c.call('sessions.memories', { key: erin })).toMatchObject({ count: 1 });
   });
 
   it('removing a paired sender offers to forget their memories, with every agent, only when asked', async () => {
@@ -168,6 +175,11 @@ describe('memory-lancedb in the gateway', () => {
       ['4242', 'Carol', 1, 'direct:telegram:4242'],
       ['777', 'Dave', 1, 'direct:telegram:777'],
     ]);
+
+    const table = await runCli(['pairing', 'allowed', 'telegram'], cliEnv);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^CHANNEL\s+ACCOUNT\s+SENDER\s+NAME\s+APPROVED \(UTC\)\s+MEMORIES$/m);
+    expect(table.stdout).toMatch(/^telegram\s+default\s+4242\s+Carol\s+\S+ \S+\s+1$/m);
 
     // Unasked: off the list, memories kept.
     expect(await c.call('channels.pairing.revoke', { channel: 'telegram', id: '777' })).toEqual({ channel: 'telegram', accountId: 'default', id: '777', revoked: true });
