@@ -12,7 +12,7 @@ import { configFile, configGet, configSchema, configSet, configUnset, configVali
 import { addGatewayRunOptions, runGatewayForeground } from './commands/gateway.js';
 import { runHealth } from './commands/health.js';
 import { runLogs } from './commands/logs.js';
-import { memoryForget, memoryList, memorySearch, memoryShare, memoryStats } from './commands/memory.js';
+import { memoryForget, memoryForgetOwner, memoryList, memorySearch, memoryShare, memoryStats } from './commands/memory.js';
 import { voicecallCall, voicecallCalls, voicecallStatus } from './commands/voicecall.js';
 import { runStatus } from './commands/status.js';
 import { storageMigrate } from './commands/storage.js';
@@ -185,7 +185,7 @@ export function buildProgram(): Command {
   conn(plugins.command('disable <id>')).option('--json', 'JSON output').action(async (id: string, _o, cmd: Command) => pluginsSetEnabled(id, false, globals(cmd)));
   conn(plugins.command('doctor').description('every plugin problem in plain words, with the fix (exit 1 on errors)')).option('--json', 'JSON output').action(async (_o, cmd: Command) => pluginsDoctor(globals(cmd)));
 
-  const memory = program.command('memory').description("the agents' long-term memory (the memory plugin in plugins.slots.memory): search, list, stats, forget, share");
+  const memory = program.command('memory').description("the agents' long-term memory (the memory plugin in plugins.slots.memory): search, list, stats, forget, forget-owner, share");
   const memoryOpts = (cmd: Command) => conn(cmd).option('--plugin <id>', 'memory plugin id', 'memory-lancedb').option('--json', 'JSON output');
   memoryOpts(memory.command('search <query>').description('memories closest in meaning, ranked, with scores'))
     .option('--agent <id>', 'agent', 'main')
@@ -200,6 +200,9 @@ export function buildProgram(): Command {
     .action(async (_o, cmd: Command) => memoryList(globals(cmd)));
   memoryOpts(memory.command('stats').description('memories per agent, the embedding model, and whether the provider answers')).action(async (_o, cmd: Command) => memoryStats(globals(cmd)));
   memoryOpts(memory.command('forget <id>').description('delete one memory')).option('--agent <id>', 'agent (default: look in every agent)').action(async (id: string, _o, cmd: Command) => memoryForget(id, globals(cmd)));
+  memoryOpts(memory.command('forget-owner <owner>').description("delete every memory of one person or group (main, direct:<peer>, group:<channel>:<peer>), shared ones too"))
+    .option('--agent <id>', 'agent (default: every agent)')
+    .action(async (owner: string, _o, cmd: Command) => memoryForgetOwner(owner, globals(cmd)));
   memoryOpts(memory.command('share <id>').description('recall this memory for everyone the agent talks to (--off: private again)'))
     .option('--agent <id>', 'agent (default: look in every agent)')
     .option('--off', 'make it private to its owner again')

@@ -198,8 +198,10 @@ describe('memory-lancedb in the gateway', () => {
     await expect(c.call('channels.pairing.revoke', { channel: 'telegramm', id: '1' })).rejects.toThrow(/unknown channel "telegramm"/);
   });
 
-  it('the operator can forget one person with every agent (memory-lancedb.forgetOwner)', async () => {
-    expect(await c.call('memory-lancedb.forgetOwner', { owner: 'direct:telegram:777' })).toEqual({ owner: 'direct:telegram:777', removed: 1, agents: [{ agentId: 'main', removed: 1 }] });
-    expect(await c.call('memory-lancedb.forgetOwner', { owner: 'direct:telegram:777' })).toMatchObject({ removed: 0 });
+  it('the operator can forget one person with every agent (openclaw memory forget-owner)', async () => {
+    const r = await runCli(['memory', 'forget-owner', 'direct:telegram:777'], cliEnv);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('Forgot 1 memory of direct:telegram:777 (1 with main).\n');
+    expect(await c.call('memory-lancedb.forgetOwner', { owner: 'direct:telegram:777' })).toEqual({ owner: 'direct:telegram:777', removed: 0, agents: [] });
   });
 });
