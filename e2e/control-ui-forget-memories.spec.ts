@@ -6,7 +6,7 @@ import { FakeEmbeddingsServer } from '../test-support/fake-embeddings/fake-embed
 import { FakeTelegram } from '../test-support/fake-telegram/fake-telegram.js';
 import { startFakeModel, type FakeModel } from './fake-model.js';
 import { startGatewayProcess, type GatewayProcess } from './gateway-process.js';
-import { layoutProblems } from './layout-checks.js';
+import { layoutProblems, VIEWPORTS } from './layout-checks.js';
 import { login, open, shot } from './ui.js';
 
 // Deleting a session, or removing a sender approved through pairing, offers to forget what that person
@@ -168,8 +168,14 @@ test('removing a paired sender: unchecked keeps their memories, checked forgets 
   // Ada, box checked: her memory goes; Ben's stays.
   await ada.getByRole('button', { name: /^Remove Ada/ }).click();
   await page.getByRole('alertdialog').getByRole('checkbox', { name: /^Also forget what Ada/ }).check();
-  expect(await layoutProblems(page)).toEqual([]);
-  await shot(page, 'pairing-remove-offer');
+  for (const vp of VIEWPORTS) {
+    await page.setViewportSize({ width: vp.width, height: vp.height });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      expect(await layoutProblems(page), `${vp.name} ${scheme}`).toEqual([]);
+      await shot(page, `pairing-remove-offer-${vp.name}-${scheme}`);
+    }
+  }
   await page.getByRole('alertdialog').getByRole('button', { name: 'Yes, remove' }).click();
   await expect(page.getByTestId('paired-notice')).toHaveText(`Removed Ada (${ADA.id}) on telegram; their next message asks for pairing again. 1 memory was forgotten.`);
   await expect(senders).toHaveCount(0);
