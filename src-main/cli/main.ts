@@ -2,7 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { runAgent, runSessions } from './commands/agent.js';
 import { runCall } from './commands/call.js';
-import { channelsLogin, channelsLogout, channelsStatus, messageSend, pairingApprove, pairingDismiss, pairingList } from './commands/channels.js';
+import { channelsLogin, channelsLogout, channelsStatus, messageSend, pairingAllowed, pairingApprove, pairingDismiss, pairingList, pairingRemove } from './commands/channels.js';
+import { sessionsDelete } from './commands/sessions.js';
 import { runNodeHost } from './commands/node-host.js';
 import { runQr } from './commands/qr.js';
 import { devicesApprove, devicesList, devicesReject, devicesRemove, nodesInvoke, nodesList } from './commands/devices.js';
@@ -11,7 +12,7 @@ import { configFile, configGet, configSchema, configSet, configUnset, configVali
 import { addGatewayRunOptions, runGatewayForeground } from './commands/gateway.js';
 import { runHealth } from './commands/health.js';
 import { runLogs } from './commands/logs.js';
-import { memoryForget, memoryList, memorySearch, memoryShare, memoryStats } from './commands/memory.js';
+import { memoryForget, memoryForgetOwner, memoryList, memorySearch, memoryShare, memoryStats } from './commands/memory.js';
 import { voicecallCall, voicecallCalls, voicecallStatus } from './commands/voicecall.js';
 import { runStatus } from './commands/status.js';
 import { storageMigrate } from './commands/storage.js';
@@ -73,11 +74,15 @@ export function buildProgram(): Command {
     .option('--image <file>', 'attach an image (PNG, JPEG, GIF or WebP, up to 5 MB); repeat for more', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--json', 'print the final result as JSON')
     .action(async (_o, cmd: Command) => runAgent(globals(cmd)));
-  conn(program.command('sessions').description('list sessions'))
+  const sessions = conn(program.command('sessions').description('list sessions (and delete one)'))
     .option('--json', 'JSON output')
     .option('--agent <id>', 'only this agent')
     .option('--limit <n>', 'how many', '100')
     .action(async (_o, cmd: Command) => runSessions(globals(cmd)));
+  conn(sessions.command('delete <key>').description('delete a session and its transcript'))
+    .option('--forget-memories', "also forget what the session's person told the assistant (their memories with its agent)")
+    .option('--json', 'JSON output')
+    .action(async (key: string, _o, cmd: Command) => sessionsDelete(key, globals(cmd)));
 
   const devices = program.command('devices').description('pair and manage devices (phones, computers, the CLI)');
   conn(devices.command('list').description('pending requests and paired devices')).option('--json', 'JSON output').action(async (_o, cmd: Command) => devicesList(globals(cmd)));
@@ -138,6 +143,15 @@ export function buildProgram(): Command {
   conn(pairing.command('dismiss <channel> <code>').description('drop a request and its held messages'))
     .option('--account <id>', 'account id')
     .action(async (channel: string, code: string, _o, cmd: Command) => pairingDismiss(channel, code, globals(cmd)));
+  conn(pairing.command('allowed [channel]').description('senders approved by pairing, with how many memories the assistant keeps of each'))
+    .option('--account <id>', 'account id')
+    .option('--json', 'JSON output')
+    .action(async (channel: string | undefined, _o, cmd: Command) => pairingAllowed(channel, globals(cmd)));
+  conn(pairing.command('remove <channel> <sender>').description('take an approved sender off the pairing allowlist'))
+    .option('--account <id>', 'account id')
+    .option('--forget-memories', 'also forget what they told the assistant (with every agent)')
+    .option('--json', 'JSON output')
+    .action(async (channel: string, sender: string, _o, cmd: Command) => pairingRemove(channel, sender, globals(cmd)));
   const message = program.command('message').description('send messages through a channel');
   conn(message.command('send').description('send a message (obeys the channel access policy)'))
     .option('--channel <id>', 'channel (needed when several are configured)')
@@ -171,7 +185,7 @@ export function buildProgram(): Command {
   conn(plugins.command('disable <id>')).option('--json', 'JSON output').action(async (id: string, _o, cmd: Command) => pluginsSetEnabled(id, false, globals(cmd)));
   conn(plugins.command('doctor').description('every plugin problem in plain words, with the fix (exit 1 on errors)')).option('--json', 'JSON output').action(async (_o, cmd: Command) => pluginsDoctor(globals(cmd)));
 
-  const memory = program.command('memory').description("the agents' long-term memory (the memory plugin in plugins.slots.memory): search, list, stats, forget, share");
+  const memory = program.command('memory').description("the agents' long-term memory (the memory plugin in plugins.slots.memory): search, list, stats, forget, forget-owner, share");
   const memoryOpts = (cmd: Command) => conn(cmd).option('--plugin <id>', 'memory plugin id', 'memory-lancedb').option('--json', 'JSON output');
   memoryOpts(memory.command('search <query>').description('memories closest in meaning, ranked, with scores'))
     .option('--agent <id>', 'agent', 'main')
@@ -186,6 +200,9 @@ export function buildProgram(): Command {
     .action(async (_o, cmd: Command) => memoryList(globals(cmd)));
   memoryOpts(memory.command('stats').description('memories per agent, the embedding model, and whether the provider answers')).action(async (_o, cmd: Command) => memoryStats(globals(cmd)));
   memoryOpts(memory.command('forget <id>').description('delete one memory')).option('--agent <id>', 'agent (default: look in every agent)').action(async (id: string, _o, cmd: Command) => memoryForget(id, globals(cmd)));
+  memoryOpts(memory.command('forget-owner <owner>').description("delete every memory of one person or group (main, direct:<peer>, group:<channel>:<peer>), shared ones too"))
+    .option('--agent <id>', 'agent (default: every agent)')
+    .action(async (owner: string, _o, cmd: Command) => memoryForgetOwner(owner, globals(cmd)));
   memoryOpts(memory.command('share <id>').description('recall this memory for everyone the agent talks to (--off: private again)'))
     .option('--agent <id>', 'agent (default: look in every agent)')
     .option('--off', 'make it private to its owner again')

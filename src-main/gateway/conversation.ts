@@ -25,6 +25,7 @@ import { modelAndToolHandlers } from './handlers/models-tools.js';
 import { sessionHandlers } from './handlers/sessions.js';
 import { chatStartupHandlers } from './handlers/chat-startup.js';
 import { agentDirectoryHandlers } from './handlers/agents.js';
+import type { PersonMemories } from './person-memories.js';
 
 export interface ConversationDeps {
   store: Store;
@@ -50,6 +51,8 @@ export interface ConversationDeps {
   /** Asked before every agent turn: a reason refuses it, context goes before the user's message. */
   beforeTurn?: PipelineDeps['beforeTurn'];
   afterReply?: PipelineDeps['afterReply'];
+  /** What the memory plugin keeps of a session's person (`sessions.memories`, `sessions.delete` with `forgetMemories`). */
+  memories?: PersonMemories;
 }
 
 /**
@@ -133,7 +136,7 @@ export function createConversation(deps: ConversationDeps) {
   const handlers: Handlers = {
     ...chatHandlers(chatDeps),
     ...agentHandlers(chatDeps),
-    ...sessionHandlers({ ...chatDeps, emit: deps.emit, compact: (key) => processor.compact(key) }),
+    ...sessionHandlers({ ...chatDeps, emit: deps.emit, compact: (key) => processor.compact(key), ...(deps.memories ? { memories: deps.memories } : {}) }),
     ...chatStartupHandlers(chatDeps),
     ...agentDirectoryHandlers({ config: deps.config, stateDir: deps.stateDir }),
     ...modelAndToolHandlers({ config: deps.config, stateDir: deps.stateDir, tools, services, store: deps.store }),

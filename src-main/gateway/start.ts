@@ -7,6 +7,7 @@ import { AuthRateLimiter } from './auth-rate-limit.js';
 import { createAuthState } from './auth-state.js';
 import { ConnectionSet } from './connections.js';
 import { createConversation } from './conversation.js';
+import { createPersonMemories } from './person-memories.js';
 import { createDispatcher } from './dispatcher.js';
 import { createEventBus } from './event-bus.js';
 import { gatewayHandlers } from './handlers/index.js';
@@ -87,12 +88,14 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   };
   const { channels, access, channelIds } = createGatewayChannels({ config, paths, env, store, log, publish: bus.publish, plugins, opts, ext, reloadNow });
   reloader.onApplied(() => void channels.apply());
+  const memories = createPersonMemories(() => plugins.runtime.memory());
   const conversation = createConversation({
     ...{ store, config, stateDir: paths.stateDir, emit: bus.publish, log, tools: opts.tools, providerTimeoutMs: opts.providerTimeoutMs, nodes, access, channels },
     extraTools: () => [...(ext.extraTools?.() ?? []), ...plugins.tools()],
     beforeToolCall: (e) => plugins.runtime.beforeToolCall(e),
     beforeTurn: (e) => plugins.runtime.beforeTurn(e),
     afterReply: (e) => plugins.runtime.afterReply(e),
+    memories,
   });
   channels.connect({ inbound: async (msg, o) => ({ duplicate: (await conversation.ingestInbound(msg, o)).duplicate }), policy: access });
 
@@ -102,7 +105,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const snapshots = await createGatewaySnapshots({ cluster: () => sharing.peers?.cluster(), reloader, startedAtMs, store, storeGuard, channels, plugins, modelSetup, ext, listener, tls: () => certificates?.current() ?? tls, auth, connections, paths, starterConfigWritten });
   feed.onHealthChanged((o) => (o.localOnly ? bus.publishLocal : bus.publish)('health', snapshots.health()));
   const dispatcher = createDispatcher(
-    gatewayHandlers({ conversation, subscriptions, channels, access, channelIds, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema(), host: { stateDir: paths.stateDir, startedAtMs, port: () => listener.port } }),
+    gatewayHandlers({ conversation, subscriptions, channels, access, memories, channelIds, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema(), host: { stateDir: paths.stateDir, startedAtMs, port: () => listener.port } }),
   );
   dispatcher.add(pluginHandlers({ plugins: plugins.runtime, configPath: paths.configPath, legacyConfigPath: paths.legacyConfigPath, env, reloadNow }));
   plugins.attach(dispatcher);

@@ -37,7 +37,7 @@ export interface Registrations {
   hooks: PluginHookName[];
   routes: { method: string; path: string; public: boolean }[];
   channels: { id: string; label: string; capabilities: ChannelCapabilities; settingsSchema?: JsonSchema; threadIsTopic?: boolean; login?: boolean; logout?: boolean }[];
-  memory?: { get: boolean; add: boolean; remove: boolean };
+  memory?: { get: boolean; add: boolean; remove: boolean; countOwner?: boolean; forgetOwner?: boolean };
   stores: { id: string; description?: string }[];
 }
 
@@ -64,7 +64,7 @@ export interface RouteCallParams {
 }
 
 export interface MemoryCallParams {
-  op: 'search' | 'get' | 'add' | 'remove';
+  op: 'search' | 'get' | 'add' | 'remove' | 'countOwner' | 'forgetOwner';
   arg: unknown;
 }
 

@@ -14,6 +14,7 @@ import type {
   ChannelDefinition,
   JsonSchema,
   MemoryHit,
+  MemoryOwnerQuery,
   PluginHookHandlers,
   PluginHookName,
   PluginHttpRequest,
@@ -103,6 +104,10 @@ export interface RegisteredMemory {
   get(id: string): Promise<MemoryHit | undefined>;
   add(entry: { text: string; metadata?: Record<string, unknown>; agentId?: string; sessionKey?: string }): Promise<{ id: string }>;
   remove(id: string): Promise<void>;
+  /** Present when the plugin can count a person's memories (see {@link PluginMemory.countOwner}). */
+  countOwner?(query: MemoryOwnerQuery): Promise<{ owner: string; count: number }>;
+  /** Present when the plugin can forget a person's memories (see {@link PluginMemory.forgetOwner}). */
+  forgetOwner?(query: MemoryOwnerQuery): Promise<{ owner: string; removed: number }>;
 }
 
 /** A storage backend factory. */
@@ -327,6 +332,8 @@ export function wrapCollected(collected: Collected, guard: CallGuard, log: Plugi
             get: memory.get ? (id) => call('memory get', timeouts.methodMs, () => memory.get!(id)) : unsupported('get'),
             add: memory.add ? (e) => call('memory add', timeouts.methodMs, () => memory.add!(e)) : unsupported('add'),
             remove: memory.remove ? (id) => call('memory remove', timeouts.methodMs, () => memory.remove!(id)) : unsupported('remove'),
+            ...(memory.countOwner ? { countOwner: (q: MemoryOwnerQuery) => call('memory countOwner', timeouts.methodMs, () => memory.countOwner!(q)) } : {}),
+            ...(memory.forgetOwner ? { forgetOwner: (q: MemoryOwnerQuery) => call('memory forgetOwner', timeouts.methodMs, () => memory.forgetOwner!(q)) } : {}),
           } satisfies RegisteredMemory,
         }
       : {}),

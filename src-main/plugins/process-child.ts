@@ -305,7 +305,7 @@ async function initialize(p: InitializeParams): Promise<Registrations> {
       ...(typeof ch.login === 'function' ? { login: true } : {}),
       ...(typeof ch.logout === 'function' ? { logout: true } : {}),
     })),
-    ...(c.memory ? { memory: { get: typeof c.memory.get === 'function', add: typeof c.memory.add === 'function', remove: typeof c.memory.remove === 'function' } } : {}),
+    ...(c.memory ? { memory: { get: typeof c.memory.get === 'function', add: typeof c.memory.add === 'function', remove: typeof c.memory.remove === 'function', countOwner: typeof c.memory.countOwner === 'function', forgetOwner: typeof c.memory.forgetOwner === 'function' } } : {}),
     stores: c.stores.map((s) => ({ id: s.id, ...(s.description ? { description: s.description } : {}) })),
   };
 }

@@ -17,7 +17,7 @@ import {
   type ChannelContext,
   type ChannelLoginEvents,
 } from '../../src-shared/domain/channel.js';
-import type { ChannelDefinition, PluginHttpResponse, PluginToolResult } from '../../src-shared/plugin/api.js';
+import type { ChannelDefinition, MemoryOwnerQuery, PluginHttpResponse, PluginToolResult } from '../../src-shared/plugin/api.js';
 import type {
   ChannelCreateParams,
   ChannelStateParams,
@@ -146,6 +146,8 @@ export function buildProcessContributions(req: PluginLoadRequest, reg: Registrat
             get: reg.memory.get ? (id) => memoryCall('get', id) : noMemoryOp('get'),
             add: reg.memory.add ? (e) => memoryCall('add', e) : noMemoryOp('add'),
             remove: reg.memory.remove ? (id) => memoryCall('remove', id) : noMemoryOp('remove'),
+            ...(reg.memory.countOwner ? { countOwner: (q: MemoryOwnerQuery) => memoryCall<{ owner: string; count: number }>('countOwner', q) } : {}),
+            ...(reg.memory.forgetOwner ? { forgetOwner: (q: MemoryOwnerQuery) => memoryCall<{ owner: string; removed: number }>('forgetOwner', q) } : {}),
           },
         }
       : {}),

@@ -9,6 +9,7 @@ import type { ChannelIdsChecker } from '../config/channel-check.js';
 import type { Logger } from '../logging/index.js';
 import { redactConfig } from '../../src-shared/domain/config-schema.js';
 import type { JsonSchema } from '../../src-shared/plugin/api.js';
+import type { RegisteredMemory } from './contributions.js';
 import { discoverPlugins, type DiscoveryResult } from './discovery.js';
 import { diagnosePlugins, type DoctorFinding } from './doctor.js';
 import { installPluginFaultTrap } from './fault-trap.js';
@@ -77,6 +78,8 @@ export interface PluginsRuntime {
   afterReply(e: { agentId: string; sessionKey: string; text: string; channel?: string }): void;
   /** Before a tool call: a reason blocks it (a `before_tool_call` hook, or a failed critical plugin). */
   beforeToolCall(e: { tool: string; params: unknown; agentId: string; sessionKey: string }): Promise<string | undefined>;
+  /** The memory of the plugin chosen in `plugins.slots.memory`, loaded first if it is enabled and not yet loaded. */
+  memory(): Promise<RegisteredMemory | undefined>;
   stop(): Promise<void>;
 }
 
@@ -205,6 +208,13 @@ export function createPluginsRuntime(opts: PluginsRuntimeOptions): PluginsRuntim
       if (!hasPlugins()) return undefined;
       const verdict = await hooks.beforeToolCall({ agentId: e.agentId, sessionKey: e.sessionKey, toolName: e.tool, params: e.params });
       return verdict.block ? verdict.reason : undefined;
+    },
+    async memory() {
+      const chosen = opts.config().plugins?.slots?.memory;
+      const record = chosen ? registry.get(chosen) : undefined;
+      if (!record?.enabled) return undefined;
+      await registry.ensureLoaded(record.id);
+      return registry.memory();
     },
     async stop() {
       removeTrap?.();

@@ -47,6 +47,15 @@ export interface PairingRequestView {
   meta: { name?: string; heldMessages: number };
 }
 
+/** A sender let in by pairing, as `channels.pairing.allowed` shows them. */
+export interface PairedSenderView {
+  channel: string;
+  accountId: string;
+  id: string;
+  name?: string;
+  approvedAt: string;
+}
+
 /** No pending request has that code. */
 export class PairingCodeNotFoundError extends Error {
   override name = 'PairingCodeNotFoundError';
@@ -189,6 +198,26 @@ export function createChannelAccess(deps: ChannelAccessDeps): ChannelAccess {
       return { channel: r.channel, accountId: r.accountId, id: r.senderId, dismissed: true as const };
     },
 
+    async allowed(filter: { channel?: string; accountId?: string } = {}): Promise<PairedSenderView[]> {
+      return (await pairing.listAllowed(filter)).map((r) => ({
+        channel: r.channel,
+        accountId: r.accountId,
+        id: r.senderId,
+        ...(r.senderName ? { name: r.senderName } : {}),
+        approvedAt: new Date(r.approvedAtMs).toISOString(),
+      }));
+    },
+
+    async revoke(p: { channel: string; id: string; accountId?: string }) {
+      const accountId = p.accountId ?? 'default';
+      const revoked = await pairing.revoke(p.channel, accountId, p.id);
+      if (revoked) {
+        deps.log.info('paired sender removed', { channel: p.channel, accountId });
+        deps.emit('pairing', { type: 'revoked', channel: p.channel, accountId, id: p.id });
+      }
+      return { channel: p.channel, accountId, id: p.id, revoked };
+    },
+
     /** Whether `send` may message this peer (the same rules as inbound, without pairing). */
     async canSendTo(channel: string, accountId: string, to: { kind: PeerKind; id: string }): Promise<boolean> {
       return decideOutbound(settings(channel, accountId), to, await pairedSet(channel, accountId), deps.ownerOf?.(channel, accountId));
@@ -226,6 +255,10 @@ export interface ChannelAccess {
   approve(p: { channel: string; code: string; accountId?: string; notify?: boolean }, caller?: { mayWriteConfig: boolean }): Promise<PairingApproval>;
   /** Drop a request and its held messages. */
   dismiss(p: { channel: string; code?: string; id?: string; accountId?: string }): Promise<{ channel: string; accountId: string; id: string; dismissed: true }>;
+  /** Senders approved by pairing. */
+  allowed(filter?: { channel?: string; accountId?: string }): Promise<PairedSenderView[]>;
+  /** Takes a sender off the pairing allowlist (their next DM asks for pairing again); `revoked` is false when they were not on it. */
+  revoke(p: { channel: string; id: string; accountId?: string }): Promise<{ channel: string; accountId: string; id: string; revoked: boolean }>;
   /** Whether `send` may message this peer (the inbound rules without pairing). */
   canSendTo(channel: string, accountId: string, to: { kind: PeerKind; id: string }): Promise<boolean>;
   /** The enabled accounts of these channels whose DMs go through pairing (where pairing requests can come from). */

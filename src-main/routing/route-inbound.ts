@@ -18,6 +18,14 @@ export function routeInbound(cfg: ResolvedConfig, msg: InboundMessage): InboundR
   return { agentId: route.agentId, sessionKey, matchedBy: route.matchedBy };
 }
 
+/**
+ * Where a direct message from this sender would go now (bindings and session rules as for any
+ * message): the conversation, and so the person, a paired sender is to the rest of the gateway.
+ */
+export function routeDirectFrom(cfg: ResolvedConfig, sender: { channel: string; accountId: string; senderId: string }): InboundRoute {
+  return routeInbound(cfg, { channel: sender.channel, accountId: sender.accountId, senderId: sender.senderId, peer: { kind: 'direct', id: sender.senderId }, messageId: '', text: '', timestampMs: 0 });
+}
+
 /** Dedupe key of a platform message: the same message redelivered by the platform is not run twice. */
 export function inboundDedupeKey(msg: InboundMessage): string {
   return `${msg.channel}:${msg.accountId}:${msg.messageId}`;

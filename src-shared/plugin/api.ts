@@ -238,6 +238,19 @@ export interface PluginMemory {
   get?(id: string): Promise<MemoryHit | undefined>;
   add?(entry: { text: string; metadata?: Record<string, unknown>; agentId?: string; sessionKey?: string }): Promise<{ id: string }>;
   remove?(id: string): Promise<void>;
+  /**
+   * How many memories the person (or group) of a conversation has: with `agentId`, with that agent;
+   * without, with every agent. `owner` names them as the plugin does (for messages and logs).
+   */
+  countOwner?(query: MemoryOwnerQuery): Promise<{ owner: string; count: number }>;
+  /** Deletes every memory of the person (or group) of a conversation, as {@link countOwner} counts them. */
+  forgetOwner?(query: MemoryOwnerQuery): Promise<{ owner: string; removed: number }>;
+}
+
+/** Whose memories: the person (or group) of `sessionKey`, with one agent or (no `agentId`) every agent. */
+export interface MemoryOwnerQuery {
+  sessionKey: string;
+  agentId?: string;
 }
 
 /**

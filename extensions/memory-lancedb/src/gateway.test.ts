@@ -3,9 +3,11 @@
  * embeddings server, a fake OpenAI-compatible model): the user says a fact in one conversation, and a
  * later conversation of the same person gets it before the turn; another person does not; the
  * operator searches, lists and forgets it with `openclaw memory`; with the embeddings server gone
- * turns still answer and the outage is logged once.
+ * turns still answer and the outage is logged once. Deleting a session or removing a paired sender
+ * forgets that person's memories only when asked, and nobody else's.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_DEFAULT_SCOPES } from '../../../src-shared/protocol/index.js';
 import { GatewayClient } from '../../../src-main/cli/gateway-client.js';
@@ -14,6 +16,7 @@ import { echoScript } from '../../../test-support/fake-model-script.js';
 import { FakeOpenAIServer } from '../../../test-support/fake-openai.js';
 import { generateDeviceKeys, runCli, spawnGateway, stopGatewayWithState, type SpawnedGateway } from '../../../test-support/gateway.js';
 import { makeTempState, type TempState } from '../../../test-support/state-dir.js';
+import { openSqliteStore } from '../../../src-main/store/sqlite-store.js';
 
 const token = 'memory-e2e-token-0123456789';
 let openai: FakeOpenAIServer;
@@ -59,6 +62,12 @@ beforeAll(async () => {
     },
   );
   s.writeConfig({ ...JSON.parse(readFileSync(s.configPath, 'utf8')), logging: { file: s.logFile } });
+  // Two Telegram senders approved through pairing before this start.
+  mkdirSync(join(s.stateDir, 'state'), { recursive: true });
+  const seed = openSqliteStore(join(s.stateDir, 'state', 'openclaw.sqlite'));
+  await seed.channelPairing.allow({ channel: 'telegram', accountId: 'default', senderId: '4242', senderName: 'Carol', approvedAtMs: Date.now() });
+  await seed.channelPairing.allow({ channel: 'telegram', accountId: 'default', senderId: '777', senderName: 'Dave', approvedAtMs: Date.now() });
+  await seed.close();
   g = await spawnGateway(s.env, ['--port', '0']);
   cliEnv = { ...s.env, OPENCLAW_GATEWAY_PORT: String(g.port) };
   c = await GatewayClient.connect({ url: `ws://127.0.0.1:${g.port}`, token, device: generateDeviceKeys(), scopes: [...CLI_DEFAULT_SCOPES] });
@@ -126,5 +135,73 @@ describe('memory-lancedb in the gateway', () => {
     } finally {
       embeddings.down = false;
     }
+  });
+
+  it('deleting a session offers to forget its person’s memories, and forgets them only when asked', async () => {
+    const carlos = 'agent:main:direct:carlos';
+    const erin = 'agent:main:direct:erin';
+    expect((await say(carlos, 'I prefer tea over coffee')).state).toBe('final');
+    expect((await say(`${carlos}:thread:t2`, 'My favourite city is Lisbon')).state).toBe('final');
+    expect((await say(erin, 'I prefer the window seat')).state).toBe('final');
+    expect(await c.call('sessions.memories', { key: carlos })).toEqual({ key: carlos, available: true, owner: 'direct:carlos', count: 2 });
+
+    // Unasked, the session goes and the memories stay.
+    expect(await c.call('sessions.delete', { key: `${carlos}:thread:t2` })).toEqual({ ok: true, key: `${carlos}:thread:t2`, deleted: true });
+    expect(await c.call('sessions.memories', { key: carlos })).toMatchObject({ count: 2 });
+
+    // Asked, through the CLI: exactly this person's go; Erin's stay.
+    const del = await runCli(['sessions', 'delete', carlos, '--forget-memories'], cliEnv);
+    expect(del.code, del.stderr).toBe(0);
+    expect(del.stdout).toMatch(/deleted .*agent:main:direct:carlos/i);
+    expect(del.stdout).toMatch(/Forgot 2 memories of direct:carlos\./);
+    expect(await c.call('sessions.memories', { key: carlos })).toMatchObject({ available: true, count: 0 });
+    expect(await c.call('sessions.memories', { key: erin })).toMatchObject({ count: 1 });
+    const people = (await c.call('memory-lancedb.people', { agentId: 'main' })) as { people: { owner: string }[] };
+    expect(people.people.map((p) => p.owner)).not.toContain('direct:carlos');
+
+    // Deleted without the flag, the CLI says what stays and how to forget it too.
+    const kept = await runCli(['sessions', 'delete', erin], cliEnv);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stdout).toContain(`Deleted session ${erin}.\nThe assistant keeps 1 memory of direct:erin; they stay. To forget them too: openclaw sessions delete ${erin} --forget-memories\n`);
+    expect(await c.call('sessions.memories', { key: erin })).toMatchObject({ count: 1 });
+  });
+
+  it('removing a paired sender offers to forget their memories, with every agent, only when asked', async () => {
+    // Their DMs go to per-channel sessions by default: that is the person memory files them under.
+    expect((await say('agent:main:telegram:direct:4242', 'My favourite tea is genmaicha')).state).toBe('final');
+    expect((await say('agent:main:telegram:direct:777', 'My favourite tea is sencha')).state).toBe('final');
+    const listed = (await c.call('channels.pairing.allowed', { channel: 'telegram' })) as { senders: { id: string; name?: string; memories?: { count?: number; owner?: string } }[] };
+    expect(listed.senders.map((x) => [x.id, x.name, x.memories?.count, x.memories?.owner])).toEqual([
+      ['4242', 'Carol', 1, 'direct:telegram:4242'],
+      ['777', 'Dave', 1, 'direct:telegram:777'],
+    ]);
+
+    const table = await runCli(['pairing', 'allowed', 'telegram'], cliEnv);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^CHANNEL\s+ACCOUNT\s+SENDER\s+NAME\s+APPROVED \(UTC\)\s+MEMORIES$/m);
+    expect(table.stdout).toMatch(/^telegram\s+default\s+4242\s+Carol\s+\S+ \S+\s+1$/m);
+
+    // Unasked: off the list, memories kept.
+    expect(await c.call('channels.pairing.revoke', { channel: 'telegram', id: '777' })).toEqual({ channel: 'telegram', accountId: 'default', id: '777', revoked: true });
+    expect(await c.call('memory-lancedb.list', { owner: 'direct:telegram:777' })).toMatchObject({ total: 1 });
+
+    // Asked, through the CLI.
+    const r = await runCli(['pairing', 'remove', 'telegram', '4242', '--forget-memories'], cliEnv);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/removed 4242 from the telegram pairing allowlist/i);
+    expect(r.stdout).toMatch(/Forgot 1 memory of direct:telegram:4242\./);
+    expect(await c.call('memory-lancedb.list', { owner: 'direct:telegram:4242' })).toMatchObject({ total: 0 });
+    expect(await c.call('memory-lancedb.list', { owner: 'direct:telegram:777' })).toMatchObject({ total: 1 });
+    expect(((await c.call('channels.pairing.allowed', {})) as { senders: unknown[] }).senders).toEqual([]);
+
+    // An unknown channel is an error, not a silent no-op.
+    await expect(c.call('channels.pairing.revoke', { channel: 'telegramm', id: '1' })).rejects.toThrow(/unknown channel "telegramm"/);
+  });
+
+  it('the operator can forget one person with every agent (openclaw memory forget-owner)', async () => {
+    const r = await runCli(['memory', 'forget-owner', 'direct:telegram:777'], cliEnv);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('Forgot 1 memory of direct:telegram:777 (1 with main).\n');
+    expect(await c.call('memory-lancedb.forgetOwner', { owner: 'direct:telegram:777' })).toEqual({ owner: 'direct:telegram:777', removed: 0, agents: [] });
   });
 });

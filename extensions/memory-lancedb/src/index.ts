@@ -1,7 +1,7 @@
 /**
  * memory-lancedb: long-term memory for agents. Registers the memory slot, the `memory_store`,
  * `memory_search` and `memory_forget` tools, the operator methods behind `openclaw memory …`
- * (`memory-lancedb.search|list|people|stats|forget|share`, schemas in `src-shared/protocol/methods/memory.ts`), and a `before_agent` hook that recalls (and,
+ * (`memory-lancedb.search|list|people|stats|forget|forgetOwner|share`, schemas in `src-shared/protocol/methods/memory.ts`), and a `before_agent` hook that recalls (and,
  * when turned on, captures) memories around each turn.
  */
 import { join } from 'node:path';
@@ -106,6 +106,10 @@ function registerMethods(api: PluginApi<MemorySettings>, memory: MemoryService):
     if (!removed) throw new Error(`no memory has id ${p.id}`);
     return { removed: publicRecord(removed) };
   });
+  method('forgetOwner', async (p) => {
+    const t = await memory.forgetOwner({ owner: p.owner, ...(p.agentId ? { agentId: p.agentId } : {}) });
+    return { owner: t.owner, removed: t.count, agents: t.agents.map((a) => ({ agentId: a.agentId, removed: a.count })) };
+  });
   method('share', async (p) => {
     const updated = await store.setShared(p.id, p.shared ?? true, p.agentId);
     if (!updated) throw new Error(`no memory has id ${p.id}`);
@@ -145,6 +149,14 @@ export default definePlugin<MemorySettings>({
       },
       remove: async (id) => {
         await memory.forget(id);
+      },
+      countOwner: async (q) => {
+        const t = await memory.countOwner(q);
+        return { owner: t.owner, count: t.count };
+      },
+      forgetOwner: async (q) => {
+        const t = await memory.forgetOwner(q);
+        return { owner: t.owner, removed: t.count };
       },
     });
     registerTools(api, memory);

@@ -166,4 +166,30 @@ describe('memory-lancedb with a real LanceDB and a local embeddings server', () 
     expect(memory.health().ok).toBe(true);
     expect(log.lines.filter((l) => l.level === 'info' && /works again/.test(l.msg))).toHaveLength(1);
   });
+
+  it("counts and forgets everything of one person, with one agent or every agent; another person's stay", async () => {
+    const { memory, store } = makeMemory(tempDir());
+    const shared = await memory.store({ agentId: 'main', sessionKey: alice, text: 'My daughter Mia is allergic to peanuts', origin: 'tool' });
+    await store.setShared(shared.stored ? shared.memory.id : '', true);
+    await memory.store({ agentId: 'main', sessionKey: alice, text: 'I park on level 3 of the north garage at work', origin: 'tool' });
+    await memory.store({ agentId: 'work', sessionKey: 'agent:work:direct:alice', text: 'I review pull requests on Fridays', origin: 'tool' });
+    await memory.store({ agentId: 'main', sessionKey: bob, text: 'I am allergic to shellfish', origin: 'tool' });
+
+    // A thread of Alice's conversation is the same person.
+    expect(await memory.countOwner({ agentId: 'main', sessionKey: `${alice}:thread:t2` })).toEqual({ owner: 'direct:alice', count: 2, agents: [{ agentId: 'main', count: 2 }] });
+    expect(await memory.countOwner({ owner: 'direct:alice' })).toMatchObject({ count: 3 });
+    expect(await memory.countOwner({ agentId: 'main', sessionKey: 'agent:main:direct:carol' })).toEqual({ owner: 'direct:carol', count: 0, agents: [] });
+
+    // One agent: shared ones go too, the other agent's stay.
+    expect(await memory.forgetOwner({ agentId: 'main', sessionKey: alice })).toMatchObject({ owner: 'direct:alice', count: 2 });
+    expect((await store.list({ agentId: 'main', limit: 10 })).items.map((m) => m.owner)).toEqual(['direct:bob']);
+    expect(await memory.countOwner({ owner: 'direct:alice' })).toEqual({ owner: 'direct:alice', count: 1, agents: [{ agentId: 'work', count: 1 }] });
+    // Every agent; a second time finds nothing.
+    expect(await memory.forgetOwner({ owner: 'direct:alice' })).toMatchObject({ count: 1 });
+    expect(await memory.forgetOwner({ owner: 'direct:alice' })).toMatchObject({ count: 0, agents: [] });
+    expect((await store.list({ agentId: 'main', owner: 'direct:bob', limit: 10 })).total).toBe(1);
+    // An owner with a quote in it is a value, not SQL.
+    expect(await memory.forgetOwner({ owner: "direct:x' OR owner != '" })).toMatchObject({ count: 0 });
+    expect((await store.list({ agentId: 'main', limit: 10 })).total).toBe(1);
+  });
 });

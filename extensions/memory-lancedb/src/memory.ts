@@ -28,12 +28,28 @@ export interface ProviderHealth {
   failures: number;
 }
 
+/** Whose memories: a stored owner, or the person a session key belongs to. */
+export type OwnerQuery = { agentId?: string } & ({ owner: string } | { sessionKey: string });
+
+/** How many memories of one owner there are (or were, before forgetting), per agent. */
+export interface OwnerTally {
+  owner: string;
+  count: number;
+  agents: { agentId: string; count: number }[];
+}
+
 export interface MemoryService {
   store(e: { agentId: string; sessionKey?: string; owner?: string; text: string; origin: string; shared?: boolean }): Promise<StoreOutcome>;
   /** Memories the person of `sessionKey` may see (their own and shared ones); without a session, everything (operator). */
   search(q: { agentId: string; sessionKey?: string; owner?: string; text: string; limit?: number; minScore?: number }): Promise<ScoredMemory[]>;
   /** From a conversation: only the person's own memories can be forgotten. */
   forget(id: string, opts?: { agentId?: string; sessionKey?: string }): Promise<MemoryRecord | undefined>;
+  /**
+   * Every memory of one person (or group): `owner` as stored, or the person of `sessionKey`; one agent, or
+   * every agent when `agentId` is omitted. `count` only counts; `forgetOwner` deletes them, shared ones too.
+   */
+  countOwner(q: OwnerQuery): Promise<OwnerTally>;
+  forgetOwner(q: OwnerQuery): Promise<OwnerTally>;
   /** The `before_agent` step: recall (and capture when turned on). Never throws: a failure is reported once. */
   beforeTurn(e: { agentId: string; sessionKey: string; text: string }): Promise<string | undefined>;
   health(): ProviderHealth;
@@ -77,8 +93,22 @@ export function createMemoryService(o: { store: MemoryStore; settings: ResolvedS
     return { stored: true, memory };
   };
 
+  /** Runs `op` on every agent the query covers and adds the counts up. */
+  const perOwner = async (q: OwnerQuery, op: (agentId: string, owner: string) => Promise<number>): Promise<OwnerTally> => {
+    const owner = 'owner' in q ? q.owner : ownerOfSession(q.sessionKey);
+    const agentIds = q.agentId ? [q.agentId] : await store.agents();
+    const agents: OwnerTally['agents'] = [];
+    for (const agentId of agentIds) {
+      const count = await op(agentId, owner);
+      if (count > 0) agents.push({ agentId, count });
+    }
+    return { owner, count: agents.reduce((n, a) => n + a.count, 0), agents };
+  };
+
   return {
     store_: store,
+    countOwner: (q) => guarded('count', () => perOwner(q, (a, o) => store.countOwner(a, o))),
+    forgetOwner: (q) => guarded('forget', () => perOwner(q, (a, o) => store.removeOwner(a, o))),
     store: (e) => guarded('store', () => storeOne(e)),
     search: (q) =>
       guarded('search', () =>

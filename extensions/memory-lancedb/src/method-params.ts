@@ -40,5 +40,6 @@ export const METHOD_SPECS: Record<MemoryMethodName, { scope: OperatorScope; para
   people: { scope: 'operator.read', params: object({ agentId }) },
   stats: { scope: 'operator.read', params: object({}) },
   forget: { scope: 'operator.write', params: object({ id, agentId }, ['id']) },
+  forgetOwner: { scope: 'operator.write', params: object({ owner, agentId }, ['owner']) },
   share: { scope: 'operator.write', params: object({ id, agentId, shared: { type: 'boolean' } }, ['id']) },
 };

@@ -88,6 +88,10 @@ export interface MemoryStore {
   /** Removes a memory; with `owner`, only one of theirs. */
   remove(id: string, opts?: { agentId?: string; owner?: string }): Promise<MemoryRecord | undefined>;
   setShared(id: string, shared: boolean, agentId?: string): Promise<MemoryRecord | undefined>;
+  /** How many memories `owner` has with one agent (shared ones included). */
+  countOwner(agentId: string, owner: string): Promise<number>;
+  /** Deletes every memory of `owner` with one agent (shared ones included); returns how many went. */
+  removeOwner(agentId: string, owner: string): Promise<number>;
   /** The owners an agent has memories of, with counts, most memories first. */
   people(agentId: string): Promise<{ owner: string; count: number; shared: number }[]>;
   /** Agents with a memory table for the current model. */
@@ -272,6 +276,18 @@ export function createMemoryStore(o: MemoryStoreOptions): MemoryStore {
       if (!found) return undefined;
       await found.table.update({ where: `id = ${sql(id)}`, values: { shared } });
       return { ...toRecord(found.agentId, found.row), shared };
+    },
+    async countOwner(agentId, owner) {
+      const table = await open(agentId);
+      return table ? table.countRows(`owner = ${sql(owner)}`) : 0;
+    },
+    async removeOwner(agentId, owner) {
+      const table = await open(agentId);
+      if (!table) return 0;
+      const filter = `owner = ${sql(owner)}`;
+      const n = await table.countRows(filter);
+      if (n > 0) await table.delete(filter);
+      return n;
     },
     agents: listAgents,
     async people(agentId) {

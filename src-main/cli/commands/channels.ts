@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import { callOnce, connectCli, type GlobalOptions } from '../connect.js';
 import { CliError, printJson, terminalQr } from '../output.js';
+import { describeForgotten } from './sessions.js';
 
 type Opts = GlobalOptions & { json?: boolean; account?: string };
 
@@ -106,6 +107,29 @@ export async function pairingApprove(channel: string, code: string, opts: Opts &
 export async function pairingDismiss(channel: string, code: string, opts: Opts): Promise<void> {
   await callOnce(opts, 'channels.pairing.dismiss', { channel, code, ...(opts.account ? { accountId: opts.account } : {}) });
   process.stdout.write(`Dismissed ${channel} pairing request ${code}.\n`);
+}
+
+/** `openclaw pairing allowed [channel] [--json]`: senders let in by pairing, with their memories when a memory plugin is active. */
+export async function pairingAllowed(channel: string | undefined, opts: Opts): Promise<void> {
+  const r = await callOnce<MethodResult<'channels.pairing.allowed'>>(opts, 'channels.pairing.allowed', { ...(channel ? { channel } : {}), ...(opts.account ? { accountId: opts.account } : {}) });
+  if (opts.json) return printJson(r);
+  if (!r.senders.length) return void process.stdout.write(`No senders approved by pairing${channel ? ` on ${channel}` : ''}.\n`);
+  process.stdout.write(
+    table(
+      ['CHANNEL', 'ACCOUNT', 'SENDER', 'NAME', 'APPROVED (UTC)', 'MEMORIES'],
+      r.senders.map((x) => [x.channel, x.accountId, x.id, x.name ?? '', x.approvedAt.replace('T', ' ').slice(0, 19), x.memories?.available ? String(x.memories.count ?? 0) : '-']),
+    ),
+  );
+  process.stdout.write('Remove one with: openclaw pairing remove <channel> <sender> [--forget-memories]\n');
+}
+
+/** `openclaw pairing remove <channel> <sender> [--forget-memories]`: off the pairing allowlist (their next DM asks for pairing again). */
+export async function pairingRemove(channel: string, sender: string, opts: Opts & { forgetMemories?: boolean }): Promise<void> {
+  const params = { channel, id: sender, ...(opts.account ? { accountId: opts.account } : {}) };
+  const r = await callOnce<MethodResult<'channels.pairing.revoke'>>(opts, 'channels.pairing.revoke', { ...params, ...(opts.forgetMemories ? { forgetMemories: true } : {}) });
+  if (opts.json) return printJson(r);
+  process.stdout.write(r.revoked ? `Removed ${r.id} from the ${r.channel} pairing allowlist; their next message asks for pairing again.\n` : `${r.id} was not on the ${r.channel} pairing allowlist.\n`);
+  if (r.memories) process.stdout.write(`${describeForgotten(r.memories)}\n`);
 }
 
 /** `openclaw message send --channel discord --to channel:123 --message "…"`. */

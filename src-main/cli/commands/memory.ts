@@ -1,5 +1,5 @@
 /**
- * `openclaw memory search|list|stats|forget|share`: the memory plugin's operator methods
+ * `openclaw memory search|list|stats|forget|forget-owner|share`: the memory plugin's operator methods
  * (`<plugin>.search` and friends, `memory-lancedb` by default) over the gateway. The operator sees
  * every person's memories; `--owner` narrows to one (`main`, `direct:<peer>`, `group:<channel>:<peer>`).
  */
@@ -73,6 +73,14 @@ export async function memoryForget(id: string, opts: Opts): Promise<void> {
   const r = await call<{ removed: MemoryItem }>(opts, 'forget', { id, ...(opts.agent ? { agentId: opts.agent } : {}) });
   if (opts.json) return printJson(r);
   process.stdout.write(`Forgotten ${r.removed.id} (${r.removed.owner}): ${clip(r.removed.text)}\n`);
+}
+
+/** `openclaw memory forget-owner <owner> [--agent <id>]`: every memory of one person (or group), with one agent or every agent. */
+export async function memoryForgetOwner(owner: string, opts: Opts): Promise<void> {
+  const r = await call<MemoryMethodResult<'forgetOwner'>>(opts, 'forgetOwner', { owner, ...(opts.agent ? { agentId: opts.agent } : {}) });
+  if (opts.json) return printJson(r);
+  const where = r.agents.length ? ` (${r.agents.map((a) => `${a.removed} with ${a.agentId}`).join(', ')})` : '';
+  process.stdout.write(`Forgot ${r.removed} ${r.removed === 1 ? 'memory' : 'memories'} of ${r.owner}${where}.\n`);
 }
 
 /** `openclaw memory share <id>` / `--off`: a shared memory is recalled for every person the agent talks to. */

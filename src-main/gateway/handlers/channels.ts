@@ -35,16 +35,20 @@ function sendFromAction(p: MethodParams<'message.action'>): MethodParams<'send'>
   };
 }
 
-/** `send`, `message.action`, `channels.*` and `web.login.*`: chat channels, their pairing requests and QR logins. */
-export function channelHandlers(channels: ChannelsRuntime, access: Pick<ChannelAccess, 'list' | 'approve' | 'dismiss' | 'pairingAccounts'>, channelIds: () => string[]): Handlers {
-  /** A misspelt channel is an error, not an empty list or a code that never matches. */
-  const known = <P extends { channel?: string }>(p: P): P => {
+/** A check that a params' `channel` is one the gateway knows: a misspelt channel is an error, not an empty list or a code that never matches. */
+export function knownChannel(channelIds: () => string[]) {
+  return <P extends { channel?: string }>(p: P): P => {
     const ids = channelIds();
     if (p.channel !== undefined && !ids.includes(p.channel)) {
       throw new InvalidRequestError(`unknown channel "${p.channel}"${suggest(p.channel, ids)}; known: ${ids.join(', ')}`);
     }
     return p;
   };
+}
+
+/** `send`, `message.action`, `channels.*` and `web.login.*`: chat channels, their pairing requests and QR logins. */
+export function channelHandlers(channels: ChannelsRuntime, access: Pick<ChannelAccess, 'list' | 'approve' | 'dismiss' | 'pairingAccounts'>, channelIds: () => string[]): Handlers {
+  const known = knownChannel(channelIds);
   const sends = new Map<string, { at: number; result: Promise<SendResult> }>();
   const send = (p: MethodParams<'send'>) => {
     const now = Date.now();

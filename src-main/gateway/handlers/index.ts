@@ -7,7 +7,9 @@ import type { ChannelAccess } from '../../routing/channel-access.js';
 import type { Store } from '../../store/types.js';
 import type { Handlers } from '../dispatcher.js';
 import type { Snapshots } from '../snapshots.js';
-import { channelHandlers } from './channels.js';
+import { channelHandlers, knownChannel } from './channels.js';
+import { pairingAllowlistHandlers } from './pairing-allowlist.js';
+import type { PersonMemories } from '../person-memories.js';
 import { configHandlers } from './config.js';
 import { deviceHandlers } from './devices.js';
 import { modelSetupHandlers } from './model-setup.js';
@@ -27,7 +29,9 @@ export interface GatewayHandlerDeps {
   /** Which connections watch which sessions. */
   subscriptions: SessionSubscriptions;
   channels: ChannelsRuntime;
-  access: Pick<ChannelAccess, 'list' | 'approve' | 'dismiss' | 'pairingAccounts'>;
+  access: Pick<ChannelAccess, 'list' | 'approve' | 'dismiss' | 'pairingAccounts' | 'allowed' | 'revoke'>;
+  /** What the memory plugin keeps of a paired sender (offered when they are removed). */
+  memories?: PersonMemories;
   /** Every channel id the gateway knows (built in and from plugins), configured or not. */
   channelIds(): string[];
   nodes: NodesRuntime;
@@ -51,6 +55,7 @@ export function gatewayHandlers(deps: GatewayHandlerDeps): Handlers {
     ...deps.conversation.handlers,
     ...sessionWatchHandlers({ store: deps.store, config: deps.config, queue: deps.conversation.queue, subscriptions: deps.subscriptions }),
     ...channelHandlers(deps.channels, deps.access, deps.channelIds),
+    ...pairingAllowlistHandlers({ access: deps.access, config: deps.config, known: knownChannel(deps.channelIds), ...(deps.memories ? { memories: deps.memories } : {}) }),
     ...deviceHandlers(deps.nodes),
     ...nodeHandlers(deps.nodes),
     ...systemHandlers({ health: deps.snapshots.health, status: deps.snapshots.status, presence: deps.presence }),

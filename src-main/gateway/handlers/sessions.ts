@@ -8,11 +8,14 @@ import { InvalidRequestError } from '../errors.js';
 import { resolveClientSessionKey, type ChatHandlerDeps } from './chat.js';
 import { sessionDefaults } from './session-defaults.js';
 import { randomUUID } from 'node:crypto';
+import { NO_MEMORY_NOTE, type PersonMemories } from '../person-memories.js';
 
 export interface SessionHandlerDeps extends ChatHandlerDeps {
   emit(event: string, payload: unknown): void;
   /** Summarise older turns now (serialised with the session's turns by the caller). */
   compact(sessionKey: string): Promise<{ compacted: boolean; coveredEntries: number; reason?: string }>;
+  /** The memory plugin's view of a session's person; absent: no memory at all. */
+  memories?: PersonMemories;
 }
 
 const TITLE_MAX_CHARS = 80;
@@ -84,7 +87,7 @@ export async function listSessions(deps: SessionListDeps, params: MethodParams<'
   return { sessions: rows, count: rows.length, total: total - (sessions.length - kept.length), defaults: sessionDefaults(deps.config(), params.agentId && deps.config().agents.entries[params.agentId] ? params.agentId : undefined) };
 }
 
-/** `sessions.*`: list, preview, patch, reset, delete, archives, compact. */
+/** `sessions.*`: list, preview, patch, reset, delete (optionally with the person's memories), memories, archives, compact. */
 export function sessionHandlers(deps: SessionHandlerDeps): Handlers {
   const mustGet = async (raw: string) => {
     const { sessionKey } = resolveClientSessionKey(deps.config(), raw);
@@ -123,10 +126,20 @@ export function sessionHandlers(deps: SessionHandlerDeps): Handlers {
       deps.emit('sessions.changed', { sessionKey: s.sessionKey, reason: 'reset' });
       return { ok: true, key: s.sessionKey, sessionId: next.sessionId };
     },
-    'sessions.delete': async (params) => {
-      const { sessionKey } = resolveClientSessionKey(deps.config(), params.key);
+    'sessions.memories': async (params) => {
+      const { sessionKey, agentId } = resolveClientSessionKey(deps.config(), params.key);
       const s = await deps.store.sessions.get(sessionKey);
-      if (!s) return { ok: true, key: sessionKey, deleted: false };
+      const counted = deps.memories ? await deps.memories.count({ sessionKey, agentId: s?.agentId ?? agentId }) : { available: false, note: NO_MEMORY_NOTE };
+      return { key: sessionKey, ...counted };
+    },
+    'sessions.delete': async (params) => {
+      const { sessionKey, agentId } = resolveClientSessionKey(deps.config(), params.key);
+      const s = await deps.store.sessions.get(sessionKey);
+      // Memories first: when the plugin fails, the call fails and the session is still there to try again.
+      const memories = params.forgetMemories
+        ? { memories: deps.memories ? await deps.memories.forget({ sessionKey, agentId: s?.agentId ?? agentId }) : { removed: 0, note: NO_MEMORY_NOTE } }
+        : {};
+      if (!s) return { ok: true, key: sessionKey, deleted: false, ...memories };
       deps.queue.abort(sessionKey);
       // Earlier transcripts set aside by resets go with the session.
       await deps.store.transaction(async (tx) => {
@@ -134,7 +147,7 @@ export function sessionHandlers(deps: SessionHandlerDeps): Handlers {
         await tx.sessions.delete(sessionKey);
       });
       deps.emit('sessions.changed', { sessionKey, reason: 'delete' });
-      return { ok: true, key: sessionKey, deleted: true };
+      return { ok: true, key: sessionKey, deleted: true, ...memories };
     },
     'sessions.archives': async (params) => {
       const { sessionKey } = resolveClientSessionKey(deps.config(), params.key);

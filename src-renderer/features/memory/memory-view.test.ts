@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PluginRecord, PluginsList } from '../plugins/plugin-rows.js';
-import { describeOrigin, describeOwner, forgetQuestion, formatScore, memorySource } from './memory-view.js';
+import { describeOrigin, describeOwner, forgetPersonOffer, forgetQuestion, forgottenText, formatScore, memorySource } from './memory-view.js';
 
 const plugin = (id: string, extra: Partial<PluginRecord> = {}): PluginRecord => ({
   id,
@@ -58,5 +58,23 @@ describe('memory page', () => {
     expect(describeOrigin('weird')).toBe('weird');
     expect(forgetQuestion('I park on level 3')).toContain('“I park on level 3”');
     expect(forgetQuestion('x'.repeat(200))).toContain('…”');
+  });
+});
+
+describe('forgetPersonOffer', () => {
+  it('offers only when a memory plugin counted at least one memory', () => {
+    expect(forgetPersonOffer(undefined)).toBeUndefined();
+    expect(forgetPersonOffer({ available: false })).toBeUndefined();
+    expect(forgetPersonOffer({ available: true, owner: 'direct:alice', count: 0 })).toBeUndefined();
+    expect(forgetPersonOffer({ available: true, owner: 'direct:alice', count: 1 })).toBe('Also forget what alice told the assistant (1 memory)');
+    expect(forgetPersonOffer({ available: true, owner: 'direct:telegram:4242', count: 3 }, 'Ada (4242)')).toBe('Also forget what Ada (4242) told the assistant (3 memories)');
+    expect(forgetPersonOffer({ available: true, owner: 'main', count: 2 })).toBe('Also forget what you told the assistant (2 memories)');
+    expect(forgetPersonOffer({ available: true, owner: 'group:telegram:-100', count: 2 })).toBe('Also forget what group -100 on telegram told the assistant (2 memories)');
+  });
+
+  it('says what forgetting did', () => {
+    expect(forgottenText(undefined)).toBe('');
+    expect(forgottenText({ removed: 1 })).toBe(' 1 memory was forgotten.');
+    expect(forgottenText({ removed: 0, note: 'no memory plugin is active' })).toBe(' No memories were forgotten: no memory plugin is active.');
   });
 });

@@ -63,3 +63,28 @@ export function forgetQuestion(text: string): string {
   const quoted = text.length > 80 ? `${text.slice(0, 79)}…` : text;
   return `Forget “${quoted}” for good? The assistant will no longer recall it, and this cannot be undone.`;
 }
+
+/** What the gateway says the memory plugin keeps of one person (`sessions.memories`, `channels.pairing.allowed`). */
+export interface PersonMemoriesView {
+  available: boolean;
+  owner?: string;
+  count?: number;
+}
+
+/**
+ * The offer beside deleting a session or removing a paired sender: "Also forget what <person> told the
+ * assistant (N memories)". Undefined when there is nothing to offer (no memory plugin, no memories).
+ * `person` names them as the page does; without it, the owner in words (`main` is you).
+ */
+export function forgetPersonOffer(m: PersonMemoriesView | undefined, person?: string): string | undefined {
+  if (!m?.available || !m.count || !m.owner) return undefined;
+  const who = person ?? (m.owner === 'main' ? 'you' : describeOwner(m.owner));
+  return `Also forget what ${who} told the assistant (${m.count === 1 ? '1 memory' : `${m.count} memories`})`;
+}
+
+/** The notice after forgetting: how many went, or the gateway's note on why none did. */
+export function forgottenText(m: { removed: number; note?: string } | undefined): string {
+  if (!m) return '';
+  if (m.note) return ` No memories were forgotten: ${m.note}.`;
+  return ` ${m.removed === 1 ? '1 memory was' : `${m.removed} memories were`} forgotten.`;
+}

@@ -17,6 +17,7 @@ import {
 } from './pairing-requests.js';
 import { useListAction, useLiveData } from './use-live-data.js';
 import { TableWrap } from '../../components/TableWrap.js';
+import { PairedSenders } from './PairedSenders.js';
 
 const SENDER_EVENTS = ['pairing'] as const;
 const DEVICE_EVENTS = ['device.pair.requested', 'device.pair.resolved'] as const;
@@ -27,12 +28,13 @@ const loadDevices = async (client: GatewayClient) => (await client.call<MethodRe
 
 const requestKey = (r: SenderRequest) => `${r.channel}/${r.accountId}/${r.code}`;
 
-/** Pending approvals: unknown chat senders holding a pairing code, and devices asking to connect. Live via events. */
+/** Pending approvals (unknown chat senders holding a pairing code, devices asking to connect) and the senders approved so far. Live via events. */
 export function PairingPage({ client }: { client: GatewayClient }) {
   const now = useNow(1000);
   return (
     <>
       <SenderRequests client={client} now={now} />
+      <PairedSenders client={client} />
       <DeviceRequests client={client} now={now} />
     </>
   );

@@ -6,6 +6,8 @@ import { MessageView, type TranscriptMessage } from '../../components/MessageVie
 import { useImageLoader } from '../../components/use-image-loader.js';
 import { VirtualList } from '../../components/VirtualList.js';
 import { describeError, type ShownError } from '../../ui-error.js';
+import { ForgetMemoriesOption } from '../memory/ForgetMemoriesOption.js';
+import { forgottenText } from '../memory/memory-view.js';
 import { distinctValues, filterSessions, type SessionRow } from './session-filter.js';
 
 const PAGE = 1000;
@@ -29,6 +31,7 @@ export function SessionsPage({ client }: { client: GatewayClient }) {
   const [agent, setAgent] = useState('');
   const [kind, setKind] = useState('');
   const [openKey, setOpenKey] = useState<string>();
+  const [notice, setNotice] = useState<string>();
 
   const reload = useCallback(async () => {
     try {
@@ -82,6 +85,11 @@ export function SessionsPage({ client }: { client: GatewayClient }) {
             ))}
           </select>
         </div>
+        {notice ? (
+          <p role="status" className="success" data-testid="sessions-notice">
+            {notice}
+          </p>
+        ) : null}
         <ErrorBox error={error} />
         {rows === undefined && !error ? <p className="muted">Loading…</p> : null}
         {rows && rows.length === 0 ? (
@@ -113,18 +121,39 @@ export function SessionsPage({ client }: { client: GatewayClient }) {
           />
         ) : null}
       </section>
-      {open ? <SessionDetail key={open.key} client={client} session={open} onGone={() => setOpenKey(undefined)} onChanged={() => void reload()} /> : null}
+      {open ? <SessionDetail key={open.key} client={client} session={open} onGone={(n) => {
+            setOpenKey(undefined);
+            setNotice(n);
+          }} onChanged={() => void reload()} /> : null}
     </div>
   );
 }
 
-function SessionDetail({ client, session, onGone, onChanged }: { client: GatewayClient; session: SessionRow; onGone(): void; onChanged(): void }) {
+function SessionDetail({ client, session, onGone, onChanged }: { client: GatewayClient; session: SessionRow; onGone(notice: string): void; onChanged(): void }) {
   const [messages, setMessages] = useState<TranscriptMessage[] | undefined>();
   const loadImage = useImageLoader(client);
   const [cursor, setCursor] = useState<string>();
   const [error, setError] = useState<ShownError>();
   const [confirm, setConfirm] = useState<'reset' | 'delete'>();
   const [busy, setBusy] = useState(false);
+  // Asked for when a delete is confirmed: what the memory plugin keeps of this session's person.
+  const [memories, setMemories] = useState<MethodResult<'sessions.memories'>>();
+  const [forgetMemories, setForgetMemories] = useState(false);
+
+  useEffect(() => {
+    setForgetMemories(false);
+    setMemories(undefined);
+    if (confirm !== 'delete') return;
+    let live = true;
+    client
+      .call<MethodResult<'sessions.memories'>>('sessions.memories', { key: session.key })
+      .then((m) => live && setMemories(m))
+      // Not knowing the count only means not offering to forget.
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [client, confirm, session.key]);
 
   const loadPage = useCallback(
     async (before?: string) => {
@@ -151,10 +180,16 @@ function SessionDetail({ client, session, onGone, onChanged }: { client: Gateway
   const act = async (what: 'reset' | 'delete') => {
     setBusy(true);
     try {
-      await client.call(what === 'reset' ? 'sessions.reset' : 'sessions.delete', { key: session.key });
-      setConfirm(undefined);
-      if (what === 'delete') onGone();
-      else void loadPage();
+      if (what === 'delete') {
+        const forget = forgetMemories && Boolean(memories?.count);
+        const r = await client.call<MethodResult<'sessions.delete'>>('sessions.delete', { key: session.key, ...(forget ? { forgetMemories: true } : {}) });
+        setConfirm(undefined);
+        onGone(`Deleted ${r.key}.${forgottenText(r.memories)}`);
+      } else {
+        await client.call('sessions.reset', { key: session.key });
+        setConfirm(undefined);
+        void loadPage();
+      }
       onChanged();
     } catch (err) {
       setError(describeError(err));
@@ -189,6 +224,7 @@ function SessionDetail({ client, session, onGone, onChanged }: { client: Gateway
               ? 'Reset this session? The next message starts a new conversation; the old transcript is kept.'
               : 'Delete this session and its transcript? This cannot be undone.'}
           </p>
+          {confirm === 'delete' ? <ForgetMemoriesOption memories={memories} checked={forgetMemories} onChange={setForgetMemories} /> : null}
           <button type="button" className={confirm === 'delete' ? 'danger' : undefined} onClick={() => void act(confirm)} disabled={busy} autoFocus>
             {confirm === 'reset' ? 'Yes, reset' : 'Yes, delete'}
           </button>{' '}

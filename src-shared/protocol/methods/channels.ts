@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { OperatorScopes } from '../scopes.js';
 import { defineMethod } from './define.js';
+import { ForgottenMemoriesSchema, PersonMemoriesSchema } from './sessions.js';
 
 const Opt = Type.Optional;
 
@@ -131,6 +132,34 @@ export const channelsPairingApproveMethod = defineMethod({
     { additionalProperties: false },
   ),
   result: Type.Object({ channel: Type.String(), accountId: Type.String(), id: Type.String(), senderId: Type.String(), name: Opt(Type.String()), released: Type.Integer() }),
+});
+
+/** A sender let in by pairing. `memories` (when a memory plugin is active) is how many the assistant keeps of them. */
+export const PairedSenderSchema = Type.Object({
+  channel: Type.String(),
+  accountId: Type.String(),
+  id: Type.String(),
+  name: Opt(Type.String()),
+  approvedAt: Type.String(),
+  memories: Opt(PersonMemoriesSchema),
+});
+
+export const channelsPairingAllowedMethod = defineMethod({
+  description: 'Senders approved by pairing (the pairing allowlist), with how many memories the assistant keeps of each when a memory plugin is active.',
+  scope: OperatorScopes.PAIRING,
+  params: Type.Object({ channel: Opt(Type.String()), accountId: Opt(Type.String()) }, { additionalProperties: false }),
+  result: Type.Object({ senders: Type.Array(PairedSenderSchema) }),
+});
+
+export const channelsPairingRevokeMethod = defineMethod({
+  description:
+    'Remove a paired sender from the pairing allowlist: their next message starts pairing again. With `forgetMemories` (which also needs operator.write), every memory of them is forgotten, with every agent.',
+  scope: OperatorScopes.PAIRING,
+  params: Type.Object(
+    { channel: Type.String({ minLength: 1 }), id: Type.String({ minLength: 1, maxLength: 256 }), accountId: Opt(Type.String()), forgetMemories: Opt(Type.Boolean()) },
+    { additionalProperties: false },
+  ),
+  result: Type.Object({ channel: Type.String(), accountId: Type.String(), id: Type.String(), revoked: Type.Boolean(), memories: Opt(ForgottenMemoriesSchema) }),
 });
 
 export const channelsPairingDismissMethod = defineMethod({

@@ -7,7 +7,7 @@ import { defineMethod } from './define.js';
  * `memory-lancedb.search` for the bundled one). They are not in the METHOD table because their names
  * belong to the plugin and exist only while it runs; the plugin validates params with these schemas,
  * and the CLI and the Control UI read results through these types. Reading needs `operator.read`;
- * forgetting and sharing change what the assistant knows, so they need `operator.write`.
+ * forgetting (one memory or a person's all) and sharing change what the assistant knows, so they need `operator.write`.
  */
 
 const AgentId = Type.String({ minLength: 1, maxLength: 64 });
@@ -87,6 +87,13 @@ export const memoryForgetMethod = defineMethod({
   result: Type.Object({ removed: MemoryItemSchema }),
 });
 
+export const memoryForgetOwnerMethod = defineMethod({
+  description: 'Delete every memory of one person (or group), shared ones too, for one agent or (without `agentId`) every agent.',
+  scope: OperatorScopes.WRITE,
+  params: Type.Object({ owner: Owner, agentId: Type.Optional(AgentId) }, { additionalProperties: false }),
+  result: Type.Object({ owner: Type.String(), removed: Type.Integer(), agents: Type.Array(Type.Object({ agentId: Type.String(), removed: Type.Integer() })) }),
+});
+
 export const memoryShareMethod = defineMethod({
   description: 'Let every person of the agent be reminded of one memory (or stop it).',
   scope: OperatorScopes.WRITE,
@@ -101,6 +108,7 @@ export const MEMORY_METHODS = {
   people: memoryPeopleMethod,
   stats: memoryStatsMethod,
   forget: memoryForgetMethod,
+  forgetOwner: memoryForgetOwnerMethod,
   share: memoryShareMethod,
 } as const;
 export type MemoryMethodName = keyof typeof MEMORY_METHODS;

@@ -100,11 +100,44 @@ export const sessionsResetMethod = defineMethod({
   result: Type.Object({ ok: Type.Boolean(), key: Type.String(), sessionId: Type.String() }),
 });
 
+/**
+ * What the memory plugin keeps of one person (or group): how many memories, and whom the plugin
+ * files them under. `available` is false when no memory plugin is active (or it cannot count); `note`
+ * then says why in plain words, and a client offers nothing.
+ */
+export const PersonMemoriesSchema = Type.Object({
+  available: Type.Boolean(),
+  owner: Type.Optional(Type.String()),
+  count: Type.Optional(Type.Integer()),
+  note: Type.Optional(Type.String()),
+});
+
+/** What forgetting a person's memories did: how many went, or (`note`) why nothing was done. */
+export const ForgottenMemoriesSchema = Type.Object({
+  removed: Type.Integer(),
+  owner: Type.Optional(Type.String()),
+  note: Type.Optional(Type.String()),
+});
+
 export const sessionsDeleteMethod = defineMethod({
-  description: 'Delete a session and its transcript.',
+  description: 'Delete a session and its transcript; with `forgetMemories`, also every memory of the session’s person kept by the memory plugin.',
   scope: OperatorScopes.WRITE,
+  params: Type.Object(
+    {
+      key: Key,
+      /** Also forget what the session's person told the assistant (their memories with this session's agent). Never done unless asked. */
+      forgetMemories: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false },
+  ),
+  result: Type.Object({ ok: Type.Boolean(), key: Type.String(), deleted: Type.Boolean(), memories: Type.Optional(ForgottenMemoriesSchema) }),
+});
+
+export const sessionsMemoriesMethod = defineMethod({
+  description: 'How many memories the person (or group) of a session has with its agent, so a client can offer to forget them with the session.',
+  scope: OperatorScopes.READ,
   params: Type.Object({ key: Key }, { additionalProperties: false }),
-  result: Type.Object({ ok: Type.Boolean(), key: Type.String(), deleted: Type.Boolean() }),
+  result: Type.Object({ key: Type.String(), ...PersonMemoriesSchema.properties }),
 });
 
 export const sessionsCompactMethod = defineMethod({
