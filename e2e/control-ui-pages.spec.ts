@@ -59,6 +59,8 @@ test('sidebar: keyboard navigation and honest empty pages', async ({ page }) => 
   await page.keyboard.press('ArrowDown');
   await expect(nav.getByRole('link', { name: 'Chat' })).toBeFocused();
   await page.keyboard.press('End');
+  await expect(nav.getByRole('link', { name: 'Memory' })).toBeFocused();
+  await page.keyboard.press('ArrowUp');
   await expect(nav.getByRole('link', { name: 'Usage' })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('usage-empty')).toBeVisible();
