@@ -1,3 +1,4 @@
+import { ExecApprovals } from '../agents/exec-approvals.js';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createDockerSandbox } from '../agents/sandbox/runner.js';
@@ -108,8 +109,10 @@ export function createConversation(deps: ConversationDeps) {
   };
   const channels = deps.channels;
   const media = new MediaStore(join(deps.stateDir, 'media'));
+  const execApprovals = new ExecApprovals(deps.emit);
   const processor = createInboundProcessor({
     store: deps.store,
+    execApprovals,
     config: deps.config,
     stateDir: deps.stateDir,
     media,
@@ -172,5 +175,5 @@ export function createConversation(deps: ConversationDeps) {
     timer.unref();
     return () => clearInterval(timer);
   };
-  return { queue, runs, tools, services, handlers, ingestInbound, sandbox, pruneArchives, startMaintenance };
+  return { queue, runs, tools, services, handlers, ingestInbound, sandbox, pruneArchives, startMaintenance, execApprovals };
 }

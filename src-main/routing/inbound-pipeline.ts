@@ -1,3 +1,4 @@
+import type { ExecApprovals } from '../agents/exec-approvals.js';
 import { randomUUID } from 'node:crypto';
 import type { InboundMessage, OutboundReply } from '../../src-shared/domain/inbound.js';
 import type { ResolvedConfig } from '../config/resolve.js';
@@ -41,6 +42,8 @@ export interface ToolProvider {
 
 export interface PipelineDeps {
   store: Store;
+  /** Where programs outside the exec allow-list ask the owner (`tools.exec.ask: on-miss`). */
+  execApprovals?: ExecApprovals;
   config(): ResolvedConfig;
   stateDir: string;
   /** Stored images attached to messages (the transcript holds references); without it images are not sent. */
@@ -85,6 +88,11 @@ interface Ctx {
   firstUserSeq?: number;
   turn?: TurnOutput;
   seq: number;
+}
+
+/** The exec tool's question to the owner, for one turn of one session. */
+function askOwner(approvals: ExecApprovals, who: { agentId: string; sessionKey: string }, timeoutMs: number, signal: AbortSignal) {
+  return (req: { argv: string[]; cwd: string }) => approvals.ask({ ...req, ...who }, timeoutMs, signal);
 }
 
 /** Build the queue processor: access gate → command gate → model gate → session → agent turn → record and deliver. */
@@ -253,6 +261,9 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
         workspace: sandbox?.hostWorkspace ?? agent.workspace,
         services: deps.services,
         ...deps.tools.execSettings(cfg),
+        ...(deps.execApprovals && cfg.tools?.exec?.ask === 'on-miss'
+          ? { askExec: askOwner(deps.execApprovals, { agentId: agent.agentId, sessionKey: ctx.sessionKey }, (cfg.tools.exec.approvalTimeoutSeconds ?? 120) * 1000, ctx.run.signal) }
+          : {}),
         ...(sandbox ? { sandbox } : {}),
       },
       maxSteps: agent.maxSteps,

@@ -401,6 +401,12 @@ export const ToolsConfigSchema = Obj(
         {
           allow: Opt(StrList('Commands exec may run without approval.')),
           timeoutSeconds: Opt(Int('exec timeout in seconds.', { minimum: 1 })),
+          ask: Opt(
+            Type.Union([Type.Literal('off'), Type.Literal('on-miss')], {
+              description: 'on-miss: a program outside `allow` asks the owner (Control UI, CLI) instead of failing; off (default): it fails.',
+            }),
+          ),
+          approvalTimeoutSeconds: Opt(Int('How long an exec approval waits for the owner before it counts as denied (default 120).', { minimum: 5, maximum: 3600 })),
         },
         { description: 'Shell exec tool.' },
       ),

@@ -1,3 +1,4 @@
+import { ExecApprovalSchema } from './methods/exec-approvals.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { ChannelAccountStatusSchema } from './methods/channels.js';
 import { ConfigReloadStatusSchema, HealthSnapshotSchema } from './methods/system.js';
@@ -75,6 +76,13 @@ export const EVENTS = {
    * A session changed (`reason`: patch, reset, delete, …). Connections that called `sessions.subscribe` also get one with
    * `phase: "message"` whenever a transcript entry is written in any session.
    */
+  /** A program outside the exec allow-list waits for the owner (`exec.approval.resolve`). */
+  'exec.approval.requested': { payload: ExecApprovalSchema, scope: 'operator.approvals' },
+  /** An exec approval was answered, or expired (`expired`: counted as denied). */
+  'exec.approval.resolved': {
+    payload: Type.Object({ id: Type.String(), decision: Type.Union([Type.Literal('allow-once'), Type.Literal('allow-always'), Type.Literal('deny'), Type.Literal('expired')]) }),
+    scope: 'operator.approvals',
+  },
   'sessions.changed': {
     payload: Type.Object({
       sessionKey: Type.String(),

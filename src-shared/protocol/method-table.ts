@@ -5,6 +5,7 @@ import type { MethodSpec } from './methods/define.js';
 import { agentMethod, agentWaitMethod } from './methods/agent.js';
 import { chatAbortMethod, chatHistoryMethod, chatMediaMethod, chatMetadataMethod, chatSendMethod, chatStartupMethod } from './methods/chat.js';
 import { agentIdentityGetMethod, agentsListMethod } from './methods/agents.js';
+import { execApprovalGetMethod, execApprovalListMethod, execApprovalResolveMethod, execApprovalsGetMethod } from './methods/exec-approvals.js';
 import {
   sessionsDescribeMethod,
   sessionsMessagesSubscribeMethod,
@@ -128,6 +129,10 @@ export const METHODS = {
   'node.event': nodeEventMethod,
   'node.pair.list': nodePairListMethod,
   'node.pair.approve': nodePairApproveMethod,
+  'exec.approval.list': execApprovalListMethod,
+  'exec.approval.get': execApprovalGetMethod,
+  'exec.approval.resolve': execApprovalResolveMethod,
+  'exec.approvals.get': execApprovalsGetMethod,
   'node.pair.reject': nodePairRejectMethod,
   'node.pair.remove': nodePairRemoveMethod,
   'channels.status': channelsStatusMethod,

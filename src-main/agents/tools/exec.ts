@@ -43,21 +43,35 @@ export const execTool: AgentTool<ExecParams> = {
   group: 'runtime',
   schema: ExecParams,
   async execute(params, ctx) {
-    if (ctx.sandbox) return executeInSandbox(params, ctx, ctx.sandbox);
-    const timeoutMs = Math.min(params.timeoutMs ?? ctx.execTimeoutMs, ctx.execTimeoutMs);
-    const out = await runConfinedProgram({
-      argv: params.argv,
-      cwd: params.cwd ?? '.',
-      env: params.env,
-      allow: ctx.execAllow,
-      workspace: ctx.workspace,
-      protectedDirs: [ctx.stateDir ?? resolveConfigPaths().stateDir],
-      timeoutMs,
-      signal: ctx.signal,
-    });
-    return { content: formatOutcome(out, timeoutMs), isError: out.exitCode !== 0, details: out };
+    try {
+      return await executeAllowed(params, ctx, ctx.execAllow);
+    } catch (err) {
+      // Not on the allow-list: where the owner is asked (tools.exec.ask: on-miss), their answer decides. Only a
+      // bare program name can be allowed this way; every other guard (options, paths, environment) still applies.
+      const argv0 = params.argv[0] ?? '';
+      if (!(err instanceof ToolDeniedError) || err.code !== 'EXEC_NOT_ALLOWED' || !ctx.askExec || !argv0 || argv0.includes('/')) throw err;
+      const decision = await ctx.askExec({ argv: [...params.argv], cwd: params.cwd ?? '.' });
+      if (decision === 'deny') throw new ToolDeniedError(`The owner did not allow running ${argv0} (or did not answer in time).`, 'EXEC_DENIED');
+      return executeAllowed(params, ctx, [...ctx.execAllow, argv0]);
+    }
   },
 };
+
+async function executeAllowed(params: ExecParams, ctx: ToolContext, allow: readonly string[]) {
+  if (ctx.sandbox) return executeInSandbox(params, ctx, ctx.sandbox, allow);
+  const timeoutMs = Math.min(params.timeoutMs ?? ctx.execTimeoutMs, ctx.execTimeoutMs);
+  const out = await runConfinedProgram({
+    argv: params.argv,
+    cwd: params.cwd ?? '.',
+    env: params.env,
+    allow,
+    workspace: ctx.workspace,
+    protectedDirs: [ctx.stateDir ?? resolveConfigPaths().stateDir],
+    timeoutMs,
+    signal: ctx.signal,
+  });
+  return { content: formatOutcome(out, timeoutMs), isError: out.exitCode !== 0, details: out };
+}
 
 export interface ConfinedRunRequest {
   argv: readonly string[];
@@ -121,10 +135,10 @@ export async function runConfinedProgram(req: ConfinedRunRequest): Promise<ExecO
  * nothing there), options and environment variables are checked, and the cwd is the container path of a
  * directory inside the workspace. The container itself confines paths (only the workspace is mounted).
  */
-async function executeInSandbox(params: ExecParams, ctx: ToolContext, sandbox: SandboxRuntime) {
+async function executeInSandbox(params: ExecParams, ctx: ToolContext, sandbox: SandboxRuntime, allow: readonly string[]) {
   const argv0 = params.argv[0] ?? '';
-  if (!argv0 || argv0.includes('/') || !ctx.execAllow.includes(argv0)) {
-    throw new ToolDeniedError(`Program not allowed: ${argv0}. Allowed: ${ctx.execAllow.join(', ') || '(none)'}.`, 'EXEC_NOT_ALLOWED');
+  if (!argv0 || argv0.includes('/') || !allow.includes(argv0)) {
+    throw new ToolDeniedError(`Program not allowed: ${argv0}. Allowed: ${allow.join(', ') || '(none)'}.`, 'EXEC_NOT_ALLOWED');
   }
   const reason = checkExecOptions(params.argv);
   if (reason) throw new ToolDeniedError(`Refused: ${reason}.`, 'EXEC_OPTION_DENIED');

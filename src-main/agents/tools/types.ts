@@ -13,6 +13,11 @@ export interface ToolContext {
   /** `tools.exec.allow`: program names (or absolute paths) exec may run. Empty: exec refuses everything. */
   execAllow: readonly string[];
   execTimeoutMs: number;
+  /**
+   * `tools.exec.ask: on-miss`: a program outside `execAllow` asks the owner instead of failing. Resolves with
+   * the owner's decision (`deny` when unanswered in time). Absent: such programs fail at once.
+   */
+  askExec?(req: { argv: string[]; cwd: string }): Promise<'allow-once' | 'allow-always' | 'deny'>;
   /** `tools.web.fetch.allowPrivate`. */
   webAllowPrivate: boolean;
   webMaxBytes: number;

@@ -1,3 +1,5 @@
+import type { ExecApprovals } from '../../agents/exec-approvals.js';
+import { execApprovalHandlers } from './exec-approvals.js';
 import type { PresenceEntry } from '../../../src-shared/protocol/index.js';
 import type { ChannelsRuntime } from '../../channels/runtime-types.js';
 import type { ResolvedConfig } from '../../config/resolve.js';
@@ -25,7 +27,7 @@ import type { SessionSubscriptions } from '../session-subscriptions.js';
 /** What the built-in method families are built over. */
 export interface GatewayHandlerDeps {
   /** The conversation's own families (chat, agent, sessions, models, tools). */
-  conversation: { handlers: Handlers; queue: SessionListDeps['queue'] };
+  conversation: { handlers: Handlers; queue: SessionListDeps['queue']; execApprovals: ExecApprovals };
   /** Which connections watch which sessions. */
   subscriptions: SessionSubscriptions;
   channels: ChannelsRuntime;
@@ -64,5 +66,6 @@ export function gatewayHandlers(deps: GatewayHandlerDeps): Handlers {
     'logs.tail': (params) => tailLogFile(currentLogFile(), params),
     'system.info': () => readSystemInfo({ stateDir: deps.host.stateDir, startedAtMs: deps.host.startedAtMs, port: deps.host.port() }),
     ...usageHandlers({ store: deps.store, agentIds: () => Object.keys(deps.config().agents.entries) }),
+    ...execApprovalHandlers({ approvals: deps.conversation.execApprovals, config: deps.config, configPath: deps.configPath, env: deps.env, reloadNow: deps.reloadNow }),
   };
 }
