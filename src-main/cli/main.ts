@@ -16,6 +16,7 @@ import { memoryForget, memoryForgetOwner, memoryList, memorySearch, memoryShare,
 import { voicecallCall, voicecallCalls, voicecallStatus } from './commands/voicecall.js';
 import { runStatus } from './commands/status.js';
 import { storageMigrate } from './commands/storage.js';
+import { approvalsList, approvalsResolve } from './commands/approvals.js';
 import { reportFailure } from './output.js';
 import { installCliChannelChecker, pluginsDoctor, pluginsInfo, pluginsInstall, pluginsList, pluginsSetEnabled, pluginsUninstall } from './commands/plugins.js';
 
@@ -207,6 +208,14 @@ export function buildProgram(): Command {
     .option('--agent <id>', 'agent (default: look in every agent)')
     .option('--off', 'make it private to its owner again')
     .action(async (id: string, _o, cmd: Command) => memoryShare(id, globals(cmd)));
+
+  const approvals = program.command('approvals').description('programs the agent asks to run outside the exec allow-list (tools.exec.ask: on-miss)');
+  conn(approvals.command('list').description('questions waiting for an answer')).option('--json', 'JSON output').action(async (_o, cmd: Command) => approvalsList(globals(cmd)));
+  conn(approvals.command('allow <id>').description('let it run this time (--always: also add the program to tools.exec.allow)'))
+    .option('--always', 'add the program to tools.exec.allow')
+    .option('--json', 'JSON output')
+    .action(async (id: string, o: { always?: boolean }, cmd: Command) => approvalsResolve(id, o.always ? 'allow-always' : 'allow-once', globals(cmd)));
+  conn(approvals.command('deny <id>').description('refuse it; the agent is told')).option('--json', 'JSON output').action(async (id: string, _o, cmd: Command) => approvalsResolve(id, 'deny', globals(cmd)));
 
   const storage = program.command('storage').description("the gateway's state database (SQLite in the state dir, or PostgreSQL)");
   storage

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import JSON5 from 'json5';
 import { endsWithToolResult, lastUserText, type ScriptRequest } from '../../test-support/fake-model-script.js';
 import { FakeOpenAIServer } from '../../test-support/fake-openai.js';
-import { startTestGateway, type TestGateway } from '../../test-support/gateway.js';
+import { runCli, startTestGateway, type TestGateway } from '../../test-support/gateway.js';
 import { ExecApprovals } from '../agents/exec-approvals.js';
 
 const TOKEN = 'exec-approvals-token-0123456789';
@@ -91,6 +91,24 @@ describe('exec approvals', () => {
     expect(await reply(fourth)).toMatch(/^tool said: [^]*Linux/);
     expect(requested.length).toBe(before);
     expect(await c.call<any>('exec.approvals.get', {})).toMatchObject({ ask: 'on-miss', allow: ['uname'] });
+  }, 60_000);
+
+  it('openclaw approvals lists the question and answers it', async () => {
+    const { nextRequest, turn, reply } = await start('on-miss');
+    const env = { ...t!.state.env, OPENCLAW_GATEWAY_PORT: String(t!.gw.port), OPENCLAW_GATEWAY_TOKEN: TOKEN };
+    const asked = nextRequest();
+    const run = await turn('what system is this?', 'c1');
+    const q = await asked;
+    const listed = await runCli(['approvals', 'list'], env);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain(q.id);
+    expect(listed.stdout).toContain('uname -s');
+    const allowed = await runCli(['approvals', 'allow', q.id], env);
+    expect(allowed.stdout).toBe('Allowed this once.\n');
+    expect(await reply(run)).toMatch(/^tool said: [^]*Linux/);
+    const gone = await runCli(['approvals', 'deny', q.id], env);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/no exec approval .* is waiting/);
   }, 60_000);
 
   it('without ask, a program outside the allow-list fails at once as before', async () => {
