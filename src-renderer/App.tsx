@@ -1,3 +1,4 @@
+import { ExecApprovalsCard } from './features/approvals/ExecApprovalsCard.js';
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import { hasScope } from '../src-shared/protocol/scopes.js';
@@ -107,6 +108,7 @@ export function App({ store, origin }: { store: AppStore; origin: string }) {
               <>
                 {canRead ? <FirstModelSetup client={client} canAdmin={hasScope(state.scopes, 'operator.admin')} /> : null}
                 {canRead ? <WelcomePanel client={client} status={state.status} /> : null}
+                {hasScope(state.scopes, 'operator.approvals') ? <ExecApprovalsCard client={client} /> : null}
                 <HealthPanel summary={summary} error={state.healthError} onRefresh={() => void state.refresh()} />
                 <section className="card" aria-labelledby="connection-heading">
                   <h2 id="connection-heading">This connection</h2>
