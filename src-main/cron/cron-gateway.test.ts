@@ -142,6 +142,17 @@ describe('scheduled jobs through a running gateway', () => {
     expect((await op.call<MethodResult<'cron.runs'>>('cron.runs', { id: every.id })).total).toBeGreaterThanOrEqual(2);
   });
 
+  it('delivers to the chat the agent was last written to from when the target is "last" (the reference CLI\'s default)', async () => {
+    await telegram.post({ chat: ADA, from: ADA, text: 'hello bot' });
+    await telegram.waitUntil(() => (telegram.api.sentTo(ADA).some((m) => m.text?.includes('hello bot')) ? true : undefined), 15_000, 'the reply to Ada');
+    const job = await op.call<Job>('cron.add', { name: 'to-last', schedule: { kind: 'every', everyMs: 3_600_000 }, payload: { kind: 'agentTurn', message: 'evening summary' }, delivery: { mode: 'announce', channel: 'last' } });
+    expect(job.delivery).toEqual({ mode: 'announce', channel: 'last' });
+    await op.call('cron.run', { id: job.id });
+    await telegram.waitUntil(() => (telegram.api.sentTo(ADA).some((m) => m.text?.includes('evening summary')) ? true : undefined), 15_000, 'the job reply in Ada\'s chat');
+    expect(await finished(job.id)).toMatchObject({ status: 'ok', deliveryStatus: 'delivered', trigger: 'manual' });
+    await op.call('cron.remove', { id: job.id });
+  });
+
   it('removes a job with its history; reading it afterwards says it is gone', async () => {
     const removed = await cli(['cron', 'remove', every.id]);
     expect(removed.code, removed.stderr).toBe(0);

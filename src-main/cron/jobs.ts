@@ -4,7 +4,7 @@ import type { MethodParams } from '../../src-shared/protocol/index.js';
 import type { CronDeliveryRecord, CronJobRecord, Store } from '../store/types.js';
 import { CronJobNotFoundError, CronRequestError } from './errors.js';
 import { firstOccurrence, parseSchedule } from './schedule.js';
-import type { CronEvent, CronScheduler } from './scheduler.js';
+import { LAST_CHAT, type CronEvent, type CronScheduler } from './scheduler.js';
 
 type AddParams = MethodParams<'cron.add'>;
 type Patch = Extract<MethodParams<'cron.update'>, { id: string }>['patch'];
@@ -40,7 +40,9 @@ function checkSessionOptions(p: { sessionTarget?: string; wakeMode?: string }): 
 
 function deliveryOf(d: WireDelivery | undefined): CronDeliveryRecord | undefined {
   if (!d || d.mode === 'none') return undefined;
-  if (!d.channel || !d.to) throw new CronRequestError('delivery "announce" needs a channel and a target ("to"), e.g. channel "telegram", to "123456789"');
+  // No channel, or `last`: the chat the agent was last written to from (resolved at each run).
+  if (!d.channel || d.channel === LAST_CHAT) return { channel: LAST_CHAT, to: '' };
+  if (!d.to) throw new CronRequestError(`delivery to ${d.channel} needs a target ("to"), e.g. channel "telegram", to "123456789"`);
   return { channel: d.channel, to: d.to, ...(d.accountId ? { accountId: d.accountId } : {}) };
 }
 
@@ -61,7 +63,7 @@ export function createCronJobs(deps: CronJobsDeps): CronJobs {
   };
 
   const save = async (job: CronJobRecord, action: 'added' | 'updated') => {
-    if (job.delivery) await deps.checkTarget?.(job.delivery);
+    if (job.delivery && job.delivery.channel !== LAST_CHAT) await deps.checkTarget?.(job.delivery);
     await deps.store.cron.put(job);
     deps.emit({ jobId: job.id, action, ...(job.nextRunAtMs !== undefined ? { nextRunAtMs: job.nextRunAtMs } : {}) });
     deps.scheduler.poke();

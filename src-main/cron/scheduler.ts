@@ -15,6 +15,9 @@ const SETTLE_POLL_MS = 5_000;
 const REQUEUE_WINDOW_MS = 60 * 60_000;
 const SUMMARY_CHARS = 500;
 
+/** The delivery channel that means "the chat the agent was last written to from". */
+export const LAST_CHAT = 'last';
+
 /** What a job event tells clients (`cron` event). */
 export interface CronEvent {
   jobId: string;
@@ -32,8 +35,8 @@ export interface CronSchedulerDeps {
   ingest(req: IngestRequest<QueuedInbound>): Promise<IngestResult>;
   /** Waits for a turn's outcome in this process (undefined after `timeoutMs`). */
   waitForRun(runId: string, timeoutMs: number): Promise<RunOutcome | undefined>;
-  /** The chat a job's reply goes to, checked against the channel's access policy; absent without channels. */
-  resolveTarget?(d: CronDeliveryRecord): Promise<ReplyTarget>;
+  /** The chat a job's reply goes to, checked against the channel's access policy (or, for {@link LAST_CHAT}, the agent's last chat); absent without channels. */
+  resolveTarget?(d: CronDeliveryRecord, agentId: string): Promise<ReplyTarget>;
   emit(event: CronEvent): void;
   log: Logger;
   now?(): number;
@@ -155,7 +158,7 @@ export function createCronScheduler(deps: CronSchedulerDeps): CronScheduler {
     if (job.delivery) {
       try {
         if (!deps.resolveTarget) throw new Error('no chat channels are running on this gateway');
-        deliverTo = await deps.resolveTarget(job.delivery);
+        deliverTo = await deps.resolveTarget(job.delivery, job.agentId);
       } catch (err) {
         deliveryProblems.set(runId, `the reply was not delivered: ${(err as Error).message}`);
         log.warn('a job reply cannot be delivered', { jobId: job.id, channel: job.delivery.channel, err });

@@ -30,7 +30,7 @@ export function toWireJob(job: CronJobRecord, runningAtMs?: number): WireJob {
     sessionTarget: 'isolated',
     wakeMode: 'now',
     payload: { kind: 'agentTurn', message: job.message },
-    delivery: job.delivery ? { mode: 'announce', channel: job.delivery.channel, to: job.delivery.to, ...(job.delivery.accountId ? { accountId: job.delivery.accountId } : {}) } : { mode: 'none' },
+    delivery: job.delivery ? { mode: 'announce', channel: job.delivery.channel, ...(job.delivery.to ? { to: job.delivery.to } : {}), ...(job.delivery.accountId ? { accountId: job.delivery.accountId } : {}) } : { mode: 'none' },
     state,
     ...(state.nextRunAtMs !== undefined ? { nextRunAtMs: state.nextRunAtMs } : {}),
     ...(state.lastRunAtMs !== undefined ? { lastRunAtMs: state.lastRunAtMs } : {}),
