@@ -209,6 +209,8 @@ export function createCronScheduler(deps: CronSchedulerDeps): CronScheduler {
     const err = [error, problem].filter(Boolean).join('; ') || undefined;
     const finishedAtMs = now();
     if (!(await deps.store.cron.finishRun(runId, { status, finishedAtMs, ...(summary ? { summary } : {}), ...(err ? { error: err } : {}), ...(delivered ? { deliveryStatus: 'delivered' } : {}) }))) return;
+    deps.emit({ jobId, action: 'finished', runId, status, ...(summary ? { summary } : {}), ...(err ? { error: err } : {}) });
+    log.info('job finished', { jobId, runId, status, ...(err ? { error: err } : {}) });
     const job = await deps.store.cron.get(jobId);
     if (job?.deleteAfterRun && job.schedule.kind === 'at' && job.nextRunAtMs === undefined) {
       await deps.store.cron.remove(jobId);
@@ -221,8 +223,6 @@ export function createCronScheduler(deps: CronSchedulerDeps): CronScheduler {
         return next;
       });
     }
-    deps.emit({ jobId, action: 'finished', runId, status, ...(summary ? { summary } : {}), ...(err ? { error: err } : {}) });
-    log.info('job finished', { jobId, runId, status, ...(err ? { error: err } : {}) });
   };
 
   const stop = () => {
