@@ -11,7 +11,7 @@ import { FakeTelegram } from '../../test-support/fake-telegram/fake-telegram.js'
 import { runCli } from '../../test-support/gateway.js';
 import { makeTempState, type TempState } from '../../test-support/state-dir.js';
 
-type Job = MethodResult<'cron.list'>['jobs'][number];
+type Job = MethodResult<'cron.get'>;
 const ADA = 1001;
 const TOKEN = 'cron-test-token';
 
@@ -92,6 +92,9 @@ describe('scheduled jobs through a running gateway', () => {
     const listed = await cli(['cron', 'list', '--all']);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toMatch(new RegExp(`${every.id}\\s+standup\\s+every 2s`));
+    const compact = await op.call<MethodResult<'cron.list'>>('cron.list', { includeDisabled: true, compact: true });
+    expect(compact.jobs[0]).toEqual({ id: every.id, name: 'standup', agentId: 'main', enabled: false, updatedAtMs: expect.any(Number), scheduleKind: 'every', schedule: { kind: 'every', everyMs: 2000 }, nextRunAt: null, nextRunAtMs: null, lastRunAt: expect.any(String), lastRunAtMs: expect.any(Number), lastRunStatus: 'ok', lastRunError: null });
+    expect(compact.snapshotRevision).toEqual(expect.any(String));
     const status = await op.call<MethodResult<'cron.status'>>('cron.status', {});
     expect(status).toMatchObject({ enabled: true, scheduler: 'running', storage: 'sqlite', jobs: 1, enabledJobs: 0, nextWakeAtMs: null });
   });

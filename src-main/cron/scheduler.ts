@@ -146,7 +146,13 @@ export function createCronScheduler(deps: CronSchedulerDeps): CronScheduler {
     const recorded = await deps.store.cron.startRun({ jobId: job.id, runId, sessionKey, trigger, scheduledAtMs, startedAtMs: t, deliveryStatus: job.delivery ? 'not-delivered' : 'not-requested' });
     // Recorded already: another gateway (or this one before a restart) has this occurrence.
     if (!recorded) return { runId, sessionKey };
-    await queueTurn(job, runId, sessionKey, t);
+    try {
+      await queueTurn(job, runId, sessionKey, t);
+    } catch (err) {
+      // Not queued: recorded as failed now rather than left running until a restart finds it.
+      await deps.store.cron.finishRun(runId, { status: 'error', finishedAtMs: now(), error: `the run could not be queued: ${(err as Error).message}` });
+      throw err;
+    }
     deps.emit({ jobId: job.id, action: 'started', runId, status: 'running' });
     log.info('job started', { jobId: job.id, name: job.name, runId, trigger });
     follow(job.id, runId, sessionKey);

@@ -3,7 +3,8 @@ import type { CronJobRecord, CronRunRecord } from '../store/types.js';
 import { toWireSchedule } from './schedule.js';
 import { cronSessionKey } from './scheduler.js';
 
-type WireJob = MethodResult<'cron.list'>['jobs'][number];
+type WireJob = MethodResult<'cron.get'>;
+type CompactJob = Extract<MethodResult<'cron.list'>['jobs'][number], { scheduleKind: string }>;
 type WireRun = MethodResult<'cron.runs'>['entries'][number];
 
 /** A stored job as clients see it (the reference gateway's shape); `runningAtMs` when a run is under way. */
@@ -57,5 +58,28 @@ export function toWireRun(run: CronRunRecord, jobName?: string): WireRun {
     runAtMs: run.startedAtMs,
     trigger: run.trigger,
     durationMs: Math.max(0, end - run.startedAtMs),
+  };
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+
+/** A job as a compact list row (`cron.list` with `compact: true`). */
+export function toCompactJob(job: CronJobRecord, runningAtMs?: number): CompactJob {
+  const lastStatus = job.lastRunStatus === 'running' ? undefined : job.lastRunStatus;
+  return {
+    id: job.id,
+    name: job.name,
+    agentId: job.agentId,
+    enabled: job.enabled,
+    updatedAtMs: job.updatedAtMs,
+    scheduleKind: job.schedule.kind,
+    schedule: toWireSchedule(job.schedule),
+    nextRunAt: iso(job.nextRunAtMs),
+    nextRunAtMs: job.nextRunAtMs ?? null,
+    lastRunAt: iso(job.lastRunAtMs),
+    lastRunAtMs: job.lastRunAtMs ?? null,
+    lastRunStatus: lastStatus ?? null,
+    lastRunError: job.lastError ?? null,
+    ...(runningAtMs !== undefined ? { runningAtMs } : {}),
   };
 }

@@ -1,11 +1,12 @@
-import type { MethodParams, MethodResult } from '../../../src-shared/protocol/index.js';
+import { isWholeCronJob, type MethodParams, type MethodResult } from '../../../src-shared/protocol/index.js';
 import { formatDuration, parseDuration } from '../../../src-shared/domain/duration.js';
 import { callOnce, type GlobalOptions } from '../connect.js';
 import { CliError, printJson } from '../output.js';
 import { table } from './devices.js';
 
 type Opts = GlobalOptions & { json?: boolean };
-type Job = MethodResult<'cron.list'>['jobs'][number];
+/** A whole job (`cron.list` without `compact` sends only these). */
+type Job = MethodResult<'cron.get'>;
 
 export interface CronAddOptions extends Opts {
   name?: string;
@@ -66,11 +67,12 @@ const target = (j: Job) => (j.delivery?.mode === 'announce' ? `${j.delivery.chan
 export async function cronList(opts: Opts & { all?: boolean }): Promise<void> {
   const r = await callOnce<MethodResult<'cron.list'>>(opts, 'cron.list', { includeDisabled: opts.all === true, limit: 200 });
   if (opts.json) return printJson(r);
-  if (!r.jobs.length) return void process.stdout.write(opts.all ? 'No scheduled jobs. Add one: openclaw cron add --name <name> --cron "0 9 * * 1-5" --message "…"\n' : 'No enabled scheduled jobs (--all shows disabled ones too).\n');
+  const jobs = r.jobs.filter(isWholeCronJob);
+  if (!jobs.length) return void process.stdout.write(opts.all ? 'No scheduled jobs. Add one: openclaw cron add --name <name> --cron "0 9 * * 1-5" --message "…"\n' : 'No enabled scheduled jobs (--all shows disabled ones too).\n');
   process.stdout.write(
     table(
       ['ID', 'NAME', 'SCHEDULE', 'NEXT RUN', 'LAST', 'TO', 'ON'],
-      r.jobs.map((j) => [j.id, j.name, describeSchedule(j.schedule), when(j.nextRunAtMs), j.state.runningAtMs !== undefined ? 'running' : (j.lastRunStatus ?? '-'), target(j), j.enabled ? 'yes' : 'no']),
+      jobs.map((j) => [j.id, j.name, describeSchedule(j.schedule), when(j.nextRunAtMs), j.state.runningAtMs !== undefined ? 'running' : (j.lastRunStatus ?? '-'), target(j), j.enabled ? 'yes' : 'no']),
     ),
   );
 }

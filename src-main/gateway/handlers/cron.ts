@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { MethodParams, MethodResult } from '../../../src-shared/protocol/index.js';
 import type { CronJobs } from '../../cron/jobs.js';
 import type { CronScheduler } from '../../cron/scheduler.js';
-import { toWireJob, toWireRun } from '../../cron/wire.js';
+import { toCompactJob, toWireJob, toWireRun } from '../../cron/wire.js';
 import type { CronJobRecord, CronRunStatus, Store } from '../../store/types.js';
 import type { Handlers } from '../dispatcher.js';
 import { InvalidRequestError } from '../errors.js';
@@ -97,7 +97,7 @@ export function cronHandlers(deps: CronHandlerDeps): Handlers {
       let jobs = inventory.filter((j) => matchesList(j, p));
       if (p.sortBy || p.sortDir) jobs = sortJobs(jobs, p.sortBy ?? 'nextRunAtMs', p.sortDir ?? 'asc');
       const running = await runningSince();
-      const shown = jobs.slice(offset, offset + limit).map((j) => toWireJob(j, running.get(j.id)));
+      const shown = jobs.slice(offset, offset + limit).map((j) => (p.compact ? toCompactJob(j, running.get(j.id)) : toWireJob(j, running.get(j.id))));
       return { jobs: shown, ...page(shown, jobs.length, Math.min(offset, jobs.length), limit), snapshotRevision };
     },
     'cron.status': async () => {

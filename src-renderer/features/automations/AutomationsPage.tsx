@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { isWholeCronJob } from '../../../src-shared/protocol/index.js';
 import type { GatewayClient } from '../../client/types.js';
 import { EmptyState, ErrorBox } from '../../components/ErrorBox.js';
 import { TableWrap } from '../../components/TableWrap.js';
@@ -11,7 +12,7 @@ import { describeSchedule, describeTarget, draftToParams, formatTime, lastOutcom
 const EVENTS = ['cron'] as const;
 const RUNS_SHOWN = 20;
 
-const loadJobs = (client: GatewayClient) => client.call('cron.list', { includeDisabled: true, limit: 200 });
+const loadJobs = async (client: GatewayClient) => (await client.call('cron.list', { includeDisabled: true, limit: 200 })).jobs.filter(isWholeCronJob);
 const loadRuns = (client: GatewayClient) => client.call('cron.runs', { scope: 'all', limit: RUNS_SHOWN });
 
 const EMPTY_DRAFT: JobDraft = { name: '', kind: 'cron', when: '', tz: Intl.DateTimeFormat().resolvedOptions().timeZone, message: '', to: '' };
@@ -178,12 +179,12 @@ export function AutomationsPage({ client, canWrite }: { client: GatewayClient; c
           </p>
         ) : null}
         {!jobs.data && !jobs.error ? <p className="muted">Loading…</p> : null}
-        {jobs.data && !jobs.data.jobs.length ? (
+        {jobs.data && !jobs.data.length ? (
           <EmptyState title="No automations yet." testId="automations-empty">
             Add one below, or from a terminal: openclaw cron add --name standup --cron &quot;0 9 * * 1-5&quot; --message &quot;…&quot;
           </EmptyState>
         ) : null}
-        {jobs.data?.jobs.length ? (
+        {jobs.data?.length ? (
           <TableWrap>
             <table className="table" data-testid="automations-table">
               <caption className="visually-hidden">Scheduled jobs by next run</caption>
@@ -198,7 +199,7 @@ export function AutomationsPage({ client, canWrite }: { client: GatewayClient; c
                 </tr>
               </thead>
               <tbody>
-                {jobs.data.jobs.map((j) => (
+                {jobs.data.map((j) => (
                   <JobRow
                     key={j.id}
                     job={j}

@@ -1,7 +1,8 @@
 import type { MethodParams, MethodResult } from '../../../src-shared/protocol/index.js';
 import { formatDuration, parseDuration } from '../../../src-shared/domain/duration.js';
 
-export type Job = MethodResult<'cron.list'>['jobs'][number];
+/** A whole job (`cron.list` without `compact` sends only these). */
+export type Job = MethodResult<'cron.get'>;
 export type RunEntry = MethodResult<'cron.runs'>['entries'][number];
 
 /** What the add form holds. */

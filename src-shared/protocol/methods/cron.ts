@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { OperatorScopes } from '../scopes.js';
 import { defineMethod } from './define.js';
 
@@ -65,6 +65,29 @@ export const CronJobSchema = Type.Object({
   lastRunError: Type.Optional(Type.String()),
 });
 
+/** A `cron.list` row that is a whole job (every row, unless `compact` was asked for). */
+export function isWholeCronJob(row: Static<typeof CronJobSchema> | Static<typeof CronCompactJobSchema>): row is Static<typeof CronJobSchema> {
+  return 'sessionKey' in row;
+}
+
+/** A job as `cron.list` with `compact: true` shows it: what a long list needs, absent times as null. */
+export const CronCompactJobSchema = Type.Object({
+  id: NonEmpty,
+  name: NonEmpty,
+  agentId: NonEmpty,
+  enabled: Type.Boolean(),
+  updatedAtMs: Ms,
+  scheduleKind: Type.Union([Type.Literal('at'), Type.Literal('every'), Type.Literal('cron')]),
+  schedule: CronScheduleSchema,
+  nextRunAt: Type.Union([Type.String(), Type.Null()]),
+  nextRunAtMs: Type.Union([Ms, Type.Null()]),
+  lastRunAt: Type.Union([Type.String(), Type.Null()]),
+  lastRunAtMs: Type.Union([Ms, Type.Null()]),
+  lastRunStatus: Type.Union([RunStatus, Type.Null()]),
+  lastRunError: Type.Union([Type.String(), Type.Null()]),
+  runningAtMs: Type.Optional(Ms),
+});
+
 /** One finished run of a job. */
 export const CronRunEntrySchema = Type.Object({
   /** When it finished. */
@@ -109,13 +132,14 @@ export const cronListMethod = defineMethod({
     agentId: Type.Optional(NonEmpty),
     sessionKey: Type.Optional(NonEmpty),
     sessionAgentId: Type.Optional(NonEmpty),
-    /** Accepted for the reference clients; rows are always whole. */
+    /** Rows in the compact shape ({@link CronCompactJobSchema}). */
     compact: Type.Optional(Type.Boolean()),
     /** Accepted for the reference clients; no previews are computed. */
     includeDeliveryPreviews: Type.Optional(Type.Boolean()),
   }),
   result: Type.Object({
-    jobs: Type.Array(CronJobSchema),
+    /** Whole jobs, or compact rows when `compact` is true. */
+    jobs: Type.Array(Type.Union([CronJobSchema, CronCompactJobSchema])),
     ...Page,
     /** Changes whenever a job is added, changed or removed: pages with the same revision belong together. */
     snapshotRevision: Type.String(),
