@@ -117,11 +117,15 @@ export function createCronJobs(deps: CronJobsDeps): CronJobs {
         else delete job.delivery;
       }
       const rescheduled = patch.schedule !== undefined || (patch.enabled === true && !job.enabled);
-      if (patch.schedule !== undefined) job.schedule = parseSchedule(patch.schedule, t);
+      if (patch.schedule !== undefined) {
+        const schedule = parseSchedule(patch.schedule, t);
+        // A new interval counts from now, not from when the job was first added.
+        job.schedule = schedule.kind === 'every' && schedule.anchorMs === undefined ? { ...schedule, anchorMs: t } : schedule;
+      }
       if (patch.enabled !== undefined) job.enabled = patch.enabled;
       if (!job.enabled) delete job.nextRunAtMs;
       else if (rescheduled) {
-        const next = firstOccurrence(job.schedule, t, patch.schedule ? t : job.createdAtMs);
+        const next = firstOccurrence(job.schedule, t, job.createdAtMs);
         if (next === undefined) delete job.nextRunAtMs;
         else job.nextRunAtMs = next;
       }
