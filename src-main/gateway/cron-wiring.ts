@@ -19,6 +19,8 @@ export interface GatewayCronDeps {
   runs: { wait(runId: string, timeoutMs: number): Promise<RunOutcome | undefined> };
   channels: Pick<ChannelsRuntime, 'resolveTarget'>;
   publish(event: string, payload: unknown): void;
+  /** Events of this gateway and, where gateways share a database, of the others (a job added through another one). */
+  subscribe(fn: (event: string, payload: unknown) => void): () => void;
   log: Logger;
 }
 
@@ -48,6 +50,11 @@ export function createGatewayCron(deps: GatewayCronDeps): { scheduler: CronSched
     agentIds: () => Object.keys(deps.config().agents.entries),
     checkTarget: target,
     emit,
+  });
+  // A job added or changed through another gateway sharing the database: the one running the scheduler looks again.
+  deps.subscribe((event, payload) => {
+    const action = (payload as { action?: string } | undefined)?.action;
+    if (event === 'cron' && (action === 'added' || action === 'updated')) scheduler.poke();
   });
   return { scheduler, jobs, handlers: cronHandlers({ store: deps.store, jobs, scheduler }) };
 }

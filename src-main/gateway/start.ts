@@ -104,7 +104,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const dispatcher = createDispatcher(
     gatewayHandlers({ conversation, subscriptions, channels, access, channelIds, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema(), host: { stateDir: paths.stateDir, startedAtMs, port: () => listener.port } }),
   );
-  const cron = createGatewayCron({ store, config, queue: conversation.queue, runs: conversation.runs, channels, publish: bus.publish, log: log.child('cron') });
+  const cron = createGatewayCron({ store, config, queue: conversation.queue, runs: conversation.runs, channels, publish: bus.publish, subscribe: bus.subscribe, log: log.child('cron') });
   dispatcher.add(cron.handlers);
   dispatcher.add(pluginHandlers({ plugins: plugins.runtime, configPath: paths.configPath, legacyConfigPath: paths.legacyConfigPath, env, reloadNow }));
   plugins.attach(dispatcher);
