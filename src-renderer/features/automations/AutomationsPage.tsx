@@ -181,7 +181,7 @@ export function AutomationsPage({ client, canWrite }: { client: GatewayClient; c
         {!jobs.data && !jobs.error ? <p className="muted">Loading…</p> : null}
         {jobs.data && !jobs.data.length ? (
           <EmptyState title="No automations yet." testId="automations-empty">
-            Add one below, or from a terminal: openclaw cron add --name standup --cron &quot;0 9 * * 1-5&quot; --message &quot;…&quot;
+            Add one below, or from a terminal with <code>openclaw cron add</code>.
           </EmptyState>
         ) : null}
         {jobs.data?.length ? (
