@@ -112,6 +112,17 @@ describe('cron scheduler', () => {
     expect(events.map((e) => `${e.jobId}:${e.action}`)).toEqual(['once:started', 'once:finished', 'once:removed']);
   });
 
+  it('skips an occurrence while the previous run of the job is still going, and says so', async () => {
+    await store.cron.put(job({ nextRunAtMs: NOW - 1000 }));
+    await store.cron.startRun({ jobId: 'j1', runId: 'cron:j1:1', sessionKey: 'agent:main:cron:j1', trigger: 'schedule', scheduledAtMs: 1, startedAtMs: NOW - 2 * HOUR, deliveryStatus: 'not-requested' });
+    const s = scheduler();
+    s.start();
+    await s.idle();
+    expect(ingested).toEqual([]);
+    expect(await store.cron.getRun(`cron:j1:${NOW - 1000}`)).toMatchObject({ status: 'skipped', error: expect.stringContaining('was still going') });
+    expect((await store.cron.get('j1'))!.nextRunAtMs).toBeGreaterThan(NOW);
+  });
+
   it('after a restart, queues again an occurrence recorded but never queued, and records its end', async () => {
     await store.cron.put(job({ nextRunAtMs: NOW + HOUR }));
     await store.cron.startRun({ jobId: 'j1', runId: 'cron:j1:100', sessionKey: 'agent:main:cron:j1', trigger: 'schedule', scheduledAtMs: 100, startedAtMs: NOW - 1000, deliveryStatus: 'not-requested' });

@@ -125,7 +125,17 @@ export function createCronScheduler(deps: CronSchedulerDeps): CronScheduler {
   /** One occurrence of a due job; missed ones in between are not run again (the next run counts from now). */
   const fireScheduled = async (job: CronJobRecord, t: number) => {
     const scheduledAtMs = job.nextRunAtMs!;
-    await fire(job, `cron:${job.id}:${scheduledAtMs}`, scheduledAtMs, 'schedule');
+    const runId = `cron:${job.id}:${scheduledAtMs}`;
+    // A run still going (a slow model, a short interval): this occurrence is skipped, not piled up behind it.
+    const busy = (await deps.store.cron.openRuns()).find((r) => r.jobId === job.id && r.runId !== runId);
+    if (busy) {
+      const recorded = await deps.store.cron.startRun({ jobId: job.id, runId, sessionKey: cronSessionKey(job), trigger: 'schedule', scheduledAtMs, startedAtMs: t, deliveryStatus: 'not-requested' });
+      if (recorded) {
+        const error = `skipped: the run started ${new Date(busy.startedAtMs).toISOString()} was still going`;
+        await deps.store.cron.finishRun(runId, { status: 'skipped', finishedAtMs: t, error });
+        deps.emit({ jobId: job.id, action: 'finished', runId, status: 'skipped', error });
+      }
+    } else await fire(job, runId, scheduledAtMs, 'schedule');
     const next = nextOccurrence(job.schedule, Math.max(t, scheduledAtMs), job.createdAtMs);
     await patchJob(job.id, (j) => ({ ...j, nextRunAtMs: next, lastRunAtMs: t }), job.nextRunAtMs);
   };
@@ -184,7 +194,9 @@ export function createCronScheduler(deps: CronSchedulerDeps): CronScheduler {
     const p = (async () => {
       while (!closed) {
         const item = await deps.store.queue.byRunId(runId);
-        if (item && item.status !== 'pending' && item.status !== 'running') {
+        // Its turn left the queue unrecorded (pruned long after a crash): nothing more will come of it.
+        if (!item) return finish(jobId, runId, 'error', '', 'the turn of this run is no longer in the queue');
+        if (item.status !== 'pending' && item.status !== 'running') {
           const status = item.status === 'done' ? 'ok' : item.status === 'dropped' ? 'skipped' : 'error';
           return finish(jobId, runId, status, await replyText(sessionKey, runId), item.error);
         }
