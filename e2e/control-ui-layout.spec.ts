@@ -83,6 +83,7 @@ const PAGES: { id: string; ready(page: Page): Promise<void> }[] = [
   { id: 'nodes', ready: (p) => expect(p.getByTestId('nodes-empty')).toBeVisible() },
   { id: 'pairing', ready: (p) => expect(p.getByTestId('pairing-empty')).toBeVisible() },
   { id: 'plugins', ready: (p) => expect(p.getByTestId('plugins-table').or(p.getByTestId('plugins-empty'))).toBeVisible() },
+  { id: 'automations', ready: (p) => expect(p.getByTestId('automations-empty')).toBeVisible() },
   { id: 'usage', ready: (p) => expect(p.getByTestId('usage-agents')).toBeVisible() },
   { id: 'memory', ready: (p) => expect(p.getByTestId('memory-none')).toBeVisible() },
 ];

@@ -171,9 +171,24 @@ test.describe('the reference CLI', () => {
     });
   });
 
+  test('cron: the reference CLI adds, lists, runs and removes a scheduled job', async () => {
+    const added = await cli(['cron', 'add', '--name', 'standup', '--cron', '0 9 * * 1-5', '--tz', 'Europe/Berlin', '--message', 'What is on my calendar?']);
+    expect(added.code, added.stdout + added.stderr).toBe(0);
+    const listed = await cli(['cron', 'list', '--json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    const id = (JSON.parse(listed.stdout.slice(listed.stdout.indexOf('{'))) as { jobs: { id: string; name: string }[] }).jobs.find((j) => j.name === 'standup')!.id;
+    const ran = await cli(['cron', 'run', id]);
+    expect(ran.code, ran.stdout + ran.stderr).toBe(0);
+    expect(ran.stdout).toContain('"enqueued": true');
+    const status = await cli(['cron', 'status']);
+    expect(status.code, status.stderr).toBe(0);
+    const removed = await cli(['cron', 'rm', id]);
+    expect(removed.code, removed.stdout + removed.stderr).toBe(0);
+  });
+
   test('methods this gateway does not have get the unknown-method answer', async () => {
-    const cron = await cli(['cron', 'list']);
-    expect(cron.code).not.toBe(0);
-    expect(cron.stdout + cron.stderr).toContain('unknown method: cron.list');
+    const tasks = await cli(['gateway', 'call', 'tasks.list', '--params', '{}']);
+    expect(tasks.code).not.toBe(0);
+    expect(tasks.stdout + tasks.stderr).toContain('unknown method: tasks.list');
   });
 });

@@ -17,6 +17,7 @@ import { PairingPage } from './features/pairing/PairingPage.js';
 import { PluginsPage } from './features/plugins/PluginsPage.js';
 import { SessionsPage } from './features/sessions/SessionsPage.js';
 import { UsagePage } from './features/usage/UsagePage.js';
+import { AutomationsPage } from './features/automations/AutomationsPage.js';
 import { FirstModelSetup } from './features/welcome/ModelSetup.js';
 import { WelcomePanel } from './features/welcome/WelcomePanel.js';
 import { summarizeHealth } from './health-summary.js';
@@ -135,6 +136,7 @@ export function App({ store, origin }: { store: AppStore; origin: string }) {
             {page === 'nodes' ? <NodesPage client={client} canAdmin={hasScope(state.scopes, 'operator.admin')} /> : null}
             {page === 'pairing' ? <PairingPage client={client} /> : null}
             {page === 'plugins' ? <PluginsPage client={client} canAdmin={hasScope(state.scopes, 'operator.admin')} /> : null}
+            {page === 'automations' ? <AutomationsPage client={client} canWrite={hasScope(state.scopes, 'operator.write')} /> : null}
             {page === 'usage' ? <UsagePage client={client} /> : null}
             {page === 'memory' ? <MemoryPage client={client} canWrite={hasScope(state.scopes, 'operator.write')} /> : null}
           </main>

@@ -9,6 +9,7 @@ export const PAGES = [
   { id: 'nodes', label: 'Nodes' },
   { id: 'pairing', label: 'Pairing' },
   { id: 'plugins', label: 'Plugins' },
+  { id: 'automations', label: 'Automations' },
   { id: 'usage', label: 'Usage' },
   { id: 'memory', label: 'Memory' },
 ] as const;

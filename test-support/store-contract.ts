@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { UnknownDeviceError, type DeviceRecord, type Store } from '../src-shared/store/types.js';
+import { UnknownDeviceError, type CronJobRecord, type DeviceRecord, type Store } from '../src-shared/store/types.js';
 
 /** How the suite gets a store: a fresh, empty one per test (a new database, or one emptied by `reset`). */
 export interface StoreUnderTest {
@@ -246,6 +246,63 @@ export function describeStoreContract(backend: string, sut: StoreUnderTest): voi
         expect(await store.channelState.clear('whatsapp', 'default')).toBe(3);
         expect(await store.channelState.get('whatsapp', 'default', 'creds')).toBeUndefined();
         expect(await store.channelState.get('whatsapp', 'other', 'creds')).toBe('theirs');
+      });
+    });
+
+    describe('cron jobs', () => {
+      const job = (id: string, over: Partial<CronJobRecord> = {}): CronJobRecord => ({
+        id,
+        name: id,
+        agentId: 'main',
+        schedule: { kind: 'cron', expr: '0 9 * * 1-5', tz: 'Europe/Berlin' },
+        message: 'What is on my calendar?',
+        enabled: true,
+        deleteAfterRun: false,
+        createdAtMs: 1,
+        updatedAtMs: 1,
+        ...over,
+      });
+
+      it('keeps jobs of every schedule kind, lists them by next run, replaces and removes them with their runs', async () => {
+        await store.cron.put(job('b', { nextRunAtMs: 200, delivery: { channel: 'telegram', to: '123' } }));
+        await store.cron.put(job('a', { schedule: { kind: 'every', everyMs: 30_000, anchorMs: 5 }, nextRunAtMs: 100, description: 'often' }));
+        await store.cron.put(job('c', { schedule: { kind: 'at', atMs: 9_000 }, enabled: false, deleteAfterRun: true }));
+        expect((await store.cron.list()).map((j) => j.id)).toEqual(['a', 'b', 'c']);
+        expect(await store.cron.get('b')).toEqual(job('b', { nextRunAtMs: 200, delivery: { channel: 'telegram', to: '123' } }));
+        expect(await store.cron.get('a')).toMatchObject({ schedule: { kind: 'every', everyMs: 30_000, anchorMs: 5 }, description: 'often' });
+        expect(await store.cron.get('c')).toMatchObject({ schedule: { kind: 'at', atMs: 9_000 }, enabled: false, deleteAfterRun: true });
+        await store.cron.put(job('b', { nextRunAtMs: 50, lastRunAtMs: 40, lastRunStatus: 'error', lastError: 'boom', updatedAtMs: 2 }));
+        expect((await store.cron.list()).map((j) => j.id)).toEqual(['b', 'a', 'c']);
+        expect(await store.cron.get('b')).toMatchObject({ lastRunStatus: 'error', lastError: 'boom', updatedAtMs: 2 });
+        expect((await store.cron.get('b'))?.delivery).toBeUndefined();
+        await store.cron.startRun({ jobId: 'b', runId: 'cron:b:1', sessionKey: 'agent:main:cron:b', trigger: 'schedule', scheduledAtMs: 1, startedAtMs: 1, deliveryStatus: 'not-requested' });
+        expect(await store.cron.remove('b')).toBe(true);
+        expect(await store.cron.remove('b')).toBe(false);
+        expect(await store.cron.get('b')).toBeUndefined();
+        expect(await store.cron.getRun('cron:b:1')).toBeUndefined();
+      });
+
+      it('records each occurrence once, finishes it once, pages the history', async () => {
+        await store.cron.put(job('j'));
+        const start = (n: number, trigger: 'schedule' | 'manual' = 'schedule') =>
+          store.cron.startRun({ jobId: 'j', runId: `cron:j:${n}`, sessionKey: 'agent:main:cron:j', trigger, scheduledAtMs: n, startedAtMs: n, deliveryStatus: 'not-delivered' });
+        expect(await start(10)).toBe(true);
+        expect(await start(10)).toBe(false);
+        expect(await start(20, 'manual')).toBe(true);
+        expect(await start(30)).toBe(true);
+        expect((await store.cron.openRuns()).map((r) => r.runId)).toEqual(['cron:j:10', 'cron:j:20', 'cron:j:30']);
+        expect(await store.cron.finishRun('cron:j:10', { status: 'ok', finishedAtMs: 11, summary: 'Two meetings.', deliveryStatus: 'delivered' })).toBe(true);
+        expect(await store.cron.finishRun('cron:j:10', { status: 'error', finishedAtMs: 12, error: 'late' })).toBe(false);
+        expect(await store.cron.finishRun('cron:j:20', { status: 'error', finishedAtMs: 21, error: 'model down' })).toBe(true);
+        expect(await store.cron.getRun('cron:j:10')).toEqual({ id: expect.any(Number), jobId: 'j', runId: 'cron:j:10', sessionKey: 'agent:main:cron:j', trigger: 'schedule', scheduledAtMs: 10, startedAtMs: 10, finishedAtMs: 11, status: 'ok', summary: 'Two meetings.', deliveryStatus: 'delivered' });
+        expect(await store.cron.getRun('cron:j:20')).toMatchObject({ trigger: 'manual', status: 'error', error: 'model down', deliveryStatus: 'not-delivered' });
+        expect((await store.cron.openRuns()).map((r) => r.runId)).toEqual(['cron:j:30']);
+        const page = await store.cron.runs({ jobId: 'j', limit: 2 });
+        expect(page.total).toBe(3);
+        expect(page.runs.map((r) => r.runId)).toEqual(['cron:j:30', 'cron:j:20']);
+        expect((await store.cron.runs({ jobId: 'j', limit: 2, offset: 2 })).runs.map((r) => r.runId)).toEqual(['cron:j:10']);
+        expect((await store.cron.runs({ limit: 10, sortDir: 'asc', statuses: ['ok', 'error'] })).runs.map((r) => r.runId)).toEqual(['cron:j:10', 'cron:j:20']);
+        expect(await store.cron.runs({ jobId: 'other', limit: 10 })).toEqual({ runs: [], total: 0 });
       });
     });
 

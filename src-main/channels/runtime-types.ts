@@ -48,6 +48,11 @@ export interface ChannelsRuntime {
   connect(ports: { inbound: InboundSink; policy: OutboundPolicy }): void;
   /** Outbound to a chat, obeying the access policy. */
   send(req: SendRequest): Promise<SendResult>;
+  /**
+   * The chat `send` would deliver to (the account, the peer parsed by the channel's target rules), checked against the access policy.
+   * @throws {ChannelUnavailableError} when the channel or account is not configured; {@link ChannelAccessDeniedError} when the policy refuses it
+   */
+  resolveTarget(req: Pick<SendRequest, 'channel' | 'accountId' | 'to'>): Promise<{ channel: string; accountId: string; to: OutboundReply['to'] }>;
   /** Sends a reply at once, outside the outbox (pairing notices). */
   deliver(reply: OutboundReply): Promise<{ messageIds: string[] }>;
   /** Stores a reply for delivery through `tx`, the transaction that records the turn; call {@link flushReplies} once it commits. */

@@ -89,8 +89,8 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps): ChannelsRuntim
     throw new ChannelRequestError(`which channel? several are configured (${configured.join(', ')}); pass "channel"`);
   }
 
-  /** Outbound to a chat, obeying the same access policy as inbound. */
-  async function send(p: SendRequest): Promise<SendResult> {
+  /** A chat the access policy lets the gateway send to, with its account and peer. */
+  async function resolveTarget(p: Pick<SendRequest, 'channel' | 'accountId' | 'to'>) {
     const channel = p.channel ?? onlyConfiguredChannel();
     const account = manager.account(channel, p.accountId);
     if (!account) throw new ChannelUnavailableError(`channel ${channel}${p.accountId ? ` account "${p.accountId}"` : ''} is not configured (add it under channels.${channel} in the config)`);
@@ -100,6 +100,12 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps): ChannelsRuntim
         `${channel} ${to.kind} ${to.id} is not allowed by the channel's access policy (add it to channels.${channel}.allowFrom${to.kind === 'direct' ? ' or approve a pairing request' : '/groupAllowFrom'})`,
       );
     }
+    return { channel, account, to };
+  }
+
+  /** Outbound to a chat, obeying the same access policy as inbound. */
+  async function send(p: SendRequest): Promise<SendResult> {
+    const { channel, account, to } = await resolveTarget(p);
     if (!p.message && !p.mediaUrls?.length) throw new ChannelRequestError('send needs a message or media');
     try {
       const res = await deliver({
@@ -125,6 +131,10 @@ export function createChannelsRuntime(deps: ChannelsRuntimeDeps): ChannelsRuntim
       ports = p;
     },
     send,
+    async resolveTarget(p) {
+      const { channel, account, to } = await resolveTarget(p);
+      return { channel, accountId: account.accountId, to };
+    },
     deliver,
     async enqueueReply(tx, reply, sessionKey) {
       await tx.outbox.add({ targetKey: outboxTargetKey(reply), reply, sessionKey, nowMs: Date.now() });

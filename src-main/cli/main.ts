@@ -11,6 +11,7 @@ import { nodesApprove, nodesPending, nodesReject } from './commands/nodes.js';
 import { configFile, configGet, configSchema, configSet, configUnset, configValidate } from './commands/config.js';
 import { addGatewayRunOptions, runGatewayForeground } from './commands/gateway.js';
 import { runHealth } from './commands/health.js';
+import { cronAdd, cronList, cronRemove, cronRun, cronRuns } from './commands/cron.js';
 import { runLogs } from './commands/logs.js';
 import { memoryForget, memoryForgetOwner, memoryList, memorySearch, memoryShare, memoryStats } from './commands/memory.js';
 import { voicecallCall, voicecallCalls, voicecallStatus } from './commands/voicecall.js';
@@ -84,6 +85,28 @@ export function buildProgram(): Command {
     .option('--forget-memories', "also forget what the session's person told the assistant (their memories with its agent)")
     .option('--json', 'JSON output')
     .action(async (key: string, _o, cmd: Command) => sessionsDelete(key, globals(cmd)));
+
+  const cron = program.command('cron').description('scheduled jobs: an agent turn on a schedule, its reply sent to a chat');
+  conn(cron.command('list').description('scheduled jobs and their next runs')).option('--all', 'disabled jobs too').option('--json', 'JSON output').action(async (_o, cmd: Command) => cronList(globals(cmd)));
+  conn(cron.command('add').description('add a job: --name, --message and one of --cron (with --tz), --at, --every'))
+    .option('--name <name>', 'what to call it')
+    .option('--message <text>', 'what the agent is asked each time')
+    .option('--cron <expression>', 'a cron expression, e.g. "0 9 * * 1-5"')
+    .option('--tz <zone>', 'time zone of --cron (IANA, e.g. Europe/Berlin; default: the gateway host\'s)')
+    .option('--at <time>', 'once, at an ISO time (e.g. 2026-12-24T09:00; without an offset: the gateway host\'s time)')
+    .option('--every <duration>', 'at an interval, e.g. 30m, 1h, 2d')
+    .option('--to <target>', 'send the reply to a chat: <channel>:<target>, e.g. telegram:123456789')
+    .option('--channel <id>', 'the channel of --to, when --to is the bare target')
+    .option('--account <id>', 'the channel account to send from')
+    .option('--agent <id>', 'the agent that runs it (default: the default agent)')
+    .option('--description <text>', 'a note about the job')
+    .option('--disabled', 'add it switched off')
+    .option('--delete-after-run', 'remove a one-time (--at) job once it ran')
+    .option('--json', 'JSON output')
+    .action(async (_o, cmd: Command) => cronAdd(globals(cmd)));
+  conn(cron.command('run <id>').description('run a job now')).option('--wait', 'wait for the reply and print it').option('--json', 'JSON output').action(async (id: string, _o, cmd: Command) => cronRun(id, globals(cmd)));
+  conn(cron.command('remove <id>').alias('rm').description('remove a job and its run history')).option('--json', 'JSON output').action(async (id: string, _o, cmd: Command) => cronRemove(id, globals(cmd)));
+  conn(cron.command('runs [id]').description('the latest finished runs (of one job, or of all)')).option('--limit <n>', 'how many', '20').option('--json', 'JSON output').action(async (id: string | undefined, _o, cmd: Command) => cronRuns(id, globals(cmd)));
 
   const devices = program.command('devices').description('pair and manage devices (phones, computers, the CLI)');
   conn(devices.command('list').description('pending requests and paired devices')).option('--json', 'JSON output').action(async (_o, cmd: Command) => devicesList(globals(cmd)));

@@ -16,6 +16,8 @@ import { NodeApprovalError } from '../nodes/node-approvals.js';
 import { NodeInvokeError } from '../nodes/node-registry.js';
 import { PairingCodeNotFoundError } from '../routing/channel-access.js';
 import { StoreUnavailableError } from '../store/store-guard.js';
+import { CronJobNotFoundError, CronRequestError } from '../cron/errors.js';
+import { CronScheduleError } from '../cron/schedule.js';
 import { PluginCallError, PluginParamsError, PluginUnavailableError } from '../plugins/errors.js';
 
 /** An RPC failure with a closed wire code. Thrown inside; converted once by {@link toErrorShape}. */
@@ -127,6 +129,9 @@ export const WIRE_ERRORS: readonly WireRule<Error>[] = [
   rule(ChannelNotFoundError, (e) => ({ code: ErrorCodes.INVALID_REQUEST, message: e.message })),
   rule(PairingCodeNotFoundError, (e) => ({ code: ErrorCodes.INVALID_REQUEST, message: e.message })),
   rule(DeliveryError, (e) => ({ code: ErrorCodes.UNAVAILABLE, message: e.message, details: { code: e.permanent ? 'DELIVERY_REJECTED' : 'DELIVERY_FAILED', sent: e.sent } })),
+  rule(CronScheduleError, (e) => ({ code: ErrorCodes.INVALID_REQUEST, message: e.message, details: { code: 'CRON_INVALID_SCHEDULE' } })),
+  rule(CronRequestError, (e) => ({ code: ErrorCodes.INVALID_REQUEST, message: e.message })),
+  rule(CronJobNotFoundError, (e) => ({ code: ErrorCodes.INVALID_REQUEST, message: e.message, details: { code: 'CRON_JOB_NOT_FOUND', jobId: e.jobId } })),
   // A plugin's failure names the plugin; the text is the platform's, not the plugin's own.
   rule(PluginParamsError, (e) => ({ code: ErrorCodes.INVALID_REQUEST, message: e.message, details: { code: 'PLUGIN_INVALID_PARAMS' } })),
   rule(PluginUnavailableError, (e) => ({ code: ErrorCodes.UNAVAILABLE, message: e.message, details: { code: 'PLUGIN_UNAVAILABLE', pluginId: e.pluginId } })),

@@ -8,7 +8,7 @@ import type { StoreCoordination, StoreLease } from '../store/types.js';
 import type { EventBus } from './event-bus.js';
 
 /** Events a client of any gateway should see, wherever they happened. The rest (health, presence, ticks, config) belong to each gateway. */
-const SHARED_EVENTS = new Set(['chat', 'agent', 'pairing', 'sessions.changed', 'session.message', 'channels.changed']);
+const SHARED_EVENTS = new Set(['chat', 'agent', 'pairing', 'sessions.changed', 'session.message', 'channels.changed', 'cron']);
 /** A streaming delta larger than this is not passed on (the final message carries the whole text). */
 const MAX_FORWARDED_DELTA_BYTES = 6000;
 

@@ -301,4 +301,40 @@ describe.skipIf(unavailable !== undefined)(`a gateway on PostgreSQL${unavailable
       stateB.cleanup();
     }
   }, 60_000);
+
+  it('runs scheduled jobs on the gateway holding the channels lease: a job added through the other runs once; the other takes over', async () => {
+    await pg.createDatabase('cron');
+    const shared = withModel(config(pg.url('cron')));
+    const stateA = makeTempState(shared);
+    const stateB = makeTempState(shared);
+    const connect = (url: string) => GatewayClient.connect({ url, token, device: generateDeviceKeys(), scopes: [...CLI_DEFAULT_SCOPES] });
+    try {
+      const a = await startGateway({ port: 0, env: stateA.env });
+      const ca = await connect(a.wsUrl);
+      await expect.poll(async () => (await ca.call('cron.status', {})).scheduler, { timeout: 10_000 }).toBe('running');
+      const b = await startGateway({ port: 0, env: stateB.env });
+      const cb = await connect(b.wsUrl);
+      try {
+        expect((await cb.call('cron.status', {})).scheduler).toBe('standby');
+        const job = await cb.call('cron.add', { name: 'pg', schedule: { kind: 'every', everyMs: 1500 }, payload: { kind: 'agentTurn', message: 'from the standby' } });
+        // The holder hears of the job through the database and runs it when due; both gateways' clients hear it finish.
+        const heard = new Promise((resolve) => cb.on((e, p) => e === 'cron' && (p as { action?: string }).action === 'finished' && resolve(p)));
+        await heard;
+        await cb.call('cron.update', { id: job.id, patch: { enabled: false } });
+        const runs = await cb.call('cron.runs', { id: job.id });
+        expect(runs.entries[0]).toMatchObject({ status: 'ok', summary: 'stored in postgres', trigger: 'schedule' });
+        // Every occurrence once: no run id twice, and each scheduled time once.
+        expect(new Set(runs.entries.map((e) => e.runId)).size).toBe(runs.entries.length);
+        ca.close();
+        await a.close('failover');
+        await expect.poll(async () => (await cb.call('cron.status', {})).scheduler, { timeout: 20_000 }).toBe('running');
+      } finally {
+        cb.close();
+        await b.close('test done');
+      }
+    } finally {
+      stateA.cleanup();
+      stateB.cleanup();
+    }
+  }, 90_000);
 });

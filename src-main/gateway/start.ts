@@ -26,6 +26,7 @@ import { pluginHandlers } from './handlers/plugins.js';
 import { createGatewayPlugins } from './plugin-wiring.js';
 import { createGatewayChannels } from './channels-wiring.js';
 import { createGatewayServer } from './server-wiring.js';
+import { createGatewayCron } from './cron-wiring.js';
 import type { RunningGateway, StartGatewayOptions } from './start-types.js';
 import { createSessionSubscriptions, subscribedBroadcast } from './session-subscriptions.js';
 
@@ -107,6 +108,8 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const dispatcher = createDispatcher(
     gatewayHandlers({ conversation, subscriptions, channels, access, memories, channelIds, nodes, store, config, snapshots, presence: feed.presence, configPath: paths.configPath, env, appliedHash: () => reloader.applied().hash, reloadNow, channelsSchema: () => plugins.runtime.channelsSchema(), host: { stateDir: paths.stateDir, startedAtMs, port: () => listener.port } }),
   );
+  const cron = createGatewayCron({ store, config, queue: conversation.queue, runs: conversation.runs, channels, publish: bus.publish, subscribe: bus.subscribe, log: log.child('cron') });
+  dispatcher.add(cron.handlers);
   dispatcher.add(pluginHandlers({ plugins: plugins.runtime, configPath: paths.configPath, legacyConfigPath: paths.legacyConfigPath, env, reloadNow }));
   plugins.attach(dispatcher);
 
@@ -149,6 +152,11 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   sharing.peers = store.coordination && (await wirePeers({ coordination: store.coordination, lease: channelsLease, bus, channels, queue: conversation.queue, port: listener.port, log: log.child('peers') }));
   const { resumed } = await conversation.queue.start();
   const stopMaintenance = conversation.startMaintenance();
+  // Scheduled jobs run where the channels run (one gateway among those sharing a database); runs left open by
+  // a previous process are followed to their end.
+  if (!channelsLease || channelsLease.held()) cron.scheduler.start();
+  channelsLease?.onChange((held) => (held ? cron.scheduler.start() : cron.scheduler.stop()));
+  void cron.scheduler.recover().catch((err: unknown) => log.warn('following the runs of scheduled jobs failed', { err }));
   // A plugin that loads or fails changes health: clients hear it at once.
   plugins.start(() => feed.healthChanged());
   ready = true;
@@ -163,7 +171,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   log.info('gateway listening', { url: listener.wsUrl(), bind: listener.host, ...(tls ? { tlsFingerprint: tls.fingerprint, tlsCertificate: tls.source } : {}), authMode: auth.current().mode, pid: process.pid, startupMs: Date.now() - startedAtMs, resumedMessages: resumed });
 
   // Stopped in this order: nothing new comes in, work in flight finishes, then the listener and the store.
-  const shutdown: ((reason: string) => unknown)[] = [() => watcher.close(), () => certificates?.close(), stopMaintenance, () => channelsLease?.release(), () => channels.close(), () => conversation.queue.stop(), () => sharing.peers?.close(), () => plugins.close()];
+  const shutdown: ((reason: string) => unknown)[] = [() => watcher.close(), () => certificates?.close(), stopMaintenance, () => cron.scheduler.close(), () => channelsLease?.release(), () => channels.close(), () => conversation.queue.stop(), () => sharing.peers?.close(), () => plugins.close()];
   shutdown.push((reason) => server.close(reason), () => feed.close(), () => legacyCanvas?.close(), () => storeGuard.dispose(), () => store.close(), () => lock.release());
   let closing: Promise<void> | undefined;
   return {

@@ -28,7 +28,12 @@ export interface QueuedInbound {
   queueMode?: QueueMode;
   deliver?: boolean;
   timeoutMs?: number;
+  /** Where the reply goes when the message came from elsewhere (a scheduled job's target); checked when queued. */
+  deliverTo?: ReplyTarget;
 }
+
+/** A chat to deliver a reply to, resolved by the channels (account, peer). */
+export type ReplyTarget = Pick<OutboundReply, 'channel' | 'accountId' | 'to' | 'threadId' | 'topicId'>;
 
 /** A queued message as the pipeline stores it. */
 export type QueueItem = StoredItem<QueuedInbound>;
@@ -343,9 +348,13 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
     if (turn.status === 'ok' && turn.context && nearWindow(turn, ctx)) await compactIfNeeded(ctx.sessionKey, false);
   };
 
-  /** Replies go back where the message came from: chat platforms only (gateway clients get events). */
+  /** Replies go back where the message came from (chat platforms; gateway clients get events), or to the target it names. */
   const enqueueReply = async (tx: StoreTx, ctx: Ctx, text: string): Promise<boolean> => {
     const q = ctx.first;
+    if (q.deliverTo && deps.enqueueReply) {
+      await deps.enqueueReply(tx, { ...q.deliverTo, text }, ctx.sessionKey);
+      return true;
+    }
     if (q.origin !== 'channel' || q.deliver === false || !deps.enqueueReply) return false;
     const m = q.inbound;
     await deps.enqueueReply(tx, { channel: m.channel, accountId: m.accountId, to: m.peer, threadId: m.threadId, topicId: m.topicId, text, replyToMessageId: m.messageId }, ctx.sessionKey);

@@ -7,6 +7,7 @@ import { migrate, readSchemaVersion } from './migrate.js';
 import { createChannelPairingRepo } from './pairing-repo.js';
 import { createOutboxRepo } from './outbox-repo.js';
 import { createChannelStateRepo } from './channel-state-repo.js';
+import { createCronRepo } from './cron-repo.js';
 import { sqliteTables } from './sqlite-tables.js';
 import { createUsageRepo } from './usage-repo.js';
 import { createNodeApprovalsRepo } from './node-approvals-repo.js';
@@ -167,6 +168,7 @@ function createSyncRepos(db: Database.Database): SyncRepos {
     channelState: createChannelStateRepo(db),
     usage: createUsageRepo(db),
     nodeApprovals: createNodeApprovalsRepo(db),
+    cron: createCronRepo(db),
   };
 }
 
@@ -192,6 +194,7 @@ class SqliteStore implements Store {
   readonly channelState: Store['channelState'];
   readonly usage: Store['usage'];
   readonly nodeApprovals: Store['nodeApprovals'];
+  readonly cron: Store['cron'];
   readonly tables: Store['tables'];
   /** Settles when the open transaction ends; undefined when none is open. */
   private txDone: Promise<void> | undefined;
@@ -217,6 +220,7 @@ class SqliteStore implements Store {
     this.channelState = outside.channelState;
     this.usage = outside.usage;
     this.nodeApprovals = outside.nodeApprovals;
+    this.cron = outside.cron;
     this.tables = sqliteTables(db);
     this.tx = { ...inside, transaction: (fn) => this.savepoint(fn) };
   }

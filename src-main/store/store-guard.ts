@@ -158,6 +158,7 @@ export function guardStore(inner: Store, opts: StoreGuardOptions): GuardedStore 
     usage: wrapRepo(inner.usage, 'usage'),
     nodeApprovals: wrapRepo(inner.nodeApprovals, 'nodeApprovals'),
     channelState: wrapRepo(inner.channelState, 'channelState'),
+    cron: wrapRepo(inner.cron, 'cron'),
   };
 
   const timer = file ? setInterval(checkFile, opts.checkIntervalMs ?? 2000) : undefined;

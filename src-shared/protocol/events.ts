@@ -108,6 +108,19 @@ export const EVENTS = {
     }),
     scope: 'operator.read',
   },
+  /** A scheduled job was added, changed or removed, or one of its runs started or finished. */
+  cron: {
+    payload: Type.Object({
+      jobId: Type.String(),
+      action: Type.Union([Type.Literal('added'), Type.Literal('updated'), Type.Literal('removed'), Type.Literal('started'), Type.Literal('finished')]),
+      runId: Type.Optional(Type.String()),
+      status: Type.Optional(Type.String()),
+      summary: Type.Optional(Type.String()),
+      error: Type.Optional(Type.String()),
+      nextRunAtMs: Type.Optional(Type.Integer()),
+    }),
+    scope: 'operator.read',
+  },
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -21,3 +21,4 @@ export * from './methods/devices.js';
 export * from './methods/nodes.js';
 export * from './methods/channels.js';
 export * from './methods/plugins.js';
+export * from './methods/cron.js';

@@ -64,6 +64,7 @@ import {
 } from './methods/channels.js';
 import { healthMethod, logsTailMethod, statusMethod, systemInfoMethod, systemPresenceMethod } from './methods/system.js';
 import { usageCostMethod } from './methods/usage.js';
+import { cronAddMethod, cronGetMethod, cronListMethod, cronRemoveMethod, cronRunMethod, cronRunsMethod, cronStatusMethod, cronUpdateMethod } from './methods/cron.js';
 import { pluginsDisableMethod, pluginsDoctorMethod, pluginsEnableMethod, pluginsInfoMethod, pluginsListMethod, pluginsRefreshMethod } from './methods/plugins.js';
 
 /**
@@ -147,6 +148,14 @@ export const METHODS = {
   'web.login.start': webLoginStartMethod,
   'web.login.wait': webLoginWaitMethod,
   'usage.cost': usageCostMethod,
+  'cron.list': cronListMethod,
+  'cron.status': cronStatusMethod,
+  'cron.get': cronGetMethod,
+  'cron.runs': cronRunsMethod,
+  'cron.add': cronAddMethod,
+  'cron.update': cronUpdateMethod,
+  'cron.remove': cronRemoveMethod,
+  'cron.run': cronRunMethod,
   'plugins.list': pluginsListMethod,
   'plugins.info': pluginsInfoMethod,
   'plugins.enable': pluginsEnableMethod,

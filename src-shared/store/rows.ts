@@ -1,5 +1,7 @@
 import type {
   ArchivedTranscript,
+  CronJobRecord,
+  CronRunRecord,
   DeviceRecord,
   NodePairRequestRecord,
   OutboxItem,
@@ -256,4 +258,124 @@ export function toNodeRequest(r: NodeRequestRow): NodePairRequestRecord {
     ...(r.display_name !== null ? { displayName: r.display_name } : {}),
     createdAtMs: r.created_at_ms,
   };
+}
+
+export interface CronJobRow {
+  id: string;
+  name: string;
+  description: string | null;
+  agent_id: string;
+  schedule_kind: string;
+  cron_expr: string | null;
+  cron_tz: string | null;
+  at_ms: number | null;
+  every_ms: number | null;
+  anchor_ms: number | null;
+  message: string;
+  deliver_channel: string | null;
+  deliver_account: string | null;
+  deliver_to: string | null;
+  enabled: number;
+  delete_after_run: number;
+  created_at_ms: number;
+  updated_at_ms: number;
+  next_run_at_ms: number | null;
+  last_run_at_ms: number | null;
+  last_run_status: string | null;
+  last_error: string | null;
+}
+
+/** The columns of `cron_jobs`, in this order, for both dialects' INSERT. */
+export const CRON_JOB_COLUMNS = [
+  'id', 'name', 'description', 'agent_id', 'schedule_kind', 'cron_expr', 'cron_tz', 'at_ms', 'every_ms', 'anchor_ms', 'message',
+  'deliver_channel', 'deliver_account', 'deliver_to', 'enabled', 'delete_after_run', 'created_at_ms', 'updated_at_ms',
+  'next_run_at_ms', 'last_run_at_ms', 'last_run_status', 'last_error',
+] as const satisfies readonly (keyof CronJobRow)[];
+
+export function toCronJob(r: CronJobRow): CronJobRecord {
+  const schedule: CronJobRecord['schedule'] =
+    r.schedule_kind === 'cron'
+      ? { kind: 'cron', expr: r.cron_expr ?? '', ...(r.cron_tz !== null ? { tz: r.cron_tz } : {}) }
+      : r.schedule_kind === 'at'
+        ? { kind: 'at', atMs: r.at_ms ?? 0 }
+        : { kind: 'every', everyMs: r.every_ms ?? 0, ...(r.anchor_ms !== null ? { anchorMs: r.anchor_ms } : {}) };
+  const job: CronJobRecord = {
+    id: r.id,
+    name: r.name,
+    agentId: r.agent_id,
+    schedule,
+    message: r.message,
+    enabled: r.enabled === 1,
+    deleteAfterRun: r.delete_after_run === 1,
+    createdAtMs: r.created_at_ms,
+    updatedAtMs: r.updated_at_ms,
+  };
+  if (r.description !== null) job.description = r.description;
+  if (r.deliver_channel !== null && r.deliver_to !== null) job.delivery = { channel: r.deliver_channel, to: r.deliver_to, ...(r.deliver_account !== null ? { accountId: r.deliver_account } : {}) };
+  if (r.next_run_at_ms !== null) job.nextRunAtMs = r.next_run_at_ms;
+  if (r.last_run_at_ms !== null) job.lastRunAtMs = r.last_run_at_ms;
+  if (r.last_run_status !== null) job.lastRunStatus = r.last_run_status as CronJobRecord['lastRunStatus'];
+  if (r.last_error !== null) job.lastError = r.last_error;
+  return job;
+}
+
+export function fromCronJob(j: CronJobRecord): CronJobRow {
+  const s = j.schedule;
+  return {
+    id: j.id,
+    name: j.name,
+    description: j.description ?? null,
+    agent_id: j.agentId,
+    schedule_kind: s.kind,
+    cron_expr: s.kind === 'cron' ? s.expr : null,
+    cron_tz: s.kind === 'cron' ? (s.tz ?? null) : null,
+    at_ms: s.kind === 'at' ? s.atMs : null,
+    every_ms: s.kind === 'every' ? s.everyMs : null,
+    anchor_ms: s.kind === 'every' ? (s.anchorMs ?? null) : null,
+    message: j.message,
+    deliver_channel: j.delivery?.channel ?? null,
+    deliver_account: j.delivery?.accountId ?? null,
+    deliver_to: j.delivery?.to ?? null,
+    enabled: j.enabled ? 1 : 0,
+    delete_after_run: j.deleteAfterRun ? 1 : 0,
+    created_at_ms: j.createdAtMs,
+    updated_at_ms: j.updatedAtMs,
+    next_run_at_ms: j.nextRunAtMs ?? null,
+    last_run_at_ms: j.lastRunAtMs ?? null,
+    last_run_status: j.lastRunStatus ?? null,
+    last_error: j.lastError ?? null,
+  };
+}
+
+export interface CronRunRow {
+  id: number;
+  job_id: string;
+  run_id: string;
+  session_key: string;
+  trigger: string;
+  scheduled_at_ms: number;
+  started_at_ms: number;
+  finished_at_ms: number | null;
+  status: string;
+  summary: string | null;
+  error: string | null;
+  delivery_status: string;
+}
+
+export function toCronRun(r: CronRunRow): CronRunRecord {
+  const run: CronRunRecord = {
+    id: r.id,
+    jobId: r.job_id,
+    runId: r.run_id,
+    sessionKey: r.session_key,
+    trigger: r.trigger as CronRunRecord['trigger'],
+    scheduledAtMs: r.scheduled_at_ms,
+    startedAtMs: r.started_at_ms,
+    status: r.status as CronRunRecord['status'],
+    deliveryStatus: r.delivery_status as CronRunRecord['deliveryStatus'],
+  };
+  if (r.finished_at_ms !== null) run.finishedAtMs = r.finished_at_ms;
+  if (r.summary !== null) run.summary = r.summary;
+  if (r.error !== null) run.error = r.error;
+  return run;
 }

@@ -158,6 +158,7 @@ class PostgresStore implements Store {
   readonly usage: Store['usage'];
   readonly nodeApprovals: Store['nodeApprovals'];
   readonly channelState: Store['channelState'];
+  readonly cron: Store['cron'];
   readonly coordination: StoreCoordination;
   readonly tables: Store['tables'];
   private closed = false;
@@ -188,6 +189,7 @@ class PostgresStore implements Store {
     this.usage = repos.usage;
     this.nodeApprovals = repos.nodeApprovals;
     this.channelState = repos.channelState;
+    this.cron = repos.cron;
   }
 
   async schemaVersion(): Promise<number> {

@@ -21,6 +21,7 @@ import {
   type SessionRow,
   type TranscriptRow,
 } from '../../../src-shared/store/rows.js';
+import { createCronRepo } from './cron-repo.js';
 import { QueueClaimLostError, UnknownDeviceError, type QueueItem, type QueueStatus, type StoreRepos } from '../../../src-shared/store/types.js';
 
 /** Something that runs a query: the pool (any connection) or one transaction's client. */
@@ -303,6 +304,8 @@ export function createRepos(db: Queryable, atomic: Atomic, instanceId: string): 
           )
         ).map(toPairedSender),
     },
+
+    cron: createCronRepo(db, atomic),
 
     channelState: {
       get: async (channel, accountId, key) =>
