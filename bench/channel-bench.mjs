@@ -18,8 +18,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { ROOT, connect, freePort, percentile, rssBytes, spawnGateway, tempState } from './lib.mjs';
+import { ROOT, connect, freePort, loadTs, percentile, rssBytes, spawnGateway, tempState } from './lib.mjs';
 
 const round = (n, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
@@ -28,26 +27,7 @@ export const USERS = 8;
 const REPLY_TIMEOUT_MS = 30_000;
 const CONNECT_TIMEOUT_MS = 30_000;
 
-/**
- * Bundles TypeScript test-support modules (fakes, drivers) into out/bench/<name>.mjs and imports
- * them, so benchmarks run under plain Node with the code the tests use. Packages stay external.
- */
-export async function loadTs(entries) {
-  await build({
-    entryPoints: Object.fromEntries(Object.entries(entries).map(([name, path]) => [name, join(ROOT, path)])),
-    outdir: join(ROOT, 'out/bench'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outExtension: { '.js': '.mjs' },
-    logLevel: 'warning',
-  });
-  const modules = {};
-  for (const name of Object.keys(entries)) modules[name] = await import(pathToFileURL(join(ROOT, 'out/bench', `${name}.mjs`)).href);
-  return modules;
-}
+export { loadTs } from './lib.mjs';
 
 /**
  * Counts items of a growing list by key, reading only what was added since the last look, so

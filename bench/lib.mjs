@@ -4,6 +4,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import WebSocket from 'ws';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -90,4 +92,30 @@ export function rssBytes(pid) {
   } catch {
     return null;
   }
+}
+
+/** Bundles TypeScript modules of the repository (`{ name: 'path/from/root.ts' }`) into out/bench/<name>.mjs, packages external. */
+export async function bundleTs(entries) {
+  await build({
+    entryPoints: Object.fromEntries(Object.entries(entries).map(([name, path]) => [name, join(ROOT, path)])),
+    outdir: join(ROOT, 'out/bench'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
+  });
+}
+
+/**
+ * Bundles TypeScript test-support modules (fakes, drivers) and imports them, so benchmarks run under
+ * plain Node with the code the tests use.
+ */
+export async function loadTs(entries) {
+  await bundleTs(entries);
+  const modules = {};
+  for (const name of Object.keys(entries)) modules[name] = await import(pathToFileURL(join(ROOT, 'out/bench', `${name}.mjs`)).href);
+  return modules;
 }

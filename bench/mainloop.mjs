@@ -18,11 +18,10 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { build } from 'esbuild';
 import { buildBenchFixtures } from './build-fixtures.mjs';
 import { turnClient } from './pipeline.mjs';
 import { runAsScript } from './channel-bench.mjs';
-import { ROOT, connect, freePort, tempState } from './lib.mjs';
+import { ROOT, bundleTs, connect, freePort, tempState } from './lib.mjs';
 
 const FRAME_MS = 1000 / 60;
 const PROFILE_DIR = join(ROOT, 'out/bench/mainloop-prof');
@@ -55,19 +54,7 @@ if (process.argv[2] === '--host') {
 
 // ---- the bench ----
 
-async function buildGatewayModule() {
-  await build({
-    entryPoints: { 'gateway-start': join(ROOT, 'src-main/gateway/start.ts') },
-    outdir: join(ROOT, 'out/bench'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outExtension: { '.js': '.mjs' },
-    logLevel: 'warning',
-  });
-}
+const buildGatewayModule = () => bundleTs({ 'gateway-start': 'src-main/gateway/start.ts' });
 
 /** Fork the host with the gateway's config; resolves once it listens. */
 async function startHost(s, port, profile) {

@@ -9,29 +9,15 @@
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import OpenAI from 'openai';
 import { buildBenchFixtures } from './build-fixtures.mjs';
 import { turnClient } from './pipeline.mjs';
-import { ROOT, connect, freePort, median, spawnGateway, tempState } from './lib.mjs';
+import { ROOT, connect, freePort, loadTs, median, spawnGateway, tempState } from './lib.mjs';
 
 const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 const SESSIONS = 8;
 
-async function loadPostgres() {
-  await build({
-    entryPoints: { postgres: join(ROOT, 'test-support/postgres.ts') },
-    outdir: join(ROOT, 'out/bench'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outExtension: { '.js': '.mjs' },
-    logLevel: 'warning',
-  });
-  return import(join(ROOT, 'out/bench/postgres.mjs'));
-}
+const loadPostgres = async () => (await loadTs({ postgres: 'test-support/postgres.ts' })).postgres;
 
 function configFor(s, modelUrl, extra = {}) {
   return {

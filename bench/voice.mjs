@@ -11,8 +11,7 @@ import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { ROOT, connect, freePort, percentile, spawnGateway, tempState } from './lib.mjs';
+import { ROOT, connect, freePort, loadTs, percentile, spawnGateway, tempState } from './lib.mjs';
 
 const ACCOUNT = `AC${'0123456789abcdef'.repeat(2)}`;
 const AUTH = 'twilio-auth-token-0123456789abcdef';
@@ -22,19 +21,8 @@ const CALLER = '+15550123';
 const QUIET_MS = 800;
 
 async function load() {
-  const outdir = join(ROOT, 'out/bench');
-  await build({
-    entryPoints: { 'fake-twilio': join(ROOT, 'test-support/fake-twilio/fake-twilio.ts'), 'fake-openai': join(ROOT, 'test-support/fake-openai.ts') },
-    outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outExtension: { '.js': '.mjs' },
-    logLevel: 'warning',
-  });
-  return { twilio: await import(join(outdir, 'fake-twilio.mjs')), openai: await import(join(outdir, 'fake-openai.mjs')) };
+  const m = await loadTs({ 'fake-twilio': 'test-support/fake-twilio/fake-twilio.ts', 'fake-openai': 'test-support/fake-openai.ts' });
+  return { twilio: m['fake-twilio'], openai: m['fake-openai'] };
 }
 
 export async function runVoiceBench({ quick = process.argv.includes('--quick') } = {}) {
