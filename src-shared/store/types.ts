@@ -1,4 +1,9 @@
 /** The gateway's persistent state as every backend offers it: records, repositories, the Store. */
+import type { CronRepo } from './cron-types.js';
+import type { StoreCoordination, StoreLease, StoreTables } from './sharing.js';
+
+export * from './cron-types.js';
+export * from './sharing.js';
 
 /** Where a session's last message came from, for replies and `send`. */
 export interface SessionRoute {
@@ -331,84 +336,6 @@ export interface ChannelStateRepo {
   clear(channel: string, accountId: string): Promise<number>;
 }
 
-/** When a scheduled job runs: a cron expression in a time zone, one time, or a fixed interval. */
-export type CronScheduleRecord =
-  | { kind: 'cron'; expr: string; tz?: string }
-  | { kind: 'at'; atMs: number }
-  | { kind: 'every'; everyMs: number; anchorMs?: number };
-
-/** Where a job's reply goes: a chat on a channel account. */
-export interface CronDeliveryRecord {
-  channel: string;
-  accountId?: string;
-  /** The platform's chat id (a Telegram chat id, `channel:123` on Discord, …). */
-  to: string;
-}
-
-/** A scheduled job: an agent turn with `message`, on `schedule`, its reply optionally delivered. */
-export interface CronJobRecord {
-  id: string;
-  name: string;
-  description?: string;
-  agentId: string;
-  schedule: CronScheduleRecord;
-  message: string;
-  delivery?: CronDeliveryRecord;
-  enabled: boolean;
-  /** One-time jobs may go once they ran. */
-  deleteAfterRun: boolean;
-  createdAtMs: number;
-  updatedAtMs: number;
-  /** The next occurrence; absent when there is none (disabled, or a one-time job that ran). */
-  nextRunAtMs?: number;
-  lastRunAtMs?: number;
-  lastRunStatus?: CronRunStatus;
-  lastError?: string;
-}
-
-export type CronRunStatus = 'running' | 'ok' | 'error' | 'skipped';
-export type CronDeliveryStatus = 'delivered' | 'not-delivered' | 'not-requested' | 'unknown';
-
-/** One occurrence of a job: the agent turn it queued and how it ended. */
-export interface CronRunRecord {
-  id: number;
-  jobId: string;
-  /** The queue's run id (and dedupe key) of the turn. */
-  runId: string;
-  sessionKey: string;
-  trigger: 'schedule' | 'manual';
-  scheduledAtMs: number;
-  startedAtMs: number;
-  finishedAtMs?: number;
-  status: CronRunStatus;
-  /** The start of the reply. */
-  summary?: string;
-  error?: string;
-  deliveryStatus: CronDeliveryStatus;
-}
-
-export type NewCronRun = Omit<CronRunRecord, 'id' | 'finishedAtMs' | 'summary' | 'error' | 'status'>;
-
-/** Scheduled jobs and their run history. */
-export interface CronRepo {
-  /** Every job, by next run (jobs without one last), then name. */
-  list(): Promise<CronJobRecord[]>;
-  get(id: string): Promise<CronJobRecord | undefined>;
-  /** Inserts or replaces the whole job. */
-  put(job: CronJobRecord): Promise<void>;
-  /** Removes the job and its run history; false when it did not exist. */
-  remove(id: string): Promise<boolean>;
-  /** Records an occurrence as running; false when this run id is recorded already (another gateway, or before a restart). */
-  startRun(run: NewCronRun): Promise<boolean>;
-  /** Records how a running occurrence ended; false when it was not running. */
-  finishRun(runId: string, end: { status: Exclude<CronRunStatus, 'running'>; finishedAtMs: number; summary?: string; error?: string; deliveryStatus?: CronDeliveryStatus }): Promise<boolean>;
-  getRun(runId: string): Promise<CronRunRecord | undefined>;
-  /** Runs of one job (or all), newest first unless `sortDir` is `asc`. */
-  runs(q: { jobId?: string; statuses?: CronRunStatus[]; limit: number; offset?: number; sortDir?: 'asc' | 'desc' }): Promise<{ runs: CronRunRecord[]; total: number }>;
-  /** Occurrences still running (after a restart: waiting for their turn to finish). */
-  openRuns(): Promise<CronRunRecord[]>;
-}
-
 /** The repositories: what a caller reads and writes, inside a transaction or not. */
 export interface StoreRepos {
   getMeta(key: string): Promise<string | undefined>;
@@ -472,99 +399,6 @@ export interface Store extends StoreRepos {
   close(): Promise<void>;
 }
 
-/**
- * A named lease among gateways sharing one database. It is tried at once and again every `retryMs` until
- * won; it is lost when the connection holding it breaks (the holder must stop acting on it: fencing), and
- * tried again after that.
- */
-export interface StoreLease {
-  readonly name: string;
-  /** True while this gateway holds it. */
-  held(): boolean;
-  /** Hears every change: true when won, false when lost or released. */
-  onChange(listener: (held: boolean) => void): () => void;
-  /** Gives it up (another gateway may take it) and stops trying. */
-  release(): Promise<void>;
-}
-
-/** A row as stored: column name to value (numbers, text, bytes, null). */
-export type StoredRow = Record<string, unknown>;
-
-/** Table-level access for copying an install between backends; the tables and columns are the migrations' own. */
-export interface StoreTables {
-  /** The gateway's tables in creation order (a table comes after those it refers to). */
-  names(): Promise<string[]>;
-  count(table: string): Promise<number>;
-  /** Every row, in batches of at most `batchSize`, in insertion order. */
-  read(table: string, batchSize: number): AsyncIterable<StoredRow[]>;
-  /** Adds rows as they are (ids included), in one transaction per call, skipping rows already there (written by a trigger); counters continue after the highest id. */
-  write(table: string, rows: StoredRow[]): Promise<void>;
-}
-
-/** A gateway that shares the database, as the others see it. */
-export interface GatewayInstance {
-  instanceId: string;
-  host: string;
-  pid: number;
-  port?: number;
-  startedAtMs: number;
-  /** When it last said it was alive (its own clock). */
-  seenAtMs: number;
-  /** What it does: `primary` (runs the chat channels) or `standby`. */
-  role: string;
-  /** Its coordination connection is open on the server: false once it died or lost the database. */
-  alive: boolean;
-  /** This gateway. */
-  self: boolean;
-}
-
-/** What gateways sharing one database tell each other. */
-export type CoordinationTopic = 'event' | 'abort';
-
-/**
- * Gateways working together on one database. Each session's messages are worked on by one gateway at a
- * time (the session's owner, claimed with `FOR UPDATE SKIP LOCKED`); a gateway that dies (its coordination
- * connection closes on the server) leaves its sessions to be claimed by another, and a turn is recorded only
- * while its gateway still owns the message (`QueueClaimLostError` otherwise), so each message is answered once.
- */
-export interface StoreCoordination {
-  readonly instanceId: string;
-  /** Announces this gateway and keeps it announced (a connection of its own, re-opened after failures). */
-  join(info: { host: string; pid: number; port?: number; role: string }): Promise<void>;
-  setRole(role: string): void;
-  /** True while this gateway's coordination connection is up (the others see it alive). */
-  live(): boolean;
-  /**
-   * Takes work, oldest first: messages of sessions nobody owns (new, released, or left by a gateway that
-   * died; their running messages run again) and new messages of the sessions this gateway owns. First, in
-   * the same transaction, lets go of the `releasing` sessions this gateway is done with (those with open
-   * messages stay its own, and their new messages come back with the rest).
-   */
-  claim<P = unknown>(limit: number, releasing?: readonly string[]): Promise<QueueItem<P>[]>;
-  /** Tells the other gateways (not this one). */
-  notify(topic: CoordinationTopic, payload: unknown): Promise<void>;
-  /**
-   * Hears the others: their notes, `queue` when messages arrived anywhere, `outbox` when replies were
-   * written anywhere, and `live` when this gateway's connection came back (work may have been missed).
-   */
-  onNotice(fn: (topic: CoordinationTopic | 'queue' | 'outbox' | 'live', payload: unknown) => void): () => void;
-  /** Every gateway registered, this one included, as last read (refreshed about every second). */
-  peers(): GatewayInstance[];
-  /** Leaves: the others see this gateway gone at once; idempotent. */
-  close(): Promise<void>;
-}
-
-/** A turn tried to record a message that another gateway took over (this one was seen dead): nothing was written. */
-export class QueueClaimLostError extends Error {
-  override readonly name = 'QueueClaimLostError';
-  readonly code = 'QUEUE_CLAIM_LOST';
-  constructor(readonly queueId: number) {
-    super(`message ${queueId} is now handled by another gateway`);
-  }
-}
-
-/** Recognised by name: a storage plugin bundles its own copy of the class. */
-export const isQueueClaimLost = (err: unknown): boolean => err instanceof Error && err.name === 'QueueClaimLostError';
 
 /**
  * One schema change, written once per dialect. `version` equals the number in the
