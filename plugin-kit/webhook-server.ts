@@ -5,6 +5,8 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ChannelLogger } from '../src-shared/domain/channel.js';
+import type { InboundMessage } from '../src-shared/domain/inbound.js';
 
 /** The body was larger than allowed. */
 export class BodyTooLargeError extends Error {
@@ -15,6 +17,28 @@ export class BodyTooLargeError extends Error {
 export interface WebhookReply {
   status: number;
   body: unknown;
+}
+
+/** The answer once an event was handled (queued, or skipped on purpose): the platform does not resend it. */
+export const WEBHOOK_OK: WebhookReply = { status: 200, body: {} };
+
+/**
+ * Hands a message a webhook brought to the gateway. Resolves undefined once it is durably queued; otherwise
+ * with the answer that makes the platform send it again: 503 while the channel stops, 500 when queueing failed.
+ */
+export async function queueWebhookMessage(
+  ctx: { emit(msg: InboundMessage): Promise<void>; log: ChannelLogger },
+  msg: InboundMessage,
+  o: { platform: string; stopped: boolean },
+): Promise<WebhookReply | undefined> {
+  if (o.stopped) return { status: 503, body: { error: 'shutting down' } };
+  try {
+    await ctx.emit(msg);
+    return undefined;
+  } catch (err) {
+    ctx.log.error(`could not queue a ${o.platform} message; ${o.platform} will be asked to resend`, { error: String(err) });
+    return { status: 500, body: { error: 'not queued' } };
+  }
 }
 
 /** Handles one `POST <path>`; `readBody` rejects with {@link BodyTooLargeError} past the cap. */

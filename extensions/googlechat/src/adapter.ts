@@ -16,11 +16,12 @@ import { ChatApi } from './chat-api.js';
 import { normalizeChatEvent } from './normalize.js';
 import { createRequestVerifier, type RequestVerifier } from './request-verifier.js';
 import { DEFAULT_TOKEN_URI, loadServiceAccount, type GoogleChatSettings } from './settings.js';
-import { startWebhookServer, type WebhookReply, type WebhookServer } from '../../../plugin-kit/webhook-server.js';
+import { singleFlightProbe } from '../../../plugin-kit/liveness-probe.js';
+import { WEBHOOK_OK, queueWebhookMessage, startWebhookServer, type WebhookReply, type WebhookServer } from '../../../plugin-kit/webhook-server.js';
 
 // Chat events are small JSON documents; anything bigger is not Chat.
 const MAX_BODY_BYTES = 1024 * 1024;
-const OK: WebhookReply = { status: 200, body: {} };
+const OK = WEBHOOK_OK;
 
 /** A running Google Chat account. */
 export class GoogleChatAdapter implements ChannelAdapter {
@@ -29,7 +30,13 @@ export class GoogleChatAdapter implements ChannelAdapter {
   private server?: WebhookServer;
   private clientEmail?: string;
   private probeTimer?: NodeJS.Timeout;
-  private probing = false;
+  /** Liveness while nobody writes: Google answers a cheap request. */
+  private readonly probe = singleFlightProbe({
+    check: () => this.verifier!.refresh().then(() => undefined),
+    stopped: () => this.stopped || !this.verifier,
+    alive: () => this.ctx.heartbeat(),
+    onError: (err) => this.ctx.log.warn('Google Chat liveness probe failed', { error: String(err.message ?? err) }),
+  });
   private stopped = false;
   private stopping?: Promise<void>;
   // users/… → the DM space with that user, learnt from events or looked up once.
@@ -140,28 +147,8 @@ export class GoogleChatAdapter implements ChannelAdapter {
       return OK;
     }
     if (result.dmSpace) this.dmSpaces.set(result.msg.senderId, result.dmSpace);
-    if (this.stopped) return { status: 503, body: { error: 'shutting down' } };
-    try {
-      await this.ctx.emit(result.msg);
-    } catch (err) {
-      this.ctx.log.error('could not queue a Google Chat message; Chat will be asked to resend', { error: String(err) });
-      return { status: 500, body: { error: 'not queued' } };
-    }
-    return OK;
+    return (await queueWebhookMessage(this.ctx, result.msg, { platform: 'Google Chat', stopped: this.stopped })) ?? OK;
   }
 
-  private async probe(): Promise<void> {
-    if (this.probing || this.stopped || !this.verifier) return;
-    this.probing = true;
-    try {
-      await this.verifier.refresh();
-      if (!this.stopped) this.ctx.heartbeat();
-    } catch (err) {
-      // No heartbeat: if Google stays unreachable the supervisor restarts the channel.
-      this.ctx.log.warn('Google Chat liveness probe failed', { error: String((err as Error).message ?? err) });
-    } finally {
-      this.probing = false;
-    }
-  }
 
 }

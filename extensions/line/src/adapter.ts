@@ -14,7 +14,8 @@ import { normalizeLineEvent, webhookEvents } from './normalize.js';
 import { lineMessages } from './outgoing.js';
 import type { LineSettings } from './settings.js';
 import { verifyLineSignature } from './signature.js';
-import { startWebhookServer, type WebhookReply, type WebhookServer } from '../../../plugin-kit/webhook-server.js';
+import { singleFlightProbe } from '../../../plugin-kit/liveness-probe.js';
+import { WEBHOOK_OK, queueWebhookMessage, startWebhookServer, type WebhookReply, type WebhookServer } from '../../../plugin-kit/webhook-server.js';
 
 // Webhook bodies are small JSON documents (a few events); anything bigger is not LINE.
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -22,7 +23,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export const REPLY_TOKEN_TTL_MS = 50_000;
 // A failed push keeps its retry key this long, so a retry of the same text cannot be delivered twice.
 const RETRY_KEY_TTL_MS = 10 * 60_000;
-const OK: WebhookReply = { status: 200, body: {} };
+const OK = WEBHOOK_OK;
 
 /** A running LINE account. */
 export class LineAdapter implements ChannelAdapter {
@@ -30,7 +31,13 @@ export class LineAdapter implements ChannelAdapter {
   private bot?: LineBotInfo;
   private server?: WebhookServer;
   private probeTimer?: NodeJS.Timeout;
-  private probing = false;
+  /** Liveness while nobody writes: LINE answers a cheap request. */
+  private readonly probe = singleFlightProbe({
+    check: () => this.api!.botInfo().then(() => undefined),
+    stopped: () => this.stopped || !this.api,
+    alive: () => this.ctx.heartbeat(),
+    onError: (err) => err.name === 'ChannelAuthError' ? this.ctx.fail(err) : this.ctx.log.warn('LINE liveness probe failed', { error: String(err.message ?? err) }),
+  });
   private stopped = false;
   private stopping?: Promise<void>;
   // peer id → the newest unused reply token for it.
@@ -146,34 +153,15 @@ export class LineAdapter implements ChannelAdapter {
         this.ctx.log.debug('LINE event ignored', { reason: result.reason });
         continue;
       }
-      if (this.stopped) return { status: 503, body: { error: 'shutting down' } };
       // Kept before queueing: the answer may be on its way before `emit` resolves. A redelivered
       // event's token may be stale already; the age check and the push fallback cover it.
-      if (result.replyToken) this.replyTokens.set(result.msg.peer.id, { token: result.replyToken, at: Date.now() });
-      try {
-        await this.ctx.emit(result.msg);
-      } catch (err) {
-        // Not 2xx: LINE redelivers the whole body; events already queued are deduplicated by message id.
-        this.ctx.log.error('could not queue a LINE message; LINE will be asked to resend', { error: String(err) });
-        return { status: 500, body: { error: 'not queued' } };
-      }
+      if (result.replyToken && !this.stopped) this.replyTokens.set(result.msg.peer.id, { token: result.replyToken, at: Date.now() });
+      // Not 2xx: LINE redelivers the whole body; events already queued are deduplicated by message id.
+      const refused = await queueWebhookMessage(this.ctx, result.msg, { platform: 'LINE', stopped: this.stopped });
+      if (refused) return refused;
     }
     return OK;
   }
 
-  private async probe(): Promise<void> {
-    if (this.probing || this.stopped || !this.api) return;
-    this.probing = true;
-    try {
-      await this.api.botInfo();
-      if (!this.stopped) this.ctx.heartbeat();
-    } catch (err) {
-      if ((err as Error).name === 'ChannelAuthError') this.ctx.fail(err as Error);
-      // Otherwise no heartbeat: if LINE stays unreachable the supervisor restarts the channel.
-      else this.ctx.log.warn('LINE liveness probe failed', { error: String((err as Error).message ?? err) });
-    } finally {
-      this.probing = false;
-    }
-  }
 
 }

@@ -6,6 +6,7 @@
  * through the Bot Connector REST API at the conversation's service URL.
  */
 import { ChannelPermanentError, type ChannelAdapter, type ChannelContext, type ChannelSend } from '../../../src-shared/domain/channel.js';
+import type { InboundMessage } from '../../../src-shared/domain/inbound.js';
 import { AccessTokenSource } from './access-token.js';
 import { createActivityVerifier, type ActivityVerifier } from './activity-verifier.js';
 import { Connector, type ConnectorTarget } from './connector.js';
@@ -13,11 +14,12 @@ import { ConversationStore } from './conversation-store.js';
 import { normalizeActivity, threadConversationId } from './normalize.js';
 import { teamsMessage } from './outgoing.js';
 import type { TeamsSettings } from './settings.js';
-import { startWebhookServer, type WebhookReply, type WebhookServer } from '../../../plugin-kit/webhook-server.js';
+import { singleFlightProbe } from '../../../plugin-kit/liveness-probe.js';
+import { WEBHOOK_OK, queueWebhookMessage, startWebhookServer, type WebhookReply, type WebhookServer } from '../../../plugin-kit/webhook-server.js';
 
 // Activities are small JSON documents; anything bigger is not the connector.
 const MAX_BODY_BYTES = 1024 * 1024;
-const OK: WebhookReply = { status: 200, body: {} };
+const OK = WEBHOOK_OK;
 const UNAUTHORIZED: WebhookReply = { status: 401, body: { error: 'unauthorized' } };
 
 /** A running Teams bot account. */
@@ -26,7 +28,13 @@ export class TeamsAdapter implements ChannelAdapter {
   private connector?: Connector;
   private server?: WebhookServer;
   private probeTimer?: NodeJS.Timeout;
-  private probing = false;
+  /** Liveness while nobody writes: Bot Framework answers a cheap request. */
+  private readonly probe = singleFlightProbe({
+    check: () => this.verifier!.refresh().then(() => undefined),
+    stopped: () => this.stopped || !this.verifier,
+    alive: () => this.ctx.heartbeat(),
+    onError: (err) => this.ctx.log.warn('Teams liveness probe failed', { error: String(err.message ?? err) }),
+  });
   private stopped = false;
   private stopping?: Promise<void>;
   private readonly store: ConversationStore;
@@ -153,29 +161,17 @@ export class TeamsAdapter implements ChannelAdapter {
       this.ctx.log.debug('Teams activity ignored', { reason: result.reason });
       return OK;
     }
-    if (this.stopped) return { status: 503, body: { error: 'shutting down' } };
-    try {
-      await this.store.remember(result.ref, result.msg.peer.kind === 'direct' ? result.msg.senderId : undefined);
-      await this.ctx.emit(result.msg);
-    } catch (err) {
-      this.ctx.log.error('could not queue a Teams message; the connector will be asked to resend', { error: String(err) });
-      return { status: 500, body: { error: 'not queued' } };
-    }
-    return OK;
+    const ref = result.ref;
+    // The conversation reference is kept with the message: replies need it, so a failure to keep it is a failure to queue.
+    const remembered = {
+      log: this.ctx.log,
+      emit: async (msg: InboundMessage) => {
+        await this.store.remember(ref, msg.peer.kind === 'direct' ? msg.senderId : undefined);
+        await this.ctx.emit(msg);
+      },
+    };
+    return (await queueWebhookMessage(remembered, result.msg, { platform: 'Teams', stopped: this.stopped })) ?? OK;
   }
 
-  private async probe(): Promise<void> {
-    if (this.probing || this.stopped || !this.verifier) return;
-    this.probing = true;
-    try {
-      await this.verifier.refresh();
-      if (!this.stopped) this.ctx.heartbeat();
-    } catch (err) {
-      // No heartbeat: if Bot Framework stays unreachable the supervisor restarts the channel.
-      this.ctx.log.warn('Teams liveness probe failed', { error: String((err as Error).message ?? err) });
-    } finally {
-      this.probing = false;
-    }
-  }
 
 }
