@@ -11,7 +11,8 @@ import { findReference, runReferenceCli, serveStatic, type ReferenceInstall, typ
 
 const found = findReference();
 const ref = 'missing' in found ? undefined : found;
-test.skip(!ref, 'missing' in found ? found.missing : '');
+// Every test reports itself skipped, with the reason, when the reference is not installed.
+test.beforeEach(({ browserName: _browserName }, testInfo) => testInfo.skip(!ref, 'missing' in found ? found.missing : ''));
 
 let gateway: GatewayProcess;
 let model: FakeOpenAIServer;
