@@ -27,33 +27,53 @@ export interface PluginChannelCatalogEntry {
   threadIsTopic?: boolean;
 }
 
+type CatalogRegistry = Pick<PluginRegistry, 'channelProviders' | 'ensureLoaded' | 'channels'>;
+type ChannelProvider = ReturnType<CatalogRegistry['channelProviders']>[number];
+
+/**
+ * Entries built once per registry, manifest and channel: every `health`, `status` and channel lookup reads
+ * the catalog, and an entry depends on nothing else (enablement is filtered before the cache is read).
+ */
+const built = new WeakMap<CatalogRegistry, WeakMap<object, Map<string, PluginChannelCatalogEntry>>>();
+
 /** Catalog entries for every channel of an enabled plugin, from manifests only. */
-export function pluginChannelCatalog(registry: Pick<PluginRegistry, 'channelProviders' | 'ensureLoaded' | 'channels'>): PluginChannelCatalogEntry[] {
-  return registry
-    .channelProviders()
-    .filter((p) => p.enabled)
-    .map((p) => {
-      const info = p.manifest.channelInfo?.[p.channelId];
-      const bare = bareTargetKindFromPattern(info?.targetRules?.groupIdPattern);
-      return {
-        id: p.channelId,
-        label: info?.label ?? p.channelId,
-        personalNumber: info?.capabilities.personalNumber === true,
-        ...(info?.capabilities.qrLogin ? { qrLogin: true } : {}),
-        ...(info?.loginHint ? { loginHint: info.loginHint } : {}),
-        pluginId: p.pluginId,
-        ...(info ? { capabilities: info.capabilities } : {}),
-        ...(bare ? { bareTargetKind: bare } : {}),
-        ...(info?.targetRules?.threadIsTopic ? { threadIsTopic: true } : {}),
-        async load() {
-          const record = await registry.ensureLoaded(p.pluginId);
-          if (record.state !== 'loaded') throw new PluginUnavailableError(p.pluginId, record.error ?? `it is ${record.state}`);
-          const channel = registry.channels().find((c) => c.pluginId === p.pluginId && c.id === p.channelId);
-          if (!channel) throw new PluginUnavailableError(p.pluginId, `it loaded but registered no channel "${p.channelId}"`);
-          return toChannelPlugin(channel);
-        },
-      };
-    });
+export function pluginChannelCatalog(registry: CatalogRegistry): PluginChannelCatalogEntry[] {
+  let byManifest = built.get(registry);
+  if (!byManifest) built.set(registry, (byManifest = new WeakMap()));
+  const out: PluginChannelCatalogEntry[] = [];
+  for (const p of registry.channelProviders()) {
+    if (!p.enabled) continue;
+    let byChannel = byManifest.get(p.manifest);
+    if (!byChannel) byManifest.set(p.manifest, (byChannel = new Map()));
+    const key = `${p.pluginId}\0${p.channelId}`;
+    let entry = byChannel.get(key);
+    if (!entry) byChannel.set(key, (entry = catalogEntry(registry, p)));
+    out.push(entry);
+  }
+  return out;
+}
+
+function catalogEntry(registry: CatalogRegistry, p: ChannelProvider): PluginChannelCatalogEntry {
+  const info = p.manifest.channelInfo?.[p.channelId];
+  const bare = bareTargetKindFromPattern(info?.targetRules?.groupIdPattern);
+  return {
+    id: p.channelId,
+    label: info?.label ?? p.channelId,
+    personalNumber: info?.capabilities.personalNumber === true,
+    ...(info?.capabilities.qrLogin ? { qrLogin: true } : {}),
+    ...(info?.loginHint ? { loginHint: info.loginHint } : {}),
+    pluginId: p.pluginId,
+    ...(info ? { capabilities: info.capabilities } : {}),
+    ...(bare ? { bareTargetKind: bare } : {}),
+    ...(info?.targetRules?.threadIsTopic ? { threadIsTopic: true } : {}),
+    async load() {
+      const record = await registry.ensureLoaded(p.pluginId);
+      if (record.state !== 'loaded') throw new PluginUnavailableError(p.pluginId, record.error ?? `it is ${record.state}`);
+      const channel = registry.channels().find((c) => c.pluginId === p.pluginId && c.id === p.channelId);
+      if (!channel) throw new PluginUnavailableError(p.pluginId, `it loaded but registered no channel "${p.channelId}"`);
+      return toChannelPlugin(channel);
+    },
+  };
 }
 
 /**
