@@ -1,6 +1,8 @@
 // Storage and high availability, with the instant fake model (bench/results/storage.json):
 //  - turns/s with 8 sessions in closed loop: the OpenAI SDK alone against the fake (the floor a turn
-//    cannot beat), a gateway on SQLite, a gateway on PostgreSQL, and two gateways sharing PostgreSQL
+//    cannot beat), the SDK alone sending the gateway's own request (its system prompt, tool schemas and
+//    the session's history, taken from the middle of the SQLite run: what the model call itself costs at
+//    that size), a gateway on SQLite, a gateway on PostgreSQL, and two gateways sharing PostgreSQL
 //    (4 sessions through each; their combined rate)
 //  - failover: two gateways on PostgreSQL with the fake Telegram; the one running the channel is killed
 //    with SIGKILL and a Telegram message is posted at once; time to its reply from the other, p50 of 5 runs
@@ -62,14 +64,22 @@ async function loop(turns, durationMs) {
   return { turns: n, turnsPerSec: round(n / ((performance.now() - t0) / 1000)) };
 }
 
-/** The floor: the same streamed model call through the OpenAI SDK, 8 at a time, no gateway. */
-async function sdkAlone(modelUrl, durationMs) {
+/** The floor: the same streamed model call through the OpenAI SDK, 8 at a time, no gateway; `body` defaults to one short message. */
+async function sdkAlone(modelUrl, durationMs, body = { model: 'instant', messages: [{ role: 'user', content: 'x' }] }) {
   const client = new OpenAI({ baseURL: `${modelUrl}/v1`, apiKey: 'x' });
   const call = async () => {
-    const stream = await client.chat.completions.create({ model: 'instant', stream: true, messages: [{ role: 'user', content: 'x' }] });
+    const stream = await client.chat.completions.create({ ...body, stream: true });
     for await (const _chunk of stream);
   };
   return loop([call, call], durationMs);
+}
+
+/** The request body the gateway sent halfway through a run (the model calls it made, in order). */
+function middleRequest(model) {
+  const calls = model.requests.filter((r) => r.path.endsWith('/chat/completions') && r.body);
+  if (!calls.length) throw new Error('the gateway made no model call');
+  const { stream: _stream, stream_options: _opts, ...body } = calls[Math.floor(calls.length / 2)].body;
+  return body;
 }
 
 export async function runStorageBench({ quick = false } = {}) {
@@ -96,6 +106,9 @@ export async function runStorageBench({ quick = false } = {}) {
     const g1 = await startGateway(sq, configFor(sq, model.baseUrl));
     out.sqlite = await loop([turnClient(g1.c)], durationMs);
     await stop(g1);
+    const gatewayRequest = middleRequest(model);
+    model.reset();
+    out.sdkAloneGatewayRequest = { requestBytes: JSON.stringify(gatewayRequest).length, messages: gatewayRequest.messages.length, tools: gatewayRequest.tools?.length ?? 0, ...(await sdkAlone(model.baseUrl, durationMs, gatewayRequest)) };
     model.reset();
 
     await pg.createDatabase('bench_one');
@@ -115,7 +128,10 @@ export async function runStorageBench({ quick = false } = {}) {
     await stop(gb);
     model.reset();
 
-    for (const key of ['sqlite', 'postgres', 'postgresTwoGateways']) out[key].vsSdkAlone = round(out[key].turnsPerSec / out.sdkAlone.turnsPerSec, 2);
+    for (const key of ['sqlite', 'postgres', 'postgresTwoGateways']) {
+      out[key].vsSdkAlone = round(out[key].turnsPerSec / out.sdkAlone.turnsPerSec, 2);
+      out[key].vsSdkAloneGatewayRequest = round(out[key].turnsPerSec / out.sdkAloneGatewayRequest.turnsPerSec, 2);
+    }
 
     // Failover: kill -9 the gateway running Telegram, post at once, time to the reply from the other.
     const runs = quick ? 2 : 5;
