@@ -33,8 +33,9 @@ export class HistoryCache {
   /** Append to the store (through `via`, the transaction it belongs to) and to the cached copy. Returns the new entries' seqs. */
   async append(sessionId: string, entries: NewTranscriptEntry[], via: Pick<StoreRepos, 'transcript'> = this.store): Promise<number[]> {
     const cached = this.sessions.get(sessionId);
-    const inSync = cached !== undefined && (cached.at(-1)?.seq ?? 0) === (await via.transcript.lastSeq(sessionId));
     const seqs = await via.transcript.append(sessionId, entries);
+    // The store numbers appended entries after its last one: the cached copy was complete when they follow it directly.
+    const inSync = cached !== undefined && (seqs.length === 0 || seqs[0] === (cached.at(-1)?.seq ?? 0) + 1);
     if (cached && inSync) {
       cached.push(...entries.map((e, i) => ({ ...e, sessionId, seq: seqs[i]! })));
       if (cached.length > this.maxEntries) cached.splice(0, cached.length - this.maxEntries);

@@ -38,8 +38,12 @@ export interface CoordinationDeps {
   /** A new client for the coordination connection (the store's connection settings). */
   client: () => pg.Client;
   atomic: Atomic;
+  /** One statement on a pooled connection, outside any transaction. */
+  query: Query;
   log: PluginLogger;
 }
+
+export type Query = (text: string, values: unknown[]) => Promise<void>;
 
 /**
  * Gateways sharing one PostgreSQL database. This gateway's coordination connection (its own, outside the
@@ -105,13 +109,14 @@ export function createCoordination(deps: CoordinationDeps): StoreCoordination {
       return;
     }
     const topic: CoordinationTopic = n.channel === 'openclaw_event' ? 'event' : 'abort';
-    let note: { from: string; data?: unknown; ref?: number };
+    let note: { from: string; data?: unknown; batch?: unknown[]; ref?: number };
     try {
       note = JSON.parse(raw) as typeof note;
     } catch {
       return;
     }
     if (note.from === me) return;
+    if (Array.isArray(note.batch)) return note.batch.forEach((data) => emit(topic, data));
     if (note.ref === undefined) return emit(topic, note.data);
     void deps
       .atomic((db) => db.query<{ payload_json: string }>('SELECT payload_json FROM gateway_events WHERE id = $1', [note.ref]))
@@ -122,7 +127,18 @@ export function createCoordination(deps: CoordinationDeps): StoreCoordination {
       .catch((err: unknown) => log.warn('a large note from another gateway could not be read', { err: (err as Error).message }));
   };
 
+  // One heartbeat at a time: a slow one is still timed by its queries' own timeouts, the next waits for it.
+  const beating = new WeakSet<pg.Client>();
   const heartbeat = async (c: pg.Client) => {
+    if (beating.has(c)) return;
+    beating.add(c);
+    try {
+      await beatOnce(c);
+    } finally {
+      beating.delete(c);
+    }
+  };
+  const beatOnce = async (c: pg.Client) => {
     const now = Date.now();
     const q = (text: string, values: unknown[]) => c.query({ text, values, query_timeout: HEARTBEAT_TIMEOUT_MS } as pg.QueryConfig);
     try {
@@ -174,6 +190,57 @@ export function createCoordination(deps: CoordinationDeps): StoreCoordination {
       beat.unref();
     } catch (err) {
       drop(c, (err as Error).message);
+    }
+  };
+
+  // Notes of one tick leave together: one payload per topic (split where it would pass the inline limit), all in one
+  // statement outside any transaction, instead of a transaction each. Order is kept within a topic.
+  let outgoing: { topic: CoordinationTopic; data: unknown; done: { resolve(): void; reject(err: unknown): void } }[] = [];
+  let sending: Promise<void> = Promise.resolve();
+  const flush = () => {
+    const batch = outgoing;
+    outgoing = [];
+    if (!batch.length) return;
+    sending = sendNotes(batch.map((n) => ({ topic: n.topic, data: n.data }))).then(
+      () => batch.forEach((n) => n.done.resolve()),
+      (err: unknown) => batch.forEach((n) => n.done.reject(err)),
+    );
+  };
+  const sendNotes = async (notes: { topic: CoordinationTopic; data: unknown }[]) => {
+    const inline: [string, string][] = [];
+    const large: [string, string][] = [];
+    for (const topic of new Set(notes.map((n) => n.topic))) {
+      let run: string[] = [];
+      let bytes = 0;
+      const close = () => {
+        if (run.length) inline.push([`openclaw_${topic}`, `{"from":${JSON.stringify(me)},"batch":[${run.join(',')}]}`]);
+        run = [];
+        bytes = 0;
+      };
+      for (const n of notes) {
+        if (n.topic !== topic) continue;
+        const json = JSON.stringify(n.data ?? null);
+        const size = Buffer.byteLength(json);
+        if (size > INLINE_NOTE_BYTES) {
+          close();
+          large.push([`openclaw_${topic}`, json]);
+          continue;
+        }
+        if (bytes + size > INLINE_NOTE_BYTES) close();
+        run.push(json);
+        bytes += size + 1;
+      }
+      close();
+    }
+    if (inline.length) {
+      const calls = inline.map((_, i) => `pg_notify($${2 * i + 1}, $${2 * i + 2})`).join(', ');
+      await deps.query(`SELECT ${calls}`, inline.flat());
+    }
+    for (const [channel, json] of large) {
+      await deps.atomic(async (db) => {
+        const id = (await db.query<{ id: number }>('INSERT INTO gateway_events (payload_json, created_at_ms) VALUES ($1, $2) RETURNING id', [json, Date.now()])).rows[0]!.id;
+        await db.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify({ from: me, ref: id })]);
+      });
     }
   };
 
@@ -231,16 +298,10 @@ export function createCoordination(deps: CoordinationDeps): StoreCoordination {
       });
     },
 
-    async notify(topic, data) {
-      const channel = `openclaw_${topic}`;
-      const inline = JSON.stringify({ from: me, data });
-      await deps.atomic(async (db) => {
-        if (Buffer.byteLength(inline) <= INLINE_NOTE_BYTES) {
-          await db.query('SELECT pg_notify($1, $2)', [channel, inline]);
-          return;
-        }
-        const id = (await db.query<{ id: number }>('INSERT INTO gateway_events (payload_json, created_at_ms) VALUES ($1, $2) RETURNING id', [JSON.stringify(data), Date.now()])).rows[0]!.id;
-        await db.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify({ from: me, ref: id })]);
+    notify(topic, data) {
+      return new Promise<void>((resolve, reject) => {
+        outgoing.push({ topic, data, done: { resolve, reject } });
+        if (outgoing.length === 1) setImmediate(flush);
       });
     },
 
@@ -253,6 +314,9 @@ export function createCoordination(deps: CoordinationDeps): StoreCoordination {
     async close() {
       if (closed) return;
       closed = true;
+      // Notes said before leaving still reach the others.
+      flush();
+      await sending;
       clearTimeout(retry);
       clearInterval(beat);
       const c = conn;

@@ -46,11 +46,19 @@ export function createAdvisoryLease(name: string, client: () => pg.Client, log: 
   // so it has stopped acting on the lease before anyone else can win it.
   const watch = (c: pg.Client) => {
     clearInterval(check);
+    // One probe at a time: a slow answer is still timed by its own query_timeout, the next waits for it.
+    let probing = false;
     check = setInterval(() => {
-      c.query({ text: 'SELECT 1', query_timeout: CHECK_TIMEOUT_MS } as pg.QueryConfig).catch((err: unknown) => {
-        log.warn('the lease connection stopped answering', { lease: name, err: (err as Error).message });
-        drop(c);
-      });
+      if (probing) return;
+      probing = true;
+      c.query({ text: 'SELECT 1', query_timeout: CHECK_TIMEOUT_MS } as pg.QueryConfig).then(
+        () => (probing = false),
+        (err: unknown) => {
+          probing = false;
+          log.warn('the lease connection stopped answering', { lease: name, err: (err as Error).message });
+          drop(c);
+        },
+      );
     }, CHECK_EVERY_MS);
     check.unref();
   };

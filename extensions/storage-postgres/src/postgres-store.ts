@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { PluginLogger } from '../../../src-shared/plugin/api.js';
 import { SchemaTooNewError, StoreOpenError, type Store, type StoreCoordination, type StoreLease, type StoreMigration, type StoreRepos, type StoreTx } from '../../../src-shared/store/types.js';
 import { isConnectionFailure, toOpenError, toRequestError } from './pg-errors.js';
-import { createCoordination } from './coordination.js';
+import { createCoordination, type Query } from './coordination.js';
 import { createAdvisoryLease } from './lease.js';
 import { createRepos, type Atomic, type Queryable } from './repos.js';
 import { postgresTables } from './tables.js';
@@ -94,7 +94,7 @@ export async function openPostgresStore(config: PostgresStoreConfig, migrations:
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   return new PostgresStore(pool, target.redacted, target.where, instanceId, {
     newLease: (name, retryMs) => createAdvisoryLease(name, () => new pg.Client(connection), log, retryMs),
-    coordination: (atomic) => createCoordination({ instanceId, client: () => new pg.Client(connection), atomic, log }),
+    coordination: (atomic, query) => createCoordination({ instanceId, client: () => new pg.Client(connection), atomic, query, log }),
   });
 }
 
@@ -170,12 +170,14 @@ class PostgresStore implements Store {
     readonly path: string,
     private readonly where: string,
     private readonly instanceId: string,
-    parts: { newLease: (name: string, retryMs?: number) => StoreLease; coordination: (atomic: Atomic) => StoreCoordination },
+    parts: { newLease: (name: string, retryMs?: number) => StoreLease; coordination: (atomic: Atomic, query: Query) => StoreCoordination },
   ) {
     const atomic: Atomic = (fn) => this.inTransaction(fn);
-    const repos = translated(createRepos(pool, atomic, instanceId), where);
+    // Single statements also run on a connection this store watches, not through `pool.query` (see onConnection).
+    const direct: Queryable = { query: (sql, params) => this.onConnection(false, (db) => db.query(sql, params)) };
+    const repos = translated(createRepos(direct, atomic, instanceId), where);
     this.newLease = parts.newLease;
-    this.coordination = parts.coordination(atomic);
+    this.coordination = parts.coordination(atomic, async (text, values) => void (await direct.query(text, values)));
     this.tables = postgresTables(pool, atomic);
     this.getMeta = repos.getMeta;
     this.setMeta = repos.setMeta;
@@ -230,7 +232,12 @@ class PostgresStore implements Store {
     return tx;
   }
 
-  private async inTransaction<T>(fn: (db: Queryable) => Promise<T>): Promise<T> {
+  private inTransaction<T>(fn: (db: Queryable) => Promise<T>): Promise<T> {
+    return this.onConnection(true, fn);
+  }
+
+  /** `fn` on a pooled connection, in a transaction or not (`pool.query` would leave a connection's second error unheard). */
+  private async onConnection<T>(transaction: boolean, fn: (db: Queryable) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -242,13 +249,13 @@ class PostgresStore implements Store {
     const onError = (err: Error) => (broken = err);
     client.on('error', onError);
     try {
-      await client.query('BEGIN');
+      if (transaction) await client.query('BEGIN');
       const result = await fn(client);
-      await client.query('COMMIT');
+      if (transaction) await client.query('COMMIT');
       return result;
     } catch (err) {
       if (isConnectionFailure(err)) broken = err as Error;
-      else await client.query('ROLLBACK').catch((e: unknown) => (broken = e as Error));
+      else if (transaction) await client.query('ROLLBACK').catch((e: unknown) => (broken = e as Error));
       throw toRequestError(err, this.where);
     } finally {
       // A connection that failed mid-transaction is dropped, not handed to the next request (and may still

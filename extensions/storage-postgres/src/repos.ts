@@ -193,20 +193,29 @@ export function createRepos(db: Queryable, atomic: Atomic, instanceId: string): 
     },
 
     transcript: {
-      append: (sessionId, entries) =>
-        atomic(async (tx) => {
-          let seq = (await one<{ seq: number | null }>(tx, 'SELECT MAX(seq) AS seq FROM transcript WHERE session_id = $1', [sessionId]))?.seq ?? 0;
-          const seqs: number[] = [];
-          for (const e of entries) {
-            seq++;
-            await tx.query(
-              'INSERT INTO transcript (session_id, seq, role, content_json, run_id, queue_id, usage_json, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-              [sessionId, seq, e.role, JSON.stringify(e.content), e.runId ?? null, e.queueId ?? null, e.usage ? JSON.stringify(e.usage) : null, e.createdAtMs],
-            );
-            seqs.push(seq);
-          }
-          return seqs;
-        }),
+      // One statement: numbered after the session's last entry, in the order given.
+      append: async (sessionId, entries) => {
+        if (!entries.length) return [];
+        const rows = await all<{ seq: number }>(
+          db,
+          `INSERT INTO transcript (session_id, seq, role, content_json, run_id, queue_id, usage_json, created_at_ms)
+           SELECT $1, base.seq + e.n, e.role, e.content_json, e.run_id, e.queue_id, e.usage_json, e.created_at_ms
+           FROM (SELECT COALESCE(MAX(seq), 0) AS seq FROM transcript WHERE session_id = $1) base,
+                unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::bigint[])
+                  WITH ORDINALITY AS e(role, content_json, run_id, queue_id, usage_json, created_at_ms, n)
+           RETURNING seq`,
+          [
+            sessionId,
+            entries.map((e) => e.role),
+            entries.map((e) => JSON.stringify(e.content)),
+            entries.map((e) => e.runId ?? null),
+            entries.map((e) => e.queueId ?? null),
+            entries.map((e) => (e.usage ? JSON.stringify(e.usage) : null)),
+            entries.map((e) => e.createdAtMs),
+          ],
+        );
+        return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
+      },
       page: async (sessionId, { beforeSeq, limit }) =>
         (beforeSeq === undefined
           ? await all<TranscriptRow>(db, 'SELECT * FROM transcript WHERE session_id = $1 ORDER BY seq DESC LIMIT $2', [sessionId, limit])
