@@ -27,7 +27,8 @@ import { exportSecrets, loadSecretEnv, migrateSecrets, secretEnvName, secretsFil
 import { planSecretStorage, SECRETS_EXPORT_ARG } from './secrets-plan.js';
 import { createUpdateController, type UpdateController } from './update-controller.js';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv, deepLinkPage, DeepLinkError, parseDeepLink } from './deep-link.js';
-import { buildTrayMenuModel, type TrayAction, type TrayState } from './tray-model.js';
+import { buildTrayMenuModel, controlUiAddress, type TrayAction, type TrayState } from './tray-model.js';
+import { openControlUiInBrowser } from './browser-login.js';
 import { windowOptions } from './window-options.js';
 import { crashPageUrl, createCrashPolicy } from './crash-policy.js';
 import { decideWebContents } from './web-contents-guard.js';
@@ -237,11 +238,17 @@ function onTrayAction(action: TrayAction): void {
   if (action === 'open') showWindow();
   else if (action === 'open-pairing') showPage('pairing');
   else if (action === 'open-nodes') showPage('nodes');
-  else if (action === 'open-in-browser' && gateway) void shell.openExternal(gateway.httpUrl);
+  else if (action === 'open-in-browser') openInBrowser();
   else if (action === 'restart-to-update') updates?.restartToUpdate();
   else if (action === 'cancel-update-restart') updates?.cancelRestart();
   else if (action === 'toggle-start-at-login') setStartAtLogin(!trayState.startAtLogin);
   else if (action === 'quit') app.quit();
+}
+
+/** A one-time login link through the gateway in use, so the browser page signs in by itself. */
+function openInBrowser(): void {
+  const gatewayUrl = controlUiAddress(trayState);
+  if (gatewayUrl) void openControlUiInBrowser({ client, gatewayUrl, open: (url) => shell.openExternal(url), log });
 }
 
 function registerIpc(): void {
