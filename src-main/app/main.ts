@@ -26,6 +26,7 @@ import { ConfigError } from '../config/errors.js';
 import { exportSecrets, loadSecretEnv, migrateSecrets, secretEnvName, secretsFilePath, type SecretCipher } from '../config/secret-store.js';
 import { planSecretStorage, SECRETS_EXPORT_ARG } from './secrets-plan.js';
 import { createUpdateController, type UpdateController } from './update-controller.js';
+import { createUpdateWindow } from './update-window.js';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv, deepLinkPage, DeepLinkError, parseDeepLink } from './deep-link.js';
 import { buildTrayMenuModel, controlUiAddress, type TrayAction, type TrayState } from './tray-model.js';
 import { openControlUiInBrowser } from './browser-login.js';
@@ -55,6 +56,12 @@ let approvals: ApprovalsController | undefined;
 let updates: UpdateController | undefined;
 const turns = createTurnWatch();
 const crashes = createCrashPolicy();
+// "Restart to update" in the window: the update state and running turns, pushed like gateway events.
+const updateWindow = createUpdateWindow({
+  turns,
+  updates: () => updates,
+  send: (event, payload) => mainWindow?.webContents.isDestroyed() === false && mainWindow.webContents.send(IPC_CHANNELS.event, { event, payload }),
+});
 // The plain tray icon and, made on first need, the one with the pending-approvals dot (not on macOS: the count is the tray title there).
 let trayIcon: NativeImage | undefined;
 let trayIconBadged: NativeImage | undefined;
@@ -253,7 +260,7 @@ function openInBrowser(): void {
 
 function registerIpc(): void {
   ipcMain.handle(IPC_CHANNELS.call, (event, arg: unknown): Promise<IpcResult> =>
-    handleIpcCall({ fromAppWindow: !!mainWindow && event.sender === mainWindow.webContents, arg, client: () => clientReady }),
+    handleIpcCall({ fromAppWindow: !!mainWindow && event.sender === mainWindow.webContents, arg, client: () => clientReady, desktop: (method) => updateWindow.call(method) }),
   );
 }
 
@@ -415,7 +422,7 @@ function startUpdates(): void {
   const { autoUpdater } = electronUpdater;
   autoUpdater.autoDownload = true;
   autoUpdater.autoInstallOnAppQuit = true;
-  updates = createUpdateController({ updater: autoUpdater, turns, onState: (update) => updateTray({ update }), log: log.child('update') });
+  updates = createUpdateController({ updater: autoUpdater, turns, onState: (update) => (updateTray({ update }), updateWindow.publish()), log: log.child('update') });
   updates.start();
 }
 
