@@ -32,8 +32,8 @@ async function openWithBridge(page: Page, snapshot: unknown): Promise<void> {
         for (const fn of listeners) fn(payload, event);
       },
     };
-    (window as unknown as StandInWindow).__desktop = desktop;
-    (window as unknown as { openclaw: unknown }).openclaw = {
+    (globalThis as unknown as StandInWindow).__desktop = desktop;
+    (globalThis as unknown as { openclaw: unknown }).openclaw = {
       async call(method: string) {
         desktop.calls.push(method);
         if (method === 'desktop.update.get') return { ok: true, value: desktop.snapshot };
@@ -64,12 +64,12 @@ test('a downloaded update offers "Restart to update", held back while a reply is
   await expect(banner(page)).toContainText('after the current reply');
 
   // The reply ends: the main process pushes the new count and the button comes alive.
-  await page.evaluate(() => (window as unknown as StandInWindow).__desktop.emit('desktop.update', { update: { phase: 'ready', version: '1.4.0' }, runningTurns: 0 }));
+  await page.evaluate(() => (globalThis as unknown as StandInWindow).__desktop.emit('desktop.update', { update: { phase: 'ready', version: '1.4.0' }, runningTurns: 0 }));
   await expect(restart).toBeEnabled();
   await expect(banner(page)).not.toContainText('after the current reply');
   await restart.click();
   await expect(banner(page)).toContainText('Restarting to install update 1.4.0');
-  expect(await page.evaluate(() => (window as unknown as StandInWindow).__desktop.calls)).toContain('desktop.update.restart');
+  expect(await page.evaluate(() => (globalThis as unknown as StandInWindow).__desktop.calls)).toContain('desktop.update.restart');
 });
 
 test('no update, no banner; and a browser (no bridge) never has one', async ({ page, browser }) => {
