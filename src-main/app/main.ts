@@ -1,7 +1,7 @@
 /**
  * Electron shell: single instance, the gateway in-process, one window, a tray, and the IPC bridge onto
  * the gateway's local client. The logic lives in pure modules beside this one (window-options,
- * tray-model, approvals-model, approvals-controller, crash-policy, web-contents-guard, app-menu, tray-badge,
+ * tray-model, approvals-model, approvals-controller, crash-policy, web-contents-guard, app-menu, tray-icon,
  * gateway-attach, secrets-plan and config/secret-store); this file is only the Electron glue.
  */
 import { existsSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { createApprovalsController, type ApprovalsController } from './approvals
 import { approvalNotification, approvalPage, approvalTitle, type PendingApproval } from './approvals-model.js';
 import { IPC_CHANNELS, type IpcResult } from '../../src-shared/protocol/ipc.js';
 import { handleIpcCall } from './ipc-call.js';
-import { TRAY_ICON_DATA_URL } from './tray-icon.js';
+import { TRAY_ICON_DATA_URL, trayIconDir, trayIconPath } from './tray-icon.js';
 import { createTurnWatch } from './turn-watch.js';
 import { readDesktopSettings, updateDesktopSettings } from './desktop-settings.js';
 import { applyAutostartFile, HIDDEN_ARG, planLoginItem } from './login-item.js';
@@ -34,7 +34,6 @@ import { windowOptions } from './window-options.js';
 import { crashPageUrl, createCrashPolicy } from './crash-policy.js';
 import { decideWebContents } from './web-contents-guard.js';
 import { buildAppMenuModel, type AppMenuAction, type AppMenuItem } from './app-menu.js';
-import { drawBadgeDot } from './tray-badge.js';
 import { planGatewayStart } from './gateway-attach.js';
 
 const log = createLogger('app');
@@ -171,13 +170,19 @@ function onMenuAction(action: AppMenuAction): void {
   if (action === 'open-control-ui-in-browser') onTrayAction('open-in-browser');
 }
 
+/** A tray image from resources/tray (its @2x file comes along); the embedded dot if the files are missing. */
+function loadTrayIcon(badged: boolean): NativeImage {
+  const file = trayIconPath(trayIconDir({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appRoot: join(outDir, '..') }), process.platform, badged);
+  const image = nativeImage.createFromPath(file);
+  if (!image.isEmpty()) return image;
+  log.warn('tray image missing; using the built-in one', { file });
+  return nativeImage.createFromDataURL(TRAY_ICON_DATA_URL);
+}
+
 /** The tray icon with or without the pending-approvals dot (Windows and Linux). */
 function setTrayIconBadge(badged: boolean): void {
   if (!tray || !trayIcon || process.platform === 'darwin' || badged === trayIconShowsBadge) return;
-  if (badged && !trayIconBadged) {
-    const size = trayIcon.getSize();
-    trayIconBadged = nativeImage.createFromBitmap(drawBadgeDot(trayIcon.toBitmap(), size), size);
-  }
+  if (badged && !trayIconBadged) trayIconBadged = loadTrayIcon(true);
   tray.setImage(badged && trayIconBadged ? trayIconBadged : trayIcon);
   trayIconShowsBadge = badged;
 }
@@ -268,7 +273,7 @@ async function boot(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   registerIpc();
   setApplicationMenu();
-  trayIcon = nativeImage.createFromDataURL(TRAY_ICON_DATA_URL);
+  trayIcon = loadTrayIcon(false);
   tray = new Tray(trayIcon);
   tray.on('click', showWindow);
   const desktop = readDesktopSettings(desktopStateDir);

@@ -42,7 +42,7 @@ export interface TrayMenuModel {
   badge: string;
   /** Pending approvals, for the dock/launcher badge count. */
   pending: number;
-  /** Show the icon with its badge dot (tray-badge.ts) where the tray has no title beside it (not macOS). */
+  /** Show the icon with its badge dot (resources/tray/trayBadge.png) where the tray has no title beside it (not macOS). */
   iconBadge: boolean;
   items: TrayMenuItem[];
 }
