@@ -91,6 +91,13 @@ describe('one-time Control UI login links, against a real gateway', () => {
     expect(mismatched.status).toBe(400);
     // Neither refusal used the code up.
     expect((await exchange(t, codeOf(url), keys)).status).toBe(200);
+    // A paired node is not turned into a browser session.
+    const phone = generateDeviceKeys();
+    (await GatewayClient.connect({ url: t.url, token: t.token, device: phone, role: 'node', client: { id: 'node-host', mode: 'node' } })).close();
+    const { url: another } = await op.call('controlUi.loginLink', {});
+    const asNode = await exchange(t, codeOf(another), phone);
+    expect(asNode.status).toBe(400);
+    expect(asNode.body.error?.message).toMatch(/paired as a node/);
     expect(readFileSync(t.state.logFile, 'utf8')).not.toContain(codeOf(url));
   });
 

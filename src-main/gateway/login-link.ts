@@ -83,9 +83,11 @@ export function createLoginLinks(deps: LoginLinkDeps): LoginLinks {
     }
     const at = now();
     const prior = await deps.store.devices.get(body.device.id);
-    // A known device keeps its record (and name); a key that does not match its id's record is not that device.
+    // A known device keeps its record (and name); a key that does not match its id's record is not that
+    // device, and a node (a phone, another computer) is not turned into a browser session.
     if (prior && prior.publicKey !== body.device.publicKey) throw new HttpError(400, 'invalid_request', 'invalid sign-in request: the device is paired with another key');
-    const scopes = [...new Set([...(prior?.role === 'operator' ? prior.scopes : []), ...taken.scopes])];
+    if (prior && prior.role !== 'operator') throw new HttpError(400, 'invalid_request', `invalid sign-in request: the device is paired as a ${prior.role}`);
+    const scopes = [...new Set([...(prior?.scopes ?? []), ...taken.scopes])];
     await deps.store.devices.upsert({
       deviceId: body.device.id,
       publicKey: body.device.publicKey,
