@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { startGatewayProcess, type GatewayProcess } from './gateway-process.js';
+import { shot } from './ui.js';
 
 /**
  * "Restart to update" in the desktop window. The window's preload bridge (`window.openclaw`) needs
@@ -62,6 +63,7 @@ test('a downloaded update offers "Restart to update", held back while a reply is
   const restart = banner(page).getByRole('button', { name: 'Restart to update' });
   await expect(restart).toBeDisabled();
   await expect(banner(page)).toContainText('after the current reply');
+  await shot(page, 'update-banner-waiting-for-reply');
 
   // The reply ends: the main process pushes the new count and the button comes alive.
   await page.evaluate(() => (globalThis as unknown as StandInWindow).__desktop.emit('desktop.update', { update: { phase: 'ready', version: '1.4.0' }, runningTurns: 0 }));
