@@ -6,36 +6,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateSync } from 'node:zlib';
+import { ACCENT, WHITE, claw, encodePng, roundedSquare } from './icon-art.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'resources');
-
-const ACCENT = [0xd2, 0x45, 0x2f];
-const WHITE = [0xff, 0xff, 0xff];
-
-/** Coverage of the shapes at a point in unit coordinates: 0 outside, 1 inside. */
-function roundedSquare(x, y) {
-  const r = 0.22;
-  const m = 0.04; // margin, as the platform guidelines leave around the tile
-  const cx = Math.min(Math.max(x, m + r), 1 - m - r);
-  const cy = Math.min(Math.max(y, m + r), 1 - m - r);
-  return (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
-}
-
-function distToSegment(px, py, ax, ay, bx, by) {
-  const dx = bx - ax;
-  const dy = by - ay;
-  const t = Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)));
-  return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
-}
-
-const CLAWS = [
-  [0.3, 0.3, 0.42, 0.72],
-  [0.46, 0.26, 0.58, 0.74],
-  [0.62, 0.3, 0.74, 0.72],
-];
-const claw = (x, y) => CLAWS.some(([ax, ay, bx, by]) => distToSegment(x, y, ax, ay, bx, by) <= 0.045);
 
 /** RGBA pixels of the icon at `size`×`size`, 4×4 supersampled. */
 function render(size) {
@@ -63,37 +37,6 @@ function render(size) {
     }
   }
   return px;
-}
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-
-export function encodePng(size, rgba) {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0);
-  ihdr.writeUInt32BE(size, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 6; // RGBA
-  const raw = Buffer.alloc(size * (size * 4 + 1));
-  for (let y = 0; y < size; y++) rgba.copy(raw, y * (size * 4 + 1) + 1, y * size * 4, (y + 1) * size * 4);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
 }
 
 /** ICO with PNG-compressed entries (Windows Vista and later). */

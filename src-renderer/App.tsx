@@ -20,6 +20,7 @@ import { UsagePage } from './features/usage/UsagePage.js';
 import { AutomationsPage } from './features/automations/AutomationsPage.js';
 import { FirstModelSetup } from './features/welcome/ModelSetup.js';
 import { WelcomePanel } from './features/welcome/WelcomePanel.js';
+import { UpdateBanner } from './features/update/UpdateBanner.js';
 import { summarizeHealth } from './health-summary.js';
 import { pageFromHash, PAGES, type PageId } from './pages.js';
 import type { AppStore } from './store.js';
@@ -93,6 +94,7 @@ export function App({ store, origin }: { store: AppStore; origin: string }) {
         serverVersion={summary?.version ?? state.hello?.server.version}
         onLogout={ready && state.transport === 'ws' ? state.logout : undefined}
       />
+      {ready && client && state.transport === 'ipc' ? <UpdateBanner client={client} /> : null}
       {ready && client ? (
         <div className="shell">
           <Sidebar current={page} onSelect={setPage} />

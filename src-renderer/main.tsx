@@ -6,6 +6,7 @@ import { createDeviceSigner, createIndexedDbKeyStore, createMemoryKeyStore, load
 import { createDeviceTokenStore, createTokenStore } from './client/token-store.js';
 import { chooseTransport } from './client/transport.js';
 import { connectWs } from './client/ws-client.js';
+import { exchangeLoginCode, takeLoginCode } from './client/login-link.js';
 import { createAppStore } from './store.js';
 import { UI_VERSION } from './version.js';
 import './styles.css';
@@ -35,6 +36,9 @@ function deviceSigner(): Promise<DeviceSigner> {
 
 // Only protocol and host are read from the location: never a gateway URL from search or hash.
 const transport = chooseTransport(window.openclaw, { protocol: location.protocol, host: location.host });
+// A one-time login link's code leaves the address bar before anything else happens.
+const loginCode = transport.kind === 'ws' ? takeLoginCode(location, (url) => history.replaceState(history.state, '', url)) : undefined;
+const platform = navigator.platform || 'web';
 const store = createAppStore({
   transport,
   tokens: createTokenStore(sessionStorageOrUndefined()),
@@ -43,8 +47,10 @@ const store = createAppStore({
   connectWs,
   createIpcClient,
   clientVersion: UI_VERSION,
-  platform: navigator.platform || 'web',
+  platform,
   now: Date.now,
+  loginCode,
+  exchangeLoginCode: (code, device) => exchangeLoginCode((url, init) => fetch(url, init), code, device, platform),
 });
 
 const rootEl = document.getElementById('root');

@@ -113,7 +113,7 @@ describe('app store (IPC)', () => {
 describe('app store (WS, device identity)', () => {
   it('keeps the issued device token and reconnects with it when no gateway token is stored', async () => {
     const local = memoryStorage();
-    const device = { deviceId: 'dev1', sign: vi.fn() };
+    const device = { deviceId: 'dev1', publicKey: 'pk1', sign: vi.fn() };
     const seen: unknown[] = [];
     const make = (session: ReturnType<typeof memoryStorage>) =>
       createAppStore({
@@ -145,5 +145,51 @@ describe('app store (WS, device identity)', () => {
 
     reloaded.getState().logout();
     expect(local.data.size).toBe(0);
+  });
+});
+
+describe('app store (WS, one-time login link)', () => {
+  const device = { deviceId: 'dev1', publicKey: 'pk1', sign: vi.fn() };
+  function make(exchange: AppDeps['exchangeLoginCode'], session = memoryStorage(), local = memoryStorage()) {
+    const seen: unknown[] = [];
+    const store = createAppStore({
+      transport: { kind: 'ws', url: 'ws://127.0.0.1:1/' },
+      tokens: createTokenStore(session),
+      device: async () => device,
+      deviceTokens: createDeviceTokenStore(local),
+      connectWs: async (opts) => {
+        seen.push({ token: opts.token, deviceToken: opts.deviceToken });
+        return fakeWsClient();
+      },
+      createIpcClient,
+      clientVersion: '0.1.0',
+      platform: 'test',
+      now: () => 0,
+      loginCode: 'one-time',
+      exchangeLoginCode: exchange,
+    });
+    return { store, seen, local };
+  }
+
+  it('trades the code for a device token and signs in with it, ahead of a remembered token', async () => {
+    const session = memoryStorage();
+    session.setItem('openclaw.gatewayToken', 'old');
+    const exchange = vi.fn(async () => 'from-link');
+    const { store, seen, local } = make(exchange, session);
+    await store.getState().start();
+    expect(exchange).toHaveBeenCalledWith('one-time', device);
+    expect(store.getState().phase).toBe('ready');
+    expect(seen).toEqual([{ token: undefined, deviceToken: 'from-link' }]);
+    expect(JSON.parse(local.data.get('openclaw.deviceToken')!)).toEqual({ deviceId: 'dev1', token: 'from-link' });
+  });
+
+  it('shows why a link was refused on the sign-in form', async () => {
+    const { store, seen } = make(async () => {
+      throw Object.assign(new Error('This sign-in link was already used.'), { type: 'login_link_used' });
+    });
+    await store.getState().start();
+    expect(store.getState().phase).toBe('login');
+    expect(store.getState().loginError).toEqual({ message: 'This sign-in link was already used.', code: 'login_link_used' });
+    expect(seen).toEqual([]);
   });
 });

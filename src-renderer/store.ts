@@ -49,6 +49,10 @@ export interface AppDeps {
   clientVersion: string;
   platform: string;
   now(): number;
+  /** A one-time login code the page was opened with (already taken out of the address). */
+  loginCode?: string;
+  /** Trades a login code for a device token for `device` (see client/login-link.ts). */
+  exchangeLoginCode?(code: string, device: DeviceSigner): Promise<string>;
 }
 
 function toUiError(err: unknown): UiError {
@@ -96,6 +100,26 @@ export function createAppStore(deps: AppDeps) {
       }
     }
 
+    /** Signs in with the one-time link's code: a device token for this browser's key, then the usual device-token connect. */
+    async function signInWithLink(url: string, code: string): Promise<void> {
+      const device = await loadDevice();
+      if (!device || !deps.exchangeLoginCode) {
+        set({ phase: 'login', loginError: { message: 'This browser cannot keep a device key (WebCrypto Ed25519), so the sign-in link cannot be used here: enter the gateway token.' } });
+        return;
+      }
+      let deviceToken: string;
+      try {
+        deviceToken = await deps.exchangeLoginCode(code, device);
+      } catch (err) {
+        const e = err as { message?: unknown; type?: unknown };
+        set({ phase: 'login', loginError: { message: typeof e.message === 'string' ? e.message : String(err), ...(typeof e.type === 'string' ? { code: e.type } : {}) } });
+        return;
+      }
+      deps.deviceTokens?.remember(device.deviceId, deviceToken);
+      await connect(url, { deviceToken, device }).catch(() => undefined);
+    }
+    let loginCode = deps.loginCode;
+
     return {
       phase: 'starting',
       transport: deps.transport.kind,
@@ -110,6 +134,12 @@ export function createAppStore(deps: AppDeps) {
         }
         // Claimed before the first await, so a second start() (React StrictMode) does nothing.
         set({ phase: 'connecting' });
+        if (loginCode !== undefined) {
+          // A link opened on purpose wins over a remembered session; its code is good once.
+          const code = loginCode;
+          loginCode = undefined;
+          return signInWithLink(t.url, code);
+        }
         const saved = deps.tokens.load();
         const device = await loadDevice();
         if (saved) {

@@ -1,7 +1,7 @@
 /**
  * Electron shell: single instance, the gateway in-process, one window, a tray, and the IPC bridge onto
  * the gateway's local client. The logic lives in pure modules beside this one (window-options,
- * tray-model, approvals-model, approvals-controller, crash-policy, web-contents-guard, app-menu, tray-badge,
+ * tray-model, approvals-model, approvals-controller, crash-policy, web-contents-guard, app-menu, tray-icon,
  * gateway-attach, secrets-plan and config/secret-store); this file is only the Electron glue.
  */
 import { existsSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { createApprovalsController, type ApprovalsController } from './approvals
 import { approvalNotification, approvalPage, approvalTitle, type PendingApproval } from './approvals-model.js';
 import { IPC_CHANNELS, type IpcResult } from '../../src-shared/protocol/ipc.js';
 import { handleIpcCall } from './ipc-call.js';
-import { TRAY_ICON_DATA_URL } from './tray-icon.js';
+import { TRAY_ICON_DATA_URL, trayIconDir, trayIconPath } from './tray-icon.js';
 import { createTurnWatch } from './turn-watch.js';
 import { readDesktopSettings, updateDesktopSettings } from './desktop-settings.js';
 import { applyAutostartFile, HIDDEN_ARG, planLoginItem } from './login-item.js';
@@ -26,13 +26,14 @@ import { ConfigError } from '../config/errors.js';
 import { exportSecrets, loadSecretEnv, migrateSecrets, secretEnvName, secretsFilePath, type SecretCipher } from '../config/secret-store.js';
 import { planSecretStorage, SECRETS_EXPORT_ARG } from './secrets-plan.js';
 import { createUpdateController, type UpdateController } from './update-controller.js';
+import { createUpdateWindow } from './update-window.js';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv, deepLinkPage, DeepLinkError, parseDeepLink } from './deep-link.js';
-import { buildTrayMenuModel, type TrayAction, type TrayState } from './tray-model.js';
+import { buildTrayMenuModel, controlUiAddress, type TrayAction, type TrayState } from './tray-model.js';
+import { openControlUiInBrowser } from './browser-login.js';
 import { windowOptions } from './window-options.js';
 import { crashPageUrl, createCrashPolicy } from './crash-policy.js';
 import { decideWebContents } from './web-contents-guard.js';
 import { buildAppMenuModel, type AppMenuAction, type AppMenuItem } from './app-menu.js';
-import { drawBadgeDot } from './tray-badge.js';
 import { planGatewayStart } from './gateway-attach.js';
 
 const log = createLogger('app');
@@ -54,6 +55,12 @@ let approvals: ApprovalsController | undefined;
 let updates: UpdateController | undefined;
 const turns = createTurnWatch();
 const crashes = createCrashPolicy();
+// "Restart to update" in the window: the update state and running turns, pushed like gateway events.
+const updateWindow = createUpdateWindow({
+  turns,
+  updates: () => updates,
+  send: (event, payload) => mainWindow?.webContents.isDestroyed() === false && mainWindow.webContents.send(IPC_CHANNELS.event, { event, payload }),
+});
 // The plain tray icon and, made on first need, the one with the pending-approvals dot (not on macOS: the count is the tray title there).
 let trayIcon: NativeImage | undefined;
 let trayIconBadged: NativeImage | undefined;
@@ -163,13 +170,19 @@ function onMenuAction(action: AppMenuAction): void {
   if (action === 'open-control-ui-in-browser') onTrayAction('open-in-browser');
 }
 
+/** A tray image from resources/tray (its @2x file comes along); the embedded dot if the files are missing. */
+function loadTrayIcon(badged: boolean): NativeImage {
+  const file = trayIconPath(trayIconDir({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appRoot: join(outDir, '..') }), process.platform, badged);
+  const image = nativeImage.createFromPath(file);
+  if (!image.isEmpty()) return image;
+  log.warn('tray image missing; using the built-in one', { file });
+  return nativeImage.createFromDataURL(TRAY_ICON_DATA_URL);
+}
+
 /** The tray icon with or without the pending-approvals dot (Windows and Linux). */
 function setTrayIconBadge(badged: boolean): void {
   if (!tray || !trayIcon || process.platform === 'darwin' || badged === trayIconShowsBadge) return;
-  if (badged && !trayIconBadged) {
-    const size = trayIcon.getSize();
-    trayIconBadged = nativeImage.createFromBitmap(drawBadgeDot(trayIcon.toBitmap(), size), size);
-  }
+  if (badged && !trayIconBadged) trayIconBadged = loadTrayIcon(true);
   tray.setImage(badged && trayIconBadged ? trayIconBadged : trayIcon);
   trayIconShowsBadge = badged;
 }
@@ -237,16 +250,22 @@ function onTrayAction(action: TrayAction): void {
   if (action === 'open') showWindow();
   else if (action === 'open-pairing') showPage('pairing');
   else if (action === 'open-nodes') showPage('nodes');
-  else if (action === 'open-in-browser' && gateway) void shell.openExternal(gateway.httpUrl);
+  else if (action === 'open-in-browser') openInBrowser();
   else if (action === 'restart-to-update') updates?.restartToUpdate();
   else if (action === 'cancel-update-restart') updates?.cancelRestart();
   else if (action === 'toggle-start-at-login') setStartAtLogin(!trayState.startAtLogin);
   else if (action === 'quit') app.quit();
 }
 
+/** A one-time login link through the gateway in use, so the browser page signs in by itself. */
+function openInBrowser(): void {
+  const gatewayUrl = controlUiAddress(trayState);
+  if (gatewayUrl) void openControlUiInBrowser({ client, gatewayUrl, open: (url) => shell.openExternal(url), log });
+}
+
 function registerIpc(): void {
   ipcMain.handle(IPC_CHANNELS.call, (event, arg: unknown): Promise<IpcResult> =>
-    handleIpcCall({ fromAppWindow: !!mainWindow && event.sender === mainWindow.webContents, arg, client: () => clientReady }),
+    handleIpcCall({ fromAppWindow: !!mainWindow && event.sender === mainWindow.webContents, arg, client: () => clientReady, desktop: (method) => updateWindow.call(method) }),
   );
 }
 
@@ -254,7 +273,7 @@ async function boot(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   registerIpc();
   setApplicationMenu();
-  trayIcon = nativeImage.createFromDataURL(TRAY_ICON_DATA_URL);
+  trayIcon = loadTrayIcon(false);
   tray = new Tray(trayIcon);
   tray.on('click', showWindow);
   const desktop = readDesktopSettings(desktopStateDir);
@@ -408,7 +427,7 @@ function startUpdates(): void {
   const { autoUpdater } = electronUpdater;
   autoUpdater.autoDownload = true;
   autoUpdater.autoInstallOnAppQuit = true;
-  updates = createUpdateController({ updater: autoUpdater, turns, onState: (update) => updateTray({ update }), log: log.child('update') });
+  updates = createUpdateController({ updater: autoUpdater, turns, onState: (update) => (updateTray({ update }), updateWindow.publish()), log: log.child('update') });
   updates.start();
 }
 

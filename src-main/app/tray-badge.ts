@@ -1,7 +1,7 @@
 /**
- * The pending-approvals badge on the tray icon: a red dot drawn into the icon's bitmap (Windows and Linux;
- * macOS shows the count as the tray title instead, beside a template image). Pure pixel work on the raw
- * buffer `nativeImage.toBitmap()` gives, so it is tested without Electron.
+ * The pending-approvals badge on the tray icon: a red dot drawn into the icon's pixels (Windows and Linux;
+ * macOS shows the count as the tray title instead, beside a template image). scripts/make-tray-icons.mjs
+ * draws resources/tray/trayBadge*.png with it; pure pixel work on a raw buffer, so it is tested without Electron.
  */
 
 export interface BitmapSize {

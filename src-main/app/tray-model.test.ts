@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTrayMenuModel, MAX_TRAY_APPROVALS, type TrayMenuItem } from './tray-model.js';
+import { buildTrayMenuModel, controlUiAddress, MAX_TRAY_APPROVALS, type TrayMenuItem } from './tray-model.js';
 
 const actions = (items: TrayMenuItem[]) => items.flatMap((i) => (i.kind === 'action' ? [i.action] : []));
 const labels = (items: TrayMenuItem[]) => items.flatMap((i) => (i.kind === 'separator' ? [] : [i.label]));
@@ -121,5 +121,13 @@ describe('remote mode in the tray', () => {
     expect(m.tooltip).toBe('OpenClaw: using the gateway already running');
     const down = buildTrayMenuModel({ gateway: 'attached', windowVisible: false, remote: { url: 'ws://127.0.0.1:18789', error: 'gateway closed' } });
     expect(labels(down.items)).toContain('Not connected: gateway closed');
+  });
+
+  it('opens the Control UI in the browser through the gateway it is connected to, not while disconnected', () => {
+    const up = { gateway: 'remote' as const, windowVisible: false, remote: { url: 'wss://gw.example' } };
+    expect(actions(buildTrayMenuModel(up).items)).toContain('open-in-browser');
+    expect(controlUiAddress(up)).toBe('wss://gw.example');
+    expect(actions(buildTrayMenuModel({ ...up, remote: { url: 'wss://gw.example', error: 'ECONNREFUSED' } }).items)).not.toContain('open-in-browser');
+    expect(controlUiAddress({ gateway: 'running', httpUrl: 'http://127.0.0.1:18789/' })).toBe('http://127.0.0.1:18789/');
   });
 });

@@ -42,7 +42,7 @@ export interface TrayMenuModel {
   badge: string;
   /** Pending approvals, for the dock/launcher badge count. */
   pending: number;
-  /** Show the icon with its badge dot (tray-badge.ts) where the tray has no title beside it (not macOS). */
+  /** Show the icon with its badge dot (resources/tray/trayBadge.png) where the tray has no title beside it (not macOS). */
   iconBadge: boolean;
   items: TrayMenuItem[];
 }
@@ -61,6 +61,11 @@ const STATUS_LABEL: Record<TrayState['gateway'], string> = {
 
 function approvalsLabel(n: number): string {
   return n === 1 ? '1 pending approval' : `${n} pending approvals`;
+}
+
+/** The address "Open Control UI in browser" reaches the gateway by: this app's own, or the one it connects to. */
+export function controlUiAddress(state: Pick<TrayState, 'gateway' | 'httpUrl' | 'remote'>): string | undefined {
+  return state.gateway === 'running' ? state.httpUrl : state.remote?.url;
 }
 
 /** Pure: the tray tooltip, badge and menu for a state. */
@@ -91,7 +96,8 @@ export function buildTrayMenuModel(state: TrayState): TrayMenuModel {
     });
     items.push({ kind: 'separator' });
   }
-  if (state.gateway === 'running' && state.httpUrl) {
+  const elsewhere = (state.gateway === 'remote' || state.gateway === 'attached') && state.remote && !state.remote.error;
+  if ((state.gateway === 'running' && state.httpUrl) || elsewhere) {
     items.push({ kind: 'action', action: 'open-in-browser', label: 'Open Control UI in browser', enabled: true });
   }
   items.push(...updateItems(state.update));

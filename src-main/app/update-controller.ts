@@ -5,15 +5,9 @@
  * never cut off. The updater and the turn count come in as ports, so this runs under plain Node.
  */
 
-/** Where the app is with updates; the tray and the window show it. */
-export type UpdateState =
-  | { phase: 'idle'; lastCheckedAtMs?: number }
-  | { phase: 'checking' }
-  | { phase: 'downloading'; version: string; percent: number }
-  | { phase: 'ready'; version: string }
-  | { phase: 'waiting-for-turns'; version: string; running: number }
-  | { phase: 'installing'; version: string }
-  | { phase: 'error'; message: string; lastCheckedAtMs?: number };
+import type { UpdateState } from '../../src-shared/protocol/desktop.js';
+
+export type { UpdateState };
 
 /** The part of electron-updater's `autoUpdater` this uses. */
 export interface UpdaterPort {

@@ -6,6 +6,7 @@ import { channelsLogin, channelsLogout, channelsStatus, messageSend, pairingAllo
 import { sessionsDelete } from './commands/sessions.js';
 import { runNodeHost } from './commands/node-host.js';
 import { runQr } from './commands/qr.js';
+import { runDashboard } from './commands/dashboard.js';
 import { devicesApprove, devicesList, devicesReject, devicesRemove, nodesInvoke, nodesList } from './commands/devices.js';
 import { nodesApprove, nodesPending, nodesReject } from './commands/nodes.js';
 import { configFile, configGet, configSchema, configSet, configUnset, configValidate } from './commands/config.js';
@@ -124,6 +125,11 @@ export function buildProgram(): Command {
     .option('--params <json>', 'params as JSON')
     .option('--invoke-timeout <ms>', 'how long the node may take')
     .action(async (_o, cmd: Command) => nodesInvoke(globals(cmd)));
+
+  conn(program.command('dashboard').description('open the Control UI in the browser, signed in by a one-time link (no token to type)'))
+    .option('--no-open', 'only print the link')
+    .option('--json', 'JSON output: the link, when it expires, whether it was opened')
+    .action(async (_o, cmd: Command) => runDashboard(globals(cmd)));
 
   // As in the reference CLI, `qr --url` is the address put in the setup code, not the one the CLI connects to.
   program

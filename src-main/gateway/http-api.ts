@@ -73,7 +73,8 @@ export function authorize(req: IncomingMessage, deps: Pick<HttpApiDeps, 'auth' |
   deps.limiter.recordSuccess(source);
 }
 
-async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
+/** The body as JSON, at most `max` bytes; an {@link HttpError} for too big, too slow or not JSON. */
+export async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
   const raw = (await readBody(req, max)).toString('utf8');
   try {
     return JSON.parse(raw || '{}');

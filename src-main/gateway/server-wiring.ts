@@ -26,6 +26,7 @@ import { createHttpApi } from './http-api.js';
 import type { Listener } from './listener.js';
 import { gatewayTokenPath } from './gateway-token.js';
 import { createLoginHintRoute } from './login-hint.js';
+import { createLoginLinks } from './login-link.js';
 import { parseTrustedProxies, resolveClientAddress, type TrustedProxies } from './client-address.js';
 import { createNodePageRoute } from './node-page.js';
 import { createPluginUpgrade } from './plugin-upgrade.js';
@@ -70,6 +71,23 @@ export function createGatewayServer(p: GatewayServerParts): GatewayServer {
   const bootId = randomUUID();
   const tickIntervalMs = p.tickIntervalMs ?? TICK_INTERVAL_MS;
   const originPolicy = () => ({ port: listener.port, allowedOrigins: config().gateway.controlUi?.allowedOrigins ?? [], lanBind: !listener.loopbackOnly });
+  // One-time Control UI links: the method that mints them and the route that takes them share their codes.
+  const loginLinks = createLoginLinks({ store: p.store, limiter: p.limiter, clientAddress, httpUrl: listener.httpUrl, log: p.log.child('control-ui') });
+  p.dispatcher.add(loginLinks.handlers);
+  const httpApi = createHttpApi({
+    config,
+    stateDir: p.paths.stateDir,
+    tools: conversation.tools,
+    services: conversation.services,
+    auth: auth.current,
+    limiter: p.limiter,
+    queue: conversation.queue,
+    runs: conversation.runs,
+    log: p.log.child('http'),
+    clientAddress,
+    onEvent: p.bus.subscribe,
+    pluginRoutes: p.pluginRoutes,
+  });
   return new GatewayServer({
     dispatcher: p.dispatcher,
     connections: p.connections,
@@ -112,20 +130,7 @@ export function createGatewayServer(p: GatewayServerParts): GatewayServer {
       isReady: p.isReady,
       routes: [createNodePageRoute(join(p.packageRoot, 'out', 'node-page')), nodes.canvasRoute, createLoginHintRoute(gatewayTokenPath(p.paths.stateDir), undefined, clientAddress)],
       extraRoute: p.extraRoute,
-      api: createHttpApi({
-        config,
-        stateDir: p.paths.stateDir,
-        tools: conversation.tools,
-        services: conversation.services,
-        auth: auth.current,
-        limiter: p.limiter,
-        queue: conversation.queue,
-        runs: conversation.runs,
-        log: p.log.child('http'),
-        clientAddress,
-        onEvent: p.bus.subscribe,
-        pluginRoutes: p.pluginRoutes,
-      }),
+      api: (req, res) => loginLinks.route(req, res) || httpApi(req, res),
     }),
   });
 }

@@ -38,6 +38,8 @@ export interface DeviceSignInput {
 /** Signs a connect; the WS client depends on this, not on WebCrypto. */
 export interface DeviceSigner {
   readonly deviceId: string;
+  /** The raw public key, base64url: what a one-time login link binds its credential to. */
+  readonly publicKey: string;
   sign(input: DeviceSignInput): Promise<DeviceProof>;
 }
 
@@ -81,7 +83,7 @@ export async function signConnect(identity: DeviceIdentity, input: DeviceSignInp
 }
 
 export function createDeviceSigner(identity: DeviceIdentity): DeviceSigner {
-  return { deviceId: identity.deviceId, sign: (input) => signConnect(identity, input) };
+  return { deviceId: identity.deviceId, publicKey: identity.publicKey, sign: (input) => signConnect(identity, input) };
 }
 
 /** In-memory store (tests, or a browser without IndexedDB). */

@@ -22,3 +22,4 @@ export * from './methods/nodes.js';
 export * from './methods/channels.js';
 export * from './methods/plugins.js';
 export * from './methods/cron.js';
+export * from './methods/control-ui.js';

@@ -22,6 +22,8 @@ describe('isAllowedMethod', () => {
     'node.pair.approve',
     'exec.approval.resolve',
     'models.list',
+    'desktop.update.get',
+    'desktop.update.restart',
   ])('allows %s', (m) => expect(isAllowedMethod(m)).toBe(true));
 
   it.each([
@@ -35,6 +37,8 @@ describe('isAllowedMethod', () => {
     'node.invoke.result',
     'node.pending.pull',
     'node.event',
+    'desktop.update',
+    'desktop.quit',
     '',
     '__proto__',
     ' health',

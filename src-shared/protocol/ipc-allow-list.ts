@@ -45,6 +45,9 @@ export const ALLOWED_METHOD_PREFIXES: readonly string[] = [
   'talk.',
   'tts.',
   'voicewake.',
+  // Answered by the desktop main process itself (protocol/desktop.ts), never forwarded to the gateway.
+  'desktop.update.get',
+  'desktop.update.restart',
 ];
 
 const METHOD_SHAPE = /^[a-zA-Z][a-zA-Z0-9._-]{0,127}$/;

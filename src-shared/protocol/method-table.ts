@@ -64,6 +64,7 @@ import {
 } from './methods/channels.js';
 import { healthMethod, logsTailMethod, statusMethod, systemInfoMethod, systemPresenceMethod } from './methods/system.js';
 import { usageCostMethod } from './methods/usage.js';
+import { controlUiLoginLinkMethod } from './methods/control-ui.js';
 import { cronAddMethod, cronGetMethod, cronListMethod, cronRemoveMethod, cronRunMethod, cronRunsMethod, cronStatusMethod, cronUpdateMethod } from './methods/cron.js';
 import { pluginsDisableMethod, pluginsDoctorMethod, pluginsEnableMethod, pluginsInfoMethod, pluginsListMethod, pluginsRefreshMethod } from './methods/plugins.js';
 
@@ -162,6 +163,7 @@ export const METHODS = {
   'plugins.disable': pluginsDisableMethod,
   'plugins.refresh': pluginsRefreshMethod,
   'plugins.doctor': pluginsDoctorMethod,
+  'controlUi.loginLink': controlUiLoginLinkMethod,
 } as const satisfies Record<string, MethodSpec>;
 
 export type MethodName = keyof typeof METHODS;
