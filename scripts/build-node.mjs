@@ -1,5 +1,6 @@
 // Bundles the CLI and headless gateway into one ESM file so `openclaw` starts fast
-// (one file to load, no TypeScript at run time). Runs in `prepare`, so `npm ci` leaves it ready.
+// (one file to load, no TypeScript at run time), and beside it the gateway host entry the desktop app
+// forks (gateway-host.js, sharing the CLI's chunks). Runs in `prepare`, so `npm ci` leaves it ready.
 import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,7 +13,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 rmSync(join(root, 'out/node'), { recursive: true, force: true });
 
 await build({
-  entryPoints: { cli: join(root, 'src-main/cli/entry.ts') },
+  entryPoints: { cli: join(root, 'src-main/cli/entry.ts'), 'gateway-host': join(root, 'src-main/gateway/host-entry.ts') },
   outdir: join(root, 'out/node'),
   bundle: true,
   platform: 'node',
