@@ -10,7 +10,6 @@
  * under Node), so this is tested with a real child process and a real gateway.
  */
 import { fork } from 'node:child_process';
-import type { Readable } from 'node:stream';
 import { parseHostMessage, type HostReadyInfo, type HostStartMessage, type ParentToHost } from '../gateway/host-protocol.js';
 import type { Logger } from '../logging/index.js';
 import { createRestartPolicy, describeExit, type ProcessExit, type RestartPolicyOptions } from './crash-policy.js';
@@ -24,7 +23,7 @@ export interface HostChild {
   /** Ends it now, without waiting for it to close the gateway. */
   kill(): void;
   /** Its stderr, when piped: the last lines explain an exit the host could not report itself. */
-  readonly stderr?: Readable | null;
+  readonly stderr?: NodeJS.ReadableStream | null;
 }
 
 export type HostSpawner = (modulePath: string, opts: { serviceName: string }) => HostChild;
@@ -116,8 +115,8 @@ export function createGatewayProcess(opts: GatewayProcessOptions): GatewayProces
     let wasReady = false;
     let failedAtStart = false;
     c.stderr?.setEncoding('utf8');
-    c.stderr?.on('data', (chunk: string) => {
-      stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
+    c.stderr?.on('data', (chunk: string | Buffer) => {
+      stderr = (stderr + String(chunk)).slice(-STDERR_TAIL_CHARS);
     });
     const startTimer = setTimeout(() => {
       failedAtStart = true;
