@@ -119,6 +119,9 @@ describe('the gateway in its own process', () => {
     await client.connected;
     const health = await client.call('health', {});
     expect(health.ok).toBe(true);
+    // The host finds the app's bundled plugins (they are looked up relative to the built host module).
+    const plugins = await client.call('plugins.list', {});
+    expect(plugins.ok && plugins.value.plugins.map((p) => p.id)).toEqual(expect.arrayContaining(['telegram', 'discord']));
 
     // The secret is the one that authenticates, and nothing else does.
     await expect(GatewayClient.connect({ url: ready.wsUrl, token: 'not-the-secret', device: generateDeviceKeys(), scopes: [...CLI_DEFAULT_SCOPES], timeoutMs: 2000 })).rejects.toThrow();
