@@ -295,6 +295,7 @@ async function boot(): Promise<void> {
   }
   const password = secretEnv[secretEnvName(['gateway', 'auth', 'password'])];
   const host = gatewayHost;
+  host.onReady(() => turns.clear());
   // Over loopback with the local token; after a restart of the gateway process the client reconnects by itself.
   const local = connectWindow(() => host.state.ready ?? ready, localToken, password);
   attachClient(local);
