@@ -206,6 +206,14 @@ describe('the gateway in its own process', () => {
     expect(r.children).toHaveLength(1);
   });
 
+  it('names the cause from the process\'s last words when it dies before it can report (a broken install)', async () => {
+    // Tried: the host file is missing, so the child dies before running any of our code.
+    const r = await startRig(withToken, { modulePath: join(REPO_ROOT, 'out', 'node', 'no-such-host.js') });
+    await expect(r.gateway.start()).rejects.toThrow(/^The gateway process exited with code 1: Error: Cannot find module .*no-such-host\.js.*, before it was ready\.$/);
+    expect(r.gateway.state.phase).toBe('failed');
+    expect(r.children).toHaveLength(1);
+  });
+
   it('stops on quit: the process is gone and the port is free', async () => {
     const r = await startRig(withToken);
     const ready = await r.gateway.start();

@@ -400,6 +400,8 @@ function runSecretsExport(): void {
 }
 
 function failStart(err: unknown): void {
+  // Quit while the gateway was still starting: nothing failed.
+  if (quitting) return resolveClient(undefined);
   const message = err instanceof Error ? err.message : String(err);
   log.error('gateway failed to start', { error: message });
   updateTray({ gateway: 'failed' });

@@ -17,6 +17,8 @@ export interface ParentLink {
   onMessage(fn: (message: unknown) => void): void;
   /** The parent went away (Node only; Electron ends a utility process with its parent). */
   onDisconnect(fn: () => void): void;
+  /** How long to wait after the last message before exiting, where `send` cannot tell when it is through. */
+  exitGraceMs?: number;
 }
 
 /** Electron's `process.parentPort` in a utility process. */
@@ -33,6 +35,8 @@ export function connectToParent(proc: NodeJS.Process = process): ParentLink | un
       send: async (m) => port.postMessage(m),
       onMessage: (fn) => port.on('message', (e) => fn(e.data)),
       onDisconnect: () => undefined,
+      // A port message has no delivery callback: give it a moment before the process ends.
+      exitGraceMs: 100,
     };
   }
   if (!proc.send) return undefined;
@@ -57,7 +61,10 @@ export function runGatewayHost(link: ParentLink, exit: (code: number) => void = 
   let ending = false;
 
   const end = async (code: number, last?: HostToParent) => {
+    // On stderr too: the parent reads its last line when a message does not get through.
+    if (last && 'message' in last) process.stderr.write(`${last.message}\n`);
     if (last) await link.send(last);
+    if (link.exitGraceMs) await new Promise((resolve) => setTimeout(resolve, link.exitGraceMs));
     exit(code);
   };
 
