@@ -309,6 +309,8 @@ async function boot(): Promise<void> {
 /** Electron's `utilityProcess.fork` as the gateway-process spawner. */
 const forkUtilityProcess: HostSpawner = (modulePath, { serviceName }) => {
   const child = utilityProcess.fork(modulePath, [], { serviceName, stdio: ['ignore', 'inherit', 'pipe'] });
+  // A V8 fatal error; 'exit' follows. Listened to, since an 'error' event nobody listens to throws here.
+  child.on('error', (type, location) => log.error('the gateway process hit a fatal error', { type, location }));
   return {
     get pid() {
       return child.pid;
