@@ -180,7 +180,7 @@ export async function runMainloopBench({ quick = false, profile = process.argv.i
     quick,
     frameMs: round(FRAME_MS),
     note:
-      'event-loop delay of a plain Node process standing in for the desktop app main process. utilityProcess: the app as it is, the gateway in a child forked by the app supervisor, a client of it over loopback WS on the measured loop. inProcess: the old arrangement (the gateway on the measured loop), as the baseline of the same run.',
+      'event-loop delay of a plain Node process standing in for the desktop app main process. utilityProcess: the app as it is, the gateway in a child forked by the app supervisor, a client of it over loopback WS on the measured loop. inProcess: the old arrangement (the gateway on the measured loop), as the baseline of the same run. turnsPerSec and drainMs are the rates of the load itself: on a shared 2-core machine they swing with the order of the runs and other work, so they are not a comparison of the arrangements.',
   };
   try {
     for (const arrangement of ARRANGEMENTS) out[arrangement] = await measureArrangement(arrangement, model, tg, timing, profile && arrangement === 'inProcess');
