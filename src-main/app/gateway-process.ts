@@ -73,6 +73,7 @@ export interface GatewayProcess {
 
 export const GATEWAY_SERVICE_NAME = 'OpenClaw Gateway';
 const STDERR_TAIL_CHARS = 4096;
+const STDERR_DRAIN_MS = 250;
 
 /** The line of a Node crash report that names the error (`Error: …`, `TypeError: …`), else the last line. */
 function crashLine(stderr: string): string | undefined {
@@ -94,6 +95,8 @@ export function createGatewayProcess(opts: GatewayProcessOptions): GatewayProces
   /** The pending start the caller of start()/retry() waits for. */
   let waiting: { resolve(r: HostReadyInfo): void; reject(e: Error): void } | undefined;
 
+  const stoppingOrStopped = () => state.phase === 'stopping' || state.phase === 'stopped';
+
   const set = (patch: Partial<GatewayProcessState>) => {
     state = { ...state, ...patch };
     opts.onState?.(state);
@@ -111,6 +114,12 @@ export function createGatewayProcess(opts: GatewayProcessOptions): GatewayProces
     child = c;
     childAlive = true;
     let stderr = '';
+    let stderrEnded = false;
+    const stderrDone = new Promise<void>((resolve) => {
+      if (!c.stderr) return resolve();
+      c.stderr.once('end', resolve);
+      c.stderr.once('error', resolve);
+    }).then(() => (stderrEnded = true));
     let reported: string | undefined;
     let wasReady = false;
     let failedAtStart = false;
@@ -124,11 +133,14 @@ export function createGatewayProcess(opts: GatewayProcessOptions): GatewayProces
       c.kill();
     }, startTimeoutMs);
     childExited = new Promise<void>((resolve) => {
-      c.onExit((exit) => {
+      c.onExit(async (exit) => {
         clearTimeout(startTimer);
         if (child === c) childAlive = false;
         resolve();
-        if (child !== c || failedAtStart || state.phase === 'stopping' || state.phase === 'stopped') return;
+        if (child !== c || failedAtStart || stoppingOrStopped()) return;
+        // Its last words may still be in the pipe when the exit is reported.
+        if (!stderrEnded) await Promise.race([stderrDone, new Promise((r) => setTimeout(r, STDERR_DRAIN_MS))]);
+        if (child !== c || stoppingOrStopped()) return;
         const why = reported ?? crashLine(stderr);
         const what = `The gateway process ${describeExit(exit)}${why ? `: ${why}` : ''}`;
         if (!wasReady) return fail(`${what}, before it was ready.`);
