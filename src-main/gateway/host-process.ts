@@ -49,12 +49,28 @@ export function connectToParent(proc: NodeJS.Process = process): ParentLink | un
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/** Where uncaught errors are heard (the process; an EventEmitter in tests). */
+export interface FaultEvents {
+  on(event: 'uncaughtException' | 'unhandledRejection', listener: (err: unknown) => void): unknown;
+  listenerCount(event: 'uncaughtException' | 'unhandledRejection'): number;
+}
+
+export interface GatewayHostOptions {
+  /** Ends the process (default `process.exit`). */
+  exit?(code: number): void;
+  /** The environment the gateway is started with, before the secrets are added (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  faults?: FaultEvents;
+}
+
 /**
  * Serves the parent over `link` until told to stop (or the parent goes away), then exits the process
  * through `exit`. An uncaught error is reported as `fatal` and ends the host with code 1, unless another
  * handler (the in-process plugin guard) claims it.
  */
-export function runGatewayHost(link: ParentLink, exit: (code: number) => void = (code) => process.exit(code)): void {
+export function runGatewayHost(link: ParentLink, opts: GatewayHostOptions = {}): void {
+  const exit = opts.exit ?? ((code: number) => process.exit(code));
+  const faults: FaultEvents = opts.faults ?? process;
   const log = createLogger('gateway/host');
   let gateway: RunningGateway | undefined;
   let starting: Promise<void> | undefined;
@@ -71,7 +87,7 @@ export function runGatewayHost(link: ParentLink, exit: (code: number) => void = 
   const start = async (m: HostStartMessage) => {
     try {
       // process.env stays as it was: children the gateway spawns inherit that, not the secrets.
-      gateway = await startGateway({ rendererDir: m.rendererDir, env: { ...process.env, ...m.secretEnv }, ...(m.port !== undefined ? { port: m.port } : {}) });
+      gateway = await startGateway({ rendererDir: m.rendererDir, env: { ...(opts.env ?? process.env), ...m.secretEnv }, ...(m.port !== undefined ? { port: m.port } : {}) });
     } catch (err) {
       log.error('gateway failed to start', { error: errorText(err) });
       ending = true;
@@ -94,9 +110,9 @@ export function runGatewayHost(link: ParentLink, exit: (code: number) => void = 
   };
 
   for (const kind of ['uncaughtException', 'unhandledRejection'] as const) {
-    process.on(kind, (err: unknown) => {
+    faults.on(kind, (err: unknown) => {
       // Another listener (the plugin fault trap) decides: it rethrows what is not a plugin's, which ends the process.
-      if (process.listenerCount(kind) > 1) return;
+      if (faults.listenerCount(kind) > 1) return;
       log.error('uncaught error in the gateway host', { kind, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
       ending = true;
       void end(1, { type: 'fatal', message: errorText(err) });
