@@ -3,7 +3,7 @@
  * gateway-process), one window, a tray, and the IPC bridge onto a client of that gateway over loopback
  * WS. The logic lives in plain modules beside this one (gateway-process, remote-client, window-options,
  * tray-model, approvals-model, approvals-controller, crash-policy, web-contents-guard, app-menu, tray-badge,
- * gateway-attach, secrets-plan and config/secret-store); this file is only the Electron glue.
+ * gateway-attach, secrets-plan, desktop-logging and config/secret-store); this file is only the Electron glue.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,8 @@ import type { HostReadyInfo } from '../gateway/host-protocol.js';
 import { createGatewayProcess, GATEWAY_SERVICE_NAME, type GatewayProcess, type GatewayProcessState, type HostSpawner } from './gateway-process.js';
 import { connectCli, resolveTarget, type CliTarget } from '../cli/connect.js';
 import { createRemoteClient, type RemoteClient } from './remote-client.js';
-import { createLogger } from '../logging/index.js';
+import { configureLogging, createLogger } from '../logging/index.js';
+import { desktopLogSettings } from './desktop-logging.js';
 import { createApprovalsController, type ApprovalsController } from './approvals-controller.js';
 import { approvalNotification, approvalPage, approvalTitle, type PendingApproval } from './approvals-model.js';
 import { IPC_CHANNELS, type IpcResult } from '../../src-shared/protocol/ipc.js';
@@ -255,6 +256,8 @@ function registerIpc(): void {
 }
 
 async function boot(): Promise<void> {
+  // The gateway configures its own process's logging; this one's follows the same config.
+  configureLogging(desktopLogSettings(configPaths.configPath, configPaths.profile));
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   registerIpc();
   setApplicationMenu();
