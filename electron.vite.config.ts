@@ -18,7 +18,8 @@ export default {
       outDir: resolve(root, 'out/main'),
       externalizeDeps: { include: ['better-sqlite3'] },
       rolldownOptions: {
-        input: { index: resolve(root, 'src-main/app/main.ts') },
+        // The gateway runs in its own process: main.ts forks out/main/gateway-host.js with utilityProcess.
+        input: { index: resolve(root, 'src-main/app/main.ts'), 'gateway-host': resolve(root, 'src-main/gateway/host-entry.ts') },
         external: ['better-sqlite3'],
       },
     },

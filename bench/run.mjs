@@ -14,8 +14,9 @@
 //    alone, and failover time (primary killed → reply from the standby) (bench/results/storage.json)
 //  - `voice`: a phone call with the agent, end of the caller's speech → first audio of the reply, p50/p99 with instant fakes (bench/results/voice.json)
 //  - `nodes`: 5,000 connected idle nodes (gateway RSS and CPU) and node.invoke p50/p99 (bench/results/nodes.json)
-//  - `mainloop`: event-loop delay (p50/p99/max vs one frame) of a process running the gateway in-process as the desktop
-//    app does: idle, 8 sessions busy, a Telegram burst (bench/results/mainloop.json)
+//  - `mainloop`: event-loop delay (p50/p99/max vs one frame) of a process standing in for the desktop app's main
+//    process, with the gateway in its own process as the app runs it (utilityProcess) and in-process as the baseline:
+//    idle, 8 sessions busy, a Telegram burst (bench/results/mainloop.json)
 //  - `remote`: what TLS on the gateway port costs: connect time and `health` RPC over ws and wss (bench/results/remote.json)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';

@@ -1,5 +1,6 @@
 // Bundles the CLI and headless gateway into one ESM file so `openclaw` starts fast
-// (one file to load, no TypeScript at run time). Runs in `prepare`, so `npm ci` leaves it ready.
+// (one file to load, no TypeScript at run time), and beside it the gateway host entry the desktop app
+// forks (gateway-host.js). Runs in `prepare`, so `npm ci` leaves it ready.
 import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,8 +12,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // Chunk names change with their content: start from an empty folder.
 rmSync(join(root, 'out/node'), { recursive: true, force: true });
 
-await build({
-  entryPoints: { cli: join(root, 'src-main/cli/entry.ts') },
+const nodeBundle = {
   outdir: join(root, 'out/node'),
   bundle: true,
   platform: 'node',
@@ -38,7 +38,12 @@ await build({
     js: "import { createRequire as __ocCreateRequire } from 'node:module'; const require = __ocCreateRequire(import.meta.url);",
   },
   logLevel: 'warning',
-});
+};
+// One build per entry, not one shared split: the gateway finds the app's files (extensions/, the
+// renderer) relative to the module it is bundled in, so that module must sit in out/node itself, not in
+// a chunk shared by two entries. Chunk files that come out the same in both builds are the same file.
+await build({ ...nodeBundle, entryPoints: { cli: join(root, 'src-main/cli/entry.ts') } });
+await build({ ...nodeBundle, entryPoints: { 'gateway-host': join(root, 'src-main/gateway/host-entry.ts') } });
 
 // The out-of-process plugin host's child: one self-contained file in its own folder, because a plugin
 // child may read that whole folder (and nothing else of the app) under Node's permission model.

@@ -1,5 +1,5 @@
 /**
- * Keeps the tray's pending approvals in step with the gateway through the in-process client, and
+ * Keeps the tray's pending approvals in step with the gateway through the app's gateway client, and
  * carries out approve/reject. No Electron here: `main.ts` passes what to do on a change and on
  * news, so this runs, and is tested, under plain Node against a real gateway.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crashPageUrl, createCrashPolicy } from './crash-policy.js';
+import { crashPageUrl, createCrashPolicy, createRestartPolicy, describeExit } from './crash-policy.js';
 
 function clock(start = 1_000_000) {
   let t = start;
@@ -64,5 +64,39 @@ describe('crash policy', () => {
     expect(html).toContain('exit &quot;1&quot; &amp; &lt;script&gt;');
     expect(html).not.toMatch(/<script/i);
     expect(html).toContain("default-src 'none'");
+  });
+});
+
+describe('restart policy (the gateway host)', () => {
+  it('restarts with a doubling wait, then gives up after the cap within the window', () => {
+    const c = clock();
+    const p = createRestartPolicy({ now: c.now, maxRestarts: 3, windowMs: 60_000, backoffMs: { min: 100, max: 250 } });
+    expect(p.onUnexpectedExit()).toEqual({ action: 'restart', delayMs: 100, attempt: 1, maxRestarts: 3 });
+    c.advance(1000);
+    expect(p.onUnexpectedExit()).toMatchObject({ action: 'restart', delayMs: 200, attempt: 2 });
+    c.advance(1000);
+    // The wait is capped.
+    expect(p.onUnexpectedExit()).toMatchObject({ action: 'restart', delayMs: 250, attempt: 3 });
+    c.advance(1000);
+    expect(p.onUnexpectedExit()).toEqual({ action: 'give-up', restarts: 3, windowMs: 60_000 });
+    // Still within the window: still no restart.
+    expect(p.onUnexpectedExit().action).toBe('give-up');
+  });
+
+  it('forgets restarts older than the window, and everything on reset', () => {
+    const c = clock();
+    const p = createRestartPolicy({ now: c.now, maxRestarts: 1, windowMs: 60_000, backoffMs: { min: 100, max: 1000 } });
+    expect(p.onUnexpectedExit().action).toBe('restart');
+    expect(p.onUnexpectedExit().action).toBe('give-up');
+    c.advance(61_000);
+    expect(p.onUnexpectedExit()).toMatchObject({ action: 'restart', delayMs: 100 });
+    p.reset();
+    expect(p.onUnexpectedExit()).toMatchObject({ action: 'restart', attempt: 1 });
+  });
+
+  it('says how a process ended in plain words', () => {
+    expect(describeExit({ code: null, signal: 'SIGKILL' })).toBe('was killed (SIGKILL)');
+    expect(describeExit({ code: 1 })).toBe('exited with code 1');
+    expect(describeExit({ code: 0 })).toBe('exited normally');
   });
 });

@@ -1,7 +1,9 @@
 /**
  * What the app does when the window's renderer or one of Electron's helper processes dies: the window is
  * reloaded once; if it dies again soon after, it gets an error page instead (never a crash loop), and
- * every death is reported. Decided from the event history alone, so `main.ts` only acts on the answer.
+ * every death is reported. The gateway host process is restarted with a growing wait, a few times at
+ * most ({@link createRestartPolicy}). Decided from the event history alone, so the callers only act on
+ * the answer.
  */
 
 /** Electron's `RenderProcessGoneDetails.reason` (and `child-process-gone`'s). */
@@ -114,4 +116,66 @@ export function crashPageUrl(report: CrashReport): string {
     `<body><h1>${esc(report.title)}</h1><p>${esc(report.detail)}</p>` +
     `<p>Choose <b>Open OpenClaw</b> in the tray menu to open a new window. Chat channels keep working meanwhile.</p></body></html>`;
   return `data:text/html;charset=utf-8,${encodeURIComponent(html)}`;
+}
+
+/** How a process ended, as Node and Electron report it. */
+export interface ProcessExit {
+  code: number | null;
+  signal?: string | null;
+}
+
+/** "was killed (SIGKILL)", "exited with code 1", "exited normally". */
+export function describeExit(exit: ProcessExit): string {
+  if (exit.signal) return `was killed (${exit.signal})`;
+  if (exit.code === 0) return 'exited normally';
+  return exit.code === null ? 'ended' : `exited with code ${exit.code}`;
+}
+
+export type RestartDecision =
+  /** Start it again after `delayMs`; `attempt` counts the restarts within the window, this one included. */
+  | { action: 'restart'; delayMs: number; attempt: number; maxRestarts: number }
+  /** It died too often within the window: leave it stopped and say so. */
+  | { action: 'give-up'; restarts: number; windowMs: number };
+
+export interface RestartPolicy {
+  /** A process that was running ended without being asked to. */
+  onUnexpectedExit(): RestartDecision;
+  /** The user asked for a fresh start: the history starts over. */
+  reset(): void;
+}
+
+export interface RestartPolicyOptions {
+  /** Restarts allowed within `windowMs` (default 3). */
+  maxRestarts?: number;
+  /** How long a restart counts (default 5 min). */
+  windowMs?: number;
+  /** The first wait, doubled for each restart still in the window, up to `max` (default 1 s … 30 s). */
+  backoffMs?: { min: number; max: number };
+  now?: () => number;
+}
+
+/**
+ * When a long-running helper process (the gateway host) dies: restart it after a wait that grows with
+ * each recent restart, and give up after `maxRestarts` within the window, so a process that cannot stay
+ * up never turns into a crash loop.
+ */
+export function createRestartPolicy(opts: RestartPolicyOptions = {}): RestartPolicy {
+  const maxRestarts = opts.maxRestarts ?? 3;
+  const windowMs = opts.windowMs ?? 5 * 60_000;
+  const backoff = opts.backoffMs ?? { min: 1000, max: 30_000 };
+  const now = opts.now ?? Date.now;
+  let restarts: number[] = [];
+  return {
+    onUnexpectedExit() {
+      const t = now();
+      restarts = restarts.filter((at) => t - at < windowMs);
+      if (restarts.length >= maxRestarts) return { action: 'give-up', restarts: restarts.length, windowMs };
+      const delayMs = Math.min(backoff.max, backoff.min * 2 ** restarts.length);
+      restarts.push(t);
+      return { action: 'restart', delayMs, attempt: restarts.length, maxRestarts };
+    },
+    reset() {
+      restarts = [];
+    },
+  };
 }

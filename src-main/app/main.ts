@@ -1,18 +1,23 @@
 /**
- * Electron shell: single instance, the gateway in-process, one window, a tray, and the IPC bridge onto
- * the gateway's local client. The logic lives in pure modules beside this one (window-options,
- * tray-model, approvals-model, approvals-controller, crash-policy, web-contents-guard, app-menu, tray-icon,
- * gateway-attach, secrets-plan and config/secret-store); this file is only the Electron glue.
+ * Electron shell: single instance, the gateway in its own process (a `utilityProcess`, supervised by
+ * gateway-process), one window, a tray, and the IPC bridge onto a client of that gateway over loopback
+ * WS. The logic lives in plain modules beside this one (gateway-process, remote-client, window-options,
+ * tray-model, approvals-model, approvals-controller, crash-policy, web-contents-guard, app-menu, tray-badge,
+ * gateway-attach, secrets-plan, desktop-logging, browser-login, update-window and config/secret-store); this
+ * file is only the Electron glue.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, safeStorage, session, shell, type MenuItemConstructorOptions, type NativeImage, type RenderProcessGoneDetails, type WebContents } from 'electron';
+import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, safeStorage, session, shell, utilityProcess, type MenuItemConstructorOptions, type NativeImage, type RenderProcessGoneDetails, type WebContents } from 'electron';
 import electronUpdater from 'electron-updater';
-import { startGateway, type LocalClient, type RunningGateway } from '../gateway/start.js';
+import type { LocalClient } from '../gateway/local-client.js';
+import type { HostReadyInfo } from '../gateway/host-protocol.js';
+import { createGatewayProcess, GATEWAY_SERVICE_NAME, type GatewayProcess, type GatewayProcessState, type HostSpawner } from './gateway-process.js';
 import { connectCli, resolveTarget, type CliTarget } from '../cli/connect.js';
-import { createRemoteClient } from './remote-client.js';
-import { createLogger } from '../logging/index.js';
+import { createRemoteClient, type RemoteClient } from './remote-client.js';
+import { configureLogging, createLogger } from '../logging/index.js';
+import { desktopLogSettings } from './desktop-logging.js';
 import { createApprovalsController, type ApprovalsController } from './approvals-controller.js';
 import { approvalNotification, approvalPage, approvalTitle, type PendingApproval } from './approvals-model.js';
 import { IPC_CHANNELS, type IpcResult } from '../../src-shared/protocol/ipc.js';
@@ -42,14 +47,14 @@ const log = createLogger('app');
 const outDir = fileURLToPath(new URL('..', import.meta.url));
 const preloadPath = join(outDir, 'preload', 'index.cjs');
 const rendererDir = join(outDir, 'renderer');
+// Built beside this file from src-main/gateway/host-entry.ts.
+const gatewayHostPath = join(outDir, 'main', 'gateway-host.js');
 const devRendererUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const rendererUrl = devRendererUrl ?? pathToFileURL(join(rendererDir, 'index.html')).href;
 
-const GATEWAY_CLOSE_TIMEOUT_MS = 5000;
-
 let mainWindow: BrowserWindow | undefined;
 let tray: Tray | undefined;
-let gateway: RunningGateway | undefined;
+let gatewayHost: GatewayProcess | undefined;
 let client: LocalClient | undefined;
 let approvals: ApprovalsController | undefined;
 let updates: UpdateController | undefined;
@@ -251,6 +256,7 @@ function onTrayAction(action: TrayAction): void {
   else if (action === 'open-pairing') showPage('pairing');
   else if (action === 'open-nodes') showPage('nodes');
   else if (action === 'open-in-browser') openInBrowser();
+  else if (action === 'restart-gateway') void restartGateway();
   else if (action === 'restart-to-update') updates?.restartToUpdate();
   else if (action === 'cancel-update-restart') updates?.cancelRestart();
   else if (action === 'toggle-start-at-login') setStartAtLogin(!trayState.startAtLogin);
@@ -270,6 +276,8 @@ function registerIpc(): void {
 }
 
 async function boot(): Promise<void> {
+  // The gateway configures its own process's logging; this one's follows the same config.
+  configureLogging(desktopLogSettings(configPaths.configPath, configPaths.profile));
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   registerIpc();
   setApplicationMenu();
@@ -297,21 +305,81 @@ async function boot(): Promise<void> {
   const plan = await planGatewayStart({ stateDir: target.paths.stateDir, url: target.url });
   if (plan.kind === 'attach') return useGatewayAt(plan.url, 'attached', localToken, plan.reason);
   if (plan.kind === 'blocked') return failStart(new Error(plan.message));
+  // The decrypted secrets go to the gateway process in its start message, never into an environment.
+  gatewayHost = createGatewayProcess({ spawn: forkUtilityProcess, modulePath: gatewayHostPath, start: { rendererDir, secretEnv }, onState: onGatewayState, log: log.child('gateway-process') });
+  let ready: HostReadyInfo;
   try {
-    // The decrypted secrets go to the gateway's config loader only, never into process.env (children inherit that).
-    gateway = await startGateway({ rendererDir, env: { ...process.env, ...secretEnv } });
+    ready = await gatewayHost.start();
   } catch (err) {
     // Another gateway may have started between the probe and the listen.
     const again = await planGatewayStart({ stateDir: target.paths.stateDir, url: target.url });
     if (again.kind === 'attach') return useGatewayAt(again.url, 'attached', localToken, again.reason);
     return failStart(err);
   }
-  attachClient(gateway.createLocalClient());
-  updateTray({ gateway: 'running', httpUrl: gateway.httpUrl });
+  const password = secretEnv[secretEnvName(['gateway', 'auth', 'password'])];
+  const host = gatewayHost;
+  host.onReady(() => turns.clear());
+  // Over loopback with the local token; after a restart of the gateway process the client reconnects by itself.
+  const local = connectWindow(() => host.state.ready ?? ready, localToken, password);
+  attachClient(local);
+  await local.connected;
   await startApprovals();
-  log.info('desktop ready', { httpUrl: gateway.httpUrl });
+  log.info('desktop ready', { httpUrl: ready.httpUrl, gatewayPid: ready.pid });
   const launchLink = deepLinkFromArgv(process.argv);
   if (launchLink) openDeepLink(launchLink);
+}
+
+/** Electron's `utilityProcess.fork` as the gateway-process spawner. */
+const forkUtilityProcess: HostSpawner = (modulePath, { serviceName }) => {
+  const child = utilityProcess.fork(modulePath, [], { serviceName, stdio: ['ignore', 'inherit', 'pipe'] });
+  // A V8 fatal error; 'exit' follows. Listened to, since an 'error' event nobody listens to throws here.
+  child.on('error', (type, location) => log.error('the gateway process hit a fatal error', { type, location }));
+  return {
+    get pid() {
+      return child.pid;
+    },
+    postMessage: (m) => child.postMessage(m),
+    onMessage: (fn) => child.on('message', fn),
+    onExit: (fn) => child.once('exit', (code) => fn({ code })),
+    kill: () => void child.kill(),
+    stderr: child.stderr,
+  };
+};
+
+function onGatewayState(s: GatewayProcessState): void {
+  const gateway = s.phase === 'stopped' ? 'stopping' : s.phase;
+  updateTray({ gateway, gatewayReason: s.reason, httpUrl: s.ready?.httpUrl ?? trayState.httpUrl });
+  if (s.phase === 'failed' && client) notify({ title: 'The OpenClaw gateway stopped', body: s.reason ?? 'It stopped.' });
+  else if (s.phase === 'restarting') notify({ title: 'The OpenClaw gateway is restarting', body: s.reason ?? 'It stopped unexpectedly.' });
+}
+
+/** The tray's "Start the gateway again", after the gateway process gave up. */
+async function restartGateway(): Promise<void> {
+  try {
+    await gatewayHost?.retry();
+  } catch (err) {
+    log.warn('the gateway did not start again', { error: String(err) });
+  }
+}
+
+/** A client of this machine's gateway process, for the window and the tray. */
+function connectWindow(where: () => HostReadyInfo, token: string | undefined, password: string | undefined): RemoteClient {
+  return createRemoteClient({
+    name: 'the gateway',
+    connect: () => {
+      const r = where();
+      return connectCli({ url: r.wsUrl, ...(token ? { token } : {}), ...(password ? { password } : {}), ...(r.tlsFingerprint ? { tlsFingerprint: r.tlsFingerprint } : {}) }, appClientInfo());
+    },
+    retryMs: { min: 200, max: 2000 },
+    // Back after a restart of the gateway process: what the tray shows may have changed meanwhile.
+    onState: (s) => {
+      if (s.phase === 'connected') void approvals?.refresh();
+    },
+  });
+}
+
+function appClientInfo() {
+  return { id: process.platform === 'darwin' ? 'openclaw-macos' : process.platform === 'linux' ? 'openclaw-linux' : 'openclaw-control-ui', mode: 'ui' } as const;
 }
 
 /**
@@ -357,6 +425,8 @@ function runSecretsExport(): void {
 }
 
 function failStart(err: unknown): void {
+  // Quit while the gateway was still starting: nothing failed.
+  if (quitting) return resolveClient(undefined);
   const message = err instanceof Error ? err.message : String(err);
   log.error('gateway failed to start', { error: message });
   updateTray({ gateway: 'failed' });
@@ -365,7 +435,7 @@ function failStart(err: unknown): void {
   app.quit();
 }
 
-/** The window and the bridge are served by `c`: the in-process gateway, or a remote one. */
+/** The window and the bridge are served by `c`: a client of this machine's gateway process, or of a gateway elsewhere. */
 function attachClient(c: LocalClient): void {
   client = c;
   client.onEvent((name, payload) => {
@@ -385,7 +455,7 @@ async function useGatewayAt(url: string, kind: 'remote' | 'attached', token: str
   else log.info('using the gateway already running; none starts here', { url, reason });
   updateTray({ gateway: kind, remote: { url } });
   const remote = createRemoteClient({
-    connect: () => connectCli({ url, ...(token ? { token } : {}) }, { id: process.platform === 'darwin' ? 'openclaw-macos' : process.platform === 'linux' ? 'openclaw-linux' : 'openclaw-control-ui', mode: 'ui' }),
+    connect: () => connectCli({ url, ...(token ? { token } : {}) }, appClientInfo()),
     onState: (s) => updateTray({ remote: { url, ...(s.phase === 'disconnected' ? { error: s.error } : {}) } }),
   });
   attachClient(remote);
@@ -436,12 +506,8 @@ async function shutdown(): Promise<void> {
   updateTray({ gateway: 'stopping' });
   approvals?.stop();
   client?.close();
-  if (gateway) {
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, GATEWAY_CLOSE_TIMEOUT_MS).unref());
-    await Promise.race([gateway.close('app quit'), timeout]).catch((err: unknown) =>
-      log.error('gateway close failed', { error: String(err) }),
-    );
-  }
+  // Asks the gateway process to close and exit; it is ended if it has not within the time limit.
+  await gatewayHost?.stop('app quit').catch((err: unknown) => log.error('gateway close failed', { error: String(err) }));
   tray?.destroy();
 }
 
@@ -469,6 +535,8 @@ if (!app.requestSingleInstanceLock()) {
   app.on('activate', () => showWindow());
   app.on('web-contents-created', (_e, contents) => guardWebContents(contents));
   app.on('child-process-gone', (_e, details) => {
+    // The gateway process is gateway-process's to report and restart.
+    if (details.serviceName === GATEWAY_SERVICE_NAME) return;
     const d = crashes.onChildGone(details);
     if (d.action === 'report') log.warn(d.report.title, { detail: d.report.detail });
   });

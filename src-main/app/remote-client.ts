@@ -1,9 +1,9 @@
 /**
- * The desktop app in remote mode (`gateway.mode: "remote"`): it starts no gateway of its own and
- * serves the window from the gateway at `gateway.remote.url` instead, through the same
- * `{call, onEvent}` surface as the in-process client, so the IPC bridge does not change. The
- * connection comes back by itself after the remote gateway restarts or the network drops; calls in
- * between fail with UNAVAILABLE and the reason.
+ * How the desktop app's window reaches a gateway over WS: its own gateway process (gateway-process.ts,
+ * over loopback), a gateway already running here, or the one at `gateway.remote.url` in remote mode;
+ * always through the same `{call, onEvent}` surface as the gateway's local client, so the IPC bridge does
+ * not change. The connection comes back by itself after the gateway restarts or the network drops; calls
+ * in between fail with UNAVAILABLE and the reason.
  */
 import type { ErrorShape, TypedIpcCall } from '../../src-shared/protocol/index.js';
 import { GatewayCallError, type GatewayClient } from '../cli/gateway-client.js';
@@ -18,6 +18,8 @@ export interface RemoteClientDeps {
   onState?(state: RemoteState): void;
   /** First and longest wait between reconnects. */
   retryMs?: { min: number; max: number };
+  /** What the messages call the gateway (default "the remote gateway"). */
+  name?: string;
 }
 
 export interface RemoteClient extends LocalClient {
@@ -28,6 +30,7 @@ export interface RemoteClient extends LocalClient {
 
 export function createRemoteClient(deps: RemoteClientDeps): RemoteClient {
   const retry = deps.retryMs ?? { min: 1000, max: 30_000 };
+  const name = deps.name ?? 'the remote gateway';
   const listeners = new Set<(event: string, payload: unknown) => void>();
   let current: GatewayClient | undefined;
   let state: RemoteState = { phase: 'connecting' };
@@ -67,7 +70,7 @@ export function createRemoteClient(deps: RemoteClientDeps): RemoteClient {
     });
     void c.closed().then(({ code, reason }) => {
       if (current === c) current = undefined;
-      scheduleReconnect(`the remote gateway closed the connection (${code}${reason ? ` ${reason}` : ''})`);
+      scheduleReconnect(`${name} closed the connection (${code}${reason ? ` ${reason}` : ''})`);
     });
     set({ phase: 'connected' });
     markConnected();
@@ -76,7 +79,7 @@ export function createRemoteClient(deps: RemoteClientDeps): RemoteClient {
 
   const unavailable = (): { ok: false; error: ErrorShape } => ({
     ok: false,
-    error: { code: 'UNAVAILABLE', message: state.phase === 'disconnected' ? `not connected to the remote gateway: ${state.error}` : 'connecting to the remote gateway' },
+    error: { code: 'UNAVAILABLE', message: state.phase === 'disconnected' ? `not connected to ${name}: ${state.error}` : `connecting to ${name}` },
   });
 
   return {

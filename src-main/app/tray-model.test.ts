@@ -35,7 +35,17 @@ describe('buildTrayMenuModel', () => {
     expect(stopping.items.find((i) => i.kind === 'action' && i.action === 'quit')).toMatchObject({ enabled: false });
     const failed = buildTrayMenuModel({ gateway: 'failed', httpUrl: 'http://x/', windowVisible: false });
     expect(actions(failed.items)).toEqual(['open', 'quit']);
-    expect(labels(failed.items)).toContain('Gateway failed to start');
+    expect(labels(failed.items)).toContain('Gateway stopped');
+  });
+
+  it('says why the gateway process is restarting or stopped, and offers to start it again once it gave up', () => {
+    const restarting = buildTrayMenuModel({ gateway: 'restarting', gatewayReason: 'The gateway process was killed (SIGKILL); restarting in 1 s (restart 1 of at most 3).', windowVisible: false });
+    expect(labels(restarting.items)).toEqual(expect.arrayContaining(['Gateway restarting…', 'The gateway process was killed (SIGKILL); restarting in 1 s (restart 1 of at most 3).']));
+    expect(actions(restarting.items)).toEqual(['open', 'quit']);
+    const gaveUp = buildTrayMenuModel({ gateway: 'failed', gatewayReason: 'port 18789 on 127.0.0.1 is already in use by another process', windowVisible: false });
+    expect(labels(gaveUp.items)).toContain('port 18789 on 127.0.0.1 is already in use by another process');
+    expect(actions(gaveUp.items)).toEqual(['open', 'restart-gateway', 'quit']);
+    expect(gaveUp.tooltip).toBe('OpenClaw: gateway stopped');
   });
 
   it('lists approve and reject items per pending request with a badge, and sends the rest to the Pairing page', () => {

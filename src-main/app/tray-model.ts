@@ -6,7 +6,9 @@ export interface TrayState {
   update?: UpdateState;
   /** The start-at-login setting, shown as a check item. */
   startAtLogin?: boolean;
-  gateway: 'starting' | 'running' | 'stopping' | 'failed' | 'remote' | 'attached';
+  gateway: 'starting' | 'running' | 'restarting' | 'stopping' | 'failed' | 'remote' | 'attached';
+  /** Why the gateway process is restarting or failed, in plain words (gateway-process state). */
+  gatewayReason?: string;
   /** In remote mode, or attached to a gateway already running here: the gateway used, and why it is not connected when it is not. */
   remote?: { url: string; error?: string };
   /** Where the Control UI answers, once the gateway listens. */
@@ -27,7 +29,7 @@ export interface TrayApproval {
   page?: 'pairing' | 'nodes';
 }
 
-export type TrayAction = 'open' | 'open-pairing' | 'open-nodes' | 'open-in-browser' | 'restart-to-update' | 'cancel-update-restart' | 'toggle-start-at-login' | 'quit';
+export type TrayAction = 'open' | 'open-pairing' | 'open-nodes' | 'open-in-browser' | 'restart-gateway' | 'restart-to-update' | 'cancel-update-restart' | 'toggle-start-at-login' | 'quit';
 
 export type TrayMenuItem =
   | { kind: 'action'; action: TrayAction; label: string; enabled: boolean }
@@ -53,8 +55,9 @@ export const MAX_TRAY_APPROVALS = 5;
 const STATUS_LABEL: Record<TrayState['gateway'], string> = {
   starting: 'Gateway starting…',
   running: 'Gateway running',
+  restarting: 'Gateway restarting…',
   stopping: 'Gateway stopping…',
-  failed: 'Gateway failed to start',
+  failed: 'Gateway stopped',
   remote: 'Using a remote gateway',
   attached: 'Using the gateway already running',
 };
@@ -78,6 +81,9 @@ export function buildTrayMenuModel(state: TrayState): TrayMenuModel {
     { kind: 'info', label: statusLine(state, status) },
   ];
   if ((state.gateway === 'remote' || state.gateway === 'attached') && state.remote?.error) items.push({ kind: 'info', label: `Not connected: ${state.remote.error.slice(0, 120)}` });
+  if ((state.gateway === 'restarting' || state.gateway === 'failed') && state.gatewayReason) items.push({ kind: 'info', label: state.gatewayReason.slice(0, 160) });
+  // The gateway process gave up (a start that failed, or too many crashes): starting it again is the user's call.
+  if (state.gateway === 'failed' && state.gatewayReason) items.push({ kind: 'action', action: 'restart-gateway', label: 'Start the gateway again', enabled: true });
   if (pending > 0) {
     items.push({ kind: 'separator' }, { kind: 'info', label: approvalsLabel(pending) });
     for (const a of listed.slice(0, MAX_TRAY_APPROVALS)) {

@@ -10,6 +10,8 @@ export const STALE_TURN_MS = 30 * 60 * 1000;
 export interface TurnWatch extends TurnsPort {
   /** Feed every gateway event here. */
   onEvent(name: string, payload: unknown): void;
+  /** The gateway process restarted: none of the old one's turns runs any more. */
+  clear(): void;
 }
 
 export function createTurnWatch(o: { now?(): number; staleMs?: number } = {}): TurnWatch {
@@ -42,6 +44,11 @@ export function createTurnWatch(o: { now?(): number; staleMs?: number } = {}): T
       else if (p.data?.phase === 'end') started.delete(p.runId);
       prune();
       if (started.size !== before) emit();
+    },
+    clear() {
+      if (started.size === 0) return;
+      started.clear();
+      emit();
     },
   };
 }
