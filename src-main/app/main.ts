@@ -6,14 +6,13 @@
  * gateway-attach, secrets-plan, desktop-logging, browser-login, update-window and config/secret-store); this
  * file is only the Electron glue.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, safeStorage, session, shell, utilityProcess, type MenuItemConstructorOptions, type NativeImage, type RenderProcessGoneDetails, type WebContents } from 'electron';
+import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, session, shell, type MenuItemConstructorOptions, type NativeImage, type RenderProcessGoneDetails, type WebContents } from 'electron';
 import electronUpdater from 'electron-updater';
 import type { LocalClient } from '../gateway/local-client.js';
 import type { HostReadyInfo } from '../gateway/host-protocol.js';
-import { createGatewayProcess, GATEWAY_SERVICE_NAME, type GatewayProcess, type GatewayProcessState, type HostSpawner } from './gateway-process.js';
+import { createGatewayProcess, GATEWAY_SERVICE_NAME, type GatewayProcess, type GatewayProcessState } from './gateway-process.js';
 import { connectCli, resolveTarget, type CliTarget } from '../cli/connect.js';
 import { createRemoteClient, type RemoteClient } from './remote-client.js';
 import { configureLogging, createLogger } from '../logging/index.js';
@@ -27,9 +26,8 @@ import { createTurnWatch } from './turn-watch.js';
 import { readDesktopSettings, updateDesktopSettings } from './desktop-settings.js';
 import { applyAutostartFile, HIDDEN_ARG, planLoginItem } from './login-item.js';
 import { resolveConfigPaths } from '../config/paths.js';
-import { ConfigError } from '../config/errors.js';
-import { exportSecrets, loadSecretEnv, migrateSecrets, secretEnvName, secretsFilePath, type SecretCipher } from '../config/secret-store.js';
-import { planSecretStorage, SECRETS_EXPORT_ARG } from './secrets-plan.js';
+import { secretEnvName } from '../config/secret-store.js';
+import { SECRETS_EXPORT_ARG } from './secrets-plan.js';
 import { createUpdateController, type UpdateController } from './update-controller.js';
 import { createUpdateWindow } from './update-window.js';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv, deepLinkPage, DeepLinkError, parseDeepLink } from './deep-link.js';
@@ -40,6 +38,7 @@ import { crashPageUrl, createCrashPolicy } from './crash-policy.js';
 import { decideWebContents } from './web-contents-guard.js';
 import { buildAppMenuModel, type AppMenuAction, type AppMenuItem } from './app-menu.js';
 import { planGatewayStart } from './gateway-attach.js';
+import { appClientInfo, prepareSecrets, runSecretsExport, utilityProcessSpawner } from './shell-glue.js';
 
 const log = createLogger('app');
 
@@ -72,7 +71,7 @@ let trayIconBadged: NativeImage | undefined;
 let trayIconShowsBadge = false;
 const configPaths = resolveConfigPaths({ env: process.env });
 const desktopStateDir = configPaths.stateDir;
-const keychain: SecretCipher = { encrypt: (plain) => safeStorage.encryptString(plain), decrypt: (data) => safeStorage.decryptString(data) };
+const shellPaths = { configPath: configPaths.configPath, stateDir: desktopStateDir };
 // Shown notifications, held so their click handlers survive garbage collection.
 const notifications = new Set<Notification>();
 let quitting = false;
@@ -294,7 +293,7 @@ async function boot(): Promise<void> {
   let target: CliTarget;
   let secretEnv: Record<string, string>;
   try {
-    secretEnv = prepareSecrets(desktop.settings.secretsInKeychain);
+    secretEnv = prepareSecrets(desktop.settings.secretsInKeychain, shellPaths, log);
     target = resolveTarget({});
   } catch (err) {
     return failStart(err);
@@ -306,7 +305,7 @@ async function boot(): Promise<void> {
   if (plan.kind === 'attach') return useGatewayAt(plan.url, 'attached', localToken, plan.reason);
   if (plan.kind === 'blocked') return failStart(new Error(plan.message));
   // The decrypted secrets go to the gateway process in its start message, never into an environment.
-  gatewayHost = createGatewayProcess({ spawn: forkUtilityProcess, modulePath: gatewayHostPath, start: { rendererDir, secretEnv }, onState: onGatewayState, log: log.child('gateway-process') });
+  gatewayHost = createGatewayProcess({ spawn: utilityProcessSpawner(log), modulePath: gatewayHostPath, start: { rendererDir, secretEnv }, onState: onGatewayState, log: log.child('gateway-process') });
   let ready: HostReadyInfo;
   try {
     ready = await gatewayHost.start();
@@ -328,23 +327,6 @@ async function boot(): Promise<void> {
   const launchLink = deepLinkFromArgv(process.argv);
   if (launchLink) openDeepLink(launchLink);
 }
-
-/** Electron's `utilityProcess.fork` as the gateway-process spawner. */
-const forkUtilityProcess: HostSpawner = (modulePath, { serviceName }) => {
-  const child = utilityProcess.fork(modulePath, [], { serviceName, stdio: ['ignore', 'inherit', 'pipe'] });
-  // A V8 fatal error; 'exit' follows. Listened to, since an 'error' event nobody listens to throws here.
-  child.on('error', (type, location) => log.error('the gateway process hit a fatal error', { type, location }));
-  return {
-    get pid() {
-      return child.pid;
-    },
-    postMessage: (m) => child.postMessage(m),
-    onMessage: (fn) => child.on('message', fn),
-    onExit: (fn) => child.once('exit', (code) => fn({ code })),
-    kill: () => void child.kill(),
-    stderr: child.stderr,
-  };
-};
 
 function onGatewayState(s: GatewayProcessState): void {
   const gateway = s.phase === 'stopped' ? 'stopping' : s.phase;
@@ -376,52 +358,6 @@ function connectWindow(where: () => HostReadyInfo, token: string | undefined, pa
       if (s.phase === 'connected') void approvals?.refresh();
     },
   });
-}
-
-function appClientInfo() {
-  return { id: process.platform === 'darwin' ? 'openclaw-macos' : process.platform === 'linux' ? 'openclaw-linux' : 'openclaw-control-ui', mode: 'ui' } as const;
-}
-
-/**
- * Moves the config's plaintext secrets into the keychain-encrypted store (when the OS offers one) and
- * returns them decrypted, as the environment names the config now refers to them by.
- */
-function prepareSecrets(enabled: boolean): Record<string, string> {
-  const secretsPath = secretsFilePath(desktopStateDir);
-  const plan = planSecretStorage({
-    encryptionAvailable: safeStorage.isEncryptionAvailable(),
-    linuxBackend: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : undefined,
-    enabled,
-    storeExists: existsSync(secretsPath),
-  });
-  if (plan.kind === 'unavailable') throw new Error(plan.message);
-  if (plan.kind === 'plaintext') {
-    log.info('secrets stay in the config file', { reason: plan.reason });
-    return {};
-  }
-  if (plan.migrate) {
-    try {
-      const { moved } = migrateSecrets({ configPath: configPaths.configPath, secretsPath, cipher: keychain });
-      if (moved.length > 0) log.info('moved secrets from the config into the keychain store', { paths: moved });
-    } catch (err) {
-      // A config that does not validate is left as it is; the gateway's start reports what is wrong with it.
-      if (!(err instanceof ConfigError)) throw err;
-      log.warn('secrets stay in the config until it is valid', { error: err.message });
-    }
-  }
-  return loadSecretEnv(secretsPath, keychain);
-}
-
-/** `OpenClaw --secrets-export`: the secrets go back into the config as plaintext, and stay there. */
-function runSecretsExport(): void {
-  try {
-    const { restored } = exportSecrets({ configPath: configPaths.configPath, secretsPath: secretsFilePath(desktopStateDir), cipher: keychain });
-    updateDesktopSettings(desktopStateDir, { secretsInKeychain: false });
-    dialog.showMessageBoxSync({ type: 'info', message: 'Secrets written back to the config file', detail: `${restored.length} secret(s) are in ${configPaths.configPath} again as plaintext (0600). OpenClaw will keep them there.` });
-  } catch (err) {
-    dialog.showErrorBox('Could not export the secrets', err instanceof Error ? err.message : String(err));
-  }
-  app.quit();
 }
 
 function failStart(err: unknown): void {
@@ -556,7 +492,7 @@ if (!app.requestSingleInstanceLock()) {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
   app
     .whenReady()
-    .then(() => (process.argv.includes(SECRETS_EXPORT_ARG) ? runSecretsExport() : boot()))
+    .then(() => (process.argv.includes(SECRETS_EXPORT_ARG) ? runSecretsExport(shellPaths) : boot()))
     .catch((err: unknown) => {
       log.error('desktop start failed', { error: String(err) });
       app.exit(1);
