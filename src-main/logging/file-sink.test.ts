@@ -82,6 +82,40 @@ describe('FileSink', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('abcdefghi\n');
   });
 
+  it('shares one file with another writer: rotates by the real size, and follows the file after the other rotated it', () => {
+    // Two processes log to one file (the desktop app and its gateway process): two sinks on one path.
+    const file = path.join(dir, 'shared.log');
+    const app = sinkFor(file, 40, 3);
+    const gateway = sinkFor(file, 40, 3);
+    const t0 = new Date(2026, 5, 1, 12, 0, 0);
+    const later = new Date(t0.getTime() + 1500);
+    app.write('app-1 xxxxxxxxxxxx\n', t0); // 19 bytes
+    gateway.write('gw-1 xxxxxxxxxxxxx\n', t0); // 19: the file holds 38
+    // The app's own count says 19 + 19 fits; the real size it reads (38) does not: it rotates.
+    app.write('app-2 xxxxxxxxxxxx\n', later);
+    expect(fs.readFileSync(archivePath(file, 1), 'utf8')).toBe('app-1 xxxxxxxxxxxx\ngw-1 xxxxxxxxxxxxx\n');
+    expect(fs.readFileSync(file, 'utf8')).toBe('app-2 xxxxxxxxxxxx\n');
+    // The gateway still holds the file that is now the archive; at its next look it writes to the new one.
+    gateway.write('gw-2 xxxxxxxxxxxxx\n', later);
+    app.close();
+    gateway.close();
+    expect(fs.readFileSync(file, 'utf8')).toBe('app-2 xxxxxxxxxxxx\ngw-2 xxxxxxxxxxxxx\n');
+    expect(fs.readFileSync(archivePath(file, 1), 'utf8')).toBe('app-1 xxxxxxxxxxxx\ngw-1 xxxxxxxxxxxxx\n');
+    expect(fs.existsSync(archivePath(file, 2))).toBe(false);
+    expect(errors).toEqual([]);
+  });
+
+  it('writes to a new file when the log was deleted under it', () => {
+    const file = path.join(dir, 'gone.log');
+    const sink = sinkFor(file);
+    const t0 = new Date(2026, 5, 1, 12, 0, 0);
+    sink.write('before\n', t0);
+    fs.rmSync(file);
+    sink.write('after\n', new Date(t0.getTime() + 1500));
+    sink.close();
+    expect(fs.readFileSync(file, 'utf8')).toBe('after\n');
+  });
+
   it('rolls over to the next day file at local midnight', () => {
     // Far-past dates keep this clear of real logs in the shared default dir.
     const profile = `test-${process.pid}-${Date.now()}`;

@@ -49,16 +49,27 @@ function nextLocalMidnightMs(d: Date): number {
   return new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
 }
 
+/** How often a sink looks whether its file was rotated away by another process writing the same log. */
+const SHARED_CHECK_MS = 1000;
+
 /**
  * Appends lines to the current log file with one synchronous write each
  * (crash-safe: a line is in the kernel before the call returns). Opens
  * lazily, rolls to a new file at local midnight, and rotates by size using a
  * byte count it keeps itself rather than stat-ing on every line.
+ *
+ * Two processes may write one log (the desktop app and its gateway process):
+ * about once a second, and before rotating, a sink reads the file's real size
+ * (the other's lines count too) and checks the path still names the file it
+ * holds open, so after the other rotated it writes to the new file, not into
+ * the archive.
  */
 export class FileSink {
   private fd: number | undefined;
   private openPath: string | undefined;
   private size = 0;
+  private ino = 0;
+  private sharedCheckAtMs = 0;
   private rolloverAtMs = 0;
   private failedPath: string | undefined;
 
@@ -84,8 +95,18 @@ export class FileSink {
   write(line: string, now: Date): void {
     if (now.getTime() >= this.rolloverAtMs) this.switchTo(this.currentPath(now), now);
     if (this.fd === undefined) return;
+    if (now.getTime() >= this.sharedCheckAtMs) {
+      this.sharedCheckAtMs = now.getTime() + SHARED_CHECK_MS;
+      if (this.movedAway()) this.open(this.openPath!);
+      else this.size = this.realSize();
+      if (this.fd === undefined) return;
+    }
     const bytes = Buffer.byteLength(line);
-    if (this.size > 0 && this.size + bytes > this.limits.maxFileBytes) this.rotate();
+    if (this.size > 0 && this.size + bytes > this.limits.maxFileBytes) {
+      if (this.movedAway()) this.open(this.openPath!);
+      else this.size = this.realSize();
+      if (this.fd !== undefined && this.size > 0 && this.size + bytes > this.limits.maxFileBytes) this.rotate();
+    }
     if (this.fd === undefined) return;
     try {
       fs.writeSync(this.fd, line);
@@ -118,13 +139,39 @@ export class FileSink {
     this.open(filePath);
   }
 
+  /** Whether the path no longer names the open file (rotated or deleted by someone else). */
+  private movedAway(): boolean {
+    try {
+      return fs.statSync(this.openPath!).ino !== this.ino;
+    } catch {
+      return true;
+    }
+  }
+
+  private realSize(): number {
+    try {
+      return fs.fstatSync(this.fd!).size;
+    } catch {
+      return this.size;
+    }
+  }
+
   private open(filePath: string): void {
+    if (this.fd !== undefined) {
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        // already closed; nothing to recover
+      }
+      this.fd = undefined;
+    }
     try {
       const fd = openPrivateLogFile(filePath);
       const st = fs.fstatSync(fd);
       this.fd = fd;
       this.openPath = filePath;
       this.size = st.size;
+      this.ino = st.ino;
       this.failedPath = undefined;
     } catch (err) {
       this.fail(filePath, err);
