@@ -95,6 +95,11 @@ export function App({ store, origin }: { store: AppStore; origin: string }) {
         onLogout={ready && state.transport === 'ws' ? state.logout : undefined}
       />
       {ready && client && state.transport === 'ipc' ? <UpdateBanner client={client} /> : null}
+      {ready && state.gatewayAway !== undefined ? (
+        <div className="gateway-away" role="status" aria-label="Gateway connection">
+          Reconnecting to the gateway ({state.gatewayAway})…
+        </div>
+      ) : null}
       {ready && client ? (
         <div className="shell">
           <Sidebar current={page} onSelect={setPage} />

@@ -110,6 +110,43 @@ describe('app store (IPC)', () => {
   });
 });
 
+describe('app store (IPC), when the gateway process restarts', () => {
+  it('says it is reconnecting while the app has no gateway, and reloads health once it is back', async () => {
+    // The main process pushes desktop.gateway over the bridge: disconnected, then connected again.
+    let emit: (payload: unknown, event: string) => void = () => undefined;
+    let healthCalls = 0;
+    const store = createAppStore({
+      transport: {
+        kind: 'ipc',
+        bridge: {
+          call: (async (method: string) => {
+            if (method === 'health') healthCalls++;
+            return { ok: true, value: { ok: true, n: healthCalls } };
+          }) as OpenClawBridge['call'],
+          on: (_event, fn) => ((emit = fn), () => undefined),
+        },
+      },
+      tokens: createTokenStore(undefined),
+      connectWs: () => Promise.reject(new Error('must not be used')),
+      createIpcClient,
+      clientVersion: '0.1.0',
+      platform: 'test',
+      now: () => 0,
+    });
+    await store.getState().start();
+    await vi.waitFor(() => expect(healthCalls).toBe(1));
+    emit({ phase: 'disconnected', error: 'the gateway process exited (signal SIGKILL)' }, 'desktop.gateway');
+    expect(store.getState().gatewayAway).toBe('the gateway process exited (signal SIGKILL)');
+    expect(store.getState().phase).toBe('ready');
+    emit({ phase: 'connected' }, 'desktop.gateway');
+    expect(store.getState().gatewayAway).toBeUndefined();
+    await vi.waitFor(() => expect(store.getState().health).toEqual({ ok: true, n: 2 }));
+    // A "connected" with nothing missed (the first connect) reloads nothing.
+    emit({ phase: 'connected' }, 'desktop.gateway');
+    expect(healthCalls).toBe(2);
+  });
+});
+
 describe('app store (WS, device identity)', () => {
   it('keeps the issued device token and reconnects with it when no gateway token is stored', async () => {
     const local = memoryStorage();

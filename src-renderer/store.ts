@@ -7,6 +7,7 @@ import type { DeviceTokenStore, TokenStore } from './client/token-store.js';
 import { toGatewayCallError, type GatewayClient } from './client/types.js';
 import type { WsConnectOptions, WsGatewayClient } from './client/ws-client.js';
 import type { createIpcClient } from './client/ipc-client.js';
+import { DESKTOP_GATEWAY_EVENT, type DesktopGatewayState } from '../src-shared/protocol/desktop.js';
 
 export type Phase = 'starting' | 'login' | 'connecting' | 'ready';
 
@@ -32,6 +33,8 @@ export interface AppState {
   healthError?: UiError;
   /** Set when an established WS connection dropped. */
   disconnected?: string;
+  /** Desktop window: the app lost its gateway connection (its process restarting, a remote gateway away) and is reconnecting. */
+  gatewayAway?: string;
   start(): Promise<void>;
   login(token: string): Promise<void>;
   refresh(): Promise<void>;
@@ -68,6 +71,16 @@ export function createAppStore(deps: AppDeps) {
       const scopes = hello ? hello.auth.scopes : [...ALL_OPERATOR_SCOPES];
       set({ client, hello, scopes, helloAt: hello ? deps.now() : undefined, phase: 'ready', loginError: undefined, disconnected: undefined });
       client.on('health', (payload) => set({ health: payload, healthAt: deps.now(), healthError: undefined }));
+      // The desktop app reconnects to its gateway by itself; the window says so meanwhile and reloads after.
+      client.on(DESKTOP_GATEWAY_EVENT, (payload) => {
+        if (get().client !== client) return;
+        const s = payload as DesktopGatewayState;
+        if (s.phase === 'disconnected') set({ gatewayAway: s.error || 'the connection dropped' });
+        else if (s.phase === 'connected' && get().gatewayAway !== undefined) {
+          set({ gatewayAway: undefined });
+          void get().refresh();
+        }
+      });
       client.onClose((reason) => {
         if (get().client !== client) return;
         set({ client: undefined, phase: 'login', disconnected: reason });

@@ -8,28 +8,28 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, session, shell, type MenuItemConstructorOptions, type NativeImage, type RenderProcessGoneDetails, type WebContents } from 'electron';
+import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, session, shell, type MenuItemConstructorOptions, type NativeImage, type RenderProcessGoneDetails, type WebContents } from 'electron';
 import electronUpdater from 'electron-updater';
 import type { LocalClient } from '../gateway/local-client.js';
 import type { HostReadyInfo } from '../gateway/host-protocol.js';
 import { createGatewayProcess, GATEWAY_SERVICE_NAME, type GatewayProcess, type GatewayProcessState } from './gateway-process.js';
 import { connectCli, resolveTarget, type CliTarget } from '../cli/connect.js';
-import { createRemoteClient, type RemoteClient } from './remote-client.js';
+import { createRemoteClient, type RemoteClient, type RemoteState } from './remote-client.js';
 import { configureLogging, createLogger } from '../logging/index.js';
 import { desktopLogSettings } from './desktop-logging.js';
 import { createApprovalsController, type ApprovalsController } from './approvals-controller.js';
 import { approvalNotification, approvalPage, approvalTitle, type PendingApproval } from './approvals-model.js';
 import { IPC_CHANNELS, type IpcResult } from '../../src-shared/protocol/ipc.js';
 import { handleIpcCall } from './ipc-call.js';
-import { TRAY_ICON_DATA_URL, trayIconDir, trayIconPath } from './tray-icon.js';
 import { createTurnWatch } from './turn-watch.js';
 import { readDesktopSettings, updateDesktopSettings } from './desktop-settings.js';
-import { applyAutostartFile, HIDDEN_ARG, planLoginItem } from './login-item.js';
+import { HIDDEN_ARG } from './login-item.js';
 import { resolveConfigPaths } from '../config/paths.js';
 import { secretEnvName } from '../config/secret-store.js';
 import { SECRETS_EXPORT_ARG } from './secrets-plan.js';
 import { createUpdateController, type UpdateController } from './update-controller.js';
 import { createUpdateWindow } from './update-window.js';
+import { DESKTOP_GATEWAY_EVENT } from '../../src-shared/protocol/desktop.js';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv, deepLinkPage, DeepLinkError, parseDeepLink } from './deep-link.js';
 import { buildTrayMenuModel, controlUiAddress, type TrayAction, type TrayState } from './tray-model.js';
 import { openControlUiInBrowser } from './browser-login.js';
@@ -38,7 +38,7 @@ import { crashPageUrl, createCrashPolicy } from './crash-policy.js';
 import { decideWebContents } from './web-contents-guard.js';
 import { buildAppMenuModel, type AppMenuAction, type AppMenuItem } from './app-menu.js';
 import { planGatewayStart } from './gateway-attach.js';
-import { appClientInfo, prepareSecrets, runSecretsExport, utilityProcessSpawner } from './shell-glue.js';
+import { appClientInfo, applyLoginItem, prepareSecrets, runSecretsExport, trayImage, utilityProcessSpawner } from './shell-glue.js';
 
 const log = createLogger('app');
 
@@ -63,7 +63,7 @@ const crashes = createCrashPolicy();
 const updateWindow = createUpdateWindow({
   turns,
   updates: () => updates,
-  send: (event, payload) => mainWindow?.webContents.isDestroyed() === false && mainWindow.webContents.send(IPC_CHANNELS.event, { event, payload }),
+  send: sendToWindow,
 });
 // The plain tray icon and, made on first need, the one with the pending-approvals dot (not on macOS: the count is the tray title there).
 let trayIcon: NativeImage | undefined;
@@ -174,14 +174,7 @@ function onMenuAction(action: AppMenuAction): void {
   if (action === 'open-control-ui-in-browser') onTrayAction('open-in-browser');
 }
 
-/** A tray image from resources/tray (its @2x file comes along); the embedded dot if the files are missing. */
-function loadTrayIcon(badged: boolean): NativeImage {
-  const file = trayIconPath(trayIconDir({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appRoot: join(outDir, '..') }), process.platform, badged);
-  const image = nativeImage.createFromPath(file);
-  if (!image.isEmpty()) return image;
-  log.warn('tray image missing; using the built-in one', { file });
-  return nativeImage.createFromDataURL(TRAY_ICON_DATA_URL);
-}
+const loadTrayIcon = (badged: boolean) => trayImage(badged, join(outDir, '..'), log);
 
 /** The tray icon with or without the pending-approvals dot (Windows and Linux). */
 function setTrayIconBadge(badged: boolean): void {
@@ -353,10 +346,7 @@ function connectWindow(where: () => HostReadyInfo, token: string | undefined, pa
       return connectCli({ url: r.wsUrl, ...(token ? { token } : {}), ...(password ? { password } : {}), ...(r.tlsFingerprint ? { tlsFingerprint: r.tlsFingerprint } : {}) }, appClientInfo());
     },
     retryMs: { min: 200, max: 2000 },
-    // Back after a restart of the gateway process: what the tray shows may have changed meanwhile.
-    onState: (s) => {
-      if (s.phase === 'connected') void approvals?.refresh();
-    },
+    onState: onConnection,
   });
 }
 
@@ -371,13 +361,24 @@ function failStart(err: unknown): void {
   app.quit();
 }
 
+function sendToWindow(event: string, payload: unknown): void {
+  const wc = mainWindow?.webContents;
+  if (wc && !wc.isDestroyed()) wc.send(IPC_CHANNELS.event, { event, payload });
+}
+
+/** The connection to the gateway dropped or came back (its process restarted): the window says so and reloads; the tray's approvals reload. */
+function onConnection(s: RemoteState): void {
+  if (s.phase === 'connecting') return;
+  sendToWindow(DESKTOP_GATEWAY_EVENT, s.phase === 'connected' ? { phase: 'connected' } : { phase: 'disconnected', error: s.error });
+  if (s.phase === 'connected') void approvals?.refresh();
+}
+
 /** The window and the bridge are served by `c`: a client of this machine's gateway process, or of a gateway elsewhere. */
 function attachClient(c: LocalClient): void {
   client = c;
   client.onEvent((name, payload) => {
     turns.onEvent(name, payload);
-    const wc = mainWindow?.webContents;
-    if (wc && !wc.isDestroyed()) wc.send(IPC_CHANNELS.event, { event: name, payload });
+    sendToWindow(name, payload);
   });
   resolveClient(client);
 }
@@ -392,7 +393,7 @@ async function useGatewayAt(url: string, kind: 'remote' | 'attached', token: str
   updateTray({ gateway: kind, remote: { url } });
   const remote = createRemoteClient({
     connect: () => connectCli({ url, ...(token ? { token } : {}) }, appClientInfo()),
-    onState: (s) => updateTray({ remote: { url, ...(s.phase === 'disconnected' ? { error: s.error } : {}) } }),
+    onState: (s) => (updateTray({ remote: { url, ...(s.phase === 'disconnected' ? { error: s.error } : {}) } }), onConnection(s)),
   });
   attachClient(remote);
   await remote.connected;
@@ -416,9 +417,7 @@ async function startApprovals(): Promise<void> {
 /** Applies the start-at-login setting to the OS (login item, or the Linux autostart file) and keeps it. */
 function setStartAtLogin(enabled: boolean): void {
   try {
-    const plan = planLoginItem(enabled, { platform: process.platform, execPath: process.execPath, env: process.env });
-    if (plan.kind === 'electron') app.setLoginItemSettings(plan.settings);
-    else applyAutostartFile(plan);
+    applyLoginItem(enabled);
     updateDesktopSettings(desktopStateDir, { startAtLogin: enabled });
     updateTray({ startAtLogin: enabled });
   } catch (err) {

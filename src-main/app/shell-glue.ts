@@ -1,17 +1,20 @@
 /**
- * Electron glue beside main.ts: `utilityProcess.fork` as the gateway process's spawner, and the keychain
+ * Electron glue beside main.ts: `utilityProcess.fork` as the gateway process's spawner, the tray images,
+ * start at login, and the keychain
  * secrets (moved out of the config into a `safeStorage`-encrypted store, decrypted for the gateway, and
  * written back on `--secrets-export`). The decisions are in plain modules (gateway-process, secrets-plan,
  * config/secret-store).
  */
 import { existsSync } from 'node:fs';
-import { app, dialog, safeStorage, utilityProcess } from 'electron';
+import { app, dialog, nativeImage, safeStorage, utilityProcess, type NativeImage } from 'electron';
 import type { Logger } from '../logging/index.js';
 import type { HostSpawner } from './gateway-process.js';
 import { updateDesktopSettings } from './desktop-settings.js';
 import { ConfigError } from '../config/errors.js';
 import { exportSecrets, loadSecretEnv, migrateSecrets, secretsFilePath, type SecretCipher } from '../config/secret-store.js';
 import { planSecretStorage } from './secrets-plan.js';
+import { applyAutostartFile, planLoginItem } from './login-item.js';
+import { TRAY_ICON_DATA_URL, trayIconDir, trayIconPath } from './tray-icon.js';
 
 const keychain: SecretCipher = { encrypt: (plain) => safeStorage.encryptString(plain), decrypt: (data) => safeStorage.decryptString(data) };
 
@@ -84,3 +87,19 @@ export function runSecretsExport(paths: ShellPaths): void {
   app.quit();
 }
 
+
+/** A tray image from resources/tray (its @2x file comes along); the embedded dot if the files are missing. */
+export function trayImage(badged: boolean, appRoot: string, log: Logger): NativeImage {
+  const file = trayIconPath(trayIconDir({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appRoot }), process.platform, badged);
+  const image = nativeImage.createFromPath(file);
+  if (!image.isEmpty()) return image;
+  log.warn('tray image missing; using the built-in one', { file });
+  return nativeImage.createFromDataURL(TRAY_ICON_DATA_URL);
+}
+
+/** Start at login on or off: the OS login item (macOS, Windows) or the autostart desktop file (Linux). */
+export function applyLoginItem(enabled: boolean): void {
+  const plan = planLoginItem(enabled, { platform: process.platform, execPath: process.execPath, env: process.env });
+  if (plan.kind === 'electron') app.setLoginItemSettings(plan.settings);
+  else applyAutostartFile(plan);
+}

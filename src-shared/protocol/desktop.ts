@@ -32,6 +32,14 @@ export const DESKTOP_METHODS = {
 /** Pushed to the window whenever the update or the running-turn count changes; payload {@link DesktopUpdateSnapshot}. */
 export const DESKTOP_UPDATE_EVENT = 'desktop.update';
 
+/**
+ * Pushed when the app's connection to its gateway drops or comes back (the gateway process restarting, a
+ * remote gateway away); payload {@link DesktopGatewayState}. The window says so, and reloads once it is back.
+ */
+export const DESKTOP_GATEWAY_EVENT = 'desktop.gateway';
+
+export type DesktopGatewayState = { phase: 'connected' } | { phase: 'disconnected'; error: string };
+
 const NAMES: readonly string[] = Object.values(DESKTOP_METHODS);
 
 /** Whether `method` is answered by the desktop main process rather than the gateway. */
