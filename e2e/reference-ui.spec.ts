@@ -56,6 +56,8 @@ function recordCalls(page: Page) {
   const methods = new Set<string>();
   const failures: Failure[] = [];
   const pending = new Map<string, { method: string; params: string }>();
+  let finalSeen = false;
+  let historyAfterFinal = false;
   page.on('websocket', (ws: WebSocket) => {
     ws.on('framesent', (f) => {
       const m = JSON.parse(String(f.payload)) as { type: string; id: string; method: string; params?: unknown };
@@ -64,14 +66,16 @@ function recordCalls(page: Page) {
       pending.set(m.id, { method: m.method, params: JSON.stringify(m.params ?? {}).slice(0, 300) });
     });
     ws.on('framereceived', (f) => {
-      const m = JSON.parse(String(f.payload)) as { type: string; id: string; ok?: boolean; payload?: { type?: string; features?: { methods?: string[] } }; error?: { message: string } };
+      const m = JSON.parse(String(f.payload)) as { type: string; id: string; event?: string; ok?: boolean; payload?: { type?: string; state?: string; features?: { methods?: string[] } }; error?: { message: string } };
+      if (m.type === 'event' && m.event === 'chat' && m.payload?.state === 'final') finalSeen = true;
       if (m.type !== 'res') return;
       if (m.ok && m.payload?.type === 'hello-ok') advertised = m.payload.features?.methods ?? [];
       const req = pending.get(m.id);
+      if (finalSeen && req?.method === 'chat.history') historyAfterFinal = true;
       if (req && m.ok === false) failures.push({ ...req, message: m.error?.message ?? '' });
     });
   });
-  return { methods, failures };
+  return { methods, failures, historyAfterFinal: () => historyAfterFinal };
 }
 
 /** Methods that failed although hello advertised them: each is a defect. Unadvertised ones must get the unknown-method answer. */
@@ -97,9 +101,11 @@ test('connects, and a chat message from its composer round-trips through the age
   await composer.fill('hello parity');
   await composer.press('Enter');
   await expect(page.getByText('You said: hello parity').first()).toBeVisible();
+  // The UI merges what it streamed with what it reads back once the run is final: wait for that read, then each shows once.
+  await expect.poll(() => calls.historyAfterFinal(), { message: 'chat.history read back after the final chat event' }).toBe(true);
+  await expect(page.getByText('You said: hello parity')).toHaveCount(1);
+  await expect(page.getByText('hello parity', { exact: true })).toHaveCount(1);
   await page.screenshot({ path: test.info().outputPath('live.png') });
-  const live = await page.getByText('You said: hello parity').count();
-  test.info().annotations.push({ type: 'live reply copies', description: String(live) });
   expect(model.calls).toBeGreaterThan(0);
   // After a reload the transcript comes back from the gateway.
   await page.reload();
