@@ -154,6 +154,17 @@ test.describe('the reference CLI', () => {
     expect(qr.stdout).toContain('Setup code:');
   });
 
+  test('status --deep reaches this gateway and reads its health', async () => {
+    const status = await cli(['status', '--deep']);
+    expect(status.code, status.stdout + status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/Gateway\s+│ local · ws:\/\/127\.0\.0\.1:\d+ \(local loopback\) · reachable/);
+    const health = status.stdout.slice(status.stdout.indexOf('\nHealth\n'));
+    expect(health).toMatch(/Gateway\s+│ reachable/);
+    // The channel line comes from the account's `healthState`: the fake Telegram bot is connected.
+    expect(health).toMatch(/Telegram\s+│ OK\s+│ healthy/);
+    test.info().annotations.push({ type: 'status --deep health', description: health.split('\n').slice(0, 12).join('\n') });
+  });
+
   test('agent runs a turn through this gateway and prints the reply', async () => {
     const agent = await cli(['agent', '--message', 'hi from the cli', '--agent', 'main']);
     expect(agent.code, agent.stderr).toBe(0);
