@@ -12,6 +12,7 @@ export * from './methods/define.js';
 export * from './methods/system.js';
 export * from './methods/config.js';
 export * from './methods/chat.js';
+export * from './methods/session-usage.js';
 export * from './chat-message.js';
 export * from './methods/agent.js';
 export * from './methods/sessions.js';

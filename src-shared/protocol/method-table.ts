@@ -64,6 +64,7 @@ import {
 } from './methods/channels.js';
 import { healthMethod, logsTailMethod, statusMethod, systemInfoMethod, systemPresenceMethod } from './methods/system.js';
 import { usageCostMethod } from './methods/usage.js';
+import { sessionsUsageMethod } from './methods/session-usage.js';
 import { cronAddMethod, cronGetMethod, cronListMethod, cronRemoveMethod, cronRunMethod, cronRunsMethod, cronStatusMethod, cronUpdateMethod } from './methods/cron.js';
 import { pluginsDisableMethod, pluginsDoctorMethod, pluginsEnableMethod, pluginsInfoMethod, pluginsListMethod, pluginsRefreshMethod } from './methods/plugins.js';
 
@@ -148,6 +149,7 @@ export const METHODS = {
   'web.login.start': webLoginStartMethod,
   'web.login.wait': webLoginWaitMethod,
   'usage.cost': usageCostMethod,
+  'sessions.usage': sessionsUsageMethod,
   'cron.list': cronListMethod,
   'cron.status': cronStatusMethod,
   'cron.get': cronGetMethod,

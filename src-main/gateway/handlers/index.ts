@@ -20,6 +20,7 @@ import { nodeHandlers } from './nodes.js';
 import { systemHandlers } from './system.js';
 import { readSystemInfo } from './system-info.js';
 import { usageHandlers } from './usage.js';
+import { sessionUsageHandlers } from './session-usage.js';
 import { sessionWatchHandlers } from './session-watch.js';
 import type { SessionListDeps } from './sessions.js';
 import type { SessionSubscriptions } from '../session-subscriptions.js';
@@ -66,6 +67,7 @@ export function gatewayHandlers(deps: GatewayHandlerDeps): Handlers {
     'logs.tail': (params) => tailLogFile(currentLogFile(), params),
     'system.info': () => readSystemInfo({ stateDir: deps.host.stateDir, startedAtMs: deps.host.startedAtMs, port: deps.host.port() }),
     ...usageHandlers({ store: deps.store, agentIds: () => Object.keys(deps.config().agents.entries) }),
+    ...sessionUsageHandlers({ store: deps.store, config: deps.config }),
     ...execApprovalHandlers({ approvals: deps.conversation.execApprovals, config: deps.config, configPath: deps.configPath, env: deps.env, reloadNow: deps.reloadNow }),
   };
 }
