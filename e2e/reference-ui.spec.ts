@@ -58,6 +58,7 @@ function recordCalls(page: Page) {
   const pending = new Map<string, { method: string; params: string }>();
   let finalSeen = false;
   let historyAfterFinal = false;
+  const results = new Map<string, unknown>();
   page.on('websocket', (ws: WebSocket) => {
     ws.on('framesent', (f) => {
       const m = JSON.parse(String(f.payload)) as { type: string; id: string; method: string; params?: unknown };
@@ -72,10 +73,11 @@ function recordCalls(page: Page) {
       if (m.ok && m.payload?.type === 'hello-ok') advertised = m.payload.features?.methods ?? [];
       const req = pending.get(m.id);
       if (finalSeen && req?.method === 'chat.history') historyAfterFinal = true;
+      if (req && m.ok) results.set(req.method, m.payload);
       if (req && m.ok === false) failures.push({ ...req, message: m.error?.message ?? '' });
     });
   });
-  return { methods, failures, historyAfterFinal: () => historyAfterFinal };
+  return { methods, failures, historyAfterFinal: () => historyAfterFinal, result: (method: string) => results.get(method) };
 }
 
 /** Methods that failed although hello advertised them: each is a defect. Unadvertised ones must get the unknown-method answer. */
@@ -136,6 +138,30 @@ for (const name of ['Agents', 'Dashboards', 'Systems', 'Automations', 'Plugins']
     test.info().annotations.push({ type: 'unanswered methods', description: [...new Set(calls.failures.map((f) => f.method))].sort().join(', ') || 'none' });
   });
 }
+
+test('the Usage page reads sessions.usage and shows what the transcripts record', async ({ page }) => {
+  const calls = recordCalls(page);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await openUi(page);
+  await expect(page.getByRole('textbox', { name: 'Chat composer' })).toBeVisible();
+  await page.goto(`${site.origin}/usage`);
+  await expect.poll(() => calls.methods.has('sessions.usage'), { message: 'the page asks for sessions.usage' }).toBe(true);
+  await expect.poll(async () => {
+    const before = calls.methods.size;
+    await page.waitForLoadState('networkidle');
+    return calls.methods.size === before;
+  }).toBe(true);
+  // The page shows the figures the gateway sent: the session count and the token total.
+  const usage = calls.result('sessions.usage') as { aggregates: { sessionCount: number }; totals: { totalTokens: number } };
+  const n = usage.aggregates.sessionCount;
+  await expect(page.getByText(`${n} sessions in range`)).toBeVisible();
+  test.info().annotations.push({ type: 'sessions.usage', description: `${n} sessions, ${usage.totals.totalTokens} tokens` });
+  await page.screenshot({ path: test.info().outputPath('usage.png') });
+  expect(pageErrors).toEqual([]);
+  checkFailures(calls.failures);
+  test.info().annotations.push({ type: 'unanswered methods', description: [...new Set(calls.failures.map((f) => f.method))].sort().join(', ') || 'none' });
+});
 
 test.describe('the reference CLI', () => {
   const cli = (args: string[]) => runReferenceCli(ref as ReferenceInstall, gateway, args);
