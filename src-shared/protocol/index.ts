@@ -13,6 +13,7 @@ export * from './methods/system.js';
 export * from './methods/config.js';
 export * from './methods/chat.js';
 export * from './methods/session-usage.js';
+export * from './methods/diagnostics.js';
 export * from './chat-message.js';
 export * from './methods/agent.js';
 export * from './methods/sessions.js';

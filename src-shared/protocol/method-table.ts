@@ -65,6 +65,7 @@ import {
 import { healthMethod, logsTailMethod, statusMethod, systemInfoMethod, systemPresenceMethod } from './methods/system.js';
 import { usageCostMethod } from './methods/usage.js';
 import { sessionsUsageMethod } from './methods/session-usage.js';
+import { diagnosticsLanesMethod } from './methods/diagnostics.js';
 import { cronAddMethod, cronGetMethod, cronListMethod, cronRemoveMethod, cronRunMethod, cronRunsMethod, cronStatusMethod, cronUpdateMethod } from './methods/cron.js';
 import { pluginsDisableMethod, pluginsDoctorMethod, pluginsEnableMethod, pluginsInfoMethod, pluginsListMethod, pluginsRefreshMethod } from './methods/plugins.js';
 
@@ -150,6 +151,7 @@ export const METHODS = {
   'web.login.wait': webLoginWaitMethod,
   'usage.cost': usageCostMethod,
   'sessions.usage': sessionsUsageMethod,
+  'diagnostics.lanes': diagnosticsLanesMethod,
   'cron.list': cronListMethod,
   'cron.status': cronStatusMethod,
   'cron.get': cronGetMethod,
