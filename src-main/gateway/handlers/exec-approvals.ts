@@ -24,8 +24,11 @@ export function execApprovalHandlers(deps: ExecApprovalHandlerDeps): Handlers {
     }
   };
   return {
-    'exec.approval.list': () => ({ approvals: deps.approvals.list() }),
-    'exec.approval.get': (p) => known(() => deps.approvals.get(p.id)),
+    'exec.approval.list': () => deps.approvals.list(),
+    'exec.approval.get': (p) => {
+      const a = known(() => deps.approvals.get(p.id));
+      return { ...a, commandText: a.request.command, commandPreview: null, allowedDecisions: a.request.allowedDecisions, host: 'gateway' as const, nodeId: null };
+    },
     'exec.approval.resolve': (p) => {
       const approval = known(() => deps.approvals.get(p.id));
       if (p.decision === 'allow-always') {
