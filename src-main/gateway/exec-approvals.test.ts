@@ -94,7 +94,15 @@ describe('exec approvals', () => {
     const fourth = await turn('last time', 'k4');
     expect(await reply(fourth)).toMatch(/^tool said: [^]*Linux/);
     expect(requested.length).toBe(before);
-    expect(await c.call<any>('exec.approvals.get', {})).toMatchObject({ ask: 'on-miss', allow: ['uname'] });
+    expect(await c.call<any>('exec.approvals.get', {})).toMatchObject({
+      ask: 'on-miss',
+      allow: ['uname'],
+      // The reference clients' view of the same policy.
+      path: t!.state.configPath,
+      exists: true,
+      hash: expect.stringMatching(/\S/),
+      file: { version: 1, defaults: { security: 'allowlist', ask: 'on-miss', askFallback: 'deny' }, agents: { '*': { allowlist: [{ pattern: 'uname' }] } } },
+    });
   }, 60_000);
 
   it('openclaw approvals lists the question and answers it', async () => {

@@ -71,6 +71,6 @@ export function gatewayHandlers(deps: GatewayHandlerDeps): Handlers {
     ...usageHandlers({ store: deps.store, agentIds: () => Object.keys(deps.config().agents.entries) }),
     ...sessionUsageHandlers({ store: deps.store, config: deps.config }),
     ...diagnosticsHandlers({ queue: deps.conversation.queue }),
-    ...execApprovalHandlers({ approvals: deps.conversation.execApprovals, config: deps.config, configPath: deps.configPath, env: deps.env, reloadNow: deps.reloadNow }),
+    ...execApprovalHandlers({ approvals: deps.conversation.execApprovals, config: deps.config, configPath: deps.configPath, env: deps.env, reloadNow: deps.reloadNow, appliedHash: deps.appliedHash }),
   };
 }

@@ -64,5 +64,20 @@ export const execApprovalsGetMethod = defineMethod({
   description: 'The exec approval policy: whether programs outside the allow-list ask, the allow-list, and how long a question waits.',
   scope: OperatorScopes.READ,
   params: Type.Object({}, { additionalProperties: false }),
-  result: Type.Object({ ask: Type.Union([Type.Literal('off'), Type.Literal('on-miss')]), allow: Type.Array(Type.String()), approvalTimeoutMs: Type.Integer() }),
+  result: Type.Object({
+    ask: Type.Union([Type.Literal('off'), Type.Literal('on-miss')]),
+    allow: Type.Array(Type.String()),
+    approvalTimeoutMs: Type.Integer(),
+    /** The same policy as the reference clients read it: where it is kept (the config file), its hash, and as their approvals file. */
+    path: Type.String(),
+    exists: Type.Boolean(),
+    hash: Type.String(),
+    file: Type.Object({
+      version: Type.Literal(1),
+      /** Only allow-listed programs run; others ask the owner (`on-miss`) or fail (`off`); an unanswered question is denied. */
+      defaults: Type.Object({ security: Type.Literal('allowlist'), ask: Type.Union([Type.Literal('off'), Type.Literal('on-miss')]), askFallback: Type.Literal('deny') }),
+      /** The allow-list holds for every agent (`*`). */
+      agents: Type.Record(Type.String(), Type.Object({ allowlist: Type.Array(Type.Object({ pattern: Type.String() })) })),
+    }),
+  }),
 });
