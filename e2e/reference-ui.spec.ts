@@ -163,6 +163,29 @@ test('the Usage page reads sessions.usage and shows what the transcripts record'
   test.info().annotations.push({ type: 'unanswered methods', description: [...new Set(calls.failures.map((f) => f.method))].sort().join(', ') || 'none' });
 });
 
+test('the Debug page reads diagnostics.lanes; last-heartbeat gets the unknown-method answer', async ({ page }) => {
+  const calls = recordCalls(page);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await openUi(page);
+  await expect(page.getByRole('textbox', { name: 'Chat composer' })).toBeVisible();
+  await page.goto(`${site.origin}/debug`);
+  await expect.poll(() => calls.result('diagnostics.lanes') !== undefined, { message: 'the page reads diagnostics.lanes' }).toBe(true);
+  const lanes = calls.result('diagnostics.lanes') as { lanes: { lane: string; maxConcurrent: number }[] };
+  expect(lanes.lanes).toEqual([expect.objectContaining({ lane: 'main', maxConcurrent: 32 })]);
+  // This gateway has no agent heartbeat, so it does not offer last-heartbeat; the page loads its panels together
+  // and says which call it missed instead of showing them.
+  await expect(page.getByRole('alert').filter({ hasText: 'unknown method: last-heartbeat' })).toBeVisible();
+  await expect.poll(async () => {
+    const before = calls.methods.size;
+    await page.waitForLoadState('networkidle');
+    return calls.methods.size === before;
+  }).toBe(true);
+  expect(pageErrors).toEqual([]);
+  checkFailures(calls.failures);
+  test.info().annotations.push({ type: 'unanswered methods', description: [...new Set(calls.failures.map((f) => f.method))].sort().join(', ') || 'none' });
+});
+
 test.describe('the reference CLI', () => {
   const cli = (args: string[]) => runReferenceCli(ref as ReferenceInstall, gateway, args);
 
