@@ -1,3 +1,4 @@
+import { setImmediate as nextTurnOfLoop } from 'node:timers/promises';
 import type { MethodParams, MethodResult } from '../../../src-shared/protocol/index.js';
 import type { ResolvedConfig } from '../../config/resolve.js';
 import { resolveUsageClock, resolveUsageRange, usageCalendar, UsageRangeError } from '../../sessions/usage-calendar.js';
@@ -15,6 +16,8 @@ export const UNKNOWN_CREATOR_KEY = '["unknown"]';
 const DEFAULT_LIMIT = 50;
 const LIST_PAGE = 500;
 const TRANSCRIPT_PAGE = 1000;
+/** The store answers synchronously: yield to the event loop every this many sessions so other clients are served meanwhile. */
+const SESSIONS_PER_SLICE = 10;
 
 export interface SessionUsageDeps {
   store: Pick<Store, 'sessions' | 'transcript'>;
@@ -74,7 +77,9 @@ export async function readSessionsUsage(deps: SessionUsageDeps, p: Params): Prom
   const family = p.groupBy === 'family' || p.includeHistorical === true;
   const creatorMatches = !p.creatorKey || p.creatorKey === UNKNOWN_CREATOR_KEY;
   const rows: Row[] = [];
+  let read = 0;
   for (const s of creatorMatches ? await selectSessions(deps, cfg, p) : []) {
+    if (++read % SESSIONS_PER_SLICE === 0) await nextTurnOfLoop();
     const archived = family ? (await deps.store.sessions.archives(s.sessionKey)).map((a) => a.sessionId) : [];
     const ids = [...archived.reverse(), s.sessionId];
     const entries: TranscriptEntry[] = [];
