@@ -1,5 +1,12 @@
 import type { Static } from '@sinclair/typebox';
-import type { CostUsageTotalsSchema, MessageCountsSchema, SessionCostSummarySchema, SessionsUsageResultSchema } from '../../src-shared/protocol/methods/session-usage.js';
+import type {
+  CostUsageTotalsSchema,
+  MessageCountsSchema,
+  SessionCostSummarySchema,
+  SessionsUsageLogsResultSchema,
+  SessionsUsageResultSchema,
+  SessionsUsageTimeseriesResultSchema,
+} from '../../src-shared/protocol/methods/session-usage.js';
 import type { TranscriptEntry } from '../store/types.js';
 
 // Pure accounting for `sessions.usage`: transcript entries → one session's summary, summaries → totals and the
@@ -219,4 +226,63 @@ export function aggregateUsage(rows: readonly { agentId: string; channel?: strin
       daily: byDate(days.values()),
     },
   };
+}
+
+type Timeseries = Static<typeof SessionsUsageTimeseriesResultSchema>;
+type LogLine = Static<typeof SessionsUsageLogsResultSchema>['logs'][number];
+type Point = Omit<Timeseries['points'][number], 'cumulativeTokens' | 'cumulativeCost'>;
+
+export const MAX_TIMESERIES_POINTS = 200;
+
+/** A session's turns with usage as points in time; beyond `maxPoints`, consecutive turns are summed into one point each. */
+export function usageTimeseries(entries: Iterable<TranscriptEntry>, sessionId: string, maxPoints = MAX_TIMESERIES_POINTS): Timeseries {
+  let points: Point[] = [];
+  for (const e of entries) {
+    if (!e.usage) continue;
+    const t = entryTotals(e.usage);
+    points.push({ timestamp: e.createdAtMs, input: t.input, output: t.output, cacheRead: 0, cacheWrite: 0, totalTokens: t.totalTokens, cost: t.totalCost });
+  }
+  points.sort((a, b) => a.timestamp - b.timestamp);
+  if (points.length > maxPoints) {
+    const step = Math.ceil(points.length / maxPoints);
+    const buckets: Point[] = [];
+    for (let i = 0; i < points.length; i += step) {
+      const group = points.slice(i, i + step);
+      const sum = (k: keyof Point) => group.reduce((n, p) => n + p[k], 0);
+      buckets.push({ timestamp: group.at(-1)!.timestamp, input: sum('input'), output: sum('output'), cacheRead: 0, cacheWrite: 0, totalTokens: sum('totalTokens'), cost: sum('cost') });
+    }
+    points = buckets;
+  }
+  let cumulativeTokens = 0;
+  let cumulativeCost = 0;
+  return {
+    sessionId,
+    points: points.map((p) => {
+      cumulativeTokens += p.totalTokens;
+      cumulativeCost += p.cost;
+      return { ...p, cumulativeTokens, cumulativeCost };
+    }),
+  };
+}
+
+const MAX_LOG_CHARS = 2000;
+
+/** One transcript entry as a line of the Usage page's message log; null for entries it does not list (summaries, empty ones). */
+export function usageLogLine(e: TranscriptEntry): LogLine | null {
+  if (e.role === 'summary') return null;
+  const parts: string[] = [];
+  for (const b of e.content) {
+    if (typeof b === 'string') parts.push(b);
+    else if (typeof b === 'object' && b !== null) {
+      const block = b as { type?: unknown; text?: unknown; name?: unknown };
+      if (block.type === 'text' && typeof block.text === 'string') parts.push(block.text);
+      else if (block.type === 'tool_use') parts.push(`[Tool: ${typeof block.name === 'string' ? block.name : 'unknown'}]`);
+      else if (block.type === 'tool_result') parts.push('[Tool Result]');
+    }
+  }
+  let content = parts.join('\n').trim();
+  if (!content) return null;
+  if (content.length > MAX_LOG_CHARS) content = `${[...content].slice(0, MAX_LOG_CHARS).join('')}…`;
+  const usage = e.role === 'assistant' && e.usage ? entryTotals(e.usage) : undefined;
+  return { timestamp: e.createdAtMs, role: e.role, content, ...(usage ? { tokens: usage.totalTokens, cost: usage.totalCost } : {}) };
 }

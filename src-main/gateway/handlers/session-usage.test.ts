@@ -5,8 +5,20 @@ import { endsWithToolResult, lastUserText } from '../../../test-support/fake-mod
 import { FakeOpenAIServer } from '../../../test-support/fake-openai.js';
 import { startTestGateway, type TestGateway } from '../../../test-support/gateway.js';
 import { resolveUsageClock, resolveUsageRange, usageCalendar } from '../../sessions/usage-calendar.js';
+import { usageTimeseries } from '../../sessions/usage-summary.js';
 
 type Usage = MethodResult<'sessions.usage'>;
+
+describe('usage timeseries', () => {
+  it('sums consecutive turns into at most maxPoints points, keeping the running totals', () => {
+    const entries = Array.from({ length: 5 }, (_, i) => ({ sessionId: 's', seq: i + 1, role: 'assistant' as const, content: [], usage: { inputTokens: 10, outputTokens: 1, costUsd: 0.5 }, createdAtMs: 1000 + i }));
+    const s = usageTimeseries(entries, 's', 2);
+    expect(s.points.map((p) => [p.timestamp, p.totalTokens, p.cumulativeTokens, p.cumulativeCost])).toEqual([
+      [1002, 33, 33, 1.5],
+      [1004, 22, 55, 2.5],
+    ]);
+  });
+});
 
 describe('usage calendar', () => {
   const now = Date.UTC(2026, 4, 10, 23, 30); // 23:30 UTC on 10 May
@@ -127,7 +139,28 @@ describe('sessions.usage on a real gateway', () => {
     await expect(c.call('sessions.usage', { days: 7 } as never)).rejects.toMatchObject({ error: { code: 'INVALID_REQUEST' } });
   });
 
+  it("gives one session's turns as points with running totals, and its messages as the log lines", async () => {
+    const recorded = (await c.call<MethodResult<'sessions.list'>>('sessions.list', {})).sessions.find((s) => s.key === 'agent:main:main')!;
+    const series = await c.call<MethodResult<'sessions.usage.timeseries'>>('sessions.usage.timeseries', { key: 'agent:main:main' });
+    expect(series.sessionId).toBe(recorded.sessionId);
+    expect(series.points).toHaveLength(2);
+    expect(series.points.at(-1)!.cumulativeTokens).toBe(recorded.inputTokens + recorded.outputTokens);
+    expect(series.points.at(-1)!.cumulativeCost).toBeCloseTo(recorded.costUsd, 9);
+    const logs = await c.call<MethodResult<'sessions.usage.logs'>>('sessions.usage.logs', { key: 'agent:main:main' });
+    expect(logs.logs.map((l) => [l.role, l.content])).toEqual([
+      ['user', 'one'],
+      ['assistant', 'ok: one'],
+      ['user', 'list'],
+      ['assistant', '[Tool: sessions_list]'],
+      ['tool', '[Tool Result]'],
+      ['assistant', 'ok: list'],
+    ]);
+    expect(logs.logs[1]).toMatchObject({ tokens: expect.any(Number), cost: expect.any(Number) });
+    expect((await c.call<MethodResult<'sessions.usage.logs'>>('sessions.usage.logs', { key: 'agent:main:main', limit: 2 })).logs.map((l) => l.content)).toEqual(['[Tool Result]', 'ok: list']);
+    await expect(c.call('sessions.usage.timeseries', { key: 'agent:main:nowhere' })).rejects.toThrow(/No transcript found for session: agent:main:nowhere/);
+  });
+
   it('is advertised in hello', () => {
-    expect(c.hello.features.methods).toContain('sessions.usage');
+    expect(c.hello.features.methods).toEqual(expect.arrayContaining(['sessions.usage', 'sessions.usage.timeseries', 'sessions.usage.logs']));
   });
 });

@@ -2,7 +2,7 @@ import { setImmediate as nextTurnOfLoop } from 'node:timers/promises';
 import type { MethodParams, MethodResult } from '../../../src-shared/protocol/index.js';
 import type { ResolvedConfig } from '../../config/resolve.js';
 import { resolveUsageClock, resolveUsageRange, usageCalendar, UsageRangeError } from '../../sessions/usage-calendar.js';
-import { aggregateUsage, summarizeSession } from '../../sessions/usage-summary.js';
+import { aggregateUsage, summarizeSession, usageLogLine, usageTimeseries } from '../../sessions/usage-summary.js';
 import type { SessionRecord, Store, TranscriptEntry } from '../../store/types.js';
 import type { Handlers } from '../dispatcher.js';
 import { InvalidRequestError } from '../errors.js';
@@ -114,6 +114,28 @@ export async function readSessionsUsage(deps: SessionUsageDeps, p: Params): Prom
   };
 }
 
+const DEFAULT_LOG_LINES = 200;
+const MAX_LOG_LINES = 1000;
+
+/** The session a per-session usage call names, or the reference's error when there is none. */
+async function usageSession(deps: SessionUsageDeps, p: { key: string; agentId?: string }): Promise<SessionRecord> {
+  const { sessionKey } = resolveClientSessionKey(deps.config(), p.key, p.agentId);
+  const s = await deps.store.sessions.get(sessionKey);
+  if (!s) throw new InvalidRequestError(`No transcript found for session: ${p.key.slice(0, 200)}`, { code: 'SESSION_NOT_FOUND' });
+  return s;
+}
+
 export function sessionUsageHandlers(deps: SessionUsageDeps): Handlers {
-  return { 'sessions.usage': (params: Params) => readSessionsUsage(deps, params) };
+  return {
+    'sessions.usage': (params: Params) => readSessionsUsage(deps, params),
+    'sessions.usage.timeseries': async (p: MethodParams<'sessions.usage.timeseries'>) => {
+      const s = await usageSession(deps, p);
+      return usageTimeseries(await collect(transcriptEntries(deps.store, s.sessionId)), s.sessionId);
+    },
+    'sessions.usage.logs': async (p: MethodParams<'sessions.usage.logs'>) => {
+      const s = await usageSession(deps, p);
+      const newest = await deps.store.transcript.page(s.sessionId, { limit: Math.min(p.limit ?? DEFAULT_LOG_LINES, MAX_LOG_LINES) });
+      return { logs: newest.reverse().flatMap((e) => usageLogLine(e) ?? []) };
+    },
+  };
 }

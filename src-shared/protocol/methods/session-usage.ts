@@ -129,3 +129,52 @@ export const sessionsUsageMethod = defineMethod({
   ),
   result: SessionsUsageResultSchema,
 });
+
+const SessionRef = {
+  /** The session, as `sessions.usage` lists it. */
+  key: NonEmpty,
+  agentId: Type.Optional(NonEmpty),
+};
+
+export const SessionsUsageTimeseriesResultSchema = Type.Object({
+  sessionId: Type.String(),
+  points: Type.Array(
+    Type.Object({
+      timestamp: Type.Integer(),
+      input: Type.Number(),
+      output: Type.Number(),
+      cacheRead: Type.Number(),
+      cacheWrite: Type.Number(),
+      totalTokens: Type.Number(),
+      cost: Type.Number(),
+      cumulativeTokens: Type.Number(),
+      cumulativeCost: Type.Number(),
+    }),
+  ),
+});
+
+export const SessionsUsageLogsResultSchema = Type.Object({
+  logs: Type.Array(
+    Type.Object({
+      timestamp: Type.Integer(),
+      role: Type.Union([Type.Literal('user'), Type.Literal('assistant'), Type.Literal('tool')]),
+      content: Type.String(),
+      tokens: Type.Optional(Type.Number()),
+      cost: Type.Optional(Type.Number()),
+    }),
+  ),
+});
+
+export const sessionsUsageTimeseriesMethod = defineMethod({
+  description: "One session's token use and cost turn by turn (at most 200 points: beyond that, consecutive turns are summed into one point), with running totals.",
+  scope: OperatorScopes.READ,
+  params: Type.Object(SessionRef, { additionalProperties: false }),
+  result: SessionsUsageTimeseriesResultSchema,
+});
+
+export const sessionsUsageLogsMethod = defineMethod({
+  description: "One session's latest messages as the Usage page lists them: role, text (tool calls as `[Tool: name]`), and tokens and cost of each reply.",
+  scope: OperatorScopes.READ,
+  params: Type.Object({ ...SessionRef, limit: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+  result: SessionsUsageLogsResultSchema,
+});
