@@ -158,6 +158,15 @@ test('the Usage page reads sessions.usage and shows what the transcripts record'
   await expect(page.getByText(`${n} sessions in range`)).toBeVisible();
   test.info().annotations.push({ type: 'sessions.usage', description: `${n} sessions, ${usage.totals.totalTokens} tokens` });
   await page.screenshot({ path: test.info().outputPath('usage.png') });
+  // A session's detail: its turns over time and its messages. The conversation is the one the first test of this
+  // file had (tests of a file run in order); run alone, this test has no session to open.
+  const row = page.getByRole('button', { name: 'agent:main:main' });
+  if (n > 0 && (await row.count())) {
+    await row.first().click();
+    await expect.poll(() => calls.result('sessions.usage.timeseries') !== undefined && calls.result('sessions.usage.logs') !== undefined, { message: 'the detail reads the timeseries and the logs' }).toBe(true);
+    const logs = calls.result('sessions.usage.logs') as { logs: { role: string; content: string }[] };
+    expect(logs.logs.map((l) => l.content)).toContain('You said: hello parity');
+  }
   expect(pageErrors).toEqual([]);
   checkFailures(calls.failures);
   test.info().annotations.push({ type: 'unanswered methods', description: [...new Set(calls.failures.map((f) => f.method))].sort().join(', ') || 'none' });

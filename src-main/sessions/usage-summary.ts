@@ -151,6 +151,23 @@ export function summarizeSession(entries: Iterable<TranscriptEntry>, o: { sessio
   };
 }
 
+/** Who started a session is not recorded here: the reference's key for an unknown creator. */
+export const UNKNOWN_CREATOR_KEY = '["unknown"]';
+
+/** Sessions grouped by the days they were active on (the reference's creator activity). */
+function sessionActivity(rows: readonly { usage: SessionCostSummary | null }[]): { dates: string[]; sessionCount: number }[] {
+  const byDates = new Map<string, { dates: string[]; sessionCount: number }>();
+  for (const { usage } of rows) {
+    if (!usage) continue;
+    const dates = [...(usage.activityDates ?? [])].sort();
+    const key = JSON.stringify(dates);
+    const a = byDates.get(key) ?? { dates, sessionCount: 0 };
+    a.sessionCount++;
+    byDates.set(key, a);
+  }
+  return [...byDates.values()].sort((a, b) => a.dates.join(',').localeCompare(b.dates.join(',')));
+}
+
 /** Every matching session's summary → the totals and groupings of the whole report. */
 export function aggregateUsage(rows: readonly { agentId: string; channel?: string; usage: SessionCostSummary | null }[]): { totals: CostUsageTotals; aggregates: Aggregates } {
   const totals = emptyTotals();
@@ -219,7 +236,8 @@ export function aggregateUsage(rows: readonly { agentId: string; channel?: strin
       byProvider: [...providers.values()].sort(byCostThenTokens),
       byAgent: [...agents].map(([agentId, t]) => ({ agentId, totals: t })).sort(byCostThenTokens),
       byChannel: [...channels].map(([channel, t]) => ({ channel, totals: t })).sort(byCostThenTokens),
-      byCreator: [],
+      // Who started a session is not recorded: every session counts under the reference's "unknown" creator.
+      byCreator: sessionCount ? [{ key: UNKNOWN_CREATOR_KEY, totals: { ...totals }, sessionCount, daily: byDate([...costDaily].map(([date, t]) => ({ date, ...t }))), sessionActivity: sessionActivity(rows) }] : [],
       costDaily: byDate([...costDaily].map(([date, t]) => ({ date, ...t }))),
       dailyLatency: [],
       modelDaily: [...modelDaily.values()].sort((a, b) => a.date.localeCompare(b.date) || b.cost - a.cost),

@@ -113,6 +113,7 @@ describe('sessions.usage on a real gateway', () => {
     expect(r.aggregates).toMatchObject({ sessionCount: 2, messages: { user: 3 }, tools: { totalCalls: 1 }, byAgent: [{ agentId: 'main' }] });
     expect(r.aggregates.byProvider).toEqual([expect.objectContaining({ provider: 'local', count: 3 })]);
     expect(r.aggregates.costDaily.map((d) => d.date)).toEqual([r.endDate]);
+    expect(r.aggregates.byCreator).toEqual([{ key: '["unknown"]', totals: r.totals, sessionCount: 2, daily: r.aggregates.costDaily, sessionActivity: [{ dates: [r.endDate], sessionCount: 2 }] }]);
   });
 
   it('narrows to one session or one agent, widens to every agent, and honours limit and creator', async () => {

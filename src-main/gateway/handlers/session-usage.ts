@@ -2,7 +2,7 @@ import { setImmediate as nextTurnOfLoop } from 'node:timers/promises';
 import type { MethodParams, MethodResult } from '../../../src-shared/protocol/index.js';
 import type { ResolvedConfig } from '../../config/resolve.js';
 import { resolveUsageClock, resolveUsageRange, usageCalendar, UsageRangeError } from '../../sessions/usage-calendar.js';
-import { aggregateUsage, summarizeSession, usageLogLine, usageTimeseries } from '../../sessions/usage-summary.js';
+import { aggregateUsage, summarizeSession, UNKNOWN_CREATOR_KEY, usageLogLine, usageTimeseries } from '../../sessions/usage-summary.js';
 import type { SessionRecord, Store, TranscriptEntry } from '../../store/types.js';
 import type { Handlers } from '../dispatcher.js';
 import { InvalidRequestError } from '../errors.js';
@@ -11,8 +11,6 @@ import { resolveClientSessionKey } from './chat.js';
 type Params = MethodParams<'sessions.usage'>;
 type Row = MethodResult<'sessions.usage'>['sessions'][number];
 
-/** Who started a session is not recorded: every session has the reference's "unknown" creator. */
-export const UNKNOWN_CREATOR_KEY = '["unknown"]';
 const DEFAULT_LIMIT = 50;
 const LIST_PAGE = 500;
 const TRANSCRIPT_PAGE = 1000;

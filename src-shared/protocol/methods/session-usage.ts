@@ -90,7 +90,16 @@ export const SessionsUsageResultSchema = Type.Object({
     byProvider: Type.Array(ModelUsageSchema),
     byAgent: Type.Array(Type.Object({ agentId: Type.String(), totals: CostUsageTotalsSchema })),
     byChannel: Type.Array(Type.Object({ channel: Type.String(), totals: CostUsageTotalsSchema })),
-    byCreator: Type.Array(Type.Unknown()),
+    /** Who started each session is not recorded: one "unknown" creator holds them all. */
+    byCreator: Type.Array(
+      Type.Object({
+        key: Type.String(),
+        totals: CostUsageTotalsSchema,
+        sessionCount: Count,
+        daily: Type.Array(withTotals(Type.Object({ date: Type.String() }))),
+        sessionActivity: Type.Array(Type.Object({ dates: Type.Array(Type.String()), sessionCount: Count })),
+      }),
+    ),
     costDaily: Type.Array(withTotals(Type.Object({ date: Type.String() }))),
     dailyLatency: Type.Array(Type.Unknown()),
     modelDaily: Type.Array(Type.Object({ date: Type.String(), provider: Type.Optional(Type.String()), model: Type.Optional(Type.String()), tokens: Type.Number(), cost: Type.Number(), count: Count })),
