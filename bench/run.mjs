@@ -18,6 +18,7 @@
 //    process, with the gateway in its own process as the app runs it (utilityProcess) and in-process as the baseline:
 //    idle, 8 sessions busy, a Telegram burst (bench/results/mainloop.json)
 //  - `remote`: what TLS on the gateway port costs: connect time and `health` RPC over ws and wss (bench/results/remote.json)
+//  - `session-usage`: `sessions.usage` (the reference Usage page) over 1,000 sessions of 20 turns, and `health` meanwhile (bench/results/session-usage.json)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
@@ -132,6 +133,7 @@ const SECTIONS = [
   { name: 'voice', module: './voice.mjs', run: 'runVoiceBench' },
   { name: 'remote', module: './remote.mjs', run: 'runRemoteBench' },
   { name: 'mainloop', module: './mainloop.mjs', run: 'runMainloopBench' },
+  { name: 'session-usage', module: './session-usage.mjs', run: 'runSessionUsageBench' },
 ];
 const only = process.argv.slice(2).find((a) => a === 'core' || a === 'channels' || SECTIONS.some((s) => s.name === a));
 

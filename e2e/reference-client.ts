@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
@@ -95,10 +95,16 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the reference CLI against a gateway, with its own scratch home (never the real one). */
+/**
+ * Runs the reference CLI against a gateway, with its own scratch home (never the real one). Its `status` probes the
+ * gateway only when the home holds a config file (without one it takes a first run and skips the network), so one
+ * naming this gateway as the local one is written there.
+ */
 export async function runReferenceCli(ref: ReferenceInstall, gateway: { port: number; token: string }, args: string[], timeoutMs = 60_000): Promise<CliRun> {
   const home = mkdtempSync(join(tmpdir(), 'openclaw-ref-home-'));
   try {
+    mkdirSync(join(home, '.openclaw'), { mode: 0o700 });
+    writeFileSync(join(home, '.openclaw', 'openclaw.json'), `${JSON.stringify({ gateway: { mode: 'local', port: gateway.port } })}\n`, { mode: 0o600 });
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: home,

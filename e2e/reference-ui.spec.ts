@@ -56,6 +56,9 @@ function recordCalls(page: Page) {
   const methods = new Set<string>();
   const failures: Failure[] = [];
   const pending = new Map<string, { method: string; params: string }>();
+  let finalSeen = false;
+  let historyAfterFinal = false;
+  const results = new Map<string, unknown>();
   page.on('websocket', (ws: WebSocket) => {
     ws.on('framesent', (f) => {
       const m = JSON.parse(String(f.payload)) as { type: string; id: string; method: string; params?: unknown };
@@ -64,14 +67,17 @@ function recordCalls(page: Page) {
       pending.set(m.id, { method: m.method, params: JSON.stringify(m.params ?? {}).slice(0, 300) });
     });
     ws.on('framereceived', (f) => {
-      const m = JSON.parse(String(f.payload)) as { type: string; id: string; ok?: boolean; payload?: { type?: string; features?: { methods?: string[] } }; error?: { message: string } };
+      const m = JSON.parse(String(f.payload)) as { type: string; id: string; event?: string; ok?: boolean; payload?: { type?: string; state?: string; features?: { methods?: string[] } }; error?: { message: string } };
+      if (m.type === 'event' && m.event === 'chat' && m.payload?.state === 'final') finalSeen = true;
       if (m.type !== 'res') return;
       if (m.ok && m.payload?.type === 'hello-ok') advertised = m.payload.features?.methods ?? [];
       const req = pending.get(m.id);
+      if (finalSeen && req?.method === 'chat.history') historyAfterFinal = true;
+      if (req && m.ok) results.set(req.method, m.payload);
       if (req && m.ok === false) failures.push({ ...req, message: m.error?.message ?? '' });
     });
   });
-  return { methods, failures };
+  return { methods, failures, historyAfterFinal: () => historyAfterFinal, result: (method: string) => results.get(method) };
 }
 
 /** Methods that failed although hello advertised them: each is a defect. Unadvertised ones must get the unknown-method answer. */
@@ -97,9 +103,11 @@ test('connects, and a chat message from its composer round-trips through the age
   await composer.fill('hello parity');
   await composer.press('Enter');
   await expect(page.getByText('You said: hello parity').first()).toBeVisible();
+  // The UI merges what it streamed with what it reads back once the run is final: wait for that read, then each shows once.
+  await expect.poll(() => calls.historyAfterFinal(), { message: 'chat.history read back after the final chat event' }).toBe(true);
+  await expect(page.getByText('You said: hello parity')).toHaveCount(1);
+  await expect(page.getByText('hello parity', { exact: true })).toHaveCount(1);
   await page.screenshot({ path: test.info().outputPath('live.png') });
-  const live = await page.getByText('You said: hello parity').count();
-  test.info().annotations.push({ type: 'live reply copies', description: String(live) });
   expect(model.calls).toBeGreaterThan(0);
   // After a reload the transcript comes back from the gateway.
   await page.reload();
@@ -131,6 +139,62 @@ for (const name of ['Agents', 'Dashboards', 'Systems', 'Automations', 'Plugins']
   });
 }
 
+test('the Usage page reads sessions.usage and shows what the transcripts record', async ({ page }) => {
+  const calls = recordCalls(page);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await openUi(page);
+  await expect(page.getByRole('textbox', { name: 'Chat composer' })).toBeVisible();
+  await page.goto(`${site.origin}/usage`);
+  await expect.poll(() => calls.methods.has('sessions.usage'), { message: 'the page asks for sessions.usage' }).toBe(true);
+  await expect.poll(async () => {
+    const before = calls.methods.size;
+    await page.waitForLoadState('networkidle');
+    return calls.methods.size === before;
+  }).toBe(true);
+  // The page shows the figures the gateway sent: the session count and the token total.
+  const usage = calls.result('sessions.usage') as { aggregates: { sessionCount: number }; totals: { totalTokens: number } };
+  const n = usage.aggregates.sessionCount;
+  await expect(page.getByText(`${n} sessions in range`)).toBeVisible();
+  test.info().annotations.push({ type: 'sessions.usage', description: `${n} sessions, ${usage.totals.totalTokens} tokens` });
+  await page.screenshot({ path: test.info().outputPath('usage.png') });
+  // A session's detail: its turns over time and its messages. The conversation is the one the first test of this
+  // file had (tests of a file run in order); run alone, this test has no session to open.
+  const row = page.getByRole('button', { name: 'agent:main:main' });
+  if (n > 0 && (await row.count())) {
+    await row.first().click();
+    await expect.poll(() => calls.result('sessions.usage.timeseries') !== undefined && calls.result('sessions.usage.logs') !== undefined, { message: 'the detail reads the timeseries and the logs' }).toBe(true);
+    const logs = calls.result('sessions.usage.logs') as { logs: { role: string; content: string }[] };
+    expect(logs.logs.map((l) => l.content)).toContain('You said: hello parity');
+  }
+  expect(pageErrors).toEqual([]);
+  checkFailures(calls.failures);
+  test.info().annotations.push({ type: 'unanswered methods', description: [...new Set(calls.failures.map((f) => f.method))].sort().join(', ') || 'none' });
+});
+
+test('the Debug page reads diagnostics.lanes; last-heartbeat gets the unknown-method answer', async ({ page }) => {
+  const calls = recordCalls(page);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await openUi(page);
+  await expect(page.getByRole('textbox', { name: 'Chat composer' })).toBeVisible();
+  await page.goto(`${site.origin}/debug`);
+  await expect.poll(() => calls.result('diagnostics.lanes') !== undefined, { message: 'the page reads diagnostics.lanes' }).toBe(true);
+  const lanes = calls.result('diagnostics.lanes') as { lanes: { lane: string; maxConcurrent: number }[] };
+  expect(lanes.lanes).toEqual([expect.objectContaining({ lane: 'main', maxConcurrent: 32 })]);
+  // This gateway has no agent heartbeat, so it does not offer last-heartbeat; the page loads its panels together
+  // and says which call it missed instead of showing them.
+  await expect(page.getByRole('alert').filter({ hasText: 'unknown method: last-heartbeat' })).toBeVisible();
+  await expect.poll(async () => {
+    const before = calls.methods.size;
+    await page.waitForLoadState('networkidle');
+    return calls.methods.size === before;
+  }).toBe(true);
+  expect(pageErrors).toEqual([]);
+  checkFailures(calls.failures);
+  test.info().annotations.push({ type: 'unanswered methods', description: [...new Set(calls.failures.map((f) => f.method))].sort().join(', ') || 'none' });
+});
+
 test.describe('the reference CLI', () => {
   const cli = (args: string[]) => runReferenceCli(ref as ReferenceInstall, gateway, args);
 
@@ -146,6 +210,17 @@ test.describe('the reference CLI', () => {
     const qr = await cli(['qr', '--url', `ws://127.0.0.1:${gateway.port}`]);
     expect(qr.code, qr.stderr).toBe(0);
     expect(qr.stdout).toContain('Setup code:');
+  });
+
+  test('status --deep reaches this gateway and reads its health', async () => {
+    const status = await cli(['status', '--deep']);
+    expect(status.code, status.stdout + status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/Gateway\s+│ local · ws:\/\/127\.0\.0\.1:\d+ \(local loopback\) · reachable/);
+    const health = status.stdout.slice(status.stdout.indexOf('\nHealth\n'));
+    expect(health).toMatch(/Gateway\s+│ reachable/);
+    // The channel line comes from the account's `healthState`: the fake Telegram bot is connected.
+    expect(health).toMatch(/Telegram\s+│ OK\s+│ healthy/);
+    test.info().annotations.push({ type: 'status --deep health', description: health.split('\n').slice(0, 12).join('\n') });
   });
 
   test('agent runs a turn through this gateway and prints the reply', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Static } from '@sinclair/typebox';
-import type { ExecApprovalSchema } from '../../src-shared/protocol/methods/exec-approvals.js';
+import { execCommandText, type ExecApprovalSchema } from '../../src-shared/protocol/methods/exec-approvals.js';
 
 export type ExecApproval = Static<typeof ExecApprovalSchema>;
 export type ExecDecision = 'allow-once' | 'allow-always' | 'deny';
@@ -26,7 +26,17 @@ export class ExecApprovals {
   /** Asks the owner; resolves with the decision (`deny` after `timeoutMs` or when `signal` aborts). */
   ask(req: { argv: string[]; cwd: string; agentId: string; sessionKey: string }, timeoutMs: number, signal?: AbortSignal): Promise<ExecDecision> {
     const now = Date.now();
-    const approval: ExecApproval = { id: randomUUID(), argv: [...req.argv], cwd: req.cwd, agentId: req.agentId, sessionKey: req.sessionKey, createdAtMs: now, expiresAtMs: now + timeoutMs };
+    const approval: ExecApproval = {
+      id: randomUUID(),
+      argv: [...req.argv],
+      cwd: req.cwd,
+      agentId: req.agentId,
+      sessionKey: req.sessionKey,
+      createdAtMs: now,
+      expiresAtMs: now + timeoutMs,
+      request: { command: execCommandText(req.argv), commandArgv: [...req.argv], cwd: req.cwd, agentId: req.agentId, sessionKey: req.sessionKey, host: 'gateway', allowedDecisions: ['allow-once', 'allow-always', 'deny'] },
+      approvalKind: 'exec',
+    };
     return new Promise<ExecDecision>((resolve) => {
       const timer = setTimeout(() => settle('expired'), timeoutMs);
       const onAbort = () => settle('expired');

@@ -40,7 +40,7 @@ describe('exec approvals', () => {
       },
     });
     const c = await t.operator({ scopes: ['operator.read', 'operator.write', 'operator.approvals', 'operator.admin'] });
-    const requested: { id: string; argv: string[]; sessionKey: string }[] = [];
+    const requested: { id: string; argv: string[]; sessionKey: string; expiresAtMs: number }[] = [];
     let heard: () => void = () => undefined;
     c.on((event, p: any) => {
       if (event === 'exec.approval.requested') {
@@ -48,7 +48,7 @@ describe('exec approvals', () => {
         heard();
       }
     });
-    const nextRequest = () => new Promise<{ id: string; argv: string[]; sessionKey: string }>((resolve) => (heard = () => resolve(requested.at(-1)!)));
+    const nextRequest = () => new Promise<{ id: string; argv: string[]; sessionKey: string; expiresAtMs: number }>((resolve) => (heard = () => resolve(requested.at(-1)!)));
     const turn = async (message: string, key: string) => {
       const { runId } = await c.call<any>('chat.send', { sessionKey: 'agent:main:main', message, idempotencyKey: key });
       return runId as string;
@@ -67,10 +67,14 @@ describe('exec approvals', () => {
     const first = await turn('what system is this?', 'k1');
     const q = await asked;
     expect(q).toMatchObject({ argv: ['uname', '-s'], sessionKey: 'agent:main:main' });
-    expect((await c.call<any>('exec.approval.list', {})).approvals.map((a: any) => a.id)).toEqual([q.id]);
+    // The question as the reference clients read it: the event, the list (an array) and get carry `request.command`.
+    const shown = { command: 'uname -s', commandArgv: ['uname', '-s'], sessionKey: 'agent:main:main', agentId: 'main', host: 'gateway', allowedDecisions: ['allow-once', 'allow-always', 'deny'] };
+    expect(q).toMatchObject({ approvalKind: 'exec', request: shown });
+    expect((await c.call<any>('exec.approval.list', {})).map((a: any) => a.id)).toEqual([q.id]);
+    expect(await c.call<any>('exec.approval.get', { id: q.id })).toMatchObject({ id: q.id, commandText: 'uname -s', commandPreview: null, allowedDecisions: shown.allowedDecisions, host: 'gateway', nodeId: null, agentId: 'main', expiresAtMs: q.expiresAtMs, request: shown });
     await c.call('exec.approval.resolve', { id: q.id, decision: 'allow-once' });
     expect(await reply(first)).toMatch(/^tool said: [^]*Linux/);
-    expect((await c.call<any>('exec.approval.list', {})).approvals).toEqual([]);
+    expect(await c.call<any>('exec.approval.list', {})).toEqual([]);
 
     // Allowed once: the next turn asks again; denied, the agent is told so.
     asked = nextRequest();
@@ -90,7 +94,15 @@ describe('exec approvals', () => {
     const fourth = await turn('last time', 'k4');
     expect(await reply(fourth)).toMatch(/^tool said: [^]*Linux/);
     expect(requested.length).toBe(before);
-    expect(await c.call<any>('exec.approvals.get', {})).toMatchObject({ ask: 'on-miss', allow: ['uname'] });
+    expect(await c.call<any>('exec.approvals.get', {})).toMatchObject({
+      ask: 'on-miss',
+      allow: ['uname'],
+      // The reference clients' view of the same policy.
+      path: t!.state.configPath,
+      exists: true,
+      hash: expect.stringMatching(/\S/),
+      file: { version: 1, defaults: { security: 'allowlist', ask: 'on-miss', askFallback: 'deny' }, agents: { '*': { allowlist: [{ pattern: 'uname' }] } } },
+    });
   }, 60_000);
 
   it('openclaw approvals lists the question and answers it', async () => {

@@ -107,6 +107,22 @@ describe('live session subscriptions', () => {
     expect(events.filter((e) => e.event === 'session.message')).toHaveLength(2);
   });
 
+  it('every copy of a message (announced, final, read back) carries one identity, so a client shows it once', async () => {
+    const watcher = await t.operator();
+    const events: { event: string; payload: any }[] = [];
+    watcher.on((event, payload: any) => void events.push({ event, payload }));
+    await watcher.call('sessions.messages.subscribe', { key: 'agent:main:identity' });
+    await turn(c, 'agent:main:identity', 'who am i', 'ident-1');
+    const history = await c.call('chat.history', { sessionKey: 'agent:main:identity' });
+    const [user, reply] = history.messages;
+    expect(user).toMatchObject({ role: 'user', __openclaw: { id: user!.messageId, seq: user!.seq, runId: 'ident-1', idempotencyKey: 'ident-1' } });
+    expect(reply).toMatchObject({ role: 'assistant', __openclaw: { id: reply!.messageId, seq: reply!.seq, runId: 'ident-1' } });
+    expect(reply!.__openclaw!.idempotencyKey).toBeUndefined();
+    await expect.poll(() => events.filter((e) => e.event === 'session.message').length).toBe(2);
+    expect(events.filter((e) => e.event === 'session.message').map((e) => e.payload.message.__openclaw)).toEqual([user!.__openclaw, reply!.__openclaw]);
+    await expect.poll(() => events.find((e) => e.event === 'chat' && e.payload.state === 'final')?.payload.message.__openclaw).toEqual(reply!.__openclaw);
+  });
+
   it('sessions.subscribe with list params returns the first page', async () => {
     const r = await c.call('sessions.subscribe', { includeGlobal: true, limit: 10 });
     expect(r.subscribed).toBe(true);

@@ -37,6 +37,17 @@ export interface SnapshotInput {
   sections?(): Record<string, unknown>;
 }
 
+type AccountStatus = ChannelsStatus['channelAccounts'][string][number];
+
+/**
+ * An account's health in the reference clients' words (`healthState`): `healthy` while connected, else what it is
+ * doing instead. They print it as the channel's line in `status --deep`.
+ */
+export function channelHealthState(a: Pick<AccountStatus, 'state' | 'connected'>): string {
+  if (a.connected) return 'healthy';
+  return a.state === 'backoff' ? 'reconnecting' : a.state === 'running' ? 'disconnected' : a.state;
+}
+
 /** Per channel: the summary plus each account's live facts. */
 function channelSnapshot(input: SnapshotInput) {
   const s = input.channels?.();
@@ -44,12 +55,26 @@ function channelSnapshot(input: SnapshotInput) {
   const channels: Record<string, unknown> = {};
   for (const id of s.channelOrder) {
     const accounts = s.channelAccounts[id] ?? [];
+    const summary = s.channels[id];
+    const unhealthy = accounts.find((a) => a.enabled && !a.connected);
     channels[id] = {
-      ...s.channels[id],
+      ...summary,
+      ...(summary ? { healthState: unhealthy ? channelHealthState(unhealthy) : summary.connected ? 'healthy' : 'disconnected' } : {}),
       accounts: Object.fromEntries(
         accounts.map((a) => [
           a.accountId,
-          { state: a.state, enabled: a.enabled, connected: a.connected, lastInboundAt: a.lastInboundAt ?? null, lastOutboundAt: a.lastOutboundAt ?? null, lastError: a.lastError ?? null, restarts: a.restarts },
+          {
+            accountId: a.accountId,
+            state: a.state,
+            enabled: a.enabled,
+            configured: a.configured,
+            connected: a.connected,
+            healthState: channelHealthState(a),
+            lastInboundAt: a.lastInboundAt ?? null,
+            lastOutboundAt: a.lastOutboundAt ?? null,
+            lastError: a.lastError ?? null,
+            restarts: a.restarts,
+          },
         ]),
       ),
     };

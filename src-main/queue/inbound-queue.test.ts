@@ -42,6 +42,27 @@ function controllable() {
 }
 
 describe('InboundQueue', () => {
+  it('reports its lanes: turns against the limit, sessions waiting for a slot, messages waiting per session', async () => {
+    const c = controllable();
+    const q = new InboundQueue(store, c.processor, log, 1);
+    await q.start();
+    expect(q.lanes()).toEqual({ maxConcurrent: 1, running: 0, waitingForSlot: 0, draining: false, sessions: { lanes: 0, running: 0, queued: 0, queuedLanes: 0 } });
+    await q.ingest(req('a', 'a1'));
+    await q.ingest(req('a', 'a2'));
+    await q.ingest(req('b', 'b1'));
+    await c.nextStart(1);
+    expect(q.lanes()).toEqual({ maxConcurrent: 1, running: 1, waitingForSlot: 1, draining: false, sessions: { lanes: 2, running: 1, queued: 2, queuedLanes: 2 } });
+    c.started[0]!.finish();
+    await c.nextStart(2);
+    c.started[1]!.finish();
+    await c.nextStart(3);
+    c.started[2]!.finish();
+    await q.idle();
+    expect(q.lanes().sessions).toEqual({ lanes: 0, running: 0, queued: 0, queuedLanes: 0 });
+    await q.stop();
+    expect(q.lanes().draining).toBe(true);
+  });
+
   it('runs one turn at a time per session and sessions in parallel', async () => {
     const c = controllable();
     const q = new InboundQueue(store, c.processor, log);

@@ -77,6 +77,17 @@ interface Running<P extends QueuePayload> {
  * told that messages arrived and every second, and lets a session go when it has
  * nothing left to do. A turn whose messages were taken over records nothing.
  */
+/** The queue's lanes right now (see `InboundQueue.lanes`). */
+export interface QueueLanes {
+  maxConcurrent: number;
+  running: number;
+  waitingForSlot: number;
+  /** Stopping: no new turns start. */
+  draining: boolean;
+  /** Per-session lanes: sessions with work, turns running, messages waiting, and sessions with messages waiting. */
+  sessions: { lanes: number; running: number; queued: number; queuedLanes: number };
+}
+
 export class InboundQueue<P extends QueuePayload = QueuePayload> {
   private readonly pending = new Map<string, QueueItem<P>[]>();
   private readonly active = new Map<string, Running<P>>();
@@ -227,6 +238,23 @@ export class InboundQueue<P extends QueuePayload = QueuePayload> {
     let n = 0;
     for (const list of this.pending.values()) n += list.length;
     return n;
+  }
+
+  /**
+   * Work in hand as lanes: turns run one at a time per session, and at most `maxConcurrent` sessions at once.
+   * `waitingForSlot`: sessions with work ready that wait for one of those slots.
+   */
+  lanes(): QueueLanes {
+    let queued = 0;
+    for (const list of this.pending.values()) queued += list.length;
+    const sessions = new Set([...this.active.keys(), ...this.pending.keys()]);
+    return {
+      maxConcurrent: this.concurrency,
+      running: this.active.size,
+      waitingForSlot: this.ready.filter((k) => !this.active.has(k)).length,
+      draining: this.stopped,
+      sessions: { lanes: sessions.size, running: this.active.size, queued, queuedLanes: this.pending.size },
+    };
   }
 
   /** Resolves when nothing is pending or running. */

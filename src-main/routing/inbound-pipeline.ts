@@ -17,6 +17,7 @@ import { HistoryCache } from '../sessions/history-cache.js';
 import { isResetCommand, shouldAutoReset } from '../sessions/reset-policy.js';
 import { applySummaries, compactionSettings, entriesToCompact, needsCompaction, summaryEntry, summaryMessages, summaryRequest } from '../sessions/compaction.js';
 import { entriesToMessages, messagesToEntries } from '../sessions/transcript-messages.js';
+import { toChatMessage } from '../../src-shared/protocol/chat-message.js';
 import type { NewTranscriptEntry, QueueItem as StoredItem, SessionRecord, Store, StoreTx } from '../store/types.js';
 import { compose, type Middleware } from './middleware.js';
 
@@ -108,7 +109,7 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
   /** Transcript entries written by a committed transaction, told to clients watching the session (`sessions.messages.subscribe`); the turn is still running (its `chat` final follows). */
   const announce = (ctx: Ctx, sessionId: string, written: { entry: NewTranscriptEntry; seq: number }[]) => {
     for (const { entry, seq } of written) {
-      const message = { role: entry.role, content: entry.content, timestamp: entry.createdAtMs, seq, messageId: String(seq), ...(entry.runId ? { runId: entry.runId } : {}) };
+      const message = toChatMessage(entry, seq);
       deps.emit('session.message', { sessionKey: ctx.sessionKey, agentId: ctx.agentId, sessionId, messageSeq: seq, messageId: String(seq), message, ...(entry.runId ? { runId: entry.runId } : {}), hasActiveRun: true });
     }
   };
@@ -333,7 +334,8 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
     if (replied) deps.flushReplies?.();
     // The reply as recorded: its identity lets a client put the streamed copy and the transcript's in one place.
     const lastSeq = last ? seqs[entries.indexOf(last)] : undefined;
-    const message = { role: 'assistant', content: [{ type: 'text', text: turn.replyText }], timestamp: now, ...(lastSeq !== undefined ? { seq: lastSeq, messageId: String(lastSeq) } : {}) };
+    const reply = { role: 'assistant', content: [{ type: 'text', text: turn.replyText }], createdAtMs: now, runId: ctx.run.runId };
+    const message = lastSeq !== undefined ? toChatMessage(reply, lastSeq) : { role: reply.role, content: reply.content, timestamp: now };
     if (turn.status === 'ok') chatEvent(ctx, 'final', { message, usage: turn.usage, stopReason: turn.stopReason });
     else if (turn.status === 'aborted') chatEvent(ctx, 'aborted', { message });
     else chatEvent(ctx, 'error', { errorKind: turn.error?.kind === 'rate_limit' || turn.error?.kind === 'timeout' || turn.error?.kind === 'context_length' ? turn.error.kind : turn.status === 'timeout' ? 'timeout' : 'unknown', errorMessage: turn.error?.message ?? 'failed' });

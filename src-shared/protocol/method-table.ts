@@ -65,6 +65,8 @@ import {
 import { healthMethod, logsTailMethod, statusMethod, systemInfoMethod, systemPresenceMethod } from './methods/system.js';
 import { usageCostMethod } from './methods/usage.js';
 import { controlUiLoginLinkMethod } from './methods/control-ui.js';
+import { sessionsUsageLogsMethod, sessionsUsageMethod, sessionsUsageTimeseriesMethod } from './methods/session-usage.js';
+import { diagnosticsLanesMethod } from './methods/diagnostics.js';
 import { cronAddMethod, cronGetMethod, cronListMethod, cronRemoveMethod, cronRunMethod, cronRunsMethod, cronStatusMethod, cronUpdateMethod } from './methods/cron.js';
 import { pluginsDisableMethod, pluginsDoctorMethod, pluginsEnableMethod, pluginsInfoMethod, pluginsListMethod, pluginsRefreshMethod } from './methods/plugins.js';
 
@@ -149,6 +151,10 @@ export const METHODS = {
   'web.login.start': webLoginStartMethod,
   'web.login.wait': webLoginWaitMethod,
   'usage.cost': usageCostMethod,
+  'sessions.usage': sessionsUsageMethod,
+  'sessions.usage.timeseries': sessionsUsageTimeseriesMethod,
+  'sessions.usage.logs': sessionsUsageLogsMethod,
+  'diagnostics.lanes': diagnosticsLanesMethod,
   'cron.list': cronListMethod,
   'cron.status': cronStatusMethod,
   'cron.get': cronGetMethod,

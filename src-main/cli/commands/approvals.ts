@@ -9,12 +9,12 @@ type Opts = GlobalOptions & { json?: boolean };
 export async function approvalsList(opts: Opts): Promise<void> {
   const r = await callOnce<MethodResult<'exec.approval.list'>>(opts, 'exec.approval.list', {});
   if (opts.json) return printJson(r);
-  if (!r.approvals.length) return void process.stdout.write('No exec approvals waiting.\n');
+  if (!r.length) return void process.stdout.write('No exec approvals waiting.\n');
   const now = Date.now();
   process.stdout.write(
     table(
       ['ID', 'COMMAND', 'CWD', 'SESSION', 'EXPIRES IN'],
-      r.approvals.map((a) => [a.id, a.argv.map((x) => (/[\s"']/.test(x) ? JSON.stringify(x) : x)).join(' '), a.cwd, a.sessionKey, `${Math.max(0, Math.round((a.expiresAtMs - now) / 1000))} s`]),
+      r.map((a) => [a.id, a.request.command, a.cwd, a.sessionKey, `${Math.max(0, Math.round((a.expiresAtMs - now) / 1000))} s`]),
     ),
   );
   process.stdout.write('Answer with: openclaw approvals allow <ID> [--always] | openclaw approvals deny <ID>\n');

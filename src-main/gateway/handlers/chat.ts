@@ -6,7 +6,7 @@ import type { InboundQueue, QueueMode } from '../../queue/inbound-queue.js';
 import type { QueuedInbound } from '../../routing/inbound-pipeline.js';
 import { sniffImageType, type MediaStore } from '../../sessions/media-store.js';
 import type { Store } from '../../store/types.js';
-import type { MethodParams, MethodResult } from '../../../src-shared/protocol/index.js';
+import { toChatMessage, type MethodParams, type MethodResult } from '../../../src-shared/protocol/index.js';
 import type { CallContext, Handlers } from '../dispatcher.js';
 import { InvalidRequestError } from '../errors.js';
 import { storeChatAttachments } from './chat-attachments.js';
@@ -63,15 +63,7 @@ export async function readChatHistory(deps: Pick<ChatHandlerDeps, 'store' | 'con
     transcriptId = params.sessionId;
   }
   const page = await deps.store.transcript.page(transcriptId, { beforeSeq, limit });
-  let messages = page.reverse().map((e) => ({
-    role: e.role,
-    content: e.content,
-    timestamp: e.createdAtMs,
-    seq: e.seq,
-    messageId: String(e.seq),
-    ...(e.runId ? { runId: e.runId } : {}),
-    ...(e.usage ? { usage: e.usage } : {}),
-  }));
+  let messages = page.reverse().map((e) => toChatMessage(e, e.seq));
   if (params.maxBytes !== undefined) messages = newestWithinBytes(messages, params.maxBytes);
   const oldest = messages[0]?.seq;
   const hasMore = (page.length === limit || messages.length < page.length) && oldest !== undefined && oldest > 1;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { UnknownExecApprovalError, type ExecApprovals } from '../../agents/exec-approvals.js';
 import { ConfigError, editConfigFile } from '../../config/index.js';
 import type { ResolvedConfig } from '../../config/resolve.js';
@@ -11,6 +12,8 @@ export interface ExecApprovalHandlerDeps {
   env: NodeJS.ProcessEnv;
   /** Apply the file now (the watcher would too, a little later). */
   reloadNow(): void;
+  /** Hash of the config the gateway runs (the policy's version, as `exec.approvals.get` reports it). */
+  appliedHash(): string;
 }
 
 /** `exec.approval.*`: the owner answers the exec tool's questions; `allow-always` adds the program to `tools.exec.allow`. */
@@ -24,8 +27,11 @@ export function execApprovalHandlers(deps: ExecApprovalHandlerDeps): Handlers {
     }
   };
   return {
-    'exec.approval.list': () => ({ approvals: deps.approvals.list() }),
-    'exec.approval.get': (p) => known(() => deps.approvals.get(p.id)),
+    'exec.approval.list': () => deps.approvals.list(),
+    'exec.approval.get': (p) => {
+      const a = known(() => deps.approvals.get(p.id));
+      return { ...a, commandText: a.request.command, commandPreview: null, allowedDecisions: a.request.allowedDecisions, host: 'gateway' as const, nodeId: null };
+    },
     'exec.approval.resolve': (p) => {
       const approval = known(() => deps.approvals.get(p.id));
       if (p.decision === 'allow-always') {
@@ -46,7 +52,17 @@ export function execApprovalHandlers(deps: ExecApprovalHandlerDeps): Handlers {
     },
     'exec.approvals.get': () => {
       const exec = deps.config().tools?.exec;
-      return { ask: exec?.ask ?? 'off', allow: [...(exec?.allow ?? [])], approvalTimeoutMs: (exec?.approvalTimeoutSeconds ?? 120) * 1000 };
+      const ask = exec?.ask ?? 'off';
+      const allow = [...(exec?.allow ?? [])];
+      return {
+        ask,
+        allow,
+        approvalTimeoutMs: (exec?.approvalTimeoutSeconds ?? 120) * 1000,
+        path: deps.configPath,
+        exists: existsSync(deps.configPath),
+        hash: deps.appliedHash(),
+        file: { version: 1 as const, defaults: { security: 'allowlist' as const, ask, askFallback: 'deny' as const }, agents: { '*': { allowlist: allow.map((pattern) => ({ pattern })) } } },
+      };
     },
   };
 }

@@ -20,6 +20,9 @@ import { nodeHandlers } from './nodes.js';
 import { systemHandlers } from './system.js';
 import { readSystemInfo } from './system-info.js';
 import { usageHandlers } from './usage.js';
+import { sessionUsageHandlers } from './session-usage.js';
+import { diagnosticsHandlers } from './diagnostics.js';
+import type { QueueLanes } from '../../queue/inbound-queue.js';
 import { sessionWatchHandlers } from './session-watch.js';
 import type { SessionListDeps } from './sessions.js';
 import type { SessionSubscriptions } from '../session-subscriptions.js';
@@ -27,7 +30,7 @@ import type { SessionSubscriptions } from '../session-subscriptions.js';
 /** What the built-in method families are built over. */
 export interface GatewayHandlerDeps {
   /** The conversation's own families (chat, agent, sessions, models, tools). */
-  conversation: { handlers: Handlers; queue: SessionListDeps['queue']; execApprovals: ExecApprovals };
+  conversation: { handlers: Handlers; queue: SessionListDeps['queue'] & { lanes(): QueueLanes }; execApprovals: ExecApprovals };
   /** Which connections watch which sessions. */
   subscriptions: SessionSubscriptions;
   channels: ChannelsRuntime;
@@ -66,6 +69,8 @@ export function gatewayHandlers(deps: GatewayHandlerDeps): Handlers {
     'logs.tail': (params) => tailLogFile(currentLogFile(), params),
     'system.info': () => readSystemInfo({ stateDir: deps.host.stateDir, startedAtMs: deps.host.startedAtMs, port: deps.host.port() }),
     ...usageHandlers({ store: deps.store, agentIds: () => Object.keys(deps.config().agents.entries) }),
-    ...execApprovalHandlers({ approvals: deps.conversation.execApprovals, config: deps.config, configPath: deps.configPath, env: deps.env, reloadNow: deps.reloadNow }),
+    ...sessionUsageHandlers({ store: deps.store, config: deps.config }),
+    ...diagnosticsHandlers({ queue: deps.conversation.queue }),
+    ...execApprovalHandlers({ approvals: deps.conversation.execApprovals, config: deps.config, configPath: deps.configPath, env: deps.env, reloadNow: deps.reloadNow, appliedHash: deps.appliedHash }),
   };
 }

@@ -11,8 +11,6 @@ type Decision = 'allow-once' | 'allow-always' | 'deny';
 const EVENTS = ['exec.approval.requested', 'exec.approval.resolved'] as const;
 const load = (client: GatewayClient) => client.call<Approvals>('exec.approval.list', {});
 
-/** The command as a person reads it: arguments with spaces or quotes shown quoted. */
-export const commandLine = (argv: readonly string[]) => argv.map((a) => (/[\s"']/.test(a) || a === '' ? JSON.stringify(a) : a)).join(' ');
 
 const SAID: Record<Decision, (program: string) => string> = {
   'allow-once': (p) => `Allowed ${p} this once.`,
@@ -30,7 +28,7 @@ export function ExecApprovalsCard({ client }: { client: GatewayClient }) {
   const now = useNow(1000);
   const { busy, notice, actionError, run } = useListAction(approvals.reload);
   if (isMissingScope(approvals.error)) return null;
-  const waiting = approvals.data?.approvals ?? [];
+  const waiting = approvals.data ?? [];
   if (!waiting.length && !notice && !approvals.error) return null;
   const answer = (id: string, program: string, decision: Decision) =>
     run(id, async () => {
@@ -58,7 +56,7 @@ export function ExecApprovalsCard({ client }: { client: GatewayClient }) {
             return (
               <li key={a.id} data-testid="exec-approval" data-id={a.id}>
                 <p>
-                  <code data-testid="exec-approval-command">{commandLine(a.argv)}</code>
+                  <code data-testid="exec-approval-command">{a.request.command}</code>
                 </p>
                 <p className="muted small">
                   in <code>{a.cwd}</code> of agent {a.agentId} · conversation {a.sessionKey} · {Math.max(0, Math.round((a.expiresAtMs - now) / 1000))} s left

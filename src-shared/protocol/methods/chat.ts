@@ -30,6 +30,16 @@ export const ChatMessageSchema = Type.Object({
   messageId: Type.Optional(Type.String()),
   runId: Type.Optional(Type.String()),
   usage: Type.Optional(Type.Unknown()),
+  /** The same identity where OpenClaw clients read it, so each copy of a message (streamed, announced, read back) is known as one. */
+  __openclaw: Type.Optional(
+    Type.Object({
+      id: Type.String(),
+      seq: Type.Integer(),
+      runId: Type.Optional(Type.String()),
+      /** On a user entry: the `chat.send` idempotency key (the run) it was sent with. */
+      idempotencyKey: Type.Optional(Type.String()),
+    }),
+  ),
 });
 
 /** What became of a sent message: still waiting for its turn, or taken into the transcript as the entry `consumedByEventId` (its seq). */
