@@ -50,7 +50,7 @@ describe('handshake auth', () => {
     first.close();
   });
 
-  it('a device-less client never keeps self-declared scopes; only a backend or the CLI on direct loopback with the secret does', async () => {
+  it('a device-less client never keeps self-declared scopes; only a backend or the CLI on direct loopback with the secret does (a probe there: reading only)', async () => {
     const t = await gateway();
     const cli = await GatewayClient.connect({ url: t.url, token: t.token, scopes: ['operator.admin'], client: { id: 'openclaw-control-ui', mode: 'ui' } });
     expect(cli.hello.auth.scopes).toEqual([]);
@@ -64,6 +64,14 @@ describe('handshake auth', () => {
     const localCli = await GatewayClient.connect({ url: t.url, token: t.token, scopes: ['operator.read'], client: { id: 'cli', mode: 'cli' } });
     expect(localCli.hello.auth.scopes).toEqual(['operator.read']);
     localCli.close();
+    // A local probe (`openclaw gateway probe`) on the same terms reads, and nothing more.
+    const probe = await GatewayClient.connect({ url: t.url, token: t.token, scopes: ['operator.read', 'operator.admin', 'operator.write'], client: { id: 'openclaw-probe', mode: 'probe' } });
+    expect(probe.hello.auth.scopes).toEqual(['operator.read']);
+    await expect(probe.call('config.set', { raw: '{}' })).rejects.toMatchObject({ error: { code: 'FORBIDDEN' } });
+    probe.close();
+    const proxiedProbe = await GatewayClient.connect({ url: t.url, token: t.token, scopes: ['operator.read'], client: { id: 'openclaw-probe', mode: 'probe' }, headers: { 'X-Forwarded-For': '203.0.113.9' } });
+    expect(proxiedProbe.hello.auth.scopes).toEqual([]);
+    proxiedProbe.close();
     // The same CLI through a local reverse proxy is not direct loopback: scopes cleared.
     const proxied = await GatewayClient.connect({ url: t.url, token: t.token, scopes: ['operator.admin'], client: { id: 'cli', mode: 'cli' }, headers: { 'X-Forwarded-For': '203.0.113.9' } });
     expect(proxied.hello.auth.scopes).toEqual([]);

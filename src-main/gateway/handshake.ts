@@ -292,11 +292,13 @@ export async function authenticateConnect(ctx: HandshakeContext): Promise<Handsh
     // Device-less: self-declared scopes are dropped (GHSA-rqpp-rjj8-7wv8), except for a backend or the CLI
     // on direct loopback holding the shared secret. That caller could sign a fresh device and be approved
     // with the same scopes at once, so the exception grants nothing new, and existing CLIs keep working.
+    // A probe (`openclaw gateway probe`) on the same terms gets no more than reading.
+    const sharedSecretOnLoopback = ctx.isLoopback && (method === 'token' || method === 'password');
     const trustedLocal =
-      ctx.isLoopback &&
-      (method === 'token' || method === 'password') &&
+      sharedSecretOnLoopback &&
       ((params.client.id === 'gateway-client' && params.client.mode === 'backend') || (params.client.id === 'cli' && params.client.mode === 'cli'));
-    scopes = trustedLocal ? requested : [];
+    const localProbe = sharedSecretOnLoopback && params.client.id === 'openclaw-probe' && params.client.mode === 'probe';
+    scopes = trustedLocal ? requested : localProbe ? requested.filter((s) => s === 'operator.read') : [];
   }
 
   ctx.limiter.recordSuccess(subject, ctx.nowMs);
