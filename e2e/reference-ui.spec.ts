@@ -223,6 +223,14 @@ test.describe('the reference CLI', () => {
     test.info().annotations.push({ type: 'status --deep health', description: health.split('\n').slice(0, 12).join('\n') });
   });
 
+  test('gateway probe connects and reads (the shared token on loopback grants a probe reading, nothing more)', async () => {
+    const probe = await cli(['gateway', 'probe']);
+    expect(probe.code, probe.stdout + probe.stderr).toBe(0);
+    expect(probe.stdout).toContain('Reachable: yes');
+    expect(probe.stdout).toContain('Capability: read-only');
+    expect(probe.stdout).toMatch(/Read probe: ok/);
+  });
+
   test('agent runs a turn through this gateway and prints the reply', async () => {
     const agent = await cli(['agent', '--message', 'hi from the cli', '--agent', 'main']);
     expect(agent.code, agent.stderr).toBe(0);

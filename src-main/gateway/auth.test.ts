@@ -65,7 +65,7 @@ describe('handshake auth', () => {
     expect(localCli.hello.auth.scopes).toEqual(['operator.read']);
     localCli.close();
     // A local probe (`openclaw gateway probe`) on the same terms reads, and nothing more.
-    const probe = await GatewayClient.connect({ url: t.url, token: t.token, scopes: ['operator.read', 'operator.admin', 'operator.write'], client: { id: 'openclaw-probe', mode: 'probe' } });
+    const probe = await GatewayClient.connect({ url: t.url, token: t.token, scopes: ['operator.read', 'operator.admin', 'operator.write'], client: { id: 'cli', mode: 'probe' } });
     expect(probe.hello.auth.scopes).toEqual(['operator.read']);
     await expect(probe.call('config.set', { raw: '{}' })).rejects.toMatchObject({ error: { code: 'FORBIDDEN' } });
     probe.close();

@@ -297,7 +297,7 @@ export async function authenticateConnect(ctx: HandshakeContext): Promise<Handsh
     const trustedLocal =
       sharedSecretOnLoopback &&
       ((params.client.id === 'gateway-client' && params.client.mode === 'backend') || (params.client.id === 'cli' && params.client.mode === 'cli'));
-    const localProbe = sharedSecretOnLoopback && params.client.id === 'openclaw-probe' && params.client.mode === 'probe';
+    const localProbe = sharedSecretOnLoopback && (params.client.id === 'cli' || params.client.id === 'openclaw-probe') && params.client.mode === 'probe';
     scopes = trustedLocal ? requested : localProbe ? requested.filter((s) => s === 'operator.read') : [];
   }
 
