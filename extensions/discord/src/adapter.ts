@@ -12,7 +12,8 @@ import { ChannelType, Client, Events, GatewayIntentBits, Partials, Routes, type 
 import { ChannelPermanentError, type ChannelAdapter, type ChannelAuthError, type ChannelContext, type ChannelSend } from '../../../src-shared/domain/channel.js';
 import { backfillMissed } from './backfill.js';
 import { composeContents } from './compose.js';
-import { CursorStore } from './cursor-store.js';
+import { ChannelCursors } from '../../../plugin-kit/channel-cursors.js';
+import { DISCORD_CURSORS, type CursorStore } from './cursor-store.js';
 import { closeCodeError, FATAL_CLOSE_CODES, sendError, startError } from './errors.js';
 import { ObservedShardingStrategy, type ShardEvent } from './gateway-strategy.js';
 import { normalizeMessage } from './normalize.js';
@@ -54,7 +55,7 @@ export class DiscordAdapter implements ChannelAdapter {
     private readonly ctx: ChannelContext,
     private readonly settings: DiscordSettings,
   ) {
-    this.cursors = new CursorStore(ctx.dataDir, (err) => ctx.log.warn('discord cursors could not be saved or read', { error: String(err) }), ctx.state);
+    this.cursors = new ChannelCursors(DISCORD_CURSORS, ctx.dataDir, (err) => ctx.log.warn('discord cursors could not be saved or read', { error: String(err) }), ctx.state);
   }
 
   async start(): Promise<void> {

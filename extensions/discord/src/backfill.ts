@@ -31,7 +31,7 @@ export async function backfillMissed(deps: BackfillDeps): Promise<number> {
   for (const [channelId, cursor] of deps.cursors.activeSince(Date.now() - BACKFILL_WINDOW_MS)) {
     if (deps.stopped()) break;
     try {
-      found += await backfillChannel(deps, channelId, cursor.lastMessageId);
+      found += await backfillChannel(deps, channelId, cursor.position);
     } catch (err) {
       // No access any more, channel deleted, Discord busy: the next fresh session tries again.
       deps.log.warn('discord history could not be read; skipped', { channelId, error: err instanceof Error ? err.message : String(err) });

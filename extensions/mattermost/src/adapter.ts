@@ -10,7 +10,8 @@
 import type { Channel } from '@mattermost/types/channels';
 import type { Post } from '@mattermost/types/posts';
 import { ChannelPermanentError, isChannelAuthError, type ChannelAdapter, type ChannelContext, type ChannelSend } from '../../../src-shared/domain/channel.js';
-import { CursorStore } from './cursor-store.js';
+import { ChannelCursors } from '../../../plugin-kit/channel-cursors.js';
+import { MATTERMOST_CURSORS, type CursorStore } from './cursor-store.js';
 import { normalizePost, postFromEvent, type NormalizeContext, type PostedEventData, type PostInContext } from './normalize.js';
 import { createRestClient, type BotClient } from './rest.js';
 import { MattermostSocket, websocketUrl, type MattermostEvent } from './socket.js';
@@ -55,7 +56,7 @@ export class MattermostAdapter implements ChannelAdapter {
     this.rest = createRestClient(settings.serverUrl, settings.botToken, (err) => {
       if (isChannelAuthError(err) && this.state === 'running') this.fail(err);
     });
-    this.cursors = new CursorStore(ctx.dataDir, (err) => ctx.log.warn('mattermost cursors could not be saved or read', { error: String(err) }), ctx.state);
+    this.cursors = new ChannelCursors(MATTERMOST_CURSORS, ctx.dataDir, (err) => ctx.log.warn('mattermost cursors could not be saved or read', { error: String(err) }), ctx.state);
   }
 
   async start(): Promise<void> {
@@ -205,9 +206,9 @@ export class MattermostAdapter implements ChannelAdapter {
       if (this.state !== 'running') return;
       try {
         const channelType = await this.channelType(channelId);
-        const list = await this.rest.getPostsSince(channelId, cursor.lastCreateAt);
+        const list = await this.rest.getPostsSince(channelId, cursor.position);
         const posts = Object.values(list.posts ?? {})
-          .filter((post) => post.create_at >= cursor.lastCreateAt && !post.delete_at && !this.recent.has(post.id))
+          .filter((post) => post.create_at >= cursor.position && !post.delete_at && !this.recent.has(post.id))
           .sort((a, b) => a.create_at - b.create_at);
         for (const post of posts) {
           await this.deliver({ post, channelType });
