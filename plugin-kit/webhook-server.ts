@@ -79,8 +79,19 @@ function readLimited(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   });
 }
 
-/** Listen on host:port; rejects when the port cannot be bound. */
-export async function startWebhookServer(opts: { host: string; port: number; path: string; maxBodyBytes: number; handle: WebhookHandler }): Promise<WebhookServer> {
+export interface WebhookServerOptions {
+  host: string;
+  port: number;
+  path: string;
+  maxBodyBytes: number;
+  handle: WebhookHandler;
+  /** For the error when the port cannot be bound: what listens ("The LINE webhook endpoint") and the setting that moves it. */
+  name: string;
+  portSetting: string;
+}
+
+/** Listen on host:port; rejects in plain words when the port cannot be bound (taken, or not allowed). */
+export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
   const inflight = new Set<Promise<unknown>>();
   const server: Server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {
@@ -104,9 +115,17 @@ export async function startWebhookServer(opts: { host: string; port: number; pat
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (err: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          err.code === 'EADDRINUSE'
+            ? `Port ${opts.port} on ${opts.host} is already in use; set ${opts.portSetting} to a free port.`
+            : `${opts.name} could not listen on ${opts.host}:${opts.port} (${err.code ?? String(err)}).`,
+        ),
+      );
+    server.once('error', failed);
     server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });

@@ -64,22 +64,15 @@ export class GoogleChatAdapter implements ChannelAdapter {
       throw new Error(`Could not load Google Chat's request-signing keys from ${s.certsUrl} (${String((err as Error).message ?? err)}).`);
     }
     if (this.stopped) return;
-    try {
-      this.server = await startWebhookServer({
-        host: s.webhookHost,
-        port: s.webhookPort,
-        path: s.webhookPath,
-        maxBodyBytes: MAX_BODY_BYTES,
-        handle: (headers, readBody) => this.onRequest(headers.authorization, readBody),
-      });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new Error(
-        code === 'EADDRINUSE'
-          ? `Port ${s.webhookPort} on ${s.webhookHost} is already in use; set channels.googlechat.webhookPort to a free port.`
-          : `The Google Chat endpoint could not listen on ${s.webhookHost}:${s.webhookPort} (${code ?? String(err)}).`,
-      );
-    }
+    this.server = await startWebhookServer({
+      host: s.webhookHost,
+      port: s.webhookPort,
+      path: s.webhookPath,
+      maxBodyBytes: MAX_BODY_BYTES,
+      handle: (headers, readBody) => this.onRequest(headers.authorization, readBody),
+      name: 'The Google Chat endpoint',
+      portSetting: 'channels.googlechat.webhookPort',
+    });
     this.ctx.heartbeat();
     this.ctx.log.info('Google Chat endpoint listening', { url: this.server.url, audienceType: s.audienceType });
     // Nobody may write for hours; a cheap key refresh shows Google is still reachable.

@@ -54,22 +54,15 @@ export class LineAdapter implements ChannelAdapter {
     this.api = new LineApi(s.apiRoot, s.channelAccessToken, Math.min(10_000, Math.max(1_000, Math.floor(s.livenessMs / 3))));
     this.bot = await this.api.botInfo();
     if (this.stopped) return;
-    try {
-      this.server = await startWebhookServer({
-        host: s.webhookHost,
-        port: s.webhookPort,
-        path: s.webhookPath,
-        maxBodyBytes: MAX_BODY_BYTES,
-        handle: (headers, readBody) => this.onWebhook(headers, readBody),
-      });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new Error(
-        code === 'EADDRINUSE'
-          ? `Port ${s.webhookPort} on ${s.webhookHost} is already in use; set channels.line.webhookPort to a free port.`
-          : `The LINE webhook endpoint could not listen on ${s.webhookHost}:${s.webhookPort} (${code ?? String(err)}).`,
-      );
-    }
+    this.server = await startWebhookServer({
+      host: s.webhookHost,
+      port: s.webhookPort,
+      path: s.webhookPath,
+      maxBodyBytes: MAX_BODY_BYTES,
+      handle: (headers, readBody) => this.onWebhook(headers, readBody),
+      name: 'The LINE webhook endpoint',
+      portSetting: 'channels.line.webhookPort',
+    });
     this.ctx.heartbeat();
     this.ctx.log.info('LINE webhook endpoint listening', { url: this.server.url, bot: this.bot.basicId ?? this.bot.userId });
     // Nobody may write for hours; a cheap bot-info call shows LINE still takes the token.

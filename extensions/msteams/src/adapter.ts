@@ -57,22 +57,15 @@ export class TeamsAdapter implements ChannelAdapter {
     this.verifier = createActivityVerifier({ openIdMetadataUrl: s.openIdMetadataUrl, issuer: s.tokenIssuer, appId: s.appId, timeoutMs });
     await this.verifier.refresh();
     if (this.stopped) return;
-    try {
-      this.server = await startWebhookServer({
-        host: s.webhookHost,
-        port: s.webhookPort,
-        path: s.webhookPath,
-        maxBodyBytes: MAX_BODY_BYTES,
-        handle: (headers, readBody) => this.onRequest(headers.authorization, readBody),
-      });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new Error(
-        code === 'EADDRINUSE'
-          ? `Port ${s.webhookPort} on ${s.webhookHost} is already in use; set channels.msteams.webhookPort to a free port.`
-          : `The Teams messaging endpoint could not listen on ${s.webhookHost}:${s.webhookPort} (${code ?? String(err)}).`,
-      );
-    }
+    this.server = await startWebhookServer({
+      host: s.webhookHost,
+      port: s.webhookPort,
+      path: s.webhookPath,
+      maxBodyBytes: MAX_BODY_BYTES,
+      handle: (headers, readBody) => this.onRequest(headers.authorization, readBody),
+      name: 'The Teams messaging endpoint',
+      portSetting: 'channels.msteams.webhookPort',
+    });
     this.ctx.heartbeat();
     this.ctx.log.info('Teams messaging endpoint listening', { url: this.server.url, appId: s.appId, tenantId: s.tenantId ?? 'multi-tenant' });
     // Nobody may write for hours; a cheap key refresh shows Bot Framework is still reachable.

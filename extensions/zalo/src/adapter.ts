@@ -69,22 +69,15 @@ export class ZaloAdapter implements ChannelAdapter {
     this.bot = await this.api.getMe(this.signal(this.callTimeoutMs));
     const hook = this.settings.webhook;
     if (hook) {
-      try {
-        this.server = await startWebhookServer({
-          host: hook.host,
-          port: hook.port,
-          path: hook.path,
-          maxBodyBytes: 1024 * 1024,
-          handle: (headers, readBody) => this.onWebhook(headers, readBody),
-        });
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        throw new Error(
-          code === 'EADDRINUSE'
-            ? `Port ${hook.port} on ${hook.host} is already in use; set channels.zalo.webhookPort to a free port.`
-            : `The Zalo webhook endpoint could not listen on ${hook.host}:${hook.port} (${code ?? String(err)}).`,
-        );
-      }
+      this.server = await startWebhookServer({
+        host: hook.host,
+        port: hook.port,
+        path: hook.path,
+        maxBodyBytes: 1024 * 1024,
+        handle: (headers, readBody) => this.onWebhook(headers, readBody),
+        name: 'The Zalo webhook endpoint',
+        portSetting: 'channels.zalo.webhookPort',
+      });
       await this.api.setWebhook(hook.url, hook.secret, this.signal(this.callTimeoutMs));
       this.probeTimer = setInterval(() => void this.probe(), Math.max(250, Math.floor(this.settings.livenessMs / 3)));
       this.probeTimer.unref();
