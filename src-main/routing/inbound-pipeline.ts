@@ -18,6 +18,7 @@ import { isResetCommand, shouldAutoReset } from '../sessions/reset-policy.js';
 import { applySummaries, compactionSettings, entriesToCompact, needsCompaction, summaryEntry, summaryMessages, summaryRequest } from '../sessions/compaction.js';
 import { entriesToMessages, messagesToEntries } from '../sessions/transcript-messages.js';
 import { toChatMessage } from '../../src-shared/protocol/chat-message.js';
+import { isHeartbeatAck } from '../../src-shared/domain/heartbeat.js';
 import type { NewTranscriptEntry, QueueItem as StoredItem, SessionRecord, Store, StoreTx } from '../store/types.js';
 import { compose, type Middleware } from './middleware.js';
 
@@ -31,6 +32,8 @@ export interface QueuedInbound {
   timeoutMs?: number;
   /** Where the reply goes when the message came from elsewhere (a scheduled job's target); checked when queued. */
   deliverTo?: ReplyTarget;
+  /** A heartbeat poll: a reply that only acknowledges (HEARTBEAT_OK, see `isHeartbeatAck`) is recorded but not delivered. */
+  heartbeat?: { ackMaxChars: number };
 }
 
 /** A chat to deliver a reply to, resolved by the channels (account, peer). */
@@ -353,6 +356,7 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
   /** Replies go back where the message came from (chat platforms; gateway clients get events), or to the target it names. */
   const enqueueReply = async (tx: StoreTx, ctx: Ctx, text: string): Promise<boolean> => {
     const q = ctx.first;
+    if (q.heartbeat && isHeartbeatAck(text, q.heartbeat.ackMaxChars)) return false;
     if (q.deliverTo && deps.enqueueReply) {
       await deps.enqueueReply(tx, { ...q.deliverTo, text }, ctx.sessionKey);
       return true;
