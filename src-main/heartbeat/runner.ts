@@ -101,7 +101,7 @@ export function createHeartbeatRunner(deps: HeartbeatRunnerDeps): HeartbeatRunne
     const full: HeartbeatEvent = { ts: now(), ...evt, ...(message ? { message } : {}), agentId };
     lastEvent = full;
     deps.emit(full);
-    log.info('heartbeat', { agentId, status: full.status, ...(full.reason ? { reason: full.reason } : {}) });
+    log[full.status === 'skipped' ? 'debug' : full.status === 'failed' ? 'warn' : 'info']('heartbeat', { agentId, status: full.status, ...(full.reason ? { reason: full.reason } : {}) });
     await deps.store.setMeta(LAST_EVENT_KEY, JSON.stringify(full)).catch((err: unknown) => log.warn('recording the heartbeat outcome failed', { err }));
   };
 
