@@ -227,6 +227,18 @@ test.describe('the reference CLI', () => {
     test.info().annotations.push({ type: 'status --deep health', description: health.split('\n').slice(0, 12).join('\n') });
   });
 
+  test('system heartbeat last, disable and enable answer (last-heartbeat, set-heartbeats)', async () => {
+    // No heartbeat is configured here, so none has run: the last one is null.
+    const last = await cli(['system', 'heartbeat', 'last']);
+    expect(last.code, last.stdout + last.stderr).toBe(0);
+    expect(last.stdout.trim()).toBe('null');
+    const off = await cli(['system', 'heartbeat', 'disable']);
+    expect(off.code, off.stdout + off.stderr).toBe(0);
+    expect(JSON.parse(off.stdout.slice(off.stdout.indexOf('{')))).toEqual({ ok: true, enabled: false });
+    const on = await cli(['system', 'heartbeat', 'enable']);
+    expect(JSON.parse(on.stdout.slice(on.stdout.indexOf('{')))).toEqual({ ok: true, enabled: true });
+  });
+
   test('agent runs a turn through this gateway and prints the reply', async () => {
     const agent = await cli(['agent', '--message', 'hi from the cli', '--agent', 'main']);
     expect(agent.code, agent.stderr).toBe(0);
