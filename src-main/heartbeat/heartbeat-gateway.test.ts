@@ -10,6 +10,7 @@ import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeOpenAIServer } from '../../test-support/fake-openai.js';
 import { lastUserText, type ScriptedReply } from '../../test-support/fake-model-script.js';
 import { FakeTelegram } from '../../test-support/fake-telegram/fake-telegram.js';
+import { runCli } from '../../test-support/gateway.js';
 import { makeTempState, type TempState } from '../../test-support/state-dir.js';
 import { Waiters } from '../../test-support/wait-until.js';
 
@@ -219,5 +220,9 @@ describe('heartbeats across restarts', () => {
     expect(beatsAsked).toBe(1);
     const health = await g.op.call<MethodResult<'health'>>('health', {});
     expect(health.heartbeatSeconds).toBe(3600);
+    // The CLI reads the same: `openclaw system heartbeat last` prints the gateway's answer as JSON.
+    const last = await runCli(['system', 'heartbeat', 'last'], { ...state.env, OPENCLAW_GATEWAY_PORT: String(g.gw.port), OPENCLAW_GATEWAY_TOKEN: TOKEN });
+    expect(last.code, last.stderr).toBe(0);
+    expect(JSON.parse(last.stdout)).toEqual(beat);
   });
 });
