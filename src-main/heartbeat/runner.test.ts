@@ -13,14 +13,15 @@ import { createHeartbeatRunner, type HeartbeatEvent, type HeartbeatRoute } from 
 const ADA = { channel: 'telegram', accountId: 'default', to: { kind: 'direct' as const, id: '1001' } };
 
 /** The runner against in-memory ports and a fake clock: what it queues, and what it reports. */
-function harness(heartbeat: HeartbeatConfig, opts: { reply?: (req: IngestRequest<QueuedInbound>) => Partial<RunOutcome>; route?: HeartbeatRoute; busy?: boolean; checklist?: string } = {}) {
+function harness(initial: HeartbeatConfig, opts: { reply?: (req: IngestRequest<QueuedInbound>) => Partial<RunOutcome>; route?: HeartbeatRoute; busy?: boolean; checklist?: string } = {}) {
   const workspace = mkdtempSync(join(tmpdir(), 'openclaw-beat-'));
   if (opts.checklist !== undefined) writeFileSync(join(workspace, 'HEARTBEAT.md'), opts.checklist);
   const meta = new Map<string, string>();
   const queued: IngestRequest<QueuedInbound>[] = [];
   const events: HeartbeatEvent[] = [];
   const outcomes = new Map<string, RunOutcome>();
-  const settings = (): HeartbeatSettings[] => resolveHeartbeats({ defaults: { heartbeat }, entries: { main: {} } });
+  const config = { heartbeat: initial };
+  const settings = (): HeartbeatSettings[] => resolveHeartbeats({ defaults: { heartbeat: config.heartbeat }, entries: { main: {} } });
   const deps = {
     store: { getMeta: async (k: string) => meta.get(k), setMeta: async (k: string, v: string) => void meta.set(k, v) },
     settings,
@@ -40,7 +41,7 @@ function harness(heartbeat: HeartbeatConfig, opts: { reply?: (req: IngestRequest
     log: recordingLogger(),
   };
   const make = () => createHeartbeatRunner(deps);
-  return { make, meta, queued, events, cleanup: () => rmSync(workspace, { recursive: true, force: true }) };
+  return { make, config, meta, queued, events, cleanup: () => rmSync(workspace, { recursive: true, force: true }) };
 }
 
 describe('heartbeat runner', () => {
@@ -66,9 +67,13 @@ describe('heartbeat runner', () => {
     expect(h.queued[0]).toMatchObject({ sessionKey: 'agent:main:main', agentId: 'main', runId: `heartbeat:main:${Date.parse('2026-12-06T12:10:00Z')}`, payload: { origin: 'agent', heartbeat: { ackMaxChars: 300 }, deliverTo: ADA } });
     expect(h.queued[0]!.payload.inbound.text).toMatch(/HEARTBEAT\.md:\n- water the plants$/);
     expect(h.events.at(-1)).toMatchObject({ status: 'ok-token', agentId: 'main', ts: Date.parse('2026-12-06T12:10:00Z') });
-    await vi.advanceTimersByTimeAsync(30 * 60_000);
-    await runner.idle();
+    // One interval at a time: the runner reads HEARTBEAT.md from disk, which the fake clock does not wait for.
+    for (let i = 0; i < 3; i++) {
+      await vi.advanceTimersByTimeAsync(10 * 60_000);
+      await runner.idle();
+    }
     expect(h.queued).toHaveLength(4);
+    expect(new Set(h.queued.map((q) => q.dedupeKey)).size).toBe(4);
     runner.close();
   });
 
@@ -131,6 +136,23 @@ describe('heartbeat runner', () => {
       if (reason === 'target-none') expect(h.events[0]).toMatchObject({ preview: 'Water the plants!', message: expect.stringContaining('target: none') });
       else expect(h.queued).toHaveLength(0);
     }
+  });
+
+  it('a config change applies at once: a shorter cadence is not held back by the longer one, and "0" stops it', async () => {
+    h = harness({ every: '1h' });
+    const runner = h.make();
+    runner.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    h.config.heartbeat = { every: '2m' };
+    runner.poke();
+    await vi.advanceTimersByTimeAsync(2 * 60_000);
+    await runner.idle();
+    expect(h.queued).toHaveLength(1);
+    h.config.heartbeat = { every: '0' };
+    runner.poke();
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(h.queued).toHaveLength(1);
+    runner.close();
   });
 
   it('set-heartbeats off stops new heartbeats; on resumes them', async () => {
