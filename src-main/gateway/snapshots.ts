@@ -108,6 +108,13 @@ function agents(cfg: ResolvedConfig) {
   return Object.keys(cfg.agents.entries).map((agentId) => ({ agentId, isDefault: agentId === cfg.defaultAgentId }));
 }
 
+/** Heartbeat settings per config (a reload brings a new config object): health is on a hot path. */
+const heartbeatCache = new WeakMap<ResolvedConfig, Map<string, HeartbeatSettings>>();
+function heartbeatsOf(cfg: ResolvedConfig): Map<string, HeartbeatSettings> {
+  let beats = heartbeatCache.get(cfg);
+  if (!beats) heartbeatCache.set(cfg, (beats = new Map(resolveHeartbeats(cfg.agents).map((b) => [b.agentId, b]))));
+  return beats;
+}
 const beatSeconds = (b: HeartbeatSettings | undefined) => (b?.everyMs ? Math.round(b.everyMs / 1000) : 0);
 /** An agent's heartbeat as health shows it (the reference's summary, plus `everySeconds` when on). */
 const beatOf = (b: HeartbeatSettings | undefined) => (b ? { ...heartbeatSummary(b), ...(b.everyMs ? { everySeconds: beatSeconds(b) } : {}) } : { enabled: false });
@@ -124,7 +131,7 @@ export function buildHealth(input: SnapshotInput): MethodResult<'health'> {
   const ch = channelSnapshot(input);
   const storage = input.storage?.();
   const plugins = input.plugins?.();
-  const beats = new Map(resolveHeartbeats(input.cfg.agents).map((b) => [b.agentId, b]));
+  const beats = heartbeatsOf(input.cfg);
   const out: MethodResult<'health'> = {
     ok: input.reload.status !== 'invalid' && !ch.down && storage?.ok !== false && plugins?.ok !== false,
     ts: now,
