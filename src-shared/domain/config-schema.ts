@@ -211,7 +211,7 @@ const SandboxSchema = Obj(
 /** `agents.defaults.heartbeat` and `agents.entries.<id>.heartbeat`: periodic agent turns in the main session. */
 const HeartbeatSchema = Obj(
   {
-    every: Opt(Str('How often: a duration such as 30m, 1h or 45s (a bare number is minutes); "0" or "0m" turns heartbeats off.', { pattern: '^\\s*(\\d+|(\\d+(\\.\\d+)?(ms|s|m|h|d))+)\\s*$' })),
+    every: Opt(Str('How often: a duration such as 30m, 1h or 45s (a bare number is minutes); "0" or "0m" turns heartbeats off.', { pattern: '^\\s*(\\d+|(\\d+(\\.\\d+)?(ms|s|m|h|d))+)\\s*$', title: 'a duration such as 30m, 1h, 1h30m or 45s (a bare number is minutes; 0 is off)' })),
     prompt: Opt(Str('The heartbeat message, sent as written. Default: follow HEARTBEAT.md from the workspace and reply HEARTBEAT_OK when nothing needs attention.')),
     target: Opt(Str('Where a reply that is not HEARTBEAT_OK goes: "last" (the chat the agent last talked to, the default), "none", or a channel id with `to`.')),
     to: Opt(Str('The recipient on the `target` channel (chat id, user id, phone number).')),
@@ -220,8 +220,8 @@ const HeartbeatSchema = Obj(
     activeHours: Opt(
       Obj(
         {
-          start: Str('Start of the window, HH:MM (24h).', { pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' }),
-          end: Str('End of the window, HH:MM (24h; 24:00 is the end of the day).', { pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$' }),
+          start: Str('Start of the window, HH:MM (24h).', { pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', title: 'a time of day as HH:MM (00:00 to 23:59)' }),
+          end: Str('End of the window, HH:MM (24h; 24:00 is the end of the day).', { pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$', title: 'a time of day as HH:MM (00:00 to 24:00)' }),
           timezone: Opt(Str('IANA time zone of the window (default: the host\'s).')),
         },
         { description: 'Heartbeats run only inside this daily window.' },
