@@ -63,6 +63,11 @@ describe('agent heartbeats through a running gateway', () => {
   let beatReply: ScriptedReply = { text: 'HEARTBEAT_OK' };
   let chatReply: (text: string) => ScriptedReply = (text) => ({ text: `You said: ${text}` });
   const prompts: string[] = [];
+  /** The main session's transcript as [role, text] pairs. */
+  const mainHistory = async () => {
+    const history = await g.op.call<{ messages: { role: string; content: { type: string; text?: string }[] }[] }>('chat.history', { sessionKey: 'agent:main:main' });
+    return history.messages.map((m) => [m.role, m.content.map((c) => c.text ?? '').join('')]);
+  };
 
   beforeAll(async () => {
     model = new FakeOpenAIServer({
@@ -115,9 +120,8 @@ describe('agent heartbeats through a running gateway', () => {
     expect(prompts.at(-1)).toContain('Remind Ada to water the plants on Sundays');
     expect(prompts.at(-1)).toContain('reply HEARTBEAT_OK');
     expect(telegram.api.sentTo(ADA).some((m) => m.text?.includes('HEARTBEAT_OK'))).toBe(false);
-    // The turn ran in the agent's main session, where Ada's conversation is.
-    const history = await g.op.call<{ messages: { role: string; content: { text?: string }[] }[] }>('chat.history', { sessionKey: 'agent:main:main' });
-    expect(history.messages.some((m) => m.role === 'user' && m.content.some((c) => c.text?.includes('HEARTBEAT.md')))).toBe(true);
+    // An acknowledged poll leaves no trace in the main session's transcript.
+    expect(await mainHistory()).toEqual([]);
   });
 
   it('any other reply goes to the Telegram chat that last talked to the agent, and last-heartbeat returns that event', async () => {
@@ -126,6 +130,11 @@ describe('agent heartbeats through a running gateway', () => {
     const sent = await g.next('a sent heartbeat', (b) => b.status === 'sent', from);
     expect(sent).toMatchObject({ to: String(ADA), channel: 'telegram', preview: 'It is Sunday: time to water the plants!', indicatorType: 'alert', agentId: 'main' });
     await telegram.waitUntil(() => (telegram.api.sentTo(ADA).some((m) => m.text?.includes('time to water the plants')) ? true : undefined), 15_000, 'the heartbeat in Ada\'s chat');
+    // The turn ran in the agent's main session, and the poll is kept there with its reply.
+    expect((await mainHistory()).slice(0, 2)).toEqual([
+      ['user', expect.stringContaining('Remind Ada to water the plants')],
+      ['assistant', 'It is Sunday: time to water the plants!'],
+    ]);
     beatReply = { text: 'HEARTBEAT_OK' };
     const quiet = await g.next('a quiet heartbeat again', (b) => b.status === 'ok-token', g.beats.length);
     expect(await g.op.call<Beat>('last-heartbeat', {})).toMatchObject({ status: expect.stringMatching(/^(ok-token|skipped)$/) });
