@@ -172,7 +172,7 @@ test('the Usage page reads sessions.usage and shows what the transcripts record'
   test.info().annotations.push({ type: 'unanswered methods', description: [...new Set(calls.failures.map((f) => f.method))].sort().join(', ') || 'none' });
 });
 
-test('the Debug page reads diagnostics.lanes; last-heartbeat gets the unknown-method answer', async ({ page }) => {
+test('the Debug page renders: diagnostics.lanes, and last-heartbeat with its Last heartbeat panel', async ({ page }) => {
   const calls = recordCalls(page);
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -182,9 +182,12 @@ test('the Debug page reads diagnostics.lanes; last-heartbeat gets the unknown-me
   await expect.poll(() => calls.result('diagnostics.lanes') !== undefined, { message: 'the page reads diagnostics.lanes' }).toBe(true);
   const lanes = calls.result('diagnostics.lanes') as { lanes: { lane: string; maxConcurrent: number }[] };
   expect(lanes.lanes).toEqual([expect.objectContaining({ lane: 'main', maxConcurrent: 32 })]);
-  // This gateway has no agent heartbeat, so it does not offer last-heartbeat; the page loads its panels together
-  // and says which call it missed instead of showing them.
-  await expect(page.getByRole('alert').filter({ hasText: 'unknown method: last-heartbeat' })).toBeVisible();
+  // The page loads its panels together (status, health, models, last-heartbeat): with every one answered it shows them.
+  await expect.poll(() => calls.methods.has('last-heartbeat'), { message: 'the page reads last-heartbeat' }).toBe(true);
+  expect(calls.failures.filter((f) => f.method === 'last-heartbeat')).toEqual([]);
+  await expect(page.getByText('Last heartbeat', { exact: true })).toBeVisible();
+  await expect(page.getByText('Snapshots', { exact: true })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'unknown method' })).toHaveCount(0);
   await expect.poll(async () => {
     const before = calls.methods.size;
     await page.waitForLoadState('networkidle');
@@ -192,6 +195,7 @@ test('the Debug page reads diagnostics.lanes; last-heartbeat gets the unknown-me
   }).toBe(true);
   expect(pageErrors).toEqual([]);
   checkFailures(calls.failures);
+  await page.screenshot({ path: test.info().outputPath('debug.png') });
   test.info().annotations.push({ type: 'unanswered methods', description: [...new Set(calls.failures.map((f) => f.method))].sort().join(', ') || 'none' });
 });
 
@@ -229,6 +233,18 @@ test.describe('the reference CLI', () => {
     expect(probe.stdout).toContain('Reachable: yes');
     expect(probe.stdout).toContain('Capability: read-only');
     expect(probe.stdout).toMatch(/Read probe: ok/);
+  });
+
+  test('system heartbeat last, disable and enable answer (last-heartbeat, set-heartbeats)', async () => {
+    // No heartbeat is configured here, so none has run: the last one is null.
+    const last = await cli(['system', 'heartbeat', 'last']);
+    expect(last.code, last.stdout + last.stderr).toBe(0);
+    expect(last.stdout.trim()).toBe('null');
+    const off = await cli(['system', 'heartbeat', 'disable']);
+    expect(off.code, off.stdout + off.stderr).toBe(0);
+    expect(JSON.parse(off.stdout.slice(off.stdout.indexOf('{')))).toEqual({ ok: true, enabled: false });
+    const on = await cli(['system', 'heartbeat', 'enable']);
+    expect(JSON.parse(on.stdout.slice(on.stdout.indexOf('{')))).toEqual({ ok: true, enabled: true });
   });
 
   test('agent runs a turn through this gateway and prints the reply', async () => {

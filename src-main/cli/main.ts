@@ -12,6 +12,7 @@ import { nodesApprove, nodesPending, nodesReject } from './commands/nodes.js';
 import { configFile, configGet, configSchema, configSet, configUnset, configValidate } from './commands/config.js';
 import { addGatewayRunOptions, runGatewayForeground } from './commands/gateway.js';
 import { runHealth } from './commands/health.js';
+import { heartbeatLast, heartbeatSet } from './commands/system.js';
 import { cronAdd, cronList, cronRemove, cronRun, cronRuns } from './commands/cron.js';
 import { runLogs } from './commands/logs.js';
 import { memoryForget, memoryForgetOwner, memoryList, memorySearch, memoryShare, memoryStats } from './commands/memory.js';
@@ -86,6 +87,12 @@ export function buildProgram(): Command {
     .option('--forget-memories', "also forget what the session's person told the assistant (their memories with its agent)")
     .option('--json', 'JSON output')
     .action(async (key: string, _o, cmd: Command) => sessionsDelete(key, globals(cmd)));
+
+  // Like the reference CLI, these print the gateway's JSON answer as it is.
+  const heartbeat = program.command('system').description('agent heartbeats').command('heartbeat').description('periodic agent turns (agents.*.heartbeat)');
+  conn(heartbeat.command('last').description('the last heartbeat outcome (null before the first)')).option('--json', 'JSON output (always)').action(async (_o, cmd: Command) => heartbeatLast(globals(cmd)));
+  conn(heartbeat.command('enable').description('turn scheduled heartbeats on (until the gateway restarts)')).option('--json', 'JSON output (always)').action(async (_o, cmd: Command) => heartbeatSet(true, globals(cmd)));
+  conn(heartbeat.command('disable').description('turn scheduled heartbeats off (until the gateway restarts)')).option('--json', 'JSON output (always)').action(async (_o, cmd: Command) => heartbeatSet(false, globals(cmd)));
 
   const cron = program.command('cron').description('scheduled jobs: an agent turn on a schedule, its reply sent to a chat');
   conn(cron.command('list').description('scheduled jobs and their next runs')).option('--all', 'disabled jobs too').option('--json', 'JSON output').action(async (_o, cmd: Command) => cronList(globals(cmd)));

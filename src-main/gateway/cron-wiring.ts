@@ -2,15 +2,14 @@ import type { ChannelsRuntime } from '../channels/runtime-types.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { createCronJobs, type CronJobs } from '../cron/jobs.js';
 import { createCronScheduler, LAST_CHAT, type CronScheduler } from '../cron/scheduler.js';
-import { buildMainSessionKey } from '../../src-shared/domain/session-key.js';
-import type { PeerKind } from '../../src-shared/domain/inbound.js';
 import type { Logger } from '../logging/index.js';
 import type { IngestRequest, IngestResult } from '../queue/inbound-queue.js';
-import type { QueuedInbound, ReplyTarget } from '../routing/inbound-pipeline.js';
+import type { QueuedInbound } from '../routing/inbound-pipeline.js';
 import type { RunOutcome } from '../agents/run-tracker.js';
 import type { CronDeliveryRecord, Store } from '../store/types.js';
 import type { Handlers } from './dispatcher.js';
 import { cronHandlers } from './handlers/cron.js';
+import { lastChatOf } from './last-chat.js';
 
 export interface GatewayCronDeps {
   store: Store;
@@ -27,13 +26,7 @@ export interface GatewayCronDeps {
 /** Scheduled jobs: the scheduler (run by one gateway), the job rules and the `cron.*` methods. */
 export function createGatewayCron(deps: GatewayCronDeps): { scheduler: CronScheduler; jobs: CronJobs; handlers: Handlers } {
   const target = (d: CronDeliveryRecord) => deps.channels.resolveTarget({ channel: d.channel, to: d.to, ...(d.accountId ? { accountId: d.accountId } : {}) });
-  /** The chat the agent was last written to from: its main session's, else its most recent conversation's. */
-  const lastChat = async (agentId: string): Promise<ReplyTarget> => {
-    const main = await deps.store.sessions.get(buildMainSessionKey({ agentId }));
-    const route = main?.route ?? (await deps.store.sessions.list({ agentId, limit: 50 })).sessions.find((s) => s.route)?.route;
-    if (!route) throw new Error(`no chat to deliver to yet: nobody has written to agent ${agentId} from a chat channel`);
-    return { channel: route.channel, accountId: route.accountId, to: { kind: route.peer.kind as PeerKind, id: route.peer.id }, ...(route.threadId ? { threadId: route.threadId } : {}), ...(route.topicId ? { topicId: route.topicId } : {}) };
-  };
+  const lastChat = (agentId: string) => lastChatOf(deps.store, agentId);
   const emit = (e: unknown) => deps.publish('cron', e);
   const scheduler = createCronScheduler({
     store: deps.store,

@@ -341,4 +341,38 @@ describe.skipIf(unavailable !== undefined)(`a gateway on PostgreSQL${unavailable
       stateB.cleanup();
     }
   }, 90_000);
+
+  it('runs heartbeats on the gateway holding the channels lease; the other takes them over, from the due times in the database', async () => {
+    await pg.createDatabase('beat');
+    const base = withModel(config(pg.url('beat')));
+    const shared = { ...base, agents: { ...base.agents, defaults: { ...base.agents.defaults, heartbeat: { every: '1s', target: 'none' } } } };
+    const stateA = makeTempState(shared);
+    const stateB = makeTempState(shared);
+    const connect = (url: string) => GatewayClient.connect({ url, token, device: generateDeviceKeys(), scopes: [...CLI_DEFAULT_SCOPES] });
+    type Beat = { ts: number; status: string; reason?: string; preview?: string; agentId?: string };
+    // A heartbeat whose turn ran (the model's reply is not HEARTBEAT_OK, and target none keeps it from any chat).
+    const beatAfter = (c: GatewayClient, afterMs: number) =>
+      new Promise<Beat>((resolve) => c.on((e, p) => e === 'heartbeat' && (p as Beat).ts > afterMs && (p as Beat).preview !== undefined && resolve(p as Beat)));
+    try {
+      const a = await startGateway({ port: 0, env: stateA.env });
+      const ca = await connect(a.wsUrl);
+      expect(await beatAfter(ca, 0)).toMatchObject({ status: 'skipped', reason: 'target-none', preview: 'stored in postgres', agentId: 'main' });
+      const b = await startGateway({ port: 0, env: stateB.env });
+      const cb = await connect(b.wsUrl);
+      try {
+        ca.close();
+        await a.close('failover');
+        const closedAt = Date.now();
+        // The standby takes the lease, and with it the heartbeats.
+        expect(await beatAfter(cb, closedAt)).toMatchObject({ agentId: 'main' });
+        expect(await cb.call('last-heartbeat', {})).toMatchObject({ agentId: 'main' });
+      } finally {
+        cb.close();
+        await b.close('test done');
+      }
+    } finally {
+      stateA.cleanup();
+      stateB.cleanup();
+    }
+  }, 90_000);
 });

@@ -1,4 +1,5 @@
 import { PROTOCOL_VERSION, type MethodResult } from '../../src-shared/protocol/index.js';
+import { heartbeatSummary, resolveHeartbeats, type HeartbeatSettings } from '../../src-shared/domain/heartbeat.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { ChannelsStatus } from '../channels/manager.js';
 
@@ -107,6 +108,17 @@ function agents(cfg: ResolvedConfig) {
   return Object.keys(cfg.agents.entries).map((agentId) => ({ agentId, isDefault: agentId === cfg.defaultAgentId }));
 }
 
+/** Heartbeat settings per config (a reload brings a new config object): health is on a hot path. */
+const heartbeatCache = new WeakMap<ResolvedConfig, Map<string, HeartbeatSettings>>();
+function heartbeatsOf(cfg: ResolvedConfig): Map<string, HeartbeatSettings> {
+  let beats = heartbeatCache.get(cfg);
+  if (!beats) heartbeatCache.set(cfg, (beats = new Map(resolveHeartbeats(cfg.agents).map((b) => [b.agentId, b]))));
+  return beats;
+}
+const beatSeconds = (b: HeartbeatSettings | undefined) => (b?.everyMs ? Math.round(b.everyMs / 1000) : 0);
+/** An agent's heartbeat as health shows it (the reference's summary, plus `everySeconds` when on). */
+const beatOf = (b: HeartbeatSettings | undefined) => (b ? { ...heartbeatSummary(b), ...(b.everyMs ? { everySeconds: beatSeconds(b) } : {}) } : { enabled: false });
+
 /**
  * Health is computed on demand: it is cheap, and a cached "ok" is how a
  * gateway ends up reporting health it no longer has. `ok` is false while the
@@ -119,6 +131,7 @@ export function buildHealth(input: SnapshotInput): MethodResult<'health'> {
   const ch = channelSnapshot(input);
   const storage = input.storage?.();
   const plugins = input.plugins?.();
+  const beats = heartbeatsOf(input.cfg);
   const out: MethodResult<'health'> = {
     ok: input.reload.status !== 'invalid' && !ch.down && storage?.ok !== false && plugins?.ok !== false,
     ts: now,
@@ -126,9 +139,9 @@ export function buildHealth(input: SnapshotInput): MethodResult<'health'> {
     channels: ch.channels,
     channelOrder: ch.channelOrder,
     channelLabels: ch.channelLabels,
-    heartbeatSeconds: 0,
+    heartbeatSeconds: beatSeconds(beats.get(input.cfg.defaultAgentId)),
     defaultAgentId: input.cfg.defaultAgentId,
-    agents: agents(input.cfg).map((a) => ({ ...a, heartbeat: { enabled: false }, sessions: sessionSummary(input, a.agentId, counts[a.agentId] ?? 0, now) })),
+    agents: agents(input.cfg).map((a) => ({ ...a, heartbeat: beatOf(beats.get(a.agentId)), sessions: sessionSummary(input, a.agentId, counts[a.agentId] ?? 0, now) })),
     configReload: reloadStatus(input.reload),
     sessions: sessionSummary(input, input.cfg.defaultAgentId, counts[input.cfg.defaultAgentId] ?? 0, now),
     uptimeMs: now - input.startedAtMs,

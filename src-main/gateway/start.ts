@@ -27,6 +27,7 @@ import { createGatewayPlugins } from './plugin-wiring.js';
 import { createGatewayChannels } from './channels-wiring.js';
 import { createGatewayServer } from './server-wiring.js';
 import { createGatewayCron } from './cron-wiring.js';
+import { createGatewayHeartbeats } from './heartbeat-wiring.js';
 import type { RunningGateway, StartGatewayOptions } from './start-types.js';
 import { createSessionSubscriptions, subscribedBroadcast } from './session-subscriptions.js';
 
@@ -110,6 +111,9 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   );
   const cron = createGatewayCron({ store, config, queue: conversation.queue, runs: conversation.runs, channels, publish: bus.publish, subscribe: bus.subscribe, log: log.child('cron') });
   dispatcher.add(cron.handlers);
+  const heartbeats = createGatewayHeartbeats({ store, config, stateDir: paths.stateDir, queue: conversation.queue, runs: conversation.runs, channels, publish: bus.publish, log: log.child('heartbeat') });
+  dispatcher.add(heartbeats.handlers);
+  reloader.onApplied(() => heartbeats.runner.poke());
   dispatcher.add(pluginHandlers({ plugins: plugins.runtime, configPath: paths.configPath, legacyConfigPath: paths.legacyConfigPath, env, reloadNow }));
   plugins.attach(dispatcher);
 
@@ -156,6 +160,9 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   // a previous process are followed to their end.
   if (!channelsLease || channelsLease.held()) cron.scheduler.start();
   channelsLease?.onChange((held) => (held ? cron.scheduler.start() : cron.scheduler.stop()));
+  // Heartbeats likewise: one gateway runs them, and their due times are in the store.
+  if (!channelsLease || channelsLease.held()) heartbeats.runner.start();
+  channelsLease?.onChange((held) => (held ? heartbeats.runner.start() : heartbeats.runner.stop()));
   void cron.scheduler.recover().catch((err: unknown) => log.warn('following the runs of scheduled jobs failed', { err }));
   // A plugin that loads or fails changes health: clients hear it at once.
   plugins.start(() => feed.healthChanged());
@@ -171,7 +178,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   log.info('gateway listening', { url: listener.wsUrl(), bind: listener.host, ...(tls ? { tlsFingerprint: tls.fingerprint, tlsCertificate: tls.source } : {}), authMode: auth.current().mode, pid: process.pid, startupMs: Date.now() - startedAtMs, resumedMessages: resumed });
 
   // Stopped in this order: nothing new comes in, work in flight finishes, then the listener and the store.
-  const shutdown: ((reason: string) => unknown)[] = [() => watcher.close(), () => certificates?.close(), stopMaintenance, () => cron.scheduler.close(), () => channelsLease?.release(), () => channels.close(), () => conversation.queue.stop(), () => sharing.peers?.close(), () => plugins.close()];
+  const shutdown: ((reason: string) => unknown)[] = [() => watcher.close(), () => certificates?.close(), stopMaintenance, () => cron.scheduler.close(), () => heartbeats.runner.close(), () => channelsLease?.release(), () => channels.close(), () => conversation.queue.stop(), () => sharing.peers?.close(), () => plugins.close()];
   shutdown.push((reason) => server.close(reason), () => feed.close(), () => legacyCanvas?.close(), () => storeGuard.dispose(), () => store.close(), () => lock.release());
   let closing: Promise<void> | undefined;
   return {

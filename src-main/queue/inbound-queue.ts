@@ -228,6 +228,11 @@ export class InboundQueue<P extends QueuePayload = QueuePayload> {
     return this.active.has(sessionKey);
   }
 
+  /** Whether the session has a turn running or messages waiting on this gateway. */
+  isBusy(sessionKey: string): boolean {
+    return this.active.has(sessionKey) || (this.pending.get(sessionKey)?.length ?? 0) > 0;
+  }
+
   /** Session keys with a turn running right now. */
   runningSessions(): string[] {
     return [...this.active.keys()];

@@ -18,6 +18,7 @@ import { isResetCommand, shouldAutoReset } from '../sessions/reset-policy.js';
 import { applySummaries, compactionSettings, entriesToCompact, needsCompaction, summaryEntry, summaryMessages, summaryRequest } from '../sessions/compaction.js';
 import { entriesToMessages, messagesToEntries } from '../sessions/transcript-messages.js';
 import { toChatMessage } from '../../src-shared/protocol/chat-message.js';
+import { isHeartbeatAck } from '../../src-shared/domain/heartbeat.js';
 import type { NewTranscriptEntry, QueueItem as StoredItem, SessionRecord, Store, StoreTx } from '../store/types.js';
 import { compose, type Middleware } from './middleware.js';
 
@@ -31,6 +32,8 @@ export interface QueuedInbound {
   timeoutMs?: number;
   /** Where the reply goes when the message came from elsewhere (a scheduled job's target); checked when queued. */
   deliverTo?: ReplyTarget;
+  /** A heartbeat poll: a reply that only acknowledges (HEARTBEAT_OK, see `isHeartbeatAck`) is recorded but not delivered. */
+  heartbeat?: { ackMaxChars: number };
 }
 
 /** A chat to deliver a reply to, resolved by the channels (account, peer). */
@@ -213,6 +216,8 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
       // The user's words are recorded when the turn starts, once per queue item, even if a crash makes the turn run again.
       for (const item of ctx.batch) {
         await tx.queue.markRunning(item.id, now);
+        // A heartbeat poll is recorded with its reply, and only when that reply is more than an acknowledgement.
+        if (item.payload.heartbeat) continue;
         const existing = await tx.transcript.byQueueId(item.id);
         if (existing) {
           ctx.firstUserSeq ??= existing.seq;
@@ -311,6 +316,11 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
     // Steered messages were recorded as they arrived; the rest of what the turn added is written with the outcome, atomically.
     const toStore = turn.added.filter((m) => !(m.role === 'user' && m.content.some((b) => b.type === 'text')));
     const entries = messagesToEntries(toStore, ctx.run.runId, now);
+    // Heartbeat polls answered only with HEARTBEAT_OK leave no trace in the transcript (as in the reference); other polls are recorded with their reply.
+    const beats = ctx.batch.filter((i) => i.payload.heartbeat);
+    const quietBeat = beats.length === ctx.batch.length && turn.status === 'ok' && isHeartbeatAck(turn.replyText, ctx.first.heartbeat!.ackMaxChars);
+    if (quietBeat) entries.length = 0;
+    else entries.unshift(...beats.map((i): NewTranscriptEntry => ({ role: 'user', content: userContent(i.payload.inbound.text, i.payload.inbound), runId: i.runId, queueId: i.id, createdAtMs: now })));
     const last = entries.filter((e) => e.role === 'assistant').at(-1);
     if (last) last.usage = { inputTokens: turn.usage.inputTokens, outputTokens: turn.usage.outputTokens, costUsd: turn.usage.costUsd, model: turn.modelRef };
     if (turn.status === 'error' && !entries.length) {
@@ -320,12 +330,12 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
     const replied = await deps.store.transaction(async (tx) => {
       seqs = await history.append(session.sessionId, entries, tx);
       await tx.sessions.addUsage(ctx.sessionKey, {
-        messages: ctx.batch.length + entries.length,
+        messages: ctx.batch.length - beats.length + entries.length,
         inputTokens: turn.usage.inputTokens,
         outputTokens: turn.usage.outputTokens,
         costUsd: turn.usage.costUsd,
         nowMs: now,
-        preview: (turn.replyText || ctx.first.inbound.text).slice(0, 200),
+        ...(quietBeat ? {} : { preview: (turn.replyText || ctx.first.inbound.text).slice(0, 200) }),
       });
       await finishAll(tx, ctx, turn.status === 'error' ? 'failed' : 'done', turn.error?.message);
       return turn.status === 'ok' && turn.replyText ? enqueueReply(tx, ctx, turn.replyText) : false;
@@ -353,6 +363,7 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
   /** Replies go back where the message came from (chat platforms; gateway clients get events), or to the target it names. */
   const enqueueReply = async (tx: StoreTx, ctx: Ctx, text: string): Promise<boolean> => {
     const q = ctx.first;
+    if (q.heartbeat && isHeartbeatAck(text, q.heartbeat.ackMaxChars)) return false;
     if (q.deliverTo && deps.enqueueReply) {
       await deps.enqueueReply(tx, { ...q.deliverTo, text }, ctx.sessionKey);
       return true;

@@ -208,6 +208,29 @@ const SandboxSchema = Obj(
   { description: 'Tool sandbox.' },
 );
 
+/** `agents.defaults.heartbeat` and `agents.entries.<id>.heartbeat`: periodic agent turns in the main session. */
+const HeartbeatSchema = Obj(
+  {
+    every: Opt(Str('How often: a duration such as 30m, 1h or 45s (a bare number is minutes); "0" or "0m" turns heartbeats off.', { pattern: '^\\s*(\\d+|(\\d+(\\.\\d+)?(ms|s|m|h|d))+)\\s*$', title: 'a duration such as 30m, 1h, 1h30m or 45s (a bare number is minutes; 0 is off)' })),
+    prompt: Opt(Str('The heartbeat message, sent as written. Default: follow HEARTBEAT.md from the workspace and reply HEARTBEAT_OK when nothing needs attention.')),
+    target: Opt(Str('Where a reply that is not HEARTBEAT_OK goes: "last" (the chat the agent last talked to, the default), "none", or a channel id with `to`.')),
+    to: Opt(Str('The recipient on the `target` channel (chat id, user id, phone number).')),
+    accountId: Opt(Str('The channel account to send from (multi-account channels).')),
+    ackMaxChars: Opt(Int('Text allowed beside HEARTBEAT_OK for the reply still to count as an acknowledgement.', { minimum: 0, default: 300 })),
+    activeHours: Opt(
+      Obj(
+        {
+          start: Str('Start of the window, HH:MM (24h).', { pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', title: 'a time of day as HH:MM (00:00 to 23:59)' }),
+          end: Str('End of the window, HH:MM (24h; 24:00 is the end of the day).', { pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$', title: 'a time of day as HH:MM (00:00 to 24:00)' }),
+          timezone: Opt(Str('IANA time zone of the window (default: the host\'s).')),
+        },
+        { description: 'Heartbeats run only inside this daily window.' },
+      ),
+    ),
+  },
+  { description: 'Agent heartbeats.' },
+);
+
 const agentEntryProperties = {
   default: Opt(Bool('This agent receives unrouted messages.')),
   name: Opt(Str('Display name.')),
@@ -218,6 +241,7 @@ const agentEntryProperties = {
   tools: Opt(ToolPolicySchema),
   sandbox: Opt(SandboxSchema),
   skills: Opt(StrList('Skills enabled for this agent.')),
+  heartbeat: Opt(HeartbeatSchema),
 };
 
 /** One agent under `agents.entries.<id>`. */
@@ -234,6 +258,7 @@ export const AgentsConfigSchema = Obj(
           sandbox: Opt(SandboxSchema),
           timeoutSeconds: Opt(Int('Agent turn timeout in seconds.', { minimum: 1 })),
           maxSteps: Opt(Int('Maximum tool steps per turn.', { minimum: 1 })),
+          heartbeat: Opt(HeartbeatSchema),
           compaction: Opt(
             Obj(
               {
@@ -476,6 +501,8 @@ export type OpenClawConfig = Omit<Static<typeof OpenClawConfigSchema>, 'channels
 export type GatewayConfig = Static<typeof GatewayConfigSchema>;
 /** `logging.*` as written. */
 export type LoggingConfig = Static<typeof LoggingConfigSchema>;
+/** `agents.*.heartbeat` as written. */
+export type HeartbeatConfig = Static<typeof HeartbeatSchema>;
 /** `agents.*` as written. */
 export type AgentsConfig = Static<typeof AgentsConfigSchema>;
 /** One `agents.entries.<id>`. */

@@ -5,6 +5,7 @@ import { ConfigReloadStatusSchema, HealthSnapshotSchema } from './methods/system
 import { ConnectChallengeSchema, PresenceEntrySchema } from './frames.js';
 import { NodePairRequestSchema } from './methods/nodes.js';
 import { ChatMessageSchema } from './methods/chat.js';
+import { HeartbeatEventSchema } from './methods/heartbeat.js';
 
 /** Server events: payload schema and the scope a client needs to receive it (null: every authenticated client). */
 export const EVENTS = {
@@ -121,6 +122,8 @@ export const EVENTS = {
     }),
     scope: 'operator.read',
   },
+  /** An agent heartbeat ran, was skipped or failed (`last-heartbeat` returns the latest). */
+  heartbeat: { payload: HeartbeatEventSchema, scope: 'operator.read' },
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -25,4 +25,5 @@ export * from './methods/nodes.js';
 export * from './methods/channels.js';
 export * from './methods/plugins.js';
 export * from './methods/cron.js';
+export * from './methods/heartbeat.js';
 export * from './methods/control-ui.js';

@@ -67,6 +67,7 @@ import { usageCostMethod } from './methods/usage.js';
 import { controlUiLoginLinkMethod } from './methods/control-ui.js';
 import { sessionsUsageLogsMethod, sessionsUsageMethod, sessionsUsageTimeseriesMethod } from './methods/session-usage.js';
 import { diagnosticsLanesMethod } from './methods/diagnostics.js';
+import { lastHeartbeatMethod, setHeartbeatsMethod } from './methods/heartbeat.js';
 import { cronAddMethod, cronGetMethod, cronListMethod, cronRemoveMethod, cronRunMethod, cronRunsMethod, cronStatusMethod, cronUpdateMethod } from './methods/cron.js';
 import { pluginsDisableMethod, pluginsDoctorMethod, pluginsEnableMethod, pluginsInfoMethod, pluginsListMethod, pluginsRefreshMethod } from './methods/plugins.js';
 
@@ -79,6 +80,8 @@ export const METHODS = {
   status: statusMethod,
   'system-presence': systemPresenceMethod,
   'system.info': systemInfoMethod,
+  'last-heartbeat': lastHeartbeatMethod,
+  'set-heartbeats': setHeartbeatsMethod,
   'logs.tail': logsTailMethod,
   'config.get': configGetMethod,
   'config.set': configSetMethod,

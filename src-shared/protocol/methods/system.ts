@@ -19,7 +19,16 @@ export const ConfigReloadStatusSchema = Type.Object({
 export const AgentHealthSchema = Type.Object({
   agentId: Type.String(),
   isDefault: Type.Boolean(),
-  heartbeat: Type.Object({ enabled: Type.Boolean(), everySeconds: Type.Optional(Type.Integer()) }),
+  /** The agent's heartbeat as configured (the reference's summary): `every` is `disabled` and `everyMs` null when off. */
+  heartbeat: Type.Object({
+    enabled: Type.Boolean(),
+    everySeconds: Type.Optional(Type.Integer()),
+    every: Type.Optional(Type.String()),
+    everyMs: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+    prompt: Type.Optional(Type.String()),
+    target: Type.Optional(Type.String()),
+    ackMaxChars: Type.Optional(Type.Integer()),
+  }),
   sessions: Type.Object({
     count: Type.Integer(),
     /** Where the sessions are kept. */
