@@ -59,6 +59,8 @@ function recordCalls(page: Page) {
   let finalSeen = false;
   let historyAfterFinal = false;
   const results = new Map<string, unknown>();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('websocket', (ws: WebSocket) => {
     ws.on('framesent', (f) => {
       const m = JSON.parse(String(f.payload)) as { type: string; id: string; method: string; params?: unknown };
@@ -77,7 +79,24 @@ function recordCalls(page: Page) {
       if (req && m.ok === false) failures.push({ ...req, message: m.error?.message ?? '' });
     });
   });
-  return { methods, failures, historyAfterFinal: () => historyAfterFinal, result: (method: string) => results.get(method) };
+  return { methods, failures, pageErrors, historyAfterFinal: () => historyAfterFinal, result: (method: string) => results.get(method) };
+}
+type Calls = ReturnType<typeof recordCalls>;
+
+/** Lets the page's own requests settle: waits until nothing new has been sent for a moment. */
+async function settle(page: Page, calls: Calls): Promise<void> {
+  await expect.poll(async () => {
+    const before = calls.methods.size;
+    await page.waitForLoadState('networkidle');
+    return calls.methods.size === before;
+  }).toBe(true);
+}
+
+/** No script error on the page; no advertised method failed; the unadvertised ones it called are listed in the report. */
+function expectClean(calls: Calls): void {
+  expect(calls.pageErrors).toEqual([]);
+  checkFailures(calls.failures);
+  test.info().annotations.push({ type: 'unanswered methods', description: [...new Set(calls.failures.map((f) => f.method))].sort().join(', ') || 'none' });
 }
 
 /** Methods that failed although hello advertised them: each is a defect. Unadvertised ones must get the unknown-method answer. */
@@ -95,8 +114,6 @@ async function openUi(page: Page): Promise<void> {
 
 test('connects, and a chat message from its composer round-trips through the agent', async ({ page }) => {
   const calls = recordCalls(page);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
   await openUi(page);
   const composer = page.getByRole('textbox', { name: 'Chat composer' });
   await expect(composer).toBeVisible();
@@ -113,45 +130,28 @@ test('connects, and a chat message from its composer round-trips through the age
   await page.reload();
   await expect(page.getByText('You said: hello parity')).toHaveCount(1);
   expect([...calls.methods]).toEqual(expect.arrayContaining(['connect', 'sessions.subscribe', 'sessions.list', 'agents.list', 'chat.startup', 'sessions.messages.subscribe', 'chat.send', 'chat.history']));
-  expect(pageErrors).toEqual([]);
-  checkFailures(calls.failures);
-  test.info().annotations.push({ type: 'unanswered methods', description: [...new Set(calls.failures.map((f) => f.method))].sort().join(', ') });
+  expectClean(calls);
 });
 
 for (const name of ['Agents', 'Dashboards', 'Systems', 'Automations', 'Plugins']) {
   test(`the ${name} page renders; advertised methods answer`, async ({ page }) => {
     const calls = recordCalls(page);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
     await openUi(page);
     await page.getByRole('link', { name, exact: true }).first().click();
     await expect(page).toHaveURL(new RegExp(`/${name.toLowerCase()}`));
     await expect(page.locator('main, [role="main"]').first()).toBeVisible();
-    // Let the page's own requests settle: wait until nothing new has been sent for a moment.
-    await expect.poll(async () => {
-      const before = calls.methods.size;
-      await page.waitForLoadState('networkidle');
-      return calls.methods.size === before;
-    }).toBe(true);
-    expect(pageErrors).toEqual([]);
-    checkFailures(calls.failures);
-    test.info().annotations.push({ type: 'unanswered methods', description: [...new Set(calls.failures.map((f) => f.method))].sort().join(', ') || 'none' });
+    await settle(page, calls);
+    expectClean(calls);
   });
 }
 
 test('the Usage page reads sessions.usage and shows what the transcripts record', async ({ page }) => {
   const calls = recordCalls(page);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
   await openUi(page);
   await expect(page.getByRole('textbox', { name: 'Chat composer' })).toBeVisible();
   await page.goto(`${site.origin}/usage`);
   await expect.poll(() => calls.methods.has('sessions.usage'), { message: 'the page asks for sessions.usage' }).toBe(true);
-  await expect.poll(async () => {
-    const before = calls.methods.size;
-    await page.waitForLoadState('networkidle');
-    return calls.methods.size === before;
-  }).toBe(true);
+  await settle(page, calls);
   // The page shows the figures the gateway sent: the session count and the token total.
   const usage = calls.result('sessions.usage') as { aggregates: { sessionCount: number }; totals: { totalTokens: number } };
   const n = usage.aggregates.sessionCount;
@@ -167,15 +167,11 @@ test('the Usage page reads sessions.usage and shows what the transcripts record'
     const logs = calls.result('sessions.usage.logs') as { logs: { role: string; content: string }[] };
     expect(logs.logs.map((l) => l.content)).toContain('You said: hello parity');
   }
-  expect(pageErrors).toEqual([]);
-  checkFailures(calls.failures);
-  test.info().annotations.push({ type: 'unanswered methods', description: [...new Set(calls.failures.map((f) => f.method))].sort().join(', ') || 'none' });
+  expectClean(calls);
 });
 
 test('the Debug page renders: diagnostics.lanes, and last-heartbeat with its Last heartbeat panel', async ({ page }) => {
   const calls = recordCalls(page);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
   await openUi(page);
   await expect(page.getByRole('textbox', { name: 'Chat composer' })).toBeVisible();
   await page.goto(`${site.origin}/debug`);
@@ -188,15 +184,9 @@ test('the Debug page renders: diagnostics.lanes, and last-heartbeat with its Las
   await expect(page.getByText('Last heartbeat', { exact: true })).toBeVisible();
   await expect(page.getByText('Snapshots', { exact: true })).toBeVisible();
   await expect(page.getByRole('alert').filter({ hasText: 'unknown method' })).toHaveCount(0);
-  await expect.poll(async () => {
-    const before = calls.methods.size;
-    await page.waitForLoadState('networkidle');
-    return calls.methods.size === before;
-  }).toBe(true);
-  expect(pageErrors).toEqual([]);
-  checkFailures(calls.failures);
+  await settle(page, calls);
   await page.screenshot({ path: test.info().outputPath('debug.png') });
-  test.info().annotations.push({ type: 'unanswered methods', description: [...new Set(calls.failures.map((f) => f.method))].sort().join(', ') || 'none' });
+  expectClean(calls);
 });
 
 test.describe('the reference CLI', () => {
