@@ -7,21 +7,9 @@
  * Defaults are applied by the loader (`resolveConfig`), not by the schema, so
  * "unset" stays visible; the `default` annotations here are documentation only.
  */
-import { Type, type Static, type TSchema, type TProperties, type ObjectOptions, type TUnion, type TLiteral } from '@sinclair/typebox';
-
-const Obj = <T extends TProperties>(properties: T, options: ObjectOptions = {}) =>
-  Type.Object(properties, { additionalProperties: false, ...options });
-const Enum = <const T extends readonly string[]>(values: T, description: string, extra: object = {}) =>
-  Type.Union(
-    values.map((v) => Type.Literal(v)),
-    { description, ...extra },
-  ) as unknown as TUnion<TLiteral<T[number]>[]>;
-const Opt = Type.Optional;
-const Str = (description: string, extra: object = {}) => Type.String({ description, ...extra });
-const Bool = (description: string, extra: object = {}) => Type.Boolean({ description, ...extra });
-const Int = (description: string, extra: object = {}) => Type.Integer({ description, ...extra });
-const StrList = (description: string) => Type.Array(Type.String(), { description });
-const Dict = <T extends TSchema>(value: T, description: string) => Type.Record(Type.String(), value, { description });
+import { Type, type Static } from '@sinclair/typebox';
+import { Bool, Dict, Enum, Int, Obj, Opt, Str, StrList } from './config-schema-builders.js';
+import { HeartbeatSchema } from './config-schema-heartbeat.js';
 
 /** Log levels shared by `logging.level` and `logging.consoleLevel`. */
 export const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
@@ -206,29 +194,6 @@ const SandboxSchema = Obj(
     workspaceAccess: Opt(Enum(['none', 'ro', 'rw'], 'Workspace visibility inside the sandbox (default none; rw when the mode is left unset and Docker sandboxes non-main sessions).')),
   },
   { description: 'Tool sandbox.' },
-);
-
-/** `agents.defaults.heartbeat` and `agents.entries.<id>.heartbeat`: periodic agent turns in the main session. */
-const HeartbeatSchema = Obj(
-  {
-    every: Opt(Str('How often: a duration such as 30m, 1h or 45s (a bare number is minutes); "0" or "0m" turns heartbeats off.', { pattern: '^\\s*(\\d+|(\\d+(\\.\\d+)?(ms|s|m|h|d))+)\\s*$', title: 'a duration such as 30m, 1h, 1h30m or 45s (a bare number is minutes; 0 is off)' })),
-    prompt: Opt(Str('The heartbeat message, sent as written. Default: follow HEARTBEAT.md from the workspace and reply HEARTBEAT_OK when nothing needs attention.')),
-    target: Opt(Str('Where a reply that is not HEARTBEAT_OK goes: "last" (the chat the agent last talked to, the default), "none", or a channel id with `to`.')),
-    to: Opt(Str('The recipient on the `target` channel (chat id, user id, phone number).')),
-    accountId: Opt(Str('The channel account to send from (multi-account channels).')),
-    ackMaxChars: Opt(Int('Text allowed beside HEARTBEAT_OK for the reply still to count as an acknowledgement.', { minimum: 0, default: 300 })),
-    activeHours: Opt(
-      Obj(
-        {
-          start: Str('Start of the window, HH:MM (24h).', { pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', title: 'a time of day as HH:MM (00:00 to 23:59)' }),
-          end: Str('End of the window, HH:MM (24h; 24:00 is the end of the day).', { pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$', title: 'a time of day as HH:MM (00:00 to 24:00)' }),
-          timezone: Opt(Str('IANA time zone of the window (default: the host\'s).')),
-        },
-        { description: 'Heartbeats run only inside this daily window.' },
-      ),
-    ),
-  },
-  { description: 'Agent heartbeats.' },
 );
 
 const agentEntryProperties = {
