@@ -114,8 +114,15 @@ describe('agent heartbeats through a running gateway', () => {
   it('a HEARTBEAT_OK reply, whose prompt carried HEARTBEAT.md, is recorded as ok-token and not sent to the chat', async () => {
     await telegram.post({ chat: ADA, from: ADA, text: 'hello bot' });
     await telegram.waitUntil(() => (telegram.api.sentTo(ADA).some((m) => m.text?.includes('You said: hello bot')) ? true : undefined), 15_000, 'the reply to Ada');
+    // A client watching the main session sees nothing of a quiet poll: no streamed text, no final message.
+    const watched: unknown[] = [];
+    const unwatch = g.op.on((event, payload) => {
+      if ((event === 'chat' || event === 'agent') && (payload as { sessionKey?: string }).sessionKey === 'agent:main:main') watched.push(payload);
+    });
     const from = g.beats.length;
     const ok = await g.next('an ok-token heartbeat', (b) => b.status === 'ok-token', from);
+    unwatch();
+    expect(JSON.stringify(watched)).not.toContain('HEARTBEAT_OK');
     expect(ok).toMatchObject({ agentId: 'main', indicatorType: 'ok', durationMs: expect.any(Number) });
     expect(prompts.at(-1)).toContain('Remind Ada to water the plants on Sundays');
     expect(prompts.at(-1)).toContain('reply HEARTBEAT_OK');

@@ -300,6 +300,8 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
         });
       },
       onTextDelta: (delta, cumulative) => {
+        // A heartbeat poll is not streamed: whether its reply is more than an acknowledgement is known only at the end.
+        if (onlyHeartbeats(ctx)) return;
         chatEvent(ctx, 'delta', { deltaText: delta, message: { role: 'assistant', content: [{ type: 'text', text: cumulative }], timestamp: Date.now() } });
         agentEvent(ctx, 'assistant', { delta });
       },
@@ -318,7 +320,7 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
     const entries = messagesToEntries(toStore, ctx.run.runId, now);
     // Heartbeat polls answered only with HEARTBEAT_OK leave no trace in the transcript (as in the reference); other polls are recorded with their reply.
     const beats = ctx.batch.filter((i) => i.payload.heartbeat);
-    const quietBeat = beats.length === ctx.batch.length && turn.status === 'ok' && isHeartbeatAck(turn.replyText, ctx.first.heartbeat!.ackMaxChars);
+    const quietBeat = onlyHeartbeats(ctx) && turn.status === 'ok' && isHeartbeatAck(turn.replyText, ctx.first.heartbeat!.ackMaxChars);
     if (quietBeat) entries.length = 0;
     else entries.unshift(...beats.map((i): NewTranscriptEntry => ({ role: 'user', content: userContent(i.payload.inbound.text, i.payload.inbound), runId: i.runId, queueId: i.id, createdAtMs: now })));
     const last = entries.filter((e) => e.role === 'assistant').at(-1);
@@ -346,7 +348,8 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
     const lastSeq = last ? seqs[entries.indexOf(last)] : undefined;
     const reply = { role: 'assistant', content: [{ type: 'text', text: turn.replyText }], createdAtMs: now, runId: ctx.run.runId };
     const message = lastSeq !== undefined ? toChatMessage(reply, lastSeq) : { role: reply.role, content: reply.content, timestamp: now };
-    if (turn.status === 'ok') chatEvent(ctx, 'final', { message, usage: turn.usage, stopReason: turn.stopReason });
+    // A quiet heartbeat leaves nothing for a watching client to show, as it leaves nothing in the transcript.
+    if (turn.status === 'ok' && !quietBeat) chatEvent(ctx, 'final', { message, usage: turn.usage, stopReason: turn.stopReason });
     else if (turn.status === 'aborted') chatEvent(ctx, 'aborted', { message });
     else chatEvent(ctx, 'error', { errorKind: turn.error?.kind === 'rate_limit' || turn.error?.kind === 'timeout' || turn.error?.kind === 'context_length' ? turn.error.kind : turn.status === 'timeout' ? 'timeout' : 'unknown', errorMessage: turn.error?.message ?? 'failed' });
     agentEvent(ctx, 'lifecycle', { phase: 'end', status: turn.status, steps: turn.steps, usage: turn.usage });
@@ -359,6 +362,8 @@ export function createInboundProcessor(deps: PipelineDeps): QueueProcessor<Queue
     // The turn's own estimate says cheaply whether it is worth looking.
     if (turn.status === 'ok' && turn.context && nearWindow(turn, ctx)) await compactIfNeeded(ctx.sessionKey, false);
   };
+
+  const onlyHeartbeats = (ctx: Ctx): boolean => ctx.batch.every((i) => i.payload.heartbeat);
 
   /** Replies go back where the message came from (chat platforms; gateway clients get events), or to the target it names. */
   const enqueueReply = async (tx: StoreTx, ctx: Ctx, text: string): Promise<boolean> => {
