@@ -111,3 +111,21 @@ export async function untilListening(child: ChildProcess): Promise<SpawnedGatewa
 }
 
 export { generateDeviceKeys, type DeviceKeys };
+
+/**
+ * `chat.send` and the run's last chat event (final, error or aborted), listened for before the call so it cannot be
+ * missed. The run is named by its idempotency key.
+ */
+export async function chatTurn(client: GatewayClient, params: { sessionKey: string; message: string; idempotencyKey: string } & Record<string, unknown>): Promise<{ state: string } & Record<string, unknown>> {
+  const done = new Promise<{ state: string } & Record<string, unknown>>((resolve) => {
+    const off = client.on((event, payload) => {
+      const p = payload as { runId?: string; state: string };
+      if (event === 'chat' && p.runId === params.idempotencyKey && p.state !== 'delta') {
+        off();
+        resolve(p);
+      }
+    });
+  });
+  await client.call('chat.send', params);
+  return done;
+}

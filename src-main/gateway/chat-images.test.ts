@@ -4,7 +4,7 @@ import type { GatewayClient } from '../cli/gateway-client.js';
 import { FakeAnthropicServer } from '../../test-support/fake-anthropic.js';
 import type { ScriptRequest } from '../../test-support/fake-model-script.js';
 import { FakeOpenAIServer } from '../../test-support/fake-openai.js';
-import { startTestGateway, type TestGateway } from '../../test-support/gateway.js';
+import { startTestGateway, type TestGateway, chatTurn } from '../../test-support/gateway.js';
 
 // A real 1×1 PNG.
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
@@ -20,17 +20,7 @@ let n = 0;
 
 /** Send and wait for the run's last chat event. */
 async function send(sessionKey: string, params: Record<string, unknown>): Promise<any> {
-  const idempotencyKey = `img-${++n}`;
-  const done = new Promise<any>((resolve) => {
-    const off = c.on((event, p: any) => {
-      if (event === 'chat' && p.runId === idempotencyKey && p.state !== 'delta') {
-        off();
-        resolve(p);
-      }
-    });
-  });
-  await c.call('chat.send', { sessionKey, idempotencyKey, message: '', ...params });
-  return done;
+  return chatTurn(c, { sessionKey, idempotencyKey: `img-${++n}`, message: '', ...params });
 }
 
 const lastUser = (r: ScriptRequest) => [...r.messages].reverse().find((m: any) => m.role === 'user') as any;

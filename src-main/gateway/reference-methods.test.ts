@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayClient } from '../cli/gateway-client.js';
 import { lastUserText } from '../../test-support/fake-model-script.js';
 import { FakeOpenAIServer } from '../../test-support/fake-openai.js';
-import { startTestGateway, type TestGateway } from '../../test-support/gateway.js';
+import { startTestGateway, type TestGateway, chatTurn } from '../../test-support/gateway.js';
 import { Waiters } from '../../test-support/wait-until.js';
 
 // The methods the reference Control UI opens a chat with, each over a real feature: agents and their
@@ -18,16 +18,7 @@ let t: TestGateway;
 let c: GatewayClient;
 
 async function turn(client: GatewayClient, sessionKey: string, message: string, idempotencyKey: string): Promise<void> {
-  const done = new Promise<void>((resolve) => {
-    const off = client.on((event, p: any) => {
-      if (event === 'chat' && p.runId === idempotencyKey && p.state !== 'delta') {
-        off();
-        resolve();
-      }
-    });
-  });
-  await client.call('chat.send', { sessionKey, message, idempotencyKey });
-  await done;
+  await chatTurn(client, { sessionKey, message, idempotencyKey });
 }
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayClient } from '../cli/gateway-client.js';
 import { lastUserText } from '../../test-support/fake-model-script.js';
 import { FakeOpenAIServer } from '../../test-support/fake-openai.js';
-import { startTestGateway, type TestGateway } from '../../test-support/gateway.js';
+import { startTestGateway, type TestGateway, chatTurn } from '../../test-support/gateway.js';
 
 // The parameters and shapes the reference Control UI sends and reads, accepted and honoured.
 
@@ -13,16 +13,7 @@ let c: GatewayClient;
 
 /** Sends a message and waits for the run's final event. */
 async function turn(sessionKey: string, message: string, idempotencyKey: string): Promise<void> {
-  const done = new Promise<void>((resolve) => {
-    const off = c.on((event, p: any) => {
-      if (event === 'chat' && p.runId === idempotencyKey && p.state !== 'delta') {
-        off();
-        resolve();
-      }
-    });
-  });
-  await c.call('chat.send', { sessionKey, message, idempotencyKey });
-  await done;
+  await chatTurn(c, { sessionKey, message, idempotencyKey });
 }
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import type { MethodResult } from '../../src-shared/protocol/index.js';
 import { lastUserText } from '../../test-support/channel-gateway.js';
 import type { ScriptRequest } from '../../test-support/fake-model-script.js';
 import { FakeOpenAIServer } from '../../test-support/fake-openai.js';
-import { startTestGateway, type TestGateway } from '../../test-support/gateway.js';
+import { startTestGateway, type TestGateway, chatTurn } from '../../test-support/gateway.js';
 import type { GatewayClient } from '../cli/gateway-client.js';
 import { applySummaries, entriesToCompact, needsCompaction, summaryMessages } from './compaction.js';
 import type { TranscriptEntry } from '../store/types.js';
@@ -34,18 +34,7 @@ describe('compaction and archived transcripts, end to end', () => {
   let n = 0;
 
   async function say(sessionKey: string, message: string) {
-    const runId = `r-${++n}`;
-    const done = new Promise<void>((resolve) => {
-      const off = c.on((event, payload) => {
-        const p = payload as { runId?: string; state?: string };
-        if (event === 'chat' && p.runId === runId && p.state !== 'delta') {
-          off();
-          resolve();
-        }
-      });
-    });
-    await c.call('chat.send', { sessionKey, message, idempotencyKey: runId });
-    await done;
+    await chatTurn(c, { sessionKey, message, idempotencyKey: `r-${++n}` });
     await t.gw.queueIdle();
   }
 

@@ -3,7 +3,7 @@ import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import type { GatewayClient } from '../../cli/gateway-client.js';
 import { endsWithToolResult, lastUserText } from '../../../test-support/fake-model-script.js';
 import { FakeOpenAIServer } from '../../../test-support/fake-openai.js';
-import { startTestGateway, type TestGateway } from '../../../test-support/gateway.js';
+import { startTestGateway, type TestGateway, chatTurn } from '../../../test-support/gateway.js';
 import { resolveUsageClock, resolveUsageRange, usageCalendar } from '../../sessions/usage-calendar.js';
 import { usageTimeseries } from '../../sessions/usage-summary.js';
 
@@ -69,18 +69,7 @@ describe('sessions.usage on a real gateway', () => {
       },
     });
     c = await t.operator();
-    const turn = async (sessionKey: string, message: string) => {
-      const final = new Promise<void>((resolve) => {
-        const off = c.on((event, p: any) => {
-          if (event === 'chat' && p.sessionKey === sessionKey && p.state !== 'delta') {
-            off();
-            resolve();
-          }
-        });
-      });
-      await c.call('chat.send', { sessionKey, message, idempotencyKey: `${sessionKey}-${message}` });
-      await final;
-    };
+    const turn = (sessionKey: string, message: string) => chatTurn(c, { sessionKey, message, idempotencyKey: `${sessionKey}-${message}` });
     await turn('agent:main:main', 'one');
     await turn('agent:main:main', 'list');
     await turn('agent:main:side', 'two');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodResult } from '../../../src-shared/protocol/index.js';
 import type { GatewayClient } from '../../cli/gateway-client.js';
 import { FakeOpenAIServer } from '../../../test-support/fake-openai.js';
-import { startTestGateway, type TestGateway } from '../../../test-support/gateway.js';
+import { startTestGateway, type TestGateway, chatTurn } from '../../../test-support/gateway.js';
 import { DAY_MS } from '../../store/usage-repo.js';
 import { buildUsageReport, usageWindow } from './usage.js';
 
@@ -70,18 +70,7 @@ describe('usage.cost against a real gateway', () => {
     await model?.close();
   });
 
-  const turn = async (sessionKey: string, message: string) => {
-    const final = new Promise<void>((resolve) => {
-      const off = c.on((event, p: any) => {
-        if (event === 'chat' && p.sessionKey === sessionKey && p.state !== 'delta') {
-          off();
-          resolve();
-        }
-      });
-    });
-    await c.call('chat.send', { sessionKey, message, idempotencyKey: `${sessionKey}-${message}` });
-    await final;
-  };
+  const turn = (sessionKey: string, message: string) => chatTurn(c, { sessionKey, message, idempotencyKey: `${sessionKey}-${message}` });
 
   it('counts every turn per agent and model, today included, and keeps turns from before a reset', async () => {
     const empty = await c.call<MethodResult<'usage.cost'>>('usage.cost', { days: 7 });
