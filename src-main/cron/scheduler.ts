@@ -6,6 +6,7 @@ import type { QueuedInbound, ReplyTarget } from '../routing/inbound-pipeline.js'
 import { textOf } from '../sessions/transcript-messages.js';
 import type { CronDeliveryRecord, CronJobRecord, CronRunRecord, Store } from '../store/types.js';
 import { nextOccurrence } from './schedule.js';
+import { createDueLoop } from './due-loop.js';
 
 /** The longest the timer sleeps: jobs added through another gateway sharing the database are seen within it. */
 export const MAX_SLEEP_MS = 30_000;
@@ -72,55 +73,24 @@ export function cronSessionKey(job: Pick<CronJobRecord, 'agentId' | 'id'>): stri
 export function createCronScheduler(deps: CronSchedulerDeps): CronScheduler {
   const now = deps.now ?? Date.now;
   const log = deps.log;
-  let timer: NodeJS.Timeout | undefined;
-  let wakeAt: number | undefined;
-  let started = false;
-  let closed = false;
-  let ticking: Promise<void> | undefined;
-  let tickAgain = false;
   const following = new Map<string, Promise<void>>();
   /** Why a run's reply could not be delivered (kept until its end is recorded). */
   const deliveryProblems = new Map<string, string>();
 
-  const arm = async () => {
-    if (!started) return;
-    clearTimeout(timer);
-    const jobs = await deps.store.cron.list();
-    const next = jobs.filter((j) => j.enabled && j.nextRunAtMs !== undefined).map((j) => j.nextRunAtMs!)[0];
-    const t = now();
-    const delay = next === undefined ? MAX_SLEEP_MS : Math.min(Math.max(0, next - t), MAX_SLEEP_MS);
-    wakeAt = next;
-    timer = setTimeout(() => void tick(), delay);
-    timer.unref();
-  };
-
-  const tick = (): Promise<void> => {
-    if (ticking) {
-      tickAgain = true;
-      return ticking;
-    }
-    ticking = (async () => {
-      do {
-        tickAgain = false;
-        try {
-          const t = now();
-          for (const job of await deps.store.cron.list()) {
-            if (!started) return;
-            if (job.enabled && job.nextRunAtMs !== undefined && job.nextRunAtMs <= t) await fireScheduled(job, t);
-          }
-          await arm();
-        } catch (err) {
-          log.warn('looking for due jobs failed; trying again', { err });
-          if (started) {
-            clearTimeout(timer);
-            timer = setTimeout(() => void tick(), MAX_SLEEP_MS);
-            timer.unref();
-          }
-        }
-      } while (tickAgain && started);
-    })().finally(() => (ticking = undefined));
-    return ticking;
-  };
+  // Due jobs run; the loop wakes again at the earliest next run of an enabled job.
+  const loop = createDueLoop({
+    maxSleepMs: MAX_SLEEP_MS,
+    now,
+    onError: (err) => log.warn('looking for due jobs failed; trying again', { err }),
+    pass: async (active) => {
+      const t = now();
+      for (const job of await deps.store.cron.list()) {
+        if (!active()) return undefined;
+        if (job.enabled && job.nextRunAtMs !== undefined && job.nextRunAtMs <= t) await fireScheduled(job, t);
+      }
+      return (await deps.store.cron.list()).filter((j) => j.enabled && j.nextRunAtMs !== undefined).map((j) => j.nextRunAtMs!)[0];
+    },
+  });
 
   /** One occurrence of a due job; missed ones in between are not run again (the next run counts from now). */
   const fireScheduled = async (job: CronJobRecord, t: number) => {
@@ -192,7 +162,7 @@ export function createCronScheduler(deps: CronSchedulerDeps): CronScheduler {
   const follow = (jobId: string, runId: string, sessionKey: string) => {
     if (following.has(runId)) return;
     const p = (async () => {
-      while (!closed) {
+      while (!loop.closed()) {
         const item = await deps.store.queue.byRunId(runId);
         // Its turn left the queue unrecorded (pruned long after a crash): nothing more will come of it.
         if (!item) return finish(jobId, runId, 'error', '', 'the turn of this run is no longer in the queue');
@@ -243,29 +213,13 @@ export function createCronScheduler(deps: CronSchedulerDeps): CronScheduler {
     }
   };
 
-  const stop = () => {
-    started = false;
-    clearTimeout(timer);
-    timer = undefined;
-    wakeAt = undefined;
-  };
-
   return {
-    start() {
-      if (started || closed) return;
-      started = true;
-      // Whatever came due while no gateway ran the scheduler runs now, once per job.
-      void tick();
-    },
-    stop,
-    close() {
-      closed = true;
-      stop();
-    },
-    active: () => started,
-    poke() {
-      if (started) void tick();
-    },
+    // Whatever came due while no gateway ran the scheduler runs at start, once per job.
+    start: loop.start,
+    stop: loop.stop,
+    close: loop.close,
+    active: loop.active,
+    poke: loop.poke,
     async runNow(job) {
       const t = now();
       return fire(job, `cron:${job.id}:manual:${randomUUID()}`, t, 'manual');
@@ -284,9 +238,9 @@ export function createCronScheduler(deps: CronSchedulerDeps): CronScheduler {
         follow(run.jobId, run.runId, run.sessionKey);
       }
     },
-    nextWakeAtMs: () => wakeAt,
+    nextWakeAtMs: loop.nextWakeAtMs,
     async idle() {
-      while (following.size || ticking) await Promise.all([...following.values(), ticking]);
+      while (following.size || loop.running()) await Promise.all([...following.values(), loop.running()]);
     },
   };
 }

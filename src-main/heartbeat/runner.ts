@@ -8,6 +8,7 @@ import type { Logger } from '../logging/index.js';
 import type { IngestRequest, IngestResult } from '../queue/inbound-queue.js';
 import type { QueuedInbound, ReplyTarget } from '../routing/inbound-pipeline.js';
 import type { Store } from '../store/types.js';
+import { createDueLoop } from '../cron/due-loop.js';
 
 /** One heartbeat's outcome as clients get it (`heartbeat` event, `last-heartbeat`). */
 export type HeartbeatEvent = EventPayload<'heartbeat'>;
@@ -75,12 +76,7 @@ export interface HeartbeatRunner {
 export function createHeartbeatRunner(deps: HeartbeatRunnerDeps): HeartbeatRunner {
   const now = deps.now ?? Date.now;
   const log = deps.log;
-  let started = false;
-  let closed = false;
   let enabled = true;
-  let timer: NodeJS.Timeout | undefined;
-  let ticking: Promise<void> | undefined;
-  let tickAgain = false;
   let lastEvent: HeartbeatEvent | null | undefined;
   const running = new Map<string, Promise<void>>();
 
@@ -114,47 +110,35 @@ export function createHeartbeatRunner(deps: HeartbeatRunnerDeps): HeartbeatRunne
     return nextDueAtMs;
   };
 
-  const arm = (earliest: number | undefined) => {
-    clearTimeout(timer);
-    if (!started) return;
-    const delay = earliest === undefined ? MAX_SLEEP_MS : Math.min(Math.max(0, earliest - now()), MAX_SLEEP_MS);
-    timer = setTimeout(() => void tick(), delay);
-    timer.unref();
-  };
-
-  const tick = (): Promise<void> => {
-    if (ticking) {
-      tickAgain = true;
-      return ticking;
-    }
-    ticking = (async () => {
-      do {
-        tickAgain = false;
-        let earliest: number | undefined;
-        try {
-          for (const s of deps.settings()) {
-            if (!started) return;
-            if (!s.enabled || !enabled) continue;
-            const t = now();
-            let due = await dueAt(s, t);
-            if (due <= t) {
-              // Missed occurrences are not made up: the next one counts on from the one due now.
-              const next = due + Math.ceil((t - due + 1) / s.everyMs!) * s.everyMs!;
-              await writeState(s.agentId, { nextDueAtMs: next, lastRunAtMs: t });
-              if (!running.has(s.agentId)) track(s.agentId, beat(s, due, t));
-              else void emit(s.agentId, { status: 'skipped', reason: 'requests-in-flight', durationMs: 0 });
-              due = next;
-            }
-            earliest = earliest === undefined ? due : Math.min(earliest, due);
+  // Due heartbeats start; the loop wakes again at the earliest next one.
+  const loop = createDueLoop({
+    maxSleepMs: MAX_SLEEP_MS,
+    now,
+    onError: (err) => log.warn('looking for due heartbeats failed; trying again', { err }),
+    pass: async (active) => {
+      let earliest: number | undefined;
+      try {
+        for (const s of deps.settings()) {
+          if (!active()) return undefined;
+          if (!s.enabled || !enabled) continue;
+          const t = now();
+          let due = await dueAt(s, t);
+          if (due <= t) {
+            // Missed occurrences are not made up: the next one counts on from the one due now.
+            const next = due + Math.ceil((t - due + 1) / s.everyMs!) * s.everyMs!;
+            await writeState(s.agentId, { nextDueAtMs: next, lastRunAtMs: t });
+            if (!running.has(s.agentId)) track(s.agentId, beat(s, due, t));
+            else void emit(s.agentId, { status: 'skipped', reason: 'requests-in-flight', durationMs: 0 });
+            due = next;
           }
-        } catch (err) {
-          log.warn('looking for due heartbeats failed; trying again', { err });
+          earliest = earliest === undefined ? due : Math.min(earliest, due);
         }
-        arm(earliest);
-      } while (tickAgain && started);
-    })().finally(() => (ticking = undefined));
-    return ticking;
-  };
+      } catch (err) {
+        log.warn('looking for due heartbeats failed; trying again', { err });
+      }
+      return earliest;
+    },
+  });
 
   const track = (agentId: string, p: Promise<void>) => {
     const tracked = p.catch((err: unknown) => log.warn('a heartbeat failed unexpectedly', { agentId, err })).finally(() => running.delete(agentId));
@@ -199,7 +183,7 @@ export function createHeartbeatRunner(deps: HeartbeatRunnerDeps): HeartbeatRunne
     if (queued.duplicate) return;
     const outcome = await waitFor(runId, startedAt);
     const durationMs = Math.max(0, now() - startedAt);
-    if (!outcome) return emit(s.agentId, { status: 'failed', reason: closed ? 'gateway-stopping' : 'timeout', durationMs, indicatorType: 'error' });
+    if (!outcome) return emit(s.agentId, { status: 'failed', reason: loop.closed() ? 'gateway-stopping' : 'timeout', durationMs, indicatorType: 'error' });
     if (outcome.status === 'dropped') return emit(s.agentId, { status: 'skipped', reason: 'dropped', durationMs });
     if (outcome.status !== 'ok') return emit(s.agentId, { status: 'failed', reason: outcome.error ?? outcome.status, durationMs, indicatorType: 'error' });
     const reply = outcome.text.trim();
@@ -211,38 +195,23 @@ export function createHeartbeatRunner(deps: HeartbeatRunnerDeps): HeartbeatRunne
   };
 
   const waitFor = async (runId: string, startedAt: number): Promise<RunOutcome | undefined> => {
-    while (!closed && now() - startedAt < TURN_LIMIT_MS) {
+    while (!loop.closed() && now() - startedAt < TURN_LIMIT_MS) {
       const outcome = await deps.waitForRun(runId, WAIT_POLL_MS);
       if (outcome) return outcome;
     }
     return undefined;
   };
 
-  const stop = () => {
-    started = false;
-    clearTimeout(timer);
-    timer = undefined;
-  };
-
   return {
-    start() {
-      if (started || closed) return;
-      started = true;
-      void tick();
-    },
-    stop,
-    close() {
-      closed = true;
-      stop();
-    },
-    active: () => started,
-    poke() {
-      if (started) void tick();
-    },
+    start: loop.start,
+    stop: loop.stop,
+    close: loop.close,
+    active: loop.active,
+    poke: loop.poke,
     setEnabled(on) {
       enabled = on;
       log.info(on ? 'heartbeats turned on' : 'heartbeats turned off');
-      if (started) void tick();
+      loop.poke();
     },
     enabled: () => enabled,
     async last() {
@@ -256,7 +225,7 @@ export function createHeartbeatRunner(deps: HeartbeatRunnerDeps): HeartbeatRunne
       return lastEvent;
     },
     async idle() {
-      while (running.size || ticking) await Promise.all([...running.values(), ticking]);
+      while (running.size || loop.running()) await Promise.all([...running.values(), loop.running()]);
     },
   };
 }
